@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * main.c: the sluice binary. Starts the EAL, reads the options, sets up every
+ * ethdev port the EAL arguments created, gives each port a worker context on
+ * an EAL worker lcore, and runs control on the main lcore until SIGINT or
+ * SIGTERM; then stops the workers, closes every flow and socket, stops the
+ * ports, prints the counters and exits 0.
+ *
+ * Exit status: 0 clean stop, 1 start-up failure, 2 bad command line.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+
+#include "sl_options.h"
+#include "sl_port.h"
+#include "sl_worker.h"
+
+int sl_logtype_app;
+#define LOG(l, ...) rte_log(RTE_LOG_ ## l, sl_logtype_app, "sluice: " __VA_ARGS__)
+
+#define SL_MAX_PORTS RTE_MAX_ETHPORTS
+
+static volatile bool quit;
+
+/** Workers an lcore runs (one per port it polls). */
+struct lcore_work {
+	unsigned int n;
+	struct sl_worker *w[SL_MAX_PORTS];
+};
+
+static struct lcore_work lcore_work[RTE_MAX_LCORE];
+static struct sl_port ports[SL_MAX_PORTS];
+static struct sl_worker *workers[SL_MAX_PORTS];
+static unsigned int nb_workers;
+static struct sl_config cfg;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = true;
+}
+
+/**
+ * lcore_main - a worker lcore's poll loop over the workers it owns.
+ */
+static int
+lcore_main(void *arg)
+{
+	struct lcore_work *lw = arg;
+	unsigned int i;
+
+	while (!quit)
+		for (i = 0; i < lw->n; i++)
+			sl_worker_poll(lw->w[i]);
+	return 0;
+}
+
+/**
+ * print_stats - print every non-zero counter summed over the workers, as
+ * "name value" lines on stdout.
+ */
+static void
+print_stats(void)
+{
+	unsigned int i, k;
+
+	printf("sluice: counters\n");
+	for (k = 0; k < SL_STAT_MAX; k++) {
+		uint64_t v = 0;
+
+		for (i = 0; i < nb_workers; i++)
+			v += SL_STAT_READ(workers[i]->stats, k);
+		if (v != 0)
+			printf("  %s %" PRIu64 "\n", sl_stat_names[k], v);
+	}
+	fflush(stdout);
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned int lcore, nb_ports = 0, nb_lcores = 0, i;
+	unsigned int worker_lcores[RTE_MAX_LCORE];
+	char err[256];
+	uint16_t pid;
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "sluice: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+	sl_logtype_app = rte_log_register_type_and_pick_level("sluice.app",
+		RTE_LOG_INFO);
+	argc -= ret;
+	argv += ret;
+	argv[0] = (char *)"sluice";
+
+	sl_config_defaults(&cfg);
+	ret = sl_options_parse(argc, argv, &cfg, err, sizeof(err));
+	if (ret != 0) {
+		if (ret < 0)
+			fprintf(stderr, "sluice: %s\n", err);
+		rte_eal_cleanup();
+		return ret < 0 ? 2 : 0;
+	}
+	if (cfg.dns_fwd == 0)
+		LOG(WARNING, "no IPv4 resolver found: DNS forwarding is off\n");
+
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		worker_lcores[nb_lcores++] = lcore;
+	if (nb_lcores == 0) {
+		fprintf(stderr, "sluice: no worker lcore: give the EAL at "
+			"least two lcores (e.g. -l 0,1)\n");
+		rte_eal_cleanup();
+		return 1;
+	}
+	if (rte_eth_dev_count_avail() == 0) {
+		fprintf(stderr, "sluice: no ethdev port: create one with the "
+			"EAL arguments (e.g. --vdev net_tap0)\n");
+		rte_eal_cleanup();
+		return 1;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = 0;
+	RTE_ETH_FOREACH_DEV(pid) {
+		struct sl_worker *w;
+		struct sl_host *h;
+		unsigned int lc = worker_lcores[nb_ports % nb_lcores];
+
+		if (sl_port_setup(pid, &cfg, &ports[nb_ports], err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "sluice: %s\n", err);
+			ret = 1;
+			break;
+		}
+		nb_ports++;
+		w = rte_zmalloc_socket("sl_worker", sizeof(*w),
+			RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lc));
+		h = sl_host_kernel_create();
+		if (w == NULL || h == NULL) {
+			fprintf(stderr, "sluice: out of memory for worker\n");
+			rte_free(w);
+			if (h != NULL)
+				sl_host_destroy(h);
+			ret = 1;
+			break;
+		}
+		w->id = nb_workers;
+		w->lcore = lc;
+		w->port_id = pid;
+		w->queue_id = 0;
+		w->mtu = ports[nb_ports - 1].mtu;
+		w->seg_room = ports[nb_ports - 1].seg_room;
+		w->multiseg = ports[nb_ports - 1].multiseg;
+		w->quit = &quit;
+		if (sl_worker_init(w, &cfg, ports[nb_ports - 1].mp, h) != 0) {
+			fprintf(stderr, "sluice: worker %u: cannot allocate "
+				"its flow table (%u flows)\n", nb_workers,
+				cfg.max_flows);
+			sl_host_destroy(h);
+			rte_free(w);
+			ret = 1;
+			break;
+		}
+		workers[nb_workers++] = w;
+		lcore_work[lc].w[lcore_work[lc].n++] = w;
+		LOG(INFO, "port %u -> worker %u on lcore %u\n", pid, w->id, lc);
+	}
+
+	if (ret == 0) {
+		for (i = 0; i < nb_lcores; i++)
+			if (lcore_work[worker_lcores[i]].n > 0)
+				rte_eal_remote_launch(lcore_main,
+					&lcore_work[worker_lcores[i]],
+					worker_lcores[i]);
+		LOG(INFO, "running: %u port(s), %u worker(s)\n", nb_ports,
+			nb_workers);
+		printf("sluice: ready\n");
+		fflush(stdout);
+		while (!quit)
+			usleep(50 * 1000);
+		LOG(INFO, "stopping\n");
+		rte_eal_mp_wait_lcore();
+	}
+
+	for (i = 0; i < nb_workers; i++) {
+		sl_worker_fini(workers[i]);
+	}
+	for (i = 0; i < nb_ports; i++)
+		sl_port_stop(&ports[i]);
+	if (ret == 0)
+		print_stats();
+	for (i = 0; i < nb_workers; i++)
+		rte_free(workers[i]);
+	rte_eal_cleanup();
+	return ret;
+}

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_port.c: guest port set-up. Everything is derived from what the port
+ * reports (rte_eth_dev_info): MTU range, rx scatter and tx multi-segment
+ * support, descriptor limits, checksum offloads. Link changes are logged
+ * from the LSC event callback when the port can raise it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "sl_port.h"
+#include "sl_worker.h"
+
+#define SL_DEFAULT_MTU 65520
+#define SL_MBUF_CACHE 256
+
+extern int sl_logtype_app;
+#define PLOG(l, ...) rte_log(RTE_LOG_ ## l, sl_logtype_app, "sluice: " __VA_ARGS__)
+
+static int
+lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+	void *ret)
+{
+	struct rte_eth_link link;
+	char buf[RTE_ETH_LINK_MAX_STR_LEN];
+
+	(void)type;
+	(void)arg;
+	(void)ret;
+	if (rte_eth_link_get_nowait(port_id, &link) == 0) {
+		rte_eth_link_to_str(buf, sizeof(buf), &link);
+		PLOG(INFO, "port %u: %s\n", port_id, buf);
+	}
+	return 0;
+}
+
+int
+sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
+	struct sl_port *sp, char *err, size_t errlen)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct rte_eth_rxconf rxq;
+	struct rte_eth_txconf txq;
+	char pool[RTE_MEMPOOL_NAMESIZE];
+	uint32_t want, max_mtu, one_seg;
+	int rc, socket;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->port_id = port_id;
+	rc = rte_eth_dev_info_get(port_id, &info);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u: no device info (%s)", port_id,
+			rte_strerror(-rc));
+		return -1;
+	}
+	rte_eth_dev_get_name_by_port(port_id, sp->name);
+	sp->driver = info.driver_name;
+	socket = rte_eth_dev_socket_id(port_id);
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+
+	sp->nb_rxd = cfg->nb_rxd ? cfg->nb_rxd : 1024;
+	sp->nb_txd = cfg->nb_txd ? cfg->nb_txd : 1024;
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &sp->nb_rxd,
+		&sp->nb_txd);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u: descriptors (%s)", port_id,
+			rte_strerror(-rc));
+		return -1;
+	}
+
+	/* pool: rx ring + tx ring + a tx burst + flow buffering headroom */
+	sp->nb_mbufs = cfg->nb_mbufs ? cfg->nb_mbufs :
+		RTE_MAX(32768u, 2u * (sp->nb_rxd + sp->nb_txd) + 4 * SL_TX_MAX);
+	snprintf(pool, sizeof(pool), "sl_mp_%u", port_id);
+	sp->mp = rte_pktmbuf_pool_create(pool, sp->nb_mbufs, SL_MBUF_CACHE, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	if (sp->mp == NULL) {
+		snprintf(err, errlen, "port %u: cannot create a pool of %u "
+			"mbufs (%s); lower --mbufs or give the EAL more memory",
+			port_id, sp->nb_mbufs, rte_strerror(rte_errno));
+		return -1;
+	}
+	sp->seg_room = RTE_MBUF_DEFAULT_BUF_SIZE - RTE_PKTMBUF_HEADROOM;
+
+	memset(&conf, 0, sizeof(conf));
+	one_seg = sp->seg_room - RTE_ETHER_HDR_LEN - RTE_ETHER_CRC_LEN;
+	want = cfg->mtu ? cfg->mtu : SL_DEFAULT_MTU;
+	max_mtu = info.max_mtu ? info.max_mtu : RTE_ETHER_MTU;
+	/* ethdev checks MTU + overhead against max_rx_pktlen */
+	if (info.max_rx_pktlen > RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN) {
+		uint32_t ovh = (info.max_mtu != UINT16_MAX &&
+			info.max_rx_pktlen > info.max_mtu) ?
+			info.max_rx_pktlen - info.max_mtu :
+			RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+
+		max_mtu = RTE_MIN(max_mtu, info.max_rx_pktlen - ovh);
+	}
+	if (want > max_mtu)
+		want = max_mtu;
+	if (want < info.min_mtu)
+		want = info.min_mtu;
+	sp->multiseg = (info.tx_offload_capa &
+		RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
+	if (want > one_seg) {
+		if ((info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) &&
+		    sp->multiseg) {
+			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+		} else {
+			want = one_seg;
+			sp->multiseg = false;
+		}
+	}
+	if (cfg->mtu && want != cfg->mtu)
+		PLOG(WARNING, "port %u: --mtu %u not possible, using %u\n",
+			port_id, cfg->mtu, want);
+	sp->mtu = (uint16_t)want;
+	conf.rxmode.mtu = sp->mtu;
+	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
+		conf.intr_conf.lsc = 1;
+
+	rc = rte_eth_dev_configure(port_id, 1, 1, &conf);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u (%s): configure failed (%s)",
+			port_id, sp->driver, rte_strerror(-rc));
+		return -1;
+	}
+	rxq = info.default_rxconf;
+	rxq.offloads = conf.rxmode.offloads;
+	rc = rte_eth_rx_queue_setup(port_id, 0, sp->nb_rxd, socket, &rxq,
+		sp->mp);
+	if (rc == 0) {
+		txq = info.default_txconf;
+		txq.offloads = conf.txmode.offloads;
+		rc = rte_eth_tx_queue_setup(port_id, 0, sp->nb_txd, socket,
+			&txq);
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u (%s): queue set-up failed (%s)",
+			port_id, sp->driver, rte_strerror(-rc));
+		return -1;
+	}
+	rc = rte_eth_dev_set_mtu(port_id, sp->mtu);
+	if (rc != 0 && rc != -ENOTSUP)
+		PLOG(WARNING, "port %u: set MTU %u: %s\n", port_id, sp->mtu,
+			rte_strerror(-rc));
+	if (conf.intr_conf.lsc)
+		rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC,
+			lsc_event, NULL);
+	rc = rte_eth_dev_start(port_id);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u (%s): start failed (%s)",
+			port_id, sp->driver, rte_strerror(-rc));
+		return -1;
+	}
+	sp->started = true;
+	rte_eth_promiscuous_enable(port_id);
+	rte_eth_macaddr_get(port_id, &sp->mac);
+	PLOG(INFO, "port %u %s (%s): mtu %u, %u/%u descriptors, %u mbufs%s\n",
+		port_id, sp->name, sp->driver, sp->mtu, sp->nb_rxd, sp->nb_txd,
+		sp->nb_mbufs, sp->multiseg ? ", multi-segment" : "");
+	return 0;
+}
+
+void
+sl_port_stop(struct sl_port *sp)
+{
+	if (sp->started) {
+		rte_eth_dev_stop(sp->port_id);
+		rte_eth_dev_close(sp->port_id);
+		sp->started = false;
+	}
+	if (sp->mp != NULL) {
+		rte_mempool_free(sp->mp);
+		sp->mp = NULL;
+	}
+}

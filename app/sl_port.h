@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_port.h: guest port set-up from what the ethdev reports.
+ */
+#ifndef SL_PORT_H
+#define SL_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "sl_config.h"
+
+/** One configured guest port. */
+struct sl_port {
+	uint16_t port_id;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	const char *driver;
+	struct rte_ether_addr mac;
+	struct rte_mempool *mp;
+	uint16_t mtu;		/**< MTU in effect */
+	uint16_t seg_room;	/**< payload bytes per mbuf */
+	bool multiseg;		/**< tx accepts chains */
+	uint16_t nb_rxd;
+	uint16_t nb_txd;
+	unsigned int nb_mbufs;
+	bool started;
+};
+
+/**
+ * sl_port_setup - configure and start @port_id with one rx and one tx queue.
+ * @port_id: ethdev port
+ * @cfg: configuration
+ * @sp: filled
+ * @err: one-line reason on failure
+ * @errlen: size of @err
+ *
+ * The MTU is cfg->mtu (or 65520) clamped to the port's range and to what its
+ * rx scatter / tx multi-segment support allows; descriptor counts are the
+ * configured ones adjusted to the port's limits; the mempool is sized from
+ * the descriptors, the burst sizes and the configured flow buffering.
+ *
+ * Return: 0 or -1.
+ */
+int sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
+	struct sl_port *sp, char *err, size_t errlen);
+
+/** sl_port_stop - stop and close the port, free its pool. */
+void sl_port_stop(struct sl_port *sp);
+
+#endif /* SL_PORT_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_arp.h: ARP responder for the gateway and DNS addresses.
+ */
+#ifndef SL_ARP_H
+#define SL_ARP_H
+
+#include "sl_net.h"
+#include "sl_worker.h"
+
+/**
+ * sl_arp_input - answer a guest ARP request for the gateway or DNS address
+ * and learn the guest's MAC from ARP traffic sent from the guest address.
+ * Requests for any other address (the guest's own above all) are ignored.
+ * @w: worker
+ * @p: parsed ARP frame (not consumed)
+ */
+void sl_arp_input(struct sl_worker *w, const struct sl_pkt *p);
+
+#endif /* SL_ARP_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_config.c: configuration defaults and the counter name table.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+
+#include "sl_config.h"
+#include "sl_stats.h"
+
+const char *const sl_stat_names[SL_STAT_MAX] = {
+#define SL_STAT_NAME(n) #n,
+	SL_STATS_LIST(SL_STAT_NAME)
+#undef SL_STAT_NAME
+};
+
+void
+sl_config_defaults(struct sl_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->gateway = RTE_BE32(RTE_IPV4(10, 0, 2, 2));
+	cfg->guest_addr = RTE_BE32(RTE_IPV4(10, 0, 2, 15));
+	cfg->prefix_len = 24;
+	cfg->dns = RTE_BE32(RTE_IPV4(10, 0, 2, 3));
+	cfg->dns_fwd = 0;
+	cfg->dns_fwd_port = 53;
+	cfg->mtu = 0;
+	cfg->host_loopback = true;
+	cfg->lease_time_s = 86400;
+	cfg->udp_timeout_s = 180;
+	cfg->tcp_connect_timeout_ms = 10000;
+	cfg->tcp_idle_timeout_s = 7200;
+	cfg->max_flows = 65536;
+	cfg->tcp_buf = 4u << 20;
+}

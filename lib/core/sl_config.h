@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_config.h: the configuration in effect (what the command line and the
+ * config file decide). Read-only once workers start.
+ */
+#ifndef SL_CONFIG_H
+#define SL_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/** Addresses are kept in network byte order (as they appear in frames). */
+struct sl_config {
+	uint32_t gateway;	/**< gateway address, network order */
+	uint32_t guest_addr;	/**< address handed out by DHCP, network order */
+	uint8_t prefix_len;	/**< guest subnet prefix length */
+	uint32_t dns;		/**< DNS address the guest sees, network order */
+	uint32_t dns_fwd;	/**< host resolver, network order */
+	uint16_t dns_fwd_port;	/**< host resolver port, host order */
+	uint32_t mtu;		/**< 0: 65520 where the port allows */
+	bool host_loopback;	/**< gateway address means host 127.0.0.1 */
+	uint32_t lease_time_s;	/**< DHCP lease time */
+	uint32_t udp_timeout_s;	/**< UDP/ICMP flow idle expiry */
+	uint32_t tcp_connect_timeout_ms; /**< host connect bound */
+	uint32_t tcp_idle_timeout_s;	/**< established flow idle expiry */
+	uint32_t max_flows;	/**< flows per worker */
+	uint32_t tcp_buf;	/**< per-flow guest->host buffering, bytes */
+	uint32_t nb_mbufs;	/**< mbufs per port mempool, 0: sized from config */
+	uint16_t nb_rxd;	/**< rx descriptors per queue, 0: port default */
+	uint16_t nb_txd;	/**< tx descriptors per queue, 0: port default */
+};
+
+/**
+ * sl_config_defaults - fill a configuration with sluice's defaults.
+ * @cfg: configuration to fill
+ *
+ * The defaults follow QEMU's user-mode network: 10.0.2.0/24, gateway
+ * 10.0.2.2, DNS 10.0.2.3, guest 10.0.2.15.
+ */
+void sl_config_defaults(struct sl_config *cfg);
+
+#endif /* SL_CONFIG_H */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_stats.h: per-worker counters. Each worker owns its array and is its only
+ * writer; readers on other threads (telemetry, shutdown report) load them with
+ * relaxed atomics, so a counter is never torn and no lock is taken.
+ */
+#ifndef SL_STATS_H
+#define SL_STATS_H
+
+#include <stdint.h>
+
+/* X(name): every counter; names are stable (telemetry keys). */
+#define SL_STATS_LIST(X)				\
+	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes)	\
+	X(tx_dropped)						\
+	X(arp_replies) X(arp_ignored)				\
+	X(dhcp_offers) X(dhcp_acks) X(dhcp_naks) X(dhcp_releases) \
+	X(dhcp_informs)						\
+	X(icmp_echo_local) X(icmp_relayed) X(icmp_replies)	\
+	X(udp_to_host) X(udp_to_guest) X(dns_queries)		\
+	X(flows_opened) X(flows_closed) X(flows_expired)	\
+	X(tcp_flows_opened) X(tcp_closed_normal) X(tcp_closed_guest_rst) \
+	X(tcp_closed_host_rst) X(tcp_closed_timeout) X(tcp_refused) \
+	X(tcp_to_host_bytes) X(tcp_to_guest_bytes)		\
+	X(tcp_pure_acks) X(tcp_acks_coalesced) X(tcp_window_updates) \
+	X(tcp_window_reopen) X(tcp_zero_window_guest) X(tcp_zero_window_adv) \
+	X(tcp_persist_probes) X(tcp_zwp_answered) X(tcp_rexmit_rto) X(tcp_rexmit_fast) \
+	X(tcp_ooo_queued) X(tcp_challenge_acks) X(tcp_rst_sent)	\
+	X(drop_short) X(drop_ethertype) X(drop_not_for_us)	\
+	X(drop_ip_version) X(drop_ip_hdr) X(drop_ip_len)	\
+	X(drop_ip_csum) X(drop_ip_options) X(drop_ip_frag)	\
+	X(drop_ip_src) X(drop_ip_bcast) X(drop_l4_hdr) X(drop_l4_csum) \
+	X(drop_l4_proto) X(drop_arp) X(drop_dhcp) X(drop_icmp)	\
+	X(drop_udp) X(drop_tcp) X(drop_tcp_bad_opts) X(drop_tcp_ooo_full) \
+	X(drop_tcp_out_of_window) X(drop_tcp_no_flow)		\
+	X(drop_flow_limit) X(drop_host_socket) X(drop_nomem)	\
+	X(drop_multiseg_hdr) X(drop_denied)			\
+	X(poll_busy) X(poll_idle)
+
+enum sl_stat {
+#define SL_STAT_ENUM(n) SL_STAT_##n,
+	SL_STATS_LIST(SL_STAT_ENUM)
+#undef SL_STAT_ENUM
+	SL_STAT_MAX
+};
+
+/** Counter names, indexed by enum sl_stat. */
+extern const char *const sl_stat_names[SL_STAT_MAX];
+
+/** Add @v to counter @c of array @arr (owner thread only). */
+#define SL_STAT_ADD(arr, c, v) \
+	__atomic_store_n(&(arr)[SL_STAT_##c], \
+		__atomic_load_n(&(arr)[SL_STAT_##c], __ATOMIC_RELAXED) + (v), \
+		__ATOMIC_RELAXED)
+#define SL_STAT_INC(arr, c) SL_STAT_ADD(arr, c, 1)
+
+/** Increment counter index @i (an enum sl_stat value) of @arr. */
+#define SL_STAT_INC_IDX(arr, i) \
+	__atomic_store_n(&(arr)[(i)], \
+		__atomic_load_n(&(arr)[(i)], __ATOMIC_RELAXED) + 1, \
+		__ATOMIC_RELAXED)
+
+/** Read a counter from any thread. */
+#define SL_STAT_READ(arr, i) __atomic_load_n(&(arr)[(i)], __ATOMIC_RELAXED)
+
+#endif /* SL_STATS_H */

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_worker.c: the poll loop and the classifier.
+ *
+ * Theory of operation (the poll loop): each worker lcore runs
+ * sl_worker_poll() in a loop, run to completion:
+ *   1. rx burst from its port queue;
+ *   2. classify each frame (sl_net_parse, then by ethertype, protocol and
+ *      destination) and hand it to ARP, DHCP, ICMP, UDP or TCP; TCP groups
+ *      the burst's segments per flow and, at the end of the burst, writes
+ *      each flow's in-order data to its host socket in one writev and emits
+ *      at most one ACK/window update per flow;
+ *   3. collect host socket readiness without waiting (epoll, timeout 0) and
+ *      let each flow's module read from the host and build guest frames;
+ *   4. advance the timer wheel (retransmits, probes, idle expiry);
+ *   5. one tx burst for every frame produced in the iteration.
+ * Nothing blocks, nothing allocates except mbufs from the pool, and no state
+ * is shared with other workers.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_random.h>
+#include <rte_icmp.h>
+#include <rte_udp.h>
+
+#include "sl_arp.h"
+#include "sl_dhcp.h"
+#include "sl_icmp.h"
+#include "sl_net.h"
+#include "sl_tcp.h"
+#include "sl_udp.h"
+#include "sl_worker.h"
+
+#define SL_DHCP_SERVER_PORT 67
+
+static uint16_t
+port_tx_burst(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
+{
+	return rte_eth_tx_burst(w->port_id, w->queue_id, m, n);
+}
+
+void
+sl_worker_clock(struct sl_worker *w)
+{
+	w->now_ms = rte_get_timer_cycles() / w->hz_ms;
+}
+
+int
+sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
+	struct rte_mempool *mp, struct sl_host *host)
+{
+	char name[RTE_HASH_NAMESIZE];
+	int rc;
+
+	w->cfg = cfg;
+	w->mp = mp;
+	w->host = host;
+	if (w->tx_burst == NULL)
+		w->tx_burst = port_tx_burst;
+	w->hz_ms = rte_get_timer_hz() / 1000;
+	if (w->hz_ms == 0)
+		w->hz_ms = 1;
+	if (w->mtu == 0)
+		w->mtu = RTE_ETHER_MTU;
+	if (w->seg_room == 0)
+		w->seg_room = rte_pktmbuf_data_room_size(mp) -
+			RTE_PKTMBUF_HEADROOM;
+	/* 52:55 + gateway address, as QEMU's user network does */
+	w->gw_mac.addr_bytes[0] = 0x52;
+	w->gw_mac.addr_bytes[1] = 0x55;
+	memcpy(&w->gw_mac.addr_bytes[2], &cfg->gateway, 4);
+	sl_worker_clock(w);
+	sl_wheel_init(&w->wheel, w->now_ms);
+	snprintf(name, sizeof(name), "slft%u_%x", w->id,
+		(unsigned int)((uintptr_t)w >> 6));
+	rc = sl_flow_table_init(&w->ft, cfg->max_flows, name,
+		(int)rte_socket_id());
+	if (rc != 0)
+		return rc;
+	w->tcp_isn_key[0] = (uint32_t)rte_rand();
+	w->tcp_isn_key[1] = (uint32_t)rte_rand();
+	w->tcp_isn_key[2] = (uint32_t)rte_rand();
+	w->tcp_isn_key[3] = (uint32_t)rte_rand();
+	rc = sl_tcp_init(w);
+	if (rc != 0) {
+		sl_flow_table_fini(&w->ft);
+		return rc;
+	}
+	return 0;
+}
+
+void
+sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort)
+{
+	if (!f->in_use)
+		return;
+	sl_timer_cancel(&w->wheel, &f->timer);
+	if (f->hd >= 0) {
+		sl_host_close(w->host, f->hd, abort);
+		f->hd = -1;
+	}
+	sl_flow_del(&w->ft, f);
+	SL_STAT_INC(w->stats, flows_closed);
+}
+
+void
+sl_worker_fini(struct sl_worker *w)
+{
+	uint32_t i;
+
+	if (w->ft.flows == NULL)
+		return;
+	sl_tcp_fini(w);
+	for (i = 0; i < w->ft.max; i++)
+		if (w->ft.flows[i].in_use)
+			sl_worker_free_flow(w, &w->ft.flows[i], false);
+	sl_worker_flush(w);
+	sl_flow_table_fini(&w->ft);
+	if (w->host != NULL) {
+		sl_host_destroy(w->host);
+		w->host = NULL;
+	}
+}
+
+int
+sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
+	uint16_t dport, struct sockaddr_in *sa)
+{
+	const struct sl_config *cfg = w->cfg;
+	uint32_t mask = cfg->prefix_len ?
+		RTE_BE32(~0u << (32 - cfg->prefix_len)) : 0;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = dport;
+	if (daddr == cfg->dns && proto != IPPROTO_ICMP &&
+	    dport == RTE_BE16(53)) {
+		if (cfg->dns_fwd == 0)
+			return -1;
+		sa->sin_addr.s_addr = cfg->dns_fwd;
+		sa->sin_port = rte_cpu_to_be_16(cfg->dns_fwd_port);
+		return 0;
+	}
+	if (daddr == cfg->gateway) {
+		if (!cfg->host_loopback)
+			return -1;
+		sa->sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1));
+		return 0;
+	}
+	if ((daddr & mask) == (cfg->gateway & mask) ||
+	    sl_net_is_bcast(daddr, cfg->gateway, cfg->prefix_len) ||
+	    daddr == 0 || (rte_be_to_cpu_32(daddr) >> 24) == 127)
+		return -1;
+	sa->sin_addr.s_addr = daddr;
+	return 0;
+}
+
+uint32_t
+sl_map_src(const struct sl_worker *w, uint32_t daddr,
+	const struct sockaddr_in *sa)
+{
+	(void)w;
+	(void)sa;
+	/* host sockets are connected: replies come from the flow's peer */
+	return daddr;
+}
+
+/**
+ * classify_ipv4 - route one parsed IPv4 frame to its protocol module.
+ * Return: true when the module kept the mbuf.
+ */
+static bool
+classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
+{
+	const struct sl_config *cfg = w->cfg;
+	uint32_t src = p->ip->src_addr, dst = p->ip->dst_addr;
+
+	if (p->proto == IPPROTO_UDP &&
+	    ((const struct rte_udp_hdr *)p->l4)->dst_port ==
+	    RTE_BE16(SL_DHCP_SERVER_PORT)) {
+		sl_dhcp_input(w, p);
+		return false;
+	}
+	if (src != cfg->guest_addr) {
+		SL_STAT_INC(w->stats, drop_ip_src);
+		return false;
+	}
+	if (!w->guest_mac_known) {
+		rte_ether_addr_copy(&p->eth->src_addr, &w->guest_mac);
+		w->guest_mac_known = true;
+	}
+	if (sl_net_is_bcast(dst, cfg->gateway, cfg->prefix_len)) {
+		SL_STAT_INC(w->stats, drop_ip_bcast);
+		return false;
+	}
+	switch (p->proto) {
+	case IPPROTO_TCP:
+		return sl_tcp_input(w, p);
+	case IPPROTO_UDP:
+		sl_udp_input(w, p);
+		return false;
+	case IPPROTO_ICMP:
+		return sl_icmp_input(w, p);
+	}
+	return false;
+}
+
+void
+sl_worker_input(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		enum sl_stat why;
+		struct sl_pkt p;
+		bool kept = false;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		SL_STAT_INC(w->stats, rx_frames);
+		SL_STAT_ADD(w->stats, rx_bytes, rte_pktmbuf_pkt_len(m));
+		if (sl_net_parse(m, &p, &why) != 0) {
+			SL_STAT_INC_IDX(w->stats, why);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (!rte_is_same_ether_addr(&p.eth->dst_addr, &w->gw_mac) &&
+		    !rte_is_broadcast_ether_addr(&p.eth->dst_addr)) {
+			SL_STAT_INC(w->stats, drop_not_for_us);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (p.ip == NULL)
+			sl_arp_input(w, &p);
+		else
+			kept = classify_ipv4(w, &p);
+		if (!kept)
+			rte_pktmbuf_free(m);
+	}
+	sl_tcp_burst_end(w);
+}
+
+/**
+ * timer_fired - wheel callback: dispatch a flow timer to its module.
+ */
+static void
+timer_fired(struct sl_timer *t, void *arg)
+{
+	struct sl_worker *w = arg;
+	struct sl_flow *f = (struct sl_flow *)((char *)t -
+		offsetof(struct sl_flow, timer));
+
+	if (!f->in_use)
+		return;
+	switch (f->proto) {
+	case IPPROTO_TCP:
+		sl_tcp_timer(w, f);
+		break;
+	case IPPROTO_UDP:
+		sl_udp_timer(w, f);
+		break;
+	case IPPROTO_ICMP:
+		sl_icmp_timer(w, f);
+		break;
+	}
+}
+
+unsigned int
+sl_worker_timers(struct sl_worker *w)
+{
+	return sl_wheel_advance(&w->wheel, w->now_ms, timer_fired, w);
+}
+
+int
+sl_worker_host(struct sl_worker *w, int timeout_ms)
+{
+	struct sl_host_ev ev[SL_HOST_EV_MAX];
+	int i, n;
+
+	n = sl_host_poll(w->host, ev, SL_HOST_EV_MAX, timeout_ms);
+	for (i = 0; i < n; i++) {
+		struct sl_flow *f = sl_flow_from_cookie(&w->ft, ev[i].cookie);
+
+		if (f == NULL) {
+			if (ev[i].cookie & SL_COOKIE_SPECIAL)
+				sl_tcp_special_event(w, ev[i].cookie,
+					ev[i].events);
+			continue;
+		}
+		switch (f->proto) {
+		case IPPROTO_TCP:
+			sl_tcp_host_event(w, f, ev[i].events);
+			break;
+		case IPPROTO_UDP:
+			sl_udp_host_event(w, f, ev[i].events);
+			break;
+		case IPPROTO_ICMP:
+			sl_icmp_host_event(w, f, ev[i].events);
+			break;
+		}
+	}
+	return n < 0 ? 0 : n;
+}
+
+void
+sl_worker_flush(struct sl_worker *w)
+{
+	uint16_t sent = 0, i;
+	uint64_t bytes = 0;
+
+	if (w->n_tx == 0)
+		return;
+	for (i = 0; i < w->n_tx; i++)
+		bytes += rte_pktmbuf_pkt_len(w->tx[i]);
+	/* a few retries absorb a momentarily full tx ring */
+	for (i = 0; i < 4 && sent < w->n_tx; i++)
+		sent += w->tx_burst(w, w->tx + sent, w->n_tx - sent);
+	if (sent < w->n_tx) {
+		SL_STAT_ADD(w->stats, tx_dropped, w->n_tx - sent);
+		for (i = sent; i < w->n_tx; i++) {
+			bytes -= rte_pktmbuf_pkt_len(w->tx[i]);
+			rte_pktmbuf_free(w->tx[i]);
+		}
+	}
+	SL_STAT_ADD(w->stats, tx_frames, sent);
+	SL_STAT_ADD(w->stats, tx_bytes, bytes);
+	w->n_tx = 0;
+}
+
+unsigned int
+sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned int work = n;
+
+	w->iter++;
+	if (n > 0)
+		sl_worker_input(w, pkts, n);
+	work += (unsigned int)sl_worker_host(w, 0);
+	work += sl_worker_timers(w);
+	sl_tcp_iteration_end(w);
+	work += w->n_tx;
+	sl_worker_flush(w);
+	return work;
+}
+
+unsigned int
+sl_worker_poll(struct sl_worker *w)
+{
+	struct rte_mbuf *pkts[SL_BURST];
+	unsigned int work;
+	uint16_t n;
+
+	sl_worker_clock(w);
+	n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, SL_BURST);
+	work = sl_worker_step(w, pkts, n);
+	if (work)
+		SL_STAT_INC(w->stats, poll_busy);
+	else
+		SL_STAT_INC(w->stats, poll_idle);
+	return work;
+}

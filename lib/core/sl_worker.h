@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_worker.h: the per-worker context and the relay core's entry points.
+ *
+ * A worker owns one guest port queue, its flows, its host backend (sockets
+ * and epoll), its timer wheel and its counters. Everything here is touched
+ * by the owning lcore only; other threads read counters atomically.
+ */
+#ifndef SL_WORKER_H
+#define SL_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "sl_config.h"
+#include "sl_flow.h"
+#include "sl_host.h"
+#include "sl_stats.h"
+#include "sl_timer.h"
+
+#define SL_BURST	32	/* rx burst size */
+#define SL_TX_MAX	1024	/* frames produced per iteration before a flush */
+#define SL_HOST_EV_MAX	64	/* host events handled per iteration */
+
+struct sl_worker;
+struct sl_tcp_conn;
+
+/** Where produced frames go (the port, or a test's capture). */
+typedef uint16_t (*sl_tx_fn)(struct sl_worker *w, struct rte_mbuf **m,
+	uint16_t n);
+
+/** The worker context. */
+struct sl_worker {
+	unsigned int id;		/**< worker index */
+	unsigned int lcore;		/**< EAL lcore */
+	uint16_t port_id;		/**< guest port */
+	uint16_t queue_id;		/**< rx/tx queue of that port */
+	const struct sl_config *cfg;
+	struct rte_mempool *mp;		/**< mbufs for frames we build */
+	struct sl_host *host;		/**< host backend */
+	sl_tx_fn tx_burst;
+
+	struct rte_ether_addr gw_mac;	/**< our MAC (gateway, DNS) */
+	struct rte_ether_addr guest_mac;
+	bool guest_mac_known;
+	uint16_t mtu;			/**< guest link MTU in effect */
+	uint16_t seg_room;		/**< payload bytes one mbuf holds */
+	bool multiseg;			/**< port sends mbuf chains */
+
+	uint64_t now_ms;		/**< time of this iteration */
+	uint64_t iter;			/**< poll iterations so far */
+	void *tcp_rtx_pool;		/**< TCP retransmit entries */
+	uint32_t tcp_dirty;		/**< head of flows touched (idx + 1) */
+	uint32_t tcp_own_buf;		/**< per-flow guest->host buffering */
+	uint64_t hz_ms;			/**< timer cycles per ms */
+	uint32_t dhcp_xid;		/**< last DHCP transaction served */
+
+	struct sl_flow_table ft;
+	struct sl_wheel wheel;
+	struct sl_tcp_conn *tcp;	/**< TCP state, parallel to ft.flows */
+	uint32_t tcp_isn_key[4];	/**< RFC 6528 secret */
+
+	uint16_t n_tx;
+	struct rte_mbuf *tx[SL_TX_MAX];
+
+	uint64_t stats[SL_STAT_MAX];
+	volatile bool *quit;		/**< set by the control thread */
+};
+
+/**
+ * sl_worker_init - set up a worker context.
+ * @w: zeroed context; id, lcore, port_id, queue_id, tx_burst may be preset
+ * @cfg: configuration (must outlive the worker)
+ * @mp: mempool for frames sluice builds
+ * @host: host backend (owned by the worker from now on)
+ *
+ * Return: 0 or -errno.
+ */
+int sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
+	struct rte_mempool *mp, struct sl_host *host);
+
+/** sl_worker_fini - close every flow and socket, free what init took. */
+void sl_worker_fini(struct sl_worker *w);
+
+/**
+ * sl_worker_input - classify and handle a burst of guest frames.
+ * @w: worker
+ * @pkts: frames (consumed: freed or kept by the core)
+ * @n: number of frames
+ */
+void sl_worker_input(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * sl_worker_host - handle host-side readiness (no waiting).
+ * Return: number of events handled.
+ */
+int sl_worker_host(struct sl_worker *w, int timeout_ms);
+
+/** sl_worker_timers - fire due timers. Return: number fired. */
+unsigned int sl_worker_timers(struct sl_worker *w);
+
+/** sl_worker_flush - send every frame produced in this iteration. */
+void sl_worker_flush(struct sl_worker *w);
+
+/** sl_worker_clock - refresh w->now_ms. */
+void sl_worker_clock(struct sl_worker *w);
+
+/**
+ * sl_worker_step - one iteration on frames already received: classify and
+ * handle @pkts, host events (no waiting), timers, the per-flow ACKs, and
+ * one tx burst. Used by sl_worker_poll and by tests.
+ * Return: amount of work done.
+ */
+unsigned int sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts,
+	uint16_t n);
+
+/**
+ * sl_worker_poll - one poll-loop iteration on the port: rx burst, classify,
+ * handle, host events, timers, one tx burst.
+ * Return: amount of work done (0: idle iteration).
+ */
+unsigned int sl_worker_poll(struct sl_worker *w);
+
+/** sl_worker_free_flow - release @f: timer, host handle, table slot. */
+void sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort);
+
+/**
+ * sl_tx - queue a frame for this iteration's tx burst (flushes early only
+ * when SL_TX_MAX frames are already queued).
+ */
+static inline void
+sl_tx(struct sl_worker *w, struct rte_mbuf *m)
+{
+	if (w->n_tx == SL_TX_MAX)
+		sl_worker_flush(w);
+	w->tx[w->n_tx++] = m;
+}
+
+/** sl_alloc - a fresh mbuf from the worker's pool, or NULL (counted). */
+static inline struct rte_mbuf *
+sl_alloc(struct sl_worker *w)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
+
+	if (m == NULL)
+		SL_STAT_INC(w->stats, drop_nomem);
+	return m;
+}
+
+/**
+ * sl_guest_dst_mac - MAC to send guest frames to (learned, else broadcast).
+ */
+static inline const struct rte_ether_addr *
+sl_guest_dst_mac(const struct sl_worker *w)
+{
+	static const struct rte_ether_addr bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+
+	return w->guest_mac_known ? &w->guest_mac : &bcast;
+}
+
+/**
+ * sl_map_dst - translate a destination the guest addressed into the host
+ * address a socket must use.
+ * @w: worker
+ * @proto: IPPROTO_*
+ * @daddr: destination address (network order)
+ * @dport: destination port (network order)
+ * @sa: filled with the host address
+ *
+ * The gateway maps to 127.0.0.1 with --host-loopback on; UDP to the DNS
+ * address port 53 maps to the forwarder.
+ *
+ * Return: 0, or -1 when the destination cannot be reached from the host.
+ */
+int sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
+	uint16_t dport, struct sockaddr_in *sa);
+
+/**
+ * sl_map_src - the guest-visible source for a reply from host address @sa to
+ * a flow whose guest-side destination was @daddr.
+ */
+uint32_t sl_map_src(const struct sl_worker *w, uint32_t daddr,
+	const struct sockaddr_in *sa);
+
+#endif /* SL_WORKER_H */

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_flow.c: the per-worker flow table (rte_hash over a slot array).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+
+#include "sl_flow.h"
+
+int
+sl_flow_table_init(struct sl_flow_table *ft, uint32_t max, const char *name,
+	int socket_id)
+{
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = max < 8 ? 8 : max,
+		.key_len = sizeof(struct sl_flow_key),
+		.hash_func = rte_jhash,
+		.hash_func_init_val = 0x5a17ce,
+		.socket_id = socket_id,
+	};
+	uint32_t i;
+
+	memset(ft, 0, sizeof(*ft));
+	ft->flows = rte_zmalloc_socket("sl_flows", sizeof(*ft->flows) * max,
+		RTE_CACHE_LINE_SIZE, socket_id);
+	if (ft->flows == NULL)
+		return -ENOMEM;
+	ft->hash = rte_hash_create(&hp);
+	if (ft->hash == NULL) {
+		rte_free(ft->flows);
+		ft->flows = NULL;
+		return -ENOMEM;
+	}
+	ft->max = max;
+	for (i = 0; i < max; i++) {
+		ft->flows[i].idx = i;
+		ft->flows[i].hd = -1;
+		ft->flows[i].next_free = i + 1;
+		sl_timer_init(&ft->flows[i].timer);
+	}
+	ft->free_head = 0;
+	return 0;
+}
+
+void
+sl_flow_table_fini(struct sl_flow_table *ft)
+{
+	rte_hash_free(ft->hash);
+	rte_free(ft->flows);
+	memset(ft, 0, sizeof(*ft));
+}
+
+struct sl_flow *
+sl_flow_lookup(struct sl_flow_table *ft, const struct sl_flow_key *key)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(ft->hash, key, &data) < 0)
+		return NULL;
+	return &ft->flows[(uintptr_t)data];
+}
+
+struct sl_flow *
+sl_flow_add(struct sl_flow_table *ft, const struct sl_flow_key *key,
+	uint64_t now_ms)
+{
+	struct sl_flow *f;
+	uint32_t idx, gen;
+
+	if (ft->free_head >= ft->max)
+		return NULL;
+	idx = ft->free_head;
+	f = &ft->flows[idx];
+	if (rte_hash_add_key_data(ft->hash, key, (void *)(uintptr_t)idx) < 0)
+		return NULL;
+	ft->free_head = f->next_free;
+	gen = f->gen + 1;
+	memset(f, 0, sizeof(*f));
+	f->idx = idx;
+	f->gen = gen;
+	f->hd = -1;
+	f->key = *key;
+	f->proto = key->proto;
+	f->in_use = true;
+	f->created_ms = f->last_ms = now_ms;
+	sl_timer_init(&f->timer);
+	ft->active++;
+	return f;
+}
+
+void
+sl_flow_del(struct sl_flow_table *ft, struct sl_flow *f)
+{
+	if (!f->in_use)
+		return;
+	rte_hash_del_key(ft->hash, &f->key);
+	f->in_use = false;
+	f->next_free = ft->free_head;
+	ft->free_head = f->idx;
+	ft->active--;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_icmp.c: ICMP echo. Pings to the gateway or DNS address are answered
+ * here by turning the request mbuf into the reply. Pings elsewhere go out
+ * through one host ICMP socket per (destination, echo id); the kernel picks
+ * the echo id on the wire, and replies get the guest's id back.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_icmp.h>
+
+#include "sl_icmp.h"
+#include "sl_udp.h"
+
+#define SL_ICMP_READ_BUDGET 32
+
+/**
+ * echo_local - answer an echo request addressed to sluice in place.
+ * Return: true (the mbuf now is the reply, queued for tx).
+ */
+static bool
+echo_local(struct sl_worker *w, const struct sl_pkt *p)
+{
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)p->l4;
+	struct rte_ipv4_hdr *ip = p->ip;
+	struct rte_ether_addr tmp;
+	uint32_t a;
+
+	rte_ether_addr_copy(&p->eth->src_addr, &tmp);
+	rte_ether_addr_copy(&w->gw_mac, &p->eth->src_addr);
+	rte_ether_addr_copy(&tmp, &p->eth->dst_addr);
+	a = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = a;
+	ip->time_to_live = 64;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	p->m->l2_len = p->l3_off;
+	p->m->l3_len = p->l4_off - p->l3_off;
+	p->m->ol_flags = 0;
+	sl_net_l4_cksum(p->m);
+	SL_STAT_INC(w->stats, icmp_echo_local);
+	sl_tx(w, p->m);
+	return true;
+}
+
+bool
+sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
+{
+	const struct rte_icmp_hdr *ic = (const struct rte_icmp_hdr *)p->l4;
+	uint8_t buf[RTE_ETHER_MAX_JUMBO_FRAME_LEN];
+	struct sl_flow_key key;
+	struct sockaddr_in sa;
+	const void *data;
+	struct sl_flow *f;
+
+	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || ic->icmp_code != 0) {
+		SL_STAT_INC(w->stats, drop_icmp);
+		return false;
+	}
+	if (p->ip->dst_addr == w->cfg->gateway || p->ip->dst_addr == w->cfg->dns)
+		return echo_local(w, p);
+	if (p->l4_len > sizeof(buf) ||
+	    sl_map_dst(w, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa) != 0) {
+		SL_STAT_INC(w->stats, drop_icmp);
+		return false;
+	}
+	key = sl_flow_key_make(IPPROTO_ICMP, p->ip->src_addr, ic->icmp_ident,
+		p->ip->dst_addr, 0);
+	f = sl_flow_lookup(&w->ft, &key);
+	if (f == NULL) {
+		f = sl_dgram_flow_open(w, &key, SL_HOST_ICMP, &sa);
+		if (f == NULL)
+			return false;
+	}
+	data = rte_pktmbuf_read(p->m, p->l4_off, p->l4_len, buf);
+	if (data == NULL ||
+	    sl_host_sendto(w->host, f->hd, data, p->l4_len, NULL) < 0) {
+		SL_STAT_INC(w->stats, drop_host_socket);
+		return false;
+	}
+	f->last_ms = w->now_ms;
+	f->bytes_to_host += p->l4_len;
+	SL_STAT_INC(w->stats, icmp_relayed);
+	return false;
+}
+
+void
+sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
+{
+	unsigned int i;
+
+	(void)events;
+	for (i = 0; i < SL_ICMP_READ_BUDGET; i++) {
+		struct rte_icmp_hdr *ic;
+		struct rte_mbuf *m;
+		ssize_t n = sl_dgram_read(w, f, &m);
+
+		if (n == -EAGAIN || n == -ENOMEM)
+			return;
+		if (n < 0) {
+			sl_host_error(w->host, f->hd);
+			continue;
+		}
+		if ((size_t)n < sizeof(*ic) || rte_pktmbuf_data_len(m) <
+		    sizeof(*ic)) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		ic = rte_pktmbuf_mtod(m, struct rte_icmp_hdr *);
+		if (ic->icmp_type != RTE_IP_ICMP_ECHO_REPLY) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		ic->icmp_ident = f->key.gport;
+		if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
+		    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0 ||
+		    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->mtu) {
+			rte_pktmbuf_free(m);
+			SL_STAT_INC(w->stats, drop_icmp);
+			continue;
+		}
+		sl_net_l4_cksum(m);
+		f->last_ms = w->now_ms;
+		f->bytes_to_guest += (uint64_t)n;
+		SL_STAT_INC(w->stats, icmp_replies);
+		sl_tx(w, m);
+	}
+}
+
+void
+sl_icmp_timer(struct sl_worker *w, struct sl_flow *f)
+{
+	sl_dgram_timer(w, f);
+}

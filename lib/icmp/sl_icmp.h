@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_icmp.h: ICMP echo: answered locally for the gateway and DNS addresses,
+ * relayed through host ICMP (ping) sockets for everything else.
+ */
+#ifndef SL_ICMP_H
+#define SL_ICMP_H
+
+#include "sl_net.h"
+#include "sl_worker.h"
+
+/**
+ * sl_icmp_input - handle a guest ICMP message.
+ * Return: true when the mbuf was kept (reused for the local reply).
+ */
+bool sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p);
+
+/** sl_icmp_host_event - read echo replies from a flow's host socket. */
+void sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f,
+	uint32_t events);
+
+/** sl_icmp_timer - idle expiry. */
+void sl_icmp_timer(struct sl_worker *w, struct sl_flow *f);
+
+#endif /* SL_ICMP_H */

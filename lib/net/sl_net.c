@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_net.c: guest frame parsing (every length checked before it is read,
+ * every refusal named by a counter) and frame building.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "sl_net.h"
+
+#define SL_IPV4_MF	0x2000
+#define SL_IPV4_OFFMASK	0x1fff
+
+/**
+ * l4_cksum_ok - verify the L4 checksum of a parsed IPv4 frame.
+ * Return: true when valid (or vouched for by the port, or UDP without one).
+ */
+static bool
+l4_cksum_ok(const struct sl_pkt *p)
+{
+	uint64_t fl = p->m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint32_t sum;
+
+	if (fl == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return true;
+	if (fl == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	if (p->proto == IPPROTO_UDP &&
+	    ((const struct rte_udp_hdr *)p->l4)->dgram_cksum == 0)
+		return true;
+	if (p->proto == IPPROTO_ICMP) {
+		uint16_t c;
+
+		if (rte_raw_cksum_mbuf(p->m, p->l4_off, p->l4_len, &c) != 0)
+			return false;
+		return c == 0xffff;
+	}
+	sum = rte_ipv4_phdr_cksum(p->ip, 0);
+	{
+		uint16_t raw;
+
+		if (rte_raw_cksum_mbuf(p->m, p->l4_off, p->l4_len, &raw) != 0)
+			return false;
+		sum += raw;
+	}
+	return sl_net_cksum_fold(sum) == 0xffff;
+}
+
+int
+sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
+{
+	uint16_t seg0 = rte_pktmbuf_data_len(m);
+	uint32_t plen = rte_pktmbuf_pkt_len(m);
+	struct rte_ipv4_hdr *ip;
+	uint16_t ihl, tot, frag;
+
+	memset(p, 0, sizeof(*p));
+	p->m = m;
+	if (plen < sizeof(struct rte_ether_hdr) ||
+	    seg0 < sizeof(struct rte_ether_hdr)) {
+		*why = SL_STAT_drop_short;
+		return -1;
+	}
+	p->eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	p->ether_type = rte_be_to_cpu_16(p->eth->ether_type);
+	p->l3_off = sizeof(struct rte_ether_hdr);
+	if (p->ether_type == RTE_ETHER_TYPE_ARP) {
+		if (seg0 < p->l3_off + sizeof(struct rte_arp_hdr)) {
+			*why = plen < p->l3_off + sizeof(struct rte_arp_hdr) ?
+				SL_STAT_drop_short : SL_STAT_drop_multiseg_hdr;
+			return -1;
+		}
+		return 0;
+	}
+	if (p->ether_type != RTE_ETHER_TYPE_IPV4) {
+		*why = SL_STAT_drop_ethertype;
+		return -1;
+	}
+	if (plen < p->l3_off + sizeof(struct rte_ipv4_hdr)) {
+		*why = SL_STAT_drop_short;
+		return -1;
+	}
+	if (seg0 < p->l3_off + sizeof(struct rte_ipv4_hdr)) {
+		*why = SL_STAT_drop_multiseg_hdr;
+		return -1;
+	}
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, p->l3_off);
+	p->ip = ip;
+	if ((ip->version_ihl >> 4) != 4) {
+		*why = SL_STAT_drop_ip_version;
+		return -1;
+	}
+	ihl = (ip->version_ihl & 0xf) * 4;
+	if (ihl < sizeof(struct rte_ipv4_hdr)) {
+		*why = SL_STAT_drop_ip_hdr;
+		return -1;
+	}
+	if (seg0 < p->l3_off + ihl) {
+		*why = plen < (uint32_t)p->l3_off + ihl ?
+			SL_STAT_drop_short : SL_STAT_drop_multiseg_hdr;
+		return -1;
+	}
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (tot < ihl || (uint32_t)p->l3_off + tot > plen) {
+		*why = SL_STAT_drop_ip_len;
+		return -1;
+	}
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) !=
+	    RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_raw_cksum(ip, ihl) != 0xffff) {
+		*why = SL_STAT_drop_ip_csum;
+		return -1;
+	}
+	if (ihl != sizeof(struct rte_ipv4_hdr)) {
+		*why = SL_STAT_drop_ip_options;
+		return -1;
+	}
+	frag = rte_be_to_cpu_16(ip->fragment_offset);
+	if (frag & (SL_IPV4_MF | SL_IPV4_OFFMASK)) {
+		*why = SL_STAT_drop_ip_frag;
+		return -1;
+	}
+	/* Ethernet padding: make pkt_len exactly the IP datagram */
+	if ((uint32_t)p->l3_off + tot < plen)
+		rte_pktmbuf_trim(m, plen - (p->l3_off + tot));
+	p->proto = ip->next_proto_id;
+	p->l4_off = p->l3_off + ihl;
+	p->l4_len = tot - ihl;
+	p->l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, p->l4_off);
+	switch (p->proto) {
+	case IPPROTO_TCP: {
+		const struct rte_tcp_hdr *th = (const void *)p->l4;
+
+		if (p->l4_len < sizeof(*th)) {
+			*why = SL_STAT_drop_l4_hdr;
+			return -1;
+		}
+		if (rte_pktmbuf_data_len(m) < p->l4_off + sizeof(*th)) {
+			*why = SL_STAT_drop_multiseg_hdr;
+			return -1;
+		}
+		p->l4_hlen = (th->data_off >> 4) * 4;
+		if (p->l4_hlen < sizeof(*th) || p->l4_hlen > p->l4_len) {
+			*why = SL_STAT_drop_l4_hdr;
+			return -1;
+		}
+		if (rte_pktmbuf_data_len(m) < p->l4_off + p->l4_hlen) {
+			*why = SL_STAT_drop_multiseg_hdr;
+			return -1;
+		}
+		break;
+	}
+	case IPPROTO_UDP: {
+		const struct rte_udp_hdr *uh = (const void *)p->l4;
+		uint16_t ulen;
+
+		if (p->l4_len < sizeof(*uh)) {
+			*why = SL_STAT_drop_l4_hdr;
+			return -1;
+		}
+		if (rte_pktmbuf_data_len(m) < p->l4_off + sizeof(*uh)) {
+			*why = SL_STAT_drop_multiseg_hdr;
+			return -1;
+		}
+		ulen = rte_be_to_cpu_16(uh->dgram_len);
+		if (ulen < sizeof(*uh) || ulen > p->l4_len) {
+			*why = SL_STAT_drop_l4_hdr;
+			return -1;
+		}
+		p->l4_hlen = sizeof(*uh);
+		break;
+	}
+	case IPPROTO_ICMP:
+		if (p->l4_len < sizeof(struct rte_icmp_hdr)) {
+			*why = SL_STAT_drop_l4_hdr;
+			return -1;
+		}
+		if (rte_pktmbuf_data_len(m) <
+		    p->l4_off + sizeof(struct rte_icmp_hdr)) {
+			*why = SL_STAT_drop_multiseg_hdr;
+			return -1;
+		}
+		p->l4_hlen = sizeof(struct rte_icmp_hdr);
+		break;
+	default:
+		*why = SL_STAT_drop_l4_proto;
+		return -1;
+	}
+	if (!l4_cksum_ok(p)) {
+		*why = SL_STAT_drop_l4_csum;
+		return -1;
+	}
+	if (p->proto == IPPROTO_UDP) {
+		/* UDP length may be shorter than the IP payload: trust it */
+		uint16_t ulen = rte_be_to_cpu_16(
+			((const struct rte_udp_hdr *)p->l4)->dgram_len);
+
+		p->l4_len = ulen;
+	}
+	p->pay_off = p->l4_off + p->l4_hlen;
+	p->pay_len = p->l4_len - p->l4_hlen;
+	return 0;
+}
+
+int
+sl_net_prepend_ipv4(struct rte_mbuf *m, const struct rte_ether_addr *src_mac,
+	const struct rte_ether_addr *dst_mac, uint32_t saddr, uint32_t daddr,
+	uint8_t proto)
+{
+	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+
+	if (l4_len + sizeof(*ip) > UINT16_MAX)
+		return -1;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m,
+		sizeof(*eth) + sizeof(*ip));
+	if (eth == NULL)
+		return -1;
+	rte_ether_addr_copy(src_mac, &eth->src_addr);
+	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(l4_len + sizeof(*ip)));
+	ip->packet_id = 0;
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	ip->hdr_checksum = 0;
+	ip->src_addr = saddr;
+	ip->dst_addr = daddr;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m->l2_len = sizeof(*eth);
+	m->l3_len = sizeof(*ip);
+	return 0;
+}
+
+void
+sl_net_l4_cksum(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+		struct rte_ipv4_hdr *, m->l2_len);
+	uint16_t off = m->l2_len + m->l3_len;
+	uint16_t len = rte_be_to_cpu_16(ip->total_length) - m->l3_len;
+	uint16_t raw = 0, field_off;
+	uint32_t sum;
+
+	switch (ip->next_proto_id) {
+	case IPPROTO_TCP:
+		field_off = offsetof(struct rte_tcp_hdr, cksum);
+		break;
+	case IPPROTO_UDP:
+		field_off = offsetof(struct rte_udp_hdr, dgram_cksum);
+		break;
+	case IPPROTO_ICMP:
+		field_off = offsetof(struct rte_icmp_hdr, icmp_cksum);
+		break;
+	default:
+		return;
+	}
+	/* the L4 header is in the first segment (we built it there) */
+	memset(rte_pktmbuf_mtod_offset(m, uint8_t *, off + field_off), 0, 2);
+	rte_raw_cksum_mbuf(m, off, len, &raw);
+	if (ip->next_proto_id == IPPROTO_ICMP) {
+		raw = (uint16_t)~raw;
+	} else {
+		sum = rte_ipv4_phdr_cksum(ip, 0) + raw;
+		raw = (uint16_t)~sl_net_cksum_fold(sum);
+		if (raw == 0 && ip->next_proto_id == IPPROTO_UDP)
+			raw = 0xffff;
+	}
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, off + field_off), &raw, 2);
+}
+
+int
+sl_net_is_bcast(uint32_t addr, uint32_t net, uint8_t prefix_len)
+{
+	uint32_t a = rte_be_to_cpu_32(addr);
+	uint32_t mask = prefix_len ? ~0u << (32 - prefix_len) : 0;
+
+	if (a == 0xffffffffu || (a >> 28) == 0xe)
+		return 1;
+	if ((a & mask) == (rte_be_to_cpu_32(net) & mask) &&
+	    (a & ~mask) == ~mask)
+		return 1;
+	return 0;
+}
+
+int
+sl_net_iov(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+	struct iovec *iov, int max)
+{
+	int n = 0;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (len > 0) {
+		uint32_t take;
+
+		if (m == NULL || n == max)
+			return -1;
+		take = m->data_len - off;
+		if (take > len)
+			take = len;
+		iov[n].iov_base = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+		iov[n].iov_len = take;
+		n++;
+		len -= take;
+		off = 0;
+		m = m->next;
+	}
+	return n;
+}

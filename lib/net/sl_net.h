@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_net.h: frame parsing and building for guest frames (Ethernet, ARP,
+ * IPv4, UDP, TCP, ICMP). The parser checks every length before reading and
+ * reports why it refuses a frame; the builders write headers and checksums.
+ *
+ * Headers (Ethernet + IPv4 + L4 header, options included) must sit in the
+ * first mbuf segment; payload may span a chain.
+ */
+#ifndef SL_NET_H
+#define SL_NET_H
+
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "sl_stats.h"
+
+/** What the parser found in a frame. */
+struct sl_pkt {
+	struct rte_mbuf *m;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;	/**< NULL for ARP */
+	uint8_t *l4;			/**< L4 header (first segment) */
+	uint16_t l3_off;		/**< offset of the IPv4 header */
+	uint16_t l4_off;		/**< offset of the L4 header */
+	uint16_t l4_len;		/**< L4 header + payload bytes */
+	uint16_t l4_hlen;		/**< L4 header bytes (TCP: doff * 4) */
+	uint16_t pay_off;		/**< offset of the L4 payload */
+	uint16_t pay_len;		/**< L4 payload bytes */
+	uint16_t ether_type;		/**< host order */
+	uint8_t proto;			/**< IPPROTO_* for IPv4 frames */
+};
+
+/**
+ * sl_net_parse - validate a guest frame and locate its headers.
+ * @m: frame (trailing Ethernet padding is trimmed from it)
+ * @p: filled on success
+ * @why: on failure, the counter naming the reason
+ *
+ * Accepts ARP and unfragmented, option-less IPv4 carrying TCP, UDP or ICMP
+ * with valid IPv4 and L4 checksums (unless the port vouched for them).
+ *
+ * Return: 0 on success, -1 when the frame must be dropped.
+ */
+int sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why);
+
+/**
+ * sl_net_cksum_fold - fold a 32-bit one's complement sum to 16 bits.
+ */
+static inline uint16_t
+sl_net_cksum_fold(uint32_t sum)
+{
+	sum = (sum >> 16) + (sum & 0xffff);
+	sum += sum >> 16;
+	return (uint16_t)sum;
+}
+
+/**
+ * sl_net_prepend_ipv4 - prepend Ethernet + IPv4 headers to an L4 packet.
+ * @m: mbuf (chain) holding the L4 header and payload, with 34 bytes of
+ *	headroom in its first segment
+ * @src_mac: Ethernet source
+ * @dst_mac: Ethernet destination
+ * @saddr: IPv4 source, network order
+ * @daddr: IPv4 destination, network order
+ * @proto: IPPROTO_*
+ *
+ * Writes both headers (IPv4 checksum included) and sets m->l2_len/l3_len.
+ *
+ * Return: 0, or -1 when the headroom is short or the packet too long.
+ */
+int sl_net_prepend_ipv4(struct rte_mbuf *m,
+	const struct rte_ether_addr *src_mac,
+	const struct rte_ether_addr *dst_mac,
+	uint32_t saddr, uint32_t daddr, uint8_t proto);
+
+/**
+ * sl_net_l4_cksum - compute and store the UDP/TCP/ICMP checksum of a frame
+ * built by sl_net_prepend_ipv4 (payload may span the mbuf chain).
+ * @m: frame
+ */
+void sl_net_l4_cksum(struct rte_mbuf *m);
+
+/**
+ * sl_net_is_bcast - whether @addr (network order) is a broadcast or
+ * multicast address, or the directed broadcast of the guest subnet.
+ */
+int sl_net_is_bcast(uint32_t addr, uint32_t net, uint8_t prefix_len);
+
+/**
+ * sl_net_iov - describe @len bytes of an mbuf chain from @off as an iovec
+ * (no copy), for a writev to the host.
+ * @m: mbuf chain
+ * @off: first byte
+ * @len: bytes
+ * @iov: filled
+ * @max: entries available in @iov
+ *
+ * Return: entries used, or -1 when the chain is shorter or @max too small.
+ */
+int sl_net_iov(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+	struct iovec *iov, int max);
+
+#endif /* SL_NET_H */

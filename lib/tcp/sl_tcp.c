@@ -1,0 +1,1868 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_tcp.c: the window-aware TCP relay.
+ *
+ * Theory of operation
+ * -------------------
+ * Every guest TCP connection is terminated here and relayed to one
+ * non-blocking host socket connected to the same destination.
+ *
+ * Set-up. A guest SYN starts a non-blocking connect(); the SYN-ACK goes to
+ * the guest only when the host connect has succeeded (refused: RST; no
+ * answer within cfg->tcp_connect_timeout_ms: RST). The SYN-ACK carries our
+ * MSS (MTU - 40) and, only if the guest's SYN offered one, our window scale
+ * (RFC 7323 2.2), chosen as the smallest shift that can express the largest
+ * window we will ever advertise (cfg->tcp_buf). The window field of a SYN or
+ * SYN-ACK is never scaled. A guest shift above 14 is used as 14. ISNs follow
+ * RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock.
+ *
+ * Guest -> host. Acceptable segments are trimmed to [RCV.NXT, right edge);
+ * in-order payload is appended, without copying, to the flow's pending mbuf
+ * chain; out-of-order segments wait in a small sorted queue (SL_TCP_OOO_MAX,
+ * overlaps trimmed, the first bytes received win). At the end of the rx
+ * burst the pending chain of each touched flow goes to the host socket in
+ * one writev; what the socket does not take stays pending (sluice's own
+ * buffer, at most w->tcp_own_buf). Bytes are acknowledged once they are
+ * written or pending: never before.
+ *
+ * The window advertised to the guest is real space: what the host socket's
+ * send buffer still accepts plus what is left of sluice's own buffer,
+ * capped by the largest window. It is never a constant, its right edge
+ * never moves left (a smaller value is replaced by the old edge, aligned up
+ * to the scale unit), it opens only in steps of at least min(MSS, buf/2)
+ * (receiver SWS avoidance) and is rounded down to the scale unit. We keep
+ * the window as the guest reconstructs it (field << shift) in last_adv_wnd.
+ * When that falls below one MSS the window is "closed": we then watch the
+ * host socket for writability and, once a full MSS (or half the buffer) is
+ * free again, send one window update in that iteration's tx burst, without
+ * waiting for the guest's persist probe - once per closed->open transition.
+ * Zero-window probes (and any unacceptable segment) get an ACK carrying the
+ * current window.
+ *
+ * Host -> guest. Host data is read straight into mbufs that become the
+ * guest's segments (one readv per flow per event), never beyond SND.UNA +
+ * the guest's window (tracked per flow as a 32-bit byte count, updated with
+ * the SND.WL1/SND.WL2 rule) nor beyond cfg->tcp_buf in flight. When the
+ * guest's window is full the host socket's read interest is muted, so the
+ * host sender feels the backpressure and memory stays bounded; a window
+ * update from the guest unmutes it. A zero guest window with nothing in
+ * flight arms the persist timer: a probe (SND.UNA - 1, which the guest must
+ * answer with an ACK) after one RTO, then with exponential backoff.
+ *
+ * Retransmission data is kept in mbufs, not in the host socket: each sent
+ * segment stays referenced (refcount) in the flow's retransmit queue until
+ * the guest acknowledges it. Why mbufs: the bytes were read from the host
+ * socket anyway (MSG_PEEK plus SO_PEEK_OFF would need a recent kernel and
+ * a re-read per retransmission), a retransmission is a header rewrite and a
+ * refcount bump, and the queue's size is bounded by the guest window and
+ * cfg->tcp_buf. A segment the PMD still holds (refcount > 1) is copied
+ * before its header is rewritten. RTO per RFC 6298 (1 s initial, 200 ms
+ * floor, doubling, SL_TCP_RETRIES then RST); fast retransmit on the third
+ * duplicate ACK with NewReno-style partial-ACK recovery.
+ *
+ * ACKs. Per flow and per poll iteration at most one pure ACK or window
+ * update, sent at the end of the iteration and only if no data segment of
+ * the same iteration already carried the same ACK and window. Every
+ * iteration that received data ACKs it (so at least every second full
+ * segment is acknowledged, and never later than the iteration); out-of-
+ * order data, FINs and window reopens are ACKed in the same iteration.
+ *
+ * Close. Guest FIN -> shutdown(SHUT_WR) on the host once its data is
+ * written, while host data keeps flowing; host EOF -> FIN to the guest
+ * after the data. Both FINs exchanged and ours acknowledged: the flow ends
+ * (TIME_WAIT for SL_TCP_TIME_WAIT_MS when we closed first, re-ACKing FIN
+ * retransmissions with the host socket already closed). Guest RST (exact
+ * sequence) -> the host peer sees a reset (SO_LINGER 0); host reset -> RST
+ * to the guest. In-window-but-not-exact RSTs and any SYN on a synchronised
+ * connection get a challenge ACK (RFC 5961). Idle flows are reset after
+ * cfg->tcp_idle_timeout_s. Freeing a flow releases its mbufs, closes its
+ * socket and cancels its timer in one place (tcp_free).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+#include <rte_tcp.h>
+
+#include "sl_tcp.h"
+
+#define SL_TCP_OWN_BUF_DEFAULT	(256u * 1024)
+#define SL_TCP_RTO_INIT		1000u
+#define SL_TCP_RTO_MIN		200u
+#define SL_TCP_RTO_MAX		60000u
+#define SL_TCP_RETRIES		10
+#define SL_TCP_SYNACK_RETRIES	6
+#define SL_TCP_TIME_WAIT_MS	2000u
+#define SL_TCP_RECHECK_MS	1u
+#define SL_TCP_READ_IOV		1024	/* IOV_MAX */
+#define SL_TCP_READ_SEGS	64
+#define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 20 + 20 + 8)
+#define SL_TCP_MAX_SHIFT	14
+#define SL_TCP_DEFAULT_MSS	536
+
+enum sl_tcp_state {
+	TCP_CLOSED = 0,
+	TCP_CONNECTING,		/* guest SYN seen, host connect pending */
+	TCP_SYN_RCVD,		/* SYN-ACK sent to the guest */
+	TCP_ESTABLISHED,	/* includes the half-closed variants */
+	TCP_TIME_WAIT,
+};
+
+/* TCP flags */
+#define F_FIN RTE_TCP_FIN_FLAG
+#define F_SYN RTE_TCP_SYN_FLAG
+#define F_RST RTE_TCP_RST_FLAG
+#define F_PSH RTE_TCP_PSH_FLAG
+#define F_ACK RTE_TCP_ACK_FLAG
+
+#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
+#define SEQ_LE(a, b) ((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
+#define SEQ_GE(a, b) ((int32_t)((a) - (b)) >= 0)
+
+/** One segment sent to the guest and not yet acknowledged. */
+struct sl_tcp_rtx {
+	struct sl_tcp_rtx *next;
+	struct rte_mbuf *m;	/**< the whole frame, referenced */
+	uint64_t sent_ms;
+	uint32_t seq;
+	uint32_t len;		/**< payload bytes */
+	uint8_t flags;		/**< TCP flags of the segment */
+	bool rexmit;		/**< retransmitted (Karn) */
+};
+
+/** Retransmit entries of a worker (preallocated, free list). */
+struct sl_tcp_rtx_pool {
+	struct sl_tcp_rtx *free;
+	uint32_t n;
+	struct sl_tcp_rtx e[];
+};
+
+/** One out-of-order segment (payload only). */
+struct sl_tcp_ooo {
+	uint32_t seq;
+	uint32_t len;
+	struct rte_mbuf *m;
+};
+
+/** Per-connection TCP state, parallel to the flow array. */
+struct sl_tcp_conn {
+	/* receive side: guest -> host */
+	uint32_t irs;
+	uint32_t rcv_nxt;
+	uint32_t rcv_adv;	/**< right edge advertised */
+	uint32_t last_adv_wnd;	/**< as the guest reconstructs it */
+	uint32_t last_ack_sent;
+	uint32_t last_win_sent;	/**< window field value last sent */
+	uint16_t rcv_mss;	/**< MSS we advertised */
+	uint8_t rcv_wscale;	/**< our shift (0 without scaling) */
+	uint8_t snd_wscale;	/**< guest's shift */
+	bool ws_ok;
+	struct rte_mbuf *pend;	/**< in-order data not yet written */
+	uint32_t pend_len;
+	uint8_t n_ooo;
+	uint32_t ooo_bytes;
+	struct sl_tcp_ooo ooo[SL_TCP_OOO_MAX];
+
+	/* send side: host -> guest */
+	uint32_t iss;
+	uint32_t snd_una;
+	uint32_t snd_nxt;
+	uint32_t snd_wnd;	/**< guest window in bytes */
+	uint32_t max_snd_wnd;
+	uint32_t snd_wl1;
+	uint32_t snd_wl2;
+	uint16_t snd_mss;
+	struct sl_tcp_rtx *rtx_head;
+	struct sl_tcp_rtx *rtx_tail;
+	uint32_t rtx_segs;
+	uint32_t srtt8;		/**< smoothed RTT << 3, ms */
+	uint32_t rttvar4;	/**< RTT variance << 2, ms */
+	uint32_t rto;		/**< ms */
+	uint8_t backoff;
+	uint8_t dupacks;
+	uint8_t persist_backoff;
+	bool in_recovery;
+	uint32_t recover;
+
+	/* deadlines (ms, 0: off) */
+	uint64_t conn_deadline;
+	uint64_t rto_deadline;
+	uint64_t persist_deadline;
+	uint64_t recheck_deadline;
+	uint64_t tw_deadline;
+
+	/* lifecycle flags */
+	bool fin_rcvd;		/**< guest FIN consumed */
+	bool host_shut;		/**< shutdown(SHUT_WR) done */
+	bool host_eof;		/**< host read returned 0 */
+	bool fin_sent;
+	bool fin_acked;
+	bool active_close;	/**< our FIN went first */
+	bool rd_blocked;	/**< host data waits for guest window */
+	bool rwnd_closed;	/**< our window fell below one MSS */
+	bool ack_now;		/**< owe the guest an ACK this iteration */
+	bool dirty;
+	uint32_t dirty_next;
+	uint32_t interest;	/**< host readiness interest */
+	uint32_t segs_unacked;	/**< data segments since our last ACK */
+	uint64_t win_iter;	/**< iteration win_cache was computed in */
+	uint32_t win_cache;
+};
+
+/* ------------------------------------------------------------------ */
+/* helpers                                                              */
+
+static inline struct sl_tcp_conn *
+conn_of(struct sl_worker *w, const struct sl_flow *f)
+{
+	return &w->tcp[f->idx];
+}
+
+static inline struct sl_tcp_rtx_pool *
+rtx_pool(struct sl_worker *w)
+{
+	return w->tcp_rtx_pool;
+}
+
+const char *
+sl_tcp_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+		[TCP_CLOSED] = "closed",
+		[TCP_CONNECTING] = "connecting",
+		[TCP_SYN_RCVD] = "syn_rcvd",
+		[TCP_ESTABLISHED] = "established",
+		[TCP_TIME_WAIT] = "time_wait",
+	};
+
+	return state < RTE_DIM(names) ? names[state] : "?";
+}
+
+int
+sl_tcp_parse_opts(const uint8_t *opt, uint16_t len, struct sl_tcp_opts *o)
+{
+	uint16_t i = 0;
+
+	memset(o, 0, sizeof(*o));
+	while (i < len) {
+		uint8_t kind = opt[i], olen;
+
+		if (kind == 0)		/* end of options */
+			break;
+		if (kind == 1) {	/* NOP */
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			return -1;
+		olen = opt[i + 1];
+		if (olen < 2 || i + olen > len)
+			return -1;
+		if (kind == 2 && olen == 4) {
+			o->mss = (uint16_t)(opt[i + 2] << 8 | opt[i + 3]);
+		} else if (kind == 3 && olen == 3) {
+			o->has_wscale = true;
+			o->wscale = opt[i + 2];
+		}
+		i += olen;
+	}
+	return 0;
+}
+
+uint8_t
+sl_tcp_wscale_for(uint32_t max_win)
+{
+	uint8_t s = 0;
+
+	while (s < SL_TCP_MAX_SHIFT && ((uint64_t)UINT16_MAX << s) < max_win)
+		s++;
+	return s;
+}
+
+bool
+sl_tcp_should_reopen(uint32_t last_adv, uint32_t space, uint32_t mss,
+	uint32_t buf)
+{
+	uint32_t step = RTE_MIN(mss, buf / 2);
+
+	if (last_adv >= mss)
+		return false;	/* not closed */
+	return space >= last_adv + step;
+}
+
+/**
+ * mbuf_adj - remove @len bytes from the front of a chain, freeing segments
+ * that become empty.
+ * Return: the new head (NULL when the whole chain was consumed).
+ */
+static struct rte_mbuf *
+mbuf_adj(struct rte_mbuf *m, uint32_t len)
+{
+	uint32_t pkt_len = m->pkt_len;
+	uint16_t nb_segs = m->nb_segs;
+
+	if (len >= pkt_len) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	while (len >= m->data_len) {
+		struct rte_mbuf *next = m->next;
+
+		len -= m->data_len;
+		pkt_len -= m->data_len;
+		nb_segs--;
+		m->next = NULL;
+		rte_pktmbuf_free_seg(m);
+		m = next;
+	}
+	m->data_off += len;
+	m->data_len -= len;
+	m->pkt_len = pkt_len - len;
+	m->nb_segs = nb_segs;
+	return m;
+}
+
+/**
+ * mbuf_trim - cut a chain to its first @len bytes (len > 0).
+ */
+static void
+mbuf_trim(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *s = m;
+	uint32_t left = len;
+	uint16_t segs = 1;
+
+	if (len >= m->pkt_len)
+		return;
+	while (left > s->data_len) {
+		left -= s->data_len;
+		s = s->next;
+		segs++;
+	}
+	s->data_len = (uint16_t)left;
+	if (s->next != NULL) {
+		rte_pktmbuf_free(s->next);
+		s->next = NULL;
+	}
+	m->pkt_len = len;
+	m->nb_segs = segs;
+}
+
+/** isn - RFC 6528: keyed hash of the 4-tuple plus a 4 us clock. */
+static uint32_t
+isn(const struct sl_worker *w, const struct sl_flow_key *k)
+{
+	uint32_t h = rte_jhash_3words(k->gaddr ^ w->tcp_isn_key[0],
+		k->daddr ^ w->tcp_isn_key[1],
+		((uint32_t)k->gport << 16 | k->dport) ^ w->tcp_isn_key[2],
+		w->tcp_isn_key[3]);
+	uint64_t us4 = rte_get_timer_cycles() / (rte_get_timer_hz() / 250000 + 1);
+
+	return h + (uint32_t)us4;
+}
+
+static void
+dirty_mark(struct sl_worker *w, const struct sl_flow *f,
+	struct sl_tcp_conn *c)
+{
+	if (c->dirty)
+		return;
+	c->dirty = true;
+	c->dirty_next = w->tcp_dirty;
+	w->tcp_dirty = f->idx + 1;
+}
+
+static void
+set_interest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t ev)
+{
+	if (f->hd < 0 || c->interest == ev)
+		return;
+	c->interest = ev;
+	sl_host_watch(w->host, f->hd, ev);
+}
+
+/* ------------------------------------------------------------------ */
+/* windows                                                              */
+
+/** max_window - the largest window we advertise on this connection. */
+static uint32_t
+max_window(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	uint64_t lim = c->ws_ok ? (uint64_t)UINT16_MAX << c->rcv_wscale :
+		UINT16_MAX;
+
+	return (uint32_t)RTE_MIN(lim, (uint64_t)w->cfg->tcp_buf);
+}
+
+/**
+ * window_space - real space for guest data right now: what the host socket
+ * will still accept plus what is left of sluice's own buffer, capped.
+ * Cached per iteration (it costs a syscall or two).
+ */
+static uint32_t
+window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	uint64_t space = 0;
+	long ws;
+
+	if (c->win_iter == w->iter && w->iter != 0)
+		return c->win_cache;
+	if (f->hd >= 0 && !c->host_shut) {
+		ws = sl_host_wspace(w->host, f->hd);
+		if (ws > 0)
+			space = (uint64_t)ws;
+	}
+	if (c->pend_len + c->ooo_bytes < w->tcp_own_buf)
+		space += w->tcp_own_buf - c->pend_len - c->ooo_bytes;
+	if (c->fin_rcvd)
+		space = 0;
+	space = RTE_MIN(space, (uint64_t)max_window(w, c));
+	c->win_cache = (uint32_t)space;
+	c->win_iter = w->iter;
+	return c->win_cache;
+}
+
+/**
+ * select_window - the window to advertise now (bytes, as the guest will
+ * reconstruct it): never shrinks the right edge, opens only in SWS-safe
+ * steps, rounded down to the scale unit.
+ */
+static uint32_t
+select_window(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	uint32_t unit = 1u << c->rcv_wscale;
+	uint32_t space = window_space(w, f, c);
+	uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
+		c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t step = RTE_MIN((uint32_t)c->rcv_mss, max_window(w, c) / 2);
+	uint32_t win;
+
+	if (space < cur + step && space < max_window(w, c))
+		win = cur;	/* SWS: keep the edge where it is */
+	else
+		win = space & ~(unit - 1);
+	if (win < cur)		/* never move the right edge left */
+		win = RTE_ALIGN_CEIL(cur, unit);
+	return win;
+}
+
+/**
+ * record_adv - note a window sent: the field value is win >> shift and the
+ * guest reconstructs field << shift.
+ * Return: the field value.
+ */
+static uint16_t
+record_adv(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t win)
+{
+	uint32_t field = win >> c->rcv_wscale;
+
+	if (field > UINT16_MAX)
+		field = UINT16_MAX;
+	c->last_adv_wnd = field << c->rcv_wscale;
+	if (SEQ_GT(c->rcv_nxt + c->last_adv_wnd, c->rcv_adv))
+		c->rcv_adv = c->rcv_nxt + c->last_adv_wnd;
+	c->last_ack_sent = c->rcv_nxt;
+	c->last_win_sent = field;
+	c->segs_unacked = 0;
+	if (c->last_adv_wnd < c->rcv_mss && !c->fin_rcvd) {
+		if (!c->rwnd_closed) {
+			c->rwnd_closed = true;
+			SL_STAT_INC(w->stats, tcp_zero_window_adv);
+		}
+		/* wake up when the host drains */
+		set_interest(w, f, c, c->interest | SL_HOST_EV_OUT);
+	} else {
+		c->rwnd_closed = false;
+	}
+	return (uint16_t)field;
+}
+
+/* ------------------------------------------------------------------ */
+/* timers                                                               */
+
+static void
+rearm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	uint64_t d = f->last_ms + (uint64_t)w->cfg->tcp_idle_timeout_s * 1000;
+
+	if (c->conn_deadline && c->conn_deadline < d)
+		d = c->conn_deadline;
+	if (c->rto_deadline && c->rto_deadline < d)
+		d = c->rto_deadline;
+	if (c->persist_deadline && c->persist_deadline < d)
+		d = c->persist_deadline;
+	if (c->recheck_deadline && c->recheck_deadline < d)
+		d = c->recheck_deadline;
+	if (c->tw_deadline && c->tw_deadline < d)
+		d = c->tw_deadline;
+	if (!sl_timer_armed(&f->timer) || f->timer.expire_ms != d)
+		sl_timer_arm(&w->wheel, &f->timer, d);
+}
+
+static void
+rtt_sample(struct sl_tcp_conn *c, uint32_t r)
+{
+	if (c->srtt8 == 0) {
+		c->srtt8 = r << 3;
+		c->rttvar4 = r << 1;
+	} else {
+		int32_t delta = (int32_t)r - (int32_t)(c->srtt8 >> 3);
+
+		if (delta < 0)
+			delta = -delta;
+		c->rttvar4 = c->rttvar4 - (c->rttvar4 >> 2) + (uint32_t)delta;
+		c->srtt8 = c->srtt8 - (c->srtt8 >> 3) + r;
+	}
+	c->rto = (c->srtt8 >> 3) + RTE_MAX(1u, c->rttvar4);
+	c->rto = RTE_MAX(c->rto, SL_TCP_RTO_MIN);
+	c->rto = RTE_MIN(c->rto, SL_TCP_RTO_MAX);
+}
+
+static uint32_t
+rto_backed_off(const struct sl_tcp_conn *c)
+{
+	uint64_t r = (uint64_t)c->rto << RTE_MIN(c->backoff, 16);
+
+	return (uint32_t)RTE_MIN(r, (uint64_t)SL_TCP_RTO_MAX);
+}
+
+/* ------------------------------------------------------------------ */
+/* emitting segments                                                    */
+
+/**
+ * emit - build a segment to the guest around @m (payload-only chain with
+ * headroom, or NULL) and queue it for tx.
+ * @w: worker
+ * @f: flow
+ * @c: connection
+ * @flags: TCP flags
+ * @seq: sequence number
+ * @m: payload or NULL
+ * @keep: hold a reference in the retransmit queue
+ *
+ * Return: 0, or -1 (mbuf freed) when out of mbufs or entries.
+ */
+static int
+emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint8_t flags, uint32_t seq, struct rte_mbuf *m, bool keep)
+{
+	uint32_t len = m ? rte_pktmbuf_pkt_len(m) : 0;
+	uint8_t optlen = (flags & F_SYN) ? (c->ws_ok ? 8 : 4) : 0;
+	struct rte_tcp_hdr *th;
+	struct sl_tcp_rtx *e = NULL;
+	uint16_t win;
+
+	if (m == NULL) {
+		m = sl_alloc(w);
+		if (m == NULL)
+			return -1;
+	}
+	if (keep) {
+		struct sl_tcp_rtx_pool *pool = rtx_pool(w);
+
+		e = pool->free;
+		if (e == NULL) {
+			SL_STAT_INC(w->stats, drop_nomem);
+			rte_pktmbuf_free(m);
+			return -1;
+		}
+		pool->free = e->next;
+	}
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, sizeof(*th) + optlen);
+	if (th == NULL)
+		goto fail;
+	th->src_port = f->key.dport;
+	th->dst_port = f->key.gport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = (flags & F_ACK) ? rte_cpu_to_be_32(c->rcv_nxt) : 0;
+	th->data_off = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
+	th->tcp_flags = flags;
+	if (flags & F_SYN) {
+		uint32_t sw = RTE_MIN(window_space(w, f, c), (uint32_t)UINT16_MAX);
+		uint8_t *o = (uint8_t *)(th + 1);
+
+		/* RFC 7323 2.2: the window of a SYN is never scaled */
+		win = (uint16_t)sw;
+		c->last_adv_wnd = sw;
+		c->rcv_adv = c->rcv_nxt + sw;
+		c->last_ack_sent = c->rcv_nxt;
+		c->last_win_sent = win;
+		o[0] = 2;
+		o[1] = 4;
+		o[2] = (uint8_t)(c->rcv_mss >> 8);
+		o[3] = (uint8_t)c->rcv_mss;
+		if (c->ws_ok) {
+			o[4] = 1;
+			o[5] = 3;
+			o[6] = 3;
+			o[7] = c->rcv_wscale;
+		}
+	} else if (flags & F_RST) {
+		win = 0;
+	} else {
+		win = record_adv(w, f, c, select_window(w, f, c));
+	}
+	th->rx_win = rte_cpu_to_be_16(win);
+	th->tcp_urp = 0;
+	th->cksum = 0;
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
+	    f->key.daddr, f->key.gaddr, IPPROTO_TCP) != 0)
+		goto fail;
+	sl_net_l4_cksum(m);
+	if (e != NULL) {
+		e->m = m;
+		e->seq = seq;
+		e->len = len;
+		e->flags = flags;
+		e->sent_ms = w->now_ms;
+		e->rexmit = false;
+		e->next = NULL;
+		if (c->rtx_tail != NULL)
+			c->rtx_tail->next = e;
+		else
+			c->rtx_head = e;
+		c->rtx_tail = e;
+		c->rtx_segs++;
+		rte_pktmbuf_refcnt_update(m, 1);
+	}
+	if ((flags & F_ACK) && len == 0 && !(flags & (F_SYN | F_FIN | F_RST)))
+		SL_STAT_INC(w->stats, tcp_pure_acks);
+	sl_tx(w, m);
+	return 0;
+fail:
+	SL_STAT_INC(w->stats, drop_nomem);
+	rte_pktmbuf_free(m);
+	if (e != NULL) {
+		e->next = rtx_pool(w)->free;
+		rtx_pool(w)->free = e;
+	}
+	return -1;
+}
+
+/**
+ * send_ack - a pure ACK (window update) now.
+ */
+static void
+send_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	c->ack_now = false;
+	emit(w, f, c, F_ACK, c->snd_nxt, NULL, false);
+}
+
+/**
+ * send_rst_reply - RST answering a segment that has no connection
+ * (RFC 9293 3.10.7.1), built without a flow.
+ */
+static void
+send_rst_reply(struct sl_worker *w, const struct sl_pkt *p,
+	const struct rte_tcp_hdr *th)
+{
+	struct rte_tcp_hdr *r;
+	struct rte_mbuf *m;
+	uint32_t seglen = p->pay_len + ((th->tcp_flags & F_SYN) ? 1 : 0) +
+		((th->tcp_flags & F_FIN) ? 1 : 0);
+
+	if (th->tcp_flags & F_RST)
+		return;
+	m = sl_alloc(w);
+	if (m == NULL)
+		return;
+	r = (struct rte_tcp_hdr *)rte_pktmbuf_append(m, sizeof(*r));
+	if (r == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memset(r, 0, sizeof(*r));
+	r->src_port = th->dst_port;
+	r->dst_port = th->src_port;
+	r->data_off = 5 << 4;
+	if (th->tcp_flags & F_ACK) {
+		r->sent_seq = th->recv_ack;
+		r->tcp_flags = F_RST;
+	} else {
+		r->recv_ack = rte_cpu_to_be_32(
+			rte_be_to_cpu_32(th->sent_seq) + seglen);
+		r->tcp_flags = F_RST | F_ACK;
+	}
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, &p->eth->src_addr,
+	    p->ip->dst_addr, p->ip->src_addr, IPPROTO_TCP) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	sl_net_l4_cksum(m);
+	SL_STAT_INC(w->stats, tcp_rst_sent);
+	sl_tx(w, m);
+}
+
+/**
+ * retransmit - send the segment of @e again (header refreshed: ACK, window,
+ * checksum), copying it first if the PMD still holds it.
+ */
+static void
+retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	struct sl_tcp_rtx *e)
+{
+	struct rte_mbuf *m = e->m, *s;
+	struct rte_tcp_hdr *th;
+	bool busy = false;
+
+	for (s = m; s != NULL; s = s->next)
+		if (rte_mbuf_refcnt_read(s) > 1)
+			busy = true;
+	if (busy) {
+		struct rte_mbuf *copy = rte_pktmbuf_copy(m, w->mp, 0,
+			UINT32_MAX);
+
+		if (copy == NULL) {
+			SL_STAT_INC(w->stats, drop_nomem);
+			return;
+		}
+		copy->l2_len = m->l2_len;
+		copy->l3_len = m->l3_len;
+		rte_pktmbuf_free(m);
+		e->m = m = copy;
+	}
+	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *,
+		m->l2_len + m->l3_len);
+	if (th->tcp_flags & F_ACK) {
+		th->recv_ack = rte_cpu_to_be_32(c->rcv_nxt);
+		if (!(th->tcp_flags & F_SYN))
+			th->rx_win = rte_cpu_to_be_16(
+				record_adv(w, f, c, select_window(w, f, c)));
+	}
+	sl_net_l4_cksum(m);
+	e->rexmit = true;
+	e->sent_ms = w->now_ms;
+	rte_pktmbuf_refcnt_update(m, 1);
+	sl_tx(w, m);
+}
+
+/* ------------------------------------------------------------------ */
+/* flow end                                                             */
+
+static void
+rtx_release(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	struct sl_tcp_rtx_pool *pool = rtx_pool(w);
+
+	while (c->rtx_head != NULL) {
+		struct sl_tcp_rtx *e = c->rtx_head;
+
+		c->rtx_head = e->next;
+		rte_pktmbuf_free(e->m);
+		e->next = pool->free;
+		pool->free = e;
+	}
+	c->rtx_tail = NULL;
+	c->rtx_segs = 0;
+}
+
+/**
+ * tcp_free - end a flow: release every mbuf it holds, close its host
+ * socket (@abort: the host peer sees a reset), cancel its timer, count why.
+ */
+static void
+tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
+	enum sl_stat why)
+{
+	struct sl_tcp_conn *c = conn_of(w, f);
+	unsigned int i;
+
+	rtx_release(w, c);
+	if (c->pend != NULL)
+		rte_pktmbuf_free(c->pend);
+	for (i = 0; i < c->n_ooo; i++)
+		rte_pktmbuf_free(c->ooo[i].m);
+	c->pend = NULL;
+	c->n_ooo = 0;
+	SL_STAT_INC_IDX(w->stats, why);
+	f->state = TCP_CLOSED;
+	/* a dirty flow is skipped at iteration end: state is closed */
+	sl_worker_free_flow(w, f, abort);
+}
+
+/**
+ * reset_both - send RST to the guest and reset the host peer.
+ */
+static void
+reset_both(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	enum sl_stat why)
+{
+	emit(w, f, c, F_RST | F_ACK, c->snd_nxt, NULL, false);
+	SL_STAT_INC(w->stats, tcp_rst_sent);
+	tcp_free(w, f, true, why);
+}
+
+/**
+ * maybe_finish - end the connection once both directions are closed and
+ * our FIN is acknowledged.
+ * Return: true when the flow was freed or moved to TIME_WAIT.
+ */
+static bool
+maybe_finish(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	if (!(c->fin_rcvd && c->host_shut && c->fin_sent && c->fin_acked))
+		return false;
+	if (c->active_close && f->state != TCP_TIME_WAIT) {
+		/* we closed first: linger to re-ACK FIN retransmissions */
+		f->state = TCP_TIME_WAIT;
+		if (f->hd >= 0) {
+			sl_host_close(w->host, f->hd, false);
+			f->hd = -1;
+		}
+		c->rto_deadline = c->persist_deadline = 0;
+		c->recheck_deadline = 0;
+		c->tw_deadline = w->now_ms + SL_TCP_TIME_WAIT_MS;
+		rearm(w, f, c);
+		return true;
+	}
+	if (f->state != TCP_TIME_WAIT)
+		tcp_free(w, f, false, SL_STAT_tcp_closed_normal);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* guest -> host                                                        */
+
+/**
+ * flush_to_host - write the pending chain to the host socket (one writev),
+ * shut the host's write side after a guest FIN once everything is written.
+ * Return: 0, or -1 when the flow was freed (host reset).
+ */
+static int
+flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	struct iovec iov[SL_TCP_READ_IOV];
+	ssize_t n;
+	int cnt;
+
+	if (c->pend != NULL && f->hd >= 0) {
+		uint32_t len = RTE_MIN(c->pend_len, (uint32_t)INT32_MAX);
+
+		cnt = RTE_MIN((int)c->pend->nb_segs, SL_TCP_READ_IOV);
+		cnt = sl_net_iov(c->pend, 0, len, iov, cnt);
+		if (cnt < 0) {
+			/* more segments than one writev takes: first part */
+			struct rte_mbuf *s = c->pend;
+
+			len = 0;
+			for (cnt = 0; cnt < SL_TCP_READ_IOV && s; cnt++) {
+				len += s->data_len;
+				s = s->next;
+			}
+			cnt = sl_net_iov(c->pend, 0, len, iov, cnt);
+		}
+		n = sl_host_writev(w->host, f->hd, iov, cnt);
+		if (n > 0) {
+			c->pend = mbuf_adj(c->pend, (uint32_t)n);
+			c->pend_len -= (uint32_t)n;
+			f->bytes_to_host += (uint64_t)n;
+			SL_STAT_ADD(w->stats, tcp_to_host_bytes, n);
+			c->win_iter = 0;	/* space changed */
+		} else if (n != -EAGAIN && n != 0) {
+			SL_STAT_INC(w->stats, tcp_rst_sent);
+			emit(w, f, c, F_RST | F_ACK, c->snd_nxt, NULL, false);
+			tcp_free(w, f, false, SL_STAT_tcp_closed_host_rst);
+			return -1;
+		}
+	}
+	if (c->pend != NULL) {
+		set_interest(w, f, c, c->interest | SL_HOST_EV_OUT);
+		return 0;
+	}
+	if (c->fin_rcvd && !c->host_shut && f->hd >= 0) {
+		sl_host_shutdown_wr(w->host, f->hd);
+		c->host_shut = true;
+	}
+	if (!c->rwnd_closed)
+		set_interest(w, f, c, c->interest & ~SL_HOST_EV_OUT);
+	return 0;
+}
+
+/**
+ * ooo_insert - queue an out-of-order payload chain [seq, seq+len), trimmed
+ * against what is queued already (the first bytes received win).
+ * Return: true when the mbuf was kept.
+ */
+static bool
+ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
+	uint32_t len, struct rte_mbuf *m)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->n_ooo && len > 0; i++) {
+		struct sl_tcp_ooo *o = &c->ooo[i];
+		uint32_t oend = o->seq + o->len;
+
+		if (SEQ_LE(seq + len, o->seq))
+			break;		/* entirely before entry i */
+		if (SEQ_GE(seq, oend))
+			continue;	/* entirely after entry i */
+		if (SEQ_LT(seq, o->seq)) {
+			/* keep the part before entry i */
+			mbuf_trim(m, o->seq - seq);
+			len = o->seq - seq;
+			break;
+		}
+		/* starts inside entry i: drop the overlap */
+		if (SEQ_GE(seq + len, oend)) {
+			uint32_t cut = oend - seq;
+
+			if (cut >= len) {
+				len = 0;
+				break;
+			}
+			m = mbuf_adj(m, cut);
+			seq += cut;
+			len -= cut;
+		} else {
+			len = 0;
+		}
+	}
+	if (len == 0) {
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	if (c->n_ooo == SL_TCP_OOO_MAX) {
+		SL_STAT_INC(w->stats, drop_tcp_ooo_full);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	for (j = c->n_ooo; j > i; j--)
+		c->ooo[j] = c->ooo[j - 1];
+	c->ooo[i].seq = seq;
+	c->ooo[i].len = len;
+	c->ooo[i].m = m;
+	c->n_ooo++;
+	c->ooo_bytes += len;
+	SL_STAT_INC(w->stats, tcp_ooo_queued);
+	return true;
+}
+
+/**
+ * deliver - append an in-order payload chain to the pending data.
+ * Return: 0, or -1 (chain freed) when it cannot be chained.
+ */
+static int
+deliver(struct sl_tcp_conn *c, struct rte_mbuf *m, uint32_t len)
+{
+	if (c->pend == NULL) {
+		c->pend = m;
+	} else if (rte_pktmbuf_chain(c->pend, m) != 0) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	c->pend_len += len;
+	c->rcv_nxt += len;
+	return 0;
+}
+
+/** ooo_drain - move now-contiguous out-of-order data to the pending chain. */
+static void
+ooo_drain(struct sl_tcp_conn *c)
+{
+	while (c->n_ooo > 0 && SEQ_LE(c->ooo[0].seq, c->rcv_nxt)) {
+		struct sl_tcp_ooo o = c->ooo[0];
+		uint32_t skip = c->rcv_nxt - o.seq;
+
+		memmove(&c->ooo[0], &c->ooo[1], sizeof(c->ooo[0]) * (c->n_ooo - 1));
+		c->n_ooo--;
+		c->ooo_bytes -= o.len;
+		if (skip >= o.len) {
+			rte_pktmbuf_free(o.m);
+			continue;
+		}
+		if (skip > 0)
+			o.m = mbuf_adj(o.m, skip);
+		deliver(c, o.m, o.len - skip);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* host -> guest                                                        */
+
+static void host_reset(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c);
+
+/**
+ * send_fin - FIN to the guest after all host data (host EOF).
+ */
+static void
+send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	if (c->fin_sent)
+		return;
+	if (emit(w, f, c, F_FIN | F_ACK, c->snd_nxt, NULL, true) != 0)
+		return;	/* retried from the next host event or timer */
+	c->fin_sent = true;
+	if (!c->fin_rcvd)
+		c->active_close = true;
+	c->snd_nxt++;
+	if (c->rto_deadline == 0)
+		c->rto_deadline = w->now_ms + rto_backed_off(c);
+	rearm(w, f, c);
+}
+
+/**
+ * host_to_guest - read host data into mbufs that become guest segments,
+ * within the guest's window and the in-flight cap; one readv per call.
+ */
+static void
+host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	struct rte_mbuf *seg[SL_TCP_READ_SEGS];
+	struct iovec iov[SL_TCP_READ_IOV];
+	uint32_t seg_len[SL_TCP_READ_SEGS];
+	uint32_t in_flight = c->snd_nxt - c->snd_una;
+	uint32_t avail, want = 0, got, room = w->seg_room - SL_TCP_HDR_ROOM;
+	unsigned int nseg = 0, niov = 0, i;
+	ssize_t n;
+
+	if (f->state != TCP_ESTABLISHED || c->host_eof || f->hd < 0)
+		return;
+	avail = SEQ_GT(c->snd_una + c->snd_wnd, c->snd_nxt) ?
+		c->snd_una + c->snd_wnd - c->snd_nxt : 0;
+	if (in_flight >= w->cfg->tcp_buf)
+		avail = 0;
+	else
+		avail = RTE_MIN(avail, w->cfg->tcp_buf - in_flight);
+	/* sender SWS avoidance (RFC 9293 3.8.6.2.1) */
+	if (avail < c->snd_mss && in_flight > 0 &&
+	    avail < c->max_snd_wnd / 2)
+		avail = 0;
+	if (avail == 0) {
+		/* window full: stop reading, the host sender feels it */
+		c->rd_blocked = true;
+		set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
+		if (c->snd_wnd == 0 && in_flight == 0 &&
+		    c->persist_deadline == 0) {
+			c->persist_backoff = 0;
+			c->persist_deadline = w->now_ms + rto_backed_off(c);
+			rearm(w, f, c);
+		}
+		return;
+	}
+	c->rd_blocked = false;
+	/* lay out segments of up to snd_mss bytes, each an mbuf chain */
+	while (want < avail && nseg < SL_TCP_READ_SEGS) {
+		uint32_t slen = RTE_MIN((uint32_t)c->snd_mss, avail - want);
+		uint32_t left = slen, first = 1;
+		struct rte_mbuf *head = NULL, *last = NULL;
+
+		if (!w->multiseg)
+			slen = left = RTE_MIN(slen, room);
+		if (niov + (slen + room - 1) / room > SL_TCP_READ_IOV)
+			break;
+		while (left > 0) {
+			struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
+			uint32_t take;
+
+			if (m == NULL)
+				break;
+			if (first) {
+				/* headers are prepended into the headroom */
+				take = RTE_MIN(left, room);
+				first = 0;
+			} else {
+				take = RTE_MIN(left,
+					(uint32_t)rte_pktmbuf_tailroom(m));
+			}
+			iov[niov].iov_base = rte_pktmbuf_mtod(m, void *);
+			iov[niov].iov_len = take;
+			niov++;
+			m->data_len = (uint16_t)take;
+			if (head == NULL) {
+				head = m;
+				head->nb_segs = 1;
+			} else {
+				last->next = m;
+				head->nb_segs++;
+			}
+			last = m;
+			left -= take;
+		}
+		if (head == NULL)
+			break;
+		slen -= left;	/* short of mbufs: a shorter segment */
+		head->pkt_len = slen;
+		seg[nseg] = head;
+		seg_len[nseg] = slen;
+		nseg++;
+		want += slen;
+		if (left > 0)
+			break;
+	}
+	if (nseg == 0) {
+		SL_STAT_INC(w->stats, drop_nomem);
+		return;	/* IN stays armed: retried next iteration */
+	}
+	n = sl_host_readv(w->host, f->hd, iov, (int)niov);
+	if (n <= 0) {
+		for (i = 0; i < nseg; i++)
+			rte_pktmbuf_free(seg[i]);
+		if (n == 0) {
+			c->host_eof = true;
+			set_interest(w, f, c, c->interest &
+				~(SL_HOST_EV_IN | SL_HOST_EV_RDHUP));
+			send_fin(w, f, c);
+			maybe_finish(w, f, c);
+		} else if (n != -EAGAIN) {
+			host_reset(w, f, c);
+		}
+		return;
+	}
+	got = (uint32_t)n;
+	f->last_ms = w->now_ms;
+	for (i = 0; i < nseg; i++) {
+		uint32_t l = RTE_MIN(got, seg_len[i]);
+		uint8_t flags = F_ACK;
+
+		if (l == 0) {
+			rte_pktmbuf_free(seg[i]);
+			continue;
+		}
+		if (l < seg_len[i]) {
+			mbuf_trim(seg[i], l);
+			flags |= F_PSH;	/* drained the socket */
+		}
+		got -= l;
+		if (emit(w, f, c, flags, c->snd_nxt, seg[i], true) != 0) {
+			/* bytes already read cannot be unread: reset */
+			uint32_t j;
+
+			for (j = i + 1; j < nseg; j++)
+				rte_pktmbuf_free(seg[j]);
+			reset_both(w, f, c, SL_STAT_tcp_closed_host_rst);
+			return;
+		}
+		c->snd_nxt += l;
+		f->bytes_to_guest += l;
+		SL_STAT_ADD(w->stats, tcp_to_guest_bytes, l);
+	}
+	if (c->rto_deadline == 0) {
+		c->rto_deadline = w->now_ms + rto_backed_off(c);
+		rearm(w, f, c);
+	}
+}
+
+/**
+ * host_reset - the host peer reset the connection (or the socket failed):
+ * RST to the guest, flow freed.
+ */
+static void
+host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	emit(w, f, c, F_RST | F_ACK, c->snd_nxt, NULL, false);
+	SL_STAT_INC(w->stats, tcp_rst_sent);
+	tcp_free(w, f, false, SL_STAT_tcp_closed_host_rst);
+}
+
+/* ------------------------------------------------------------------ */
+/* connection set-up                                                    */
+
+/**
+ * established - host connect done: SYN-ACK to the guest.
+ */
+static void
+send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	f->state = TCP_SYN_RCVD;
+	c->conn_deadline = 0;
+	emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true);
+	c->snd_nxt = c->iss + 1;
+	c->rto_deadline = w->now_ms + rto_backed_off(c);
+	rearm(w, f, c);
+}
+
+/**
+ * new_conn - a guest SYN for a new connection.
+ */
+static void
+new_conn(struct sl_worker *w, const struct sl_pkt *p,
+	const struct rte_tcp_hdr *th, const struct sl_flow_key *key)
+{
+	struct sl_tcp_opts o;
+	struct sockaddr_in sa;
+	struct sl_tcp_conn *c;
+	struct sl_flow *f;
+	int rc, hd;
+
+	if (sl_tcp_parse_opts((const uint8_t *)(th + 1),
+	    p->l4_hlen - sizeof(*th), &o) != 0) {
+		SL_STAT_INC(w->stats, drop_tcp_bad_opts);
+		return;
+	}
+	if (sl_map_dst(w, IPPROTO_TCP, key->daddr, key->dport, &sa) != 0) {
+		SL_STAT_INC(w->stats, drop_denied);
+		send_rst_reply(w, p, th);
+		return;
+	}
+	f = sl_flow_add(&w->ft, key, w->now_ms);
+	if (f == NULL) {
+		SL_STAT_INC(w->stats, drop_flow_limit);
+		send_rst_reply(w, p, th);
+		return;
+	}
+	c = conn_of(w, f);
+	memset(c, 0, sizeof(*c));
+	hd = sl_host_open(w->host, SL_HOST_TCP, sl_flow_cookie(f));
+	if (hd < 0) {
+		SL_STAT_INC(w->stats, drop_host_socket);
+		sl_flow_del(&w->ft, f);
+		send_rst_reply(w, p, th);
+		return;
+	}
+	f->hd = hd;
+	f->host_dst = sa;
+	f->state = TCP_CONNECTING;
+	c->irs = rte_be_to_cpu_32(th->sent_seq);
+	c->rcv_nxt = c->irs + 1;
+	c->iss = isn(w, key);
+	c->snd_una = c->snd_nxt = c->iss;
+	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);	/* never scaled */
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = c->irs;
+	c->snd_wl2 = c->iss;
+	c->ws_ok = o.has_wscale;
+	if (o.has_wscale) {
+		/* RFC 7323 2.3: above 14 is used as 14, not rejected */
+		c->snd_wscale = RTE_MIN(o.wscale, (uint8_t)SL_TCP_MAX_SHIFT);
+		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
+	}
+	c->rcv_mss = (uint16_t)(w->mtu - 40);
+	c->snd_mss = o.mss ? RTE_MIN(o.mss, c->rcv_mss) :
+		RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, c->rcv_mss);
+	if (c->snd_mss < 64)
+		c->snd_mss = 64;
+	c->rto = SL_TCP_RTO_INIT;
+	SL_STAT_INC(w->stats, flows_opened);
+	SL_STAT_INC(w->stats, tcp_flows_opened);
+	rc = sl_host_connect(w->host, hd, &sa);
+	if (rc == 0) {
+		send_synack(w, f, c);
+		return;
+	}
+	if (rc != -EINPROGRESS) {
+		send_rst_reply(w, p, th);
+		tcp_free(w, f, false, SL_STAT_tcp_refused);
+		return;
+	}
+	set_interest(w, f, c, SL_HOST_EV_OUT);
+	c->conn_deadline = w->now_ms + w->cfg->tcp_connect_timeout_ms;
+	rearm(w, f, c);
+}
+
+/* ------------------------------------------------------------------ */
+/* guest segments                                                       */
+
+/**
+ * process_ack - the ACK field and window of an acceptable segment.
+ * Return: -1 when the segment must be dropped (ACK of unsent data).
+ */
+static int
+process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t seq, uint32_t ack, uint16_t wnd, uint32_t len, uint8_t flags)
+{
+	struct sl_tcp_rtx_pool *pool = rtx_pool(w);
+	uint32_t new_wnd = (uint32_t)wnd << c->snd_wscale;
+	bool wnd_changed;
+
+	if (SEQ_GT(ack, c->snd_nxt)) {
+		c->ack_now = true;	/* acks something never sent */
+		return -1;
+	}
+	wnd_changed = new_wnd != c->snd_wnd;
+	if (SEQ_GT(ack, c->snd_una)) {
+		struct sl_tcp_rtx *e;
+		int64_t rtt = -1;
+
+		c->snd_una = ack;
+		while ((e = c->rtx_head) != NULL) {
+			uint32_t end = e->seq + e->len +
+				((e->flags & (F_SYN | F_FIN)) ? 1 : 0);
+
+			if (SEQ_GT(end, ack))
+				break;
+			if (!e->rexmit)
+				rtt = (int64_t)(w->now_ms - e->sent_ms);
+			c->rtx_head = e->next;
+			if (c->rtx_head == NULL)
+				c->rtx_tail = NULL;
+			c->rtx_segs--;
+			rte_pktmbuf_free(e->m);
+			e->next = pool->free;
+			pool->free = e;
+		}
+		if (rtt >= 0)
+			rtt_sample(c, (uint32_t)rtt);
+		c->backoff = 0;
+		c->dupacks = 0;
+		if (c->in_recovery) {
+			if (SEQ_GE(ack, c->recover))
+				c->in_recovery = false;
+			else if (c->rtx_head != NULL)
+				retransmit(w, f, c, c->rtx_head);
+		}
+		c->rto_deadline = c->rtx_head ? w->now_ms + rto_backed_off(c) : 0;
+		if (c->fin_sent && SEQ_GE(ack, c->snd_nxt))
+			c->fin_acked = true;
+	} else if (ack == c->snd_una && len == 0 && !wnd_changed &&
+	    c->rtx_head != NULL && !(flags & (F_FIN | F_SYN))) {
+		if (++c->dupacks == 3) {
+			c->in_recovery = true;
+			c->recover = c->snd_nxt;
+			SL_STAT_INC(w->stats, tcp_rexmit_fast);
+			retransmit(w, f, c, c->rtx_head);
+		}
+	}
+	/* SND.WL1/SND.WL2: a stale segment cannot move the window */
+	if (SEQ_LT(c->snd_wl1, seq) ||
+	    (c->snd_wl1 == seq && SEQ_LE(c->snd_wl2, ack))) {
+		if (new_wnd == 0 && c->snd_wnd != 0)
+			SL_STAT_INC(w->stats, tcp_zero_window_guest);
+		c->snd_wnd = new_wnd;
+		c->snd_wl1 = seq;
+		c->snd_wl2 = ack;
+		if (new_wnd > c->max_snd_wnd)
+			c->max_snd_wnd = new_wnd;
+		if (new_wnd > 0) {
+			c->persist_deadline = 0;
+			c->persist_backoff = 0;
+		}
+	}
+	if (c->rd_blocked && c->snd_wnd > 0) {
+		c->rd_blocked = false;
+		set_interest(w, f, c, c->interest | SL_HOST_EV_IN);
+	}
+	rearm(w, f, c);
+	return 0;
+}
+
+/**
+ * acceptable - RFC 9293 3.10.7.4 segment acceptability against the window
+ * we advertised.
+ */
+static bool
+acceptable(const struct sl_tcp_conn *c, uint32_t seq, uint32_t len)
+{
+	uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
+		c->rcv_adv - c->rcv_nxt : 0;
+
+	if (len == 0) {
+		if (wnd == 0)
+			return seq == c->rcv_nxt;
+		return SEQ_LE(c->rcv_nxt, seq) && SEQ_LT(seq, c->rcv_nxt + wnd);
+	}
+	if (wnd == 0)
+		return false;
+	return (SEQ_LE(c->rcv_nxt, seq) && SEQ_LT(seq, c->rcv_nxt + wnd)) ||
+		(SEQ_LE(c->rcv_nxt, seq + len - 1) &&
+		 SEQ_LT(seq + len - 1, c->rcv_nxt + wnd));
+}
+
+/**
+ * established_input - a segment on a synchronised connection.
+ * Return: true when the mbuf was kept.
+ */
+static bool
+established_input(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c, const struct sl_pkt *p,
+	const struct rte_tcp_hdr *th)
+{
+	uint8_t flags = th->tcp_flags;
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
+	uint32_t len = p->pay_len;
+	uint32_t seglen = len + ((flags & F_FIN) ? 1 : 0);
+	struct rte_mbuf *m;
+	bool kept = false;
+
+	if (flags & F_RST) {
+		if (seq == c->rcv_nxt) {
+			/* guest reset: the host peer sees a reset */
+			tcp_free(w, f, true, SL_STAT_tcp_closed_guest_rst);
+		} else if (acceptable(c, seq, 0) || acceptable(c, seq, 1)) {
+			SL_STAT_INC(w->stats, tcp_challenge_acks);
+			c->ack_now = true;
+			dirty_mark(w, f, c);
+		} else {
+			SL_STAT_INC(w->stats, drop_tcp_out_of_window);
+		}
+		return false;
+	}
+	if (flags & F_SYN) {
+		/* RFC 5961 4.2: any SYN here gets a challenge ACK */
+		SL_STAT_INC(w->stats, tcp_challenge_acks);
+		c->ack_now = true;
+		dirty_mark(w, f, c);
+		return false;
+	}
+	if (!acceptable(c, seq, seglen)) {
+		if (seglen > 0 && c->last_adv_wnd == 0 && seq == c->rcv_nxt)
+			SL_STAT_INC(w->stats, tcp_zwp_answered);
+		else
+			SL_STAT_INC(w->stats, drop_tcp_out_of_window);
+		c->ack_now = true;	/* RFC 9293 3.10.7.4 */
+		dirty_mark(w, f, c);
+		return false;
+	}
+	if (!(flags & F_ACK)) {
+		SL_STAT_INC(w->stats, drop_tcp);
+		return false;
+	}
+	dirty_mark(w, f, c);
+	f->last_ms = w->now_ms;
+	if (process_ack(w, f, c, seq, ack, rte_be_to_cpu_16(th->rx_win), len,
+	    flags) != 0)
+		return false;
+	if (f->state == TCP_TIME_WAIT) {
+		if (flags & F_FIN)
+			c->ack_now = true;
+		return false;
+	}
+	if (seglen == 0) {
+		maybe_finish(w, f, c);
+		return false;
+	}
+	if (c->fin_rcvd) {
+		/* data or FIN after the guest's FIN: retransmission */
+		c->ack_now = true;
+		return false;
+	}
+	/* trim to [rcv_nxt, rcv_adv) */
+	m = p->m;
+	{
+		uint32_t front = SEQ_LT(seq, c->rcv_nxt) ? c->rcv_nxt - seq : 0;
+		uint32_t edge = c->rcv_adv;
+		bool fin = (flags & F_FIN) != 0;
+
+		if (front > len) {
+			/* only the FIN is new (or nothing) */
+			front = len;
+		}
+		seq += front;
+		len -= front;
+		if (SEQ_GT(seq + len, edge)) {
+			len = SEQ_GT(edge, seq) ? edge - seq : 0;
+			fin = false;
+		}
+		if (len > 0) {
+			struct rte_mbuf *d = mbuf_adj(m, p->pay_off + front);
+
+			kept = true;
+			if (d == NULL) {
+				len = 0;
+			} else {
+				mbuf_trim(d, len);
+				if (seq == c->rcv_nxt) {
+					if (deliver(c, d, len) == 0)
+						ooo_drain(c);
+					else
+						fin = false;
+				} else {
+					ooo_insert(w, c, seq, len, d);
+					c->ack_now = true;	/* dup ACK */
+					fin = false;
+				}
+			}
+			c->segs_unacked++;
+			if (c->segs_unacked >= 2)
+				SL_STAT_INC(w->stats, tcp_acks_coalesced);
+		} else if (front > 0 && !fin) {
+			c->ack_now = true;	/* pure duplicate */
+		}
+		if (fin && seq + len == c->rcv_nxt && c->n_ooo == 0) {
+			c->rcv_nxt++;
+			c->fin_rcvd = true;
+			c->ack_now = true;
+		}
+	}
+	if (c->n_ooo > 0)
+		c->ack_now = true;
+	return kept;
+}
+
+bool
+sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p)
+{
+	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)p->l4;
+	struct sl_flow_key key;
+	struct sl_tcp_conn *c;
+	struct sl_flow *f;
+	uint8_t flags = th->tcp_flags;
+
+	key = sl_flow_key_make(IPPROTO_TCP, p->ip->src_addr, th->src_port,
+		p->ip->dst_addr, th->dst_port);
+	f = sl_flow_lookup(&w->ft, &key);
+	if (f != NULL && f->state == TCP_TIME_WAIT &&
+	    (flags & (F_SYN | F_ACK)) == F_SYN) {
+		/* a new incarnation of the 4-tuple ends TIME_WAIT */
+		tcp_free(w, f, false, SL_STAT_tcp_closed_normal);
+		f = NULL;
+	}
+	if (f == NULL) {
+		if ((flags & (F_SYN | F_ACK | F_RST | F_FIN)) == F_SYN) {
+			if (p->pay_len > 0) {
+				/* SYN with data: the data is not queued */
+				SL_STAT_INC(w->stats, drop_tcp);
+			}
+			new_conn(w, p, th, &key);
+			return false;
+		}
+		SL_STAT_INC(w->stats, drop_tcp_no_flow);
+		send_rst_reply(w, p, th);
+		return false;
+	}
+	c = conn_of(w, f);
+	switch (f->state) {
+	case TCP_CONNECTING:
+		if ((flags & F_RST) && rte_be_to_cpu_32(th->sent_seq) ==
+		    c->rcv_nxt) {
+			tcp_free(w, f, true, SL_STAT_tcp_closed_guest_rst);
+		}
+		/* SYN retransmissions wait for the host connect */
+		return false;
+	case TCP_SYN_RCVD:
+		if (flags & F_RST) {
+			if (rte_be_to_cpu_32(th->sent_seq) == c->rcv_nxt)
+				tcp_free(w, f, true,
+					SL_STAT_tcp_closed_guest_rst);
+			return false;
+		}
+		if ((flags & (F_SYN | F_ACK)) == F_SYN) {
+			if (c->rtx_head != NULL)
+				retransmit(w, f, c, c->rtx_head);
+			return false;
+		}
+		if (!(flags & F_ACK))
+			return false;
+		if (rte_be_to_cpu_32(th->recv_ack) != c->iss + 1) {
+			send_rst_reply(w, p, th);
+			return false;
+		}
+		f->state = TCP_ESTABLISHED;
+		c->snd_wl1 = rte_be_to_cpu_32(th->sent_seq) - 1;
+		set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
+		/* fall through: the ACK may carry data and the window */
+		/* fallthrough */
+	case TCP_ESTABLISHED:
+	case TCP_TIME_WAIT:
+		return established_input(w, f, c, p, th);
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* end of burst / iteration                                             */
+
+void
+sl_tcp_burst_end(struct sl_worker *w)
+{
+	uint32_t i = w->tcp_dirty;
+
+	while (i != 0) {
+		struct sl_flow *f = &w->ft.flows[i - 1];
+		struct sl_tcp_conn *c = &w->tcp[i - 1];
+
+		i = c->dirty_next;
+		if (!f->in_use || f->state != TCP_ESTABLISHED)
+			continue;
+		if (flush_to_host(w, f, c) != 0)
+			continue;
+		if (maybe_finish(w, f, c))
+			continue;
+		/* the guest's ACKs may have opened its window */
+		if (c->rd_blocked && c->snd_wnd > 0)
+			host_to_guest(w, f, c);
+	}
+}
+
+void
+sl_tcp_iteration_end(struct sl_worker *w)
+{
+	uint32_t i = w->tcp_dirty;
+
+	w->tcp_dirty = 0;
+	while (i != 0) {
+		struct sl_flow *f = &w->ft.flows[i - 1];
+		struct sl_tcp_conn *c = &w->tcp[i - 1];
+		uint32_t win;
+
+		i = c->dirty_next;
+		c->dirty = false;
+		if (!f->in_use || f->state < TCP_ESTABLISHED)
+			continue;
+		if (f->state == TCP_TIME_WAIT) {
+			if (c->ack_now)
+				send_ack(w, f, c);
+			continue;
+		}
+		if (!c->ack_now && c->last_ack_sent == c->rcv_nxt) {
+			/* a data segment already carried this ACK: only a
+			 * changed window would need a pure update */
+			win = select_window(w, f, c) >> c->rcv_wscale;
+			if (win == c->last_win_sent ||
+			    !sl_tcp_should_reopen(c->last_adv_wnd,
+			    window_space(w, f, c), c->rcv_mss,
+			    max_window(w, c)))
+				continue;
+		}
+		if (!c->ack_now && c->last_ack_sent != c->rcv_nxt)
+			c->ack_now = true;
+		if (c->ack_now)
+			send_ack(w, f, c);
+		else {
+			SL_STAT_INC(w->stats, tcp_window_updates);
+			send_ack(w, f, c);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* host events and timers                                               */
+
+/**
+ * check_reopen - after the host drained: send a window update once the
+ * closed window can open by a full MSS (or half the buffer).
+ */
+static void
+check_reopen(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	uint32_t space;
+
+	if (!c->rwnd_closed)
+		return;
+	c->win_iter = 0;
+	space = window_space(w, f, c);
+	if (sl_tcp_should_reopen(c->last_adv_wnd, space, c->rcv_mss,
+	    max_window(w, c))) {
+		SL_STAT_INC(w->stats, tcp_window_reopen);
+		SL_STAT_INC(w->stats, tcp_window_updates);
+		send_ack(w, f, c);	/* record_adv clears rwnd_closed */
+		c->recheck_deadline = 0;
+		if (c->pend == NULL)
+			set_interest(w, f, c, c->interest & ~SL_HOST_EV_OUT);
+	} else {
+		/* writable but not enough room yet: look again shortly */
+		set_interest(w, f, c, c->interest & ~SL_HOST_EV_OUT);
+		c->recheck_deadline = w->now_ms + SL_TCP_RECHECK_MS;
+	}
+	rearm(w, f, c);
+}
+
+void
+sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
+{
+	struct sl_tcp_conn *c = conn_of(w, f);
+	int err;
+
+	if (f->state == TCP_CONNECTING) {
+		err = sl_host_error(w->host, f->hd);
+		if (err == 0 && (events & SL_HOST_EV_OUT) &&
+		    !(events & SL_HOST_EV_ERR)) {
+			set_interest(w, f, c, 0);
+			send_synack(w, f, c);
+			return;
+		}
+		if (err == 0 && !(events & (SL_HOST_EV_ERR | SL_HOST_EV_HUP)))
+			return;
+		/* refused or unreachable: RST to the guest */
+		emit(w, f, c, F_RST | F_ACK, c->iss, NULL, false);
+		SL_STAT_INC(w->stats, tcp_rst_sent);
+		tcp_free(w, f, false, SL_STAT_tcp_refused);
+		return;
+	}
+	if (f->state != TCP_ESTABLISHED)
+		return;
+	if (events & SL_HOST_EV_ERR) {
+		err = sl_host_error(w->host, f->hd);
+		if (err != 0) {
+			host_reset(w, f, c);
+			return;
+		}
+	}
+	if (events & SL_HOST_EV_OUT) {
+		if (flush_to_host(w, f, c) != 0)
+			return;
+		check_reopen(w, f, c);
+		if (!f->in_use)
+			return;
+		if (c->pend == NULL && c->fin_rcvd && maybe_finish(w, f, c))
+			return;
+	}
+	if (events & (SL_HOST_EV_IN | SL_HOST_EV_RDHUP | SL_HOST_EV_HUP))
+		host_to_guest(w, f, c);
+}
+
+void
+sl_tcp_special_event(struct sl_worker *w, uint64_t cookie, uint32_t events)
+{
+	/* no special handles are registered by the outbound relay */
+	(void)w;
+	(void)cookie;
+	(void)events;
+}
+
+void
+sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
+{
+	struct sl_tcp_conn *c = conn_of(w, f);
+	uint64_t now = w->now_ms;
+
+	if (c->tw_deadline && now >= c->tw_deadline) {
+		tcp_free(w, f, false, SL_STAT_tcp_closed_normal);
+		return;
+	}
+	if (c->conn_deadline && now >= c->conn_deadline) {
+		/* host connect never finished */
+		emit(w, f, c, F_RST | F_ACK, c->iss, NULL, false);
+		SL_STAT_INC(w->stats, tcp_rst_sent);
+		tcp_free(w, f, true, SL_STAT_tcp_closed_timeout);
+		return;
+	}
+	if (now >= f->last_ms + (uint64_t)w->cfg->tcp_idle_timeout_s * 1000) {
+		reset_both(w, f, c, SL_STAT_tcp_closed_timeout);
+		return;
+	}
+	if (c->rto_deadline && now >= c->rto_deadline) {
+		if (c->rtx_head == NULL) {
+			c->rto_deadline = 0;
+		} else if (c->backoff >= (f->state == TCP_SYN_RCVD ?
+		    SL_TCP_SYNACK_RETRIES : SL_TCP_RETRIES)) {
+			reset_both(w, f, c, SL_STAT_tcp_closed_timeout);
+			return;
+		} else {
+			c->backoff++;
+			c->dupacks = 0;
+			c->in_recovery = true;
+			c->recover = c->snd_nxt;
+			SL_STAT_INC(w->stats, tcp_rexmit_rto);
+			retransmit(w, f, c, c->rtx_head);
+			c->rto_deadline = now + rto_backed_off(c);
+		}
+	}
+	if (c->persist_deadline && now >= c->persist_deadline) {
+		if (c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
+		    f->state == TCP_ESTABLISHED) {
+			/* zero-window probe: SND.UNA - 1 forces an ACK */
+			SL_STAT_INC(w->stats, tcp_persist_probes);
+			emit(w, f, c, F_ACK, c->snd_una - 1, NULL, false);
+			if (c->persist_backoff < 16)
+				c->persist_backoff++;
+			c->persist_deadline = now + RTE_MIN((uint64_t)c->rto <<
+				c->persist_backoff, (uint64_t)SL_TCP_RTO_MAX);
+		} else {
+			c->persist_deadline = 0;
+		}
+	}
+	if (c->recheck_deadline && now >= c->recheck_deadline) {
+		c->recheck_deadline = 0;
+		if (f->state == TCP_ESTABLISHED) {
+			flush_to_host(w, f, c);
+			if (!f->in_use)
+				return;
+			if (c->rwnd_closed) {
+				c->win_iter = 0;
+				if (sl_tcp_should_reopen(c->last_adv_wnd,
+				    window_space(w, f, c), c->rcv_mss,
+				    max_window(w, c)))
+					check_reopen(w, f, c);
+				else
+					set_interest(w, f, c,
+						c->interest | SL_HOST_EV_OUT);
+			}
+		}
+	}
+	if (f->in_use)
+		rearm(w, f, c);
+}
+
+/* ------------------------------------------------------------------ */
+/* life of the module                                                   */
+
+int
+sl_tcp_init(struct sl_worker *w)
+{
+	struct sl_tcp_rtx_pool *pool;
+	uint32_t n = w->mp ? w->mp->size : 16384, i;
+
+	if (w->tcp_own_buf == 0)
+		w->tcp_own_buf = SL_TCP_OWN_BUF_DEFAULT;
+	w->tcp = rte_zmalloc("sl_tcp", sizeof(*w->tcp) * w->ft.max,
+		RTE_CACHE_LINE_SIZE);
+	pool = rte_zmalloc("sl_tcp_rtx", sizeof(*pool) +
+		sizeof(pool->e[0]) * n, RTE_CACHE_LINE_SIZE);
+	if (w->tcp == NULL || pool == NULL) {
+		rte_free(w->tcp);
+		rte_free(pool);
+		w->tcp = NULL;
+		return -ENOMEM;
+	}
+	pool->n = n;
+	for (i = 0; i < n; i++)
+		pool->e[i].next = i + 1 < n ? &pool->e[i + 1] : NULL;
+	pool->free = &pool->e[0];
+	w->tcp_rtx_pool = pool;
+	return 0;
+}
+
+void
+sl_tcp_fini(struct sl_worker *w)
+{
+	uint32_t i;
+
+	if (w->tcp == NULL)
+		return;
+	for (i = 0; i < w->ft.max; i++) {
+		struct sl_flow *f = &w->ft.flows[i];
+
+		if (!f->in_use || f->proto != IPPROTO_TCP)
+			continue;
+		if (f->state >= TCP_SYN_RCVD && f->state != TCP_TIME_WAIT)
+			reset_both(w, f, &w->tcp[i],
+				SL_STAT_tcp_closed_timeout);
+		else
+			tcp_free(w, f, true, SL_STAT_tcp_closed_timeout);
+	}
+	rte_free(w->tcp);
+	rte_free(w->tcp_rtx_pool);
+	w->tcp = NULL;
+	w->tcp_rtx_pool = NULL;
+}
+
+void
+sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
+	struct sl_tcp_info *info)
+{
+	const struct sl_tcp_conn *c = &w->tcp[f->idx];
+
+	memset(info, 0, sizeof(*info));
+	info->state = f->state;
+	info->snd_una = c->snd_una;
+	info->snd_nxt = c->snd_nxt;
+	info->rcv_nxt = c->rcv_nxt;
+	info->snd_wnd = c->snd_wnd;
+	info->snd_wscale = c->snd_wscale;
+	info->rcv_wscale = c->rcv_wscale;
+	info->ws_ok = c->ws_ok;
+	info->last_adv_wnd = c->last_adv_wnd;
+	info->rcv_adv = c->rcv_adv;
+	info->in_flight = c->snd_nxt - c->snd_una;
+	info->pend_bytes = c->pend_len;
+	info->ooo_bytes = c->ooo_bytes;
+	info->ooo_segs = c->n_ooo;
+	info->srtt_ms = c->srtt8 >> 3;
+	info->rto_ms = c->rto;
+	info->snd_mss = c->snd_mss;
+	info->rwnd_closed = c->rwnd_closed;
+	info->rd_blocked = c->rd_blocked;
+	info->fin_rcvd = c->fin_rcvd;
+	info->fin_sent = c->fin_sent;
+	info->host_eof = c->host_eof;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_udp.h: UDP relay (and DNS forwarding): one connected host UDP socket
+ * per guest 5-tuple, replies back to the guest, idle expiry.
+ */
+#ifndef SL_UDP_H
+#define SL_UDP_H
+
+#include "sl_net.h"
+#include "sl_worker.h"
+
+/** sl_udp_input - relay one guest datagram (frame not consumed). */
+void sl_udp_input(struct sl_worker *w, const struct sl_pkt *p);
+
+/** sl_udp_host_event - read replies from a flow's host socket. */
+void sl_udp_host_event(struct sl_worker *w, struct sl_flow *f,
+	uint32_t events);
+
+/** sl_udp_timer - idle expiry. */
+void sl_udp_timer(struct sl_worker *w, struct sl_flow *f);
+
+/**
+ * sl_udp_to_guest - build and queue a UDP frame to the guest.
+ * @w: worker
+ * @m: mbuf (chain) holding only the payload, with headroom for headers
+ * @saddr: source address as the guest sees it (network order)
+ * @sport: source port (network order)
+ * @dport: guest port (network order)
+ *
+ * Return: 0, or -1 (mbuf freed) when it does not fit the guest MTU.
+ */
+int sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
+	uint16_t sport, uint16_t dport);
+
+/* Datagram-flow building blocks shared by UDP and ICMP (see sl_udp.c). */
+struct sl_flow *sl_dgram_flow_open(struct sl_worker *w,
+	const struct sl_flow_key *key, enum sl_host_kind kind,
+	const struct sockaddr_in *sa);
+void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
+ssize_t sl_dgram_read(struct sl_worker *w, struct sl_flow *f,
+	struct rte_mbuf **out);
+
+#endif /* SL_UDP_H */

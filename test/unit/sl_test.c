@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_test.c: the unit-test harness (see sl_test.h).
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+#include <rte_udp.h>
+
+#include "sl_host_mem.h"
+#include "sl_net.h"
+#include "sl_test.h"
+
+struct sl_test_case sl_test_cases[SL_TEST_MAX];
+unsigned int sl_test_n;
+int sl_test_failed_now;
+
+const struct rte_ether_addr sl_test_guest_mac = {
+	.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x15 } };
+
+static bool eal_up;
+static unsigned int pool_seq;
+
+int
+sl_test_eal(void)
+{
+	char prefix[64];
+	char *args[] = { (char *)"sl_test", (char *)"--no-huge", (char *)"-m",
+		(char *)"1024", (char *)"--no-pci", (char *)"--no-shconf",
+		(char *)"--log-level=lib.*:error", (char *)"-l", (char *)"0",
+		(char *)"--file-prefix", prefix };
+
+	if (eal_up)
+		return 0;
+	snprintf(prefix, sizeof(prefix), "sltest%d", (int)getpid());
+	if (rte_eal_init(RTE_DIM(args), args) < 0)
+		return -1;
+	eal_up = true;
+	return 0;
+}
+
+static uint16_t
+cap_tx(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
+{
+	struct sl_test_env *env = (struct sl_test_env *)((char *)w -
+		offsetof(struct sl_test_env, w));
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (env->cap.n < SL_TEST_CAP_MAX)
+			env->cap.m[env->cap.n++] = m[i];
+		else
+			rte_pktmbuf_free(m[i]);
+	}
+	if (n > 0)
+		env->cap.bursts++;
+	return n;
+}
+
+int
+sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	struct rte_mempool *mp;
+
+	if (sl_test_eal() != 0)
+		return -1;
+	memset(env, 0, sizeof(*env));
+	if (cfg != NULL) {
+		env->cfg = *cfg;
+	} else {
+		sl_config_defaults(&env->cfg);
+		env->cfg.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));
+		env->cfg.max_flows = 1024;
+	}
+	snprintf(name, sizeof(name), "sltp%u", pool_seq++);
+	mp = rte_pktmbuf_pool_create(name, 16384, 0, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (mp == NULL)
+		return -1;
+	env->host = sl_host_mem_create();
+	if (env->host == NULL)
+		return -1;
+	env->w.tx_burst = cap_tx;
+	env->w.mtu = 1500;
+	env->w.multiseg = true;
+	env->w.quit = &env->quit;
+	if (sl_worker_init(&env->w, &env->cfg, mp, env->host) != 0)
+		return -1;
+	return 0;
+}
+
+void
+sl_test_cap_clear(struct sl_test_env *env)
+{
+	unsigned int i;
+
+	for (i = 0; i < env->cap.n; i++)
+		rte_pktmbuf_free(env->cap.m[i]);
+	env->cap.n = 0;
+	env->cap.bursts = 0;
+}
+
+void
+sl_test_env_fini(struct sl_test_env *env)
+{
+	struct rte_mempool *mp = env->w.mp;
+
+	sl_worker_fini(&env->w);
+	sl_test_cap_clear(env);
+	rte_mempool_free(mp);
+}
+
+struct rte_mbuf *
+sl_test_frame(struct sl_test_env *env, const void *bytes, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(env->w.mp);
+	char *d;
+
+	if (m == NULL)
+		return NULL;
+	d = rte_pktmbuf_append(m, len);
+	if (d == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memcpy(d, bytes, len);
+	return m;
+}
+
+struct rte_mbuf *
+sl_test_udp_frame(struct sl_test_env *env, const struct rte_ether_addr *src_mac,
+	uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport,
+	const void *pay, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(env->w.mp);
+	struct rte_udp_hdr *uh;
+
+	if (m == NULL)
+		return NULL;
+	uh = (struct rte_udp_hdr *)rte_pktmbuf_append(m, sizeof(*uh) + len);
+	if (uh == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	uh->src_port = rte_cpu_to_be_16(sport);
+	uh->dst_port = rte_cpu_to_be_16(dport);
+	uh->dgram_len = rte_cpu_to_be_16(sizeof(*uh) + len);
+	uh->dgram_cksum = 0;
+	memcpy(uh + 1, pay, len);
+	if (sl_net_prepend_ipv4(m, src_mac, &env->w.gw_mac,
+	    rte_cpu_to_be_32(saddr), rte_cpu_to_be_32(daddr),
+	    IPPROTO_UDP) != 0) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	sl_net_l4_cksum(m);
+	return m;
+}
+
+void
+sl_test_input(struct sl_test_env *env, struct rte_mbuf *m)
+{
+	sl_worker_clock(&env->w);
+	sl_worker_step(&env->w, &m, 1);
+}
+
+int
+sl_test_main(int argc, char **argv)
+{
+	unsigned int i, passed = 0, failed = 0;
+	int a;
+
+	for (i = 0; i < sl_test_n; i++) {
+		bool run = argc <= 1;
+
+		for (a = 1; a < argc; a++)
+			if (strcmp(argv[a], sl_test_cases[i].name) == 0)
+				run = true;
+		if (!run)
+			continue;
+		sl_test_failed_now = 0;
+		sl_test_cases[i].fn();
+		if (sl_test_failed_now) {
+			printf("FAIL %s\n", sl_test_cases[i].name);
+			failed++;
+		} else {
+			printf("ok   %s\n", sl_test_cases[i].name);
+			passed++;
+		}
+		fflush(stdout);
+	}
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_test.h: the unit-test harness. Each test program registers cases with
+ * SL_TEST(name) and runs them from main via sl_test_main(). A case fails on
+ * the first SL_CHECK that does not hold. sl_test_eal() starts a small EAL
+ * (no hugepages, no PCI, private file prefix) for tests that need mbufs, and
+ * sl_test_worker_*() gives a worker wired to the in-memory host backend with
+ * its tx burst captured for inspection.
+ */
+#ifndef SL_TEST_H
+#define SL_TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "sl_config.h"
+#include "sl_worker.h"
+
+struct sl_test_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+extern int sl_test_failed_now;
+
+#define SL_TEST_MAX 256
+extern struct sl_test_case sl_test_cases[SL_TEST_MAX];
+extern unsigned int sl_test_n;
+
+/** Define and register a test case. */
+#define SL_TEST(name)							\
+	static void test_##name(void);					\
+	__attribute__((constructor)) static void reg_##name(void)	\
+	{								\
+		if (sl_test_n < SL_TEST_MAX)				\
+			sl_test_cases[sl_test_n++] =			\
+				(struct sl_test_case){ #name, test_##name }; \
+	}								\
+	static void test_##name(void)
+
+/** Fail the current case (and return from it) unless @cond holds. */
+#define SL_CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "  %s:%d: check failed: %s\n",		\
+			__FILE__, __LINE__, #cond);			\
+		sl_test_failed_now = 1;					\
+		return;							\
+	}								\
+} while (0)
+
+/** Compare two integers, printing both on failure. */
+#define SL_CHECK_EQ(a, b) do {						\
+	long long _a = (long long)(a), _b = (long long)(b);		\
+	if (_a != _b) {							\
+		fprintf(stderr, "  %s:%d: %s == %s failed: %lld != %lld\n", \
+			__FILE__, __LINE__, #a, #b, _a, _b);		\
+		sl_test_failed_now = 1;					\
+		return;							\
+	}								\
+} while (0)
+
+/**
+ * sl_test_main - run all registered cases (or those named in argv).
+ * Prints one line per case and a closing "N passed, N failed" line.
+ * Return: process exit status (0 when all passed).
+ */
+int sl_test_main(int argc, char **argv);
+
+/** sl_test_eal - start the EAL once for this process; Return: 0 or -1. */
+int sl_test_eal(void);
+
+/** Frames captured from a test worker's tx bursts. */
+#define SL_TEST_CAP_MAX 8192
+struct sl_test_cap {
+	struct rte_mbuf *m[SL_TEST_CAP_MAX];
+	unsigned int n;
+	unsigned int bursts;	/**< tx burst calls that sent frames */
+};
+
+/** A worker on the in-memory host with captured output. */
+struct sl_test_env {
+	struct sl_config cfg;
+	struct sl_worker w;
+	struct sl_host *host;
+	struct sl_test_cap cap;
+	volatile bool quit;
+};
+
+/**
+ * sl_test_env_init - set up @env with default config (tweak env->cfg first
+ * by passing @cfg, or NULL for defaults), a mempool and a mem host.
+ * Return: 0 or -1.
+ */
+int sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg);
+
+/** sl_test_env_fini - free captured frames, worker, host and pool. */
+void sl_test_env_fini(struct sl_test_env *env);
+
+/** sl_test_cap_clear - free captured frames. */
+void sl_test_cap_clear(struct sl_test_env *env);
+
+/**
+ * sl_test_frame - build a guest frame from raw bytes (Ethernet onward).
+ * Return: mbuf or NULL.
+ */
+struct rte_mbuf *sl_test_frame(struct sl_test_env *env, const void *bytes,
+	uint16_t len);
+
+/**
+ * sl_test_udp_frame - build a valid guest IPv4/UDP frame with checksums.
+ * Addresses/ports in host order. Return: mbuf or NULL.
+ */
+struct rte_mbuf *sl_test_udp_frame(struct sl_test_env *env,
+	const struct rte_ether_addr *src_mac, uint32_t saddr, uint16_t sport,
+	uint32_t daddr, uint16_t dport, const void *pay, uint16_t len);
+
+/** sl_test_input - feed one frame through sl_worker_input and flush. */
+void sl_test_input(struct sl_test_env *env, struct rte_mbuf *m);
+
+/** The guest MAC used by tests: 02:00:00:00:00:15. */
+extern const struct rte_ether_addr sl_test_guest_mac;
+
+#endif /* SL_TEST_H */
