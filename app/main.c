@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -23,16 +24,22 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 
+#include "sl_app.h"
 #include "sl_options.h"
 #include "sl_port.h"
 #include "sl_worker.h"
+#ifdef SL_HAVE_TELEMETRY
+#include "sl_telemetry.h"
+#endif
 
 int sl_logtype_app;
 #define LOG(l, ...) rte_log(RTE_LOG_ ## l, sl_logtype_app, "sluice: " __VA_ARGS__)
 
-#define SL_MAX_PORTS RTE_MAX_ETHPORTS
-
-static volatile bool quit;
+struct sl_app sl_app;
+#define ports sl_app.ports
+#define workers sl_app.workers
+#define nb_workers sl_app.nb_workers
+#define cfg sl_app.cfg
 
 /** Workers an lcore runs (one per port it polls). */
 struct lcore_work {
@@ -41,16 +48,12 @@ struct lcore_work {
 };
 
 static struct lcore_work lcore_work[RTE_MAX_LCORE];
-static struct sl_port ports[SL_MAX_PORTS];
-static struct sl_worker *workers[SL_MAX_PORTS];
-static unsigned int nb_workers;
-static struct sl_config cfg;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	quit = true;
+	sl_app.quit = true;
 }
 
 /**
@@ -62,7 +65,7 @@ lcore_main(void *arg)
 	struct lcore_work *lw = arg;
 	unsigned int i;
 
-	while (!quit)
+	while (!sl_app.quit)
 		for (i = 0; i < lw->n; i++)
 			sl_worker_poll(lw->w[i]);
 	return 0;
@@ -153,6 +156,7 @@ main(int argc, char **argv)
 			break;
 		}
 		nb_ports++;
+		sl_app.nb_ports = nb_ports;
 		w = rte_zmalloc_socket("sl_worker", sizeof(*w),
 			RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lc));
 		h = sl_host_kernel_create();
@@ -171,7 +175,7 @@ main(int argc, char **argv)
 		w->mtu = ports[nb_ports - 1].mtu;
 		w->seg_room = ports[nb_ports - 1].seg_room;
 		w->multiseg = ports[nb_ports - 1].multiseg;
-		w->quit = &quit;
+		w->quit = &sl_app.quit;
 		if (sl_worker_init(w, &cfg, ports[nb_ports - 1].mp, h) != 0) {
 			fprintf(stderr, "sluice: worker %u: cannot allocate "
 				"its flow table (%u flows)\n", nb_workers,
@@ -186,7 +190,19 @@ main(int argc, char **argv)
 		LOG(INFO, "port %u -> worker %u on lcore %u\n", pid, w->id, lc);
 	}
 
+#ifdef SL_HAVE_TELEMETRY
+	if (ret == 0 && sl_telemetry_init(&sl_app) != 0) {
+		fprintf(stderr, "sluice: telemetry commands could not be "
+			"registered\n");
+		ret = 1;
+	}
+#endif
 	if (ret == 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		sl_app.start_ms = (uint64_t)ts.tv_sec * 1000 +
+			(uint64_t)ts.tv_nsec / 1000000;
 		for (i = 0; i < nb_lcores; i++)
 			if (lcore_work[worker_lcores[i]].n > 0)
 				rte_eal_remote_launch(lcore_main,
@@ -196,7 +212,7 @@ main(int argc, char **argv)
 			nb_workers);
 		printf("sluice: ready\n");
 		fflush(stdout);
-		while (!quit)
+		while (!sl_app.quit)
 			usleep(50 * 1000);
 		LOG(INFO, "stopping\n");
 		rte_eal_mp_wait_lcore();

@@ -47,7 +47,8 @@ port_tx_burst(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 void
 sl_worker_clock(struct sl_worker *w)
 {
-	w->now_ms = rte_get_timer_cycles() / w->hz_ms;
+	if (!w->manual_clock)
+		w->now_ms = rte_get_timer_cycles() / w->hz_ms;
 }
 
 int
@@ -65,6 +66,8 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	w->hz_ms = rte_get_timer_hz() / 1000;
 	if (w->hz_ms == 0)
 		w->hz_ms = 1;
+	if (w->manual_clock && w->now_ms == 0)
+		w->now_ms = 1000;
 	if (w->mtu == 0)
 		w->mtu = RTE_ETHER_MTU;
 	if (w->seg_room == 0)

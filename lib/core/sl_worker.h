@@ -53,6 +53,7 @@ struct sl_worker {
 
 	uint64_t now_ms;		/**< time of this iteration */
 	uint64_t iter;			/**< poll iterations so far */
+	bool manual_clock;		/**< tests: now_ms is set by hand */
 	void *tcp_rtx_pool;		/**< TCP retransmit entries */
 	uint32_t tcp_dirty;		/**< head of flows touched (idx + 1) */
 	uint32_t tcp_own_buf;		/**< per-flow guest->host buffering */
@@ -69,6 +70,8 @@ struct sl_worker {
 
 	uint64_t stats[SL_STAT_MAX];
 	volatile bool *quit;		/**< set by the control thread */
+	struct rte_ring *ctl_ring;	/**< control requests (MP/SC) */
+	void *fwd;			/**< forwards and listeners (sl_fwd) */
 };
 
 /**

@@ -682,6 +682,9 @@ e2e_count_events() {
 	grep -c "^event=$1 " "$E2E_UDHCPC_EVENTS" 2>/dev/null || true
 }
 
+# e2e_events_above EVENT N: more than N udhcpc events of that kind so far.
+e2e_events_above() { (($(e2e_count_events "$1") > $2)); }
+
 # e2e_dhcp_renew: a real DHCP renewal. Runs udhcpc in the background
 # (foreground mode, no -q) until it is bound, then SIGUSR1 makes it renew:
 # a unicast DHCPREQUEST to the server, answered by a DHCPACK ("renew" event).
@@ -694,14 +697,14 @@ e2e_dhcp_renew() {
 		SLUICE_E2E_RESOLV="${E2E_GUEST_RESOLV:-}" busybox udhcpc -f -i "$E2E_TAP" -t 5 -T 2 -A 3 \
 		-O mtu -r "$E2E_GUEST" -s "$E2E_UDHCPC_SCRIPT"
 	pid=$E2E_BG_PID
-	if ! e2e_wait_for 30 test "$(e2e_count_events bound)" -gt "$bound0"; then
+	if ! e2e_wait_for 30 e2e_events_above bound "$bound0"; then
 		e2e_kill_pid "$pid"
 		e2e_fail "DHCP renew: udhcpc bound again" "$(cat "$log")" \
 			"$(e2e_log_tail "$E2E_SLUICE_LOG" 20)"
 		return 1
 	fi
 	kill -USR1 "$pid"
-	if ! e2e_wait_for 20 test "$(e2e_count_events renew)" -gt "$renew0"; then
+	if ! e2e_wait_for 20 e2e_events_above renew "$renew0"; then
 		e2e_kill_pid "$pid"
 		e2e_fail "DHCP renew: DHCPREQUEST (renewing) answered with DHCPACK" "$(cat "$log")" \
 			"$(e2e_log_tail "$E2E_SLUICE_LOG" 20)"

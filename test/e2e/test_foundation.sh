@@ -22,7 +22,7 @@
 
 set -euo pipefail
 
-# shellcheck source=test/e2e/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MTU=1400			# a non-default MTU, so the DHCP option shows

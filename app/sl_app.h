@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_app.h: the running application as the control plane sees it: the
+ * configuration in effect, the ports, the workers and where they run.
+ * Written by main() before the workers start; read-only afterwards except
+ * for what workers own (reached through their ctl rings).
+ */
+#ifndef SL_APP_H
+#define SL_APP_H
+
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+
+#include "sl_config.h"
+#include "sl_port.h"
+#include "sl_worker.h"
+
+#define SL_MAX_PORTS RTE_MAX_ETHPORTS
+
+struct sl_app {
+	struct sl_config cfg;
+	uint64_t start_ms;		/**< wall clock at start (ms) */
+	unsigned int nb_ports;
+	struct sl_port ports[SL_MAX_PORTS];
+	unsigned int nb_workers;
+	struct sl_worker *workers[SL_MAX_PORTS];	/**< one per port */
+	volatile bool quit;
+};
+
+/** The application (one per process). */
+extern struct sl_app sl_app;
+
+#endif /* SL_APP_H */

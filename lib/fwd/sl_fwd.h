@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_fwd.h: inbound port forwarding (host port -> guest port) and the
+ * access rules (--allow/--deny) checked for every new guest flow.
+ */
+#ifndef SL_FWD_H
+#define SL_FWD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sl_worker;
+
+/** One forward: host [bind/]lo-hi -> guest lo-hi (same length). */
+struct sl_fwd_spec {
+	uint8_t proto;		/**< IPPROTO_TCP or IPPROTO_UDP */
+	uint32_t bind_addr;	/**< network order; 0: all host addresses */
+	uint16_t host_lo;	/**< host order */
+	uint16_t host_hi;
+	uint16_t guest_lo;
+	uint16_t guest_hi;
+};
+
+/** One access rule: CIDR[:PORT[-PORT]]. */
+struct sl_rule {
+	bool allow;
+	uint32_t net;		/**< network order, masked */
+	uint8_t prefix_len;
+	uint16_t port_lo;	/**< host order; 0-65535 when absent */
+	uint16_t port_hi;
+};
+
+#define SL_FWD_MAX	64	/* forwards per worker */
+#define SL_RULE_MAX	64
+
+/**
+ * sl_fwd_parse - parse "[tcp:|udp:][ADDR/]PORT[-PORT][:GUESTPORT[-GUESTPORT]]".
+ * @spec: text
+ * @proto: protocol when the text has no prefix
+ * @out: filled
+ * @err: one-line reason on failure
+ * @errlen: size of @err
+ * Return: 0 or -1.
+ */
+int sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
+	char *err, size_t errlen);
+
+/** sl_fwd_format - "tcp:[ADDR/]LO-HI:GLO-GHI" text of @s. Return: length. */
+int sl_fwd_format(const struct sl_fwd_spec *s, char *buf, size_t len);
+
+/** sl_fwd_overlap - whether two forwards claim a common host port. */
+bool sl_fwd_overlap(const struct sl_fwd_spec *a, const struct sl_fwd_spec *b);
+
+/** sl_rule_parse - parse "CIDR[:PORT[-PORT]]". Return: 0 or -1 (err set). */
+int sl_rule_parse(const char *text, bool allow, struct sl_rule *out,
+	char *err, size_t errlen);
+
+/**
+ * sl_rules_permit - first matching rule decides; no match: allowed.
+ * @daddr: destination as the guest addressed it (network order)
+ * @dport: destination port (host order; 0 for ICMP)
+ */
+bool sl_rules_permit(const struct sl_rule *rules, unsigned int n,
+	uint32_t daddr, uint16_t dport);
+
+/* Worker side: owner lcore only (telemetry goes through the ctl ring). */
+
+/**
+ * sl_fwd_add - bind the host listeners of @s and start forwarding.
+ * Return: 0, -EEXIST (overlaps a forward), -ENOSPC, or -errno from bind.
+ */
+int sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s);
+
+/**
+ * sl_fwd_del - stop accepting on the forward equal to @s; live connections
+ * keep running. Return: 0 or -ENOENT.
+ */
+int sl_fwd_del(struct sl_worker *w, const struct sl_fwd_spec *s);
+
+/** sl_fwd_count - forwards active on @w. */
+unsigned int sl_fwd_count(const struct sl_worker *w);
+
+/** sl_fwd_get - forward @i of @w (i < sl_fwd_count), or NULL. */
+const struct sl_fwd_spec *sl_fwd_get(const struct sl_worker *w,
+	unsigned int i);
+
+#endif /* SL_FWD_H */
