@@ -25,6 +25,7 @@
 #include <rte_malloc.h>
 
 #include "sl_app.h"
+#include "sl_fwd.h"
 #include "sl_options.h"
 #include "sl_port.h"
 #include "sl_worker.h"
@@ -190,6 +191,19 @@ main(int argc, char **argv)
 		LOG(INFO, "port %u -> worker %u on lcore %u\n", pid, w->id, lc);
 	}
 
+	/* forwards given at start-up belong to the first port's worker */
+	for (i = 0; ret == 0 && i < cfg.nb_fwd; i++) {
+		char spec[64];
+		int rc = sl_fwd_add(workers[0], &cfg.fwd[i]);
+
+		if (rc != 0) {
+			sl_fwd_format(&cfg.fwd[i], spec, sizeof(spec));
+			fprintf(stderr, "sluice: --%s-forward %s: cannot listen: "
+				"%s\n", cfg.fwd[i].proto == IPPROTO_UDP ?
+				"udp" : "tcp", spec + 4, strerror(-rc));
+			ret = 2;
+		}
+	}
 #ifdef SL_HAVE_TELEMETRY
 	if (ret == 0 && sl_telemetry_init(&sl_app) != 0) {
 		fprintf(stderr, "sluice: telemetry commands could not be "

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -41,6 +43,8 @@ enum sl_opt_type {
 	SL_OT_UINT,	/* decimal number in [min, max] (or 0/auto) */
 	SL_OT_SIZE,	/* byte count with optional K/M/G suffix */
 	SL_OT_BOOL,	/* on|off */
+	SL_OT_FWD,	/* -t/-u SPEC, repeatable (min: IPPROTO_*) */
+	SL_OT_RULE,	/* --allow/--deny CIDR[:PORTS], repeatable (min: allow) */
 	SL_OT_CONFIG,	/* --config FILE (command line only) */
 	SL_OT_HELP,	/* -h, --help */
 	SL_OT_VERSION,	/* -V, --version */
@@ -110,6 +114,17 @@ static const struct sl_opt sl_opts[] = {
 	  "N|auto", "rx descriptors per queue; auto: the port's default" },
 	{ "txd", 0, SL_OT_UINT, SL_FIELD(nb_txd), true, 8, 32768,
 	  "N|auto", "tx descriptors per queue; auto: the port's default" },
+	{ "tcp-forward", 't', SL_OT_FWD, 0, 0, false, IPPROTO_TCP, 0,
+	  "SPEC", "forward host TCP port(s) to the guest: "
+	  "[ADDR/]PORT[-PORT][:GUESTPORT[-GUESTPORT]] (repeatable)" },
+	{ "udp-forward", 'u', SL_OT_FWD, 0, 0, false, IPPROTO_UDP, 0,
+	  "SPEC", "forward host UDP port(s) to the guest (repeatable)" },
+	{ "allow", 0, SL_OT_RULE, 0, 0, false, 1, 0,
+	  "CIDR[:PORT[-PORT]]", "let new guest flows reach this destination "
+	  "(repeatable, first match wins)" },
+	{ "deny", 0, SL_OT_RULE, 0, 0, false, 0, 0,
+	  "CIDR[:PORT[-PORT]]", "refuse new guest flows to this destination "
+	  "(repeatable, first match wins; default: allow)" },
 	{ "help", 'h', SL_OT_HELP, 0, 0, false, 0, 0,
 	  NULL, "print this help and exit" },
 	{ "version", 'V', SL_OT_VERSION, 0, 0, false, 0, 0,
@@ -378,6 +393,41 @@ sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o, const char *val,
 		sl_field_set(&ctx->cfg, o, v);
 		return 0;
 
+	case SL_OT_FWD: {
+		struct sl_fwd_spec f;
+		uint32_t i;
+
+		if (sl_fwd_parse(val, (uint8_t)o->min, &f, why, whylen) != 0)
+			return -1;
+		for (i = 0; i < ctx->cfg.nb_fwd; i++)
+			if (sl_fwd_overlap(&ctx->cfg.fwd[i], &f)) {
+				char other[64];
+
+				sl_fwd_format(&ctx->cfg.fwd[i], other,
+					sizeof(other));
+				snprintf(why, whylen, "'%s' overlaps '%s'", val,
+					other);
+				return -1;
+			}
+		if (ctx->cfg.nb_fwd == SL_FWD_MAX) {
+			snprintf(why, whylen, "more than %u forwards",
+				SL_FWD_MAX);
+			return -1;
+		}
+		ctx->cfg.fwd[ctx->cfg.nb_fwd++] = f;
+		return 0;
+	}
+	case SL_OT_RULE:
+		if (ctx->cfg.nb_rules == SL_RULE_MAX) {
+			snprintf(why, whylen, "more than %u rules", SL_RULE_MAX);
+			return -1;
+		}
+		if (sl_rule_parse(val, o->min != 0,
+		    &ctx->cfg.rules[ctx->cfg.nb_rules], why, whylen) != 0)
+			return -1;
+		ctx->cfg.nb_rules++;
+		return 0;
+
 	case SL_OT_BOOL:
 		if (strcasecmp(val, "on") == 0 || strcasecmp(val, "yes") == 0 ||
 				strcasecmp(val, "true") == 0 ||
@@ -447,6 +497,41 @@ sl_opt_format(const struct sl_config *c, const struct sl_opt *o, char *buf,
 		snprintf(buf, len, "-");
 		break;
 	}
+}
+
+/**
+ * sl_list_format - entry @k of a repeatable option, in the order given
+ * (forwards by protocol, rules by kind, so each key dumps its own entries).
+ * Return: true when @k names an entry of @o.
+ */
+static bool
+sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
+	char *buf, size_t len)
+{
+	if (o->type == SL_OT_FWD) {
+		char full[64];
+
+		if (k >= c->nb_fwd || c->fwd[k].proto != o->min)
+			return false;
+		sl_fwd_format(&c->fwd[k], full, sizeof(full));
+		snprintf(buf, len, "%s", full + 4);	/* drop "tcp:" */
+		return true;
+	}
+	if (k >= c->nb_rules)
+		return false;
+	{
+		const struct sl_rule *r = &c->rules[k];
+		char a[INET_ADDRSTRLEN];
+		struct in_addr in = { .s_addr = r->net };
+
+		inet_ntop(AF_INET, &in, a, sizeof(a));
+		if (r->port_lo == 0 && r->port_hi == 65535)
+			snprintf(buf, len, "%s/%u", a, r->prefix_len);
+		else
+			snprintf(buf, len, "%s/%u:%u-%u", a, r->prefix_len,
+				r->port_lo, r->port_hi);
+	}
+	return true;
 }
 
 /**
@@ -677,7 +762,7 @@ sl_opt_from_val(int c)
 /* Leading '+': stop at the first non-option, never reorder argv.
  * Then ':': report a missing value as ':' rather than '?'.
  */
-static const char sl_shortopts[] = "+:hV";
+static const char sl_shortopts[] = "+:hVt:u:";
 
 /**
  * sl_getopt_start - rewind getopt for a new pass over the arguments.
@@ -833,8 +918,29 @@ sl_options_dump(const struct sl_config *cfg, char *buf, size_t len)
 		return -1;
 	buf[0] = '\0';
 	for (i = 0; i < SL_NB_OPTS; i++) {
+		uint32_t k;
+
 		if (!sl_opt_is_key(&sl_opts[i]))
 			continue;
+		if (sl_opts[i].type == SL_OT_FWD || sl_opts[i].type == SL_OT_RULE) {
+			/* rules keep their order (first match wins): all of
+			 * them are written at "allow", each under its key */
+			if (sl_opts[i].type == SL_OT_RULE && sl_opts[i].min == 0)
+				continue;
+			for (k = 0; k < cfg->nb_fwd + cfg->nb_rules; k++) {
+				if (!sl_list_format(cfg, &sl_opts[i], k, val,
+				    sizeof(val)))
+					continue;
+				n = snprintf(buf + used, len - used,
+					"%s = %s\n", sl_opts[i].type == SL_OT_RULE ?
+					(cfg->rules[k].allow ? "allow" : "deny") :
+					sl_opts[i].name, val);
+				if (n < 0 || (size_t)n >= len - used)
+					return -1;
+				used += (size_t)n;
+			}
+			continue;
+		}
 		sl_opt_format(cfg, &sl_opts[i], val, sizeof(val));
 		n = snprintf(buf + used, len - used, "%s = %s\n",
 			sl_opts[i].name, val);

@@ -18,7 +18,7 @@
 #define SL_OPT_EXIT_OK 1
 
 /** A buffer of this size always holds sl_options_dump()'s output. */
-#define SL_OPT_DUMP_MAX 1024
+#define SL_OPT_DUMP_MAX 16384
 
 /**
  * Where sl_options_parse() looks for the default DNS forwarder.

@@ -318,6 +318,18 @@ kern_watch(struct sl_host *h, int hd, uint32_t events)
 	return 0;
 }
 
+/** kern_set_cookie - see sl_host_set_cookie(). */
+static int
+kern_set_cookie(struct sl_host *h, int hd, uint64_t cookie)
+{
+	struct kern_fd *f = kern_fd(kern_host(h), hd);
+
+	if (f == NULL)
+		return -EBADF;
+	f->cookie = cookie;
+	return 0;
+}
+
 /* The raw ICMP scratch buffer, allocated on first use. */
 static uint8_t *
 raw_buf(struct kern_host *k)
@@ -666,6 +678,7 @@ static const struct sl_host_ops kern_ops = {
 	.listen = kern_listen,
 	.accept = kern_accept,
 	.watch = kern_watch,
+	.set_cookie = kern_set_cookie,
 	.writev = kern_writev,
 	.readv = kern_readv,
 	.sendto = kern_sendto,

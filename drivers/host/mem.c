@@ -417,6 +417,18 @@ mem_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 	return mem_alloc(m, kind, cookie);
 }
 
+/** mem_set_cookie - see sl_host_set_cookie(). */
+static int
+mem_set_cookie(struct sl_host *h, int hd, uint64_t cookie)
+{
+	struct mem_sock *s = mem_open_sock(mem_host(h), hd);
+
+	if (s == NULL)
+		return -EBADF;
+	s->cookie = cookie;
+	return 0;
+}
+
 static int
 mem_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 {
@@ -853,6 +865,7 @@ static const struct sl_host_ops mem_ops = {
 	.listen = mem_listen,
 	.accept = mem_accept,
 	.watch = mem_watch,
+	.set_cookie = mem_set_cookie,
 	.writev = mem_writev,
 	.readv = mem_readv,
 	.sendto = mem_sendto,

@@ -52,6 +52,7 @@ struct sl_host_ops {
 	int (*accept)(struct sl_host *h, int lhd, struct sockaddr_in *peer,
 		uint64_t cookie);
 	int (*watch)(struct sl_host *h, int hd, uint32_t events);
+	int (*set_cookie)(struct sl_host *h, int hd, uint64_t cookie);
 	ssize_t (*writev)(struct sl_host *h, int hd, const struct iovec *iov,
 		int cnt);
 	ssize_t (*readv)(struct sl_host *h, int hd, const struct iovec *iov,
@@ -119,6 +120,16 @@ static inline int
 sl_host_watch(struct sl_host *h, int hd, uint32_t events)
 {
 	return h->ops->watch(h, hd, events);
+}
+
+/**
+ * Change the cookie of @hd (e.g. an accepted socket adopted by a flow);
+ * takes effect with the next sl_host_watch. Return: 0 or -EBADF.
+ */
+static inline int
+sl_host_set_cookie(struct sl_host *h, int hd, uint64_t cookie)
+{
+	return h->ops->set_cookie(h, hd, cookie);
 }
 
 /** Write; Return: bytes taken (possibly short), -EAGAIN or -errno. */

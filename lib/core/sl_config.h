@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sl_fwd.h"
+
 /** Addresses are kept in network byte order (as they appear in frames). */
 struct sl_config {
 	uint32_t gateway;	/**< gateway address, network order */
@@ -29,6 +31,10 @@ struct sl_config {
 	uint32_t nb_mbufs;	/**< mbufs per port mempool, 0: sized from config */
 	uint16_t nb_rxd;	/**< rx descriptors per queue, 0: port default */
 	uint16_t nb_txd;	/**< tx descriptors per queue, 0: port default */
+	uint32_t nb_fwd;	/**< forwards given at start-up */
+	struct sl_fwd_spec fwd[SL_FWD_MAX];
+	uint32_t nb_rules;	/**< --allow/--deny rules, first match wins */
+	struct sl_rule rules[SL_RULE_MAX];
 };
 
 /**

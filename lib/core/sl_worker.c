@@ -30,6 +30,7 @@
 
 #include "sl_arp.h"
 #include "sl_dhcp.h"
+#include "sl_fwd_priv.h"
 #include "sl_icmp.h"
 #include "sl_net.h"
 #include "sl_tcp.h"
@@ -103,10 +104,10 @@ sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort)
 	if (!f->in_use)
 		return;
 	sl_timer_cancel(&w->wheel, &f->timer);
-	if (f->hd >= 0) {
+	/* inbound UDP flows share their forward's listener: not theirs */
+	if (f->hd >= 0 && !(f->inbound && f->proto == IPPROTO_UDP))
 		sl_host_close(w->host, f->hd, abort);
-		f->hd = -1;
-	}
+	f->hd = -1;
 	sl_flow_del(&w->ft, f);
 	SL_STAT_INC(w->stats, flows_closed);
 }
@@ -123,6 +124,7 @@ sl_worker_fini(struct sl_worker *w)
 		if (w->ft.flows[i].in_use)
 			sl_worker_free_flow(w, &w->ft.flows[i], false);
 	sl_worker_flush(w);
+	sl_fwd_fini(w);
 	sl_flow_table_fini(&w->ft);
 	if (w->host != NULL) {
 		sl_host_destroy(w->host);
@@ -141,6 +143,9 @@ sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
 	memset(sa, 0, sizeof(*sa));
 	sa->sin_family = AF_INET;
 	sa->sin_port = dport;
+	if (!sl_rules_permit(cfg->rules, cfg->nb_rules, daddr,
+	    rte_be_to_cpu_16(dport)))
+		return -EACCES;
 	if (daddr == cfg->dns && proto != IPPROTO_ICMP &&
 	    dport == RTE_BE16(53)) {
 		if (cfg->dns_fwd == 0)
@@ -280,6 +285,25 @@ sl_worker_timers(struct sl_worker *w)
 	return sl_wheel_advance(&w->wheel, w->now_ms, timer_fired, w);
 }
 
+/**
+ * fwd_event - a forward's listener is ready: accept (TCP) or read (UDP).
+ */
+static void
+fwd_event(struct sl_worker *w, uint64_t cookie)
+{
+	const struct sl_fwd_entry *e;
+	unsigned int off;
+	int hd;
+
+	e = sl_fwd_from_cookie(w, cookie, &off, &hd);
+	if (e == NULL)
+		return;
+	if (e->spec.proto == IPPROTO_TCP)
+		sl_tcp_accept(w, &e->spec, off, hd);
+	else
+		sl_udp_inbound(w, &e->spec, off, hd);
+}
+
 int
 sl_worker_host(struct sl_worker *w, int timeout_ms)
 {
@@ -292,8 +316,7 @@ sl_worker_host(struct sl_worker *w, int timeout_ms)
 
 		if (f == NULL) {
 			if (ev[i].cookie & SL_COOKIE_SPECIAL)
-				sl_tcp_special_event(w, ev[i].cookie,
-					ev[i].events);
+				fwd_event(w, ev[i].cookie);
 			continue;
 		}
 		switch (f->proto) {

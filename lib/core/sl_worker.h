@@ -178,7 +178,10 @@ sl_guest_dst_mac(const struct sl_worker *w)
  * The gateway maps to 127.0.0.1 with --host-loopback on; UDP to the DNS
  * address port 53 maps to the forwarder.
  *
- * Return: 0, or -1 when the destination cannot be reached from the host.
+ * The --allow/--deny rules are checked first.
+ *
+ * Return: 0, -EACCES when a rule denies it, or -1 when the destination
+ * cannot be reached from the host.
  */
 int sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
 	uint16_t dport, struct sockaddr_in *sa);

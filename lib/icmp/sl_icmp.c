@@ -56,6 +56,7 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 	struct sockaddr_in sa;
 	const void *data;
 	struct sl_flow *f;
+	int rc;
 
 	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || ic->icmp_code != 0) {
 		SL_STAT_INC(w->stats, drop_icmp);
@@ -63,8 +64,12 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 	}
 	if (p->ip->dst_addr == w->cfg->gateway || p->ip->dst_addr == w->cfg->dns)
 		return echo_local(w, p);
-	if (p->l4_len > sizeof(buf) ||
-	    sl_map_dst(w, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa) != 0) {
+	rc = sl_map_dst(w, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa);
+	if (rc == -EACCES) {
+		SL_STAT_INC(w->stats, drop_denied);
+		return false;
+	}
+	if (p->l4_len > sizeof(buf) || rc != 0) {
 		SL_STAT_INC(w->stats, drop_icmp);
 		return false;
 	}

@@ -85,8 +85,10 @@
 #include <rte_cycles.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 #include <rte_tcp.h>
 
+#include "sl_fwd.h"
 #include "sl_tcp.h"
 
 #define SL_TCP_OWN_BUF_DEFAULT	(256u * 1024)
@@ -95,6 +97,8 @@
 #define SL_TCP_RTO_MAX		60000u
 #define SL_TCP_RETRIES		10
 #define SL_TCP_SYNACK_RETRIES	6
+#define SL_TCP_SYN_RETRIES	3	/* inbound SYNs: 1+2+4+8 s at most */
+#define SL_TCP_ACCEPT_BUDGET	32	/* connections accepted per event */
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
@@ -106,6 +110,7 @@
 enum sl_tcp_state {
 	TCP_CLOSED = 0,
 	TCP_CONNECTING,		/* guest SYN seen, host connect pending */
+	TCP_SYN_SENT,		/* inbound: our SYN sent to the guest */
 	TCP_SYN_RCVD,		/* SYN-ACK sent to the guest */
 	TCP_ESTABLISHED,	/* includes the half-closed variants */
 	TCP_TIME_WAIT,
@@ -234,6 +239,7 @@ sl_tcp_state_name(uint8_t state)
 	static const char *const names[] = {
 		[TCP_CLOSED] = "closed",
 		[TCP_CONNECTING] = "connecting",
+		[TCP_SYN_SENT] = "syn_sent",
 		[TCP_SYN_RCVD] = "syn_rcvd",
 		[TCP_ESTABLISHED] = "established",
 		[TCP_TIME_WAIT] = "time_wait",
@@ -989,6 +995,9 @@ ooo_drain(struct sl_tcp_conn *c)
 
 static void host_reset(struct sl_worker *w, struct sl_flow *f,
 	struct sl_tcp_conn *c);
+static void syn_sent_input(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c, const struct sl_pkt *p,
+	const struct rte_tcp_hdr *th);
 
 /**
  * send_fin - FIN to the guest after all host data (host EOF).
@@ -1198,8 +1207,12 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		SL_STAT_INC(w->stats, drop_tcp_bad_opts);
 		return;
 	}
-	if (sl_map_dst(w, IPPROTO_TCP, key->daddr, key->dport, &sa) != 0) {
-		SL_STAT_INC(w->stats, drop_denied);
+	rc = sl_map_dst(w, IPPROTO_TCP, key->daddr, key->dport, &sa);
+	if (rc != 0) {
+		if (rc == -EACCES)
+			SL_STAT_INC(w->stats, drop_denied);
+		else
+			SL_STAT_INC(w->stats, drop_tcp);
 		send_rst_reply(w, p, th);
 		return;
 	}
@@ -1521,6 +1534,9 @@ sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p)
 	}
 	c = conn_of(w, f);
 	switch (f->state) {
+	case TCP_SYN_SENT:
+		syn_sent_input(w, f, c, p, th);
+		return false;
 	case TCP_CONNECTING:
 		if ((flags & F_RST) && rte_be_to_cpu_32(th->sent_seq) ==
 		    c->rcv_nxt) {
@@ -1678,6 +1694,12 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 		tcp_free(w, f, false, SL_STAT_tcp_refused);
 		return;
 	}
+	if (f->state == TCP_SYN_SENT || f->state == TCP_SYN_RCVD) {
+		/* the host peer went away before the handshake completed */
+		if (events & (SL_HOST_EV_ERR | SL_HOST_EV_HUP))
+			reset_both(w, f, c, SL_STAT_tcp_closed_host_rst);
+		return;
+	}
 	if (f->state != TCP_ESTABLISHED)
 		return;
 	if (events & SL_HOST_EV_ERR) {
@@ -1701,12 +1723,132 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 }
 
 void
-sl_tcp_special_event(struct sl_worker *w, uint64_t cookie, uint32_t events)
+sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
+	unsigned int off, int lhd)
 {
-	/* no special handles are registered by the outbound relay */
-	(void)w;
-	(void)cookie;
-	(void)events;
+	unsigned int k;
+
+	for (k = 0; k < SL_TCP_ACCEPT_BUDGET; k++) {
+		struct sockaddr_in peer;
+		struct sl_flow_key key;
+		struct sl_tcp_conn *c;
+		struct sl_flow *f;
+		unsigned int tries;
+		int hd;
+
+		hd = sl_host_accept(w->host, lhd, &peer, SL_COOKIE_SPECIAL);
+		if (hd < 0) {
+			if (hd != -EAGAIN)
+				SL_STAT_INC(w->stats, drop_host_socket);
+			return;
+		}
+		/* from the gateway, source port = the host client's port
+		 * (another one if that 4-tuple is busy) */
+		key = sl_flow_key_make(IPPROTO_TCP, w->cfg->guest_addr,
+			rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off)),
+			w->cfg->gateway, peer.sin_port);
+		f = NULL;
+		for (tries = 0; tries < 8 && f == NULL; tries++) {
+			if (sl_flow_lookup(&w->ft, &key) == NULL) {
+				f = sl_flow_add(&w->ft, &key, w->now_ms);
+				if (f == NULL)
+					break;
+			} else {
+				key.dport = rte_cpu_to_be_16((uint16_t)(49152 +
+					(rte_rand() % 16384)));
+			}
+		}
+		if (f == NULL) {
+			SL_STAT_INC(w->stats, drop_flow_limit);
+			sl_host_close(w->host, hd, true);
+			continue;
+		}
+		c = conn_of(w, f);
+		memset(c, 0, sizeof(*c));
+		f->hd = hd;
+		f->inbound = true;
+		f->host_dst = peer;
+		f->state = TCP_SYN_SENT;
+		sl_host_set_cookie(w->host, hd, sl_flow_cookie(f));
+		c->interest = UINT32_MAX;	/* force the first watch */
+		set_interest(w, f, c, 0);
+		c->iss = isn(w, &key);
+		c->snd_una = c->snd_nxt = c->iss;
+		c->ws_ok = true;	/* offered; kept only if echoed */
+		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
+		c->rcv_mss = (uint16_t)(w->mtu - 40);
+		c->snd_mss = RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, c->rcv_mss);
+		c->rto = SL_TCP_RTO_INIT;
+		SL_STAT_INC(w->stats, flows_opened);
+		SL_STAT_INC(w->stats, tcp_flows_opened);
+		if (emit(w, f, c, F_SYN, c->iss, NULL, true) != 0) {
+			tcp_free(w, f, true, SL_STAT_tcp_refused);
+			continue;
+		}
+		c->snd_nxt = c->iss + 1;
+		c->rto_deadline = w->now_ms + rto_backed_off(c);
+		rearm(w, f, c);
+	}
+}
+
+/**
+ * syn_sent_input - the guest's answer to our SYN (inbound forward).
+ */
+static void
+syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct sl_pkt *p, const struct rte_tcp_hdr *th)
+{
+	uint8_t flags = th->tcp_flags;
+	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
+	struct sl_tcp_opts o;
+
+	if ((flags & F_ACK) && ack != c->iss + 1) {
+		if (!(flags & F_RST))
+			send_rst_reply(w, p, th);
+		return;
+	}
+	if (flags & F_RST) {
+		if (flags & F_ACK) {
+			/* nothing listens in the guest: reset the client */
+			tcp_free(w, f, true, SL_STAT_tcp_refused);
+		}
+		return;
+	}
+	if ((flags & (F_SYN | F_ACK)) != (F_SYN | F_ACK))
+		return;
+	if (sl_tcp_parse_opts((const uint8_t *)(th + 1),
+	    p->l4_hlen - sizeof(*th), &o) != 0) {
+		SL_STAT_INC(w->stats, drop_tcp_bad_opts);
+		return;
+	}
+	c->irs = rte_be_to_cpu_32(th->sent_seq);
+	c->rcv_nxt = c->irs + 1;
+	c->rcv_adv = c->rcv_nxt + c->last_adv_wnd;	/* our SYN's window */
+	if (o.has_wscale) {
+		c->snd_wscale = RTE_MIN(o.wscale, (uint8_t)SL_TCP_MAX_SHIFT);
+	} else {
+		/* RFC 7323 2.2: no scaling in either direction */
+		c->ws_ok = false;
+		c->rcv_wscale = 0;
+		c->snd_wscale = 0;
+	}
+	if (o.mss)
+		c->snd_mss = RTE_MAX((uint16_t)64, RTE_MIN(o.mss, c->rcv_mss));
+	/* the SYN-ACK's window is never scaled */
+	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = c->irs;
+	c->snd_wl2 = ack;
+	c->snd_una = ack;
+	rtx_release(w, c);	/* our SYN is acknowledged */
+	c->rto_deadline = 0;
+	c->backoff = 0;
+	f->state = TCP_ESTABLISHED;
+	f->last_ms = w->now_ms;
+	c->ack_now = true;
+	dirty_mark(w, f, c);
+	set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
+	rearm(w, f, c);
 }
 
 void
@@ -1733,6 +1875,11 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 	if (c->rto_deadline && now >= c->rto_deadline) {
 		if (c->rtx_head == NULL) {
 			c->rto_deadline = 0;
+		} else if (f->state == TCP_SYN_SENT &&
+		    c->backoff >= SL_TCP_SYN_RETRIES) {
+			/* the guest never answered: reset the host client */
+			tcp_free(w, f, true, SL_STAT_tcp_refused);
+			return;
 		} else if (c->backoff >= (f->state == TCP_SYN_RCVD ?
 		    SL_TCP_SYNACK_RETRIES : SL_TCP_RETRIES)) {
 			reset_both(w, f, c, SL_STAT_tcp_closed_timeout);

@@ -43,9 +43,18 @@ void sl_tcp_iteration_end(struct sl_worker *w);
 void sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f,
 	uint32_t events);
 
-/** sl_tcp_special_event - readiness of a non-flow handle (listeners). */
-void sl_tcp_special_event(struct sl_worker *w, uint64_t cookie,
-	uint32_t events);
+struct sl_fwd_spec;
+
+/**
+ * sl_tcp_accept - accept connections on a forward's listener and open each
+ * toward the guest (SYN from the gateway address).
+ * @w: worker
+ * @spec: the forward
+ * @off: port offset in the forward's range
+ * @lhd: listener handle
+ */
+void sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
+	unsigned int off, int lhd);
 
 /** sl_tcp_timer - the flow's timer fired (rto, persist, delack, idle...). */
 void sl_tcp_timer(struct sl_worker *w, struct sl_flow *f);

@@ -92,20 +92,36 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 		p->ip->dst_addr, uh->dst_port);
 	f = sl_flow_lookup(&w->ft, &key);
 	if (f == NULL) {
-		if (sl_map_dst(w, IPPROTO_UDP, key.daddr, key.dport, &sa) != 0) {
-			SL_STAT_INC(w->stats, drop_udp);
+		int rc = sl_map_dst(w, IPPROTO_UDP, key.daddr, key.dport, &sa);
+
+		if (rc != 0) {
+			if (rc == -EACCES)
+				SL_STAT_INC(w->stats, drop_denied);
+			else
+				SL_STAT_INC(w->stats, drop_udp);
 			return;
 		}
 		f = sl_dgram_flow_open(w, &key, SL_HOST_UDP, &sa);
 		if (f == NULL)
 			return;
 	}
-	n = sl_net_iov(p->m, p->pay_off, p->pay_len, iov, RTE_DIM(iov));
-	if (n < 0) {
-		SL_STAT_INC(w->stats, drop_udp);
-		return;
+	if (f->inbound) {
+		/* a forward's shared socket: reply to the peer by address */
+		uint8_t buf[SL_DGRAM_MAX];
+		const void *d = rte_pktmbuf_read(p->m, p->pay_off, p->pay_len,
+			buf);
+
+		rc = d == NULL ? -EINVAL : sl_host_sendto(w->host, f->hd, d,
+			p->pay_len, &f->host_dst);
+	} else {
+		n = sl_net_iov(p->m, p->pay_off, p->pay_len, iov,
+			RTE_DIM(iov));
+		if (n < 0) {
+			SL_STAT_INC(w->stats, drop_udp);
+			return;
+		}
+		rc = sl_host_writev(w->host, f->hd, iov, n);
 	}
-	rc = sl_host_writev(w->host, f->hd, iov, n);
 	if (rc < 0) {
 		SL_STAT_INC(w->stats, drop_host_socket);
 		return;
@@ -151,6 +167,41 @@ sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
 }
 
 /**
+ * mbuf_append_copy - copy @len bytes to the end of chain @m, adding
+ * segments as needed.
+ * Return: 0 or -ENOMEM.
+ */
+static int
+mbuf_append_copy(struct sl_worker *w, struct rte_mbuf *m, const uint8_t *src,
+	uint32_t len)
+{
+	struct rte_mbuf *last = rte_pktmbuf_lastseg(m);
+
+	while (len > 0) {
+		uint32_t take = RTE_MIN(len,
+			(uint32_t)rte_pktmbuf_tailroom(last));
+
+		if (take == 0) {
+			struct rte_mbuf *seg = sl_alloc(w);
+
+			if (seg == NULL)
+				return -ENOMEM;
+			last->next = seg;
+			last = seg;
+			m->nb_segs++;
+			continue;
+		}
+		memcpy(rte_pktmbuf_mtod_offset(last, uint8_t *,
+			last->data_len), src, take);
+		last->data_len += take;
+		m->pkt_len += take;
+		src += take;
+		len -= take;
+	}
+	return 0;
+}
+
+/**
  * sl_dgram_read - read one datagram from a host socket into a fresh mbuf
  * (chain), payload only, headroom left for the headers.
  * @w: worker
@@ -163,9 +214,9 @@ ssize_t
 sl_dgram_read(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf **out)
 {
 	uint8_t spill[SL_DGRAM_MAX];
-	struct rte_mbuf *m, *last;
+	struct rte_mbuf *m;
 	struct iovec iov[2];
-	uint32_t room, left;
+	uint32_t room;
 	ssize_t n;
 
 	m = sl_alloc(w);
@@ -187,27 +238,26 @@ sl_dgram_read(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf **out)
 		return n;
 	}
 	rte_pktmbuf_append(m, (uint16_t)room);
-	left = (uint32_t)n - room;
-	last = m;
-	while (left > 0) {
-		struct rte_mbuf *seg = sl_alloc(w);
-		uint32_t take;
-
-		if (seg == NULL) {
-			rte_pktmbuf_free(m);
-			return -ENOMEM;
-		}
-		take = RTE_MIN(left, (uint32_t)rte_pktmbuf_tailroom(seg));
-		memcpy(rte_pktmbuf_append(seg, (uint16_t)take),
-			spill + ((uint32_t)n - room - left), take);
-		last->next = seg;
-		last = seg;
-		m->nb_segs++;
-		m->pkt_len += take;
-		left -= take;
+	if (mbuf_append_copy(w, m, spill, (uint32_t)n - room) != 0) {
+		rte_pktmbuf_free(m);
+		return -ENOMEM;
 	}
 	*out = m;
 	return n;
+}
+
+struct rte_mbuf *
+sl_mbuf_from_buf(struct sl_worker *w, const void *buf, uint32_t len)
+{
+	struct rte_mbuf *m = sl_alloc(w);
+
+	if (m == NULL)
+		return NULL;
+	if (mbuf_append_copy(w, m, buf, len) != 0) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	return m;
 }
 
 void
@@ -232,6 +282,71 @@ sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 		if (sl_udp_to_guest(w, m, f->key.daddr, f->key.dport,
 		    f->key.gport) == 0)
 			SL_STAT_INC(w->stats, udp_to_guest);
+	}
+}
+
+void
+sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
+	unsigned int off, int lhd)
+{
+	uint16_t gport = rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off));
+	unsigned int i;
+
+	for (i = 0; i < SL_UDP_READ_BUDGET; i++) {
+		uint8_t buf[SL_DGRAM_MAX];
+		struct sockaddr_in peer;
+		struct sl_flow_key key;
+		struct rte_mbuf *m;
+		struct sl_flow *f;
+		ssize_t n;
+
+		n = sl_host_recvfrom(w->host, lhd, buf, sizeof(buf), &peer);
+		if (n < 0)
+			return;
+		key = sl_flow_key_make(IPPROTO_UDP, w->cfg->guest_addr, gport,
+			w->cfg->gateway, peer.sin_port);
+		f = sl_flow_lookup(&w->ft, &key);
+		if (f != NULL && (f->host_dst.sin_addr.s_addr !=
+		    peer.sin_addr.s_addr || !f->inbound)) {
+			/* same port from another peer: not distinguishable */
+			SL_STAT_INC(w->stats, drop_udp);
+			continue;
+		}
+		if (f == NULL) {
+			f = sl_flow_add(&w->ft, &key, w->now_ms);
+			if (f == NULL) {
+				SL_STAT_INC(w->stats, drop_flow_limit);
+				continue;
+			}
+			f->hd = lhd;
+			f->inbound = true;
+			f->host_dst = peer;
+			sl_timer_arm(&w->wheel, &f->timer, w->now_ms +
+				(uint64_t)w->cfg->udp_timeout_s * 1000);
+			SL_STAT_INC(w->stats, flows_opened);
+		}
+		m = sl_mbuf_from_buf(w, buf, (uint32_t)n);
+		if (m == NULL)
+			return;
+		f->last_ms = w->now_ms;
+		f->bytes_to_guest += (uint64_t)n;
+		if (sl_udp_to_guest(w, m, w->cfg->gateway, peer.sin_port,
+		    gport) == 0)
+			SL_STAT_INC(w->stats, udp_to_guest);
+	}
+}
+
+void
+sl_udp_forward_closed(struct sl_worker *w, int lhd)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->ft.max; i++) {
+		struct sl_flow *f = &w->ft.flows[i];
+
+		if (f->in_use && f->inbound && f->proto == IPPROTO_UDP &&
+		    f->hd == lhd)
+			sl_worker_free_flow(w, f, false);
 	}
 }
 

@@ -41,4 +41,23 @@ void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
 ssize_t sl_dgram_read(struct sl_worker *w, struct sl_flow *f,
 	struct rte_mbuf **out);
 
+/** sl_mbuf_from_buf - a new mbuf (chain) holding a copy of @buf. */
+struct rte_mbuf *sl_mbuf_from_buf(struct sl_worker *w, const void *buf,
+	uint32_t len);
+
+struct sl_fwd_spec;
+
+/**
+ * sl_udp_inbound - datagrams arrived on a forward's listener: relay them
+ * to the guest port, from the gateway address and the peer's port.
+ */
+void sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
+	unsigned int off, int lhd);
+
+/**
+ * sl_udp_forward_closed - a forward's listener @lhd is being closed: end
+ * the inbound flows that send through it.
+ */
+void sl_udp_forward_closed(struct sl_worker *w, int lhd);
+
 #endif /* SL_UDP_H */
