@@ -95,6 +95,20 @@ sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg)
 	return 0;
 }
 
+int
+sl_test_env_init_manual(struct sl_test_env *env, const struct sl_config *cfg)
+{
+	if (sl_test_env_init(env, cfg) != 0)
+		return -1;
+	/*
+	 * Nothing has run since init read the clock (the wheel starts at that
+	 * time), so freezing now_ms here is the same as a manual clock from
+	 * the start: from now on only the test moves it.
+	 */
+	env->w.manual_clock = true;
+	return 0;
+}
+
 void
 sl_test_cap_clear(struct sl_test_env *env)
 {
@@ -167,7 +181,7 @@ void
 sl_test_input(struct sl_test_env *env, struct rte_mbuf *m)
 {
 	sl_worker_clock(&env->w);
-	sl_worker_step(&env->w, &m, 1);
+	sl_worker_step(&env->w, &m, m != NULL ? 1 : 0);
 }
 
 int

@@ -98,6 +98,14 @@ struct sl_test_env {
  */
 int sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg);
 
+/**
+ * sl_test_env_init_manual - like sl_test_env_init(), with the worker on a
+ * manual clock: env->w.now_ms moves only when the test advances it (add to
+ * it, then run sl_worker_step() to fire timers). Return: 0 or -1.
+ */
+int sl_test_env_init_manual(struct sl_test_env *env,
+	const struct sl_config *cfg);
+
 /** sl_test_env_fini - free captured frames, worker, host and pool. */
 void sl_test_env_fini(struct sl_test_env *env);
 
@@ -119,7 +127,7 @@ struct rte_mbuf *sl_test_udp_frame(struct sl_test_env *env,
 	const struct rte_ether_addr *src_mac, uint32_t saddr, uint16_t sport,
 	uint32_t daddr, uint16_t dport, const void *pay, uint16_t len);
 
-/** sl_test_input - feed one frame through sl_worker_input and flush. */
+/** sl_test_input - run one iteration on frame @m (NULL: none). */
 void sl_test_input(struct sl_test_env *env, struct rte_mbuf *m);
 
 /** The guest MAC used by tests: 02:00:00:00:00:15. */
