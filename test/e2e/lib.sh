@@ -21,13 +21,18 @@
 #   e2e_start_sluice ARGS...  start sluice in slh (app options after "--"),
 #                             wait for the tap, move it into slg, bring it up
 #   e2e_dhcp [ARGS...]        run udhcpc once in slg and check the lease
+#   e2e_dhcp_renew            udhcpc in the background, SIGUSR1: a real renewal
+#   e2e_ping NS ADDR [N]      ping from a namespace, all N echoes answered
+#   e2e_bg NS LOG CMD...      a background process in NS, killed at cleanup
+#   e2e_tools ...             $E2E_TOOLS: DNS query, UDP/TCP echo server/client
 #   e2e_stop_sluice           SIGTERM sluice, wait, check exit status 0
 #   e2e_cleanup               (trap on EXIT/INT/TERM) undo all of the above
 #   e2e_pass / e2e_fail / e2e_check / e2e_summary   PASS/FAIL accounting
 #
 # Environment: BUILD (build dir, default <repo>/build), SLUICE (binary,
 # default $BUILD/app/sluice), E2E_KEEP=1 keeps the temp dir, E2E_VERBOSE=1
-# shows more, E2E_LCORES (default "0,1", "0" on one CPU), E2E_PYTHON,
+# shows more, E2E_LCORES (-l value; default "0,1", or
+# 2 lcores on CPU 0 when there is one CPU), E2E_PYTHON,
 # E2E_LOG_LEVEL (EAL --log-level value, default "user1:info": DPDK 22.11
 # wants TYPE:LEVEL; "user1.info" is rejected with "Invalid log level").
 
@@ -61,8 +66,14 @@ E2E_SLUICE_N=0
 E2E_SLUICE_PREFIXES=()
 E2E_CLEANED=0
 
-if [[ -z ${E2E_LCORES:-} ]]; then
-	if (($(nproc) >= 2)); then E2E_LCORES=0,1; else E2E_LCORES=0; fi
+# EAL lcore options: sluice needs a main and at least one worker lcore; on a
+# single CPU both run on CPU 0. E2E_LCORES="0,1" style overrides with -l.
+if [[ -n ${E2E_LCORES:-} ]]; then
+	E2E_LCORE_ARGS=(-l "$E2E_LCORES")
+elif (($(nproc) >= 2)); then
+	E2E_LCORE_ARGS=(-l "0,1")
+else
+	E2E_LCORE_ARGS=(--lcores "0@0,1@0")
 fi
 
 E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sluice-e2e.$E2E_ID.XXXXXX")
@@ -527,7 +538,7 @@ e2e_start_sluice() {
 	E2E_SLUICE_PREFIXES+=("$prefix")
 	E2E_SLUICE_LOG=$E2E_DIR/sluice-$E2E_SLUICE_N.log
 	local -a eal=(--no-pci --no-huge -m 512 --file-prefix "$prefix"
-		-l "$E2E_LCORES" --vdev "net_tap0,iface=$E2E_TAP"
+		"${E2E_LCORE_ARGS[@]}" --vdev "net_tap0,iface=$E2E_TAP"
 		"--log-level=${E2E_LOG_LEVEL:-user1:info}")
 	if [[ -n ${E2E_EAL_EXTRA+x} ]]; then
 		eal+=("${E2E_EAL_EXTRA[@]}")

@@ -11,12 +11,14 @@
 #     DNS server 10.0.2.3 and the MTU option (--mtu) applied
 #   - ping 10.0.2.2 answered by sluice
 #   - DNS: a query to 10.0.2.3 is forwarded to dnsmasq on slh's 127.0.0.1:5353
-#   - UDP: echo through 10.0.2.2 (slh loopback) and to the far host 192.0.2.2
+#   - UDP and TCP: echo through 10.0.2.2 (slh loopback) and to the far host
+#     192.0.2.2
 #   - ICMP: ping 192.0.2.2 relayed through an ICMP socket in slh
 #   - malformed frames (garbage, truncated, bad checksums, fragments, bad
 #     options...) sent with scapy; sluice keeps running and still answers
 #     ping, DNS, UDP and a DHCP renewal
 #   - SIGTERM: exit status 0 and a counter report
+#   - --host-loopback off: 10.0.2.2 no longer reaches slh's loopback services
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
 # Usage (root): BUILD=/path/to/build test/e2e/test_foundation.sh
 
@@ -28,6 +30,7 @@ set -euo pipefail
 MTU=1400			# a non-default MTU, so the DHCP option shows
 DNS_PORT=5353
 UDP_PORT=7777
+TCP_PORT=7778
 
 # ------------------------------------------------------------ command line
 
@@ -42,7 +45,7 @@ cli_run() {
 	CLI_ERR=$E2E_DIR/cli-$name.err
 	CLI_RC=0
 	timeout 60 "$SLUICE" --no-pci --no-huge -m 128 --file-prefix "$prefix" \
-		-l "$E2E_LCORES" --log-level=user1:info -- "$@" \
+		"${E2E_LCORE_ARGS[@]}" --log-level=user1:info -- "$@" \
 		>"$CLI_OUT" 2>"$CLI_ERR" </dev/null || CLI_RC=$?
 }
 
@@ -333,8 +336,31 @@ check_udp_echo() {
 		e2e_in_guest "$E2E_PYTHON" "$E2E_TOOLS" udp-echo "$host" "$UDP_PORT" 1000 || true
 }
 
+check_tcp_echo() {
+	local host=$1 what=$2
+	e2e_check "TCP: 200000 bytes echoed through $host:$TCP_PORT ($what)" \
+		timeout 60 ip netns exec "$E2E_G" "$E2E_PYTHON" "$E2E_TOOLS" \
+		tcp-echo "$host" "$TCP_PORT" 200000 || true
+}
+
+# udp_no_echo HOST: nothing comes back from HOST:UDP_PORT
+udp_no_echo() {
+	! e2e_in_guest "$E2E_PYTHON" "$E2E_TOOLS" udp-echo "$1" "$UDP_PORT" 100
+}
+
+# tcp_no_echo HOST: no TCP echo from HOST:TCP_PORT (refused or timed out)
+tcp_no_echo() {
+	! timeout 30 ip netns exec "$E2E_G" "$E2E_PYTHON" "$E2E_TOOLS" \
+		tcp-echo "$1" "$TCP_PORT" 100
+}
+
 # ------------------------------------------------------------ main
 
+if [[ ! -x $SLUICE ]]; then
+	e2e_fail "sluice binary present" "not found or not executable: $SLUICE" \
+		"build it first (usertools/sluice-setup) or set BUILD / SLUICE"
+	e2e_summary || exit 1
+fi
 e2e_require ip busybox dnsmasq timeout "$E2E_PYTHON" || true
 if ! "$E2E_PYTHON" -c 'import scapy' 2>/dev/null; then
 	e2e_fail "python3-scapy importable by $E2E_PYTHON" "install python3-scapy (usertools/sluice-setup)"
@@ -353,6 +379,10 @@ if e2e_setup; then
 		udp-echo-server 127.0.0.1 "$UDP_PORT"
 	e2e_bg "$E2E_F" "$E2E_DIR/udp-echo-far.log" "$E2E_PYTHON" "$E2E_TOOLS" \
 		udp-echo-server "$E2E_FAR_ADDR" "$UDP_PORT"
+	e2e_bg "$E2E_H" "$E2E_DIR/tcp-echo-host.log" "$E2E_PYTHON" "$E2E_TOOLS" \
+		tcp-echo-server 127.0.0.1 "$TCP_PORT"
+	e2e_bg "$E2E_F" "$E2E_DIR/tcp-echo-far.log" "$E2E_PYTHON" "$E2E_TOOLS" \
+		tcp-echo-server "$E2E_FAR_ADDR" "$TCP_PORT"
 	e2e_check "test set-up: dnsmasq answers on 127.0.0.1:$DNS_PORT in $E2E_H" \
 		e2e_wait_for 10 ip netns exec "$E2E_H" "$E2E_PYTHON" "$E2E_TOOLS" \
 		dns 127.0.0.1 sluice.test "$DNS_PORT" || true
@@ -377,6 +407,8 @@ if e2e_setup; then
 		check_dns "forwarded to dnsmasq on 127.0.0.1:$DNS_PORT"
 		check_udp_echo "$E2E_GW" "host loopback"
 		check_udp_echo "$E2E_FAR_ADDR" "far host"
+		check_tcp_echo "$E2E_GW" "host loopback"
+		check_tcp_echo "$E2E_FAR_ADDR" "far host"
 		e2e_check "ICMP: ping -c 3 $E2E_FAR_ADDR relayed to the far host" \
 			e2e_ping "$E2E_G" "$E2E_FAR_ADDR" 3 || true
 
@@ -403,6 +435,7 @@ if e2e_setup; then
 		check_ping_gw "after the renewal"
 		check_dns "after malformed frames"
 		check_udp_echo "$E2E_GW" "after malformed frames"
+		check_tcp_echo "$E2E_GW" "after malformed frames"
 
 		if e2e_stop_sluice 0; then
 			if grep -q '^sluice: counters' "$E2E_SLUICE_LOG"; then
@@ -413,6 +446,20 @@ if e2e_setup; then
 					"$(e2e_log_tail "$E2E_SLUICE_LOG" 20)"
 			fi
 		fi
+	fi
+
+	# --host-loopback off: the gateway address no longer reaches the host's
+	# loopback services (sluice itself still answers ping)
+	if e2e_start_sluice --dns-forward "127.0.0.1:$DNS_PORT" --host-loopback off; then
+		# shellcheck disable=SC2119 # no extra udhcpc arguments
+		e2e_dhcp || true
+		check_ping_gw "--host-loopback off"
+		e2e_check "--host-loopback off: no UDP echo from host 127.0.0.1 via $E2E_GW" \
+			udp_no_echo "$E2E_GW" || true
+		e2e_check "--host-loopback off: no TCP connection to host 127.0.0.1 via $E2E_GW" \
+			tcp_no_echo "$E2E_GW" || true
+		check_udp_echo "$E2E_FAR_ADDR" "far host, --host-loopback off"
+		e2e_stop_sluice 0 || true
 	fi
 fi
 
