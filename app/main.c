@@ -25,6 +25,7 @@
 #include <rte_malloc.h>
 
 #include "sl_app.h"
+#include "sl_ctl.h"
 #include "sl_fwd.h"
 #include "sl_options.h"
 #include "sl_port.h"
@@ -174,6 +175,7 @@ main(int argc, char **argv)
 		w->port_id = pid;
 		w->queue_id = 0;
 		w->mtu = ports[nb_ports - 1].mtu;
+		w->tx_mtu = ports[nb_ports - 1].tx_mtu;
 		w->seg_room = ports[nb_ports - 1].seg_room;
 		w->multiseg = ports[nb_ports - 1].multiseg;
 		w->quit = &sl_app.quit;
@@ -187,6 +189,12 @@ main(int argc, char **argv)
 			break;
 		}
 		workers[nb_workers++] = w;
+		if (sl_ctl_worker_init(w) != 0) {
+			fprintf(stderr, "sluice: worker %u: cannot create its "
+				"control ring\n", w->id);
+			ret = 1;
+			break;
+		}
 		lcore_work[lc].w[lcore_work[lc].n++] = w;
 		LOG(INFO, "port %u -> worker %u on lcore %u\n", pid, w->id, lc);
 	}
@@ -232,6 +240,9 @@ main(int argc, char **argv)
 		rte_eal_mp_wait_lcore();
 	}
 
+#ifdef SL_HAVE_TELEMETRY
+	sl_telemetry_fini();
+#endif
 	for (i = 0; i < nb_workers; i++) {
 		sl_worker_fini(workers[i]);
 	}

@@ -48,7 +48,8 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct rte_eth_rxconf rxq;
 	struct rte_eth_txconf txq;
 	char pool[RTE_MEMPOOL_NAMESIZE];
-	uint32_t want, max_mtu, one_seg;
+	uint32_t want, max_mtu, one_seg, data_room, eth_mtu = 0;
+	bool tap_big;
 	int rc, socket;
 
 	memset(sp, 0, sizeof(*sp));
@@ -75,22 +76,10 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		return -1;
 	}
 
-	/* pool: rx ring + tx ring + a tx burst + flow buffering headroom */
-	sp->nb_mbufs = cfg->nb_mbufs ? cfg->nb_mbufs :
-		RTE_MAX(32768u, 2u * (sp->nb_rxd + sp->nb_txd) + 4 * SL_TX_MAX);
-	snprintf(pool, sizeof(pool), "sl_mp_%u", port_id);
-	sp->mp = rte_pktmbuf_pool_create(pool, sp->nb_mbufs, SL_MBUF_CACHE, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, socket);
-	if (sp->mp == NULL) {
-		snprintf(err, errlen, "port %u: cannot create a pool of %u "
-			"mbufs (%s); lower --mbufs or give the EAL more memory",
-			port_id, sp->nb_mbufs, rte_strerror(rte_errno));
-		return -1;
-	}
-	sp->seg_room = RTE_MBUF_DEFAULT_BUF_SIZE - RTE_PKTMBUF_HEADROOM;
-
 	memset(&conf, 0, sizeof(conf));
-	one_seg = sp->seg_room - RTE_ETHER_HDR_LEN - RTE_ETHER_CRC_LEN;
+	data_room = RTE_MBUF_DEFAULT_BUF_SIZE;
+	one_seg = data_room - RTE_PKTMBUF_HEADROOM - RTE_ETHER_HDR_LEN -
+		RTE_ETHER_CRC_LEN;
 	want = cfg->mtu ? cfg->mtu : SL_DEFAULT_MTU;
 	max_mtu = info.max_mtu ? info.max_mtu : RTE_ETHER_MTU;
 	/* ethdev checks MTU + overhead against max_rx_pktlen */
@@ -102,27 +91,84 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 
 		max_mtu = RTE_MIN(max_mtu, info.max_rx_pktlen - ovh);
 	}
-	if (want > max_mtu)
-		want = max_mtu;
+	/*
+	 * DPDK 22.11's net_tap reports a 1522-byte frame limit, but with rx
+	 * scatter it reads each frame into as many segments as it has rx
+	 * descriptors, whatever the configured MTU, and its tx writes chains
+	 * of any length. The tap netdev's real MTU is the one the guest sets
+	 * from our DHCP option 26. So on net_tap the guest MTU may exceed
+	 * what ethdev lets us configure: configure within the limit, offer
+	 * the guest the larger MTU.
+	 */
+	tap_big = strcmp(info.driver_name, "net_tap") == 0 &&
+		(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) &&
+		(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) &&
+		want > max_mtu &&
+		(uint64_t)sp->nb_rxd * (RTE_MBUF_DEFAULT_BUF_SIZE -
+		RTE_PKTMBUF_HEADROOM) > want + RTE_ETHER_HDR_LEN;
+	if (tap_big) {
+		eth_mtu = max_mtu;
+	} else if (want > max_mtu) {
+		uint16_t cur;
+
+		/* auto: 65520 where the port allows, else the port's MTU */
+		if (cfg->mtu == 0 && rte_eth_dev_get_mtu(port_id, &cur) == 0 &&
+		    cur >= info.min_mtu && cur <= max_mtu)
+			want = cur;
+		else
+			want = max_mtu;
+	}
 	if (want < info.min_mtu)
 		want = info.min_mtu;
+	if (!tap_big)
+		eth_mtu = want;
 	sp->multiseg = (info.tx_offload_capa &
 		RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
 	if (want > one_seg) {
-		if ((info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) &&
-		    sp->multiseg) {
+		if (tap_big || ((info.rx_offload_capa &
+		    RTE_ETH_RX_OFFLOAD_SCATTER) && sp->multiseg)) {
 			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 		} else {
-			want = one_seg;
+			/* no rx scatter: a whole frame in one (large) mbuf */
+			data_room = RTE_MIN((uint32_t)UINT16_MAX,
+				RTE_ALIGN_CEIL(want + RTE_ETHER_HDR_LEN +
+				RTE_ETHER_CRC_LEN + RTE_PKTMBUF_HEADROOM, 1024));
+			one_seg = data_room - RTE_PKTMBUF_HEADROOM -
+				RTE_ETHER_HDR_LEN - RTE_ETHER_CRC_LEN;
+			want = RTE_MIN(want, one_seg);
 			sp->multiseg = false;
 		}
 	}
+
+	/* pool: rx ring + tx ring + a tx burst + flow buffering headroom;
+	 * large mbufs: fewer of them (about 512 MiB at most) */
+	if (cfg->nb_mbufs)
+		sp->nb_mbufs = cfg->nb_mbufs;
+	else if (data_room > RTE_MBUF_DEFAULT_BUF_SIZE)
+		sp->nb_mbufs = RTE_MAX(2u * (sp->nb_rxd + sp->nb_txd) +
+			SL_TX_MAX, (512u << 20) / data_room);
+	else
+		sp->nb_mbufs = RTE_MAX(32768u, 2u * (sp->nb_rxd + sp->nb_txd) +
+			4 * SL_TX_MAX);
+	snprintf(pool, sizeof(pool), "sl_mp_%u", port_id);
+	sp->mp = rte_pktmbuf_pool_create(pool, sp->nb_mbufs, SL_MBUF_CACHE, 0,
+		(uint16_t)data_room, socket);
+	if (sp->mp == NULL) {
+		snprintf(err, errlen, "port %u: cannot create a pool of %u "
+			"mbufs of %u bytes (%s); lower --mbufs or --mtu, or give "
+			"the EAL more memory", port_id, sp->nb_mbufs, data_room,
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	sp->seg_room = (uint16_t)(data_room - RTE_PKTMBUF_HEADROOM);
 	if (cfg->mtu && want != cfg->mtu)
 		PLOG(WARNING, "port %u: --mtu %u not possible, using %u\n",
 			port_id, cfg->mtu, want);
 	sp->mtu = (uint16_t)want;
-	conf.rxmode.mtu = sp->mtu;
+	conf.rxmode.mtu = RTE_MIN(eth_mtu, want);
+	/* net_tap drops tx frames above its configured MTU */
+	sp->tx_mtu = (uint16_t)conf.rxmode.mtu;
 	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
 		conf.intr_conf.lsc = 1;
 
@@ -147,10 +193,6 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 			port_id, sp->driver, rte_strerror(-rc));
 		return -1;
 	}
-	rc = rte_eth_dev_set_mtu(port_id, sp->mtu);
-	if (rc != 0 && rc != -ENOTSUP)
-		PLOG(WARNING, "port %u: set MTU %u: %s\n", port_id, sp->mtu,
-			rte_strerror(-rc));
 	if (conf.intr_conf.lsc)
 		rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC,
 			lsc_event, NULL);
@@ -163,8 +205,9 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	sp->started = true;
 	rte_eth_promiscuous_enable(port_id);
 	rte_eth_macaddr_get(port_id, &sp->mac);
-	PLOG(INFO, "port %u %s (%s): mtu %u, %u/%u descriptors, %u mbufs%s\n",
-		port_id, sp->name, sp->driver, sp->mtu, sp->nb_rxd, sp->nb_txd,
+	PLOG(INFO, "port %u %s (%s): mtu %u (tx %u), %u/%u descriptors, "
+		"%u mbufs%s\n", port_id, sp->name, sp->driver, sp->mtu,
+		sp->tx_mtu, sp->nb_rxd, sp->nb_txd,
 		sp->nb_mbufs, sp->multiseg ? ", multi-segment" : "");
 	return 0;
 }

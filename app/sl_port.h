@@ -22,7 +22,8 @@ struct sl_port {
 	const char *driver;
 	struct rte_ether_addr mac;
 	struct rte_mempool *mp;
-	uint16_t mtu;		/**< MTU in effect */
+	uint16_t mtu;		/**< MTU in effect (what the guest gets) */
+	uint16_t tx_mtu;	/**< largest IP packet the port transmits */
 	uint16_t seg_room;	/**< payload bytes per mbuf */
 	bool multiseg;		/**< tx accepts chains */
 	uint16_t nb_rxd;

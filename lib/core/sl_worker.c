@@ -29,6 +29,7 @@
 #include <rte_udp.h>
 
 #include "sl_arp.h"
+#include "sl_ctl.h"
 #include "sl_dhcp.h"
 #include "sl_fwd_priv.h"
 #include "sl_icmp.h"
@@ -71,6 +72,8 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 		w->now_ms = 1000;
 	if (w->mtu == 0)
 		w->mtu = RTE_ETHER_MTU;
+	if (w->tx_mtu == 0 || w->tx_mtu > w->mtu)
+		w->tx_mtu = w->mtu;
 	if (w->seg_room == 0)
 		w->seg_room = rte_pktmbuf_data_room_size(mp) -
 			RTE_PKTMBUF_HEADROOM;
@@ -117,6 +120,7 @@ sl_worker_fini(struct sl_worker *w)
 {
 	uint32_t i;
 
+	sl_ctl_worker_fini(w);
 	if (w->ft.flows == NULL)
 		return;
 	sl_tcp_fini(w);
@@ -365,6 +369,7 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	unsigned int work = n;
 
 	w->iter++;
+	sl_ctl_poll(w);
 	if (n > 0)
 		sl_worker_input(w, pkts, n);
 	work += (unsigned int)sl_worker_host(w, 0);

@@ -48,6 +48,7 @@ struct sl_worker {
 	struct rte_ether_addr guest_mac;
 	bool guest_mac_known;
 	uint16_t mtu;			/**< guest link MTU in effect */
+	uint16_t tx_mtu;		/**< largest IP packet the port sends */
 	uint16_t seg_room;		/**< payload bytes one mbuf holds */
 	bool multiseg;			/**< port sends mbuf chains */
 

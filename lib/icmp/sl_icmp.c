@@ -123,7 +123,7 @@ sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 		ic->icmp_ident = f->key.gport;
 		if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
 		    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0 ||
-		    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->mtu) {
+		    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->tx_mtu) {
 			rte_pktmbuf_free(m);
 			SL_STAT_INC(w->stats, drop_icmp);
 			continue;

@@ -227,6 +227,13 @@ conn_of(struct sl_worker *w, const struct sl_flow *f)
 	return &w->tcp[f->idx];
 }
 
+/** tx_mss - the largest segment payload the port sends to the guest. */
+static inline uint16_t
+tx_mss(const struct sl_worker *w)
+{
+	return (uint16_t)((w->tx_mtu ? w->tx_mtu : w->mtu) - 40);
+}
+
 static inline struct sl_tcp_rtx_pool *
 rtx_pool(struct sl_worker *w)
 {
@@ -382,6 +389,24 @@ dirty_mark(struct sl_worker *w, const struct sl_flow *f,
 	w->tcp_dirty = f->idx + 1;
 }
 
+/**
+ * conn_clear - zero the TCP state of a flow slot being (re)used, keeping
+ * its link in the list of flows touched this iteration: a flow freed while
+ * on that list may have its slot taken again before the list is walked,
+ * and zeroing the link would cut off every flow behind it (never ACKed or
+ * flushed again, as dirty_mark() sees them still marked).
+ */
+static void
+conn_clear(struct sl_tcp_conn *c)
+{
+	bool dirty = c->dirty;
+	uint32_t next = c->dirty_next;
+
+	memset(c, 0, sizeof(*c));
+	c->dirty = dirty;
+	c->dirty_next = next;
+}
+
 static void
 set_interest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint32_t ev)
@@ -434,6 +459,17 @@ window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 }
 
 /**
+ * adv_space - window_space() as it can be advertised: rounded down to the
+ * scale unit. Reopen decisions must look at this, not at the raw space,
+ * or a "reopened" window could still go out below one MSS.
+ */
+static uint32_t
+adv_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	return window_space(w, f, c) & ~((1u << c->rcv_wscale) - 1);
+}
+
+/**
  * select_window - the window to advertise now (bytes, as the guest will
  * reconstruct it): never shrinks the right edge, opens only in SWS-safe
  * steps, rounded down to the scale unit.
@@ -448,8 +484,12 @@ select_window(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	uint32_t step = RTE_MIN((uint32_t)c->rcv_mss, max_window(w, c) / 2);
 	uint32_t win;
 
+	/*
+	 * SWS: keep the edge where it is, rounded up to the unit (the field
+	 * sent is win >> shift: truncating cur would pull the edge left).
+	 */
 	if (space < cur + step && space < max_window(w, c))
-		win = cur;	/* SWS: keep the edge where it is */
+		win = RTE_ALIGN_CEIL(cur, unit);
 	else
 		win = space & ~(unit - 1);
 	if (win < cur)		/* never move the right edge left */
@@ -1223,7 +1263,7 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		return;
 	}
 	c = conn_of(w, f);
-	memset(c, 0, sizeof(*c));
+	conn_clear(c);
 	hd = sl_host_open(w->host, SL_HOST_TCP, sl_flow_cookie(f));
 	if (hd < 0) {
 		SL_STAT_INC(w->stats, drop_host_socket);
@@ -1249,8 +1289,8 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
 	}
 	c->rcv_mss = (uint16_t)(w->mtu - 40);
-	c->snd_mss = o.mss ? RTE_MIN(o.mss, c->rcv_mss) :
-		RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, c->rcv_mss);
+	c->snd_mss = o.mss ? RTE_MIN(o.mss, tx_mss(w)) :
+		RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w));
 	if (c->snd_mss < 64)
 		c->snd_mss = 64;
 	c->rto = SL_TCP_RTO_INIT;
@@ -1334,9 +1374,13 @@ process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 			retransmit(w, f, c, c->rtx_head);
 		}
 	}
-	/* SND.WL1/SND.WL2: a stale segment cannot move the window */
-	if (SEQ_LT(c->snd_wl1, seq) ||
-	    (c->snd_wl1 == seq && SEQ_LE(c->snd_wl2, ack))) {
+	/*
+	 * SND.WL1/SND.WL2: a stale segment cannot move the window, nor can
+	 * one whose ACK is older than SND.UNA (RFC 9293 3.10.7.4: the window
+	 * is updated only when SND.UNA =< SEG.ACK =< SND.NXT).
+	 */
+	if (SEQ_GE(ack, c->snd_una) && (SEQ_LT(c->snd_wl1, seq) ||
+	    (c->snd_wl1 == seq && SEQ_LE(c->snd_wl2, ack)))) {
 		if (new_wnd == 0 && c->snd_wnd != 0)
 			SL_STAT_INC(w->stats, tcp_zero_window_guest);
 		c->snd_wnd = new_wnd;
@@ -1352,6 +1396,17 @@ process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	if (c->rd_blocked && c->snd_wnd > 0) {
 		c->rd_blocked = false;
 		set_interest(w, f, c, c->interest | SL_HOST_EV_IN);
+	}
+	/*
+	 * Everything acknowledged with a zero window while host data waits
+	 * (read interest muted, so host_to_guest will not run again): only
+	 * the persist timer can get the window reopened if the guest's
+	 * update is lost.
+	 */
+	if (c->rd_blocked && c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
+	    c->persist_deadline == 0) {
+		c->persist_backoff = 0;
+		c->persist_deadline = w->now_ms + rto_backed_off(c);
 	}
 	rearm(w, f, c);
 	return 0;
@@ -1625,7 +1680,7 @@ sl_tcp_iteration_end(struct sl_worker *w)
 			win = select_window(w, f, c) >> c->rcv_wscale;
 			if (win == c->last_win_sent ||
 			    !sl_tcp_should_reopen(c->last_adv_wnd,
-			    window_space(w, f, c), c->rcv_mss,
+			    adv_space(w, f, c), c->rcv_mss,
 			    max_window(w, c)))
 				continue;
 		}
@@ -1655,7 +1710,7 @@ check_reopen(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	if (!c->rwnd_closed)
 		return;
 	c->win_iter = 0;
-	space = window_space(w, f, c);
+	space = adv_space(w, f, c);
 	if (sl_tcp_should_reopen(c->last_adv_wnd, space, c->rcv_mss,
 	    max_window(w, c))) {
 		SL_STAT_INC(w->stats, tcp_window_reopen);
@@ -1764,7 +1819,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 			continue;
 		}
 		c = conn_of(w, f);
-		memset(c, 0, sizeof(*c));
+		conn_clear(c);
 		f->hd = hd;
 		f->inbound = true;
 		f->host_dst = peer;
@@ -1777,7 +1832,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 		c->ws_ok = true;	/* offered; kept only if echoed */
 		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
 		c->rcv_mss = (uint16_t)(w->mtu - 40);
-		c->snd_mss = RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, c->rcv_mss);
+		c->snd_mss = RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w));
 		c->rto = SL_TCP_RTO_INIT;
 		SL_STAT_INC(w->stats, flows_opened);
 		SL_STAT_INC(w->stats, tcp_flows_opened);
@@ -1833,7 +1888,7 @@ syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		c->snd_wscale = 0;
 	}
 	if (o.mss)
-		c->snd_mss = RTE_MAX((uint16_t)64, RTE_MIN(o.mss, c->rcv_mss));
+		c->snd_mss = RTE_MAX((uint16_t)64, RTE_MIN(o.mss, tx_mss(w)));
 	/* the SYN-ACK's window is never scaled */
 	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);
 	c->max_snd_wnd = c->snd_wnd;
@@ -1917,7 +1972,7 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 			if (c->rwnd_closed) {
 				c->win_iter = 0;
 				if (sl_tcp_should_reopen(c->last_adv_wnd,
-				    window_space(w, f, c), c->rcv_mss,
+				    adv_space(w, f, c), c->rcv_mss,
 				    max_window(w, c)))
 					check_reopen(w, f, c);
 				else
@@ -2012,4 +2067,23 @@ sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
 	info->fin_rcvd = c->fin_rcvd;
 	info->fin_sent = c->fin_sent;
 	info->host_eof = c->host_eof;
+}
+
+void
+sl_tcp_close_flow(struct sl_worker *w, struct sl_flow *f)
+{
+	struct sl_tcp_conn *c = conn_of(w, f);
+
+	if (!f->in_use || f->proto != IPPROTO_TCP)
+		return;
+	if (f->state >= TCP_SYN_RCVD && f->state != TCP_TIME_WAIT) {
+		reset_both(w, f, c, SL_STAT_flows_closed_admin);
+		return;
+	}
+	if (f->state == TCP_CONNECTING) {
+		/* the guest's SYN is refused, as when the connect times out */
+		emit(w, f, c, F_RST | F_ACK, c->iss, NULL, false);
+		SL_STAT_INC(w->stats, tcp_rst_sent);
+	}
+	tcp_free(w, f, true, SL_STAT_flows_closed_admin);
 }

@@ -123,4 +123,11 @@ void sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
 /** sl_tcp_state_name - name of a TCP flow state. */
 const char *sl_tcp_state_name(uint8_t state);
 
+/**
+ * sl_tcp_close_flow - close @f on an operator's request: a synchronised
+ * connection is reset both ways (RST to the guest, the host peer sees a
+ * reset), any other is freed; counted in flows_closed_admin (owner thread).
+ */
+void sl_tcp_close_flow(struct sl_worker *w, struct sl_flow *f);
+
 #endif /* SL_TCP_H */

@@ -140,7 +140,7 @@ sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	struct rte_udp_hdr *uh;
 
-	if (len + sizeof(*uh) + sizeof(struct rte_ipv4_hdr) > w->mtu) {
+	if (len + sizeof(*uh) + sizeof(struct rte_ipv4_hdr) > w->tx_mtu) {
 		SL_STAT_INC(w->stats, drop_udp);
 		rte_pktmbuf_free(m);
 		return -1;

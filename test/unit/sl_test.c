@@ -109,6 +109,59 @@ sl_test_env_init_manual(struct sl_test_env *env, const struct sl_config *cfg)
 	return 0;
 }
 
+int
+sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
+	const struct sl_test_env_opts *o)
+{
+	static const struct sl_test_env_opts defaults;
+	char name[RTE_MEMPOOL_NAMESIZE];
+	struct sl_host *host;
+	struct rte_mempool *mp;
+
+	if (o == NULL)
+		o = &defaults;
+	host = o->host;
+	if (sl_test_eal() != 0)
+		goto fail_host;
+	memset(env, 0, sizeof(*env));
+	if (cfg != NULL) {
+		env->cfg = *cfg;
+	} else {
+		sl_config_defaults(&env->cfg);
+		env->cfg.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));
+		env->cfg.max_flows = 1024;
+	}
+	snprintf(name, sizeof(name), "sltp%u", pool_seq++);
+	mp = rte_pktmbuf_pool_create(name, o->nb_mbufs ? o->nb_mbufs : 16384,
+		o->cache, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (mp == NULL)
+		goto fail_host;
+	if (host == NULL)
+		host = sl_host_mem_create();
+	if (host == NULL)
+		goto fail_pool;
+	env->host = host;
+	env->w.tx_burst = cap_tx;
+	env->w.mtu = 1500;
+	env->w.multiseg = true;
+	env->w.quit = &env->quit;
+	if (sl_worker_init(&env->w, &env->cfg, mp, host) != 0) {
+		/* a failed init has released what it took */
+		env->w.host = NULL;
+		goto fail_pool;
+	}
+	/* as in sl_test_env_init_manual: nothing ran since init */
+	env->w.manual_clock = o->manual_clock;
+	return 0;
+fail_pool:
+	rte_mempool_free(mp);
+fail_host:
+	if (host != NULL)
+		sl_host_destroy(host);
+	env->host = NULL;
+	return -1;
+}
+
 void
 sl_test_cap_clear(struct sl_test_env *env)
 {

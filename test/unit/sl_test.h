@@ -106,6 +106,29 @@ int sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg);
 int sl_test_env_init_manual(struct sl_test_env *env,
 	const struct sl_config *cfg);
 
+/** Options of sl_test_env_init_opts(). */
+struct sl_test_env_opts {
+	unsigned int nb_mbufs;	/**< mempool size; 0: as sl_test_env_init */
+	unsigned int cache;	/**< per-lcore mempool cache size; 0: none */
+	struct sl_host *host;	/**< backend for the worker; NULL: a mem host */
+	bool manual_clock;	/**< as sl_test_env_init_manual() */
+};
+
+/**
+ * sl_test_env_init_opts - like sl_test_env_init(), with a chosen mempool
+ * size and cache, host backend and clock (benchmarks, large flow counts).
+ * @env: environment to set up
+ * @cfg: configuration, or NULL for the test defaults
+ * @o: options, or NULL for the defaults (same as sl_test_env_init())
+ *
+ * A host given in @o belongs to the environment from this call on: it is
+ * destroyed by sl_test_env_fini(), or here when set-up fails.
+ *
+ * Return: 0 or -1.
+ */
+int sl_test_env_init_opts(struct sl_test_env *env,
+	const struct sl_config *cfg, const struct sl_test_env_opts *o);
+
 /** sl_test_env_fini - free captured frames, worker, host and pool. */
 void sl_test_env_fini(struct sl_test_env *env);
 

@@ -1,0 +1,2020 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * test_tcp.c: unit tests of the TCP relay (lib/tcp): the handshake and its
+ * options, the advertised window (real space, never shrinking, SWS-safe
+ * reopening, zero-window probes), the send side (guest window gating,
+ * persist probes, RTO and fast retransmit), reassembly, ACK coalescing,
+ * half-closes, resets and leak freedom. The guest is played by frames built
+ * here, the host peer by the in-memory host backend, and time by the
+ * worker's manual clock.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_tcp.h>
+
+#include "sl_host_mem.h"
+#include "sl_net.h"
+#include "sl_tcp.h"
+#include "sl_test.h"
+#include "sl_worker.h"
+
+#define STAT(c)		SL_STAT_READ(env.w.stats, SL_STAT_##c)
+
+/* a.b.c.d in host order */
+#define IP4(a, b, c, d)	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | \
+	((uint32_t)(c) << 8) | (uint32_t)(d))
+#define GUEST_IP	IP4(10, 0, 2, 15)
+/* the destination: only a key for the mem host, nothing is sent there */
+#define DST_IP		IP4(192, 0, 2, 10)
+#define DST_PORT	80
+#define MSS		(1500 - 40)
+
+#define F_FIN RTE_TCP_FIN_FLAG
+#define F_SYN RTE_TCP_SYN_FLAG
+#define F_RST RTE_TCP_RST_FLAG
+#define F_PSH RTE_TCP_PSH_FLAG
+#define F_ACK RTE_TCP_ACK_FLAG
+
+#define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_GE(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
+
+static struct sl_test_env env;
+static bool env_up;
+
+/* Fail an int helper (return -1) unless @cond holds. */
+#define HCHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "  %s:%d: helper check failed: %s\n",	\
+			__FILE__, __LINE__, #cond);			\
+		return -1;						\
+	}								\
+} while (0)
+
+/* ------------------------------------------------------------------ */
+/* environment                                                          */
+
+/* The configuration sl_test_env_init() uses by default. */
+static void
+default_cfg(struct sl_config *cfg)
+{
+	sl_config_defaults(cfg);
+	cfg->dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));
+	cfg->max_flows = 1024;
+}
+
+static int
+env_start(const struct sl_config *cfg)
+{
+	struct sl_config def;
+
+	if (cfg == NULL) {
+		default_cfg(&def);
+		cfg = &def;
+	}
+	if (sl_test_env_init_manual(&env, cfg) != 0)
+		return -1;
+	env_up = true;
+	return 0;
+}
+
+static void
+env_stop(void)
+{
+	if (env_up)
+		sl_test_env_fini(&env);
+	env_up = false;
+}
+
+/* Set up a manual-clock environment, run one case body, tear down. */
+#define TCP_TEST(name)							\
+	static void body_##name(void);					\
+	SL_TEST(name)							\
+	{								\
+		SL_CHECK(sl_test_eal() == 0);				\
+		SL_CHECK(env_start(NULL) == 0);				\
+		body_##name();						\
+		env_stop();						\
+	}								\
+	static void body_##name(void)
+
+/* Restart the environment of the current case with @cfg. */
+static int
+env_restart(const struct sl_config *cfg)
+{
+	env_stop();
+	return env_start(cfg);
+}
+
+/* One poll iteration with no guest frames. */
+static void
+step(void)
+{
+	sl_worker_step(&env.w, NULL, 0);
+}
+
+/* Move the manual clock on by @ms and run one iteration. */
+static void
+advance(uint64_t ms)
+{
+	env.w.now_ms += ms;
+	step();
+}
+
+/* Deterministic payload byte at stream offset @off. */
+static uint8_t
+pat(uint32_t off)
+{
+	return (uint8_t)(off * 31u + (off >> 8) + 7u);
+}
+
+static void
+fill(uint8_t *b, uint32_t len, uint32_t off)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = pat(off + i);
+}
+
+static bool
+is_pat(const uint8_t *b, uint32_t len, uint32_t off)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != pat(off + i))
+			return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* guest frames                                                         */
+
+/**
+ * tcp_frame - a guest segment 10.0.2.15:@sport -> 192.0.2.10:80 with valid
+ * IPv4 and TCP checksums. @opt is padded with zeros (EOL) to a multiple of
+ * four bytes.
+ */
+static struct rte_mbuf *
+tcp_frame(uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+	uint16_t win, const uint8_t *opt, uint8_t optlen, const void *pay,
+	uint16_t len)
+{
+	uint8_t hl = (uint8_t)(sizeof(struct rte_tcp_hdr) +
+		RTE_ALIGN_CEIL(optlen, 4));
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+
+	m = rte_pktmbuf_alloc(env.w.mp);
+	if (m == NULL)
+		return NULL;
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_append(m, hl + len);
+	if (th == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memset(th, 0, hl);
+	th->src_port = rte_cpu_to_be_16(sport);
+	th->dst_port = rte_cpu_to_be_16(DST_PORT);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)((hl / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(win);
+	if (optlen > 0)
+		memcpy(th + 1, opt, optlen);
+	if (len > 0)
+		memcpy((uint8_t *)th + hl, pay, len);
+	if (sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env.w.gw_mac,
+	    rte_cpu_to_be_32(GUEST_IP), rte_cpu_to_be_32(DST_IP),
+	    IPPROTO_TCP) != 0) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	sl_net_l4_cksum(m);
+	return m;
+}
+
+/* Build a segment and run one iteration with it. */
+static int
+gsend(uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+	uint16_t win, const uint8_t *opt, uint8_t optlen, const void *pay,
+	uint16_t len)
+{
+	struct rte_mbuf *m = tcp_frame(sport, flags, seq, ack, win, opt,
+		optlen, pay, len);
+
+	HCHECK(m != NULL);
+	sl_test_input(&env, m);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* captured frames                                                      */
+
+/** One segment sluice sent to the guest, decoded. */
+struct oseg {
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t win;
+	uint8_t optlen;
+	uint8_t opt[40];
+	uint32_t len;
+	uint8_t pay[2048];
+};
+
+#define OUT_MAX 512
+static struct oseg out[OUT_MAX];
+static unsigned int n_out;	/* frames to the port asked for */
+static unsigned int n_foreign;	/* any other frame */
+static bool out_bad;		/* a frame failed validation */
+
+/**
+ * take_out - decode every captured frame to guest port @port into out[]
+ * (others only counted), validating addresses and checksums, then drop the
+ * capture.
+ * Return: the number of frames to @port.
+ */
+static unsigned int
+take_out(uint16_t port)
+{
+	unsigned int i;
+
+	n_out = 0;
+	n_foreign = 0;
+	out_bad = false;
+	for (i = 0; i < env.cap.n; i++) {
+		struct rte_mbuf *m = env.cap.m[i];
+		const struct rte_tcp_hdr *th;
+		enum sl_stat why;
+		struct sl_pkt p;
+		struct oseg *o;
+
+		if (sl_net_parse(m, &p, &why) != 0) {
+			fprintf(stderr, "  frame %u refused by the parser "
+				"(%s)\n", i, sl_stat_names[why]);
+			out_bad = true;
+			continue;
+		}
+		if (p.ip == NULL || p.proto != IPPROTO_TCP) {
+			n_foreign++;
+			continue;
+		}
+		th = (const struct rte_tcp_hdr *)p.l4;
+		if (rte_be_to_cpu_16(th->dst_port) != port) {
+			n_foreign++;
+			continue;
+		}
+		if (!rte_is_same_ether_addr(&p.eth->src_addr, &env.w.gw_mac) ||
+		    !rte_is_same_ether_addr(&p.eth->dst_addr,
+		    &sl_test_guest_mac) ||
+		    p.ip->src_addr != rte_cpu_to_be_32(DST_IP) ||
+		    p.ip->dst_addr != rte_cpu_to_be_32(GUEST_IP) ||
+		    th->src_port != rte_cpu_to_be_16(DST_PORT)) {
+			fprintf(stderr, "  frame %u: bad addressing\n", i);
+			out_bad = true;
+			continue;
+		}
+		if (n_out == OUT_MAX) {
+			out_bad = true;
+			continue;
+		}
+		o = &out[n_out++];
+		o->flags = th->tcp_flags;
+		o->seq = rte_be_to_cpu_32(th->sent_seq);
+		o->ack = rte_be_to_cpu_32(th->recv_ack);
+		o->win = rte_be_to_cpu_16(th->rx_win);
+		o->optlen = (uint8_t)(p.l4_hlen - sizeof(*th));
+		memcpy(o->opt, th + 1, o->optlen);
+		o->len = p.pay_len;
+		if (o->len > sizeof(o->pay)) {
+			out_bad = true;
+			o->len = 0;
+		} else if (o->len > 0) {
+			const void *d = rte_pktmbuf_read(m, p.pay_off, o->len,
+				o->pay);
+
+			if (d == NULL) {
+				out_bad = true;
+				o->len = 0;
+			} else if (d != o->pay) {
+				memcpy(o->pay, d, o->len);
+			}
+		}
+	}
+	sl_test_cap_clear(&env);
+	return n_out;
+}
+
+/* A pure ACK: ACK flag only (PSH tolerated), no payload. */
+static bool
+is_pure_ack(const struct oseg *o)
+{
+	return (o->flags & ~F_PSH) == F_ACK && o->len == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* connections                                                          */
+
+/** The guest side of one connection, as the test plays it. */
+struct tconn {
+	uint16_t port;		/**< guest port */
+	uint32_t irs;		/**< guest ISN */
+	uint32_t gseq;		/**< guest's next sequence number */
+	uint32_t iss;		/**< sluice's ISN */
+	uint32_t una;		/**< what the guest acknowledges */
+	uint16_t gwin;		/**< window field the guest sends */
+	int hd;			/**< host handle */
+	uint16_t synack_win;
+	uint16_t synack_mss;
+	bool synack_ws;
+	uint8_t shift;		/**< our shift from the SYN-ACK */
+	uint32_t edge;		/**< right edge last advertised */
+};
+
+static struct sockaddr_in
+dst_sa(void)
+{
+	struct sockaddr_in sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = rte_cpu_to_be_16(DST_PORT);
+	sa.sin_addr.s_addr = rte_cpu_to_be_32(DST_IP);
+	return sa;
+}
+
+static struct sl_flow *
+flow_of(uint16_t port)
+{
+	struct sl_flow_key k = sl_flow_key_make(IPPROTO_TCP,
+		rte_cpu_to_be_32(GUEST_IP), rte_cpu_to_be_16(port),
+		rte_cpu_to_be_32(DST_IP), rte_cpu_to_be_16(DST_PORT));
+
+	return sl_flow_lookup(&env.w.ft, &k);
+}
+
+static int
+info_of(const struct tconn *c, struct sl_tcp_info *info)
+{
+	struct sl_flow *f = flow_of(c->port);
+
+	HCHECK(f != NULL);
+	sl_tcp_get_info(&env.w, f, info);
+	return 0;
+}
+
+/* SYN options: MSS 1460, and when @gws >= 0 NOP + window scale @gws. */
+static uint8_t
+syn_opts(uint8_t *o, int gws)
+{
+	o[0] = 2;
+	o[1] = 4;
+	o[2] = MSS >> 8;
+	o[3] = MSS & 0xff;
+	if (gws < 0)
+		return 4;
+	o[4] = 1;
+	o[5] = 3;
+	o[6] = 3;
+	o[7] = (uint8_t)gws;
+	return 8;
+}
+
+/* Send the guest's SYN of @c (options @opt) and decode the SYN-ACK. */
+static int
+syn_only(struct tconn *c, const uint8_t *opt, uint8_t optlen)
+{
+	struct sockaddr_in sa = dst_sa();
+	const struct oseg *o;
+	uint8_t i;
+
+	HCHECK(gsend(c->port, F_SYN, c->irs, 0, c->gwin, opt, optlen,
+		NULL, 0) == 0);
+	HCHECK(take_out(c->port) == 1 && !out_bad);
+	o = &out[0];
+	HCHECK(o->flags == (F_SYN | F_ACK));
+	HCHECK(o->ack == c->irs + 1);
+	HCHECK(o->len == 0);
+	c->iss = o->seq;
+	c->una = c->iss + 1;
+	c->gseq = c->irs + 1;
+	c->synack_win = o->win;
+	c->synack_ws = false;
+	c->synack_mss = 0;
+	c->shift = 0;
+	for (i = 0; i < o->optlen;) {
+		uint8_t kind = o->opt[i];
+
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		HCHECK(i + 1 < o->optlen && o->opt[i + 1] >= 2);
+		if (kind == 2 && o->opt[i + 1] == 4)
+			c->synack_mss = (uint16_t)(o->opt[i + 2] << 8 |
+				o->opt[i + 3]);
+		if (kind == 3 && o->opt[i + 1] == 3) {
+			c->synack_ws = true;
+			c->shift = o->opt[i + 2];
+		}
+		i = (uint8_t)(i + o->opt[i + 1]);
+	}
+	c->edge = o->ack + o->win;
+	c->hd = sl_host_mem_find(env.host, SL_HOST_TCP, &sa);
+	HCHECK(c->hd >= 0);
+	return 0;
+}
+
+/**
+ * handshake - open a connection from guest port @port: SYN (MSS 1460,
+ * window scale @gws unless negative, window field @gwin), SYN-ACK, ACK.
+ * The host connects at once (SL_MEM_CONNECT_NOW). Nothing may be sent in
+ * answer to the final ACK.
+ */
+static int
+handshake(struct tconn *c, uint16_t port, int gws, uint16_t gwin)
+{
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, gws);
+
+	memset(c, 0, sizeof(*c));
+	c->port = port;
+	c->irs = 0x10000000u + port * 7919u;
+	c->gwin = gwin;
+	HCHECK(syn_only(c, opt, n) == 0);
+	HCHECK(gsend(port, F_ACK, c->gseq, c->una, gwin, NULL, 0, NULL,
+		0) == 0);
+	HCHECK(take_out(port) == 0 && !out_bad);
+	HCHECK(flow_of(port) != NULL);
+	return 0;
+}
+
+/* The window a frame advertises, as the guest reconstructs it. */
+static uint32_t
+adv_of(const struct tconn *c, const struct oseg *o)
+{
+	if (o->flags & F_SYN)
+		return o->win;
+	return (uint32_t)o->win << c->shift;
+}
+
+/* Note the right edge of @o; Return: false when it moved left. */
+static bool
+edge_ok(struct tconn *c, const struct oseg *o)
+{
+	uint32_t e;
+
+	if (!(o->flags & F_ACK) || (o->flags & F_RST))
+		return true;
+	e = o->ack + adv_of(c, o);
+	if (SEQ_LT(e, c->edge)) {
+		fprintf(stderr, "  right edge moved left: %u -> %u (ack %u "
+			"win %u)\n", c->edge, e, o->ack, o->win);
+		return false;
+	}
+	c->edge = e;
+	return true;
+}
+
+/* Guest data (pattern at stream offset @off) at its next sequence number. */
+static int
+gdata_off(struct tconn *c, uint32_t off, uint16_t len)
+{
+	uint8_t buf[2048];
+
+	HCHECK(len <= sizeof(buf));
+	fill(buf, len, off);
+	HCHECK(gsend(c->port, F_ACK | F_PSH, c->gseq, c->una, c->gwin, NULL,
+		0, buf, len) == 0);
+	c->gseq += len;
+	return 0;
+}
+
+/* A pure ACK from the guest with its current fields. */
+static int
+gack(struct tconn *c)
+{
+	return gsend(c->port, F_ACK, c->gseq, c->una, c->gwin, NULL, 0, NULL,
+		0);
+}
+
+/* Bytes the host peer can take, all of them, compared with the pattern. */
+static int
+host_take_pat(const struct tconn *c, uint32_t off, uint32_t expect)
+{
+	static uint8_t buf[1 << 20];
+	size_t n;
+
+	HCHECK(expect <= sizeof(buf));
+	n = sl_host_mem_take(env.host, c->hd, buf, sizeof(buf));
+	if (n != expect)
+		fprintf(stderr, "  host took %zu bytes, expected %u\n", n,
+			expect);
+	HCHECK(n == expect);
+	HCHECK(is_pat(buf, (uint32_t)n, off));
+	return 0;
+}
+
+/* The host peer sends @len pattern bytes from stream offset @off. */
+static int
+host_push_pat(const struct tconn *c, uint32_t off, uint32_t len)
+{
+	static uint8_t buf[1 << 20];
+
+	HCHECK(len <= sizeof(buf));
+	fill(buf, len, off);
+	HCHECK(sl_host_mem_push(env.host, c->hd, buf, len) == 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* handshake and options                                                */
+
+TCP_TEST(tcp_window_scale_negotiated_in_synack)
+{
+	struct sl_tcp_info info;
+	struct sl_config cfg;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40001, 7, 65535) == 0);
+	SL_CHECK(c.synack_ws);
+	SL_CHECK_EQ(c.shift, sl_tcp_wscale_for(env.cfg.tcp_buf));
+	SL_CHECK_EQ(c.shift, 7);	/* 4 MiB default buffer */
+	SL_CHECK_EQ(c.synack_mss, env.w.mtu - 40);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.ws_ok);
+	SL_CHECK_EQ(info.rcv_wscale, c.shift);
+	SL_CHECK_EQ(info.snd_wscale, 7);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
+
+	/* a smaller buffer, a smaller shift */
+	default_cfg(&cfg);
+	cfg.tcp_buf = 200000;
+	SL_CHECK(env_restart(&cfg) == 0);
+	SL_CHECK(handshake(&c, 40002, 2, 65535) == 0);
+	SL_CHECK(c.synack_ws);
+	SL_CHECK_EQ(c.shift, sl_tcp_wscale_for(200000));
+	SL_CHECK_EQ(c.shift, 2);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wscale, 2);
+
+	/* a buffer a 16-bit window expresses: shift 0, option still sent */
+	cfg.tcp_buf = 65535;
+	SL_CHECK(env_restart(&cfg) == 0);
+	SL_CHECK(handshake(&c, 40003, 5, 65535) == 0);
+	SL_CHECK(c.synack_ws);
+	SL_CHECK_EQ(c.shift, 0);
+}
+
+TCP_TEST(tcp_no_wscale_in_synack_when_guest_offers_none)
+{
+	struct sl_tcp_info info;
+	struct tconn c;
+	uint8_t buf[100];
+	unsigned int i;
+
+	SL_CHECK(handshake(&c, 40010, -1, 65535) == 0);
+	SL_CHECK(!c.synack_ws);
+	SL_CHECK_EQ(c.shift, 0);
+	SL_CHECK_EQ(c.synack_mss, MSS);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.ws_ok);
+	SL_CHECK_EQ(info.rcv_wscale, 0);
+	SL_CHECK_EQ(info.snd_wscale, 0);
+	/* the guest's windows are not scaled either */
+	SL_CHECK_EQ(info.snd_wnd, 65535);
+
+	/* later windows are plain byte counts, capped at 65535 */
+	fill(buf, sizeof(buf), 0);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, 1000, NULL, 0, buf,
+		sizeof(buf)) == 0);
+	c.gseq += sizeof(buf);
+	SL_CHECK(take_out(c.port) == 1 && !out_bad);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(out[0].win, 65535);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 1000);
+	SL_CHECK_EQ(info.last_adv_wnd, 65535);
+	for (i = 0; i < out[0].optlen; i++)
+		SL_CHECK(out[0].opt[i] != 3);
+}
+
+TCP_TEST(tcp_synack_window_unscaled)
+{
+	struct sl_tcp_info info;
+	struct tconn c;
+
+	/* default space: 256 KiB socket + 256 KiB own buffer */
+	SL_CHECK(handshake(&c, 40020, 7, 65535) == 0);
+	SL_CHECK_EQ(c.shift, 7);
+	SL_CHECK_EQ(c.synack_win, 65535);
+
+	/* small space: the SYN-ACK carries it in bytes, not >> 7 */
+	sl_host_mem_set_default_sndbuf(env.host, 20000);
+	env.w.tcp_own_buf = 10000;
+	SL_CHECK(handshake(&c, 40021, 7, 65535) == 0);
+	SL_CHECK_EQ(c.shift, 7);
+	SL_CHECK_EQ(c.synack_win, 30000);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.last_adv_wnd, 30000);
+	SL_CHECK_EQ(info.rcv_adv, c.irs + 1 + 30000);
+
+	/* the same without window scaling */
+	SL_CHECK(handshake(&c, 40022, -1, 65535) == 0);
+	SL_CHECK_EQ(c.synack_win, 30000);
+}
+
+TCP_TEST(tcp_wscale_over_14_used_as_14)
+{
+	static const int shifts[] = { 15, 255 };
+	struct sl_tcp_info info;
+	unsigned int i;
+	struct tconn c;
+
+	for (i = 0; i < RTE_DIM(shifts); i++) {
+		uint16_t port = (uint16_t)(40030 + i);
+
+		SL_CHECK(handshake(&c, port, shifts[i], 3) == 0);
+		SL_CHECK(c.synack_ws);
+		SL_CHECK(info_of(&c, &info) == 0);
+		SL_CHECK(info.ws_ok);
+		SL_CHECK_EQ(info.snd_wscale, 14);
+		SL_CHECK_EQ(info.snd_wnd, 3u << 14);
+		/* later segments use the same shift */
+		c.gwin = 5;
+		SL_CHECK(gack(&c) == 0);
+		SL_CHECK(info_of(&c, &info) == 0);
+		SL_CHECK_EQ(info.snd_wnd, 5u << 14);
+		c.gwin = 65535;
+		SL_CHECK(gack(&c) == 0);
+		SL_CHECK(info_of(&c, &info) == 0);
+		SL_CHECK_EQ(info.snd_wnd, 65535u << 14);
+		SL_CHECK(take_out(c.port) == 0);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* receive window                                                       */
+
+#define SMALL_SNDBUF	8192
+#define SMALL_OWN	4096
+#define SMALL_SPACE	(SMALL_SNDBUF + SMALL_OWN)
+
+/* A connection whose host socket takes 8 KiB and sluice buffers 4 KiB. */
+static int
+small_conn(struct tconn *c, uint16_t port)
+{
+	sl_host_mem_set_default_sndbuf(env.host, SMALL_SNDBUF);
+	env.w.tcp_own_buf = SMALL_OWN;
+	HCHECK(handshake(c, port, 7, 65535) == 0);
+	HCHECK(c->shift == 7);
+	HCHECK(c->synack_win == SMALL_SPACE);
+	return 0;
+}
+
+/*
+ * Send guest data in pieces of at most @chunk until the advertised window
+ * is zero, checking after every ACK that the right edge never moved left
+ * and that the window follows the real space left: never a unit or more
+ * below it, and above it only by what holding the edge at a unit boundary
+ * adds (less than one unit per ACK).
+ * @sent: stream bytes sent so far (updated); @taken: bytes the host took.
+ */
+static int
+fill_window(struct tconn *c, uint32_t *sent, uint32_t taken,
+	uint32_t chunk)
+{
+	uint32_t adv = c->edge - c->gseq, unit = 1u << c->shift;
+	unsigned int rounds = 0;
+
+	while (adv > 0) {
+		uint32_t len = RTE_MIN(adv, chunk);
+		int64_t left;
+
+		HCHECK(++rounds < 1000);
+		HCHECK(gdata_off(c, *sent, (uint16_t)len) == 0);
+		*sent += len;
+		HCHECK(take_out(c->port) == 1 && !out_bad);
+		HCHECK(is_pure_ack(&out[0]));
+		HCHECK(out[0].ack == c->gseq);
+		HCHECK(edge_ok(c, &out[0]));
+		adv = adv_of(c, &out[0]);
+		left = (int64_t)SMALL_SPACE - (int64_t)(*sent - taken);
+		if (left < 0)
+			left = 0;
+		if (!((int64_t)adv + unit > left &&
+		    (int64_t)adv < left + (int64_t)(rounds + 1) * unit)) {
+			fprintf(stderr, "  advertised %u with %lld left\n",
+				adv, (long long)left);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+TCP_TEST(tcp_advertised_window_tracks_host_buffer)
+{
+	struct sl_tcp_info info;
+	uint32_t sent = 0, taken = 0, adv, prev, left;
+	unsigned int i;
+	struct tconn c;
+
+	/* pieces of 1 KiB (unit multiples): the window is exactly the space */
+	SL_CHECK(small_conn(&c, 40040) == 0);
+	prev = c.synack_win;
+	/* the host does not drain: each ACK shows what is left */
+	for (i = 0; i < 5; i++) {
+		SL_CHECK(gdata_off(&c, sent, 1024) == 0);
+		sent += 1024;
+		SL_CHECK(take_out(c.port) == 1 && !out_bad);
+		SL_CHECK(is_pure_ack(&out[0]));
+		SL_CHECK_EQ(out[0].ack, c.gseq);
+		SL_CHECK(edge_ok(&c, &out[0]));
+		adv = adv_of(&c, &out[0]);
+		left = SMALL_SPACE - sent;
+		SL_CHECK_EQ(adv, left);
+		SL_CHECK(adv < prev);
+		prev = adv;
+	}
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 5 * 1024);
+
+	/* the host reads it all: the next ACK offers that space again */
+	SL_CHECK(host_take_pat(&c, 0, 5 * 1024) == 0);
+	taken = 5 * 1024;
+	step();
+	take_out(c.port);
+	SL_CHECK(gdata_off(&c, sent, 1024) == 0);
+	sent += 1024;
+	SL_CHECK(take_out(c.port) == 1 && !out_bad);
+	SL_CHECK(edge_ok(&c, &out[0]));
+	adv = adv_of(&c, &out[0]);
+	left = SMALL_SPACE - (sent - taken);
+	SL_CHECK(adv > prev);
+	SL_CHECK_EQ(adv, left);
+
+	/* now fill it: past the socket into sluice's own buffer, to zero */
+	SL_CHECK(fill_window(&c, &sent, taken, 1024) == 0);
+	SL_CHECK_EQ(sent - taken, SMALL_SPACE);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), SMALL_SNDBUF);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.pend_bytes, SMALL_OWN);
+	SL_CHECK(info.rwnd_closed);
+	SL_CHECK_EQ(info.last_adv_wnd, 0);
+
+	/* drain: the window grows again (a window update, it was closed) */
+	SL_CHECK(host_take_pat(&c, taken, SMALL_SNDBUF) == 0);
+	taken += SMALL_SNDBUF;
+	step();
+	SL_CHECK(take_out(c.port) == 1 && !out_bad);
+	SL_CHECK(is_pure_ack(&out[0]));
+	adv = adv_of(&c, &out[0]);
+	left = SMALL_SPACE - (sent - taken);
+	SL_CHECK(adv >= MSS);
+	SL_CHECK(adv <= left && adv + 128 > left);
+	SL_CHECK(edge_ok(&c, &out[0]));
+	SL_CHECK(host_take_pat(&c, taken, sent - taken) == 0);
+
+	/* odd piece sizes: still the space left, to within what rounding
+	 * at the scale unit allows */
+	SL_CHECK(fill_window(&c, &sent, sent, 1000) == 0);
+}
+
+TCP_TEST(tcp_window_never_shrinks)
+{
+	uint32_t sent = 0;
+	unsigned int i, j, rounds;
+	struct tconn c;
+
+	/* space held by the edge: 1000-byte pieces are not unit multiples */
+	SL_CHECK(small_conn(&c, 40050) == 0);
+	SL_CHECK(fill_window(&c, &sent, 0, 1000) == 0);
+	sent = 0;
+
+	/* the space drops under an open window: the edge holds */
+	SL_CHECK(env_restart(NULL) == 0);
+	SL_CHECK(handshake(&c, 40051, 7, 65535) == 0);
+	for (rounds = 0; rounds < 4; rounds++) {
+		SL_CHECK(gdata_off(&c, sent, 1000) == 0);
+		sent += 1000;
+		SL_CHECK(take_out(c.port) == 1 && !out_bad);
+		SL_CHECK(edge_ok(&c, &out[0]));
+	}
+	/* the host socket shrinks to below what it holds, then pieces of
+	 * odd sizes keep coming, host data goes out with ACKs too */
+	SL_CHECK(sl_host_mem_set_sndbuf(env.host, c.hd, 1000) == 0);
+	env.w.tcp_own_buf = 3000;
+	for (rounds = 0; rounds < 40; rounds++) {
+		uint16_t len = (uint16_t)(333 + (rounds * 37) % 1000);
+
+		if (SEQ_LT(c.edge, c.gseq + len))
+			break;
+		SL_CHECK(gdata_off(&c, sent, len) == 0);
+		sent += len;
+		if (rounds % 5 == 0)
+			SL_CHECK(host_push_pat(&c, 0, 700) == 0);
+		step();
+		take_out(c.port);
+		SL_CHECK(!out_bad);
+		SL_CHECK(n_out >= 1);
+		for (i = 0; i < n_out; i++) {
+			SL_CHECK(edge_ok(&c, &out[i]));
+			if (out[i].len > 0)
+				c.una = out[i].seq + out[i].len;
+		}
+	}
+	/* the host drains a little: the window opens, still never left */
+	for (j = 0; j < 3; j++) {
+		sl_host_mem_take(env.host, c.hd, NULL, 500);
+		step();
+		take_out(c.port);
+		SL_CHECK(!out_bad);
+		for (i = 0; i < n_out; i++)
+			SL_CHECK(edge_ok(&c, &out[i]));
+		SL_CHECK(gack(&c) == 0);
+		take_out(c.port);
+		for (i = 0; i < n_out; i++)
+			SL_CHECK(edge_ok(&c, &out[i]));
+	}
+}
+
+TCP_TEST(tcp_record_advertised_window_truncates_with_scale)
+{
+	static const uint16_t sizes[] = { 777, 1, 1460, 129, 1000 };
+	struct sl_tcp_info info;
+	uint32_t sent = 0;
+	unsigned int i;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40060, 7, 65535) == 0);
+	SL_CHECK_EQ(c.shift, 7);
+	sl_host_mem_set_sndbuf(env.host, c.hd, 100001);	/* odd space */
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		SL_CHECK(gdata_off(&c, sent, sizes[i]) == 0);
+		sent += sizes[i];
+		SL_CHECK(take_out(c.port) == 1 && !out_bad);
+		SL_CHECK(info_of(&c, &info) == 0);
+		SL_CHECK_EQ(info.last_adv_wnd, (uint32_t)out[0].win << 7);
+		SL_CHECK_EQ(info.last_adv_wnd % 128, 0);
+		SL_CHECK(SEQ_GE(info.rcv_adv, out[0].ack + info.last_adv_wnd));
+	}
+}
+
+TCP_TEST(tcp_should_reopen_window_waits_for_full_segment)
+{
+	const uint32_t big = 1u << 20;
+
+	/* closed (0) and growth below one MSS: not yet */
+	SL_CHECK(!sl_tcp_should_reopen(0, 0, 1460, big));
+	SL_CHECK(!sl_tcp_should_reopen(0, 1000, 1460, big));
+	SL_CHECK(!sl_tcp_should_reopen(0, 1459, 1460, big));
+	/* a full MSS: now */
+	SL_CHECK(sl_tcp_should_reopen(0, 1460, 1460, big));
+	SL_CHECK(sl_tcp_should_reopen(0, 60000, 1460, big));
+	/* closed but not zero: growth counts from what was advertised */
+	SL_CHECK(!sl_tcp_should_reopen(500, 1900, 1460, big));
+	SL_CHECK(sl_tcp_should_reopen(500, 1960, 1460, big));
+	/* a buffer smaller than two MSS: half of it is enough */
+	SL_CHECK(!sl_tcp_should_reopen(0, 999, 1460, 2000));
+	SL_CHECK(sl_tcp_should_reopen(0, 1000, 1460, 2000));
+	/* not closed: never a reopen */
+	SL_CHECK(!sl_tcp_should_reopen(1460, 100000, 1460, big));
+	SL_CHECK(!sl_tcp_should_reopen(20000, 100000, 1460, big));
+}
+
+TCP_TEST(tcp_zero_window_reopen_sends_update)
+{
+	struct sl_tcp_info info;
+	uint32_t sent = 0, taken = 0, adv, space = 0;
+	unsigned int i, updates;
+	struct tconn c;
+
+	SL_CHECK(small_conn(&c, 40070) == 0);
+	SL_CHECK(fill_window(&c, &sent, taken, 1000) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rwnd_closed);
+	SL_CHECK_EQ(STAT(tcp_window_reopen), 0);
+	/* nothing changes: nothing is sent */
+	for (i = 0; i < 3; i++) {
+		step();
+		SL_CHECK(take_out(c.port) == 0);
+	}
+	/* the host drains: one update in that very iteration */
+	SL_CHECK(host_take_pat(&c, 0, SMALL_SNDBUF) == 0);
+	taken = SMALL_SNDBUF;
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(!out_bad);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	adv = adv_of(&c, &out[0]);
+	SL_CHECK(adv >= MSS);
+	SL_CHECK(edge_ok(&c, &out[0]));
+	SL_CHECK_EQ(STAT(tcp_window_reopen), 1);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.rwnd_closed);
+	/* no re-arm: later iterations without change send nothing */
+	for (i = 0; i < 5; i++) {
+		step();
+		SL_CHECK_EQ(take_out(c.port), 0);
+	}
+	advance(1000);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_window_reopen), 1);
+	/* the pending bytes reached the host in order */
+	SL_CHECK(host_take_pat(&c, taken, sent - taken) == 0);
+	taken = sent;
+
+	/* closed again; the host drains in small steps: no update while
+	 * less than an MSS is free, then exactly one (from the host event or
+	 * the recheck timer) */
+	SL_CHECK(fill_window(&c, &sent, taken, 1000) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rwnd_closed);
+	for (i = 0, updates = 0; i < 60 && updates == 0; i++) {
+		SL_CHECK_EQ(sl_host_mem_take(env.host, c.hd, NULL, 300), 300);
+		step();
+		advance(1);
+		advance(1);
+		updates = take_out(c.port);
+		SL_CHECK(!out_bad);
+		SL_CHECK(info_of(&c, &info) == 0);
+		/* the space as it can be advertised (scale unit 128) */
+		space = SMALL_SNDBUF - sl_host_mem_queued(env.host, c.hd) +
+			(info.pend_bytes < SMALL_OWN ?
+			SMALL_OWN - info.pend_bytes : 0);
+		space &= ~127u;
+		if (updates == 0)
+			SL_CHECK(space < MSS);
+	}
+	SL_CHECK_EQ(updates, 1);
+	SL_CHECK(space >= MSS);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK(adv_of(&c, &out[0]) >= MSS);
+	SL_CHECK(adv_of(&c, &out[0]) <= space);
+	SL_CHECK(edge_ok(&c, &out[0]));
+	SL_CHECK_EQ(STAT(tcp_window_reopen), 2);
+	advance(10);
+	SL_CHECK_EQ(take_out(c.port), 0);
+}
+
+TCP_TEST(tcp_zero_window_probe_answered)
+{
+	uint32_t sent = 0, adv;
+	uint8_t b;
+	struct tconn c;
+
+	SL_CHECK(small_conn(&c, 40080) == 0);
+	SL_CHECK(fill_window(&c, &sent, 0, 1000) == 0);
+	SL_CHECK_EQ(c.edge, c.gseq);	/* zero window */
+
+	/* a 1-byte probe at RCV.NXT: ACK with the (zero) window */
+	b = pat(sent);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, c.gwin, NULL, 0, &b,
+		1) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);	/* the byte is not taken */
+	SL_CHECK_EQ(out[0].win, 0);
+	SL_CHECK_EQ(STAT(tcp_zwp_answered), 1);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), SMALL_SNDBUF);
+
+	/* a Linux-style probe (RCV.NXT - 1, no data) is answered too */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq - 1, c.una, c.gwin, NULL, 0,
+		NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(out[0].win, 0);
+
+	/* the host drained before the probe is handled: one ACK, carrying
+	 * the current (open) window */
+	SL_CHECK(host_take_pat(&c, 0, SMALL_SNDBUF) == 0);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, c.gwin, NULL, 0, &b,
+		1) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	adv = adv_of(&c, &out[0]);
+	SL_CHECK(adv >= MSS);
+	/* and the window it offers is usable */
+	SL_CHECK(gdata_off(&c, sent, 1) == 0);
+	sent += 1;
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+}
+
+/* ------------------------------------------------------------------ */
+/* send side                                                            */
+
+/*
+ * Check the data segments in out[]: ACK current, contents the host's
+ * pattern at their stream offset, none beyond @wnd_edge (SND.UNA + the
+ * guest's window); @max_end is raised to the highest end seen.
+ */
+static int
+check_data(const struct tconn *c, uint32_t wnd_edge, uint32_t *max_end)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_out; i++) {
+		const struct oseg *o = &out[i];
+		uint32_t off;
+
+		if (o->len == 0)
+			continue;
+		HCHECK(o->flags & F_ACK);
+		HCHECK(o->ack == c->gseq);
+		off = o->seq - (c->iss + 1);
+		HCHECK(is_pat(o->pay, o->len, off));
+		if (SEQ_LT(wnd_edge, o->seq + o->len)) {
+			fprintf(stderr, "  segment %u+%u beyond the guest "
+				"window edge %u\n", o->seq, o->len, wnd_edge);
+			return -1;
+		}
+		if (SEQ_LT(*max_end, o->seq + o->len))
+			*max_end = o->seq + o->len;
+	}
+	return 0;
+}
+
+TCP_TEST(tcp_send_gated_on_guest_window)
+{
+	struct sl_tcp_info info;
+	uint32_t end, total = 10000;
+	unsigned int rounds;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40090, 0, 4000) == 0);
+	end = c.iss + 1;
+	SL_CHECK(host_push_pat(&c, 0, total) == 0);
+	step();
+	take_out(c.port);
+	SL_CHECK(!out_bad && n_out >= 1);
+	SL_CHECK(check_data(&c, c.una + 4000, &end) == 0);
+	SL_CHECK_EQ(end, c.iss + 1 + 4000);	/* the window, all of it */
+	/* window full: nothing more, and the host socket is not read */
+	step();
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(sl_host_mem_interest(env.host, c.hd) & SL_HOST_EV_IN, 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rd_blocked);
+	SL_CHECK_EQ(info.in_flight, 4000);
+
+	/* a partial ACK with the same window opens 1500 more */
+	c.una += 2500;
+	SL_CHECK(gack(&c) == 0);
+	take_out(c.port);
+	SL_CHECK(!out_bad);
+	SL_CHECK(check_data(&c, c.una + 4000, &end) == 0);
+	SL_CHECK_EQ(end, c.una + 4000);
+	/* ACK everything: the rest flows, window by window */
+	for (rounds = 0; rounds < 10 && end != c.iss + 1 + total; rounds++) {
+		c.una = end;
+		SL_CHECK(gack(&c) == 0);
+		step();
+		take_out(c.port);
+		SL_CHECK(!out_bad);
+		SL_CHECK(check_data(&c, c.una + 4000, &end) == 0);
+	}
+	SL_CHECK_EQ(end, c.iss + 1 + total);
+	c.una = end;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.in_flight, 0);
+	SL_CHECK_EQ(STAT(tcp_to_guest_bytes), total);
+}
+
+TCP_TEST(tcp_persist_probe_after_guest_zero_window)
+{
+	struct sl_tcp_info info;
+	uint32_t end, rto;
+	struct tconn c;
+
+	/* (a) the guest's window is zero from the start */
+	SL_CHECK(handshake(&c, 40100, 0, 0) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 500) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(sl_host_mem_interest(env.host, c.hd) & SL_HOST_EV_IN, 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	rto = info.rto_ms;
+	SL_CHECK(rto > 0);
+	advance(rto - 1);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].seq, c.una - 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(STAT(tcp_persist_probes), 1);
+	/* the next one after twice the interval */
+	advance(2 * rto - 1);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, c.una - 1);
+	SL_CHECK_EQ(STAT(tcp_persist_probes), 2);
+	/* the guest answers, still closed; then it opens: data flows */
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	c.gwin = 1000;
+	SL_CHECK(gack(&c) == 0);
+	take_out(c.port);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + 1000, &end) == 0);
+	SL_CHECK_EQ(end, c.una + 500);
+	c.una = end;
+	SL_CHECK(gack(&c) == 0);
+	advance(100000);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_persist_probes), 2);
+
+	/* (b) the guest acknowledges what is in flight with a zero window
+	 * while host data waits */
+	SL_CHECK(handshake(&c, 40101, 0, 2000) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 5000) == 0);
+	step();
+	take_out(c.port);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + 2000, &end) == 0);
+	SL_CHECK_EQ(end, c.una + 2000);
+	step();				/* window full: reading stops */
+	SL_CHECK_EQ(take_out(c.port), 0);
+	c.una = end;
+	c.gwin = 0;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.in_flight, 0);
+	SL_CHECK_EQ(info.snd_wnd, 0);
+	rto = info.rto_ms;
+	advance(rto - 1);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].seq, c.una - 1);
+	SL_CHECK_EQ(STAT(tcp_persist_probes), 3);
+	advance(2 * rto - 1);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(STAT(tcp_persist_probes), 4);
+	/* the window opens: the rest of the data goes */
+	c.gwin = 8000;
+	SL_CHECK(gack(&c) == 0);
+	take_out(c.port);
+	SL_CHECK(check_data(&c, c.una + 8000, &end) == 0);
+	SL_CHECK_EQ(end, c.iss + 1 + 5000);
+}
+
+TCP_TEST(tcp_stale_segment_does_not_move_window)
+{
+	struct sl_tcp_info info;
+	uint8_t buf[100];
+	uint32_t end;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40110, 0, 10000) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 3000) == 0);
+	step();
+	take_out(c.port);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + 10000, &end) == 0);
+	SL_CHECK_EQ(end, c.una + 3000);
+
+	/* ACK of the first 1460 bytes, window 20000 */
+	c.una += 1460;
+	c.gwin = 20000;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 20000);
+	/* same sequence number, older ACK, another window: ignored */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una - 1460, 500, NULL, 0,
+		NULL, 0) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 20000);
+	SL_CHECK_EQ(info.snd_una, c.una);
+
+	/* newer data moves the window; a later segment with an ACK older
+	 * than SND.UNA does not (RFC 9293 3.10.7.4) */
+	c.una = end;
+	fill(buf, sizeof(buf), 0);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, 20000, NULL, 0, buf,
+		10) == 0);
+	c.gseq += 10;
+	take_out(c.port);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una - 100, 700, NULL, 0,
+		buf + 10, 10) == 0);
+	c.gseq += 10;
+	take_out(c.port);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_una, c.una);
+	SL_CHECK_EQ(info.snd_wnd, 20000);
+
+	/* a segment with an older sequence number than the last window
+	 * update (here: after one further ahead) does not move it */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq + 50, c.una, 30000, NULL, 0,
+		buf + 50, 10) == 0);
+	take_out(c.port);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 30000);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, 900, NULL, 0, NULL,
+		0) == 0);
+	take_out(c.port);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 30000);
+}
+
+/* ------------------------------------------------------------------ */
+/* receive side                                                         */
+
+TCP_TEST(tcp_one_ack_per_flow_per_burst)
+{
+	struct rte_mbuf *m[8];
+	uint8_t buf[1000];
+	uint64_t pure;
+	unsigned int i;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40120, 7, 65535) == 0);
+	for (i = 0; i < RTE_DIM(m); i++) {
+		fill(buf, sizeof(buf), i * 1000);
+		m[i] = tcp_frame(c.port, F_ACK | F_PSH, c.gseq + i * 1000,
+			c.una, c.gwin, NULL, 0, buf, sizeof(buf));
+		SL_CHECK(m[i] != NULL);
+	}
+	pure = STAT(tcp_pure_acks);
+	sl_worker_step(&env.w, m, RTE_DIM(m));
+	c.gseq += 8000;
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(!out_bad);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(STAT(tcp_pure_acks), pure + 1);
+	SL_CHECK(host_take_pat(&c, 0, 8000) == 0);
+	/* nothing more owed */
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+
+	/* two flows interleaved in one burst: one ACK each */
+	{
+		struct tconn d;
+
+		SL_CHECK(handshake(&d, 40121, 7, 65535) == 0);
+		for (i = 0; i < RTE_DIM(m); i++) {
+			struct tconn *t = (i & 1) ? &d : &c;
+			uint32_t off = 8000 * (t == &c) + (i / 2) * 1000;
+
+			fill(buf, sizeof(buf), off);
+			m[i] = tcp_frame(t->port, F_ACK, t->gseq, t->una,
+				t->gwin, NULL, 0, buf, sizeof(buf));
+			SL_CHECK(m[i] != NULL);
+			t->gseq += 1000;
+		}
+		sl_worker_step(&env.w, m, RTE_DIM(m));
+		SL_CHECK_EQ(take_out(c.port), 1);
+		SL_CHECK(is_pure_ack(&out[0]));
+		SL_CHECK_EQ(out[0].ack, c.gseq);
+		SL_CHECK_EQ(n_foreign, 1);	/* d's */
+		SL_CHECK(host_take_pat(&c, 8000, 4000) == 0);
+		SL_CHECK(host_take_pat(&d, 0, 4000) == 0);
+	}
+}
+
+TCP_TEST(tcp_ooo_reassembly)
+{
+	struct sl_tcp_info info;
+	uint8_t p[400], x[400];
+	uint32_t base;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40130, 7, 65535) == 0);
+	base = c.gseq;
+	fill(p, sizeof(p), 0);
+	memset(x, 'X', sizeof(x));
+
+	/* segments 2 and 3 first: duplicate ACKs for the gap */
+	SL_CHECK(gsend(c.port, F_ACK, base + 100, c.una, c.gwin, NULL, 0,
+		p + 100, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, base);
+	SL_CHECK(gsend(c.port, F_ACK, base + 200, c.una, c.gwin, NULL, 0,
+		p + 200, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base);
+	/* an overlapping retransmission with other bytes changes nothing */
+	SL_CHECK(gsend(c.port, F_ACK, base + 150, c.una, c.gwin, NULL, 0,
+		x, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.ooo_segs, 2);
+	SL_CHECK_EQ(info.ooo_bytes, 200);
+	SL_CHECK_EQ(info.rcv_nxt, base);
+
+	/* segment 1: everything in order */
+	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
+		100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 300);
+	SL_CHECK(host_take_pat(&c, 0, 300) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.ooo_segs, 0);
+	SL_CHECK_EQ(info.ooo_bytes, 0);
+
+	/* a retransmission of delivered bytes with other contents */
+	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, x,
+		300) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 300);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	/* partly old, partly new: only the new part is taken */
+	memset(x, 'Y', 50);		/* old part: other bytes */
+	fill(x + 50, 50, 300);		/* new part: the stream */
+	SL_CHECK(gsend(c.port, F_ACK, base + 250, c.una, c.gwin, NULL, 0, x,
+		100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 350);
+	SL_CHECK(host_take_pat(&c, 300, 50) == 0);
+
+	/* a gap filled by a segment reaching into queued data */
+	SL_CHECK(gsend(c.port, F_ACK, base + 450, c.una, c.gwin, NULL, 0,
+		p, 50) == 0);	/* [450, 500): contents of offset 0.. */
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 350);
+	fill(x, 150, 350);		/* [350, 500) of the stream */
+	SL_CHECK(gsend(c.port, F_ACK, base + 350, c.una, c.gwin, NULL, 0, x,
+		150) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 500);
+	{
+		uint8_t got[200];
+
+		/* once, in order ([450, 500) had two versions: either is
+		 * acceptable, but only one of them, once) */
+		SL_CHECK_EQ(sl_host_mem_take(env.host, c.hd, got, sizeof(got)),
+			150);
+		SL_CHECK(is_pat(got, 100, 350));
+		SL_CHECK(is_pat(got + 100, 50, 450) ||
+			memcmp(got + 100, p, 50) == 0);
+	}
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.ooo_segs, 0);
+	SL_CHECK_EQ(info.ooo_bytes, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* retransmission                                                       */
+
+TCP_TEST(tcp_rto_retransmit)
+{
+	struct sl_tcp_info info;
+	struct oseg first;
+	uint32_t rto, ivl;
+	unsigned int k;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40140, 0, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 1000) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	first = out[0];
+	SL_CHECK_EQ(first.seq, c.una);
+	SL_CHECK_EQ(first.len, 1000);
+	SL_CHECK(info_of(&c, &info) == 0);
+	rto = info.rto_ms;	/* the handshake gave an RTT sample */
+	SL_CHECK(rto >= 200 && rto <= 1000);
+	ivl = rto;
+	for (k = 0; k < 10; k++) {
+		advance(ivl - 1);
+		SL_CHECK_EQ(take_out(c.port), 0);
+		advance(1);
+		SL_CHECK_EQ(take_out(c.port), 1);
+		SL_CHECK(!out_bad);
+		SL_CHECK_EQ(out[0].seq, first.seq);
+		SL_CHECK_EQ(out[0].len, first.len);
+		SL_CHECK(memcmp(out[0].pay, first.pay, first.len) == 0);
+		SL_CHECK_EQ(out[0].ack, c.gseq);
+		SL_CHECK(out[0].flags & F_ACK);
+		SL_CHECK_EQ(STAT(tcp_rexmit_rto), k + 1);
+		ivl = RTE_MIN(ivl * 2, 60000u);	/* backoff doubles */
+	}
+	/* the retry limit: RST both ways */
+	advance(ivl - 1);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(flow_of(c.port) != NULL);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(out[0].flags & F_RST);
+	SL_CHECK_EQ(out[0].seq, c.una + 1000);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK(sl_host_mem_aborted(env.host, c.hd));
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 10);
+	SL_CHECK_EQ(env.host->open_handles, 0);
+}
+
+TCP_TEST(tcp_fast_retransmit)
+{
+	struct oseg seg[4];
+	unsigned int i;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40150, 0, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 4 * MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 4);
+	for (i = 0; i < 4; i++) {
+		seg[i] = out[i];
+		SL_CHECK_EQ(seg[i].seq, c.una + i * MSS);
+		SL_CHECK_EQ(seg[i].len, MSS);
+	}
+	/* the first one arrives, the second is lost */
+	c.una += MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	for (i = 0; i < 2; i++) {
+		SL_CHECK(gack(&c) == 0);
+		SL_CHECK_EQ(take_out(c.port), 0);
+	}
+	/* the third duplicate ACK: the segment again, no RTO needed */
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, seg[1].seq);
+	SL_CHECK_EQ(out[0].len, MSS);
+	SL_CHECK(memcmp(out[0].pay, seg[1].pay, MSS) == 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	/* more duplicates do not repeat it */
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	/* a partial ACK retransmits the next hole (NewReno) */
+	c.una += MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, seg[2].seq);
+	SL_CHECK(memcmp(out[0].pay, seg[2].pay, MSS) == 0);
+	/* everything acknowledged: quiet */
+	c.una = seg[3].seq + MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	advance(100000);
+	SL_CHECK_EQ(take_out(c.port), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* close                                                                */
+
+TCP_TEST(tcp_half_close_guest_first)
+{
+	uint8_t buf[1000];
+	uint32_t end;
+	struct tconn c;
+
+	/* a small host socket: the FIN must wait for the data */
+	sl_host_mem_set_default_sndbuf(env.host, 1000);
+	SL_CHECK(handshake(&c, 40160, 0, 65535) == 0);
+	SL_CHECK(gdata_off(&c, 0, 1000) == 0);
+	SL_CHECK(gdata_off(&c, 1000, 1000) == 0);
+	take_out(c.port);
+	fill(buf, sizeof(buf), 2000);
+	SL_CHECK(gsend(c.port, F_ACK | F_FIN, c.gseq, c.una, c.gwin, NULL, 0,
+		buf, sizeof(buf)) == 0);
+	c.gseq += sizeof(buf) + 1;
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);	/* data and FIN */
+	SL_CHECK(!sl_host_mem_shut_wr(env.host, c.hd));
+	SL_CHECK(host_take_pat(&c, 0, 1000) == 0);
+	step();
+	SL_CHECK(!sl_host_mem_shut_wr(env.host, c.hd));
+	SL_CHECK(host_take_pat(&c, 1000, 1000) == 0);
+	step();
+	SL_CHECK(host_take_pat(&c, 2000, 1000) == 0);
+	step();
+	SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
+	SL_CHECK(sl_host_mem_is_open(env.host, c.hd));
+	take_out(c.port);
+
+	/* the host still talks */
+	SL_CHECK(host_push_pat(&c, 0, 2500) == 0);
+	step();
+	take_out(c.port);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
+	SL_CHECK_EQ(end, c.una + 2500);
+	c.una = end;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+
+	/* then closes: FIN to the guest */
+	SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].flags & (F_FIN | F_SYN | F_RST), F_FIN);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(flow_of(c.port) != NULL);
+	/* the guest acknowledges it: gone, socket closed gracefully */
+	c.una += 1;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK(!sl_host_mem_aborted(env.host, c.hd));
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	SL_CHECK_EQ(STAT(tcp_closed_normal), 1);
+}
+
+TCP_TEST(tcp_half_close_host_first)
+{
+	struct sl_tcp_info info;
+	unsigned int i, data = 0;
+	bool fin = false;
+	uint32_t end, fin_seq = 0;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40170, 0, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 3000) == 0);
+	SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+	end = c.una;
+	for (i = 0; i < 4; i++) {
+		unsigned int j;
+
+		step();
+		take_out(c.port);
+		SL_CHECK(!out_bad);
+		for (j = 0; j < n_out; j++) {
+			if (out[j].len > 0) {
+				SL_CHECK(!fin);	/* data after the FIN */
+				data += out[j].len;
+			}
+			if (out[j].flags & F_FIN) {
+				SL_CHECK(!fin);
+				fin = true;
+				fin_seq = out[j].seq + out[j].len;
+			}
+		}
+		SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
+	}
+	SL_CHECK(fin);
+	SL_CHECK_EQ(data, 3000);
+	SL_CHECK_EQ(fin_seq, c.una + 3000);
+	c.una = fin_seq + 1;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.fin_sent && info.host_eof);
+
+	/* the guest can still send */
+	SL_CHECK(gdata_off(&c, 0, 1200) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(host_take_pat(&c, 0, 1200) == 0);
+	SL_CHECK(!sl_host_mem_shut_wr(env.host, c.hd));
+
+	/* then closes: ACKed, host write side shut, TIME_WAIT */
+	SL_CHECK(gsend(c.port, F_ACK | F_FIN, c.gseq, c.una, c.gwin, NULL, 0,
+		NULL, 0) == 0);
+	c.gseq += 1;
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
+	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK(!sl_host_mem_aborted(env.host, c.hd));
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "time_wait"), 0);
+	/* a retransmitted FIN is ACKed again */
+	SL_CHECK(gsend(c.port, F_ACK | F_FIN, c.gseq - 1, c.una, c.gwin,
+		NULL, 0, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	/* TIME_WAIT ends */
+	advance(1000);
+	SL_CHECK(flow_of(c.port) != NULL);
+	advance(1500);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_closed_normal), 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* resets and refusals                                                  */
+
+TCP_TEST(tcp_guest_rst_resets_host)
+{
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40180, 7, 65535) == 0);
+	SL_CHECK(gdata_off(&c, 0, 100) == 0);
+	take_out(c.port);
+	SL_CHECK(gsend(c.port, F_RST, c.gseq, 0, 0, NULL, 0, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK(sl_host_mem_aborted(env.host, c.hd));
+	SL_CHECK_EQ(STAT(tcp_closed_guest_rst), 1);
+	SL_CHECK_EQ(env.host->open_handles, 0);
+}
+
+TCP_TEST(tcp_rst_not_exact_gets_challenge_ack)
+{
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40190, 7, 65535) == 0);
+	/* in the window, not exact: challenge ACK */
+	SL_CHECK(gsend(c.port, F_RST | F_ACK, c.gseq + 100, c.una, 0, NULL, 0,
+		NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK_EQ(STAT(tcp_challenge_acks), 1);
+	SL_CHECK(flow_of(c.port) != NULL);
+	SL_CHECK(sl_host_mem_is_open(env.host, c.hd));
+	/* out of the window: ignored */
+	SL_CHECK(gsend(c.port, F_RST, c.gseq + (1u << 30), 0, 0, NULL, 0,
+		NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(flow_of(c.port) != NULL);
+	SL_CHECK(sl_host_mem_is_open(env.host, c.hd));
+	/* still a working connection */
+	SL_CHECK(gdata_off(&c, 0, 10) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(host_take_pat(&c, 0, 10) == 0);
+}
+
+TCP_TEST(tcp_host_rst_sends_rst)
+{
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40200, 7, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 100) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(out[0].flags & F_RST);
+	SL_CHECK_EQ(out[0].seq, c.una + 100);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK_EQ(STAT(tcp_closed_host_rst), 1);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+}
+
+TCP_TEST(tcp_syn_on_established_gets_challenge_ack)
+{
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40210, 7, 65535) == 0);
+	/* a SYN with a new sequence number */
+	SL_CHECK(gsend(c.port, F_SYN, c.irs + 123456, 0, 65535, opt, n, NULL,
+		0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	/* the old SYN again */
+	SL_CHECK(gsend(c.port, F_SYN, c.irs, 0, 65535, opt, n, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(STAT(tcp_challenge_acks), 2);
+	SL_CHECK(flow_of(c.port) != NULL);
+	SL_CHECK(sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK(!sl_host_mem_aborted(env.host, c.hd));
+	SL_CHECK_EQ(STAT(tcp_flows_opened), 1);
+}
+
+TCP_TEST(tcp_connect_refused_sends_rst)
+{
+	struct sockaddr_in sa = dst_sa();
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	int hd;
+
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_REFUSE);
+	SL_CHECK(gsend(41000, F_SYN, 5000, 0, 65535, opt, n, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(41000), 1);
+	SL_CHECK(!out_bad);
+	SL_CHECK_EQ(out[0].flags, F_RST | F_ACK);
+	SL_CHECK_EQ(out[0].ack, 5001);
+	SL_CHECK(flow_of(41000) == NULL);
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	SL_CHECK_EQ(STAT(tcp_refused), 1);
+
+	/* a connect that fails later */
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_PENDING);
+	SL_CHECK(gsend(41001, F_SYN, 7000, 0, 65535, opt, n, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(41001), 0);
+	hd = sl_host_mem_find(env.host, SL_HOST_TCP, &sa);
+	SL_CHECK(hd >= 0);
+	SL_CHECK(flow_of(41001) != NULL);
+	step();
+	SL_CHECK_EQ(take_out(41001), 0);
+	SL_CHECK_EQ(sl_host_mem_connect_done(env.host, hd, ECONNREFUSED), 0);
+	step();
+	SL_CHECK_EQ(take_out(41001), 1);
+	SL_CHECK(out[0].flags & F_RST);
+	SL_CHECK(out[0].flags & F_ACK);
+	SL_CHECK_EQ(out[0].ack, 7001);
+	SL_CHECK(flow_of(41001) == NULL);
+	SL_CHECK(!sl_host_mem_is_open(env.host, hd));
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	SL_CHECK_EQ(STAT(tcp_refused), 2);
+}
+
+TCP_TEST(tcp_connect_timeout_sends_rst)
+{
+	struct sockaddr_in sa = dst_sa();
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	int hd;
+
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_PENDING);
+	SL_CHECK(gsend(41010, F_SYN, 9000, 0, 65535, opt, n, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(41010), 0);
+	hd = sl_host_mem_find(env.host, SL_HOST_TCP, &sa);
+	SL_CHECK(hd >= 0);
+	advance(1000);
+	/* the guest retransmits its SYN: still waiting */
+	SL_CHECK(gsend(41010, F_SYN, 9000, 0, 65535, opt, n, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(41010), 0);
+	advance(env.cfg.tcp_connect_timeout_ms - 1000 - 1);
+	SL_CHECK_EQ(take_out(41010), 0);
+	SL_CHECK(flow_of(41010) != NULL);
+	advance(1);
+	SL_CHECK_EQ(take_out(41010), 1);
+	SL_CHECK(out[0].flags & F_RST);
+	SL_CHECK_EQ(out[0].ack, 9001);
+	SL_CHECK(flow_of(41010) == NULL);
+	SL_CHECK(!sl_host_mem_is_open(env.host, hd));
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	SL_CHECK_EQ(STAT(tcp_closed_timeout), 1);
+	/* a late connect completion finds nothing */
+	advance(1000);
+	SL_CHECK_EQ(take_out(41010), 0);
+}
+
+TCP_TEST(tcp_out_of_window_segment_gets_ack)
+{
+	uint8_t buf[100];
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40220, 7, 65535) == 0);
+	fill(buf, sizeof(buf), 0);
+	/* far beyond the window */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq + (1u << 30), c.una, c.gwin,
+		NULL, 0, buf, sizeof(buf)) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(STAT(drop_tcp_out_of_window), 1);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	/* an old duplicate */
+	SL_CHECK(gdata_off(&c, 0, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq - 100, c.una, c.gwin, NULL, 0,
+		buf, sizeof(buf)) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	SL_CHECK(flow_of(c.port) != NULL);
+}
+
+TCP_TEST(tcp_bad_options_dropped)
+{
+	static const uint8_t bad[][4] = {
+		{ 2, 0, 0, 0 },		/* length 0 */
+		{ 3, 1, 0, 0 },		/* length 1 */
+		{ 2, 8, 5, 0xb4 },	/* beyond the header */
+		{ 1, 1, 1, 3 },		/* no room for the length */
+	};
+	static const uint8_t mss0[4] = { 2, 4, 0, 0 };
+	struct sl_tcp_info info;
+	unsigned int i;
+	uint32_t end;
+	struct tconn c;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		SL_CHECK(gsend((uint16_t)(41020 + i), F_SYN, 100, 0, 65535,
+			bad[i], 4, NULL, 0) == 0);
+		SL_CHECK_EQ(take_out((uint16_t)(41020 + i)), 0);
+		SL_CHECK(flow_of((uint16_t)(41020 + i)) == NULL);
+		SL_CHECK_EQ(STAT(drop_tcp_bad_opts), i + 1);
+	}
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	SL_CHECK_EQ(STAT(tcp_flows_opened), 0);
+
+	/* MSS 0: harmless, a sane MSS is used */
+	memset(&c, 0, sizeof(c));
+	c.port = 41030;
+	c.irs = 100;
+	c.gwin = 65535;
+	SL_CHECK(syn_only(&c, mss0, 4) == 0);
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.snd_mss >= 64);
+	SL_CHECK(host_push_pat(&c, 0, 2000) == 0);
+	step();
+	take_out(c.port);
+	SL_CHECK(n_out >= 2);
+	for (i = 0; i < n_out; i++)
+		SL_CHECK(out[i].len <= info.snd_mss);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
+	SL_CHECK_EQ(end, c.una + 2000);
+}
+
+TCP_TEST(tcp_no_flow_gets_rst)
+{
+	uint8_t buf[10] = { 0 };
+
+	/* an ACK: RST with SEQ = SEG.ACK */
+	SL_CHECK(gsend(41100, F_ACK, 5555, 7777, 100, NULL, 0, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(41100), 1);
+	SL_CHECK(!out_bad);
+	SL_CHECK_EQ(out[0].flags, F_RST);
+	SL_CHECK_EQ(out[0].seq, 7777);
+	SL_CHECK_EQ(STAT(drop_tcp_no_flow), 1);
+	/* no ACK: RST|ACK acknowledging the segment */
+	SL_CHECK(gsend(41101, F_PSH, 100, 0, 100, NULL, 0, buf, 10) == 0);
+	SL_CHECK_EQ(take_out(41101), 1);
+	SL_CHECK_EQ(out[0].flags, F_RST | F_ACK);
+	SL_CHECK_EQ(out[0].seq, 0);
+	SL_CHECK_EQ(out[0].ack, 110);
+	SL_CHECK(gsend(41102, F_FIN, 200, 0, 100, NULL, 0, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(41102), 1);
+	SL_CHECK_EQ(out[0].ack, 201);
+	/* a RST gets nothing */
+	SL_CHECK(gsend(41103, F_RST | F_ACK, 1, 2, 0, NULL, 0, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(41103), 0);
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	SL_CHECK_EQ(env.w.ft.active, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* lifecycle                                                            */
+
+/*
+ * A flow freed in a burst whose slot is taken by a new connection in the
+ * same burst must not drop the other flows touched in that burst.
+ */
+TCP_TEST(tcp_slot_reuse_keeps_burst_acks)
+{
+	struct tconn a, b;
+	struct rte_mbuf *m[4];
+	uint8_t opt[8], buf[100];
+	uint8_t n = syn_opts(opt, 7);
+	struct sl_flow *fa;
+	uint32_t a_idx;
+
+	SL_CHECK(handshake(&b, 40230, 7, 65535) == 0);
+	SL_CHECK(handshake(&a, 40231, 7, 65535) == 0);
+	fa = flow_of(a.port);
+	SL_CHECK(fa != NULL);
+	a_idx = fa->idx;
+	fill(buf, sizeof(buf), 0);
+	m[0] = tcp_frame(b.port, F_ACK, b.gseq, b.una, b.gwin, NULL, 0, buf,
+		100);
+	m[1] = tcp_frame(a.port, F_ACK, a.gseq, a.una, a.gwin, NULL, 0, buf,
+		100);
+	m[2] = tcp_frame(a.port, F_RST, a.gseq + 100, 0, 0, NULL, 0, NULL, 0);
+	m[3] = tcp_frame(40232, F_SYN, 777, 0, 65535, opt, n, NULL, 0);
+	SL_CHECK(m[0] && m[1] && m[2] && m[3]);
+	sl_worker_step(&env.w, m, 4);
+	b.gseq += 100;
+	SL_CHECK(flow_of(a.port) == NULL);
+	SL_CHECK(flow_of(40232) != NULL);
+	SL_CHECK_EQ(flow_of(40232)->idx, a_idx);	/* the slot reused */
+	/* b's data reached its host socket and b got its ACK */
+	SL_CHECK(host_take_pat(&b, 0, 100) == 0);
+	SL_CHECK_EQ(take_out(b.port), 1);
+	SL_CHECK_EQ(out[0].ack, b.gseq);
+	/* and b keeps working afterwards */
+	SL_CHECK(gdata_off(&b, 100, 100) == 0);
+	SL_CHECK_EQ(take_out(b.port), 1);
+	SL_CHECK_EQ(out[0].ack, b.gseq);
+	SL_CHECK(host_take_pat(&b, 100, 100) == 0);
+}
+
+TCP_TEST(tcp_no_leaks)
+{
+	struct sockaddr_in sa = dst_sa();
+	unsigned int start, i, j;
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	struct tconn c;
+
+	start = rte_mempool_in_use_count(env.w.mp);
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	for (i = 0; i < 60; i++) {
+		uint16_t port = (uint16_t)(42000 + i);
+		uint32_t end;
+
+		SL_CHECK(handshake(&c, port, (i & 1) ? 7 : -1, 65535) == 0);
+		/* data both ways, some of it out of order (left queued when
+		 * the flow is reset) */
+		if (i % 6 >= 2)
+			SL_CHECK(gsend(port, F_ACK, c.gseq + 500, c.una, c.gwin,
+				NULL, 0, "zzzz", 4) == 0);
+		SL_CHECK(gdata_off(&c, 0, 300) == 0);
+		SL_CHECK(host_push_pat(&c, 0, 4000) == 0);
+		step();
+		take_out(port);
+		end = c.una;
+		SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
+		switch (i % 6) {
+		case 0:	/* guest closes first */
+			c.una = end;
+			SL_CHECK(gsend(port, F_ACK | F_FIN, c.gseq, c.una,
+				c.gwin, NULL, 0, NULL, 0) == 0);
+			c.gseq++;
+			SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+			step();
+			step();
+			take_out(port);
+			c.una = end + 1;
+			SL_CHECK(gack(&c) == 0);
+			break;
+		case 1:	/* host closes first: TIME_WAIT */
+			SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+			step();
+			step();
+			take_out(port);
+			c.una = end + 1;
+			SL_CHECK(gsend(port, F_ACK | F_FIN, c.gseq, c.una,
+				c.gwin, NULL, 0, NULL, 0) == 0);
+			break;
+		case 2:	/* guest reset, data unacknowledged and queued */
+			SL_CHECK(gsend(port, F_RST, c.gseq, 0, 0, NULL, 0,
+				NULL, 0) == 0);
+			break;
+		case 3:	/* host reset */
+			SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
+			step();
+			break;
+		case 4:	/* retransmissions until the RST */
+			for (j = 0; j < 12; j++)
+				advance(60001);
+			break;
+		default: /* idle expiry */
+			c.una = end;
+			SL_CHECK(gack(&c) == 0);
+			advance((uint64_t)env.cfg.tcp_idle_timeout_s * 1000);
+			advance(1000);
+			break;
+		}
+		take_out(port);
+		SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	}
+	/* refused and timed-out connects */
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_REFUSE);
+	SL_CHECK(gsend(43000, F_SYN, 1, 0, 65535, opt, n, NULL, 0) == 0);
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_PENDING);
+	SL_CHECK(gsend(43001, F_SYN, 1, 0, 65535, opt, n, NULL, 0) == 0);
+	SL_CHECK(gsend(43002, F_SYN, 1, 0, 65535, opt, n, NULL, 0) == 0);
+	SL_CHECK(sl_host_mem_connect_done(env.host, sl_host_mem_find(env.host,
+		SL_HOST_TCP, &sa), ECONNREFUSED) == 0);
+	advance(env.cfg.tcp_connect_timeout_ms);
+	/* TIME_WAIT flows expire */
+	advance(5000);
+	sl_test_cap_clear(&env);
+	SL_CHECK_EQ(env.w.ft.active, 0);
+	SL_CHECK_EQ(env.host->open_handles, 0);
+	SL_CHECK_EQ(rte_mempool_in_use_count(env.w.mp), start);
+}
+
+int
+main(int argc, char **argv)
+{
+	return sl_test_main(argc, argv);
+}
