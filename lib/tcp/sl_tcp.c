@@ -101,6 +101,7 @@
 #define SL_TCP_ACCEPT_BUDGET	32	/* connections accepted per event */
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
+#define SL_TCP_HOLD_SEGS	4096	/* mbufs one flow may hold from the guest */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
 #define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 20 + 20 + 8)
@@ -992,6 +993,26 @@ ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 }
 
 /**
+ * over_hold_limit - whether holding @len more bytes in @segs more mbufs
+ * would pass the flow's hard memory bound: twice its own buffer in bytes
+ * (the advertised edge may run ahead of real space by less than a scale
+ * unit per ACK), and SL_TCP_HOLD_SEGS mbufs (1-byte segments pin a whole
+ * mbuf each).
+ */
+static bool
+over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
+	uint32_t segs, uint32_t len)
+{
+	uint32_t held_segs = c->pend ? c->pend->nb_segs : 0;
+	unsigned int i;
+
+	for (i = 0; i < c->n_ooo; i++)
+		held_segs += c->ooo[i].m->nb_segs;
+	return c->pend_len + c->ooo_bytes + len > 2 * w->tcp_own_buf ||
+		held_segs + segs > SL_TCP_HOLD_SEGS;
+}
+
+/**
  * deliver - append an in-order payload chain to the pending data.
  * Return: 0, or -1 (chain freed) when it cannot be chained.
  */
@@ -1519,6 +1540,14 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 		if (SEQ_GT(seq + len, edge)) {
 			len = SEQ_GT(edge, seq) ? edge - seq : 0;
 			fin = false;
+		}
+		if (len > 0 && over_hold_limit(w, c, p->m->nb_segs, len)) {
+			/* in-window, but holding it would break the memory
+			 * bound (tiny segments, a stalled host): not ACKed,
+			 * the guest sends it again */
+			SL_STAT_INC(w->stats, drop_tcp_hold_limit);
+			c->ack_now = true;
+			return false;
 		}
 		if (len > 0) {
 			struct rte_mbuf *d = mbuf_adj(m, p->pay_off + front);
