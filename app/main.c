@@ -51,6 +51,9 @@ struct lcore_work {
 
 static struct lcore_work lcore_work[RTE_MAX_LCORE];
 
+#define SL_IDLE_SPIN_MS		2	/* busy-poll this long after work */
+#define SL_IDLE_SLEEP_MS	1	/* the port is polled again after this */
+
 static void
 on_signal(int sig)
 {
@@ -65,11 +68,29 @@ static int
 lcore_main(void *arg)
 {
 	struct lcore_work *lw = arg;
-	unsigned int i;
+	uint64_t idle_since = 0;
+	unsigned int i, work;
 
-	while (!sl_app.quit)
+	while (!sl_app.quit) {
+		work = 0;
 		for (i = 0; i < lw->n; i++)
-			sl_worker_poll(lw->w[i]);
+			work += sl_worker_poll(lw->w[i]);
+		if (work != 0 || !cfg.idle_sleep) {
+			idle_since = 0;
+			continue;
+		}
+		/* busy-poll while traffic is recent; then sleep in the host
+		 * epoll (woken by host sockets at once, by guest frames
+		 * within SL_IDLE_SLEEP_MS) */
+		if (idle_since == 0)
+			idle_since = lw->w[0]->now_ms;
+		if (lw->w[0]->now_ms - idle_since < SL_IDLE_SPIN_MS)
+			continue;
+		if (lw->n == 1)
+			sl_worker_idle_wait(lw->w[0], SL_IDLE_SLEEP_MS);
+		else
+			usleep(50);	/* several ports: poll them in turn */
+	}
 	return 0;
 }
 

@@ -90,6 +90,9 @@ static const struct sl_opt sl_opts[] = {
 	  "allows" },
 	{ "host-loopback", 0, SL_OT_BOOL, SL_FIELD(host_loopback), false, 0, 1,
 	  "on|off", "the gateway address reaches the host's 127.0.0.1" },
+	{ "idle-sleep", 0, SL_OT_BOOL, SL_FIELD(idle_sleep), false, 0, 1,
+	  "on|off", "idle workers sleep in epoll (rx interrupts where the "
+	  "port has them); off: always busy-poll" },
 	{ "config", 0, SL_OT_CONFIG, 0, 0, false, 0, 0,
 	  "FILE", "read \"key = value\" lines from FILE" },
 	{ "lease-time", 0, SL_OT_UINT, SL_FIELD(lease_time_s), false,
@@ -491,7 +494,7 @@ sl_opt_format(const struct sl_config *c, const struct sl_opt *o, char *buf,
 		sl_size_fmt(sl_field_get(c, o), buf, len);
 		break;
 	case SL_OT_BOOL:
-		snprintf(buf, len, "%s", c->host_loopback ? "on" : "off");
+		snprintf(buf, len, "%s", sl_field_get(c, o) ? "on" : "off");
 		break;
 	default:
 		snprintf(buf, len, "-");

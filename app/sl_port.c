@@ -49,7 +49,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct rte_eth_txconf txq;
 	char pool[RTE_MEMPOOL_NAMESIZE];
 	uint32_t want, max_mtu, one_seg, data_room, eth_mtu = 0;
-	bool tap_big;
+	bool tap_big, vhost_chains;
 	int rc, socket;
 
 	memset(sp, 0, sizeof(*sp));
@@ -124,10 +124,20 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		eth_mtu = want;
 	sp->multiseg = (info.tx_offload_capa &
 		RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
+	/*
+	 * DPDK 22.11's net_vhost reports no rx scatter, yet its rx (the vhost
+	 * library's dequeue) chains mbufs for any frame larger than one (not
+	 * with its linear-buffer=1 devarg) and its tx takes chains: small
+	 * mbufs, chained, rather than one 64 KiB mbuf per frame.
+	 */
+	vhost_chains = strcmp(info.driver_name, "net_vhost") == 0 &&
+		sp->multiseg;
 	if (want > one_seg) {
-		if (tap_big || ((info.rx_offload_capa &
+		if (tap_big || vhost_chains || ((info.rx_offload_capa &
 		    RTE_ETH_RX_OFFLOAD_SCATTER) && sp->multiseg)) {
-			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+			if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
+				conf.rxmode.offloads |=
+					RTE_ETH_RX_OFFLOAD_SCATTER;
 			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 		} else {
 			/* no rx scatter: a whole frame in one (large) mbuf */
@@ -172,6 +182,11 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
 		conf.intr_conf.lsc = 1;
 
+	/*
+	 * No rx interrupts: on 22.11's net_tap, intr_conf.rxq turns off the
+	 * SIGIO trigger its rx burst depends on, and rx stops. Idle workers
+	 * sleep at most 1 ms in their host epoll instead (sl_worker_idle_wait).
+	 */
 	rc = rte_eth_dev_configure(port_id, 1, 1, &conf);
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): configure failed (%s)",

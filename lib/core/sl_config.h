@@ -22,6 +22,7 @@ struct sl_config {
 	uint16_t dns_fwd_port;	/**< host resolver port, host order */
 	uint32_t mtu;		/**< 0: 65520 where the port allows */
 	bool host_loopback;	/**< gateway address means host 127.0.0.1 */
+	bool idle_sleep;	/**< idle workers sleep (else busy-poll) */
 	uint32_t lease_time_s;	/**< DHCP lease time */
 	uint32_t udp_timeout_s;	/**< UDP/ICMP flow idle expiry */
 	uint32_t tcp_connect_timeout_ms; /**< host connect bound */

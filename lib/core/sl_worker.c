@@ -380,6 +380,12 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	return work;
 }
 
+void
+sl_worker_idle_wait(struct sl_worker *w, int max_ms)
+{
+	sl_worker_host(w, max_ms);
+}
+
 unsigned int
 sl_worker_poll(struct sl_worker *w)
 {

@@ -129,6 +129,13 @@ unsigned int sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts,
  */
 unsigned int sl_worker_poll(struct sl_worker *w);
 
+/**
+ * sl_worker_idle_wait - sleep in the host epoll until a host socket has
+ * work or @max_ms passed; host events that woke it are handled. The caller
+ * polls the port again afterwards.
+ */
+void sl_worker_idle_wait(struct sl_worker *w, int max_ms);
+
 /** sl_worker_free_flow - release @f: timer, host handle, table slot. */
 void sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort);
 

@@ -994,10 +994,10 @@ ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 
 /**
  * over_hold_limit - whether holding @len more bytes in @segs more mbufs
- * would pass the flow's hard memory bound: twice its own buffer in bytes
- * (the advertised edge may run ahead of real space by less than a scale
- * unit per ACK), and SL_TCP_HOLD_SEGS mbufs (1-byte segments pin a whole
- * mbuf each).
+ * would pass the flow's hard memory bound: its own buffer plus the largest
+ * window (what a stalled host socket can leave us holding, with room for
+ * the edge running ahead of real space by less than a scale unit per ACK),
+ * and SL_TCP_HOLD_SEGS mbufs (1-byte segments pin a whole mbuf each).
  */
 static bool
 over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
@@ -1008,7 +1008,8 @@ over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 
 	for (i = 0; i < c->n_ooo; i++)
 		held_segs += c->ooo[i].m->nb_segs;
-	return c->pend_len + c->ooo_bytes + len > 2 * w->tcp_own_buf ||
+	return (uint64_t)c->pend_len + c->ooo_bytes + len >
+		(uint64_t)w->tcp_own_buf + w->cfg->tcp_buf ||
 		held_segs + segs > SL_TCP_HOLD_SEGS;
 }
 
