@@ -91,8 +91,8 @@ static const struct sl_opt sl_opts[] = {
 	{ "host-loopback", 0, SL_OT_BOOL, SL_FIELD(host_loopback), false, 0, 1,
 	  "on|off", "the gateway address reaches the host's 127.0.0.1" },
 	{ "idle-sleep", 0, SL_OT_BOOL, SL_FIELD(idle_sleep), false, 0, 1,
-	  "on|off", "idle workers sleep in epoll (rx interrupts where the "
-	  "port has them); off: always busy-poll" },
+	  "on|off", "a worker idle for 2 ms sleeps up to 1 ms at a time in "
+	  "its host epoll; off: always busy-poll" },
 	{ "config", 0, SL_OT_CONFIG, 0, 0, false, 0, 0,
 	  "FILE", "read \"key = value\" lines from FILE" },
 	{ "lease-time", 0, SL_OT_UINT, SL_FIELD(lease_time_s), false,
@@ -107,6 +107,15 @@ static const struct sl_opt sl_opts[] = {
 	  "idle expiry of an established TCP flow" },
 	{ "max-flows", 0, SL_OT_UINT, SL_FIELD(max_flows), false,
 	  8, 16777216, "N", "flows per worker, 8 to 16777216" },
+	{ "max-pending-connects", 0, SL_OT_UINT,
+	  SL_FIELD(max_pending_connects), false, 1, 1048576, "N",
+	  "host TCP connects in progress per worker; more SYNs get RST" },
+	{ "max-dgram-flows", 0, SL_OT_UINT, SL_FIELD(max_dgram_flows), false,
+	  1, 16777216, "N", "UDP and ICMP flows per worker; more are dropped" },
+	{ "max-buffered", 0, SL_OT_SIZE, SL_FIELD(max_buffered), false,
+	  1 * SL_MIB, 64 * SL_GIB, "BYTES", "TCP bytes a worker holds, both "
+	  "directions; beyond it guest data is not accepted and host sockets "
+	  "are not read" },
 	{ "tcp-buffer", 0, SL_OT_SIZE, SL_FIELD(tcp_buf), false,
 	  4 * SL_KIB, SL_GIB, "BYTES",
 	  "guest-to-host buffering per TCP flow, 4K to 1G (K, M, G suffixes)" },
@@ -168,6 +177,7 @@ static uint64_t
 sl_field_get(const struct sl_config *c, const struct sl_opt *o)
 {
 	const char *p = (const char *)c + o->off;
+	uint64_t v64;
 	uint32_t v32;
 	uint16_t v16;
 	uint8_t v8;
@@ -179,6 +189,9 @@ sl_field_get(const struct sl_config *c, const struct sl_opt *o)
 	case 2:
 		memcpy(&v16, p, 2);
 		return v16;
+	case 8:
+		memcpy(&v64, p, 8);
+		return v64;
 	default:
 		memcpy(&v32, p, 4);
 		return v32;
@@ -199,6 +212,9 @@ sl_field_set(struct sl_config *c, const struct sl_opt *o, uint64_t v)
 		break;
 	case 2:
 		memcpy(p, &v16, 2);
+		break;
+	case 8:
+		memcpy(p, &v, 8);
 		break;
 	default:
 		memcpy(p, &v32, 4);

@@ -35,5 +35,8 @@ sl_config_defaults(struct sl_config *cfg)
 	cfg->tcp_connect_timeout_ms = 10000;
 	cfg->tcp_idle_timeout_s = 7200;
 	cfg->max_flows = 65536;
+	cfg->max_pending_connects = 1024;
+	cfg->max_dgram_flows = 16384;
+	cfg->max_buffered = 256ull << 20;
 	cfg->tcp_buf = 4u << 20;
 }

@@ -35,7 +35,8 @@
 	X(drop_l4_proto) X(drop_arp) X(drop_dhcp) X(drop_icmp)	\
 	X(drop_udp) X(drop_tcp) X(drop_tcp_bad_opts) X(drop_tcp_ooo_full) \
 	X(drop_tcp_out_of_window) X(drop_tcp_no_flow) X(drop_tcp_hold_limit)		\
-	X(drop_flow_limit) X(drop_host_socket) X(drop_nomem)	\
+	X(drop_flow_limit) X(drop_connect_limit) X(drop_dgram_limit) \
+	X(tcp_buffer_limit_waits) X(drop_host_socket) X(drop_nomem)	\
 	X(drop_multiseg_hdr) X(drop_denied)			\
 	X(poll_busy) X(poll_idle)
 

@@ -106,6 +106,8 @@ sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort)
 {
 	if (!f->in_use)
 		return;
+	if (f->proto != IPPROTO_TCP)
+		w->dgram_flows--;
 	sl_timer_cancel(&w->wheel, &f->timer);
 	/* inbound UDP flows share their forward's listener: not theirs */
 	if (f->hd >= 0 && !(f->inbound && f->proto == IPPROTO_UDP))

@@ -676,6 +676,7 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 			c->rtx_head = e;
 		c->rtx_tail = e;
 		c->rtx_segs++;
+		w->tcp_inflight += len;
 		rte_pktmbuf_refcnt_update(m, 1);
 	}
 	if ((flags & F_ACK) && len == 0 && !(flags & (F_SYN | F_FIN | F_RST)))
@@ -802,6 +803,7 @@ rtx_release(struct sl_worker *w, struct sl_tcp_conn *c)
 		struct sl_tcp_rtx *e = c->rtx_head;
 
 		c->rtx_head = e->next;
+		w->tcp_inflight -= e->len;
 		rte_pktmbuf_free(e->m);
 		e->next = pool->free;
 		pool->free = e;
@@ -822,6 +824,11 @@ tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
 	unsigned int i;
 
 	rtx_release(w, c);
+	w->tcp_held -= (uint64_t)c->pend_len + c->ooo_bytes;
+	c->pend_len = 0;
+	c->ooo_bytes = 0;
+	if (f->state == TCP_CONNECTING)
+		w->tcp_connecting--;
 	if (c->pend != NULL)
 		rte_pktmbuf_free(c->pend);
 	for (i = 0; i < c->n_ooo; i++)
@@ -909,6 +916,7 @@ flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		if (n > 0) {
 			c->pend = mbuf_adj(c->pend, (uint32_t)n);
 			c->pend_len -= (uint32_t)n;
+			w->tcp_held -= (uint64_t)n;
 			f->bytes_to_host += (uint64_t)n;
 			SL_STAT_ADD(w->stats, tcp_to_host_bytes, n);
 			c->win_iter = 0;	/* space changed */
@@ -988,6 +996,7 @@ ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 	c->ooo[i].m = m;
 	c->n_ooo++;
 	c->ooo_bytes += len;
+	w->tcp_held += len;
 	SL_STAT_INC(w->stats, tcp_ooo_queued);
 	return true;
 }
@@ -1010,6 +1019,7 @@ over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 		held_segs += c->ooo[i].m->nb_segs;
 	return (uint64_t)c->pend_len + c->ooo_bytes + len >
 		(uint64_t)w->tcp_own_buf + w->cfg->tcp_buf ||
+		w->tcp_held + w->tcp_inflight + len > w->cfg->max_buffered ||
 		held_segs + segs > SL_TCP_HOLD_SEGS;
 }
 
@@ -1018,7 +1028,8 @@ over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
  * Return: 0, or -1 (chain freed) when it cannot be chained.
  */
 static int
-deliver(struct sl_tcp_conn *c, struct rte_mbuf *m, uint32_t len)
+deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
+	uint32_t len)
 {
 	if (c->pend == NULL) {
 		c->pend = m;
@@ -1027,13 +1038,14 @@ deliver(struct sl_tcp_conn *c, struct rte_mbuf *m, uint32_t len)
 		return -1;
 	}
 	c->pend_len += len;
+	w->tcp_held += len;
 	c->rcv_nxt += len;
 	return 0;
 }
 
 /** ooo_drain - move now-contiguous out-of-order data to the pending chain. */
 static void
-ooo_drain(struct sl_tcp_conn *c)
+ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c)
 {
 	while (c->n_ooo > 0 && SEQ_LE(c->ooo[0].seq, c->rcv_nxt)) {
 		struct sl_tcp_ooo o = c->ooo[0];
@@ -1042,13 +1054,14 @@ ooo_drain(struct sl_tcp_conn *c)
 		memmove(&c->ooo[0], &c->ooo[1], sizeof(c->ooo[0]) * (c->n_ooo - 1));
 		c->n_ooo--;
 		c->ooo_bytes -= o.len;
+		w->tcp_held -= o.len;
 		if (skip >= o.len) {
 			rte_pktmbuf_free(o.m);
 			continue;
 		}
 		if (skip > 0)
 			o.m = mbuf_adj(o.m, skip);
-		deliver(c, o.m, o.len - skip);
+		deliver(w, c, o.m, o.len - skip);
 	}
 }
 
@@ -1103,6 +1116,17 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		avail = 0;
 	else
 		avail = RTE_MIN(avail, w->cfg->tcp_buf - in_flight);
+	if (avail > 0 && w->tcp_held + w->tcp_inflight >= w->cfg->max_buffered) {
+		/* the worker's buffering budget is spent: read this socket
+		 * again shortly (its own ACKs may never come) */
+		SL_STAT_INC(w->stats, tcp_buffer_limit_waits);
+		set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
+		c->recheck_deadline = w->now_ms + SL_TCP_RECHECK_MS;
+		rearm(w, f, c);
+		return;
+	}
+	avail = (uint32_t)RTE_MIN((uint64_t)avail, w->cfg->max_buffered -
+		w->tcp_held - w->tcp_inflight);
 	/* sender SWS avoidance (RFC 9293 3.8.6.2.1) */
 	if (avail < c->snd_mss && in_flight > 0 &&
 	    avail < c->max_snd_wnd / 2)
@@ -1243,6 +1267,8 @@ host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 static void
 send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
+	if (f->state == TCP_CONNECTING)
+		w->tcp_connecting--;
 	f->state = TCP_SYN_RCVD;
 	c->conn_deadline = 0;
 	emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true);
@@ -1278,6 +1304,11 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		send_rst_reply(w, p, th);
 		return;
 	}
+	if (w->tcp_connecting >= w->cfg->max_pending_connects) {
+		SL_STAT_INC(w->stats, drop_connect_limit);
+		send_rst_reply(w, p, th);
+		return;
+	}
 	f = sl_flow_add(&w->ft, key, w->now_ms);
 	if (f == NULL) {
 		SL_STAT_INC(w->stats, drop_flow_limit);
@@ -1296,6 +1327,7 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	f->hd = hd;
 	f->host_dst = sa;
 	f->state = TCP_CONNECTING;
+	w->tcp_connecting++;
 	c->irs = rte_be_to_cpu_32(th->sent_seq);
 	c->rcv_nxt = c->irs + 1;
 	c->iss = isn(w, key);
@@ -1370,6 +1402,7 @@ process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 			if (c->rtx_head == NULL)
 				c->rtx_tail = NULL;
 			c->rtx_segs--;
+			w->tcp_inflight -= e->len;
 			rte_pktmbuf_free(e->m);
 			e->next = pool->free;
 			pool->free = e;
@@ -1559,8 +1592,8 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 			} else {
 				mbuf_trim(d, len);
 				if (seq == c->rcv_nxt) {
-					if (deliver(c, d, len) == 0)
-						ooo_drain(c);
+					if (deliver(w, c, d, len) == 0)
+						ooo_drain(w, c);
 					else
 						fin = false;
 				} else {
@@ -2008,6 +2041,13 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 				else
 					set_interest(w, f, c,
 						c->interest | SL_HOST_EV_OUT);
+			}
+			/* host reads paused by the worker's buffer budget */
+			if (f->in_use && !c->rd_blocked && !c->host_eof &&
+			    !(c->interest & SL_HOST_EV_IN)) {
+				set_interest(w, f, c,
+					c->interest | SL_HOST_EV_IN);
+				host_to_guest(w, f, c);
 			}
 		}
 	}

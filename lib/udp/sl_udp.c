@@ -34,15 +34,20 @@ sl_dgram_flow_open(struct sl_worker *w, const struct sl_flow_key *key,
 	struct sl_flow *f;
 	int hd, rc;
 
+	if (w->dgram_flows >= w->cfg->max_dgram_flows) {
+		SL_STAT_INC(w->stats, drop_dgram_limit);
+		return NULL;
+	}
 	f = sl_flow_add(&w->ft, key, w->now_ms);
 	if (f == NULL) {
 		SL_STAT_INC(w->stats, drop_flow_limit);
 		return NULL;
 	}
+	w->dgram_flows++;
 	hd = sl_host_open(w->host, kind, sl_flow_cookie(f));
 	if (hd < 0) {
 		SL_STAT_INC(w->stats, drop_host_socket);
-		sl_flow_del(&w->ft, f);
+		sl_worker_free_flow(w, f, false);
 		return NULL;
 	}
 	f->hd = hd;
@@ -313,11 +318,16 @@ sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
 			continue;
 		}
 		if (f == NULL) {
+			if (w->dgram_flows >= w->cfg->max_dgram_flows) {
+				SL_STAT_INC(w->stats, drop_dgram_limit);
+				continue;
+			}
 			f = sl_flow_add(&w->ft, &key, w->now_ms);
 			if (f == NULL) {
 				SL_STAT_INC(w->stats, drop_flow_limit);
 				continue;
 			}
+			w->dgram_flows++;
 			f->hd = lhd;
 			f->inbound = true;
 			f->host_dst = peer;

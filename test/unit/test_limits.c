@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * test_limits.c: configured limits refuse new work cleanly (RST or drop,
+ * counted) and leave what is running alone: pending host connects,
+ * datagram flows, total flows, and the worker's TCP buffering budget.
+ */
+#include <arpa/inet.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "sl_host_mem.h"
+#include "sl_net.h"
+#include "sl_test.h"
+
+/** syn - a guest SYN from port @sport to 192.0.2.10:80. */
+static struct rte_mbuf *
+syn(struct sl_test_env *env, uint16_t sport)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(env->w.mp);
+	struct rte_tcp_hdr *th;
+
+	if (m == NULL)
+		return NULL;
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_append(m, sizeof(*th));
+	if (th == NULL)
+		return m;
+	memset(th, 0, sizeof(*th));
+	th->src_port = rte_cpu_to_be_16(sport);
+	th->dst_port = rte_cpu_to_be_16(80);
+	th->sent_seq = rte_cpu_to_be_32(1000);
+	th->data_off = 5 << 4;
+	th->tcp_flags = RTE_TCP_SYN_FLAG;
+	th->rx_win = rte_cpu_to_be_16(65535);
+	sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env->w.gw_mac,
+		env->cfg.guest_addr, inet_addr("192.0.2.10"), IPPROTO_TCP);
+	sl_net_l4_cksum(m);
+	return m;
+}
+
+/** last_tcp_flags - TCP flags of the last captured frame (0: none). */
+static uint8_t
+last_tcp_flags(struct sl_test_env *env)
+{
+	struct rte_ipv4_hdr *ip;
+
+	if (env->cap.n == 0)
+		return 0;
+	ip = rte_pktmbuf_mtod_offset(env->cap.m[env->cap.n - 1],
+		struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	if (ip->next_proto_id != IPPROTO_TCP)
+		return 0;
+	return ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags;
+}
+
+SL_TEST(limit_pending_connects)
+{
+	struct sl_test_env env;
+	struct sl_config cfg;
+	uint16_t p;
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	cfg.max_pending_connects = 3;
+	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_PENDING);
+	for (p = 0; p < 3; p++) {
+		sl_test_input(&env, syn(&env, (uint16_t)(40000 + p)));
+		SL_CHECK_EQ(env.cap.n, 0);	/* waiting for the host */
+	}
+	sl_test_input(&env, syn(&env, 40003));
+	SL_CHECK(last_tcp_flags(&env) & RTE_TCP_RST_FLAG);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 1);
+	SL_CHECK_EQ(env.w.ft.active, 3);
+	SL_CHECK_EQ(env.w.tcp_connecting, 3);
+	/* one completes: room for one more */
+	sl_test_cap_clear(&env);
+	SL_CHECK(sl_host_mem_connect_done(env.host,
+		sl_host_mem_last(env.host), 0) == 0);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(last_tcp_flags(&env), RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	SL_CHECK_EQ(env.w.tcp_connecting, 2);
+	sl_test_input(&env, syn(&env, 40004));
+	SL_CHECK_EQ(env.w.tcp_connecting, 3);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 1);
+	sl_test_env_fini(&env);
+}
+
+SL_TEST(limit_dgram_flows)
+{
+	struct sl_test_env env;
+	struct sl_config cfg;
+	uint16_t p;
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	cfg.max_dgram_flows = 5;
+	cfg.dns_fwd = inet_addr("127.0.0.53");
+	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	for (p = 0; p < 8; p++)
+		sl_test_input(&env, sl_test_udp_frame(&env, &sl_test_guest_mac,
+			rte_be_to_cpu_32(env.cfg.guest_addr),
+			(uint16_t)(30000 + p), RTE_IPV4(192, 0, 2, 10), 9,
+			"x", 1));
+	SL_CHECK_EQ(env.w.dgram_flows, 5);
+	SL_CHECK_EQ(env.w.ft.active, 5);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_dgram_limit], 3);
+	/* a live flow still relays */
+	sl_test_input(&env, sl_test_udp_frame(&env, &sl_test_guest_mac,
+		rte_be_to_cpu_32(env.cfg.guest_addr), 30000,
+		RTE_IPV4(192, 0, 2, 10), 9, "y", 1));
+	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 6);
+	sl_test_env_fini(&env);
+	SL_CHECK_EQ(env.host->open_handles, 0);
+}
+
+SL_TEST(limit_total_flows)
+{
+	struct sl_test_env env;
+	struct sl_config cfg;
+	uint16_t p;
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 8;
+	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	for (p = 0; p < 8; p++)
+		sl_test_input(&env, syn(&env, (uint16_t)(41000 + p)));
+	SL_CHECK_EQ(env.w.ft.active, 8);
+	sl_test_cap_clear(&env);
+	sl_test_input(&env, syn(&env, 41100));
+	SL_CHECK(last_tcp_flags(&env) & RTE_TCP_RST_FLAG);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_flow_limit], 1);
+	SL_CHECK_EQ(env.w.ft.active, 8);
+	sl_test_env_fini(&env);
+}
+
+int
+main(int argc, char **argv)
+{
+	return sl_test_main(argc, argv);
+}
