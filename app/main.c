@@ -42,7 +42,6 @@ struct sl_app sl_app;
 #define ports sl_app.ports
 #define workers sl_app.workers
 #define nb_workers sl_app.nb_workers
-#define cfg sl_app.cfg
 
 /** Workers an lcore runs (one per port it polls). */
 struct lcore_work {
@@ -87,7 +86,7 @@ lcore_main(void *arg)
 		work = 0;
 		for (i = 0; i < lw->n; i++)
 			work += sl_worker_poll(lw->w[i]);
-		if (work != 0 || !cfg.idle_sleep) {
+		if (work != 0 || !sl_app.cfg.idle_sleep) {
 			idle_since = 0;
 			continue;
 		}
@@ -130,7 +129,7 @@ print_stats(void)
 int
 main(int argc, char **argv)
 {
-	unsigned int lcore, nb_ports = 0, nb_lcores = 0, i;
+	unsigned int lcore, nb_ports = 0, nb_lcores = 0, i, k;
 	unsigned int worker_lcores[RTE_MAX_LCORE];
 	char err[256];
 	uint16_t pid;
@@ -148,15 +147,15 @@ main(int argc, char **argv)
 	argv += ret;
 	argv[0] = (char *)"sluice";
 
-	sl_config_defaults(&cfg);
-	ret = sl_options_parse(argc, argv, &cfg, err, sizeof(err));
+	sl_config_defaults(&sl_app.cfg);
+	ret = sl_options_parse(argc, argv, &sl_app.cfg, err, sizeof(err));
 	if (ret != 0) {
 		if (ret < 0)
 			fprintf(stderr, "sluice: %s\n", err);
 		rte_eal_cleanup();
 		return ret < 0 ? 2 : 0;
 	}
-	if (cfg.dns_fwd == 0)
+	if (sl_app.cfg.dns_fwd == 0)
 		LOG(WARNING, "no IPv4 resolver found: DNS forwarding is off\n");
 
 	RTE_LCORE_FOREACH_WORKER(lcore)
@@ -180,11 +179,28 @@ main(int argc, char **argv)
 
 	ret = 0;
 	RTE_ETH_FOREACH_DEV(pid) {
+		struct sl_config *pc = &sl_app.port_cfg[nb_ports];
 		struct sl_worker *w;
 		struct sl_host *h;
 		unsigned int lc = worker_lcores[nb_ports % nb_lcores];
 
-		if (sl_port_setup(pid, &cfg, &ports[nb_ports], err,
+		if (sl_options_port(&sl_app.cfg, nb_ports, pc, err, sizeof(err)) != 0) {
+			fprintf(stderr, "sluice: %s\n", err);
+			ret = 2;
+			break;
+		}
+		if (pc->worker_lcore != 0) {
+			if (!rte_lcore_is_enabled(pc->worker_lcore) ||
+			    pc->worker_lcore == rte_get_main_lcore()) {
+				fprintf(stderr, "sluice: port %u: worker-lcore %u "
+					"is not an EAL worker lcore (-l)\n",
+					nb_ports, pc->worker_lcore);
+				ret = 2;
+				break;
+			}
+			lc = pc->worker_lcore;
+		}
+		if (sl_port_setup(pid, pc, &ports[nb_ports], err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "sluice: %s\n", err);
 			ret = 1;
@@ -212,10 +228,10 @@ main(int argc, char **argv)
 		w->seg_room = ports[nb_ports - 1].seg_room;
 		w->multiseg = ports[nb_ports - 1].multiseg;
 		w->quit = &sl_app.quit;
-		if (sl_worker_init(w, &cfg, ports[nb_ports - 1].mp, h) != 0) {
+		if (sl_worker_init(w, pc, ports[nb_ports - 1].mp, h) != 0) {
 			fprintf(stderr, "sluice: worker %u: cannot allocate "
 				"its flow table (%u flows)\n", nb_workers,
-				cfg.max_flows);
+				sl_app.cfg.max_flows);
 			sl_host_destroy(h);
 			rte_free(w);
 			ret = 1;
@@ -232,17 +248,23 @@ main(int argc, char **argv)
 		LOG(INFO, "port %u -> worker %u on lcore %u\n", pid, w->id, lc);
 	}
 
-	/* forwards given at start-up belong to the first port's worker */
-	for (i = 0; ret == 0 && i < cfg.nb_fwd; i++) {
-		char spec[64];
-		int rc = sl_fwd_add(workers[0], &cfg.fwd[i]);
+	/* each port's forwards (global ones: the first port's) */
+	for (k = 0; ret == 0 && k < nb_workers; k++) {
+		const struct sl_config *pc = workers[k]->cfg;
 
-		if (rc != 0) {
-			sl_fwd_format(&cfg.fwd[i], spec, sizeof(spec));
-			fprintf(stderr, "sluice: --%s-forward %s: cannot listen: "
-				"%s\n", cfg.fwd[i].proto == IPPROTO_UDP ?
-				"udp" : "tcp", spec + 4, strerror(-rc));
-			ret = 2;
+		for (i = 0; ret == 0 && i < pc->nb_fwd; i++) {
+			char spec[64];
+			int rc = sl_fwd_add(workers[k], &pc->fwd[i]);
+
+			if (rc != 0) {
+				sl_fwd_format(&pc->fwd[i], spec, sizeof(spec));
+				fprintf(stderr, "sluice: port %u: --%s-forward "
+					"%s: cannot listen: %s\n", k,
+					pc->fwd[i].proto == IPPROTO_UDP ?
+					"udp" : "tcp", spec + 4,
+					strerror(-rc));
+				ret = 2;
+			}
 		}
 	}
 #ifdef SL_HAVE_TELEMETRY

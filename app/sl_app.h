@@ -26,6 +26,7 @@ struct sl_app {
 	struct sl_port ports[SL_MAX_PORTS];
 	unsigned int nb_workers;
 	struct sl_worker *workers[SL_MAX_PORTS];	/**< one per port */
+	struct sl_config port_cfg[SL_MAX_PORTS];	/**< each port's own */
 	volatile bool quit;
 };
 

@@ -24,6 +24,8 @@
 #include <strings.h>
 
 #include <netinet/in.h>
+
+#include <rte_config.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -107,6 +109,10 @@ static const struct sl_opt sl_opts[] = {
 	  "idle expiry of an established TCP flow" },
 	{ "max-flows", 0, SL_OT_UINT, SL_FIELD(max_flows), false,
 	  8, 16777216, "N", "flows per worker, 8 to 16777216" },
+	{ "worker-lcore", 0, SL_OT_UINT, SL_FIELD(worker_lcore), true, 1,
+	  RTE_MAX_LCORE - 1, "LCORE|auto", "pin the port's worker to this EAL "
+	  "lcore (in a [port N] section); auto: ports spread over the "
+	  "worker lcores" },
 	{ "max-pending-connects", 0, SL_OT_UINT,
 	  SL_FIELD(max_pending_connects), false, 1, 1048576, "N",
 	  "host TCP connects in progress per worker; more SYNs get RST" },
@@ -553,6 +559,83 @@ sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 	return true;
 }
 
+static int sl_check_subnet(const struct sl_config *c, char *err,
+	size_t errlen);
+
+/* Settings of "[port N]" sections: kept as text, applied per port. */
+#define SL_OVERRIDES_MAX 256
+static struct {
+	int port;
+	const struct sl_opt *o;
+	char val[128];
+} sl_overrides[SL_OVERRIDES_MAX];
+static unsigned int sl_nb_overrides;
+
+/**
+ * sl_section_parse - "[port N]" -> N, "[global]" -> -1.
+ * Return: 0, or -1 for anything else.
+ */
+static int
+sl_section_parse(const char *text, int *section)
+{
+	unsigned int port;
+	char tail;
+
+	if (strcmp(text, "[global]") == 0) {
+		*section = -1;
+		return 0;
+	}
+	if (sscanf(text, "[port %u%c", &port, &tail) == 2 && tail == ']' &&
+	    text[strlen(text) - 1] == ']' && port < SL_PORT_SECTIONS) {
+		*section = (int)port;
+		return 0;
+	}
+	return -1;
+}
+
+/** sl_override_add - remember a port section's setting. */
+static int
+sl_override_add(int port, const struct sl_opt *o, const char *val)
+{
+	if (sl_nb_overrides == SL_OVERRIDES_MAX || strlen(val) >= 128)
+		return -1;
+	sl_overrides[sl_nb_overrides].port = port;
+	sl_overrides[sl_nb_overrides].o = o;
+	snprintf(sl_overrides[sl_nb_overrides].val,
+		sizeof(sl_overrides[0].val), "%s", val);
+	sl_nb_overrides++;
+	return 0;
+}
+
+int
+sl_options_port(const struct sl_config *global, unsigned int port,
+	struct sl_config *out, char *err, size_t errlen)
+{
+	struct sl_opt_ctx ctx;
+	char why[256];
+	unsigned int i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = *global;
+	/* forwards given globally belong to the first port */
+	if (port != 0)
+		ctx.cfg.nb_fwd = 0;
+	for (i = 0; i < sl_nb_overrides; i++) {
+		if (sl_overrides[i].port != (int)port)
+			continue;
+		if (sl_opt_apply(&ctx, sl_overrides[i].o, sl_overrides[i].val,
+		    why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "[port %u] %s: %s", port,
+				sl_overrides[i].o->name, why);
+			return -1;
+		}
+	}
+	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0)
+		return -1;
+	*out = ctx.cfg;
+	return 0;
+}
+
 /**
  * sl_config_file_load - apply the "key = value" lines of @path to @ctx.
  * @ctx: parsing state
@@ -570,6 +653,7 @@ sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 	char *line = NULL, *key, *val, *eq, *p;
 	const struct sl_opt *o;
 	unsigned int lineno = 0;
+	int section = -1;	/* -1: global */
 	size_t cap = 0;
 	ssize_t n;
 	FILE *f;
@@ -594,6 +678,15 @@ sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 			*--p = '\0';
 		if (*key == '\0')
 			continue;
+		if (*key == '[') {
+			if (sl_section_parse(key, &section) != 0) {
+				snprintf(err, errlen, "%s:%u: expected '[port N]' "
+					"(N < %u) or '[global]', got '%s'", path,
+					lineno, SL_PORT_SECTIONS, key);
+				rc = -1;
+			}
+			continue;
+		}
 		eq = strchr(key, '=');
 		if (eq == NULL || eq == key) {
 			snprintf(err, errlen, "%s:%u: expected 'key = value', "
@@ -616,6 +709,21 @@ sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 			snprintf(err, errlen, "%s:%u: unknown key '%s'", path,
 				lineno, key);
 			rc = -1;
+		} else if (section >= 0) {
+			/* checked now, applied per port by sl_options_port() */
+			struct sl_opt_ctx scratch = *ctx;
+
+			if (sl_opt_apply(&scratch, o, val, why,
+			    sizeof(why)) < 0) {
+				snprintf(err, errlen, "%s:%u: %s: %s", path,
+					lineno, key, why);
+				rc = -1;
+			} else if (sl_override_add(section, o, val) != 0) {
+				snprintf(err, errlen, "%s:%u: more than %u port "
+					"settings", path, lineno,
+					SL_OVERRIDES_MAX);
+				rc = -1;
+			}
 		} else if (sl_opt_apply(ctx, o, val, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "%s:%u: %s: %s", path, lineno,
 				key, why);

@@ -84,4 +84,22 @@ int sl_options_dump(const struct sl_config *cfg, char *buf, size_t len);
  */
 int sl_config_load_resolv(const char *path, uint32_t *addr);
 
+/** Largest N of a "[port N]" config file section. */
+#define SL_PORT_SECTIONS 64
+
+/**
+ * sl_options_port - the configuration of port @port: @global plus the
+ * settings of its "[port N]" config file section. Forwards given outside a
+ * section belong to port 0.
+ * @global: configuration from sl_options_parse()
+ * @port: port index (in the order the EAL created them)
+ * @out: filled
+ * @err: one line on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+int sl_options_port(const struct sl_config *global, unsigned int port,
+	struct sl_config *out, char *err, size_t errlen);
+
 #endif /* SL_OPTIONS_H */
