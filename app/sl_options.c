@@ -435,7 +435,7 @@ sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o, const char *val,
 				return -1;
 			}
 		if (ctx->cfg.nb_fwd == SL_FWD_MAX) {
-			snprintf(why, whylen, "more than %u forwards",
+			snprintf(why, whylen, "more than %d forwards",
 				SL_FWD_MAX);
 			return -1;
 		}
@@ -444,7 +444,7 @@ sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o, const char *val,
 	}
 	case SL_OT_RULE:
 		if (ctx->cfg.nb_rules == SL_RULE_MAX) {
-			snprintf(why, whylen, "more than %u rules", SL_RULE_MAX);
+			snprintf(why, whylen, "more than %d rules", SL_RULE_MAX);
 			return -1;
 		}
 		if (sl_rule_parse(val, o->min != 0,
@@ -655,7 +655,6 @@ sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 	unsigned int lineno = 0;
 	int section = -1;	/* -1: global */
 	size_t cap = 0;
-	ssize_t n;
 	FILE *f;
 	int rc = 0;
 
@@ -665,7 +664,7 @@ sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 			strerror(errno));
 		return -1;
 	}
-	while (rc == 0 && (n = getline(&line, &cap, f)) != -1) {
+	while (rc == 0 && getline(&line, &cap, f) != -1) {
 		lineno++;
 		p = strchr(line, '#');
 		if (p != NULL)
@@ -681,7 +680,7 @@ sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 		if (*key == '[') {
 			if (sl_section_parse(key, &section) != 0) {
 				snprintf(err, errlen, "%s:%u: expected '[port N]' "
-					"(N < %u) or '[global]', got '%s'", path,
+					"(N < %d) or '[global]', got '%s'", path,
 					lineno, SL_PORT_SECTIONS, key);
 				rc = -1;
 			}
@@ -719,7 +718,7 @@ sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 					lineno, key, why);
 				rc = -1;
 			} else if (sl_override_add(section, o, val) != 0) {
-				snprintf(err, errlen, "%s:%u: more than %u port "
+				snprintf(err, errlen, "%s:%u: more than %d port "
 					"settings", path, lineno,
 					SL_OVERRIDES_MAX);
 				rc = -1;

@@ -224,6 +224,9 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		"%u mbufs%s\n", port_id, sp->name, sp->driver, sp->mtu,
 		sp->tx_mtu, sp->nb_rxd, sp->nb_txd,
 		sp->nb_mbufs, sp->multiseg ? ", multi-segment" : "");
+	/* the link at start (a vhost-user port is down until its peer
+	 * connects; later changes come from lsc_event when the port has LSC) */
+	lsc_event(port_id, RTE_ETH_EVENT_INTR_LSC, NULL, NULL);
 	return 0;
 }
 

@@ -505,7 +505,7 @@ kern_recvfrom(struct sl_host *h, int hd, void *buf, size_t len,
 {
 	struct kern_host *k = kern_host(h);
 	struct kern_fd *f = kern_fd(k, hd);
-	struct sockaddr_in sa;
+	struct sockaddr_in sa = { .sin_family = AF_UNSPEC };
 	socklen_t salen = sizeof(sa);
 	ssize_t n;
 

@@ -283,6 +283,8 @@ iov_scatter(const struct iovec *iov, int cnt, const uint8_t *src, size_t len)
 
 		if (n > len - done)
 			n = len - done;
+		if (n == 0)
+			continue;
 		memcpy(iov[i].iov_base, src + done, n);
 		done += n;
 	}

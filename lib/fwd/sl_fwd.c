@@ -119,7 +119,7 @@ sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 		return -1;
 	}
 	if (out->host_hi - out->host_lo + 1 > SL_FWD_RANGE_MAX) {
-		snprintf(err, errlen, "'%s': at most %u ports per forward", spec,
+		snprintf(err, errlen, "'%s': at most %d ports per forward", spec,
 			SL_FWD_RANGE_MAX);
 		return -1;
 	}

@@ -101,7 +101,7 @@ SL_TEST(limit_dgram_flows)
 	for (p = 0; p < 8; p++)
 		sl_test_input(&env, sl_test_udp_frame(&env, &sl_test_guest_mac,
 			rte_be_to_cpu_32(env.cfg.guest_addr),
-			(uint16_t)(30000 + p), RTE_IPV4(192, 0, 2, 10), 9,
+			(uint16_t)(30000 + p), RTE_IPV4(192u, 0, 2, 10), 9,
 			"x", 1));
 	SL_CHECK_EQ(env.w.dgram_flows, 5);
 	SL_CHECK_EQ(env.w.ft.active, 5);
@@ -109,7 +109,7 @@ SL_TEST(limit_dgram_flows)
 	/* a live flow still relays */
 	sl_test_input(&env, sl_test_udp_frame(&env, &sl_test_guest_mac,
 		rte_be_to_cpu_32(env.cfg.guest_addr), 30000,
-		RTE_IPV4(192, 0, 2, 10), 9, "y", 1));
+		RTE_IPV4(192u, 0, 2, 10), 9, "y", 1));
 	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 6);
 	/* refused flows left no socket behind */
 	SL_CHECK_EQ(env.host->open_handles, 5);
