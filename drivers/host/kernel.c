@@ -40,6 +40,8 @@
 struct kern_fd {
 	uint64_t cookie;
 	uint32_t flags;
+	uint16_t echo_id;	/* raw ICMP: id of the last echo sent */
+	bool has_echo_id;
 };
 
 struct kern_host {
@@ -375,6 +377,11 @@ raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 		p[2] = (uint8_t)(cs >> 8);
 		p[3] = (uint8_t)cs;
 	}
+	if (len >= 8 && p[0] == 8) {
+		/* a raw socket sees every echo reply: remember ours */
+		memcpy(&k->fds[hd].echo_id, p + 4, 2);
+		k->fds[hd].has_echo_id = true;
+	}
 	n = sendto(hd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT,
 		(const struct sockaddr *)to, to != NULL ? sizeof(*to) : 0);
 	return n < 0 ? neg_errno() : n;
@@ -410,9 +417,14 @@ raw_recv(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 		if (n < 0)
 			return neg_errno();
 		ihl = (size_t)(p[0] & 0x0f) * 4;
-		if (n >= 20 && ihl >= 20 && (size_t)n >= ihl)
-			break;
-		/* not a sane IPv4 packet: skip it */
+		if (n < 20 || ihl < 20 || (size_t)n < ihl)
+			continue;	/* not a sane IPv4 packet */
+		/* echo replies for other sockets' ids are not ours */
+		if (k->fds[hd].has_echo_id && ((size_t)n < ihl + 8 ||
+		    p[ihl] != 0 ||
+		    memcmp(p + ihl + 4, &k->fds[hd].echo_id, 2) != 0))
+			continue;
+		break;
 	}
 	len = (size_t)n - ihl;
 	done = 0;
