@@ -224,39 +224,97 @@ classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
 	return false;
 }
 
-void
-sl_worker_input(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
+/**
+ * pkt_key - the flow key of a parsed guest frame (TCP, UDP, ICMP echo).
+ * Return: true when the frame belongs to a flow.
+ */
+static bool
+pkt_key(const struct sl_pkt *p, struct sl_flow_key *k)
 {
-	uint16_t i;
+	const struct rte_udp_hdr *uh = (const struct rte_udp_hdr *)p->l4;
+
+	if (p->ip == NULL)
+		return false;
+	switch (p->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		/* TCP and UDP headers start with the same two ports */
+		*k = sl_flow_key_make(p->proto, p->ip->src_addr, uh->src_port,
+			p->ip->dst_addr, uh->dst_port);
+		return true;
+	case IPPROTO_ICMP:
+		*k = sl_flow_key_make(IPPROTO_ICMP, p->ip->src_addr,
+			((const struct rte_icmp_hdr *)p->l4)->icmp_ident,
+			p->ip->dst_addr, 0);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * input_chunk - up to SL_FLOW_BULK frames: parse them all, look their
+ * flows up in one bulk hash lookup, then hand each to its module.
+ */
+static void
+input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct sl_flow_key *kp[SL_FLOW_BULK];
+	struct sl_flow_key keys[SL_FLOW_BULK];
+	struct sl_flow *found[SL_FLOW_BULK];
+	struct sl_pkt pk[SL_FLOW_BULK];
+	uint16_t idx[SL_FLOW_BULK];
+	uint16_t i, nk = 0, nv = 0;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		struct sl_pkt *p = &pk[nv];
 		enum sl_stat why;
-		struct sl_pkt p;
-		bool kept = false;
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		SL_STAT_INC(w->stats, rx_frames);
 		SL_STAT_ADD(w->stats, rx_bytes, rte_pktmbuf_pkt_len(m));
-		if (sl_net_parse(m, &p, &why) != 0) {
+		if (sl_net_parse(m, p, &why) != 0) {
 			SL_STAT_INC_IDX(w->stats, why);
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (!rte_is_same_ether_addr(&p.eth->dst_addr, &w->gw_mac) &&
-		    !rte_is_broadcast_ether_addr(&p.eth->dst_addr)) {
+		if (!rte_is_same_ether_addr(&p->eth->dst_addr, &w->gw_mac) &&
+		    !rte_is_broadcast_ether_addr(&p->eth->dst_addr)) {
 			SL_STAT_INC(w->stats, drop_not_for_us);
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (p.ip == NULL)
-			sl_arp_input(w, &p);
-		else
-			kept = classify_ipv4(w, &p);
-		if (!kept)
-			rte_pktmbuf_free(m);
+		if (pkt_key(p, &keys[nk])) {
+			kp[nk] = &keys[nk];
+			idx[nk++] = nv;
+		}
+		nv++;
 	}
+	sl_flow_lookup_bulk(&w->ft, kp, nk, found);
+	for (i = 0; i < nk; i++)
+		pk[idx[i]].flow = found[i];
+	for (i = 0; i < nv; i++) {
+		struct sl_pkt *p = &pk[i];
+		bool kept = false;
+
+		if (p->ip == NULL)
+			sl_arp_input(w, p);
+		else
+			kept = classify_ipv4(w, p);
+		if (!kept)
+			rte_pktmbuf_free(p->m);
+	}
+}
+
+void
+sl_worker_input(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t off;
+
+	for (off = 0; off < n; off += SL_FLOW_BULK)
+		input_chunk(w, pkts + off, RTE_MIN((uint16_t)(n - off),
+			(uint16_t)SL_FLOW_BULK));
 	sl_tcp_burst_end(w);
 }
 

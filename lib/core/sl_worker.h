@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -19,6 +20,7 @@
 #include "sl_config.h"
 #include "sl_flow.h"
 #include "sl_host.h"
+#include "sl_net.h"
 #include "sl_stats.h"
 #include "sl_timer.h"
 
@@ -142,6 +144,22 @@ void sl_worker_idle_wait(struct sl_worker *w, int max_ms);
 
 /** sl_worker_free_flow - release @f: timer, host handle, table slot. */
 void sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort);
+
+/**
+ * sl_flow_find - the flow of @key for frame @p: the burst's bulk lookup
+ * result when it still holds (an earlier frame of the burst may have
+ * created or freed a flow), else a fresh lookup.
+ */
+static inline struct sl_flow *
+sl_flow_find(struct sl_worker *w, const struct sl_pkt *p,
+	const struct sl_flow_key *key)
+{
+	struct sl_flow *f = p->flow;
+
+	if (f != NULL && f->in_use && memcmp(&f->key, key, sizeof(*key)) == 0)
+		return f;
+	return sl_flow_lookup(&w->ft, key);
+}
 
 /**
  * sl_tx - queue a frame for this iteration's tx burst (flushes early only

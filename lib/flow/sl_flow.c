@@ -66,6 +66,24 @@ sl_flow_lookup(struct sl_flow_table *ft, const struct sl_flow_key *key)
 	return &ft->flows[(uintptr_t)data];
 }
 
+void
+sl_flow_lookup_bulk(struct sl_flow_table *ft, const struct sl_flow_key **keys,
+	uint32_t n, struct sl_flow **out)
+{
+	void *data[SL_FLOW_BULK];
+	uint64_t hits = 0;
+	uint32_t i;
+
+	if (n == 0)
+		return;
+	if (rte_hash_lookup_bulk_data(ft->hash, (const void **)keys, n, &hits,
+	    data) < 0)
+		hits = 0;
+	for (i = 0; i < n; i++)
+		out[i] = (hits & (1ull << i)) ?
+			&ft->flows[(uintptr_t)data[i]] : NULL;
+}
+
 struct sl_flow *
 sl_flow_add(struct sl_flow_table *ft, const struct sl_flow_key *key,
 	uint64_t now_ms)

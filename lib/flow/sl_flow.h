@@ -93,6 +93,18 @@ struct sl_flow *sl_flow_add(struct sl_flow_table *ft,
 /** sl_flow_del - remove @f from the table; its slot becomes free. */
 void sl_flow_del(struct sl_flow_table *ft, struct sl_flow *f);
 
+/**
+ * sl_flow_lookup_bulk - look up @n keys at once (rte_hash bulk lookup).
+ * @ft: table
+ * @keys: keys
+ * @n: number of keys, at most SL_FLOW_BULK
+ * @out: filled with the flow of each key, or NULL
+ */
+void sl_flow_lookup_bulk(struct sl_flow_table *ft,
+	const struct sl_flow_key **keys, uint32_t n, struct sl_flow **out);
+
+#define SL_FLOW_BULK 64	/* RTE_HASH_LOOKUP_BULK_MAX */
+
 /** sl_flow_cookie - the host-event cookie naming @f. */
 static inline uint64_t
 sl_flow_cookie(const struct sl_flow *f)

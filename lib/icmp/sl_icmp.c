@@ -75,7 +75,7 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 	}
 	key = sl_flow_key_make(IPPROTO_ICMP, p->ip->src_addr, ic->icmp_ident,
 		p->ip->dst_addr, 0);
-	f = sl_flow_lookup(&w->ft, &key);
+	f = sl_flow_find(w, p, &key);
 	if (f == NULL) {
 		f = sl_dgram_flow_open(w, &key, SL_HOST_ICMP, &sa);
 		if (f == NULL)

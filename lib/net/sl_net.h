@@ -20,6 +20,8 @@
 
 #include "sl_stats.h"
 
+struct sl_flow;
+
 /** What the parser found in a frame. */
 struct sl_pkt {
 	struct rte_mbuf *m;
@@ -34,6 +36,7 @@ struct sl_pkt {
 	uint16_t pay_len;		/**< L4 payload bytes */
 	uint16_t ether_type;		/**< host order */
 	uint8_t proto;			/**< IPPROTO_* for IPv4 frames */
+	struct sl_flow *flow;		/**< burst lookup result (a hint) */
 };
 
 /**

@@ -1634,7 +1634,7 @@ sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p)
 
 	key = sl_flow_key_make(IPPROTO_TCP, p->ip->src_addr, th->src_port,
 		p->ip->dst_addr, th->dst_port);
-	f = sl_flow_lookup(&w->ft, &key);
+	f = sl_flow_find(w, p, &key);
 	if (f != NULL && f->state == TCP_TIME_WAIT &&
 	    (flags & (F_SYN | F_ACK)) == F_SYN) {
 		/* a new incarnation of the 4-tuple ends TIME_WAIT */

@@ -95,7 +95,7 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 
 	key = sl_flow_key_make(IPPROTO_UDP, p->ip->src_addr, uh->src_port,
 		p->ip->dst_addr, uh->dst_port);
-	f = sl_flow_lookup(&w->ft, &key);
+	f = sl_flow_find(w, p, &key);
 	if (f == NULL) {
 		int rc = sl_map_dst(w, IPPROTO_UDP, key.daddr, key.dport, &sa);
 

@@ -7,7 +7,8 @@
 # "N passed, N failed" lines and print the total the same way. A test script
 # that ends without such a line, or exits non-zero while reporting no
 # failure, counts as one failure. Exit status 1 when anything failed.
-# Usage (root): [BUILD=/path/to/build] test/e2e/run-all.sh [test_x.sh ...]
+# test_vm.sh (QEMU guests, slow) runs only with E2E_VM=1 or when named.
+# Usage (root): [BUILD=/path/to/build] [E2E_VM=1] test/e2e/run-all.sh [test_x.sh ...]
 
 set -euo pipefail
 
@@ -19,7 +20,14 @@ if (($#)); then
 	done
 else
 	for t in "$here"/test_*.sh; do
-		[[ -e $t ]] && tests+=("$t")
+		[[ -e $t ]] || continue
+		# the VM test boots QEMU guests (minutes under TCG): only with
+		# E2E_VM=1, or when named on the command line
+		if [[ $(basename "$t") == test_vm.sh && ${E2E_VM:-0} != 1 ]]; then
+			printf '=== %s skipped (set E2E_VM=1 to run it)\n' "$(basename "$t")"
+			continue
+		fi
+		tests+=("$t")
 	done
 fi
 
