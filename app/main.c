@@ -28,6 +28,7 @@
 #include "sl_app.h"
 #include "sl_ctl.h"
 #include "sl_fwd.h"
+#include "sl_log.h"
 #include "sl_options.h"
 #include "sl_port.h"
 #include "sl_worker.h"
@@ -35,8 +36,7 @@
 #include "sl_telemetry.h"
 #endif
 
-int sl_logtype_app;
-#define LOG(l, ...) rte_log(RTE_LOG_ ## l, sl_logtype_app, "sluice: " __VA_ARGS__)
+#define LOG(l, ...) SL_LOG(APP, l, __VA_ARGS__)
 
 struct sl_app sl_app;
 #define ports sl_app.ports
@@ -141,8 +141,6 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 		return 1;
 	}
-	sl_logtype_app = rte_log_register_type_and_pick_level("sluice.app",
-		RTE_LOG_INFO);
 	argc -= ret;
 	argv += ret;
 	argv[0] = (char *)"sluice";

@@ -13,14 +13,14 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include "sl_log.h"
 #include "sl_port.h"
 #include "sl_worker.h"
 
 #define SL_DEFAULT_MTU 65520
 #define SL_MBUF_CACHE 256
 
-extern int sl_logtype_app;
-#define PLOG(l, ...) rte_log(RTE_LOG_ ## l, sl_logtype_app, "sluice: " __VA_ARGS__)
+#define PLOG(l, ...) SL_LOG(PORT, l, __VA_ARGS__)
 
 static int
 lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,

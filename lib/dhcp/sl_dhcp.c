@@ -21,6 +21,7 @@
 #include <rte_udp.h>
 
 #include "sl_dhcp.h"
+#include "sl_log.h"
 #include "sl_net.h"
 #include "sl_worker.h"
 
@@ -498,8 +499,8 @@ dhcp_decline(struct sl_worker *w, const struct sl_dhcp_msg *req)
 		return;
 	RTE_PER_LCORE(dhcp_decline_logged) = true;
 	RTE_PER_LCORE(dhcp_decline_log_ms) = w->now_ms;
-	RTE_LOG(WARNING, USER1,
-		"sluice: worker %u: guest declined DHCP address %u.%u.%u.%u\n",
+	SL_LOG(DHCP, WARNING,
+		"worker %u: guest declined DHCP address %u.%u.%u.%u\n",
 		w->id, a[0], a[1], a[2], a[3]);
 }
 

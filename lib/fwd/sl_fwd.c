@@ -19,6 +19,7 @@
 
 #include "sl_fwd.h"
 #include "sl_fwd_priv.h"
+#include "sl_log.h"
 #include "sl_udp.h"
 #include "sl_worker.h"
 
@@ -303,6 +304,12 @@ sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s)
 	}
 	e->active = true;
 	st->n++;
+	{
+		char txt[64];
+
+		sl_fwd_format(s, txt, sizeof(txt));
+		SL_LOG(FWD, INFO, "worker %u: forward %s added\n", w->id, txt);
+	}
 	return 0;
 }
 
@@ -323,8 +330,13 @@ sl_fwd_del(struct sl_worker *w, const struct sl_fwd_spec *s)
 		    e->spec.host_hi == s->host_hi &&
 		    e->spec.guest_lo == s->guest_lo &&
 		    e->spec.guest_hi == s->guest_hi) {
+			char txt[64];
+
+			sl_fwd_format(&e->spec, txt, sizeof(txt));
 			close_listeners(w, e);
 			st->n--;
+			SL_LOG(FWD, INFO, "worker %u: forward %s removed\n",
+				w->id, txt);
 			return 0;
 		}
 	}

@@ -80,6 +80,7 @@
  * socket and cancels its timer in one place (tcp_free).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -89,6 +90,7 @@
 #include <rte_tcp.h>
 
 #include "sl_fwd.h"
+#include "sl_log.h"
 #include "sl_tcp.h"
 
 #define SL_TCP_OWN_BUF_DEFAULT	(256u * 1024)
@@ -840,6 +842,9 @@ tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
 	c->pend = NULL;
 	c->n_ooo = 0;
 	SL_STAT_INC_IDX(w->stats, why);
+	SL_LOG(TCP, DEBUG, "worker %u: flow %u %s, %" PRIu64 " bytes to host, "
+		"%" PRIu64 " to guest\n", w->id, f->idx, sl_stat_names[why],
+		f->bytes_to_host, f->bytes_to_guest);
 	f->state = TCP_CLOSED;
 	/* a dirty flow is skipped at iteration end: state is closed */
 	sl_worker_free_flow(w, f, abort);

@@ -155,7 +155,7 @@ check_sluice_exit() {
 	else
 		e2e_fail "$desc: sluice counted dhcp_acks >= 1" "$(vh_counters "$E2E_SLUICE_LOG")"
 	fi
-	grep -E '^sluice: port 0' "$E2E_SLUICE_LOG" | sed 's/^/# /' || true
+	grep -E '^sluice[.a-z]*: port 0' "$E2E_SLUICE_LOG" | sed 's/^/# /' || true
 	grep -E 'negotiated|features' "$E2E_TP_FEATURES_LOG" 2>/dev/null | head -n 2 | sed 's/^/# testpmd: /' || true
 	[[ -n ${E2E_VERBOSE:-} ]] && vh_counters "$E2E_SLUICE_LOG" | sed 's/^/# /'
 	return 0
@@ -193,7 +193,7 @@ if e2e_setup; then
 					# of DPDK 22.11 does not reconnect: server=1
 					# below does)
 					tp_stop
-					if e2e_wait_for 10 grep -q '^sluice: port 0: Link down' "$E2E_SLUICE_LOG" &&
+					if e2e_wait_for 10 grep -Eq '^sluice[.a-z]*: port 0: Link down' "$E2E_SLUICE_LOG" &&
 						sleep 1 && e2e_sluice_alive; then
 						e2e_pass "virtio-user client: backend gone, sluice logs link down and keeps running"
 					else
