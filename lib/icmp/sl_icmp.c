@@ -14,7 +14,6 @@
 #include "sl_icmp.h"
 #include "sl_udp.h"
 
-#define SL_ICMP_READ_BUDGET 32
 
 /**
  * echo_local - answer an echo request addressed to sluice in place.
@@ -93,47 +92,43 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 	return false;
 }
 
+/**
+ * icmp_deliver - one host ICMP message of a flow: an echo reply goes to
+ * the guest with the guest's echo id back in place.
+ */
+static void
+icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
+	size_t n)
+{
+	struct rte_icmp_hdr *ic;
+
+	if (n < sizeof(*ic) || rte_pktmbuf_data_len(m) < sizeof(*ic)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ic = rte_pktmbuf_mtod(m, struct rte_icmp_hdr *);
+	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REPLY) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	ic->icmp_ident = f->key.gport;
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
+	    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0 ||
+	    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->tx_mtu) {
+		rte_pktmbuf_free(m);
+		SL_STAT_INC(w->stats, drop_icmp);
+		return;
+	}
+	sl_net_l4_cksum(m);
+	SL_STAT_INC(w->stats, icmp_replies);
+	sl_tx(w, m);
+}
+
 void
 sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 {
-	unsigned int i;
-
 	(void)events;
-	for (i = 0; i < SL_ICMP_READ_BUDGET; i++) {
-		struct rte_icmp_hdr *ic;
-		struct rte_mbuf *m;
-		ssize_t n = sl_dgram_read(w, f, &m);
-
-		if (n == -EAGAIN || n == -ENOMEM)
-			return;
-		if (n < 0) {
-			sl_host_error(w->host, f->hd);
-			continue;
-		}
-		if ((size_t)n < sizeof(*ic) || rte_pktmbuf_data_len(m) <
-		    sizeof(*ic)) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		ic = rte_pktmbuf_mtod(m, struct rte_icmp_hdr *);
-		if (ic->icmp_type != RTE_IP_ICMP_ECHO_REPLY) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		ic->icmp_ident = f->key.gport;
-		if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
-		    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0 ||
-		    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->tx_mtu) {
-			rte_pktmbuf_free(m);
-			SL_STAT_INC(w->stats, drop_icmp);
-			continue;
-		}
-		sl_net_l4_cksum(m);
-		f->last_ms = w->now_ms;
-		f->bytes_to_guest += (uint64_t)n;
-		SL_STAT_INC(w->stats, icmp_replies);
-		sl_tx(w, m);
-	}
+	sl_dgram_drain(w, f, icmp_deliver);
 }
 
 void

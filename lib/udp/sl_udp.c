@@ -266,11 +266,12 @@ sl_mbuf_from_buf(struct sl_worker *w, const void *buf, uint32_t len)
 }
 
 void
-sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
+sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
+	void (*deliver)(struct sl_worker *w, struct sl_flow *f,
+	struct rte_mbuf *m, size_t n))
 {
 	unsigned int i;
 
-	(void)events;
 	for (i = 0; i < SL_UDP_READ_BUDGET; i++) {
 		struct rte_mbuf *m;
 		ssize_t n = sl_dgram_read(w, f, &m);
@@ -284,10 +285,26 @@ sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 		}
 		f->last_ms = w->now_ms;
 		f->bytes_to_guest += (uint64_t)n;
-		if (sl_udp_to_guest(w, m, f->key.daddr, f->key.dport,
-		    f->key.gport) == 0)
-			SL_STAT_INC(w->stats, udp_to_guest);
+		deliver(w, f, m, (size_t)n);
 	}
+}
+
+/** udp_deliver - one host datagram of a UDP flow to the guest. */
+static void
+udp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
+	size_t n)
+{
+	(void)n;
+	if (sl_udp_to_guest(w, m, f->key.daddr, f->key.dport,
+	    f->key.gport) == 0)
+		SL_STAT_INC(w->stats, udp_to_guest);
+}
+
+void
+sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
+{
+	(void)events;
+	sl_dgram_drain(w, f, udp_deliver);
 }
 
 void

@@ -41,6 +41,15 @@ void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
 ssize_t sl_dgram_read(struct sl_worker *w, struct sl_flow *f,
 	struct rte_mbuf **out);
 
+/**
+ * sl_dgram_drain - read up to a budget of datagrams from @f's host socket
+ * and hand each (payload-only mbuf, @n bytes) to @deliver, which consumes
+ * the mbuf. Errors the socket reports (ICMP unreachable...) are cleared.
+ */
+void sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
+	void (*deliver)(struct sl_worker *w, struct sl_flow *f,
+	struct rte_mbuf *m, size_t n));
+
 /** sl_mbuf_from_buf - a new mbuf (chain) holding a copy of @buf. */
 struct rte_mbuf *sl_mbuf_from_buf(struct sl_worker *w, const void *buf,
 	uint32_t len);
