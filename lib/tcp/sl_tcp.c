@@ -1033,6 +1033,23 @@ over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 }
 
 /**
+ * ooo_prune - free every queued out-of-order segment (never ACKed, the
+ * guest sends it again).
+ */
+static void
+ooo_prune(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_ooo; i++)
+		rte_pktmbuf_free(c->ooo[i].m);
+	w->tcp_held -= c->ooo_bytes;
+	c->ooo_bytes = 0;
+	c->n_ooo = 0;
+	SL_STAT_INC(w->stats, tcp_ooo_pruned);
+}
+
+/**
  * deliver - append an in-order payload chain to the pending data.
  * Return: 0, or -1 (chain freed) when it cannot be chained.
  */
@@ -1583,6 +1600,13 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 		if (SEQ_GT(seq + len, edge)) {
 			len = SEQ_GT(edge, seq) ? edge - seq : 0;
 			fin = false;
+		}
+		if (len > 0 && c->n_ooo > 0 &&
+		    over_hold_limit(w, c, p->m->nb_segs, len)) {
+			/* out-of-order data was never acknowledged: drop it
+			 * before refusing anything, or the segment that
+			 * fills the gap could never get in */
+			ooo_prune(w, c);
 		}
 		if (len > 0 && over_hold_limit(w, c, p->m->nb_segs, len)) {
 			/* in-window, but holding it would break the memory
