@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,9 @@ lcore_main(void *arg)
 			idle_since = 0;
 			continue;
 		}
+		/* nothing to do this turn: let a thread sharing this CPU run
+		 * (returns at once when none is runnable) */
+		sched_yield();
 		/* busy-poll while traffic is recent; then sleep in the host
 		 * epoll (woken by host sockets at once, by guest frames
 		 * within SL_IDLE_SLEEP_MS) */
