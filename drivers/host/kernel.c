@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -32,6 +33,9 @@
 
 /* Largest IPv4 packet a raw socket can hand us. */
 #define KERN_RAW_MAX	65536
+/* descriptors never used for host sockets: left for the rest of the
+ * process (DPDK's telemetry thread quits for good when an accept() fails) */
+#define KERN_FD_RESERVE	32
 
 /* Per-descriptor flags. */
 #define KF_OPEN		0x1u	/* created by this backend, not closed */
@@ -94,8 +98,16 @@ kern_track(struct kern_host *k, int fd, uint64_t cookie, uint32_t flags,
 	uint32_t interest)
 {
 	struct epoll_event ee;
+	struct rlimit rl;
 	int rc;
 
+	/* descriptors are allocated lowest first: one this close to the
+	 * limit means fewer than KERN_FD_RESERVE are left */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)fd + KERN_FD_RESERVE >= rl.rlim_cur) {
+		close(fd);
+		return -EMFILE;
+	}
 	if (fd >= k->nfd) {
 		int n = k->nfd != 0 ? k->nfd : 256;
 		struct kern_fd *t;
