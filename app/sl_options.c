@@ -115,7 +115,8 @@ static const struct sl_opt sl_opts[] = {
 	  "worker lcores" },
 	{ "max-pending-connects", 0, SL_OT_UINT,
 	  SL_FIELD(max_pending_connects), false, 1, 1048576, "N",
-	  "host TCP connects in progress per worker; more SYNs get RST" },
+	  "half-open guest TCP connections per worker (host connect in "
+	  "progress or SYN-ACK unanswered); more SYNs get RST" },
 	{ "max-dgram-flows", 0, SL_OT_UINT, SL_FIELD(max_dgram_flows), false,
 	  1, 16777216, "N", "UDP and ICMP flows per worker; more are dropped" },
 	{ "max-buffered", 0, SL_OT_SIZE, SL_FIELD(max_buffered), false,

@@ -62,7 +62,7 @@ struct sl_worker {
 	uint32_t tcp_own_buf;		/**< per-flow guest->host buffering */
 	uint64_t tcp_held;		/**< guest data held, all flows (bytes) */
 	uint64_t tcp_inflight;		/**< host data unacked, all flows */
-	uint32_t tcp_connecting;	/**< host connects pending */
+	uint32_t tcp_connecting;	/**< half-open guest connections */
 	uint32_t dgram_flows;		/**< UDP + ICMP flows */
 	uint64_t hz_ms;			/**< timer cycles per ms */
 	uint32_t dhcp_xid;		/**< last DHCP transaction served */

@@ -98,7 +98,7 @@
 #define SL_TCP_RTO_MIN		200u
 #define SL_TCP_RTO_MAX		60000u
 #define SL_TCP_RETRIES		10
-#define SL_TCP_SYNACK_RETRIES	6
+#define SL_TCP_SYNACK_RETRIES	3	/* half-open flows hold host sockets */
 #define SL_TCP_SYN_RETRIES	3	/* inbound SYNs: 1+2+4+8 s at most */
 #define SL_TCP_ACCEPT_BUDGET	32	/* connections accepted per event */
 #define SL_TCP_TIME_WAIT_MS	2000u
@@ -833,7 +833,8 @@ tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
 	w->tcp_held -= (uint64_t)c->pend_len + c->ooo_bytes;
 	c->pend_len = 0;
 	c->ooo_bytes = 0;
-	if (f->state == TCP_CONNECTING)
+	if (f->state == TCP_CONNECTING ||
+	    (f->state == TCP_SYN_RCVD && !f->inbound))
 		w->tcp_connecting--;
 	if (c->pend != NULL)
 		rte_pktmbuf_free(c->pend);
@@ -1293,8 +1294,7 @@ host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 static void
 send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
-	if (f->state == TCP_CONNECTING)
-		w->tcp_connecting--;
+	/* still half-open (counted in tcp_connecting) until the guest ACKs */
 	f->state = TCP_SYN_RCVD;
 	c->conn_deadline = 0;
 	emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true);
@@ -1714,6 +1714,7 @@ sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p)
 			return false;
 		}
 		f->state = TCP_ESTABLISHED;
+		w->tcp_connecting--;	/* no longer half-open */
 		c->snd_wl1 = rte_be_to_cpu_32(th->sent_seq) - 1;
 		set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
 		/* fall through: the ACK may carry data and the window */

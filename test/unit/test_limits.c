@@ -74,16 +74,39 @@ SL_TEST(limit_pending_connects)
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 1);
 	SL_CHECK_EQ(env.w.ft.active, 3);
 	SL_CHECK_EQ(env.w.tcp_connecting, 3);
-	/* one completes: room for one more */
+	/* one host connect completes: the SYN-ACK is out, but the flow is
+	 * half-open until the guest answers it */
 	sl_test_cap_clear(&env);
 	SL_CHECK(sl_host_mem_connect_done(env.host,
 		sl_host_mem_last(env.host), 0) == 0);
 	sl_test_input(&env, NULL);
 	SL_CHECK_EQ(last_tcp_flags(&env), RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	SL_CHECK_EQ(env.w.tcp_connecting, 2);
-	sl_test_input(&env, syn(&env, 40004));
 	SL_CHECK_EQ(env.w.tcp_connecting, 3);
-	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 1);
+	sl_test_input(&env, syn(&env, 40004));
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 2);
+	/* the guest completes the handshake: room for one more */
+	{
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+			env.cap.m[0], struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+		struct rte_tcp_hdr *sa = (struct rte_tcp_hdr *)(ip + 1);
+		uint32_t iss = rte_be_to_cpu_32(sa->sent_seq);
+		uint16_t gport = rte_be_to_cpu_16(sa->dst_port);
+		struct rte_mbuf *m = syn(&env, gport);
+		struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
+			struct rte_tcp_hdr *, RTE_ETHER_HDR_LEN + 20);
+
+		th->tcp_flags = RTE_TCP_ACK_FLAG;
+		th->sent_seq = rte_cpu_to_be_32(1001);
+		th->recv_ack = rte_cpu_to_be_32(iss + 1);
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = 20;
+		sl_net_l4_cksum(m);
+		sl_test_input(&env, m);
+	}
+	SL_CHECK_EQ(env.w.tcp_connecting, 2);
+	sl_test_input(&env, syn(&env, 40005));
+	SL_CHECK_EQ(env.w.tcp_connecting, 3);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 2);
 	sl_test_env_fini(&env);
 }
 
