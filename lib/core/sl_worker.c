@@ -74,6 +74,10 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 		w->mtu = RTE_ETHER_MTU;
 	if (w->tx_mtu == 0 || w->tx_mtu > w->mtu)
 		w->tx_mtu = w->mtu;
+	/* a quarter of the pool stays for the rx ring, ACKs and control
+	 * frames: TCP buffering stops there (backpressure, not loss) */
+	if (w->mbuf_reserve == 0)
+		w->mbuf_reserve = mp->size / 4;
 	if (w->seg_room == 0)
 		w->seg_room = rte_pktmbuf_data_room_size(mp) -
 			RTE_PKTMBUF_HEADROOM;

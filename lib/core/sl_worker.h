@@ -64,6 +64,7 @@ struct sl_worker {
 	uint64_t tcp_inflight;		/**< host data unacked, all flows */
 	uint32_t tcp_connecting;	/**< half-open guest connections */
 	uint32_t dgram_flows;		/**< UDP + ICMP flows */
+	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint64_t hz_ms;			/**< timer cycles per ms */
 	uint32_t dhcp_xid;		/**< last DHCP transaction served */
 

@@ -103,6 +103,7 @@
 #define SL_TCP_ACCEPT_BUDGET	32	/* connections accepted per event */
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
+#define SL_TCP_BUDGET_RETRY_MS	5u	/* host reads paused by the budget */
 #define SL_TCP_HOLD_SEGS	4096	/* mbufs one flow may hold from the guest */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
@@ -1030,6 +1031,7 @@ over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 	return (uint64_t)c->pend_len + c->ooo_bytes + len >
 		(uint64_t)w->tcp_own_buf + w->cfg->tcp_buf ||
 		w->tcp_held + w->tcp_inflight + len > w->cfg->max_buffered ||
+		rte_mempool_avail_count(w->mp) < w->mbuf_reserve ||
 		held_segs + segs > SL_TCP_HOLD_SEGS;
 }
 
@@ -1132,7 +1134,7 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	uint32_t seg_len[SL_TCP_READ_SEGS];
 	uint32_t in_flight = c->snd_nxt - c->snd_una;
 	uint32_t avail, want = 0, got, room = w->seg_room - SL_TCP_HDR_ROOM;
-	unsigned int nseg = 0, niov = 0, i;
+	unsigned int nseg = 0, niov = 0, i, spare;
 	ssize_t n;
 
 	if (f->state != TCP_ESTABLISHED || c->host_eof || f->hd < 0)
@@ -1143,12 +1145,15 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		avail = 0;
 	else
 		avail = RTE_MIN(avail, w->cfg->tcp_buf - in_flight);
-	if (avail > 0 && w->tcp_held + w->tcp_inflight >= w->cfg->max_buffered) {
-		/* the worker's buffering budget is spent: read this socket
-		 * again shortly (its own ACKs may never come) */
+	if (avail > 0 && (w->tcp_held + w->tcp_inflight >= w->cfg->max_buffered ||
+	    rte_mempool_avail_count(w->mp) < w->mbuf_reserve)) {
+		/* the worker's buffering budget (bytes, or mbufs: the rx
+		 * path and control frames keep a reserve, or the guest's
+		 * ACKs could not even be received) is spent: read this
+		 * socket again shortly (its own ACKs may never come) */
 		SL_STAT_INC(w->stats, tcp_buffer_limit_waits);
 		set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
-		c->recheck_deadline = w->now_ms + SL_TCP_RECHECK_MS;
+		c->recheck_deadline = w->now_ms + SL_TCP_BUDGET_RETRY_MS;
 		rearm(w, f, c);
 		return;
 	}
@@ -1171,6 +1176,7 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		return;
 	}
 	c->rd_blocked = false;
+	spare = rte_mempool_avail_count(w->mp) - w->mbuf_reserve;
 	/* lay out segments of up to snd_mss bytes, each an mbuf chain */
 	while (want < avail && nseg < SL_TCP_READ_SEGS) {
 		uint32_t slen = RTE_MIN((uint32_t)c->snd_mss, avail - want);
@@ -1179,7 +1185,8 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 
 		if (!w->multiseg)
 			slen = left = RTE_MIN(slen, room);
-		if (niov + (slen + room - 1) / room > SL_TCP_READ_IOV)
+		if (niov + (slen + room - 1) / room > SL_TCP_READ_IOV ||
+		    niov + (slen + room - 1) / room > spare)
 			break;
 		while (left > 0) {
 			struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
@@ -1553,7 +1560,8 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 		return false;
 	}
 	if (!acceptable(c, seq, seglen)) {
-		if (seglen > 0 && c->last_adv_wnd == 0 && seq == c->rcv_nxt)
+		if (c->last_adv_wnd == 0 && ((seglen > 0 && seq == c->rcv_nxt) ||
+		    (seglen == 0 && seq == c->rcv_nxt - 1)))
 			SL_STAT_INC(w->stats, tcp_zwp_answered);
 		else
 			SL_STAT_INC(w->stats, drop_tcp_out_of_window);
@@ -2130,7 +2138,9 @@ sl_tcp_fini(struct sl_worker *w)
 
 		if (!f->in_use || f->proto != IPPROTO_TCP)
 			continue;
-		if (f->state >= TCP_SYN_RCVD && f->state != TCP_TIME_WAIT)
+		if (f->state == TCP_TIME_WAIT)
+			tcp_free(w, f, false, SL_STAT_tcp_closed_normal);
+		else if (f->state >= TCP_SYN_RCVD)
 			reset_both(w, f, &w->tcp[i],
 				SL_STAT_tcp_closed_timeout);
 		else
