@@ -61,8 +61,16 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_icmp);
 		return false;
 	}
-	if (p->ip->dst_addr == w->cfg->gateway || p->ip->dst_addr == w->cfg->dns)
+	if (p->ip->dst_addr == w->cfg->gateway ||
+	    p->ip->dst_addr == w->cfg->dns) {
+		/* the reply is as long as the request: it must fit the
+		 * port's tx MTU (rx may accept longer frames) */
+		if (rte_pktmbuf_pkt_len(p->m) - p->l3_off > w->tx_mtu) {
+			SL_STAT_INC(w->stats, drop_icmp);
+			return false;
+		}
 		return echo_local(w, p);
+	}
 	rc = sl_map_dst(w, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa);
 	if (rc == -EACCES) {
 		SL_STAT_INC(w->stats, drop_denied);
