@@ -585,6 +585,37 @@ flow_target(const struct sl_app *app, const char *params, unsigned int *wi,
 	return 0;
 }
 
+/**
+ * flow_enter - common start of the per-flow commands: enter the handler
+ * gate and resolve the "ID" parameter to a worker and a local flow id.
+ * Return: 0 (gate entered: the caller must leave()), -ESHUTDOWN or -EINVAL
+ * (gate not held).
+ */
+static int
+flow_enter(const char *params, struct sl_app **app, unsigned int *wi,
+	uint64_t *id)
+{
+	*app = enter();
+	if (*app == NULL)
+		return -ESHUTDOWN;
+	if (no_params(params) || flow_target(*app, params, wi, id) != 0) {
+		leave();
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/** flow_error - leave the gate and reply that flow @params failed (@rc). */
+static int
+flow_error(struct rte_tel_data *d, int rc, const char *params)
+{
+	char what[48];
+
+	snprintf(what, sizeof(what), "flow %s", params);
+	leave();
+	return error_reply(d, rc, what);
+}
+
 static int
 cmd_flow(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -596,21 +627,12 @@ cmd_flow(const char *cmd, const char *params, struct rte_tel_data *d)
 	int rc;
 
 	(void)cmd;
-	app = enter();
-	if (app == NULL)
-		return -ESHUTDOWN;
-	if (no_params(params) || flow_target(app, params, &wi, &id) != 0) {
-		leave();
-		return -EINVAL;
-	}
+	rc = flow_enter(params, &app, &wi, &id);
+	if (rc != 0)
+		return rc;
 	rc = sl_ctl_flow_info(app->workers[wi], id, &fi, SL_TEL_TIMEOUT_MS);
-	if (rc != 0) {
-		char what[48];
-
-		snprintf(what, sizeof(what), "flow %s", params);
-		leave();
-		return error_reply(d, rc, what);
-	}
+	if (rc != 0)
+		return flow_error(d, rc, params);
 	rte_tel_data_start_dict(d);
 	add_flow_common(app, wi, &fi.flow, d);
 	rte_tel_data_add_dict_int(d, "host_sendq",
@@ -656,21 +678,12 @@ cmd_flow_close(const char *cmd, const char *params, struct rte_tel_data *d)
 	int rc;
 
 	(void)cmd;
-	app = enter();
-	if (app == NULL)
-		return -ESHUTDOWN;
-	if (no_params(params) || flow_target(app, params, &wi, &id) != 0) {
-		leave();
-		return -EINVAL;
-	}
+	rc = flow_enter(params, &app, &wi, &id);
+	if (rc != 0)
+		return rc;
 	rc = sl_ctl_flow_close(app->workers[wi], id, SL_TEL_TIMEOUT_MS);
-	if (rc != 0) {
-		char what[48];
-
-		snprintf(what, sizeof(what), "flow %s", params);
-		leave();
-		return error_reply(d, rc, what);
-	}
+	if (rc != 0)
+		return flow_error(d, rc, params);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "closed", global_id(app, wi, id));
 	leave();

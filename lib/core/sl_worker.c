@@ -178,16 +178,6 @@ sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
 	return 0;
 }
 
-uint32_t
-sl_map_src(const struct sl_worker *w, uint32_t daddr,
-	const struct sockaddr_in *sa)
-{
-	(void)w;
-	(void)sa;
-	/* host sockets are connected: replies come from the flow's peer */
-	return daddr;
-}
-
 /**
  * classify_ipv4 - route one parsed IPv4 frame to its protocol module.
  * Return: true when the module kept the mbuf.

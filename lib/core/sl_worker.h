@@ -217,11 +217,4 @@ sl_guest_dst_mac(const struct sl_worker *w)
 int sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
 	uint16_t dport, struct sockaddr_in *sa);
 
-/**
- * sl_map_src - the guest-visible source for a reply from host address @sa to
- * a flow whose guest-side destination was @daddr.
- */
-uint32_t sl_map_src(const struct sl_worker *w, uint32_t daddr,
-	const struct sockaddr_in *sa);
-
 #endif /* SL_WORKER_H */
