@@ -229,6 +229,7 @@ main(int argc, char **argv)
 		w->tx_mtu = ports[nb_ports - 1].tx_mtu;
 		w->seg_room = ports[nb_ports - 1].seg_room;
 		w->multiseg = ports[nb_ports - 1].multiseg;
+		w->rx_mp = ports[nb_ports - 1].rx_mp;
 		w->quit = &sl_app.quit;
 		if (sl_worker_init(w, pc, ports[nb_ports - 1].mp, h) != 0) {
 			fprintf(stderr, "sluice: worker %u: cannot allocate "

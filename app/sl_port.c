@@ -6,10 +6,19 @@
  * support, descriptor limits, checksum offloads. Link changes are logged
  * from the LSC event callback when the port can raise it.
  */
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_ethdev.h>
+#include <rte_kvargs.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
@@ -39,6 +48,72 @@ lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 	return 0;
 }
 
+/**
+ * afp_frame_data - the largest frame a net_af_packet port moves.
+ * @info: the port's device info
+ * @link_mtu: set to the MTU of the kernel interface behind the port
+ * @rx_buf: set to the mbuf data room (past the headroom) the PMD demands
+ *
+ * net_af_packet copies each frame between its PACKET_MMAP ring and one mbuf
+ * (no rx scatter): a frame is at most one ring frame (the `framesz` devarg,
+ * 2048 by default, less the TPACKET_V2 header and the kernel's alignment),
+ * the rx mbufs must hold a whole ring frame, and the kernel interface's MTU bounds what it accepts
+ * and delivers. ethdev's view (max_rx_pktlen 1518) reflects none of that.
+ *
+ * Return: frame bytes (Ethernet header included), 0 when the devargs
+ * cannot be read or describe a ring the PMD would misread.
+ */
+static uint32_t
+afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *link_mtu,
+	uint32_t *rx_buf)
+{
+	const struct rte_devargs *da = rte_dev_devargs(info->device);
+	struct rte_kvargs *kv = NULL;
+	const char *v;
+	unsigned long fs = 2048, bs = 4096;	/* the PMD's defaults */
+	struct ifreq ifr;
+	int fd;
+
+	*link_mtu = RTE_ETHER_MTU;
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname(info->if_index, ifr.ifr_name) != NULL) {
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0) {
+			if (ioctl(fd, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+				*link_mtu = (uint32_t)ifr.ifr_mtu;
+			close(fd);
+		}
+	}
+	if (da != NULL && da->args != NULL)
+		kv = rte_kvargs_parse(da->args, NULL);
+	if (kv != NULL) {
+		v = rte_kvargs_get(kv, "framesz");
+		if (v != NULL)
+			fs = strtoul(v, NULL, 0);
+		v = rte_kvargs_get(kv, "blocksz");
+		if (v != NULL)
+			bs = strtoul(v, NULL, 0);
+		rte_kvargs_free(kv);
+	}
+	if (bs % fs != 0) {
+		/* the PMD addresses frame i at i * framesz */
+		PLOG(ERR, "net_af_packet: blocksz %lu is not a multiple of "
+			"framesz %lu: its rx ring would be misread\n", bs, fs);
+		return 0;
+	}
+	/*
+	 * The kernel puts a frame's MAC header at TPACKET_ALIGN(TPACKET2_HDRLEN
+	 * + 16) - 14 into a ring frame (tpacket_rcv) and truncates what does
+	 * not fit; the PMD's own bound (framesz - 32) is larger.
+	 */
+	if (fs <= TPACKET_ALIGN(TPACKET2_HDRLEN + 16) + RTE_ETHER_MIN_MTU ||
+	    fs > UINT16_MAX + 1ul)
+		return 0;
+	*rx_buf = (uint32_t)(fs - (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll)));
+	return (uint32_t)(fs - TPACKET_ALIGN(TPACKET2_HDRLEN + 16) +
+		RTE_ETHER_HDR_LEN);
+}
+
 int
 sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct sl_port *sp, char *err, size_t errlen)
@@ -49,6 +124,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct rte_eth_txconf txq;
 	char pool[RTE_MEMPOOL_NAMESIZE];
 	uint32_t want, max_mtu, one_seg, data_room, eth_mtu = 0;
+	uint32_t afp_frame = 0, afp_rx_buf = 0, link_mtu = 0;
 	bool tap_big, vhost_chains;
 	int rc, socket;
 
@@ -106,8 +182,25 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		want > max_mtu &&
 		(uint64_t)sp->nb_rxd * (RTE_MBUF_DEFAULT_BUF_SIZE -
 		RTE_PKTMBUF_HEADROOM) > want + RTE_ETHER_HDR_LEN;
+	if (strcmp(info.driver_name, "net_af_packet") == 0)
+		afp_frame = afp_frame_data(&info, &link_mtu, &afp_rx_buf);
 	if (tap_big) {
 		eth_mtu = max_mtu;
+	} else if (afp_frame > RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN +
+	    RTE_ETHER_MIN_MTU) {
+		if (afp_rx_buf + RTE_PKTMBUF_HEADROOM > UINT16_MAX) {
+			snprintf(err, errlen, "port %u (%s): framesz too large: "
+				"a ring frame must fit one mbuf (framesz <= "
+				"%u)", port_id, info.driver_name,
+				UINT16_MAX - RTE_PKTMBUF_HEADROOM +
+				(uint32_t)(TPACKET2_HDRLEN -
+				sizeof(struct sockaddr_ll)));
+			return -1;
+		}
+		/* configure within ethdev's limit, use the ring's */
+		eth_mtu = RTE_MIN(want, max_mtu);
+		want = RTE_MIN(want, RTE_MIN(link_mtu,
+			afp_frame - RTE_ETHER_HDR_LEN));
 	} else if (want > max_mtu) {
 		uint16_t cur;
 
@@ -120,7 +213,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	}
 	if (want < info.min_mtu)
 		want = info.min_mtu;
-	if (!tap_big)
+	if (!tap_big && afp_frame == 0)
 		eth_mtu = want;
 	sp->multiseg = (info.tx_offload_capa &
 		RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
@@ -132,7 +225,12 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	 */
 	vhost_chains = strcmp(info.driver_name, "net_vhost") == 0 &&
 		sp->multiseg;
-	if (want > one_seg) {
+	if (afp_frame != 0 && sp->multiseg) {
+		/* tx: chains of ordinary mbufs (the PMD copies them into its
+		 * ring); rx: a pool of mbufs that each hold a ring frame */
+		if (want > one_seg)
+			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	} else if (want > one_seg) {
 		if (tap_big || vhost_chains || ((info.rx_offload_capa &
 		    RTE_ETH_RX_OFFLOAD_SCATTER) && sp->multiseg)) {
 			if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
@@ -172,13 +270,33 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		return -1;
 	}
 	sp->seg_room = (uint16_t)(data_room - RTE_PKTMBUF_HEADROOM);
+	if (afp_rx_buf > sp->seg_room) {
+		uint32_t room = RTE_MIN((uint32_t)UINT16_MAX, RTE_ALIGN_CEIL(
+			afp_rx_buf + RTE_PKTMBUF_HEADROOM, 64));
+
+		/* 64 MiB of guest frames in flight at most (rx stops, the
+		 * kernel ring holds the rest: backpressure, not loss) */
+		sp->nb_rx_mbufs = RTE_MAX(256u, (64u << 20) / room);
+		snprintf(pool, sizeof(pool), "sl_rxmp_%u", port_id);
+		sp->rx_mp = rte_pktmbuf_pool_create(pool, sp->nb_rx_mbufs,
+			SL_MBUF_CACHE, 0, (uint16_t)room, socket);
+		if (sp->rx_mp == NULL) {
+			snprintf(err, errlen, "port %u: cannot create an rx "
+				"pool of %u mbufs of %u bytes (%s); lower the "
+				"framesz devarg, or give the EAL more memory",
+				port_id, sp->nb_rx_mbufs, room,
+				rte_strerror(rte_errno));
+			return -1;
+		}
+	}
 	if (cfg->mtu && want != cfg->mtu)
 		PLOG(WARNING, "port %u: --mtu %u not possible, using %u\n",
 			port_id, cfg->mtu, want);
 	sp->mtu = (uint16_t)want;
 	conf.rxmode.mtu = RTE_MIN(eth_mtu, want);
-	/* net_tap drops tx frames above its configured MTU */
-	sp->tx_mtu = (uint16_t)conf.rxmode.mtu;
+	/* net_tap drops tx frames above its configured MTU; net_af_packet
+	 * sends whatever fits a ring frame */
+	sp->tx_mtu = afp_frame ? (uint16_t)want : (uint16_t)conf.rxmode.mtu;
 	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
 		conf.intr_conf.lsc = 1;
 
@@ -196,7 +314,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	rxq = info.default_rxconf;
 	rxq.offloads = conf.rxmode.offloads;
 	rc = rte_eth_rx_queue_setup(port_id, 0, sp->nb_rxd, socket, &rxq,
-		sp->mp);
+		sp->rx_mp != NULL ? sp->rx_mp : sp->mp);
 	if (rc == 0) {
 		txq = info.default_txconf;
 		txq.offloads = conf.txmode.offloads;
@@ -238,8 +356,8 @@ sl_port_stop(struct sl_port *sp)
 		rte_eth_dev_close(sp->port_id);
 		sp->started = false;
 	}
-	if (sp->mp != NULL) {
-		rte_mempool_free(sp->mp);
-		sp->mp = NULL;
-	}
+	rte_mempool_free(sp->mp);
+	sp->mp = NULL;
+	rte_mempool_free(sp->rx_mp);
+	sp->rx_mp = NULL;
 }

@@ -21,7 +21,8 @@ struct sl_port {
 	char name[RTE_ETH_NAME_MAX_LEN];
 	const char *driver;
 	struct rte_ether_addr mac;
-	struct rte_mempool *mp;
+	struct rte_mempool *mp;	/**< frames we build (and rx, by default) */
+	struct rte_mempool *rx_mp; /**< rx only, when frames need bigger mbufs */
 	uint16_t mtu;		/**< MTU in effect (what the guest gets) */
 	uint16_t tx_mtu;	/**< largest IP packet the port transmits */
 	uint16_t seg_room;	/**< payload bytes per mbuf */
@@ -29,6 +30,7 @@ struct sl_port {
 	uint16_t nb_rxd;
 	uint16_t nb_txd;
 	unsigned int nb_mbufs;
+	unsigned int nb_rx_mbufs; /**< size of rx_mp */
 	bool started;
 };
 

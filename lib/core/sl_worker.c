@@ -78,6 +78,11 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	 * frames: TCP buffering stops there (backpressure, not loss) */
 	if (w->mbuf_reserve == 0)
 		w->mbuf_reserve = mp->size / 4;
+	if (w->rx_mp == NULL)
+		w->rx_mp = mp;
+	if (w->rx_reserve == 0)
+		w->rx_reserve = w->rx_mp == mp ? w->mbuf_reserve :
+			w->rx_mp->size / 4;
 	if (w->seg_room == 0)
 		w->seg_room = rte_pktmbuf_data_room_size(mp) -
 			RTE_PKTMBUF_HEADROOM;

@@ -43,6 +43,7 @@ struct sl_worker {
 	uint16_t queue_id;		/**< rx/tx queue of that port */
 	const struct sl_config *cfg;
 	struct rte_mempool *mp;		/**< mbufs for frames we build */
+	struct rte_mempool *rx_mp;	/**< the port's rx pool (default mp) */
 	struct sl_host *host;		/**< host backend */
 	sl_tx_fn tx_burst;
 
@@ -65,6 +66,7 @@ struct sl_worker {
 	uint32_t tcp_connecting;	/**< half-open guest connections */
 	uint32_t dgram_flows;		/**< UDP + ICMP flows */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
+	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
 	uint64_t hz_ms;			/**< timer cycles per ms */
 	uint32_t dhcp_xid;		/**< last DHCP transaction served */
 

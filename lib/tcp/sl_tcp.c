@@ -1031,7 +1031,7 @@ over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 	return (uint64_t)c->pend_len + c->ooo_bytes + len >
 		(uint64_t)w->tcp_own_buf + w->cfg->tcp_buf ||
 		w->tcp_held + w->tcp_inflight + len > w->cfg->max_buffered ||
-		rte_mempool_avail_count(w->mp) < w->mbuf_reserve ||
+		rte_mempool_avail_count(w->rx_mp) < w->rx_reserve ||
 		held_segs + segs > SL_TCP_HOLD_SEGS;
 }
 
