@@ -61,7 +61,8 @@ lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
  * and delivers. ethdev's view (max_rx_pktlen 1518) reflects none of that.
  *
  * Return: frame bytes (Ethernet header included), 0 when the devargs
- * cannot be read or describe a ring the PMD would misread.
+ * cannot be read or describe a ring the PMD would misread (then @rx_buf is
+ * UINT32_MAX: blocksz is not a multiple of framesz).
  */
 static uint32_t
 afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *link_mtu,
@@ -95,10 +96,9 @@ afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *link_mtu,
 			bs = strtoul(v, NULL, 0);
 		rte_kvargs_free(kv);
 	}
-	if (bs % fs != 0) {
+	if (fs != 0 && bs % fs != 0) {
 		/* the PMD addresses frame i at i * framesz */
-		PLOG(ERR, "net_af_packet: blocksz %lu is not a multiple of "
-			"framesz %lu: its rx ring would be misread\n", bs, fs);
+		*rx_buf = UINT32_MAX;
 		return 0;
 	}
 	/*
@@ -184,6 +184,13 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		RTE_PKTMBUF_HEADROOM) > want + RTE_ETHER_HDR_LEN;
 	if (strcmp(info.driver_name, "net_af_packet") == 0)
 		afp_frame = afp_frame_data(&info, &link_mtu, &afp_rx_buf);
+	if (afp_rx_buf == UINT32_MAX) {
+		snprintf(err, errlen, "port %u (%s): blocksz must be a "
+			"multiple of framesz (the PMD reads its rx ring as "
+			"if frames tiled the blocks)", port_id,
+			info.driver_name);
+		return -1;
+	}
 	if (tap_big) {
 		eth_mtu = max_mtu;
 	} else if (afp_frame > RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN +
