@@ -2,8 +2,9 @@
  * Copyright(c) 2026 The sluice authors
  *
  * main.c: the sluice binary. Starts the EAL, reads the options, sets up every
- * ethdev port the EAL arguments created, gives each port a worker context on
- * an EAL worker lcore, and runs control on the main lcore until SIGINT or
+ * ethdev port the EAL arguments created, gives each port queue a worker
+ * context on an EAL worker lcore (a multi-queue port's workers share its
+ * steering state, sl_steer.c), and runs control on the main lcore until SIGINT or
  * SIGTERM; then stops the workers, closes every flow and socket, stops the
  * ports, prints the counters and exits 0.
  *
@@ -47,7 +48,7 @@ struct sl_app sl_app;
 /** Workers an lcore runs (one per port it polls). */
 struct lcore_work {
 	unsigned int n;
-	struct sl_worker *w[SL_MAX_PORTS];
+	struct sl_worker *w[SL_MAX_WORKERS];
 };
 
 static struct lcore_work lcore_work[RTE_MAX_LCORE];
@@ -110,6 +111,58 @@ lcore_main(void *arg)
 }
 
 /**
+ * add_worker - create the worker context of queue @q of port @sp on lcore
+ * @lc: its host backend, flow table and control ring.
+ * Return: 0, or 1 (printed) on failure.
+ */
+static int
+add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
+	struct sl_steer *steer, unsigned int lc)
+{
+	struct sl_worker *w;
+	struct sl_host *h;
+
+	w = rte_zmalloc_socket("sl_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+		(int)rte_lcore_to_socket_id(lc));
+	h = sl_host_kernel_create();
+	if (w == NULL || h == NULL) {
+		fprintf(stderr, "sluice: out of memory for worker\n");
+		rte_free(w);
+		if (h != NULL)
+			sl_host_destroy(h);
+		return 1;
+	}
+	w->id = nb_workers;
+	w->lcore = lc;
+	w->port_id = sp->port_id;
+	w->queue_id = q;
+	w->steer = steer;
+	w->mtu = sp->mtu;
+	w->tx_mtu = sp->tx_mtu;
+	w->seg_room = sp->seg_room;
+	w->multiseg = sp->multiseg;
+	w->rx_mp = sp->rx_mp;
+	w->quit = &sl_app.quit;
+	if (sl_worker_init(w, pc, sp->mp, h) != 0) {
+		fprintf(stderr, "sluice: worker %u: cannot allocate its flow "
+			"table (%u flows)\n", nb_workers, pc->max_flows);
+		sl_host_destroy(h);
+		rte_free(w);
+		return 1;
+	}
+	workers[nb_workers++] = w;
+	if (sl_ctl_worker_init(w) != 0) {
+		fprintf(stderr, "sluice: worker %u: cannot create its control "
+			"ring\n", w->id);
+		return 1;
+	}
+	lcore_work[lc].w[lcore_work[lc].n++] = w;
+	LOG(INFO, "port %u queue %u -> worker %u on lcore %u\n", sp->port_id,
+		q, w->id, lc);
+	return 0;
+}
+
+/**
  * print_stats - print every non-zero counter summed over the workers, as
  * "name value" lines on stdout.
  */
@@ -133,7 +186,7 @@ print_stats(void)
 int
 main(int argc, char **argv)
 {
-	unsigned int lcore, nb_ports = 0, nb_lcores = 0, i, k;
+	unsigned int lcore, nb_ports = 0, nb_lcores = 0, slot = 0, i, k;
 	unsigned int worker_lcores[RTE_MAX_LCORE];
 	char err[256];
 	uint16_t pid;
@@ -182,9 +235,8 @@ main(int argc, char **argv)
 	ret = 0;
 	RTE_ETH_FOREACH_DEV(pid) {
 		struct sl_config *pc = &sl_app.port_cfg[nb_ports];
-		struct sl_worker *w;
-		struct sl_host *h;
-		unsigned int lc = worker_lcores[nb_ports % nb_lcores];
+		struct sl_port *sp = &ports[nb_ports];
+		unsigned int base = slot, q;
 
 		if (sl_options_port(&sl_app.cfg, nb_ports, pc, err, sizeof(err)) != 0) {
 			fprintf(stderr, "sluice: %s\n", err);
@@ -200,55 +252,41 @@ main(int argc, char **argv)
 				ret = 2;
 				break;
 			}
-			lc = pc->worker_lcore;
+			/* the pinned lcore is a worker lcore: found */
+			for (base = 0; base < nb_lcores &&
+			    worker_lcores[base] != pc->worker_lcore; base++)
+				;
 		}
-		if (sl_port_setup(pid, pc, &ports[nb_ports], err,
-		    sizeof(err)) != 0) {
+		if (sl_port_setup(pid, pc, sp, err, sizeof(err)) != 0) {
 			fprintf(stderr, "sluice: %s\n", err);
 			ret = 1;
 			break;
 		}
 		nb_ports++;
 		sl_app.nb_ports = nb_ports;
-		w = rte_zmalloc_socket("sl_worker", sizeof(*w),
-			RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lc));
-		h = sl_host_kernel_create();
-		if (w == NULL || h == NULL) {
-			fprintf(stderr, "sluice: out of memory for worker\n");
-			rte_free(w);
-			if (h != NULL)
-				sl_host_destroy(h);
+		if (sp->nb_queues > 1 && (sl_app.steer[pid] = rte_zmalloc(
+		    "sl_steer", sizeof(struct sl_steer), 0)) != NULL &&
+		    sl_steer_create(sl_app.steer[pid], pid, sp->nb_queues,
+		    sp->rss ? sp->reta_size : 0,
+		    rte_eth_dev_socket_id(pid)) != 0) {
+			rte_free(sl_app.steer[pid]);
+			sl_app.steer[pid] = NULL;
+		}
+		if (sp->nb_queues > 1 && sl_app.steer[pid] == NULL) {
+			fprintf(stderr, "sluice: port %u: cannot create its "
+				"steering rings\n", pid);
 			ret = 1;
 			break;
 		}
-		w->id = nb_workers;
-		w->lcore = lc;
-		w->port_id = pid;
-		w->queue_id = 0;
-		w->mtu = ports[nb_ports - 1].mtu;
-		w->tx_mtu = ports[nb_ports - 1].tx_mtu;
-		w->seg_room = ports[nb_ports - 1].seg_room;
-		w->multiseg = ports[nb_ports - 1].multiseg;
-		w->rx_mp = ports[nb_ports - 1].rx_mp;
-		w->quit = &sl_app.quit;
-		if (sl_worker_init(w, pc, ports[nb_ports - 1].mp, h) != 0) {
-			fprintf(stderr, "sluice: worker %u: cannot allocate "
-				"its flow table (%u flows)\n", nb_workers,
-				sl_app.cfg.max_flows);
-			sl_host_destroy(h);
-			rte_free(w);
-			ret = 1;
-			break;
+		for (q = 0; ret == 0 && q < sp->nb_queues; q++) {
+			unsigned int lc = worker_lcores[(base + q) % nb_lcores];
+
+			ret = add_worker(pc, sp, q, sl_app.steer[pid], lc);
 		}
-		workers[nb_workers++] = w;
-		if (sl_ctl_worker_init(w) != 0) {
-			fprintf(stderr, "sluice: worker %u: cannot create its "
-				"control ring\n", w->id);
-			ret = 1;
+		if (pc->worker_lcore == 0)
+			slot += sp->nb_queues;
+		if (ret != 0)
 			break;
-		}
-		lcore_work[lc].w[lcore_work[lc].n++] = w;
-		LOG(INFO, "port %u -> worker %u on lcore %u\n", pid, w->id, lc);
 	}
 
 	/* each port's forwards (global ones: the first port's) */
@@ -257,7 +295,13 @@ main(int argc, char **argv)
 
 		for (i = 0; ret == 0 && i < pc->nb_fwd; i++) {
 			char spec[64];
-			int rc = sl_fwd_add(workers[k], &pc->fwd[i]);
+			int rc;
+
+			/* UDP forwards: a multi-queue port's worker 0 */
+			if (pc->fwd[i].proto == IPPROTO_UDP &&
+			    workers[k]->queue_id != 0)
+				continue;
+			rc = sl_fwd_add(workers[k], &pc->fwd[i]);
 
 			if (rc != 0) {
 				sl_fwd_format(&pc->fwd[i], spec, sizeof(spec));
@@ -304,8 +348,16 @@ main(int argc, char **argv)
 	for (i = 0; i < nb_workers; i++) {
 		sl_worker_fini(workers[i]);
 	}
-	for (i = 0; i < nb_ports; i++)
+	for (i = 0; i < nb_ports; i++) {
+		uint16_t p = ports[i].port_id;
+
+		/* frames still on steering rings go back to the port's pool */
+		if (sl_app.steer[p] != NULL) {
+			sl_steer_destroy(sl_app.steer[p]);
+			rte_free(sl_app.steer[p]);
+		}
 		sl_port_stop(&ports[i]);
+	}
 	if (ret == 0)
 		print_stats();
 	for (i = 0; i < nb_workers; i++)

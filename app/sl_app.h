@@ -15,9 +15,11 @@
 
 #include "sl_config.h"
 #include "sl_port.h"
+#include "sl_steer.h"
 #include "sl_worker.h"
 
 #define SL_MAX_PORTS RTE_MAX_ETHPORTS
+#define SL_MAX_WORKERS (SL_MAX_PORTS * SL_STEER_MAX)
 
 struct sl_app {
 	struct sl_config cfg;
@@ -25,7 +27,9 @@ struct sl_app {
 	unsigned int nb_ports;
 	struct sl_port ports[SL_MAX_PORTS];
 	unsigned int nb_workers;
-	struct sl_worker *workers[SL_MAX_PORTS];	/**< one per port */
+	/** one per port queue, in port order (a port's queue 0 first) */
+	struct sl_worker *workers[SL_MAX_WORKERS];
+	struct sl_steer *steer[SL_MAX_PORTS];	/**< multi-queue ports only */
 	struct sl_config port_cfg[SL_MAX_PORTS];	/**< each port's own */
 	volatile bool quit;
 };

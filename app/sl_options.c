@@ -31,6 +31,7 @@
 
 #include "sl_config.h"
 #include "sl_options.h"
+#include "sl_steer.h"
 
 #ifndef SL_VERSION
 #define SL_VERSION "unknown"
@@ -113,6 +114,10 @@ static const struct sl_opt sl_opts[] = {
 	  RTE_MAX_LCORE - 1, "LCORE|auto", "pin the port's worker to this EAL "
 	  "lcore (in a [port N] section); auto: ports spread over the "
 	  "worker lcores" },
+	{ "queues", 0, SL_OT_UINT, SL_FIELD(queues), true, 1, SL_STEER_MAX,
+	  "N|auto", "rx/tx queue pairs of the port, 1 to 8, each served by "
+	  "its own worker (frames reach the worker owning their flow); "
+	  "auto: 1" },
 	{ "max-pending-connects", 0, SL_OT_UINT,
 	  SL_FIELD(max_pending_connects), false, 1, 1048576, "N",
 	  "half-open guest TCP connections per worker (host connect in "

@@ -24,6 +24,7 @@
 
 #include "sl_log.h"
 #include "sl_port.h"
+#include "sl_steer.h"
 #include "sl_worker.h"
 
 #define SL_DEFAULT_MTU 65520
@@ -114,6 +115,81 @@ afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *link_mtu,
 		RTE_ETHER_HDR_LEN);
 }
 
+/**
+ * configure_queues - rte_eth_dev_configure with sp->nb_queues queue pairs;
+ * several queues ask for RSS over IPv4 TCP/UDP with sluice's steering key
+ * where the port offers it (then sp->rss), and fall back to no RSS when the
+ * port refuses: steering (sl_steer.c) is correct either way.
+ * Return: 0 or -errno.
+ */
+static int
+configure_queues(uint16_t port_id, const struct rte_eth_dev_info *info,
+	struct rte_eth_conf *conf, struct sl_port *sp)
+{
+	static uint8_t key[SL_STEER_RSS_KEY_LEN];
+	uint64_t hf = info->flow_type_rss_offloads & (RTE_ETH_RSS_IPV4 |
+		RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP);
+	int rc;
+
+	sp->rss = false;
+	if (sp->nb_queues > 1 && hf != 0 &&
+	    info->hash_key_size == SL_STEER_RSS_KEY_LEN &&
+	    info->reta_size > 0) {
+		memcpy(key, sl_steer_key(), sizeof(key));
+		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf->rx_adv_conf.rss_conf.rss_key = key;
+		conf->rx_adv_conf.rss_conf.rss_key_len = sizeof(key);
+		conf->rx_adv_conf.rss_conf.rss_hf = hf;
+		rc = rte_eth_dev_configure(port_id, sp->nb_queues,
+			sp->nb_queues, conf);
+		if (rc == 0) {
+			sp->rss = true;
+			sp->reta_size = info->reta_size;
+			return 0;
+		}
+		PLOG(WARNING, "port %u: RSS refused (%s): frames are steered "
+			"between workers in software\n", port_id,
+			rte_strerror(-rc));
+		memset(&conf->rx_adv_conf, 0, sizeof(conf->rx_adv_conf));
+		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
+	}
+	return rte_eth_dev_configure(port_id, sp->nb_queues, sp->nb_queues,
+		conf);
+}
+
+/**
+ * program_reta - point the port's RSS indirection table at the queues the
+ * way sl_steer_owner_tuple() does; without it RSS is only a hint lost.
+ */
+static void
+program_reta(struct sl_port *sp)
+{
+	struct rte_eth_rss_reta_entry64 reta[RTE_ETH_RSS_RETA_SIZE_512 /
+		RTE_ETH_RETA_GROUP_SIZE];
+	struct sl_steer s = { .n = sp->nb_queues };
+	unsigned int i;
+	int rc;
+
+	if (!sp->rss || sp->reta_size > RTE_ETH_RSS_RETA_SIZE_512)
+		goto off;
+	memset(reta, 0, sizeof(reta));
+	for (i = 0; i < sp->reta_size; i++) {
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |=
+			1ull << (i % RTE_ETH_RETA_GROUP_SIZE);
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i %
+			RTE_ETH_RETA_GROUP_SIZE] = sl_steer_queue_of_entry(&s, i);
+	}
+	rc = rte_eth_dev_rss_reta_update(sp->port_id, reta, sp->reta_size);
+	if (rc == 0)
+		return;
+	PLOG(WARNING, "port %u: RSS table not programmable (%s): frames are "
+		"steered between workers in software\n", sp->port_id,
+		rte_strerror(-rc));
+off:
+	sp->rss = false;
+	sp->reta_size = 0;
+}
+
 int
 sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct sl_port *sp, char *err, size_t errlen)
@@ -126,6 +202,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	uint32_t want, max_mtu, one_seg, data_room, eth_mtu = 0;
 	uint32_t afp_frame = 0, afp_rx_buf = 0, link_mtu = 0;
 	bool tap_big, vhost_chains;
+	uint16_t q;
 	int rc, socket;
 
 	memset(sp, 0, sizeof(*sp));
@@ -142,6 +219,16 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	if (socket < 0)
 		socket = (int)rte_socket_id();
 
+	sp->nb_queues = (uint16_t)(cfg->queues ? cfg->queues : 1);
+	if (sp->nb_queues > info.max_rx_queues ||
+	    sp->nb_queues > info.max_tx_queues) {
+		snprintf(err, errlen, "port %u (%s): queues %u: the port has "
+			"%u rx / %u tx queues (net_af_packet: qpairs=N, "
+			"net_tap: up to 16, net_vhost: queues=N)", port_id,
+			info.driver_name, sp->nb_queues, info.max_rx_queues,
+			info.max_tx_queues);
+		return -1;
+	}
 	sp->nb_rxd = cfg->nb_rxd ? cfg->nb_rxd : 1024;
 	sp->nb_txd = cfg->nb_txd ? cfg->nb_txd : 1024;
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &sp->nb_rxd,
@@ -261,11 +348,11 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	if (cfg->nb_mbufs)
 		sp->nb_mbufs = cfg->nb_mbufs;
 	else if (data_room > RTE_MBUF_DEFAULT_BUF_SIZE)
-		sp->nb_mbufs = RTE_MAX(2u * (sp->nb_rxd + sp->nb_txd) +
-			SL_TX_MAX, (512u << 20) / data_room);
+		sp->nb_mbufs = RTE_MAX(sp->nb_queues * (2u * (sp->nb_rxd +
+			sp->nb_txd) + SL_TX_MAX), (512u << 20) / data_room);
 	else
-		sp->nb_mbufs = RTE_MAX(32768u, 2u * (sp->nb_rxd + sp->nb_txd) +
-			4 * SL_TX_MAX);
+		sp->nb_mbufs = RTE_MAX(32768u * sp->nb_queues, sp->nb_queues *
+			(2u * (sp->nb_rxd + sp->nb_txd) + 4 * SL_TX_MAX));
 	snprintf(pool, sizeof(pool), "sl_mp_%u", port_id);
 	sp->mp = rte_pktmbuf_pool_create(pool, sp->nb_mbufs, SL_MBUF_CACHE, 0,
 		(uint16_t)data_room, socket);
@@ -312,7 +399,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	 * SIGIO trigger its rx burst depends on, and rx stops. Idle workers
 	 * sleep at most 1 ms in their host epoll instead (sl_worker_idle_wait).
 	 */
-	rc = rte_eth_dev_configure(port_id, 1, 1, &conf);
+	rc = configure_queues(port_id, &info, &conf, sp);
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): configure failed (%s)",
 			port_id, sp->driver, rte_strerror(-rc));
@@ -320,13 +407,14 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	}
 	rxq = info.default_rxconf;
 	rxq.offloads = conf.rxmode.offloads;
-	rc = rte_eth_rx_queue_setup(port_id, 0, sp->nb_rxd, socket, &rxq,
-		sp->rx_mp != NULL ? sp->rx_mp : sp->mp);
-	if (rc == 0) {
-		txq = info.default_txconf;
-		txq.offloads = conf.txmode.offloads;
-		rc = rte_eth_tx_queue_setup(port_id, 0, sp->nb_txd, socket,
-			&txq);
+	txq = info.default_txconf;
+	txq.offloads = conf.txmode.offloads;
+	for (q = 0; rc == 0 && q < sp->nb_queues; q++) {
+		rc = rte_eth_rx_queue_setup(port_id, q, sp->nb_rxd, socket,
+			&rxq, sp->rx_mp != NULL ? sp->rx_mp : sp->mp);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(port_id, q, sp->nb_txd,
+				socket, &txq);
 	}
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): queue set-up failed (%s)",
@@ -343,12 +431,15 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		return -1;
 	}
 	sp->started = true;
+	if (sp->nb_queues > 1)
+		program_reta(sp);
 	rte_eth_promiscuous_enable(port_id);
 	rte_eth_macaddr_get(port_id, &sp->mac);
-	PLOG(INFO, "port %u %s (%s): mtu %u (tx %u), %u/%u descriptors, "
-		"%u mbufs%s\n", port_id, sp->name, sp->driver, sp->mtu,
-		sp->tx_mtu, sp->nb_rxd, sp->nb_txd,
-		sp->nb_mbufs, sp->multiseg ? ", multi-segment" : "");
+	PLOG(INFO, "port %u %s (%s): mtu %u (tx %u), %u queue(s)%s, %u/%u "
+		"descriptors, %u mbufs%s\n", port_id, sp->name, sp->driver,
+		sp->mtu, sp->tx_mtu, sp->nb_queues, sp->rss ? " with RSS" : "",
+		sp->nb_rxd, sp->nb_txd, sp->nb_mbufs,
+		sp->multiseg ? ", multi-segment" : "");
 	/* the link at start (a vhost-user port is down until its peer
 	 * connects; later changes come from lsc_event when the port has LSC) */
 	lsc_event(port_id, RTE_ETH_EVENT_INTR_LSC, NULL, NULL);

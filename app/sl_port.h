@@ -31,11 +31,15 @@ struct sl_port {
 	uint16_t nb_txd;
 	unsigned int nb_mbufs;
 	unsigned int nb_rx_mbufs; /**< size of rx_mp */
+	uint16_t nb_queues;	/**< rx/tx queue pairs, one worker each */
+	bool rss;		/**< RSS programmed with sluice's steering */
+	uint16_t reta_size;	/**< its indirection table (rss only) */
 	bool started;
 };
 
 /**
- * sl_port_setup - configure and start @port_id with one rx and one tx queue.
+ * sl_port_setup - configure and start @port_id with cfg->queues rx/tx queue
+ * pairs (default one).
  * @port_id: ethdev port
  * @cfg: configuration
  * @sp: filled

@@ -280,6 +280,7 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		const struct sl_port *p = &app->ports[i];
 		struct rte_tel_data *c = new_dict();
 		char name[16], mac[RTE_ETHER_ADDR_FMT_SIZE];
+		struct rte_tel_data *qw;
 		struct rte_eth_link link;
 
 		if (c == NULL)
@@ -307,9 +308,20 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		} else {
 			rte_tel_data_add_dict_string(c, "link", "unknown");
 		}
+		rte_tel_data_add_dict_int(c, "nb_queues", p->nb_queues);
+		rte_tel_data_add_dict_int(c, "rss", p->rss);
 		for (k = 0; k < app->nb_workers; k++)
-			if (app->workers[k]->port_id == p->port_id)
+			if (app->workers[k]->port_id == p->port_id &&
+			    app->workers[k]->queue_id == 0)
 				rte_tel_data_add_dict_int(c, "worker", (int)k);
+		qw = rte_tel_data_alloc();
+		if (qw != NULL) {
+			rte_tel_data_start_array(qw, RTE_TEL_INT_VAL);
+			for (k = 0; k < app->nb_workers; k++)
+				if (app->workers[k]->port_id == p->port_id)
+					rte_tel_data_add_array_int(qw, (int)k);
+			rte_tel_data_add_dict_container(c, "workers", qw, 0);
+		}
 		snprintf(name, sizeof(name), "%u", i);
 		rte_tel_data_add_dict_container(ports, name, c, 0);
 	}
@@ -720,6 +732,9 @@ cmd_fwd_list(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
 	rte_tel_data_start_array(owner, RTE_TEL_INT_VAL);
 	for (wi = 0; wi < app->nb_workers; wi++) {
+		/* a multi-queue port's forwards: listed once, by queue 0 */
+		if (app->workers[wi]->queue_id != 0)
+			continue;
 		rc = sl_ctl_fwd_list(app->workers[wi], specs, SL_FWD_MAX, &n,
 			SL_TEL_TIMEOUT_MS);
 		if (rc != 0) {
@@ -746,7 +761,44 @@ cmd_fwd_list(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 /**
- * fwd_change - /sluice/fwd/add and /sluice/fwd/del: "SPEC[,WORKER]".
+ * fwd_apply - add or delete forward @s on every worker of @w0's port that
+ * holds it (TCP: each queue's worker, UDP: queue 0's); an add that fails
+ * part-way is undone.
+ * Return: 0 or the first -errno.
+ */
+static int
+fwd_apply(struct sl_app *app, const struct sl_worker *w0,
+	const struct sl_fwd_spec *s, bool add)
+{
+	unsigned int k, j;
+	int rc = 0, r;
+
+	for (k = 0; k < app->nb_workers; k++) {
+		struct sl_worker *w = app->workers[k];
+
+		if (w->port_id != w0->port_id ||
+		    (s->proto == IPPROTO_UDP && w->queue_id != 0))
+			continue;
+		r = add ? sl_ctl_fwd_add(w, s, SL_TEL_TIMEOUT_MS) :
+			sl_ctl_fwd_del(w, s, SL_TEL_TIMEOUT_MS);
+		if (r != 0 && add) {
+			for (j = 0; j < k; j++)
+				if (app->workers[j]->port_id == w0->port_id &&
+				    (s->proto != IPPROTO_UDP ||
+				    app->workers[j]->queue_id == 0))
+					sl_ctl_fwd_del(app->workers[j], s,
+						SL_TEL_TIMEOUT_MS);
+			return r;
+		}
+		if (r != 0 && rc == 0)
+			rc = r;
+	}
+	return rc;
+}
+
+/**
+ * fwd_change - /sluice/fwd/add and /sluice/fwd/del: "SPEC[,WORKER]"; on a
+ * multi-queue port every worker of WORKER's port takes the change.
  */
 static int
 fwd_change(const char *params, struct rte_tel_data *d, bool add)
@@ -778,8 +830,7 @@ fwd_change(const char *params, struct rte_tel_data *d, bool add)
 		leave();
 		return -EINVAL;
 	}
-	rc = add ? sl_ctl_fwd_add(app->workers[wi], &s, SL_TEL_TIMEOUT_MS) :
-		sl_ctl_fwd_del(app->workers[wi], &s, SL_TEL_TIMEOUT_MS);
+	rc = fwd_apply(app, app->workers[wi], &s, add);
 	sl_fwd_format(&s, text, sizeof(text));
 	if (rc != 0) {
 		char what[96];

@@ -265,8 +265,10 @@ kern_listen(struct sl_host *h, enum sl_host_kind kind,
 	const struct sockaddr_in *sa, uint64_t cookie)
 {
 	struct kern_host *k = kern_host(h);
+	bool shared = (kind & SL_HOST_SHARED) != 0;
 	int fd, rc;
 
+	kind = (enum sl_host_kind)(kind & ~SL_HOST_SHARED);
 	if (kind != SL_HOST_TCP && kind != SL_HOST_UDP)
 		return -EINVAL;
 	fd = socket(AF_INET, (kind == SL_HOST_TCP ? SOCK_STREAM : SOCK_DGRAM) |
@@ -274,6 +276,8 @@ kern_listen(struct sl_host *h, enum sl_host_kind kind,
 	if (fd < 0)
 		return neg_errno();
 	rc = set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (rc == 0 && shared)
+		rc = set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1);
 	if (rc == 0 && bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
 		rc = neg_errno();
 	if (rc == 0 && kind == SL_HOST_TCP && listen(fd, SOMAXCONN) < 0)

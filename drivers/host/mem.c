@@ -486,6 +486,9 @@ mem_listen(struct sl_host *h, enum sl_host_kind kind,
 
 	if (m == NULL || sa == NULL)
 		return -EINVAL;
+	/* one in-memory host per worker: sharing an address with another
+	 * worker's listener (SL_HOST_SHARED) is between separate hosts */
+	kind = (enum sl_host_kind)(kind & ~SL_HOST_SHARED);
 	if (kind != SL_HOST_TCP && kind != SL_HOST_UDP)
 		return -EINVAL;
 	/* refuse a second open socket bound to the same address and port */

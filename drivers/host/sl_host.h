@@ -26,6 +26,9 @@ enum sl_host_kind {
 	SL_HOST_TCP,	/**< stream socket */
 	SL_HOST_UDP,	/**< datagram socket */
 	SL_HOST_ICMP,	/**< ICMP echo ("ping") socket */
+	/** listen flag: share the address with other listeners of this
+	 * process (SO_REUSEPORT), for the workers of a multi-queue port */
+	SL_HOST_SHARED = 0x100,
 };
 
 /* Readiness bits (interest and events). */

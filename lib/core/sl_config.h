@@ -36,6 +36,7 @@ struct sl_config {
 	uint16_t nb_rxd;	/**< rx descriptors per queue, 0: port default */
 	uint16_t nb_txd;	/**< tx descriptors per queue, 0: port default */
 	uint32_t worker_lcore;	/**< pin the port's worker; 0: spread */
+	uint32_t queues;	/**< queue pairs (workers) of the port; 0: 1 */
 	uint32_t nb_fwd;	/**< forwards given at start-up */
 	struct sl_fwd_spec fwd[SL_FWD_MAX];
 	uint32_t nb_rules;	/**< --allow/--deny rules, first match wins */

@@ -38,6 +38,7 @@
 	X(drop_flow_limit) X(drop_connect_limit) X(drop_dgram_limit) \
 	X(tcp_buffer_limit_waits) X(drop_host_socket) X(drop_nomem)	\
 	X(drop_multiseg_hdr) X(drop_denied)			\
+	X(steer_out) X(steer_in) X(drop_steer_full)		\
 	X(poll_busy) X(poll_idle)
 
 enum sl_stat {

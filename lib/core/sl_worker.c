@@ -34,6 +34,7 @@
 #include "sl_fwd_priv.h"
 #include "sl_icmp.h"
 #include "sl_net.h"
+#include "sl_steer.h"
 #include "sl_tcp.h"
 #include "sl_udp.h"
 #include "sl_worker.h"
@@ -206,6 +207,8 @@ classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
 	if (!w->guest_mac_known) {
 		rte_ether_addr_copy(&p->eth->src_addr, &w->guest_mac);
 		w->guest_mac_known = true;
+		if (w->steer != NULL)
+			sl_steer_publish_mac(w->steer, &w->guest_mac);
 	}
 	if (sl_net_is_bcast(dst, cfg->gateway, cfg->prefix_len)) {
 		SL_STAT_INC(w->stats, drop_ip_bcast);
@@ -448,12 +451,18 @@ sl_worker_idle_wait(struct sl_worker *w, int max_ms)
 unsigned int
 sl_worker_poll(struct sl_worker *w)
 {
-	struct rte_mbuf *pkts[SL_BURST];
+	struct rte_mbuf *pkts[2 * SL_BURST];
 	unsigned int work;
 	uint16_t n;
 
 	sl_worker_clock(w);
 	n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, SL_BURST);
+	if (w->steer != NULL) {
+		n = sl_steer_burst(w, pkts, n, RTE_DIM(pkts));
+		if (unlikely(!w->guest_mac_known) &&
+		    sl_steer_learn_mac(w->steer, &w->guest_mac))
+			w->guest_mac_known = true;
+	}
 	work = sl_worker_step(w, pkts, n);
 	if (work)
 		SL_STAT_INC(w->stats, poll_busy);

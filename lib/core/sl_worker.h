@@ -30,6 +30,7 @@
 
 struct sl_worker;
 struct sl_tcp_conn;
+struct sl_steer;
 
 /** Where produced frames go (the port, or a test's capture). */
 typedef uint16_t (*sl_tx_fn)(struct sl_worker *w, struct rte_mbuf **m,
@@ -41,6 +42,7 @@ struct sl_worker {
 	unsigned int lcore;		/**< EAL lcore */
 	uint16_t port_id;		/**< guest port */
 	uint16_t queue_id;		/**< rx/tx queue of that port */
+	struct sl_steer *steer;		/**< multi-queue port: flow owners */
 	const struct sl_config *cfg;
 	struct rte_mempool *mp;		/**< mbufs for frames we build */
 	struct rte_mempool *rx_mp;	/**< the port's rx pool (default mp) */

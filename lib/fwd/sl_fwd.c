@@ -20,6 +20,7 @@
 #include "sl_fwd.h"
 #include "sl_fwd_priv.h"
 #include "sl_log.h"
+#include "sl_steer.h"
 #include "sl_udp.h"
 #include "sl_worker.h"
 
@@ -254,6 +255,9 @@ close_listeners(struct sl_worker *w, struct sl_fwd_entry *e)
 	}
 	rte_free(e->hd);
 	e->hd = NULL;
+	if (e->active && e->spec.proto == IPPROTO_UDP && w->steer != NULL)
+		sl_steer_udp_fwd(w->steer, e->spec.guest_lo, e->spec.guest_hi,
+			false);
 	e->active = false;
 }
 
@@ -292,8 +296,13 @@ sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s)
 		};
 		uint64_t cookie = SL_COOKIE_SPECIAL |
 			((uint64_t)(e - st->e) << 16) | i;
+		/* a multi-queue port's workers share TCP listeners (the
+		 * kernel spreads connections); UDP forwards live on its
+		 * worker 0 (sl_steer.c) */
 		int hd = sl_host_listen(w->host, s->proto == IPPROTO_UDP ?
-			SL_HOST_UDP : SL_HOST_TCP, &sa, cookie);
+			SL_HOST_UDP : w->steer != NULL ?
+			(enum sl_host_kind)(SL_HOST_TCP | SL_HOST_SHARED) :
+			SL_HOST_TCP, &sa, cookie);
 
 		if (hd < 0) {
 			close_listeners(w, e);
@@ -304,6 +313,8 @@ sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s)
 	}
 	e->active = true;
 	st->n++;
+	if (s->proto == IPPROTO_UDP && w->steer != NULL)
+		sl_steer_udp_fwd(w->steer, s->guest_lo, s->guest_hi, true);
 	{
 		char txt[64];
 

@@ -91,6 +91,7 @@
 
 #include "sl_fwd.h"
 #include "sl_log.h"
+#include "sl_steer.h"
 #include "sl_tcp.h"
 
 #define SL_TCP_OWN_BUF_DEFAULT	(256u * 1024)
@@ -101,6 +102,8 @@
 #define SL_TCP_SYNACK_RETRIES	3	/* half-open flows hold host sockets */
 #define SL_TCP_SYN_RETRIES	3	/* inbound SYNs: 1+2+4+8 s at most */
 #define SL_TCP_ACCEPT_BUDGET	32	/* connections accepted per event */
+/* source ports tried for an inbound connection (1 in Q is a worker's own) */
+#define SL_TCP_ACCEPT_PORT_TRIES	64
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
 #define SL_TCP_BUDGET_RETRY_MS	5u	/* host reads paused by the budget */
@@ -1903,13 +1906,16 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 			return;
 		}
 		/* from the gateway, source port = the host client's port
-		 * (another one if that 4-tuple is busy) */
+		 * (another one if that 4-tuple is busy or, on a multi-queue
+		 * port, would belong to another worker: sl_steer.c) */
 		key = sl_flow_key_make(IPPROTO_TCP, w->cfg->guest_addr,
 			rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off)),
 			w->cfg->gateway, peer.sin_port);
 		f = NULL;
-		for (tries = 0; tries < 8 && f == NULL; tries++) {
-			if (sl_flow_lookup(&w->ft, &key) == NULL) {
+		for (tries = 0; tries < SL_TCP_ACCEPT_PORT_TRIES && f == NULL;
+		    tries++) {
+			if (sl_steer_mine(w, &key) &&
+			    sl_flow_lookup(&w->ft, &key) == NULL) {
 				f = sl_flow_add(&w->ft, &key, w->now_ms);
 				if (f == NULL)
 					break;

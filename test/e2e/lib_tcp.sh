@@ -27,6 +27,7 @@
 #                               (see the function for the knobs)
 #   tcp_many DESC NS HOST PORT N SIZE LIMIT   N concurrent echo-checked
 #                               connections
+#   tcp_guest_server NAME PORT CMD...   a server in the guest, waited for
 #
 # tcp_tools.py commands (run "python3 tcp_tools.py" for the list):
 #   send HOST PORT SIZE [--listen] [--pause S]
@@ -557,6 +558,19 @@ if __name__ == "__main__":
 EOF
 
 # tcp_ss NS: socket details of NS (for FAIL details)
+# tcp_guest_server NAME PORT CMD...: a server in the guest (its PID in
+# E2E_BG_PID), up on PORT (udp when NAME starts with "udp")
+tcp_guest_server() {
+	local name=$1 port=$2 proto=tcp
+	shift 2
+	[[ $name == udp* ]] && proto=udp
+	tcp_bg "$E2E_G" "$name" "$@"
+	if ! tcp_wait_listen "$E2E_G" "$proto" "$port" 10; then
+		e2e_fail "guest server $name listens on $proto $port" "$(cat "$TCP_BG_LOG")"
+		return 1
+	fi
+}
+
 tcp_ss() { ip netns exec "$1" ss -tnio 2>&1 | head -n 40; }
 
 TCP_XFER_N=0

@@ -149,20 +149,8 @@ bind_conflict() {
 
 # ------------------------------------------------------------ forwards
 
-# guest_server NAME PORT CMD...: a server in the guest, up on PORT
-guest_server() {
-	local name=$1 port=$2 proto=tcp
-	shift 2
-	[[ $name == udp* ]] && proto=udp
-	tcp_bg "$E2E_G" "$name" "$@"
-	if ! tcp_wait_listen "$E2E_G" "$proto" "$port" 10; then
-		e2e_fail "guest server $name listens on $proto $port" "$(cat "$TCP_BG_LOG")"
-		return 1
-	fi
-}
-
 test_concurrent() {
-	guest_server echo-82 82 "$TCP_PY" "$TCP_TOOLS" echo-server 0.0.0.0 82 || return 1
+	tcp_guest_server echo-82 82 "$TCP_PY" "$TCP_TOOLS" echo-server 0.0.0.0 82 || return 1
 	local spid=$E2E_BG_PID
 	tcp_many "$CONC concurrent inbound connections through $LO:8082 -> guest 82, $((CONC_SIZE >> 10)) KiB each echoed" \
 		"$E2E_H" "$LO" 8082 "$CONC" "$CONC_SIZE" 140 || true
@@ -180,7 +168,7 @@ test_closed_guest_port() {
 }
 
 test_udp() {
-	guest_server udp-53 53 "$TCP_PY" "$E2E_TOOLS" udp-echo-server 0.0.0.0 53 || return 1
+	tcp_guest_server udp-53 53 "$TCP_PY" "$E2E_TOOLS" udp-echo-server 0.0.0.0 53 || return 1
 	local spid=$E2E_BG_PID
 	e2e_check "UDP forward: $LO:5353 -> guest 53 round trip" \
 		ip netns exec "$E2E_H" "$TCP_PY" "$E2E_TOOLS" udp-echo "$LO" 5353 1000 || true
@@ -188,7 +176,7 @@ test_udp() {
 }
 
 test_ranges() {
-	guest_server banner 9092 "$TCP_PY" "$TCP_TOOLS" banner-server 0.0.0.0 9090 9091 9092 || return 1
+	tcp_guest_server banner 9092 "$TCP_PY" "$TCP_TOOLS" banner-server 0.0.0.0 9090 9091 9092 || return 1
 	local spid=$E2E_BG_PID p got bad=()
 	tcp_wait_listen "$E2E_G" tcp 9090 5 || true
 	for p in 8090 8091 8092; do

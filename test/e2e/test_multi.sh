@@ -293,8 +293,8 @@ check_worker_traffic() {
 test_pinned() {
 	m_start_sluice pinned --config "$CONF_PIN" || return 1
 	check_placement "pinning: worker-lcore = 1 for both ports puts both workers on lcore 1" 1
-	if grep -Eq '^sluice[.a-z]*: port 0 -> worker 0 on lcore 1$' "$E2E_SLUICE_LOG" &&
-		grep -Eq '^sluice[.a-z]*: port 1 -> worker 1 on lcore 1$' "$E2E_SLUICE_LOG"; then
+	if grep -Eq '^sluice[.a-z]*: port 0 queue 0 -> worker 0 on lcore 1$' "$E2E_SLUICE_LOG" &&
+		grep -Eq '^sluice[.a-z]*: port 1 queue 0 -> worker 1 on lcore 1$' "$E2E_SLUICE_LOG"; then
 		e2e_pass "pinning: the start-up log says both ports' workers run on lcore 1"
 	else
 		e2e_fail "pinning: the start-up log says both ports' workers run on lcore 1" \

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_steer.c: flow ownership on multi-queue ports.
+ *
+ * Theory of operation
+ * -------------------
+ * A worker owns its flows, host sockets and timers outright; nothing on the
+ * fast path is shared between workers. On a port with Q queue pairs each
+ * queue has its own worker, so every guest frame must reach the one worker
+ * whose flow table holds (or will hold) its flow, whichever queue the port
+ * delivered it on. The owner is a pure function of the guest-side tuple:
+ *
+ *   owner = reta[toeplitz(key, saddr, daddr[, sport, dport]) % reta_size]
+ *   reta[i] = i % Q
+ *
+ * the same function an RSS-capable port computes when it is programmed with
+ * the same key and table (sl_port does that where the port allows). With
+ * RSS, frames arrive on their owner's queue and steering is a no-op check;
+ * without it (net_tap and net_af_packet spread by the kernel's own flow
+ * hash, vhost-user by the guest's choice of queue) a frame received by
+ * another worker is put on the owner's ring (rte_ring, multi-producer,
+ * single-consumer) and the owner takes it in its next poll, before its own
+ * flows run. The function never depends on what the port did, so a port
+ * whose RSS hashes differently costs steering, never correctness.
+ *
+ * Connections the host opens through a forward are accepted by whichever
+ * worker's listener the kernel picks (SO_REUSEPORT); that worker chooses the
+ * source port the guest sees so that the flow's tuple is its own (see
+ * sl_tcp_accept). A UDP forward's socket lives on worker 0 only, and the
+ * guest's datagrams from a UDP-forwarded port belong to worker 0 (a per-port
+ * count of forwards per guest port, updated atomically when forwards change,
+ * read here). DHCP, ARP and everything without a tuple belong to worker 0. The guest's MAC, learned by whichever worker
+ * sees it first, is published here (a single atomic word) so that every
+ * worker addresses the guest correctly.
+ *
+ * Frames a full ring cannot take are dropped and counted
+ * (drop_steer_full); the guest retransmits.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_thash.h>
+
+#include "sl_dhcp.h"
+#include "sl_steer.h"
+#include "sl_worker.h"
+
+/* the key symmetric-RSS deployments use (any fixed key would do) */
+static const uint8_t sl_steer_default_key[SL_STEER_RSS_KEY_LEN] = {
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+};
+
+const uint8_t *
+sl_steer_key(void)
+{
+	return sl_steer_default_key;
+}
+
+int
+sl_steer_create(struct sl_steer *s, uint16_t port_id, unsigned int n,
+	uint16_t reta_size, int socket)
+{
+	char name[RTE_RING_NAMESIZE];
+	unsigned int q;
+
+	memset(s, 0, sizeof(*s));
+	if (n < 2 || n > SL_STEER_MAX) {
+		rte_errno = EINVAL;
+		return -1;
+	}
+	s->n = n;
+	s->reta_size = reta_size ? reta_size : SL_STEER_RETA;
+	memcpy(s->key, sl_steer_default_key, sizeof(s->key));
+	rte_convert_rss_key((const uint32_t *)s->key, (uint32_t *)s->key_be,
+		sizeof(s->key));
+	for (q = 0; q < n; q++) {
+		snprintf(name, sizeof(name), "sl_steer_%u_%u", port_id, q);
+		s->ring[q] = rte_ring_create(name, SL_STEER_RING, socket,
+			RING_F_SC_DEQ);
+		if (s->ring[q] == NULL) {
+			sl_steer_destroy(s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+sl_steer_destroy(struct sl_steer *s)
+{
+	unsigned int q;
+	struct rte_mbuf *m;
+
+	for (q = 0; q < SL_STEER_MAX; q++) {
+		if (s->ring[q] == NULL)
+			continue;
+		while (rte_ring_dequeue(s->ring[q], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(s->ring[q]);
+		s->ring[q] = NULL;
+	}
+}
+
+unsigned int
+sl_steer_owner_tuple(const struct sl_steer *s, uint8_t proto,
+	uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport)
+{
+	union rte_thash_tuple t;
+	uint32_t h, len = RTE_THASH_V4_L3_LEN;
+
+	memset(&t, 0, sizeof(t));
+	t.v4.src_addr = rte_be_to_cpu_32(saddr);
+	t.v4.dst_addr = rte_be_to_cpu_32(daddr);
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		t.v4.sport = rte_be_to_cpu_16(sport);
+		t.v4.dport = rte_be_to_cpu_16(dport);
+		len = RTE_THASH_V4_L4_LEN;
+	}
+	h = rte_softrss_be((uint32_t *)&t, len, s->key_be);
+	return sl_steer_queue_of_entry(s, h % s->reta_size);
+}
+
+bool
+sl_steer_mine(const struct sl_worker *w, const struct sl_flow_key *k)
+{
+	if (w->steer == NULL)
+		return true;
+	return sl_steer_owner_tuple(w->steer, k->proto, k->gaddr, k->daddr,
+		k->gport, k->dport) == w->queue_id;
+}
+
+unsigned int
+sl_steer_owner(const struct sl_steer *s, const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv4_hdr *ip;
+	const uint16_t *ports;
+	uint32_t len = rte_pktmbuf_data_len(m), ihl;
+
+	if (len < sizeof(*eth) + sizeof(*ip))
+		return 0;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return 0;
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
+	    (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
+	    RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+		return 0;
+	switch (ip->next_proto_id) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (len < sizeof(*eth) + ihl + 4)
+			return 0;
+		ports = (const uint16_t *)((const uint8_t *)ip + ihl);
+		if (ip->next_proto_id == IPPROTO_UDP &&
+		    (ports[1] == RTE_BE16(SL_DHCP_SERVER_PORT) ||
+		    __atomic_load_n(&s->udp_fwd[rte_be_to_cpu_16(ports[0])],
+		    __ATOMIC_RELAXED) != 0))
+			return 0;
+		return sl_steer_owner_tuple(s, ip->next_proto_id,
+			ip->src_addr, ip->dst_addr, ports[0], ports[1]);
+	case IPPROTO_ICMP:
+		return sl_steer_owner_tuple(s, IPPROTO_ICMP, ip->src_addr,
+			ip->dst_addr, 0, 0);
+	}
+	return 0;
+}
+
+/**
+ * steer_out - put @nb frames on worker @q's ring; what does not fit is
+ * dropped and counted.
+ */
+static void
+steer_out(struct sl_worker *w, unsigned int q, struct rte_mbuf **batch,
+	unsigned int nb)
+{
+	unsigned int sent;
+
+	sent = rte_ring_enqueue_burst(w->steer->ring[q], (void **)batch, nb,
+		NULL);
+	SL_STAT_ADD(w->stats, steer_out, sent);
+	if (sent < nb) {
+		SL_STAT_ADD(w->stats, drop_steer_full, nb - sent);
+		rte_pktmbuf_free_bulk(batch + sent, nb - sent);
+	}
+}
+
+uint16_t
+sl_steer_burst(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n,
+	uint16_t cap)
+{
+	struct rte_mbuf *batch[SL_BURST] = { NULL };
+	const struct sl_steer *s = w->steer;
+	unsigned int q, cur = 0, nb = 0, got;
+	uint16_t i, keep = 0;
+
+	/* runs of frames for the same other worker go in one enqueue (a
+	 * burst usually holds a few flows' frames back to back) */
+	n = RTE_MIN(n, (uint16_t)SL_BURST);
+	for (i = 0; i < n; i++) {
+		q = sl_steer_owner(s, pkts[i]);
+		if (q == w->queue_id) {
+			pkts[keep++] = pkts[i];
+			continue;
+		}
+		if (nb > 0 && q != cur) {
+			steer_out(w, cur, batch, nb);
+			nb = 0;
+		}
+		cur = q;
+		batch[nb++] = pkts[i];
+	}
+	if (nb > 0)
+		steer_out(w, cur, batch, nb);
+	got = rte_ring_dequeue_burst(s->ring[w->queue_id],
+		(void **)(pkts + keep), cap - keep, NULL);
+	SL_STAT_ADD(w->stats, steer_in, got);
+	return (uint16_t)(keep + got);
+}
+
+void
+sl_steer_udp_fwd(struct sl_steer *s, uint16_t lo, uint16_t hi, bool add)
+{
+	uint32_t p;
+
+	for (p = lo; p <= hi; p++) {
+		if (add)
+			__atomic_fetch_add(&s->udp_fwd[p], 1, __ATOMIC_RELEASE);
+		else
+			__atomic_fetch_sub(&s->udp_fwd[p], 1, __ATOMIC_RELEASE);
+	}
+}
+
+void
+sl_steer_publish_mac(struct sl_steer *s, const struct rte_ether_addr *mac)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	__atomic_store_n(&s->guest_mac, v + 1, __ATOMIC_RELEASE);
+}
+
+bool
+sl_steer_learn_mac(const struct sl_steer *s, struct rte_ether_addr *mac)
+{
+	uint64_t v = __atomic_load_n(&s->guest_mac, __ATOMIC_ACQUIRE);
+
+	if (v == 0)
+		return false;
+	v--;
+	memcpy(mac->addr_bytes, &v, RTE_ETHER_ADDR_LEN);
+	return true;
+}

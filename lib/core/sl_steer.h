@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_steer.h: multi-queue ports. A port with several rx/tx queue pairs gets
+ * one worker per queue; every guest flow has exactly one owning worker, a
+ * pure function of the frame's addresses and ports, and frames that arrive
+ * on another worker's queue are handed to the owner through its ring.
+ */
+#ifndef SL_STEER_H
+#define SL_STEER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "sl_flow.h"
+
+#define SL_STEER_MAX		8	/* queues (workers) per port */
+#define SL_STEER_RING		4096	/* frames waiting for one worker */
+#define SL_STEER_RSS_KEY_LEN	40
+#define SL_STEER_RETA		128	/* indirection entries without RSS */
+
+struct sl_worker;
+
+/** One multi-queue port's steering state, shared by its workers. */
+struct sl_steer {
+	unsigned int n;			/**< workers (queues) of the port */
+	uint16_t reta_size;		/**< indirection table entries */
+	uint8_t key[SL_STEER_RSS_KEY_LEN];	/**< Toeplitz key */
+	uint8_t key_be[SL_STEER_RSS_KEY_LEN];	/**< rte_convert_rss_key() */
+	struct rte_ring *ring[SL_STEER_MAX];	/**< to worker q: MP/SC */
+	uint64_t guest_mac;		/**< learned guest MAC + 1 (atomic) */
+	/** UDP forwards per guest port (atomic): their flows are worker 0's */
+	uint8_t udp_fwd[65536];
+};
+
+/**
+ * sl_steer_create - steering for @n queues of a port.
+ * @s: filled
+ * @port_id: the port (names the rings)
+ * @n: queues, 2 to SL_STEER_MAX
+ * @reta_size: the port's RSS indirection size, or 0 without RSS
+ * @socket: NUMA socket for the rings
+ *
+ * Return: 0, or -1 (rte_errno set).
+ */
+int sl_steer_create(struct sl_steer *s, uint16_t port_id, unsigned int n,
+	uint16_t reta_size, int socket);
+
+/** sl_steer_key - the Toeplitz key steering uses (SL_STEER_RSS_KEY_LEN). */
+const uint8_t *sl_steer_key(void);
+
+/** sl_steer_destroy - free the rings and the frames still in them. */
+void sl_steer_destroy(struct sl_steer *s);
+
+/**
+ * sl_steer_queue_of_entry - the queue indirection entry @i maps to; the same
+ * mapping is programmed into the port's RSS table when it has one.
+ */
+static inline uint16_t
+sl_steer_queue_of_entry(const struct sl_steer *s, unsigned int i)
+{
+	return (uint16_t)(i % s->n);
+}
+
+/**
+ * sl_steer_owner_tuple - the worker (queue index) owning a guest flow.
+ * @s: steering state
+ * @proto: IPPROTO_*; TCP and UDP hash their ports, anything else the
+ *         addresses only (as RSS does for other IPv4)
+ * @saddr: guest-side source address (network order)
+ * @daddr: destination address (network order)
+ * @sport: source port (network order)
+ * @dport: destination port (network order)
+ *
+ * Return: 0 .. n - 1.
+ */
+unsigned int sl_steer_owner_tuple(const struct sl_steer *s, uint8_t proto,
+	uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport);
+
+/**
+ * sl_steer_mine - whether flow @k (as the guest's frames will carry it)
+ * belongs to worker @w: always on a single-queue port.
+ */
+bool sl_steer_mine(const struct sl_worker *w, const struct sl_flow_key *k);
+
+/**
+ * sl_steer_owner - the worker owning the flow of guest frame @m: TCP, UDP
+ * (except DHCP) and ICMP by their tuple; ARP, DHCP, fragments, non-IPv4 and
+ * anything too short to read go to worker 0 (which serves DHCP leases).
+ * Reads only what the first segment holds, after checking its length.
+ */
+unsigned int sl_steer_owner(const struct sl_steer *s,
+	const struct rte_mbuf *m);
+
+/**
+ * sl_steer_burst - hand a burst's foreign frames to their owners and take
+ * the frames other workers handed to @w.
+ * @w: worker (w->steer set, w->queue_id its index)
+ * @pkts: the rx burst, @n frames; on return @w's frames
+ * @n: frames received (at most SL_BURST)
+ * @cap: capacity of @pkts
+ *
+ * Return: frames now in @pkts for @w to process.
+ */
+uint16_t sl_steer_burst(struct sl_worker *w, struct rte_mbuf **pkts,
+	uint16_t n, uint16_t cap);
+
+/**
+ * sl_steer_udp_fwd - note that a UDP forward to guest ports @lo..@hi was
+ * added (@add) or removed: the guest's datagrams from those ports belong to
+ * worker 0, which holds the forward's socket.
+ */
+void sl_steer_udp_fwd(struct sl_steer *s, uint16_t lo, uint16_t hi,
+	bool add);
+
+/** sl_steer_publish_mac - make the guest's MAC known to every worker. */
+void sl_steer_publish_mac(struct sl_steer *s,
+	const struct rte_ether_addr *mac);
+
+/**
+ * sl_steer_learn_mac - copy the guest MAC another worker learned.
+ * Return: true when @mac was filled.
+ */
+bool sl_steer_learn_mac(const struct sl_steer *s, struct rte_ether_addr *mac);
+
+#endif /* SL_STEER_H */
