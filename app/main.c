@@ -31,6 +31,7 @@
 #include "sl_fwd.h"
 #include "sl_log.h"
 #include "sl_options.h"
+#include "sl_offload.h"
 #include "sl_port.h"
 #include "sl_worker.h"
 #ifdef SL_HAVE_TELEMETRY
@@ -246,6 +247,10 @@ main(int argc, char **argv)
 			ret = 1;
 			break;
 		}
+		if (sl_offload_watch(w, &ports[nb_ports - 1]) != 0) {
+			ret = 1;
+			break;
+		}
 		lcore_work[lc].w[lcore_work[lc].n++] = w;
 		LOG(INFO, "port %u -> worker %u on lcore %u\n", pid, w->id, lc);
 	}
@@ -303,8 +308,10 @@ main(int argc, char **argv)
 	for (i = 0; i < nb_workers; i++) {
 		sl_worker_fini(workers[i]);
 	}
-	for (i = 0; i < nb_ports; i++)
+	for (i = 0; i < nb_ports; i++) {
+		sl_offload_unwatch(&ports[i]);
 		sl_port_stop(&ports[i]);
+	}
 	if (ret == 0)
 		print_stats();
 	for (i = 0; i < nb_workers; i++)
