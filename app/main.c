@@ -32,6 +32,7 @@
 #include "sl_fwd.h"
 #include "sl_log.h"
 #include "sl_options.h"
+#include "sl_offload.h"
 #include "sl_port.h"
 #include "sl_worker.h"
 #ifdef SL_HAVE_TELEMETRY
@@ -156,6 +157,8 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 			"ring\n", w->id);
 		return 1;
 	}
+	if (sl_offload_watch(w, sp) != 0)
+		return 1;
 	lcore_work[lc].w[lcore_work[lc].n++] = w;
 	LOG(INFO, "port %u queue %u -> worker %u on lcore %u\n", sp->port_id,
 		q, w->id, lc);
@@ -356,6 +359,7 @@ main(int argc, char **argv)
 			sl_steer_destroy(sl_app.steer[p]);
 			rte_free(sl_app.steer[p]);
 		}
+		sl_offload_unwatch(&ports[i]);
 		sl_port_stop(&ports[i]);
 	}
 	if (ret == 0)

@@ -190,6 +190,52 @@ off:
 	sp->reta_size = 0;
 }
 
+/**
+ * port_offloads - choose the rx/tx checksum, LRO and TSO offloads of a port
+ * and enable them in @conf (rx scatter and tx multi-segment already set).
+ * @info: what the port offers
+ * @conf: configuration to be applied
+ * @sp: rx_offloads and tx_offloads recorded (sl_offload.c turns them into
+ *	the worker's SL_TXOL_* bits)
+ *
+ * net_vhost: its checksum offloads (rx: the guest's partial checksums and
+ * GSO frames arrive flagged RX_L4_CKSUM_NONE instead of being checksummed
+ * in software by the PMD; tx: the guest completes them). TSO toward a
+ * vhost-user guest is not in its capabilities: it depends on the guest
+ * (VIRTIO_NET_F_GUEST_TSO4), decided per link-up by sl_offload.c. net_tap
+ * and net_virtio_user: none (tap's PMD computes checksums in software
+ * itself; a vhost-user backend may forward partial checksums to a peer
+ * that never completes them). Other ports: what they offer; LRO only with
+ * rx scatter, TSO only with multi-segment tx and TCP checksum offload.
+ */
+static void
+port_offloads(const struct rte_eth_dev_info *info, struct rte_eth_conf *conf,
+	struct sl_port *sp)
+{
+	uint64_t rx = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+		RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
+		RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	uint64_t tx = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO;
+
+	if (strcmp(info->driver_name, "net_tap") == 0 ||
+	    strcmp(info->driver_name, "net_virtio_user") == 0)
+		return;
+	rx &= info->rx_offload_capa;
+	tx &= info->tx_offload_capa;
+	if (!(conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER) ||
+	    info->max_lro_pkt_size == 0)
+		rx &= ~RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	if (!sp->multiseg || !(tx & RTE_ETH_TX_OFFLOAD_TCP_CKSUM))
+		tx &= ~RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	if (rx & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+		conf->rxmode.max_lro_pkt_size = info->max_lro_pkt_size;
+	conf->rxmode.offloads |= rx;
+	conf->txmode.offloads |= tx;
+	sp->rx_offloads = rx;
+	sp->tx_offloads = tx;
+}
+
 int
 sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct sl_port *sp, char *err, size_t errlen)
@@ -399,6 +445,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	 * SIGIO trigger its rx burst depends on, and rx stops. Idle workers
 	 * sleep at most 1 ms in their host epoll instead (sl_worker_idle_wait).
 	 */
+	port_offloads(&info, &conf, sp);
 	rc = configure_queues(port_id, &info, &conf, sp);
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): configure failed (%s)",

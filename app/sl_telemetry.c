@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/virtio_net.h>
 
 #include <rte_ethdev.h>
 #include <rte_pdump.h>
@@ -268,6 +269,42 @@ out:
 	free(text);
 }
 
+/**
+ * add_offloads - a port's offload state: rx checksum offload and LRO
+ * enabled, the tx offloads its worker uses now (on net_vhost: what the
+ * attached guest negotiated) and the guest's virtio feature bits.
+ */
+static void
+add_offloads(const struct sl_port *p, const struct sl_worker *w,
+	struct rte_tel_data *c)
+{
+	uint32_t ol = __atomic_load_n(&w->tx_ol_pub, __ATOMIC_ACQUIRE);
+	uint64_t feat = __atomic_load_n(&w->guest_features, __ATOMIC_RELAXED);
+	char hex[24];
+
+	rte_tel_data_add_dict_int(c, "rx_csum_offload",
+		(p->rx_offloads & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) != 0);
+	rte_tel_data_add_dict_int(c, "rx_lro",
+		(p->rx_offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
+	rte_tel_data_add_dict_int(c, "tx_csum_offload",
+		(ol & SL_TXOL_CSUM) != 0);
+	rte_tel_data_add_dict_int(c, "tx_ip_csum_offload",
+		(ol & SL_TXOL_IP_CSUM) != 0);
+	rte_tel_data_add_dict_int(c, "tso", (ol & SL_TXOL_TSO) != 0);
+	if (strcmp(p->driver != NULL ? p->driver : "", "net_vhost") != 0)
+		return;
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, feat);
+	rte_tel_data_add_dict_string(c, "guest_features", hex);
+	rte_tel_data_add_dict_int(c, "guest_csum",
+		(feat & (1ULL << VIRTIO_NET_F_GUEST_CSUM)) != 0);
+	rte_tel_data_add_dict_int(c, "guest_tso4",
+		(feat & (1ULL << VIRTIO_NET_F_GUEST_TSO4)) != 0);
+	rte_tel_data_add_dict_int(c, "guest_sends_csum",
+		(feat & (1ULL << VIRTIO_NET_F_CSUM)) != 0);
+	rte_tel_data_add_dict_int(c, "guest_sends_tso4",
+		(feat & (1ULL << VIRTIO_NET_F_HOST_TSO4)) != 0);
+}
+
 static void
 add_ports(const struct sl_app *app, struct rte_tel_data *d)
 {
@@ -312,8 +349,10 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		rte_tel_data_add_dict_int(c, "rss", p->rss);
 		for (k = 0; k < app->nb_workers; k++)
 			if (app->workers[k]->port_id == p->port_id &&
-			    app->workers[k]->queue_id == 0)
+			    app->workers[k]->queue_id == 0) {
 				rte_tel_data_add_dict_int(c, "worker", (int)k);
+				add_offloads(p, app->workers[k], c);
+			}
 		qw = rte_tel_data_alloc();
 		if (qw != NULL) {
 			rte_tel_data_start_array(qw, RTE_TEL_INT_VAL);

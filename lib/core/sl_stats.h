@@ -39,6 +39,8 @@
 	X(tcp_buffer_limit_waits) X(drop_host_socket) X(drop_nomem)	\
 	X(drop_multiseg_hdr) X(drop_denied)			\
 	X(steer_out) X(steer_in) X(drop_steer_full)		\
+	X(rx_csum_offload) X(tcp_large_segs_in)			\
+	X(tx_csum_offload) X(tx_tso_frames) X(tcp_rexmit_split)	\
 	X(poll_busy) X(poll_idle)
 
 enum sl_stat {

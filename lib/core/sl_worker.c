@@ -281,6 +281,8 @@ input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		if (p->l4_vouched)
+			SL_STAT_INC(w->stats, rx_csum_offload);
 		if (!rte_is_same_ether_addr(&p->eth->dst_addr, &w->gw_mac) &&
 		    !rte_is_broadcast_ether_addr(&p->eth->dst_addr)) {
 			SL_STAT_INC(w->stats, drop_not_for_us);
@@ -431,6 +433,8 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	unsigned int work = n;
 
 	w->iter++;
+	/* offloads change only on link events: one atomic load here */
+	w->tx_ol = __atomic_load_n(&w->tx_ol_pub, __ATOMIC_ACQUIRE);
 	sl_ctl_poll(w);
 	if (n > 0)
 		sl_worker_input(w, pkts, n);

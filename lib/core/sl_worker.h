@@ -28,6 +28,11 @@
 #define SL_TX_MAX	1024	/* frames produced per iteration before a flush */
 #define SL_HOST_EV_MAX	64	/* host events handled per iteration */
 
+/* Offloads of frames toward the guest (struct sl_worker tx_ol) */
+#define SL_TXOL_CSUM	(1u << 0)	/* the port completes TCP checksums */
+#define SL_TXOL_IP_CSUM	(1u << 1)	/* ... and IPv4 header checksums */
+#define SL_TXOL_TSO	(1u << 2)	/* it segments TCP frames (with CSUM) */
+
 struct sl_worker;
 struct sl_tcp_conn;
 struct sl_steer;
@@ -56,6 +61,15 @@ struct sl_worker {
 	uint16_t tx_mtu;		/**< largest IP packet the port sends */
 	uint16_t seg_room;		/**< payload bytes one mbuf holds */
 	bool multiseg;			/**< port sends mbuf chains */
+	uint32_t tx_ol;			/**< SL_TXOL_* of this iteration */
+	/**
+	 * Written by the control plane (port set-up, link events: what the
+	 * port and the guest negotiated), read atomically: tx_ol_pub is
+	 * copied to tx_ol at the start of each iteration, guest_features
+	 * (virtio feature bits, vhost-user ports) is for telemetry.
+	 */
+	uint32_t tx_ol_pub;
+	uint64_t guest_features;
 
 	uint64_t now_ms;		/**< time of this iteration */
 	uint64_t iter;			/**< poll iterations so far */
@@ -149,6 +163,20 @@ void sl_worker_idle_wait(struct sl_worker *w, int max_ms);
 
 /** sl_worker_free_flow - release @f: timer, host handle, table slot. */
 void sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort);
+
+/**
+ * sl_worker_publish_offloads - set the tx offloads (SL_TXOL_*) the worker
+ * uses from its next iteration on, and the guest's virtio features (0 when
+ * not a vhost-user port or no guest attached). Any thread; no lock: the
+ * worker reads them once per iteration with an atomic load.
+ */
+static inline void
+sl_worker_publish_offloads(struct sl_worker *w, uint32_t ol,
+	uint64_t features)
+{
+	__atomic_store_n(&w->guest_features, features, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->tx_ol_pub, ol, __ATOMIC_RELEASE);
+}
 
 /**
  * sl_flow_find - the flow of @key for frame @p: the burst's bulk lookup

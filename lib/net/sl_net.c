@@ -21,16 +21,32 @@
 
 /**
  * l4_cksum_ok - verify the L4 checksum of a parsed IPv4 frame.
+ * @p: parsed frame; p->l4_vouched is set when the port vouched for it
+ *
+ * The port vouches with RX_L4_CKSUM_GOOD, or with RX_L4_CKSUM_NONE, which
+ * DPDK defines as "the checksum in the packet is not correct, but the
+ * integrity of the L4 data is verified". The vhost library (net_vhost,
+ * compliant offload flags, rx checksum offload enabled) reports NONE for a
+ * guest frame whose virtio-net header asks for checksum completion
+ * (VIRTIO_NET_HDR_F_NEEDS_CSUM: the field holds only the pseudo-header
+ * sum) and for every GSO frame (a TCP segment of up to 64 KiB the guest
+ * did not cut): the bytes come from the guest's memory, not from a wire,
+ * so there is nothing to verify. RX_L4_CKSUM_UNKNOWN (or no flag) means
+ * verify here; BAD drops.
+ *
  * Return: true when valid (or vouched for by the port, or UDP without one).
  */
 static bool
-l4_cksum_ok(const struct sl_pkt *p)
+l4_cksum_ok(struct sl_pkt *p)
 {
 	uint64_t fl = p->m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	uint32_t sum;
 
-	if (fl == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+	if (fl == RTE_MBUF_F_RX_L4_CKSUM_GOOD ||
+	    fl == RTE_MBUF_F_RX_L4_CKSUM_NONE) {
+		p->l4_vouched = true;
 		return true;
+	}
 	if (fl == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return false;
 	if (p->proto == IPPROTO_UDP &&
@@ -279,6 +295,46 @@ sl_net_l4_cksum(struct rte_mbuf *m)
 			raw = 0xffff;
 	}
 	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, off + field_off), &raw, 2);
+}
+
+void
+sl_net_tcp_tx_offload(struct rte_mbuf *m, bool ip_cksum, uint16_t tso_segsz)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+		struct rte_ipv4_hdr *, m->l2_len);
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
+		struct rte_tcp_hdr *, m->l2_len + m->l3_len);
+	uint64_t fl = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+
+	if (ip_cksum) {
+		fl |= RTE_MBUF_F_TX_IP_CKSUM;
+		ip->hdr_checksum = 0;
+	} else if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) {
+		/* left to the port before, computed here now */
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	if (tso_segsz != 0)
+		fl |= RTE_MBUF_F_TX_TCP_SEG;
+	m->ol_flags = (m->ol_flags & ~SL_NET_TX_OL_MASK) | fl;
+	m->l4_len = (th->data_off >> 4) * 4;
+	m->tso_segsz = tso_segsz;
+	th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+}
+
+void
+sl_net_tx_cksum_sw(struct rte_mbuf *m)
+{
+	if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+			struct rte_ipv4_hdr *, m->l2_len);
+
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	m->ol_flags &= ~SL_NET_TX_OL_MASK;
+	m->tso_segsz = 0;
+	sl_net_l4_cksum(m);
 }
 
 int

@@ -11,6 +11,7 @@
 #ifndef SL_NET_H
 #define SL_NET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/uio.h>
 
@@ -36,6 +37,7 @@ struct sl_pkt {
 	uint16_t pay_len;		/**< L4 payload bytes */
 	uint16_t ether_type;		/**< host order */
 	uint8_t proto;			/**< IPPROTO_* for IPv4 frames */
+	bool l4_vouched;		/**< L4 checksum vouched by the port */
 	struct sl_flow *flow;		/**< burst lookup result (a hint) */
 };
 
@@ -46,7 +48,9 @@ struct sl_pkt {
  * @why: on failure, the counter naming the reason
  *
  * Accepts ARP and unfragmented, option-less IPv4 carrying TCP, UDP or ICMP
- * with valid IPv4 and L4 checksums (unless the port vouched for them).
+ * with valid IPv4 and L4 checksums (unless the port vouched for them:
+ * RTE_MBUF_F_RX_*_CKSUM_GOOD, or for L4 RTE_MBUF_F_RX_L4_CKSUM_NONE, see
+ * sl_net.c).
  *
  * Return: 0 on success, -1 when the frame must be dropped.
  */
@@ -88,6 +92,34 @@ int sl_net_prepend_ipv4(struct rte_mbuf *m,
  * @m: frame
  */
 void sl_net_l4_cksum(struct rte_mbuf *m);
+
+/** The tx offload requests sluice may set on a frame (ol_flags). */
+#define SL_NET_TX_OL_MASK (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | \
+	RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)
+
+/**
+ * sl_net_tcp_tx_offload - leave the checksums of a TCP frame built by
+ * sl_net_prepend_ipv4 to the port, optionally with TCP segmentation.
+ * @m: frame (TCP header in the first segment)
+ * @ip_cksum: the port also computes the IPv4 header checksum
+ * @tso_segsz: 0, or the MSS the port cuts the payload into (TSO)
+ *
+ * Sets ol_flags (TX_IPV4 | TX_TCP_CKSUM, TX_IP_CKSUM, TX_TCP_SEG), l4_len
+ * and tso_segsz, and writes the pseudo-header checksum into the TCP
+ * checksum field, as rte_ipv4_phdr_cksum() defines it for those flags
+ * (without the length for TSO).
+ */
+void sl_net_tcp_tx_offload(struct rte_mbuf *m, bool ip_cksum,
+	uint16_t tso_segsz);
+
+/**
+ * sl_net_tx_cksum_sw - compute the checksums of a frame built by
+ * sl_net_prepend_ipv4 here: clears any offload request a previous
+ * transmission left in it (and redoes the IPv4 header checksum if it was
+ * left to the port), then sl_net_l4_cksum().
+ * @m: frame
+ */
+void sl_net_tx_cksum_sw(struct rte_mbuf *m);
 
 /**
  * sl_net_is_bcast - whether @addr (network order) is a broadcast or

@@ -50,6 +50,22 @@
  * flight arms the persist timer: a probe (SND.UNA - 1, which the guest must
  * answer with an ACK) after one RTO, then with exponential backoff.
  *
+ * Large segments. Toward the guest a segment is at most its MSS, unless the
+ * worker's tx offloads (w->tx_ol, set from what the port and, on a
+ * vhost-user port, the guest negotiated: GUEST_CSUM, GUEST_TSO4) include
+ * TSO: then one frame carries up to SL_TCP_TSO_MAX bytes (whole MSS
+ * multiples), sent with RTE_MBUF_F_TX_TCP_SEG and tso_segsz = the guest's
+ * MSS; the guest (or the NIC) cuts it. Everything else counts bytes, so
+ * window gating, the in-flight cap, RTO and fast retransmit are unchanged;
+ * one retransmit entry holds the whole large frame. With checksum offload
+ * a frame carries only the pseudo-header sum and TX_TCP_CKSUM; without
+ * it sluice computes the checksum (sends and retransmissions alike: the
+ * rule of the iteration applies). A large frame that must be resent after
+ * TSO went away (the guest re-negotiated) is resent as MSS-sized copies.
+ * From the guest, a segment may be larger than the MSS we advertised (GSO
+ * frames over vhost-user, LRO): it is handled like any other, as the mbuf
+ * chain it arrived in.
+ *
  * Retransmission data is kept in mbufs, not in the host socket: each sent
  * segment stays referenced (refcount) in the flow's retransmit queue until
  * the guest acknowledges it. Why mbufs: the bytes were read from the host
@@ -113,6 +129,8 @@
 #define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 20 + 20 + 8)
 #define SL_TCP_MAX_SHIFT	14
 #define SL_TCP_DEFAULT_MSS	536
+/* largest TSO payload: one IPv4 packet (no TCP options on data segments) */
+#define SL_TCP_TSO_MAX		(UINT16_MAX - 20 - 20)
 
 enum sl_tcp_state {
 	TCP_CLOSED = 0,
@@ -239,6 +257,53 @@ static inline uint16_t
 tx_mss(const struct sl_worker *w)
 {
 	return (uint16_t)((w->tx_mtu ? w->tx_mtu : w->mtu) - 40);
+}
+
+/** tso_on - whether frames to the guest may be larger than one MSS. */
+static inline bool
+tso_on(const struct sl_worker *w)
+{
+	return (w->tx_ol & (SL_TXOL_TSO | SL_TXOL_CSUM)) ==
+		(SL_TXOL_TSO | SL_TXOL_CSUM);
+}
+
+/**
+ * seg_max - the largest payload of one frame to the guest on @c: the
+ * guest's MSS, or with TSO as many whole MSS as one IPv4 packet holds.
+ */
+static inline uint32_t
+seg_max(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	if (!tso_on(w) || c->snd_mss == 0)
+		return c->snd_mss;
+	return (SL_TCP_TSO_MAX / c->snd_mss) * c->snd_mss;
+}
+
+/**
+ * tx_cksum - finish the checksums of a TCP frame to the guest per this
+ * iteration's offloads: left to the port (pseudo-header sum, TSO when the
+ * payload exceeds the MSS), or computed here.
+ * @w: worker
+ * @c: connection
+ * @m: frame built by sl_net_prepend_ipv4
+ * @len: payload bytes (more than c->snd_mss only when tso_on())
+ */
+static void
+tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
+	struct rte_mbuf *m, uint32_t len)
+{
+	uint16_t segsz = 0;
+
+	if (!(w->tx_ol & SL_TXOL_CSUM)) {
+		sl_net_tx_cksum_sw(m);
+		return;
+	}
+	if (len > c->snd_mss) {
+		segsz = c->snd_mss;
+		SL_STAT_INC(w->stats, tx_tso_frames);
+	}
+	sl_net_tcp_tx_offload(m, (w->tx_ol & SL_TXOL_IP_CSUM) != 0, segsz);
+	SL_STAT_INC(w->stats, tx_csum_offload);
 }
 
 static inline struct sl_tcp_rtx_pool *
@@ -669,7 +734,7 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
 	    f->key.daddr, f->key.gaddr, IPPROTO_TCP) != 0)
 		goto fail;
-	sl_net_l4_cksum(m);
+	tx_cksum(w, c, m, len);
 	if (e != NULL) {
 		e->m = m;
 		e->seq = seq;
@@ -757,8 +822,47 @@ send_rst_reply(struct sl_worker *w, const struct sl_pkt *p,
 }
 
 /**
+ * retransmit_split - send the payload of a large (TSO) segment again as
+ * MSS-sized copies: TSO is off now (the guest re-negotiated its features).
+ * The retransmit entry keeps the original frame; the copies are not queued.
+ */
+static void
+retransmit_split(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c, struct sl_tcp_rtx *e)
+{
+	struct rte_mbuf *m = e->m;
+	const struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
+		const struct rte_tcp_hdr *, m->l2_len + m->l3_len);
+	uint32_t hlen = m->l2_len + m->l3_len + (th->data_off >> 4) * 4;
+	uint32_t off;
+
+	SL_STAT_INC(w->stats, tcp_rexmit_split);
+	for (off = 0; off < e->len; off += c->snd_mss) {
+		uint32_t l = RTE_MIN((uint32_t)c->snd_mss, e->len - off);
+		uint8_t flags = e->flags & (F_ACK | F_PSH);
+		struct rte_mbuf *d;
+
+		if (off + l < e->len)
+			flags &= (uint8_t)~F_PSH;
+		d = rte_pktmbuf_copy(m, w->mp, hlen + off, l);
+		if (d == NULL) {
+			SL_STAT_INC(w->stats, drop_nomem);
+			break;
+		}
+		/* the copy took the original's offload fields: a fresh frame */
+		d->ol_flags = 0;
+		d->tx_offload = 0;
+		if (emit(w, f, c, flags, e->seq + off, d, false) != 0)
+			break;
+	}
+	e->rexmit = true;
+	e->sent_ms = w->now_ms;
+}
+
+/**
  * retransmit - send the segment of @e again (header refreshed: ACK, window,
- * checksum), copying it first if the PMD still holds it.
+ * checksum per this iteration's offloads), copying it first if the PMD
+ * still holds it.
  */
 static void
 retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
@@ -767,6 +871,11 @@ retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	struct rte_mbuf *m = e->m, *s;
 	struct rte_tcp_hdr *th;
 	bool busy = false;
+
+	if (e->len > c->snd_mss && !tso_on(w)) {
+		retransmit_split(w, f, c, e);
+		return;
+	}
 
 	for (s = m; s != NULL; s = s->next)
 		if (rte_mbuf_refcnt_read(s) > 1)
@@ -794,7 +903,7 @@ retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 			th->rx_win = rte_cpu_to_be_16(
 				record_adv(w, f, c, select_window(w, f, c)));
 	}
-	sl_net_l4_cksum(m);
+	tx_cksum(w, c, m, e->len);
 	e->rexmit = true;
 	e->sent_ms = w->now_ms;
 	rte_pktmbuf_refcnt_update(m, 1);
@@ -1180,9 +1289,10 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	}
 	c->rd_blocked = false;
 	spare = rte_mempool_avail_count(w->mp) - w->mbuf_reserve;
-	/* lay out segments of up to snd_mss bytes, each an mbuf chain */
+	/* lay out segments of up to snd_mss bytes (TSO: up to seg_max),
+	 * each an mbuf chain */
 	while (want < avail && nseg < SL_TCP_READ_SEGS) {
-		uint32_t slen = RTE_MIN((uint32_t)c->snd_mss, avail - want);
+		uint32_t slen = RTE_MIN(seg_max(w, c), avail - want);
 		uint32_t left = slen, first = 1;
 		struct rte_mbuf *head = NULL, *last = NULL;
 
@@ -1578,6 +1688,8 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 	}
 	dirty_mark(w, f, c);
 	f->last_ms = w->now_ms;
+	if (len > c->rcv_mss)
+		SL_STAT_INC(w->stats, tcp_large_segs_in);	/* GSO, LRO */
 	if (process_ack(w, f, c, seq, ack, rte_be_to_cpu_16(th->rx_win), len,
 	    flags) != 0)
 		return false;

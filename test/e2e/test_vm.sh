@@ -18,6 +18,15 @@
 #     (server=on,wait=off): the same, then a QEMU restart that sluice
 #     reconnects to by itself
 #   - sluice's counters: dhcp_acks per boot; link up/down logged
+#   - large segments and checksum offload (mode "tso"): sluice with
+#     net_vhost's tso=1 and --mtu 1500 (so large frames exist only as TSO/
+#     GSO), one boot with QEMU's default offloads (guest_csum, guest_tso4,
+#     csum, host_tso4), then one with all of them off, against the same
+#     sluice: each downloads the file and uploads it back (HTTP POST),
+#     sha256-identical; /sluice/info during each boot shows what the guest
+#     negotiated (tso and tx_csum_offload 1, then 0: re-evaluated when the
+#     new device attaches); the counters show TSO frames sent and large
+#     segments received; times and sluice's CPU per GB are reported
 # Slow (TCG: every boot takes 10-90 s), so run-all.sh runs it only when
 # E2E_VM=1 or when it is named. Needs qemu-system-x86 (installed with
 # apt-get when missing) and a Linux kernel: E2E_VM_KERNEL=/path/vmlinuz (with
@@ -26,7 +35,8 @@
 # with apt-get download and unpacked into the cache (nothing installed).
 # Artefacts are cached in E2E_VM_CACHE (default $BUILD/vm-cache).
 # Environment: E2E_VM_TIMEOUT (s per boot, default 300), E2E_VM_MIB (file
-# size, default random 8-32), E2E_VM_MODES ("server client", default both).
+# size, default random 8-32), E2E_VM_MODES ("server client tso", default
+# all three).
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
 # Usage (root): BUILD=/path/to/build test/e2e/test_vm.sh
 
@@ -39,10 +49,12 @@ set -euo pipefail
 
 VM_CACHE=${E2E_VM_CACHE:-$BUILD/vm-cache}
 VM_TIMEOUT=${E2E_VM_TIMEOUT:-300}
-VM_MODES=${E2E_VM_MODES:-server client}
+VM_MODES=${E2E_VM_MODES:-server client tso}
 VM_MEM=512M
 VM_MAC=52:54:00:12:34:56
 HTTP_PORT=8080
+UP_PORT=8081			# uploads (POST): sha256 of the body
+CTL=$E2E_SRC/usertools/sluice-ctl
 # the guest's kernel modules, dependencies first (those that are built in
 # or missing are skipped; their .modinfo "depends=" are followed as well)
 VM_MODULES=(virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev
@@ -286,10 +298,12 @@ up() { cut -d' ' -f1 /proc/uptime; }
 bye() { say "done $*"; sync; poweroff -f; sleep 10; }
 port=8080
 run=0
+upport=
 for a in $(cat /proc/cmdline); do
 	case $a in
 	sluice.port=*) port=${a#*=} ;;
 	sluice.run=*) run=${a#*=} ;;
+	sluice.up=*) upport=${a#*=} ;;
 	esac
 done
 say "init run=$run uptime=$(up)"
@@ -321,6 +335,16 @@ if wget -q -O /tmp/blob "http://10.0.2.2:$port/blob"; then
 	t1=$(up)
 	say "wget ok bytes=$(wc -c </tmp/blob) start=$t0 end=$t1"
 	say "sha256 $(sha256sum /tmp/blob | cut -d' ' -f1)"
+	if [ -n "$upport" ]; then
+		say "upload start"
+		u0=$(up)
+		# nc half-closes at the end of the file, the host answers
+		if nc 10.0.2.2 "$upport" </tmp/blob >/tmp/upres; then
+			say "upload ok ustart=$u0 uend=$(up) $(cat /tmp/upres)"
+		else
+			say "upload failed"
+		fi
+	fi
 else
 	say "wget failed"
 fi
@@ -370,7 +394,7 @@ vm_boot() {
 	# QEMU 7.2 (Debian 12) under TCG segfaults in msix_set_vector_notifiers
 	# when the guest starts a vhost-user virtio-net device with MSI-X (no
 	# KVM irqfd): give the device no MSI-X vectors (INTx) unless on KVM
-	local nic="virtio-net-pci,netdev=n0,mac=$VM_MAC,mrg_rxbuf=on,romfile="
+	local nic="virtio-net-pci,netdev=n0,mac=$VM_MAC,mrg_rxbuf=on,romfile=${VM_NIC_EXTRA:-}"
 	if [[ -r /dev/kvm && -w /dev/kvm ]]; then
 		accel=kvm
 	else
@@ -386,7 +410,7 @@ vm_boot() {
 		-chardev "$chardev" -netdev vhost-user,id=n0,chardev=c0 \
 		-device "$nic" \
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
-		-append "console=ttyS0 quiet panic=-1 sluice.port=$HTTP_PORT sluice.run=$VM_N"
+		-append "console=ttyS0 quiet panic=-1 sluice.port=$HTTP_PORT sluice.run=$VM_N${VM_CMDLINE_EXTRA:-}"
 	VM_PID=$E2E_BG_PID
 	VM_T0=$(date +%s.%N)
 }
@@ -407,13 +431,22 @@ vm_field() { vm_lines | grep -o "\\b$1=[^ ]*" | tail -n 1 | cut -d= -f2-; }
 vm_wait() {
 	local deadline=$((SECONDS + VM_TIMEOUT)) now lines
 	VM_AT_init='' VM_AT_lease='' VM_AT_wget='' VM_AT_got='' VM_AT_done=''
+	VM_CPU_wget='' VM_CPU_xfer=''
 	while kill -0 "$VM_PID" 2>/dev/null && [[ $(ps -o stat= -p "$VM_PID" 2>/dev/null) != Z* ]]; do
 		now=$(date +%s.%N)
 		lines=$'\n'$(vm_lines)
 		[[ -z $VM_AT_init && $lines == *$'\nSLUICE-VM: init '* ]] && VM_AT_init=$now
-		[[ -z $VM_AT_lease && $lines == *$'\nSLUICE-VM: lease '* ]] && VM_AT_lease=$now
-		[[ -z $VM_AT_wget && $lines == *$'\nSLUICE-VM: wget start'* ]] && VM_AT_wget=$now
+		if [[ -z $VM_AT_lease && $lines == *$'\nSLUICE-VM: lease '* ]]; then
+			VM_AT_lease=$now
+			# while the guest is attached (e.g. a telemetry query)
+			[[ -n ${VM_ON_LEASE:-} ]] && $VM_ON_LEASE
+		fi
+		if [[ -z $VM_AT_wget && $lines == *$'\nSLUICE-VM: wget start'* ]]; then
+			VM_AT_wget=$now
+			VM_CPU_wget=$(vm_sluice_cpu)
+		fi
 		[[ -z $VM_AT_got && $lines == *$'\nSLUICE-VM: wget ok'* ]] && VM_AT_got=$now
+		[[ -z $VM_CPU_xfer && $lines == *$'\nSLUICE-VM: upload '[of]* ]] && VM_CPU_xfer=$(vm_sluice_cpu)
 		[[ -z $VM_AT_done && $lines == *$'\nSLUICE-VM: done'* ]] && VM_AT_done=$now
 		if ((SECONDS >= deadline)); then
 			e2e_info "boot $VM_N: no poweroff after $VM_TIMEOUT s, killing QEMU"
@@ -424,6 +457,14 @@ vm_wait() {
 	e2e_kill_pid "$VM_PID"
 	VM_STATUS=$E2E_KILL_STATUS
 	VM_SECS=$(vm_since "$VM_T0" "$(date +%s.%N)")
+}
+
+# vm_sluice_cpu: sluice's utime + stime so far, in clock ticks (empty when
+# it is not running).
+vm_sluice_cpu() {
+	[[ -n ${E2E_SLUICE_PID:-} && -r /proc/$E2E_SLUICE_PID/stat ]] || return 0
+	# fields after the ")" of comm: utime is the 12th, stime the 13th
+	sed 's/.*) //' "/proc/$E2E_SLUICE_PID/stat" | awk '{ print $12 + $13 }'
 }
 
 # vm_since T0 T1 [DIGITS]: T1 - T0 in seconds ("?" when one is unknown).
@@ -505,6 +546,173 @@ vm_check_sluice() {
 	return 0
 }
 
+# ------------------------------------------------------------ offloads
+
+# vm_up_server PORT: a TCP server on slh's 127.0.0.1:PORT that reads a
+# connection to its end and answers "bytes=N sha256=HEX" (killed at
+# cleanup; the guest uploads with busybox nc: its wget cannot POST binary
+# files).
+vm_up_server() {
+	local port=$1
+	cat >"$E2E_DIR/upsrv.py" <<'EOF'
+import hashlib
+import socket
+import sys
+
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", int(sys.argv[1])))
+srv.listen(8)
+while True:
+    c, _ = srv.accept()
+    h = hashlib.sha256()
+    n = 0
+    while True:
+        b = c.recv(1 << 20)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+    try:
+        c.sendall(("bytes=%d sha256=%s\n" % (n, h.hexdigest())).encode())
+    except OSError:
+        pass  # a probe that did not wait for the answer
+    c.close()
+EOF
+	e2e_bg "$E2E_H" "$E2E_DIR/up-$port.log" "$E2E_PYTHON" "$E2E_DIR/upsrv.py" "$port"
+	if ! e2e_wait_for 15 ip netns exec "$E2E_H" "$E2E_PYTHON" -c \
+		"import socket; socket.create_connection(('127.0.0.1', $port), 1).close()"; then
+		e2e_fail "upload server on $E2E_H 127.0.0.1:$port" "$(e2e_log_tail "$E2E_DIR/up-$port.log")"
+		return 1
+	fi
+}
+
+# vm_info_snapshot: /sluice/info of the running sluice into
+# $E2E_DIR/info-$VM_N.json (VM_ON_LEASE hook: the guest is attached).
+vm_info_snapshot() {
+	"$E2E_PYTHON" "$CTL" -f "$VM_PREFIX" -j info >"$E2E_DIR/info-$VM_N.json" 2>&1 || true
+}
+
+# vm_info_check DESC EXPR: EXPR (python; "p" is port 0 of the snapshot)
+# holds for this boot's /sluice/info snapshot.
+vm_info_check() {
+	local desc=$1 expr=$2 out
+	if out=$("$E2E_PYTHON" - "$E2E_DIR/info-$VM_N.json" "$expr" 2>&1 <<'EOF'
+import json
+import sys
+
+with open(sys.argv[1]) as f:
+    p = json.load(f)["ports"]["0"]
+keys = ("driver", "mtu", "link", "rx_csum_offload", "tx_csum_offload", "tso",
+        "guest_features", "guest_csum", "guest_tso4", "guest_sends_csum",
+        "guest_sends_tso4")
+print(" ".join("%s=%s" % (k, p.get(k)) for k in keys))
+sys.exit(0 if eval(sys.argv[2], {"p": p}) else 1)
+EOF
+	); then
+		e2e_pass "$desc" "($out)"
+	else
+		e2e_fail "$desc" "$out"
+	fi
+}
+
+# vm_check_upload DESC: the guest's upload of the file it fetched reached
+# the host sha256-identical. Sets VM_UP_SECS.
+vm_check_upload() {
+	local desc=$1 line
+	line=$(vm_line 'upload ok')
+	VM_UP_SECS=$(vm_since "$(vm_field ustart)" "$(vm_field uend)" 2)
+	if [[ $line == *"sha256=$BLOB_SHA"* ]]; then
+		e2e_pass "$desc: upload of the file back to the host (TCP), sha256 equal" \
+			"($VM_UP_SECS s by the guest's clock)"
+	else
+		e2e_fail "$desc: upload of the file back to the host (TCP), sha256 equal" \
+			"upload line: ${line:-$(vm_line upload)}" "$(tr -d '\r' <"$VM_CONSOLE" | tail -n 20)"
+	fi
+}
+
+# vm_cpu_per_gb: sluice's CPU seconds per GB moved during this boot's
+# download + upload (2 x the file), from the ticks at "wget start" and at
+# the upload's end ("?" when either is missing).
+vm_cpu_per_gb() {
+	local hz
+	hz=$(getconf CLK_TCK)
+	if [[ -n $VM_CPU_wget && -n $VM_CPU_xfer ]]; then
+		awk -v a="$VM_CPU_wget" -v b="$VM_CPU_xfer" -v hz="$hz" -v n=$((2 * BLOB_MIB * 1048576)) \
+			'BEGIN { printf "%.2f", (b - a) / hz / (n / 1e9) }'
+	else
+		echo "?"
+	fi
+}
+
+# vm_offload_run: the "tso" mode. One sluice (tso=1, --mtu 1500), two
+# boots: QEMU's default offloads, then none.
+vm_offload_run() {
+	local desc down_on up_on cpu_on down_off up_off cpu_off
+	local off=",csum=off,guest_csum=off,gso=off,guest_tso4=off,guest_tso6=off,guest_ecn=off"
+	off+=",guest_ufo=off,host_tso4=off,host_tso6=off,host_ecn=off,host_ufo=off"
+	vm_up_server "$UP_PORT" || return 0
+	vh_start_sluice "net_vhost0,iface=$VM_SOCK,client=0,tso=1" "${APP_ARGS[@]}" --mtu 1500 || return 0
+	VM_PREFIX=${E2E_SLUICE_PREFIXES[-1]}
+	if ! e2e_wait_for 10 test -S "$VM_SOCK"; then
+		e2e_fail "sluice creates its vhost-user socket $VM_SOCK" "$(e2e_log_tail "$E2E_SLUICE_LOG")"
+		e2e_stop_sluice 0 || true
+		return 0
+	fi
+	VM_CMDLINE_EXTRA=" sluice.up=$UP_PORT"
+	VM_ON_LEASE=vm_info_snapshot
+
+	desc="tso=1, mtu 1500, guest offloads on"
+	VM_NIC_EXTRA=
+	vm_boot client
+	vm_wait
+	vm_check_run "$desc"
+	vm_check_upload "$desc"
+	down_on=$(vm_since "$(vm_field start)" "$(vm_field end)" 2)
+	up_on=$VM_UP_SECS
+	cpu_on=$(vm_cpu_per_gb)
+	vm_info_check "$desc: /sluice/info shows the negotiated offloads (csum, tso both ways)" \
+		"p['mtu'] == 1500 and p['rx_csum_offload'] == 1 and p['tx_csum_offload'] == 1 and p['tso'] == 1 and p['guest_csum'] == 1 and p['guest_tso4'] == 1 and p['guest_sends_tso4'] == 1"
+	e2e_check "$desc: guest MTU 1500 from DHCP" test "$(vm_field mtu)" = 1500 || true
+
+	desc="tso=1, mtu 1500, guest offloads off (same sluice)"
+	VM_NIC_EXTRA=$off
+	vm_boot client
+	vm_wait
+	vm_check_run "$desc"
+	vm_check_upload "$desc"
+	down_off=$(vm_since "$(vm_field start)" "$(vm_field end)" 2)
+	up_off=$VM_UP_SECS
+	cpu_off=$(vm_cpu_per_gb)
+	vm_info_check "$desc: /sluice/info shows no offloads (re-evaluated for the new device)" \
+		"p['tx_csum_offload'] == 0 and p['tso'] == 0 and p['guest_csum'] == 0 and p['guest_tso4'] == 0 and p['guest_sends_tso4'] == 0"
+	VM_NIC_EXTRA=
+	VM_CMDLINE_EXTRA=
+	VM_ON_LEASE=
+
+	if e2e_stop_sluice 0; then
+		vm_check_sluice 2 "tso=1"
+		local tso big csum ol
+		tso=$(vh_counter tx_tso_frames)
+		big=$(vh_counter tcp_large_segs_in)
+		csum=$(vh_counter tx_csum_offload)
+		ol=$(vh_counter rx_csum_offload)
+		if ((tso > 0 && big > 0 && csum > 0 && ol > 0)); then
+			e2e_pass "tso=1: sluice sent TSO frames and received large segments" \
+				"(tx_tso_frames $tso, tcp_large_segs_in $big, tx_csum_offload $csum, rx_csum_offload $ol)"
+		else
+			e2e_fail "tso=1: sluice sent TSO frames and received large segments" \
+				"tx_tso_frames $tso, tcp_large_segs_in $big, tx_csum_offload $csum, rx_csum_offload $ol" \
+				"$(vh_counters)"
+		fi
+		e2e_check "tso=1: no guest frame dropped for its checksum" test "$(vh_counter drop_l4_csum)" = 0 || true
+		grep 'guest offloads' "$E2E_SLUICE_LOG" | sed 's/^/# /' || true
+	fi
+	e2e_info "offloads on:  download $down_on s, upload $up_on s, sluice CPU $cpu_on s/GB (guest clock; TCG)"
+	e2e_info "offloads off: download $down_off s, upload $up_off s, sluice CPU $cpu_off s/GB"
+}
+
+
 # ------------------------------------------------------------ main
 
 e2e_require ip "$E2E_PYTHON" busybox sha256sum gzip || { e2e_summary; exit 1; }
@@ -560,8 +768,11 @@ if vm_qemu && vm_kernel && vm_initramfs && vh_host_ns; then
 				e2e_kill_pid "$VM_PID"
 			fi
 			;;
+		tso)
+			vm_offload_run
+			;;
 		*)
-			e2e_fail "E2E_VM_MODES: unknown mode $mode (server, client)"
+			e2e_fail "E2E_VM_MODES: unknown mode $mode (server, client, tso)"
 			;;
 		esac
 	done
