@@ -12,7 +12,11 @@
 #     gets its lease with that MTU (DHCP option 26)
 #   - a 64 MiB download and upload through sluice, sha256-identical, that
 #     really moved large frames: the guest interface's own counters average
-#     more than 30000 bytes per frame in the direction of the data
+#     more than 30000 bytes per frame in the direction of the data, and
+#     tcpdump in the guest sees a download frame longer than 30000 bytes
+#   - framesz=65280 (not a page multiple) with blocksz=1044480 (16 frames,
+#     255 pages): lease MTU 65200, a 64 MiB upload sha256-identical with
+#     a frame longer than the 61440 recipe allows (tcpdump in the guest)
 #   - the default framesz (2048) with the sluice-side veth at MTU 1500:
 #     lease MTU 1500, a 64 MiB download sha256-identical
 #   - blocksz=65536,framesz=61440 (not a multiple): sluice exits 1 with one
@@ -82,19 +86,43 @@ check_lease_mtu() {
 	fi
 }
 
-# xfer_large DESC MODE PORT: tcp_xfer of $BIG between slh's loopback and the
-# guest, then the guest's average frame size in the data's direction (rx for
-# down, tx for up) must exceed $LARGE
+# xfer_large DESC MODE PORT [MAXFRAME]: tcp_xfer of $BIG between slh's
+# loopback and the guest, then the guest's average frame size in the data's
+# direction (rx for down, tx for up) must exceed $LARGE. With MAXFRAME,
+# tcpdump in the guest watches the data frames, and the largest must be
+# longer than MAXFRAME bytes (Ethernet header included).
 xfer_large() {
-	local desc=$1 mode=$2 port=$3 dir b0 p0 b1 p1
+	local desc=$1 mode=$2 port=$3 maxframe=${4:-} dir b0 p0 b1 p1 td='' tdlog filter
 	dir=rx
-	[[ $mode == up ]] && dir=tx
+	filter="tcp and dst host $E2E_GUEST"
+	if [[ $mode == up ]]; then
+		dir=tx
+		filter="tcp and src host $E2E_GUEST"
+	fi
+	if [[ -n $maxframe ]]; then
+		tdlog=$E2E_DIR/tcpdump-$port.log
+		e2e_bg "$E2E_G" "$tdlog" tcpdump -l -e -nn -i "$E2E_TAP" -c 400 "$filter"
+		td=$E2E_BG_PID
+		e2e_wait_for 10 grep -q 'listening on' "$tdlog" || true
+	fi
 	b0=$(guest_stat "${dir}_bytes")
 	p0=$(guest_stat "${dir}_packets")
 	tcp_xfer "$desc" 120 "$mode" "$BIG" "$E2E_H" "$LO" "$port" \
 		"$E2E_G" "$E2E_GW" "$port" || return 1
 	b1=$(guest_stat "${dir}_bytes")
 	p1=$(guest_stat "${dir}_packets")
+	if [[ -n $td ]]; then
+		e2e_kill_pid "$td"
+		local longest
+		longest=$(grep -o 'ethertype IPv4 (0x0800), length [0-9]*' "$tdlog" |
+			awk '$NF > m { m = $NF } END { print m + 0 }')
+		if ((longest > maxframe)); then
+			e2e_pass "$mode: tcpdump in the guest saw a $longest-byte frame (> $maxframe)"
+		else
+			e2e_fail "$mode: tcpdump in the guest sees a frame longer than $maxframe bytes" \
+				"longest frame seen: $longest" "$(tail -n 5 "$tdlog")"
+		fi
+	fi
 	local frames=$((p1 - p0)) bytes=$((b1 - b0)) avg=0
 	((frames > 0)) && avg=$((bytes / frames))
 	if ((avg > LARGE)); then
@@ -114,7 +142,9 @@ test_large_frames() {
 	# shellcheck disable=SC2119 # no extra udhcpc arguments
 	e2e_dhcp || return 1
 	check_lease_mtu "$BIG_MTU"
-	xfer_large "download: $((BIG >> 20)) MiB host -> guest over af_packet (MTU $BIG_MTU)" down 7201 || true
+	# and above what net_tap or a 1500 MTU could carry (a tx frame of at most 1518)
+	xfer_large "download: $((BIG >> 20)) MiB host -> guest over af_packet (MTU $BIG_MTU)" down 7201 \
+		30000 || true
 	xfer_large "upload: $((BIG >> 20)) MiB guest -> host over af_packet (MTU $BIG_MTU)" up 7202 || true
 	e2e_stop_sluice 0 || return 1
 	e2e_info "counters: rx_frames $(tcp_counter rx_frames) rx_bytes $(tcp_counter rx_bytes)" \
@@ -130,6 +160,24 @@ test_large_frames() {
 	else
 		e2e_fail "counters: no guest frame dropped as malformed (checksum, length, header)" "$(tcp_counters)"
 	fi
+}
+
+# ------------------------------------------------------------ larger frames
+
+# framesz need not be a page multiple: blocksz must be a multiple of both
+# framesz and the page size, and a ring frame must fit one mbuf
+test_larger_frames() {
+	local fs=65280
+	start_afp "framesz=$fs, blocksz=$((16 * fs))" 65520 off \
+		"framesz=$fs,blocksz=$((16 * fs)),framecnt=256" || return 1
+	check_port_mtu $((fs - 80))
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	check_lease_mtu $((fs - 80))
+	# a frame above the 61440 recipe's largest (61360 + 14) shows the new MTU in use
+	xfer_large "upload: $((BIG >> 20)) MiB guest -> host over af_packet (MTU $((fs - 80)))" up 7205 \
+		$((BIG_MTU + 14)) || true
+	e2e_stop_sluice 0 || true
 }
 
 # ------------------------------------------------------------ defaults
@@ -221,10 +269,11 @@ if [[ ! -x $SLUICE ]]; then
 		"build it first (usertools/sluice-setup) or set BUILD / SLUICE"
 	e2e_summary || exit 1
 fi
-e2e_require ip ss ethtool busybox timeout "$TCP_PY" || true
+e2e_require ip ss ethtool tcpdump busybox timeout "$TCP_PY" || true
 
 if e2e_setup; then
 	test_large_frames || true
+	test_larger_frames || true
 	test_default_framesz || true
 	test_bad_blocksz || true
 	test_offloads_on || true
