@@ -20,6 +20,10 @@
 #   e2e_setup                 create slh/slg/slf, the veth pair, resolv files
 #   e2e_start_sluice ARGS...  start sluice in slh (app options after "--"),
 #                             wait for the tap, move it into slg, bring it up
+#   e2e_afp_link [MTU] [on|off]   instead of the tap: a veth pair for a
+#                             net_af_packet port ($E2E_AFP in slh, its peer in
+#                             slg named like the tap; guest offloads on/off)
+#   e2e_start_sluice_afp DEVARGS ARGS...  e2e_start_sluice on that veth
 #   e2e_dhcp [ARGS...]        run udhcpc once in slg and check the lease
 #   e2e_dhcp_renew            udhcpc in the background, SIGUSR1: a real renewal
 #   e2e_ping NS ADDR [N]      ping from a namespace, all N echoes answered
@@ -46,6 +50,7 @@ E2E_H=slh-$E2E_ID		# sluice's host namespace
 E2E_G=slg-$E2E_ID		# guest namespace
 E2E_F=slf-$E2E_ID		# far host namespace
 E2E_TAP=sltap$E2E_ID		# tap created by net_tap (<= 15 chars)
+E2E_AFP=slafp$E2E_ID		# sluice's end of the net_af_packet veth (in slh)
 E2E_VH=slvh$E2E_ID		# veth end in slh
 E2E_VF=slvf$E2E_ID		# veth end in slf
 E2E_HOST_ADDR=192.0.2.1		# slh's address on the veth (TEST-NET-1)
@@ -518,16 +523,18 @@ e2e_sluice_alive() {
 		[[ $(ps -o stat= -p "$E2E_SLUICE_PID" 2>/dev/null) != Z* ]]
 }
 
-# e2e_tap_up_in NS: the tap exists in NS and has IFF_UP.
+# e2e_tap_up_in NS [IFACE]: the tap (or IFACE) exists in NS and has IFF_UP.
 e2e_tap_up_in() {
-	ip -n "$1" -o link show dev "$E2E_TAP" 2>/dev/null | grep -q '[<,]UP[,>]'
+	ip -n "$1" -o link show dev "${2:-$E2E_TAP}" 2>/dev/null | grep -q '[<,]UP[,>]'
 }
 
 # e2e_start_sluice [APP OPTIONS...]: start sluice in slh with our EAL
 # options, wait until it has created and started the tap and printed
 # "sluice: ready" (E2E_READY_PATTERN), move the tap into slg and bring it up
 # there. On failure prints the log and returns 1. Set E2E_EAL_EXTRA (array)
-# for more EAL options.
+# for more EAL options, E2E_MEM for EAL -m (default 512). With E2E_PORT_VDEV
+# set (e2e_start_sluice_afp does), that --vdev replaces the tap: sluice's
+# interface $E2E_AFP is already up in slh and the guest's end already in slg.
 e2e_start_sluice() {
 	if [[ ! -x $SLUICE ]]; then
 		e2e_fail "sluice binary present" "not found or not executable: $SLUICE"
@@ -537,8 +544,10 @@ e2e_start_sluice() {
 	local prefix=sle2e-$E2E_ID-$E2E_SLUICE_N
 	E2E_SLUICE_PREFIXES+=("$prefix")
 	E2E_SLUICE_LOG=$E2E_DIR/sluice-$E2E_SLUICE_N.log
-	local -a eal=(--no-pci --no-huge -m 512 --file-prefix "$prefix"
-		"${E2E_LCORE_ARGS[@]}" --vdev "net_tap0,iface=$E2E_TAP"
+	local port_if=$E2E_TAP
+	[[ -n ${E2E_PORT_VDEV:-} ]] && port_if=$E2E_AFP
+	local -a eal=(--no-pci --no-huge -m "${E2E_MEM:-512}" --file-prefix "$prefix"
+		"${E2E_LCORE_ARGS[@]}" --vdev "${E2E_PORT_VDEV:-net_tap0,iface=$E2E_TAP}"
 		"--log-level=${E2E_LOG_LEVEL:-user1:info}")
 	if [[ -n ${E2E_EAL_EXTRA+x} ]]; then
 		eal+=("${E2E_EAL_EXTRA[@]}")
@@ -548,7 +557,7 @@ e2e_start_sluice() {
 	E2E_SLUICE_PID=$E2E_BG_PID
 	local deadline=$((SECONDS + ${E2E_START_TIMEOUT:-30}))
 	local ready=${E2E_READY_PATTERN-^sluice: ready}
-	while ! e2e_tap_up_in "$E2E_H" ||
+	while ! e2e_tap_up_in "$E2E_H" "$port_if" ||
 		{ [[ -n $ready ]] && ! grep -q "$ready" "$E2E_SLUICE_LOG"; }; do
 		if ! e2e_sluice_alive; then
 			e2e_kill_pid "$E2E_SLUICE_PID"
@@ -579,6 +588,10 @@ e2e_start_sluice() {
 		E2E_SLUICE_PID=
 		return 1
 	fi
+	if [[ -n ${E2E_PORT_VDEV:-} ]]; then
+		e2e_info "sluice pid $E2E_SLUICE_PID on $E2E_AFP, guest end $E2E_TAP in $E2E_G"
+		return 0
+	fi
 	if ! ip -n "$E2E_H" link set "$E2E_TAP" netns "$E2E_G" ||
 		! ip -n "$E2E_G" link set "$E2E_TAP" up; then
 		e2e_fail "sluice starts" "could not move $E2E_TAP into $E2E_G" \
@@ -587,6 +600,42 @@ e2e_start_sluice() {
 	fi
 	e2e_info "sluice pid $E2E_SLUICE_PID, tap $E2E_TAP moved into $E2E_G"
 	return 0
+}
+
+# e2e_afp_link [SLUICE_MTU] [GUEST_OFFLOADS]: a fresh veth pair for a
+# net_af_packet port (an older one is removed first): $E2E_AFP in slh, MTU
+# SLUICE_MTU (default 65520; sluice offers the guest no more than this), and
+# its peer in slg named $E2E_TAP, so that the guest helpers (e2e_dhcp, ...)
+# work unchanged; its MTU comes from DHCP. GUEST_OFFLOADS off (the default)
+# turns off tx checksumming, TSO, GSO and GRO on the guest's end: with them
+# on, the guest hands the veth GSO frames larger than its MTU with partial
+# checksums, which an AF_PACKET socket (no PACKET_VNET_HDR in the 22.11 PMD)
+# receives as they are; "on" leaves the kernel's defaults.
+e2e_afp_link() {
+	local mtu=${1:-65520} offloads=${2:-off}
+	ip -n "$E2E_H" link del "$E2E_AFP" 2>/dev/null || true
+	if ! ip link add "$E2E_AFP" netns "$E2E_H" type veth peer name "$E2E_TAP" netns "$E2E_G" ||
+		! ip -n "$E2E_H" link set "$E2E_AFP" mtu "$mtu" up ||
+		! ip -n "$E2E_G" link set "$E2E_TAP" up; then
+		e2e_fail "veth pair $E2E_AFP (slh, MTU $mtu) <-> $E2E_TAP (slg)"
+		return 1
+	fi
+	if [[ $offloads == off ]] &&
+		! ip netns exec "$E2E_G" ethtool -K "$E2E_TAP" tx off tso off gso off gro off >/dev/null; then
+		e2e_fail "guest veth offloads off (ethtool -K $E2E_TAP tx off tso off gso off gro off)"
+		return 1
+	fi
+	return 0
+}
+
+# e2e_start_sluice_afp DEVARGS [APP OPTIONS...]: e2e_start_sluice with
+# --vdev net_af_packet0,iface=$E2E_AFP,DEVARGS instead of the tap (make the
+# link with e2e_afp_link first). EAL -m: E2E_MEM, default 1024 here.
+e2e_start_sluice_afp() {
+	local devargs=$1
+	shift
+	E2E_PORT_VDEV="net_af_packet0,iface=$E2E_AFP${devargs:+,$devargs}" \
+		E2E_MEM=${E2E_MEM:-1024} e2e_start_sluice "$@"
 }
 
 # e2e_stop_sluice [EXPECTED_STATUS]: SIGTERM sluice by PID, wait for it and

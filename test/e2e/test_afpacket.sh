@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The sluice authors
+#
+# test/e2e/test_afpacket.sh: end-to-end test of a net_af_packet port with
+# large frames. Instead of a tap, sluice's port is one end of a veth pair
+# (in slh, MTU 65520); the other end is the guest's interface in slg, with
+# tx checksumming, TSO, GSO and GRO off (lib.sh: e2e_afp_link). Checks, each
+# as a PASS/FAIL line:
+#   - framesz=61440,blocksz=61440: sluice configures MTU 61360 (the ring
+#     frame less the kernel's TPACKET_V2 placement) and stock busybox udhcpc
+#     gets its lease with that MTU (DHCP option 26)
+#   - a 64 MiB download and upload through sluice, sha256-identical, that
+#     really moved large frames: the guest interface's own counters average
+#     more than 30000 bytes per frame in the direction of the data, and
+#     tcpdump in the guest sees a download frame longer than 30000 bytes
+#   - framesz=65280 (not a page multiple) with blocksz=1044480 (16 frames,
+#     255 pages): lease MTU 65200, a 64 MiB upload sha256-identical with
+#     a frame longer than the 61440 recipe allows (tcpdump in the guest)
+#   - the default framesz (2048) with the sluice-side veth at MTU 1500:
+#     lease MTU 1500, a 64 MiB download sha256-identical
+#   - blocksz=65536,framesz=61440 (not a multiple): sluice exits 1 with one
+#     line of its own naming blocksz and framesz
+#   - guest offloads left ON: the guest's TCP and UDP sockets hand the veth
+#     frames with partial checksums (the pseudo-header sum only; with TSO/GSO
+#     also GSO frames above the MTU), which an AF_PACKET socket without
+#     PACKET_VNET_HDR receives as they are. DHCP (udhcpc checksums its raw
+#     frames itself) and ping (ICMP is checksummed in software) still work;
+#     a TCP connect does not (its SYN never gets through), and sluice
+#     counts every such frame as drop_l4_csum: counted, not silent, loss
+# Ends with "N passed, N failed"; exit status 1 when anything failed.
+# Usage (root): BUILD=/path/to/build test/e2e/test_afpacket.sh
+# AFP_BIG (default 67108864) sets the size of the bulk transfers.
+
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lib_tcp.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib_tcp.sh"
+
+BIG=${AFP_BIG:-$((64 << 20))}
+FRAMESZ=61440
+BIG_DEVARGS="framesz=$FRAMESZ,blocksz=$FRAMESZ,framecnt=256"
+BIG_MTU=$((FRAMESZ - 80))	# 66 bytes of TPACKET_V2 placement + 14 of Ethernet
+LARGE=30000			# bytes per frame on average: impossible at MTU 1500
+LO=127.0.0.1
+
+# guest_stat NAME: a statistics counter of the guest's interface (slg's view)
+guest_stat() {
+	ip netns exec "$E2E_G" cat "/sys/class/net/$E2E_TAP/statistics/$1"
+}
+
+# start_afp DESC SLUICE_MTU OFFLOADS DEVARGS [APP OPTIONS...]: a fresh veth
+# pair, sluice on it, PASS line
+start_afp() {
+	local what=$1 mtu=$2 offloads=$3 devargs=$4
+	shift 4
+	e2e_afp_link "$mtu" "$offloads" || return 1
+	e2e_start_sluice_afp "$devargs" "$@" || return 1
+	e2e_pass "sluice starts on net_af_packet ($what)"
+}
+
+# check_port_mtu MTU: sluice's start-up line for port 0 says "mtu MTU (tx MTU)"
+check_port_mtu() {
+	local want=$1 line
+	line=$(grep -m 1 'port 0 .*(net_af_packet): mtu' "$E2E_SLUICE_LOG" || true)
+	if grep -q ": mtu $want (tx $want)," <<<"$line"; then
+		e2e_pass "sluice configures the af_packet port for MTU $want: ${line#*: }"
+	else
+		e2e_fail "sluice configures the af_packet port for MTU $want" \
+			"port line: '$line'" "$(e2e_log_tail "$E2E_SLUICE_LOG" 15)"
+	fi
+}
+
+# check_lease_mtu MTU: udhcpc got MTU from option 26 and the guest uses it
+check_lease_mtu() {
+	local want=$1 got
+	got=$(e2e_last_event mtu)
+	if [[ $got == "$want" ]] &&
+		ip -n "$E2E_G" link show dev "$E2E_TAP" | grep -q "mtu $want "; then
+		e2e_pass "DHCP: the lease carries MTU $want (option 26) and the guest's veth uses it"
+	else
+		e2e_fail "DHCP: the lease carries MTU $want (option 26) and the guest's veth uses it" \
+			"udhcpc got mtu='$got'" "$(ip -n "$E2E_G" link show dev "$E2E_TAP")"
+	fi
+}
+
+# xfer_large DESC MODE PORT [MAXFRAME]: tcp_xfer of $BIG between slh's
+# loopback and the guest, then the guest's average frame size in the data's
+# direction (rx for down, tx for up) must exceed $LARGE. With MAXFRAME,
+# tcpdump in the guest watches the data frames, and the largest must be
+# longer than MAXFRAME bytes (Ethernet header included).
+xfer_large() {
+	local desc=$1 mode=$2 port=$3 maxframe=${4:-} dir b0 p0 b1 p1 td='' tdlog filter
+	dir=rx
+	filter="tcp and dst host $E2E_GUEST"
+	if [[ $mode == up ]]; then
+		dir=tx
+		filter="tcp and src host $E2E_GUEST"
+	fi
+	if [[ -n $maxframe ]]; then
+		tdlog=$E2E_DIR/tcpdump-$port.log
+		e2e_bg "$E2E_G" "$tdlog" tcpdump -l -e -nn -i "$E2E_TAP" -c 400 "$filter"
+		td=$E2E_BG_PID
+		e2e_wait_for 10 grep -q 'listening on' "$tdlog" || true
+	fi
+	b0=$(guest_stat "${dir}_bytes")
+	p0=$(guest_stat "${dir}_packets")
+	tcp_xfer "$desc" 120 "$mode" "$BIG" "$E2E_H" "$LO" "$port" \
+		"$E2E_G" "$E2E_GW" "$port" || return 1
+	b1=$(guest_stat "${dir}_bytes")
+	p1=$(guest_stat "${dir}_packets")
+	if [[ -n $td ]]; then
+		e2e_kill_pid "$td"
+		local longest
+		longest=$(grep -o 'ethertype IPv4 (0x0800), length [0-9]*' "$tdlog" |
+			awk '$NF > m { m = $NF } END { print m + 0 }')
+		if ((longest > maxframe)); then
+			e2e_pass "$mode: tcpdump in the guest saw a $longest-byte frame (> $maxframe)"
+		else
+			e2e_fail "$mode: tcpdump in the guest sees a frame longer than $maxframe bytes" \
+				"longest frame seen: $longest" "$(tail -n 5 "$tdlog")"
+		fi
+	fi
+	local frames=$((p1 - p0)) bytes=$((b1 - b0)) avg=0
+	((frames > 0)) && avg=$((bytes / frames))
+	if ((avg > LARGE)); then
+		e2e_pass "$mode: large frames were used: the guest's veth $dir'd $frames frames, $avg bytes on average (> $LARGE)"
+	else
+		e2e_fail "$mode: large frames were used (guest $dir average > $LARGE bytes per frame)" \
+			"$frames frames, $bytes bytes, $avg on average" \
+			"$(ip -s -n "$E2E_G" link show dev "$E2E_TAP")"
+	fi
+}
+
+# ------------------------------------------------------------ large frames
+
+test_large_frames() {
+	start_afp "framesz=$FRAMESZ, blocksz=$FRAMESZ" 65520 off "$BIG_DEVARGS" || return 1
+	check_port_mtu "$BIG_MTU"
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	check_lease_mtu "$BIG_MTU"
+	# and above what net_tap or a 1500 MTU could carry (a tx frame of at most 1518)
+	xfer_large "download: $((BIG >> 20)) MiB host -> guest over af_packet (MTU $BIG_MTU)" down 7201 \
+		30000 || true
+	xfer_large "upload: $((BIG >> 20)) MiB guest -> host over af_packet (MTU $BIG_MTU)" up 7202 || true
+	e2e_stop_sluice 0 || return 1
+	e2e_info "counters: rx_frames $(tcp_counter rx_frames) rx_bytes $(tcp_counter rx_bytes)" \
+		"tx_frames $(tcp_counter tx_frames) tx_bytes $(tcp_counter tx_bytes)" \
+		"drop_l4_csum $(tcp_counter drop_l4_csum) drop_ip_len $(tcp_counter drop_ip_len)"
+	# nothing the guest sent may be dropped as malformed (checksums, lengths)
+	local bad=0 c
+	for c in drop_l4_csum drop_ip_csum drop_ip_len drop_l4_hdr drop_short drop_multiseg_hdr; do
+		bad=$((bad + $(tcp_counter "$c")))
+	done
+	if ((bad == 0)); then
+		e2e_pass "counters: no guest frame dropped as malformed (checksum, length, header)"
+	else
+		e2e_fail "counters: no guest frame dropped as malformed (checksum, length, header)" "$(tcp_counters)"
+	fi
+}
+
+# ------------------------------------------------------------ larger frames
+
+# framesz need not be a page multiple: blocksz must be a multiple of both
+# framesz and the page size, and a ring frame must fit one mbuf
+test_larger_frames() {
+	local fs=65280
+	start_afp "framesz=$fs, blocksz=$((16 * fs))" 65520 off \
+		"framesz=$fs,blocksz=$((16 * fs)),framecnt=256" || return 1
+	check_port_mtu $((fs - 80))
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	check_lease_mtu $((fs - 80))
+	# a frame above the 61440 recipe's largest (61360 + 14) shows the new MTU in use
+	xfer_large "upload: $((BIG >> 20)) MiB guest -> host over af_packet (MTU $((fs - 80)))" up 7205 \
+		$((BIG_MTU + 14)) || true
+	e2e_stop_sluice 0 || true
+}
+
+# ------------------------------------------------------------ defaults
+
+test_default_framesz() {
+	start_afp "default framesz, sluice-side veth MTU 1500" 1500 off "" || return 1
+	check_port_mtu 1500
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	check_lease_mtu 1500
+	tcp_xfer "download: $((BIG >> 20)) MiB host -> guest over af_packet (default framesz, MTU 1500)" \
+		120 down "$BIG" "$E2E_H" "$LO" 7203 "$E2E_G" "$E2E_GW" 7203 || true
+	e2e_stop_sluice 0 || true
+}
+
+# ------------------------------------------------------------ bad blocksz
+
+# blocksz must be a multiple of framesz (the PMD addresses frame i at
+# i * framesz): sluice refuses the port at start, exit status 1, one line
+test_bad_blocksz() {
+	e2e_afp_link 65520 off || return 1
+	E2E_SLUICE_N=$((E2E_SLUICE_N + 1))
+	local prefix=sle2e-$E2E_ID-$E2E_SLUICE_N
+	E2E_SLUICE_PREFIXES+=("$prefix")
+	local out=$E2E_DIR/badblock.out err=$E2E_DIR/badblock.err rc=0
+	timeout 60 ip netns exec "$E2E_H" "$SLUICE" --no-pci --no-huge -m 1024 \
+		--file-prefix "$prefix" "${E2E_LCORE_ARGS[@]}" \
+		--vdev "net_af_packet0,iface=$E2E_AFP,framesz=$FRAMESZ,blocksz=65536" -- \
+		>"$out" 2>"$err" </dev/null || rc=$?
+	# sluice's own lines: not DPDK's "EAL: ..." / "TELEMETRY: ..." log lines
+	local lines n
+	lines=$(cat "$out" "$err" | grep -Ev '^[A-Z][A-Z0-9_]*: ' || true)
+	n=$(grep -c . <<<"$lines" || true)
+	if ((rc == 1 && n == 1)) && grep -q 'blocksz' <<<"$lines" && grep -q 'framesz' <<<"$lines"; then
+		e2e_pass "blocksz=65536,framesz=$FRAMESZ: sluice exits 1 with one line: $lines"
+	else
+		e2e_fail "blocksz=65536,framesz=$FRAMESZ: sluice exits 1 with one line naming blocksz and framesz" \
+			"exit status $rc, $n line(s) of its own:" "$(cat "$err")" "stdout:" "$(head -n 20 "$out")"
+	fi
+}
+
+# ------------------------------------------------------------ offloads on
+
+test_offloads_on() {
+	start_afp "guest offloads left on" 65520 on "$BIG_DEVARGS" || return 1
+	e2e_info "guest veth: $(ip netns exec "$E2E_G" ethtool -k "$E2E_TAP" |
+		grep -E '^(tx-checksumming|tcp-segmentation-offload|generic-segmentation-offload):' | tr '\n' ' ')"
+	# udhcpc computes its raw frames' checksums itself: the lease works
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	e2e_check "offloads on: ping $E2E_GW works (ICMP is checksummed in software)" \
+		e2e_ping "$E2E_G" "$E2E_GW" 3 || true
+	# a kernel TCP socket's SYN leaves with a partial checksum: sluice must
+	# drop it, so the connect must fail (no listener needed: any answer,
+	# even an RST, would mean the SYN got through)
+	local out rc=0
+	out=$(timeout 30 ip netns exec "$E2E_G" "$TCP_PY" -c '
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], 7204), timeout=4)
+except socket.timeout:
+    print("connect timed out")
+    sys.exit(0)
+except OSError as e:
+    print("connect answered: %r" % e)
+    sys.exit(1)
+print("connected")
+sys.exit(1)' "$E2E_GW" 2>&1) || rc=$?
+	if ((rc == 0)); then
+		e2e_pass "offloads on: a guest TCP connect never gets an answer ($out)"
+	else
+		e2e_fail "offloads on: a guest TCP connect never gets an answer (its SYN has a partial checksum)" "$out"
+	fi
+	e2e_stop_sluice 0 || return 1
+	local csum
+	csum=$(tcp_counter drop_l4_csum)
+	# the first SYN and at least its first retransmission (1 s later)
+	if ((csum >= 2)); then
+		e2e_pass "offloads on: sluice counted the partial-checksum frames (drop_l4_csum $csum)"
+	else
+		e2e_fail "offloads on: sluice counts the partial-checksum frames (drop_l4_csum >= 2)" "$(tcp_counters)"
+	fi
+}
+
+# ------------------------------------------------------------ main
+
+if [[ ! -x $SLUICE ]]; then
+	e2e_fail "sluice binary present" "not found or not executable: $SLUICE" \
+		"build it first (usertools/sluice-setup) or set BUILD / SLUICE"
+	e2e_summary || exit 1
+fi
+e2e_require ip ss ethtool tcpdump busybox timeout "$TCP_PY" || true
+
+if e2e_setup; then
+	test_large_frames || true
+	test_larger_frames || true
+	test_default_framesz || true
+	test_bad_blocksz || true
+	test_offloads_on || true
+fi
+
+e2e_summary
