@@ -33,6 +33,7 @@
 #include "sl_dhcp.h"
 #include "sl_fwd_priv.h"
 #include "sl_icmp.h"
+#include "sl_log.h"
 #include "sl_net.h"
 #include "sl_steer.h"
 #include "sl_tcp.h"
@@ -254,6 +255,22 @@ pkt_key(const struct sl_pkt *p, struct sl_flow_key *k)
 }
 
 /**
+ * csum_warn - say once per worker why guest frames with bad L4 checksums
+ * are dropped: the usual cause is a guest interface that leaves checksums
+ * to an offload the port cannot see (a veth behind net_af_packet with tx
+ * checksumming on), which otherwise shows only as a counter.
+ */
+static void
+csum_warn(struct sl_worker *w)
+{
+	w->csum_warned = true;
+	SL_LOG(PORT, WARNING, "port %u: guest frame with a bad TCP/UDP "
+		"checksum dropped (drop_l4_csum); a veth guest behind "
+		"net_af_packet needs its offloads off: ethtool -K IFACE tx off "
+		"tso off gso off\n", w->port_id);
+}
+
+/**
  * input_chunk - up to SL_FLOW_BULK frames: parse them all, look their
  * flows up in one bulk hash lookup, then hand each to its module.
  */
@@ -278,6 +295,9 @@ input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		SL_STAT_ADD(w->stats, rx_bytes, rte_pktmbuf_pkt_len(m));
 		if (sl_net_parse(m, p, &why) != 0) {
 			SL_STAT_INC_IDX(w->stats, why);
+			if (unlikely(why == SL_STAT_drop_l4_csum) &&
+			    !w->csum_warned)
+				csum_warn(w);
 			rte_pktmbuf_free(m);
 			continue;
 		}

@@ -61,6 +61,7 @@ struct sl_worker {
 	uint16_t tx_mtu;		/**< largest IP packet the port sends */
 	uint16_t seg_room;		/**< payload bytes one mbuf holds */
 	bool multiseg;			/**< port sends mbuf chains */
+	bool csum_warned;		/**< bad-checksum warning logged */
 	uint32_t tx_ol;			/**< SL_TXOL_* of this iteration */
 	/**
 	 * Written by the control plane (port set-up, link events: what the

@@ -27,7 +27,8 @@
 #     PACKET_VNET_HDR receives as they are. DHCP (udhcpc checksums its raw
 #     frames itself) and ping (ICMP is checksummed in software) still work;
 #     a TCP connect does not (its SYN never gets through), and sluice
-#     counts every such frame as drop_l4_csum: counted, not silent, loss
+#     counts every such frame as drop_l4_csum and logs the cause (with the
+#     ethtool hint) once: counted, not silent, loss
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
 # Usage (root): BUILD=/path/to/build test/e2e/test_afpacket.sh
 # AFP_BIG (default 67108864) sets the size of the bulk transfers.
@@ -259,6 +260,11 @@ sys.exit(1)' "$E2E_GW" 2>&1) || rc=$?
 		e2e_pass "offloads on: sluice counted the partial-checksum frames (drop_l4_csum $csum)"
 	else
 		e2e_fail "offloads on: sluice counts the partial-checksum frames (drop_l4_csum >= 2)" "$(tcp_counters)"
+	fi
+	if [[ $(grep -c 'needs its offloads off' "$E2E_SLUICE_LOG") == 1 ]]; then
+		e2e_pass "offloads on: sluice logged the cause once (ethtool -K hint)"
+	else
+		e2e_fail "offloads on: sluice logs the cause once" "$(grep -i checksum "$E2E_SLUICE_LOG" | head -5)"
 	fi
 }
 
