@@ -38,7 +38,7 @@
 	X(drop_flow_limit) X(drop_connect_limit) X(drop_dgram_limit) \
 	X(tcp_buffer_limit_waits) X(drop_host_socket) X(drop_nomem)	\
 	X(drop_multiseg_hdr) X(drop_denied)			\
-	X(steer_out) X(steer_in) X(drop_steer_full)		\
+	X(steer_out) X(steer_in) X(drop_steer_full) X(tx_handed)	\
 	X(rx_csum_offload) X(tcp_large_segs_in)			\
 	X(tx_csum_offload) X(tx_tso_frames) X(tcp_rexmit_split)	\
 	X(poll_busy) X(poll_idle)

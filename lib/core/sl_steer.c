@@ -36,6 +36,14 @@
  *
  * Frames a full ring cannot take are dropped and counted
  * (drop_steer_full); the guest retransmits.
+ *
+ * Transmit: each worker sends on its own tx queue. A vhost-user guest may
+ * enable fewer queue pairs than the port has (a one-CPU VM uses one); a
+ * queue the guest has not enabled cannot deliver, so the port's queue-state
+ * events (app/sl_vhostq.c) mark it in tx_off and its worker hands its
+ * frames to worker 0 through the tx0 ring (counted in tx_handed); worker 0
+ * sends them with its own in the same iteration's burst. Queue 0 is always
+ * usable while the guest is attached.
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +52,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_thash.h>
 
@@ -92,6 +101,12 @@ sl_steer_create(struct sl_steer *s, uint16_t port_id, unsigned int n,
 			return -1;
 		}
 	}
+	snprintf(name, sizeof(name), "sl_steer_%u_tx0", port_id);
+	s->tx0 = rte_ring_create(name, SL_STEER_RING, socket, RING_F_SC_DEQ);
+	if (s->tx0 == NULL) {
+		sl_steer_destroy(s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -101,13 +116,15 @@ sl_steer_destroy(struct sl_steer *s)
 	unsigned int q;
 	struct rte_mbuf *m;
 
-	for (q = 0; q < SL_STEER_MAX; q++) {
-		if (s->ring[q] == NULL)
+	for (q = 0; q <= SL_STEER_MAX; q++) {
+		struct rte_ring **r = q < SL_STEER_MAX ? &s->ring[q] : &s->tx0;
+
+		if (*r == NULL)
 			continue;
-		while (rte_ring_dequeue(s->ring[q], (void **)&m) == 0)
+		while (rte_ring_dequeue(*r, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
-		rte_ring_free(s->ring[q]);
-		s->ring[q] = NULL;
+		rte_ring_free(*r);
+		*r = NULL;
 	}
 }
 
@@ -241,6 +258,46 @@ sl_steer_udp_fwd(struct sl_steer *s, uint16_t lo, uint16_t hi, bool add)
 		else
 			__atomic_fetch_sub(&s->udp_fwd[p], 1, __ATOMIC_RELEASE);
 	}
+}
+
+void
+sl_steer_set_tx(struct sl_steer *s, unsigned int q, bool on)
+{
+	if (q == 0 || q >= SL_STEER_MAX)
+		return;
+	if (on)
+		__atomic_fetch_and(&s->tx_off, ~(1u << q), __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_or(&s->tx_off, 1u << q, __ATOMIC_RELEASE);
+}
+
+uint16_t
+sl_steer_tx(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
+{
+	unsigned int handed;
+
+	if (w->queue_id == 0 || !(__atomic_load_n(&w->steer->tx_off,
+	    __ATOMIC_ACQUIRE) & (1u << w->queue_id)))
+		return rte_eth_tx_burst(w->port_id, w->queue_id, m, n);
+	handed = rte_ring_enqueue_burst(w->steer->tx0, (void **)m, n, NULL);
+	SL_STAT_ADD(w->stats, tx_handed, handed);
+	return (uint16_t)handed;
+}
+
+void
+sl_steer_take_tx(struct sl_worker *w)
+{
+	struct rte_mbuf *m[SL_BURST];
+	unsigned int n, i;
+
+	/* bounded per iteration: what does not fit waits for the next */
+	do {
+		n = rte_ring_dequeue_burst(w->steer->tx0, (void **)m,
+			RTE_MIN((unsigned int)SL_BURST,
+			(unsigned int)(SL_TX_MAX - w->n_tx)), NULL);
+		for (i = 0; i < n; i++)
+			w->tx[w->n_tx++] = m[i];
+	} while (n == SL_BURST && w->n_tx + SL_BURST <= SL_TX_MAX);
 }
 
 void

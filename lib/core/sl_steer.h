@@ -32,6 +32,8 @@ struct sl_steer {
 	uint8_t key[SL_STEER_RSS_KEY_LEN];	/**< Toeplitz key */
 	uint8_t key_be[SL_STEER_RSS_KEY_LEN];	/**< rte_convert_rss_key() */
 	struct rte_ring *ring[SL_STEER_MAX];	/**< to worker q: MP/SC */
+	struct rte_ring *tx0;		/**< frames worker 0 sends for others */
+	uint32_t tx_off;		/**< bit q: queue q cannot send (atomic) */
 	uint64_t guest_mac;		/**< learned guest MAC + 1 (atomic) */
 	/** UDP forwards per guest port (atomic): their flows are worker 0's */
 	uint8_t udp_fwd[65536];
@@ -116,6 +118,29 @@ uint16_t sl_steer_burst(struct sl_worker *w, struct rte_mbuf **pkts,
  */
 void sl_steer_udp_fwd(struct sl_steer *s, uint16_t lo, uint16_t hi,
 	bool add);
+
+/**
+ * sl_steer_set_tx - record whether the port's tx queue @q can send (a
+ * vhost-user guest enables only the queue pairs it uses); while it cannot,
+ * its worker's frames go out through worker 0's queue.
+ */
+void sl_steer_set_tx(struct sl_steer *s, unsigned int q, bool on);
+
+/**
+ * sl_steer_tx - send a worker's frames of this iteration: on its own queue,
+ * or handed to worker 0 when that queue cannot send.
+ * @w: worker (w->steer set)
+ * @m: frames
+ * @n: how many
+ * Return: frames sent or handed over (the rest stay with the caller).
+ */
+uint16_t sl_steer_tx(struct sl_worker *w, struct rte_mbuf **m, uint16_t n);
+
+/**
+ * sl_steer_take_tx - worker 0: queue the frames other workers handed over
+ * into this iteration's tx burst.
+ */
+void sl_steer_take_tx(struct sl_worker *w);
 
 /** sl_steer_publish_mac - make the guest's MAC known to every worker. */
 void sl_steer_publish_mac(struct sl_steer *s,

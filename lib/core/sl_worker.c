@@ -45,6 +45,8 @@
 static uint16_t
 port_tx_burst(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 {
+	if (w->steer != NULL)
+		return sl_steer_tx(w, m, n);
 	return rte_eth_tx_burst(w->port_id, w->queue_id, m, n);
 }
 
@@ -487,6 +489,8 @@ sl_worker_poll(struct sl_worker *w)
 		    sl_steer_learn_mac(w->steer, &w->guest_mac))
 			w->guest_mac_known = true;
 	}
+	if (w->steer != NULL && w->queue_id == 0)
+		sl_steer_take_tx(w);
 	work = sl_worker_step(w, pkts, n);
 	if (work)
 		SL_STAT_INC(w->stats, poll_busy);

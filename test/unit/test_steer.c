@@ -4,7 +4,8 @@
  * test_steer.c: multi-queue ports (lib/core/sl_steer.c): the flow owner
  * function, frames handed between two workers through the steering rings,
  * inbound connections given a source port their accepting worker owns, UDP
- * forwards pinned to worker 0, the published guest MAC.
+ * forwards pinned to worker 0, the published guest MAC, frames of a queue
+ * the guest has not enabled sent through worker 0.
  */
 #include <errno.h>
 #include <string.h>
@@ -352,6 +353,47 @@ SL_TEST(steer_udp_forward_marks_worker0)
 	SL_CHECK_EQ(s->udp_fwd[6001], 0);
 	env.w.steer = NULL;
 	sl_test_env_fini(&env);
+	free_steer(s);
+}
+
+SL_TEST(steer_tx_through_worker0_while_queue_off)
+{
+	struct sl_test_env e0, e1;
+	struct rte_mbuf *m[3];
+	struct sl_steer *s = new_steer(2);
+	unsigned int i;
+
+	SL_CHECK(s != NULL);
+	SL_CHECK(sl_test_env_init(&e0, NULL) == 0);
+	SL_CHECK(sl_test_env_init(&e1, NULL) == 0);
+	e0.w.steer = s;
+	e1.w.steer = s;
+	e1.w.queue_id = 1;
+	/* the guest has not enabled queue 1: its frames go to worker 0 */
+	sl_steer_set_tx(s, 1, false);
+	sl_steer_set_tx(s, 0, false);	/* queue 0 is never turned off */
+	SL_CHECK_EQ(s->tx_off, 1u << 1);
+	for (i = 0; i < 3; i++) {
+		m[i] = syn_frame(&e1, (uint16_t)(40000 + i),
+			RTE_IPV4(10, 0, 2, 2), 80);
+		SL_CHECK(m[i] != NULL);
+	}
+	SL_CHECK_EQ(sl_steer_tx(&e1.w, m, 3), 3);
+	SL_CHECK_EQ(e1.w.stats[SL_STAT_tx_handed], 3);
+	/* worker 0 sends them in its next burst, in order */
+	sl_steer_take_tx(&e0.w);
+	SL_CHECK_EQ(e0.w.n_tx, 3);
+	for (i = 0; i < 3; i++)
+		SL_CHECK(e0.w.tx[i] == m[i]);
+	sl_worker_flush(&e0.w);
+	SL_CHECK_EQ(e0.cap.n, 3);
+	/* enabled again: nothing is handed any more */
+	sl_steer_set_tx(s, 1, true);
+	SL_CHECK_EQ(s->tx_off, 0);
+	e0.w.steer = NULL;
+	e1.w.steer = NULL;
+	sl_test_env_fini(&e0);
+	sl_test_env_fini(&e1);
 	free_steer(s);
 }
 
