@@ -287,17 +287,13 @@ sl_steer_tx(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 void
 sl_steer_take_tx(struct sl_worker *w)
 {
-	struct rte_mbuf *m[SL_BURST];
-	unsigned int n, i;
+	unsigned int n;
 
-	/* bounded per iteration: what does not fit waits for the next */
-	do {
-		n = rte_ring_dequeue_burst(w->steer->tx0, (void **)m,
-			RTE_MIN((unsigned int)SL_BURST,
-			(unsigned int)(SL_TX_MAX - w->n_tx)), NULL);
-		for (i = 0; i < n; i++)
-			w->tx[w->n_tx++] = m[i];
-	} while (n == SL_BURST && w->n_tx + SL_BURST <= SL_TX_MAX);
+	/* straight into this iteration's burst, bounded by its room: what
+	 * does not fit waits for the next iteration */
+	n = rte_ring_dequeue_burst(w->steer->tx0, (void **)(w->tx + w->n_tx),
+		(unsigned int)(SL_TX_MAX - w->n_tx), NULL);
+	w->n_tx = (uint16_t)(w->n_tx + n);
 }
 
 void

@@ -104,7 +104,6 @@ check_spread() {
 }
 
 test_outbound_many() {
-	local before0 before1
 	tcp_bg "$E2E_H" host-echo "$TCP_PY" "$TCP_TOOLS" echo-server "$LO" "$ECHO_PORT"
 	local spid=$E2E_BG_PID
 	tcp_wait_listen "$E2E_H" tcp "$ECHO_PORT" 10 || true
