@@ -19,6 +19,10 @@
 #         worker threads share CPU 1 (the kernel time-slices them)
 #   2g2w-split  (2 CPUs only) the same with "0@0,1@0,2@1": worker 0 shares
 #         CPU 0 with the main lcore, worker 1 has CPU 1
+#   1g1w-p4  one guest, one worker, iperf3 -P 4 (four streams)
+#   1g2q-p4  one guest on a 2-queue port (--queues 2) served by two workers
+#         (lcores as 2g2w), iperf3 -P 4: the streams' flows are spread over
+#         the two workers (multi-queue steering)
 # In the 2-guest configurations both guests run at the same time; the
 # aggregate is the sum of what the receivers got. Each measurement is
 # repeated BENCH_REPS (3) times; the median is reported.
@@ -103,8 +107,8 @@ measure() {
 			pids=()
 			for ((i = 0; i < ng; i++)); do
 				out=$E2E_DIR/iperf-$cfg-$dir-$rep-$i.json
-				local -a extra=()
-				[[ $dir == h2g ]] && extra=(-R)
+				local -a extra=(-P "${IPERF_P:-1}")
+				[[ $dir == h2g ]] && extra+=(-R)
 				e2e_bg "${ns[i]}" "$out" timeout $((SECS + 30)) iperf3 -J \
 					-c "${gw[i]}" -p $((5201 + i)) -t "$SECS" "${extra[@]}"
 				pids+=("$E2E_BG_PID")
@@ -173,6 +177,11 @@ bench() {
 		run_config 2g2w-split 2 --config "$CONF_AUTO" || true
 		M_LCORES=$LCORES_DEFAULT
 	fi
+	# one guest, four streams: one worker, then a 2-queue port on two
+	M_ONE_PORT=1 IPERF_P=4
+	run_config 1g1w-p4 1 || true
+	run_config 1g2q-p4 1 --queues 2 || true
+	M_ONE_PORT=0 IPERF_P=1
 
 	local load1
 	load1=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -181,7 +190,8 @@ bench() {
 import json, os, statistics, sys
 res, secs, reps, nproc, load0, load1, lcores, d = sys.argv[1:9]
 rows = [l.split() for l in open(res) if l.strip()]
-cfgs = [("1g1w", 1, 1), ("2g1w", 2, 1), ("2g2w", 2, 2), ("2g2w-split", 2, 2)]
+cfgs = [("1g1w", 1, 1), ("2g1w", 2, 1), ("2g2w", 2, 2), ("2g2w-split", 2, 2),
+        ("1g1w-p4", 1, 1), ("1g2q-p4", 1, 2)]
 cfgs = [c for c in cfgs if any(r[0] == c[0] for r in rows)]
 out = {"bench": "multi_guest", "secs": int(secs), "reps": int(reps),
        "nproc": int(nproc), "loadavg_start": load0, "loadavg_end": load1,
