@@ -410,12 +410,13 @@ raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
  * @iov: destination (truncates)
  * @cnt: iovec count
  * @from: source when not NULL
+ * @trunc: set to whether the message was longer than @iov, when not NULL
  *
  * Return: ICMP bytes copied, -EAGAIN or -errno.
  */
 static ssize_t
 raw_recv(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
-	struct sockaddr_in *from)
+	struct sockaddr_in *from, bool *trunc)
 {
 	uint8_t *p = raw_buf(k);
 	struct sockaddr_in sa;
@@ -454,6 +455,8 @@ raw_recv(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 	}
 	if (from != NULL)
 		*from = sa;
+	if (trunc != NULL)
+		*trunc = done < len;
 	return (ssize_t)done;
 }
 
@@ -492,7 +495,7 @@ kern_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	if (f == NULL)
 		return -EBADF;
 	if (f->flags & KF_RAW_ICMP)
-		return raw_recv(k, hd, iov, cnt, NULL);
+		return raw_recv(k, hd, iov, cnt, NULL, NULL);
 	if (cnt > IOV_MAX)
 		cnt = IOV_MAX;
 	memset(&msg, 0, sizeof(msg));
@@ -504,57 +507,113 @@ kern_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	return n;
 }
 
-static ssize_t
-kern_sendto(struct sl_host *h, int hd, const void *buf, size_t len,
-	const struct sockaddr_in *to)
+/**
+ * kern_sendmmsg - see sl_host_sendmmsg(): one sendmmsg(2) for up to
+ * SL_HOST_MMSG_MAX datagrams (raw ICMP sockets: one send each, as the
+ * checksum is ours to compute).
+ */
+static int
+kern_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
 {
 	struct kern_host *k = kern_host(h);
 	struct kern_fd *f = kern_fd(k, hd);
-	ssize_t n;
+	struct mmsghdr mm[SL_HOST_MMSG_MAX];
+	unsigned int i;
+	int rc;
 
 	if (f == NULL)
 		return -EBADF;
+	if (n == 0)
+		return 0;
 	if (f->flags & KF_RAW_ICMP) {
-		struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
-			.iov_len = len };
+		for (i = 0; i < n; i++) {
+			ssize_t r = raw_send(k, hd, msg[i].iov, msg[i].iovcnt,
+				msg[i].addr);
 
-		return raw_send(k, hd, &iov, 1, to);
+			if (r < 0)
+				return i > 0 ? (int)i : (int)r;
+			msg[i].len = (size_t)r;
+		}
+		return (int)n;
 	}
-	n = sendto(hd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT,
-		(const struct sockaddr *)to, to != NULL ? sizeof(*to) : 0);
-	if (n < 0)
+	if (n > SL_HOST_MMSG_MAX)
+		n = SL_HOST_MMSG_MAX;
+	memset(mm, 0, n * sizeof(mm[0]));
+	for (i = 0; i < n; i++) {
+		mm[i].msg_hdr.msg_iov = msg[i].iov;
+		mm[i].msg_hdr.msg_iovlen = (size_t)msg[i].iovcnt;
+		if (msg[i].addr != NULL) {
+			mm[i].msg_hdr.msg_name = msg[i].addr;
+			mm[i].msg_hdr.msg_namelen = sizeof(*msg[i].addr);
+		}
+	}
+	rc = sendmmsg(hd, mm, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (rc < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
-	return n;
+	for (i = 0; i < (unsigned int)rc; i++)
+		msg[i].len = mm[i].msg_len;
+	return rc;
 }
 
-static ssize_t
-kern_recvfrom(struct sl_host *h, int hd, void *buf, size_t len,
-	struct sockaddr_in *from)
+/**
+ * kern_recvmmsg - see sl_host_recvmmsg(): one recvmmsg(2) for up to
+ * SL_HOST_MMSG_MAX datagrams (raw ICMP sockets: one receive each, to strip
+ * the IP header and skip other sockets' echo replies).
+ */
+static int
+kern_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
 {
 	struct kern_host *k = kern_host(h);
 	struct kern_fd *f = kern_fd(k, hd);
-	struct sockaddr_in sa = { .sin_family = AF_UNSPEC };
-	socklen_t salen = sizeof(sa);
-	ssize_t n;
+	struct sockaddr_in sa[SL_HOST_MMSG_MAX];
+	struct mmsghdr mm[SL_HOST_MMSG_MAX];
+	unsigned int i;
+	int rc;
 
 	if (f == NULL)
 		return -EBADF;
+	if (n == 0)
+		return 0;
 	if (f->flags & KF_RAW_ICMP) {
-		struct iovec iov = { .iov_base = buf, .iov_len = len };
+		for (i = 0; i < n; i++) {
+			bool trunc = false;
+			ssize_t r = raw_recv(k, hd, msg[i].iov, msg[i].iovcnt,
+				msg[i].addr, &trunc);
 
-		return raw_recv(k, hd, &iov, 1, from);
+			if (r < 0)
+				return i > 0 ? (int)i : (int)r;
+			msg[i].len = (size_t)r;
+			msg[i].flags = trunc ? SL_HOST_MSG_TRUNC : 0;
+		}
+		return (int)n;
 	}
-	n = recvfrom(hd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&sa,
-		&salen);
-	if (n < 0)
+	if (n > SL_HOST_MMSG_MAX)
+		n = SL_HOST_MMSG_MAX;
+	memset(mm, 0, n * sizeof(mm[0]));
+	for (i = 0; i < n; i++) {
+		mm[i].msg_hdr.msg_iov = msg[i].iov;
+		mm[i].msg_hdr.msg_iovlen = (size_t)msg[i].iovcnt;
+		mm[i].msg_hdr.msg_name = &sa[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(sa[i]);
+	}
+	rc = recvmmsg(hd, mm, n, MSG_DONTWAIT, NULL);
+	if (rc < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
-	if (from != NULL) {
-		if (salen >= sizeof(sa) && sa.sin_family == AF_INET)
-			*from = sa;
+	for (i = 0; i < (unsigned int)rc; i++) {
+		msg[i].len = mm[i].msg_len;
+		msg[i].flags = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) ?
+			SL_HOST_MSG_TRUNC : 0;
+		if (msg[i].addr == NULL)
+			continue;
+		if (mm[i].msg_hdr.msg_namelen >= sizeof(sa[i]) &&
+		    sa[i].sin_family == AF_INET)
+			*msg[i].addr = sa[i];
 		else
-			memset(from, 0, sizeof(*from));
+			memset(msg[i].addr, 0, sizeof(*msg[i].addr));
 	}
-	return n;
+	return rc;
 }
 
 static int
@@ -709,8 +768,8 @@ static const struct sl_host_ops kern_ops = {
 	.set_cookie = kern_set_cookie,
 	.writev = kern_writev,
 	.readv = kern_readv,
-	.sendto = kern_sendto,
-	.recvfrom = kern_recvfrom,
+	.sendmmsg = kern_sendmmsg,
+	.recvmmsg = kern_recvmmsg,
 	.shutdown_wr = kern_shutdown_wr,
 	.close = kern_close,
 	.error = kern_error,

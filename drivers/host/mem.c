@@ -68,6 +68,11 @@ struct mem_sock {
 	uint64_t cookie;
 	uint64_t seq;		/* allocation order */
 	size_t sndbuf;
+	unsigned int send_calls;	/* send batches (and datagram writev) */
+	unsigned int recv_calls;	/* receive batches (and datagram readv) */
+	unsigned int fail_after;	/* sends still accepted before failing */
+	unsigned int fail_count;	/* sends that fail then */
+	int fail_err;			/* their error (positive), 0: none */
 	struct sockaddr_in dst;		/* connected peer */
 	struct sockaddr_in last;	/* what find()/sockaddr() report */
 	struct sockaddr_in local;	/* bound address (listen) */
@@ -588,6 +593,13 @@ mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
 		return -EPIPE;
 	if (len > MEM_DGRAM_MAX)
 		return -EMSGSIZE;
+	if (s->fail_err != 0 && s->fail_after == 0) {
+		int err = s->fail_err;
+
+		if (--s->fail_count == 0)
+			s->fail_err = 0;
+		return -err;
+	}
 	d = malloc(sizeof(*d) + len);
 	if (d == NULL)
 		return -ENOMEM;
@@ -602,13 +614,15 @@ mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
 		s->last = *to;
 		s->has_last = true;
 	}
+	if (s->fail_err != 0)
+		s->fail_after--;
 	return (ssize_t)len;
 }
 
-/* Pop one incoming datagram into @iov (truncating). */
+/* Pop one incoming datagram into @iov (truncating: *@trunc, if given). */
 static ssize_t
 mem_dgram_recv(struct mem_sock *s, const struct iovec *iov, int cnt,
-	struct sockaddr_in *from)
+	struct sockaddr_in *from, bool *trunc)
 {
 	struct mem_dgram *d;
 	size_t n;
@@ -625,6 +639,8 @@ mem_dgram_recv(struct mem_sock *s, const struct iovec *iov, int cnt,
 	n = iov_scatter(iov, cnt, d->data, d->len);
 	if (from != NULL)
 		*from = d->addr;
+	if (trunc != NULL)
+		*trunc = n < d->len;
 	free(d);
 	return (ssize_t)n;
 }
@@ -686,8 +702,10 @@ mem_writev(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 		return -EBADF;
 	if (cnt < 0 || (iov == NULL && cnt > 0))
 		return -EINVAL;
-	if (mem_is_dgram(s))
+	if (mem_is_dgram(s)) {
+		s->send_calls++;
 		return mem_dgram_send(s, iov, cnt, iov_total(iov, cnt), NULL);
+	}
 	return mem_stream_write(s, iov, cnt);
 }
 
@@ -700,46 +718,98 @@ mem_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 		return -EBADF;
 	if (cnt < 0 || (iov == NULL && cnt > 0))
 		return -EINVAL;
-	if (mem_is_dgram(s))
-		return mem_dgram_recv(s, iov, cnt, NULL);
+	if (mem_is_dgram(s)) {
+		s->recv_calls++;
+		return mem_dgram_recv(s, iov, cnt, NULL, NULL);
+	}
 	return mem_stream_read(s, iov, cnt);
 }
 
-static ssize_t
-mem_sendto(struct sl_host *h, int hd, const void *buf, size_t len,
-	const struct sockaddr_in *to)
+/**
+ * mem_sendmmsg - see sl_host_sendmmsg(): datagrams are queued for the test
+ * (sl_host_mem_pop_dgram*) one by one until one fails (EAGAIN and other
+ * errors injected by sl_host_mem_fail_sends(), or EMSGSIZE...); on a stream
+ * each is a write, and a short one ends the batch. At most
+ * SL_HOST_MMSG_MAX per call, as the kernel backend.
+ */
+static int
+mem_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
 {
 	struct mem_sock *s = mem_open_sock(mem_host(h), hd);
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
-		.iov_len = len };
+	unsigned int i;
 
 	if (s == NULL)
 		return -EBADF;
-	if (buf == NULL && len > 0)
+	if (n > 0 && msg == NULL)
 		return -EFAULT;
-	if (mem_is_dgram(s))
-		return mem_dgram_send(s, &iov, 1, len, to);
-	return mem_stream_write(s, &iov, 1);
+	if (n > SL_HOST_MMSG_MAX)
+		n = SL_HOST_MMSG_MAX;
+	s->send_calls++;
+	for (i = 0; i < n; i++) {
+		struct sl_host_msg *m = &msg[i];
+		size_t total;
+		ssize_t r;
+
+		if (m->iovcnt < 0 || (m->iov == NULL && m->iovcnt > 0))
+			return i > 0 ? (int)i : -EINVAL;
+		total = iov_total(m->iov, m->iovcnt);
+		if (mem_is_dgram(s))
+			r = mem_dgram_send(s, m->iov, m->iovcnt, total,
+				m->addr);
+		else
+			r = mem_stream_write(s, m->iov, m->iovcnt);
+		if (r < 0)
+			return i > 0 ? (int)i : (int)r;
+		m->len = (size_t)r;
+		if ((size_t)r < total)
+			return (int)i + 1;
+	}
+	return (int)n;
 }
 
-static ssize_t
-mem_recvfrom(struct sl_host *h, int hd, void *buf, size_t len,
-	struct sockaddr_in *from)
+/**
+ * mem_recvmmsg - see sl_host_recvmmsg(): queued datagrams, oldest first,
+ * each with its source; on a stream, reads (source: the peer) until the
+ * queue is empty. At most SL_HOST_MMSG_MAX per call.
+ */
+static int
+mem_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
 {
 	struct mem_sock *s = mem_open_sock(mem_host(h), hd);
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	ssize_t n;
+	unsigned int i;
 
 	if (s == NULL)
 		return -EBADF;
-	if (buf == NULL && len > 0)
+	if (n > 0 && msg == NULL)
 		return -EFAULT;
-	if (mem_is_dgram(s))
-		return mem_dgram_recv(s, &iov, 1, from);
-	n = mem_stream_read(s, &iov, 1);
-	if (n >= 0 && from != NULL)
-		*from = s->dst;
-	return n;
+	if (n > SL_HOST_MMSG_MAX)
+		n = SL_HOST_MMSG_MAX;
+	s->recv_calls++;
+	for (i = 0; i < n; i++) {
+		struct sl_host_msg *m = &msg[i];
+		bool trunc = false;
+		ssize_t r;
+
+		if (m->iovcnt < 0 || (m->iov == NULL && m->iovcnt > 0))
+			return i > 0 ? (int)i : -EINVAL;
+		if (mem_is_dgram(s)) {
+			r = mem_dgram_recv(s, m->iov, m->iovcnt, m->addr,
+				&trunc);
+		} else {
+			r = mem_stream_read(s, m->iov, m->iovcnt);
+			if (r >= 0 && m->addr != NULL)
+				*m->addr = s->dst;
+		}
+		if (r < 0)
+			return i > 0 ? (int)i : (int)r;
+		m->len = (size_t)r;
+		m->flags = trunc ? SL_HOST_MSG_TRUNC : 0;
+		if (!mem_is_dgram(s) && (r == 0 || buf_used(&s->rx) == 0))
+			return (int)i + 1;
+	}
+	return (int)n;
 }
 
 static int
@@ -873,8 +943,8 @@ static const struct sl_host_ops mem_ops = {
 	.set_cookie = mem_set_cookie,
 	.writev = mem_writev,
 	.readv = mem_readv,
-	.sendto = mem_sendto,
-	.recvfrom = mem_recvfrom,
+	.sendmmsg = mem_sendmmsg,
+	.recvmmsg = mem_recvmmsg,
 	.shutdown_wr = mem_shutdown_wr,
 	.close = mem_close,
 	.error = mem_error,
@@ -1197,4 +1267,37 @@ sl_host_mem_incoming(struct sl_host *h, int lhd,
 	if (l->kind != SL_HOST_TCP || l->state != MS_LISTEN || peer == NULL)
 		return -EINVAL;
 	return dq_push(&l->inq, NULL, 0, peer);
+}
+
+int
+sl_host_mem_fail_sends(struct sl_host *h, int hd, unsigned int after,
+	int err, unsigned int count)
+{
+	struct mem_sock *s = mem_open_sock(mem_host(h), hd);
+
+	if (s == NULL)
+		return -EBADF;
+	if (!mem_is_dgram(s))
+		return -EPROTOTYPE;
+	s->fail_after = after;
+	s->fail_count = count;
+	s->fail_err = count > 0 ? (err < 0 ? -err : err) : 0;
+	if (s->fail_err == 0)
+		s->fail_count = 0;
+	return 0;
+}
+
+int
+sl_host_mem_calls(struct sl_host *h, int hd, unsigned int *send_calls,
+	unsigned int *recv_calls)
+{
+	struct mem_sock *s = mem_slot(mem_host(h), hd);
+
+	if (s == NULL)
+		return -EBADF;
+	if (send_calls != NULL)
+		*send_calls = s->send_calls;
+	if (recv_calls != NULL)
+		*recv_calls = s->recv_calls;
+	return 0;
 }

@@ -11,6 +11,13 @@
  * cookie chosen by the core; readiness events come back with that cookie.
  *
  * All calls are non-blocking. Errors are returned as negative errno values.
+ *
+ * Datagrams move in batches: sl_host_sendmmsg() hands a socket several
+ * datagrams (each with its own destination, or the connected peer) and
+ * sl_host_recvmmsg() takes several at once, each with its source, so the
+ * kernel backend makes one sendmmsg(2)/recvmmsg(2) call per batch instead of
+ * one system call per datagram. sl_host_sendto()/sl_host_recvfrom() are
+ * one-datagram batches.
  */
 #ifndef SL_HOST_H
 #define SL_HOST_H
@@ -38,6 +45,26 @@ enum sl_host_kind {
 #define SL_HOST_EV_HUP	0x8u	/**< both directions closed */
 #define SL_HOST_EV_RDHUP 0x10u	/**< peer closed its sending side */
 
+/** sl_host_msg flags (out) */
+#define SL_HOST_MSG_TRUNC 0x1u	/**< recv: the datagram was longer, cut */
+
+/**
+ * One datagram of a batched send or receive.
+ *
+ * Send: @iov/@iovcnt are gathered into one datagram to @addr (NULL: the
+ * connected peer); @len is set to the bytes sent. Receive: one datagram is
+ * scattered into @iov/@iovcnt (what does not fit is discarded and
+ * SL_HOST_MSG_TRUNC set in @flags); @len is set to the bytes stored and,
+ * when @addr is not NULL, *@addr to the source (all zero when unknown).
+ */
+struct sl_host_msg {
+	struct iovec *iov;
+	int iovcnt;
+	struct sockaddr_in *addr;
+	size_t len;		/**< out: bytes sent / stored */
+	uint32_t flags;		/**< out: SL_HOST_MSG_* */
+};
+
 /** One readiness event. */
 struct sl_host_ev {
 	uint64_t cookie;
@@ -60,10 +87,10 @@ struct sl_host_ops {
 		int cnt);
 	ssize_t (*readv)(struct sl_host *h, int hd, const struct iovec *iov,
 		int cnt);
-	ssize_t (*sendto)(struct sl_host *h, int hd, const void *buf,
-		size_t len, const struct sockaddr_in *to);
-	ssize_t (*recvfrom)(struct sl_host *h, int hd, void *buf, size_t len,
-		struct sockaddr_in *from);
+	int (*sendmmsg)(struct sl_host *h, int hd, struct sl_host_msg *msg,
+		unsigned int n);
+	int (*recvmmsg)(struct sl_host *h, int hd, struct sl_host_msg *msg,
+		unsigned int n);
 	int (*shutdown_wr)(struct sl_host *h, int hd);
 	void (*close)(struct sl_host *h, int hd, bool abort);
 	int (*error)(struct sl_host *h, int hd);
@@ -149,20 +176,83 @@ sl_host_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	return h->ops->readv(h, hd, iov, cnt);
 }
 
-/** Send one datagram (to NULL: connected peer). Return: bytes or -errno. */
+/**
+ * sl_host_sendmmsg - send up to @n datagrams in order, one system call.
+ * @h: backend
+ * @hd: datagram handle (a stream handle takes each as a write)
+ * @msg: the datagrams (see struct sl_host_msg); @len set on those sent
+ * @n: how many
+ *
+ * A backend may take fewer than @n in one call (the kernel backend at most
+ * SL_HOST_MMSG_MAX): the caller goes on from the first one not sent. When
+ * a datagram fails after others were sent, the count is returned and its
+ * error comes back when the caller sends from it again.
+ *
+ * Return: datagrams sent (>= 1; 0 only for @n == 0), or -errno (-EAGAIN:
+ * the send buffer is full) when the first one was not sent.
+ */
+static inline int
+sl_host_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
+{
+	return h->ops->sendmmsg(h, hd, msg, n);
+}
+
+/**
+ * sl_host_recvmmsg - receive up to @n queued datagrams, one system call.
+ * @h: backend
+ * @hd: handle
+ * @msg: where each goes (see struct sl_host_msg); @len, @flags, *@addr set
+ * @n: how many at most
+ *
+ * Return: datagrams received (>= 1; 0 only for @n == 0), -EAGAIN when none
+ * is queued, or -errno (a pending socket error, e.g. -ECONNREFUSED after an
+ * ICMP port unreachable, is returned and cleared; an error met after some
+ * datagrams were received comes back with the next call).
+ */
+static inline int
+sl_host_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
+{
+	return h->ops->recvmmsg(h, hd, msg, n);
+}
+
+/** Largest batch the kernel backend passes to one system call. */
+#define SL_HOST_MMSG_MAX 64
+
+/**
+ * sl_host_sendto - send one datagram (a batch of one).
+ * @to: destination, NULL: the connected peer
+ * Return: bytes sent or -errno.
+ */
 static inline ssize_t
 sl_host_sendto(struct sl_host *h, int hd, const void *buf, size_t len,
 	const struct sockaddr_in *to)
 {
-	return h->ops->sendto(h, hd, buf, len, to);
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
+		.iov_len = len };
+	struct sl_host_msg m = { .iov = &iov, .iovcnt = 1,
+		.addr = (struct sockaddr_in *)(uintptr_t)to };
+	int rc = sl_host_sendmmsg(h, hd, &m, 1);
+
+	return rc < 0 ? rc : (ssize_t)m.len;
 }
 
-/** Receive one datagram. Return: bytes, -EAGAIN or -errno. */
+/**
+ * sl_host_recvfrom - receive one datagram (a batch of one); a longer one is
+ * truncated to @len.
+ * @from: filled with the source when not NULL
+ * Return: bytes stored, -EAGAIN or -errno.
+ */
 static inline ssize_t
 sl_host_recvfrom(struct sl_host *h, int hd, void *buf, size_t len,
 	struct sockaddr_in *from)
 {
-	return h->ops->recvfrom(h, hd, buf, len, from);
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct sl_host_msg m = { .iov = &iov, .iovcnt = 1, .addr = from };
+	int rc = sl_host_recvmmsg(h, hd, &m, 1);
+
+	return rc < 0 ? rc : (ssize_t)m.len;
 }
 
 /** Close the sending side (FIN to the host peer). Return: 0 or -errno. */

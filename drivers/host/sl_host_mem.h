@@ -33,7 +33,9 @@
  *           and connect
  *  - ERR    a pending error (failed connect, reset) not yet read by error()
  * For UDP/ICMP: IN while a datagram is queued, OUT always, ERR while an
- * error set with sl_host_mem_set_error() is pending.
+ * error set with sl_host_mem_set_error() is pending. Datagram sends always
+ * succeed unless failures are injected with sl_host_mem_fail_sends(); the
+ * batched calls a socket received are counted (sl_host_mem_calls()).
  * A listener reports IN while connections queued by sl_host_mem_incoming()
  * wait to be accepted. Nothing is ever reported for closed handles or for
  * connects still pending.
@@ -110,7 +112,7 @@ int sl_host_mem_connect_done(struct sl_host *h, int hd, int err);
  *       only the address
  *
  * A socket matches when connect() was called with @dst, or, for datagram
- * sockets, when its most recent sendto() went to @dst.
+ * sockets, when its most recent datagram (sendmmsg) went to @dst.
  *
  * Return: the newest open matching handle, or -1.
  */
@@ -236,7 +238,7 @@ uint32_t sl_host_mem_interest(struct sl_host *h, int hd);
  * @hd: handle
  *
  * Return: the address given to connect(), or for an unconnected datagram
- * socket the one of its last sendto(); for an accepted socket the peer;
+ * socket the destination of its last datagram; for an accepted socket the peer;
  * for a listener its bound address. All zero when there is none.
  */
 struct sockaddr_in sl_host_mem_sockaddr(struct sl_host *h, int hd);
@@ -248,7 +250,7 @@ struct sockaddr_in sl_host_mem_sockaddr(struct sl_host *h, int hd);
  * @buf: destination
  * @max: size of @buf; a longer datagram is truncated (and still consumed)
  *
- * Datagrams are recorded by sendto() and by writev() on a connected
+ * Datagrams are recorded by sendmmsg() and by writev() on a connected
  * datagram socket, oldest first.
  *
  * Return: bytes copied, -EAGAIN when none is queued, -EBADF.
@@ -281,7 +283,7 @@ unsigned int sl_host_mem_dgrams(struct sl_host *h, int hd);
  * @hd: open UDP or ICMP handle
  * @buf: payload (for ICMP: ICMP header and data)
  * @len: payload length
- * @from: source reported by recvfrom(); NULL: the socket's destination
+ * @from: source recvmmsg() reports; NULL: the socket's destination
  *
  * Return: 0, -EBADF, -EPROTOTYPE (TCP) or -ENOMEM.
  */
@@ -296,7 +298,7 @@ int sl_host_mem_push_dgram(struct sl_host *h, int hd, const void *buf,
  *       unreachable on a UDP socket; 0 clears
  *
  * ERR is reported until error() reads it; on a datagram socket the next
- * readv()/recvfrom() also returns (and clears) it.
+ * readv()/recvmmsg() also returns (and clears) it.
  *
  * Return: 0 or -EBADF.
  */
@@ -315,5 +317,36 @@ int sl_host_mem_set_error(struct sl_host *h, int hd, int err);
  */
 int sl_host_mem_incoming(struct sl_host *h, int lhd,
 	const struct sockaddr_in *peer);
+
+/**
+ * sl_host_mem_fail_sends - make datagram sends on @hd fail.
+ * @h: mem host
+ * @hd: open UDP or ICMP handle
+ * @after: datagrams still accepted first
+ * @err: errno value (sign ignored) the failing sends return, e.g. EAGAIN
+ *       for a full send buffer; 0 clears
+ * @count: how many sends fail; later ones succeed again
+ *
+ * Applies to sendmmsg() (a failure ends the batch there, as in the kernel)
+ * and writev().
+ *
+ * Return: 0, -EBADF or -EPROTOTYPE (TCP).
+ */
+int sl_host_mem_fail_sends(struct sl_host *h, int hd, unsigned int after,
+	int err, unsigned int count);
+
+/**
+ * sl_host_mem_calls - how often sluice asked @hd to move datagrams.
+ * @h: mem host
+ * @hd: handle (open or closed)
+ * @send_calls: set to the sendmmsg() calls (a sendto() is one) and writev()
+ *              calls on a datagram socket, when not NULL
+ * @recv_calls: set to the recvmmsg() calls (a recvfrom() is one) and
+ *              readv() calls on a datagram socket, when not NULL
+ *
+ * Return: 0 or -EBADF.
+ */
+int sl_host_mem_calls(struct sl_host *h, int hd, unsigned int *send_calls,
+	unsigned int *recv_calls);
 
 #endif /* SL_HOST_MEM_H */

@@ -19,6 +19,7 @@
 	X(dhcp_informs)						\
 	X(icmp_echo_local) X(icmp_relayed) X(icmp_replies)	\
 	X(udp_to_host) X(udp_to_guest) X(dns_queries)		\
+	X(udp_send_calls) X(udp_recv_calls)			\
 	X(flows_opened) X(flows_closed) X(flows_expired)	\
 	X(tcp_flows_opened) X(tcp_closed_normal) X(tcp_closed_guest_rst) \
 	X(tcp_closed_host_rst) X(tcp_closed_timeout) X(tcp_refused) \

@@ -29,8 +29,10 @@ struct sl_worker;
 struct sl_steer {
 	unsigned int n;			/**< workers (queues) of the port */
 	uint16_t reta_size;		/**< indirection table entries */
-	uint8_t key[SL_STEER_RSS_KEY_LEN];	/**< Toeplitz key */
-	uint8_t key_be[SL_STEER_RSS_KEY_LEN];	/**< rte_convert_rss_key() */
+	/** Toeplitz key; word-aligned, as rte_convert_rss_key() reads it */
+	_Alignas(uint32_t) uint8_t key[SL_STEER_RSS_KEY_LEN];
+	/** the key converted by rte_convert_rss_key() (writes words) */
+	_Alignas(uint32_t) uint8_t key_be[SL_STEER_RSS_KEY_LEN];
 	struct rte_ring *ring[SL_STEER_MAX];	/**< to worker q: MP/SC */
 	struct rte_ring *tx0;		/**< frames worker 0 sends for others */
 	uint32_t tx_off;		/**< bit q: queue q cannot send (atomic) */

@@ -10,9 +10,12 @@
  *      destination) and hand it to ARP, DHCP, ICMP, UDP or TCP; TCP groups
  *      the burst's segments per flow and, at the end of the burst, writes
  *      each flow's in-order data to its host socket in one writev and emits
- *      at most one ACK/window update per flow;
+ *      at most one ACK/window update per flow; UDP and ICMP echo hold the
+ *      burst's datagrams and send each host socket's share with one
+ *      sendmmsg at the end of the burst (sl_dgram_burst_end);
  *   3. collect host socket readiness without waiting (epoll, timeout 0) and
- *      let each flow's module read from the host and build guest frames;
+ *      let each flow's module read from the host and build guest frames
+ *      (datagram sockets: recvmmsg batches);
  *   4. advance the timer wheel (retransmits, probes, idle expiry);
  *   5. one tx burst for every frame produced in the iteration.
  * Nothing blocks, nothing allocates except mbufs from the pool, and no state
@@ -111,6 +114,12 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 		sl_flow_table_fini(&w->ft);
 		return rc;
 	}
+	rc = sl_dgram_init(w);
+	if (rc != 0) {
+		sl_tcp_fini(w);
+		sl_flow_table_fini(&w->ft);
+		return rc;
+	}
 	return 0;
 }
 
@@ -119,6 +128,9 @@ sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort)
 {
 	if (!f->in_use)
 		return;
+	/* guest datagrams held for its socket go out before it closes */
+	if (f->proto != IPPROTO_TCP && w->dg_n > 0 && sl_dgram_held(w, f))
+		sl_dgram_flush(w);
 	if (f->proto != IPPROTO_TCP)
 		w->dgram_flows--;
 	sl_timer_cancel(&w->wheel, &f->timer);
@@ -142,6 +154,7 @@ sl_worker_fini(struct sl_worker *w)
 	for (i = 0; i < w->ft.max; i++)
 		if (w->ft.flows[i].in_use)
 			sl_worker_free_flow(w, &w->ft.flows[i], false);
+	sl_dgram_fini(w);
 	sl_worker_flush(w);
 	sl_fwd_fini(w);
 	sl_flow_table_fini(&w->ft);
@@ -221,8 +234,7 @@ classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
 	case IPPROTO_TCP:
 		return sl_tcp_input(w, p);
 	case IPPROTO_UDP:
-		sl_udp_input(w, p);
-		return false;
+		return sl_udp_input(w, p);
 	case IPPROTO_ICMP:
 		return sl_icmp_input(w, p);
 	}
@@ -342,6 +354,7 @@ sl_worker_input(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		input_chunk(w, pkts + off, RTE_MIN((uint16_t)(n - off),
 			(uint16_t)SL_FLOW_BULK));
 	sl_tcp_burst_end(w);
+	sl_dgram_burst_end(w);
 }
 
 /**

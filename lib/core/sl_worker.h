@@ -27,6 +27,7 @@
 #define SL_BURST	32	/* rx burst size */
 #define SL_TX_MAX	1024	/* frames produced per iteration before a flush */
 #define SL_HOST_EV_MAX	64	/* host events handled per iteration */
+#define SL_DGRAM_OUT_MAX (2 * SL_BURST)	/* guest datagrams held per burst */
 
 /* Offloads of frames toward the guest (struct sl_worker tx_ol) */
 #define SL_TXOL_CSUM	(1u << 0)	/* the port completes TCP checksums */
@@ -36,6 +37,22 @@
 struct sl_worker;
 struct sl_tcp_conn;
 struct sl_steer;
+
+/** A guest datagram held for its host handle's batched send (sl_udp.c). */
+struct sl_dgram_out {
+	struct sl_flow *f;
+	struct rte_mbuf *m;	/**< the guest frame */
+	uint32_t off;		/**< payload offset in m */
+	uint32_t len;		/**< payload bytes */
+	uint16_t next;		/**< next held for the same handle */
+};
+
+/** The held datagrams of one host handle, oldest first. */
+struct sl_dgram_grp {
+	int hd;
+	uint16_t first;
+	uint16_t last;
+};
 
 /** Where produced frames go (the port, or a test's capture). */
 typedef uint16_t (*sl_tx_fn)(struct sl_worker *w, struct rte_mbuf **m,
@@ -94,6 +111,13 @@ struct sl_worker {
 
 	uint16_t n_tx;
 	struct rte_mbuf *tx[SL_TX_MAX];
+
+	uint16_t dg_n;			/**< guest datagrams held (dg_out) */
+	uint16_t dg_ngrp;		/**< host handles they go to */
+	uint32_t dg_spill_len;		/**< spill bytes per received dgram */
+	uint8_t *dg_spill;		/**< host datagrams past one mbuf */
+	struct sl_dgram_out dg_out[SL_DGRAM_OUT_MAX];
+	struct sl_dgram_grp dg_grp[SL_DGRAM_OUT_MAX];
 
 	uint64_t stats[SL_STAT_MAX];
 	volatile bool *quit;		/**< set by the control thread */

@@ -4,7 +4,8 @@
  * sl_icmp.c: ICMP echo. Pings to the gateway or DNS address are answered
  * here by turning the request mbuf into the reply. Pings elsewhere go out
  * through one host ICMP socket per (destination, echo id); the kernel picks
- * the echo id on the wire, and replies get the guest's id back.
+ * the echo id on the wire, and replies get the guest's id back. Requests
+ * and replies move in batches, with UDP's datagram code (sl_udp.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -50,10 +51,8 @@ bool
 sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 {
 	const struct rte_icmp_hdr *ic = (const struct rte_icmp_hdr *)p->l4;
-	uint8_t buf[RTE_ETHER_MAX_JUMBO_FRAME_LEN];
 	struct sl_flow_key key;
 	struct sockaddr_in sa;
-	const void *data;
 	struct sl_flow *f;
 	int rc;
 
@@ -76,7 +75,7 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_denied);
 		return false;
 	}
-	if (p->l4_len > sizeof(buf) || rc != 0) {
+	if (rc != 0) {
 		SL_STAT_INC(w->stats, drop_icmp);
 		return false;
 	}
@@ -88,16 +87,9 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 		if (f == NULL)
 			return false;
 	}
-	data = rte_pktmbuf_read(p->m, p->l4_off, p->l4_len, buf);
-	if (data == NULL ||
-	    sl_host_sendto(w->host, f->hd, data, p->l4_len, NULL) < 0) {
-		SL_STAT_INC(w->stats, drop_host_socket);
-		return false;
-	}
-	f->last_ms = w->now_ms;
-	f->bytes_to_host += p->l4_len;
-	SL_STAT_INC(w->stats, icmp_relayed);
-	return false;
+	/* sent with the burst's other datagrams for this socket */
+	sl_dgram_queue(w, f, p->m, p->l4_off, p->l4_len);
+	return true;
 }
 
 /**

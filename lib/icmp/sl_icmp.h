@@ -12,7 +12,8 @@
 
 /**
  * sl_icmp_input - handle a guest ICMP message.
- * Return: true when the mbuf was kept (reused for the local reply).
+ * Return: true when the mbuf was kept (reused for the local reply, or held
+ * for the batched send to the host).
  */
 bool sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p);
 

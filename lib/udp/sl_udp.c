@@ -1,21 +1,49 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The sluice authors
  *
- * sl_udp.c: the UDP relay. Each guest 5-tuple gets one host UDP socket
- * connected to the (mapped) destination, so only that peer's replies come
- * back, as from a port-restricted NAT. DNS is the same mechanism with the
- * destination mapped to the forwarder (sl_map_dst). Flows expire after
+ * sl_udp.c: the UDP relay, and the datagram machinery it shares with ICMP
+ * echo. Each guest 5-tuple gets one host UDP socket connected to the
+ * (mapped) destination, so only that peer's replies come back, as from a
+ * port-restricted NAT. DNS is the same mechanism with the destination
+ * mapped to the forwarder (sl_map_dst). Flows expire after
  * cfg->udp_timeout_s without traffic in either direction.
+ *
+ * No system call per datagram, in either direction:
+ *  - guest -> host: sl_udp_input and sl_icmp_input do not send. They hold
+ *    the guest frame in the worker's per-burst list (sl_dgram_queue, at
+ *    most SL_DGRAM_OUT_MAX), grouped by host handle in arrival order. At the
+ *    end of the rx burst, sl_dgram_burst_end() sends each handle's
+ *    datagrams with one sl_host_sendmmsg(), the payload gathered straight
+ *    from the frames' mbuf chains (iovecs, no copy), and frees the frames.
+ *    A forward's listener is one handle for all its inbound flows: each
+ *    datagram carries its peer's address. A datagram the socket does not
+ *    take (-EAGAIN: the send buffer is full, and then so are the ones after
+ *    it; or an error) is dropped and counted in drop_host_socket, as a
+ *    failed send always was. A flow freed while it has datagrams held
+ *    flushes the list first (sl_worker_free_flow).
+ *  - host -> guest: a readable socket is drained with sl_host_recvmmsg(),
+ *    SL_DGRAM_RECV_BATCH datagrams per call and up to SL_DGRAM_READ_BUDGET
+ *    per host event, each received straight into a fresh mbuf's data room
+ *    (headroom left for the headers). When the guest's MTU admits datagrams
+ *    larger than one mbuf, the rest of each lands in its slice of a
+ *    per-worker spill area (sl_dgram_init) and is copied into appended
+ *    segments; a datagram too long for the guest is cut by the host
+ *    (SL_HOST_MSG_TRUNC) and dropped, counted.
+ * udp_send_calls and udp_recv_calls count the host calls UDP made, next to
+ * the datagrams they carried (udp_to_host, udp_to_guest).
  */
 #include <errno.h>
 #include <string.h>
 
+#include <rte_malloc.h>
 #include <rte_udp.h>
 
 #include "sl_udp.h"
 
-#define SL_UDP_READ_BUDGET 32	/* datagrams read per event */
-#define SL_DGRAM_MAX 65535
+#define SL_DGRAM_RECV_BATCH 32	/* datagrams per receive call */
+#define SL_DGRAM_READ_BUDGET 128	/* datagrams read per host event */
+#define SL_DGRAM_IOV_MAX 1024	/* iovecs per send call (UIO_MAXIOV) */
+#define SL_DGRAM_NONE UINT16_MAX	/* end of a held-datagram list */
 
 /**
  * sl_dgram_flow_open - create a flow and its connected host socket.
@@ -82,16 +110,13 @@ sl_dgram_timer(struct sl_worker *w, struct sl_flow *f)
 	sl_timer_arm(&w->wheel, &f->timer, due);
 }
 
-void
+bool
 sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 {
 	const struct rte_udp_hdr *uh = (const struct rte_udp_hdr *)p->l4;
-	struct iovec iov[RTE_MBUF_MAX_NB_SEGS];
 	struct sl_flow_key key;
 	struct sockaddr_in sa;
 	struct sl_flow *f;
-	ssize_t rc;
-	int n;
 
 	key = sl_flow_key_make(IPPROTO_UDP, p->ip->src_addr, uh->src_port,
 		p->ip->dst_addr, uh->dst_port);
@@ -104,38 +129,14 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 				SL_STAT_INC(w->stats, drop_denied);
 			else
 				SL_STAT_INC(w->stats, drop_udp);
-			return;
+			return false;
 		}
 		f = sl_dgram_flow_open(w, &key, SL_HOST_UDP, &sa);
 		if (f == NULL)
-			return;
+			return false;
 	}
-	if (f->inbound) {
-		/* a forward's shared socket: reply to the peer by address */
-		uint8_t buf[SL_DGRAM_MAX];
-		const void *d = rte_pktmbuf_read(p->m, p->pay_off, p->pay_len,
-			buf);
-
-		rc = d == NULL ? -EINVAL : sl_host_sendto(w->host, f->hd, d,
-			p->pay_len, &f->host_dst);
-	} else {
-		n = sl_net_iov(p->m, p->pay_off, p->pay_len, iov,
-			RTE_DIM(iov));
-		if (n < 0) {
-			SL_STAT_INC(w->stats, drop_udp);
-			return;
-		}
-		rc = sl_host_writev(w->host, f->hd, iov, n);
-	}
-	if (rc < 0) {
-		SL_STAT_INC(w->stats, drop_host_socket);
-		return;
-	}
-	f->last_ms = w->now_ms;
-	f->bytes_to_host += p->pay_len;
-	SL_STAT_INC(w->stats, udp_to_host);
-	if (key.daddr == w->cfg->dns && key.dport == RTE_BE16(53))
-		SL_STAT_INC(w->stats, dns_queries);
+	sl_dgram_queue(w, f, p->m, p->pay_off, p->pay_len);
+	return true;
 }
 
 int
@@ -206,63 +207,112 @@ mbuf_append_copy(struct sl_worker *w, struct rte_mbuf *m, const uint8_t *src,
 	return 0;
 }
 
-/**
- * sl_dgram_read - read one datagram from a host socket into a fresh mbuf
- * (chain), payload only, headroom left for the headers.
- * @w: worker
- * @f: flow
- * @out: the mbuf on success
- *
- * Return: bytes read, -EAGAIN when nothing is queued, or -errno.
- */
-ssize_t
-sl_dgram_read(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf **out)
+int
+sl_dgram_init(struct sl_worker *w)
 {
-	uint8_t spill[SL_DGRAM_MAX];
-	struct rte_mbuf *m;
-	struct iovec iov[2];
-	uint32_t room;
-	ssize_t n;
+	uint32_t room = rte_pktmbuf_data_room_size(w->mp) -
+		RTE_PKTMBUF_HEADROOM;
+	/* the largest ICMP message (UDP: 8 bytes less) the guest takes */
+	uint32_t need = w->tx_mtu - sizeof(struct rte_ipv4_hdr);
 
-	m = sl_alloc(w);
-	if (m == NULL)
-		return -ENOMEM;
-	room = rte_pktmbuf_tailroom(m);
-	iov[0].iov_base = rte_pktmbuf_mtod(m, uint8_t *);
-	iov[0].iov_len = room;
-	iov[1].iov_base = spill;
-	iov[1].iov_len = sizeof(spill);
-	n = sl_host_readv(w->host, f->hd, iov, 2);
-	if (n < 0) {
-		rte_pktmbuf_free(m);
-		return n;
-	}
-	if ((uint32_t)n <= room) {
-		rte_pktmbuf_append(m, (uint16_t)n);
-		*out = m;
-		return n;
-	}
-	rte_pktmbuf_append(m, (uint16_t)room);
-	if (mbuf_append_copy(w, m, spill, (uint32_t)n - room) != 0) {
-		rte_pktmbuf_free(m);
+	w->dg_spill_len = need > room ? need - room : 0;
+	if (w->dg_spill_len == 0)
+		return 0;
+	w->dg_spill = rte_malloc("sl_dgram_spill",
+		(size_t)w->dg_spill_len * SL_DGRAM_RECV_BATCH, 0);
+	if (w->dg_spill == NULL) {
+		w->dg_spill_len = 0;
 		return -ENOMEM;
 	}
-	*out = m;
-	return n;
+	return 0;
 }
 
-struct rte_mbuf *
-sl_mbuf_from_buf(struct sl_worker *w, const void *buf, uint32_t len)
+void
+sl_dgram_fini(struct sl_worker *w)
 {
-	struct rte_mbuf *m = sl_alloc(w);
+	sl_dgram_flush(w);
+	rte_free(w->dg_spill);
+	w->dg_spill = NULL;
+	w->dg_spill_len = 0;
+}
 
-	if (m == NULL)
-		return NULL;
-	if (mbuf_append_copy(w, m, buf, len) != 0) {
-		rte_pktmbuf_free(m);
-		return NULL;
+/**
+ * dgram_recv - receive a batch of datagrams from a host socket, each into
+ * a fresh mbuf (chain) holding only the payload, headroom left for the
+ * headers. One host call.
+ * @w: worker
+ * @hd: host handle
+ * @m: filled with one mbuf per datagram received; NULL where it was
+ *     dropped (too long for the guest: drop_udp or drop_icmp; no mbufs for
+ *     its spill: drop_nomem)
+ * @from: filled with each datagram's source, or NULL
+ * @proto: IPPROTO_UDP or IPPROTO_ICMP (counters)
+ *
+ * Return: datagrams received (entries of @m and @from filled), -ENOMEM
+ * (no mbufs, counted; nothing read), -EAGAIN or another -errno of the host.
+ */
+static int
+dgram_recv(struct sl_worker *w, int hd, struct rte_mbuf **m,
+	struct sockaddr_in *from, uint8_t proto)
+{
+	struct sl_host_msg msg[SL_DGRAM_RECV_BATCH];
+	struct iovec iov[SL_DGRAM_RECV_BATCH][2];
+	unsigned int i, max = SL_DGRAM_RECV_BATCH;
+	int n;
+
+	if (rte_pktmbuf_alloc_bulk(w->mp, m, max) != 0) {
+		/* the pool is low: one at a time */
+		max = 1;
+		m[0] = sl_alloc(w);
+		if (m[0] == NULL)
+			return -ENOMEM;
 	}
-	return m;
+	for (i = 0; i < max; i++) {
+		iov[i][0].iov_base = rte_pktmbuf_mtod(m[i], void *);
+		iov[i][0].iov_len = rte_pktmbuf_tailroom(m[i]);
+		msg[i].iov = iov[i];
+		msg[i].iovcnt = 1;
+		if (w->dg_spill != NULL) {
+			iov[i][1].iov_base = w->dg_spill +
+				(size_t)i * w->dg_spill_len;
+			iov[i][1].iov_len = w->dg_spill_len;
+			msg[i].iovcnt = 2;
+		}
+		msg[i].addr = from != NULL ? &from[i] : NULL;
+		msg[i].len = 0;
+		msg[i].flags = 0;
+	}
+	n = sl_host_recvmmsg(w->host, hd, msg, max);
+	if (proto == IPPROTO_UDP)
+		SL_STAT_INC(w->stats, udp_recv_calls);
+	if (n <= 0) {
+		rte_pktmbuf_free_bulk(m, max);
+		return n < 0 ? n : -EAGAIN;
+	}
+	if ((unsigned int)n < max)
+		rte_pktmbuf_free_bulk(m + n, max - (unsigned int)n);
+	for (i = 0; i < (unsigned int)n; i++) {
+		uint32_t room = (uint32_t)iov[i][0].iov_len;
+		uint32_t len = (uint32_t)msg[i].len;
+
+		if (msg[i].flags & SL_HOST_MSG_TRUNC) {
+			if (proto == IPPROTO_UDP)
+				SL_STAT_INC(w->stats, drop_udp);
+			else
+				SL_STAT_INC(w->stats, drop_icmp);
+			rte_pktmbuf_free(m[i]);
+			m[i] = NULL;
+			continue;
+		}
+		m[i]->data_len = (uint16_t)RTE_MIN(len, room);
+		m[i]->pkt_len = m[i]->data_len;
+		if (len > room && mbuf_append_copy(w, m[i],
+		    iov[i][1].iov_base, len - room) != 0) {
+			rte_pktmbuf_free(m[i]);
+			m[i] = NULL;
+		}
+	}
+	return n;
 }
 
 void
@@ -270,22 +320,33 @@ sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
 	void (*deliver)(struct sl_worker *w, struct sl_flow *f,
 	struct rte_mbuf *m, size_t n))
 {
-	unsigned int i;
+	struct rte_mbuf *m[SL_DGRAM_RECV_BATCH];
+	unsigned int got = 0;
 
-	for (i = 0; i < SL_UDP_READ_BUDGET; i++) {
-		struct rte_mbuf *m;
-		ssize_t n = sl_dgram_read(w, f, &m);
+	while (got < SL_DGRAM_READ_BUDGET) {
+		int i, n = dgram_recv(w, f->hd, m, NULL, f->proto);
 
 		if (n == -EAGAIN || n == -ENOMEM)
 			return;
 		if (n < 0) {
 			/* ICMP errors surface as ECONNREFUSED etc.: keep going */
 			sl_host_error(w->host, f->hd);
+			got++;
 			continue;
 		}
-		f->last_ms = w->now_ms;
-		f->bytes_to_guest += (uint64_t)n;
-		deliver(w, f, m, (size_t)n);
+		for (i = 0; i < n; i++) {
+			uint32_t len;
+
+			if (m[i] == NULL)
+				continue;
+			len = rte_pktmbuf_pkt_len(m[i]);
+			f->last_ms = w->now_ms;
+			f->bytes_to_guest += len;
+			deliver(w, f, m[i], len);
+		}
+		got += (unsigned int)n;
+		if (n < SL_DGRAM_RECV_BATCH)
+			return;	/* the socket is drained */
 	}
 }
 
@@ -308,58 +369,257 @@ sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 }
 
 void
+sl_dgram_queue(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
+	uint32_t off, uint32_t len)
+{
+	struct sl_dgram_grp *g = NULL;
+	struct sl_dgram_out *d;
+	uint16_t i;
+
+	if (w->dg_n == SL_DGRAM_OUT_MAX)
+		sl_dgram_flush(w);
+	/* newest first: a burst is mostly runs of one flow */
+	for (i = w->dg_ngrp; i-- > 0;) {
+		if (w->dg_grp[i].hd == f->hd) {
+			g = &w->dg_grp[i];
+			break;
+		}
+	}
+	d = &w->dg_out[w->dg_n];
+	d->f = f;
+	d->m = m;
+	d->off = off;
+	d->len = len;
+	d->next = SL_DGRAM_NONE;
+	if (g == NULL) {
+		g = &w->dg_grp[w->dg_ngrp++];
+		g->hd = f->hd;
+		g->first = w->dg_n;
+	} else {
+		w->dg_out[g->last].next = w->dg_n;
+	}
+	g->last = w->dg_n;
+	w->dg_n++;
+}
+
+bool
+sl_dgram_held(const struct sl_worker *w, const struct sl_flow *f)
+{
+	uint16_t i;
+
+	for (i = 0; i < w->dg_n; i++)
+		if (w->dg_out[i].f == f)
+			return true;
+	return false;
+}
+
+/** dgram_sent - a held datagram went out: account it, free its frame. */
+static void
+dgram_sent(struct sl_worker *w, struct sl_dgram_out *d)
+{
+	struct sl_flow *f = d->f;
+
+	f->last_ms = w->now_ms;
+	f->bytes_to_host += d->len;
+	if (f->proto == IPPROTO_UDP) {
+		SL_STAT_INC(w->stats, udp_to_host);
+		if (f->key.daddr == w->cfg->dns &&
+		    f->key.dport == RTE_BE16(53))
+			SL_STAT_INC(w->stats, dns_queries);
+	} else {
+		SL_STAT_INC(w->stats, icmp_relayed);
+	}
+	rte_pktmbuf_free(d->m);
+}
+
+/** dgram_drop - a held datagram is dropped: count @why, free its frame. */
+static void
+dgram_drop(struct sl_worker *w, struct sl_dgram_out *d, enum sl_stat why)
+{
+	SL_STAT_INC_IDX(w->stats, why);
+	rte_pktmbuf_free(d->m);
+}
+
+/**
+ * dgram_send - send laid-out datagrams on one handle, as few calls as the
+ * host allows; what it does not take is dropped, counted.
+ * @w: worker
+ * @hd: host handle
+ * @msg: the datagrams
+ * @ent: the held entry of each
+ * @n: how many
+ *
+ * A call that sends some returns their count; the next one starts at the
+ * first not sent and reports its error (sendmmsg(2) semantics). That one
+ * is dropped and the rest go on, as separate sends used to; after -EAGAIN
+ * (send buffer full) the rest are dropped without further calls.
+ */
+static void
+dgram_send(struct sl_worker *w, int hd, struct sl_host_msg *msg,
+	struct sl_dgram_out **ent, unsigned int n)
+{
+	bool udp = ent[0]->f->proto == IPPROTO_UDP;
+	unsigned int i = 0, j;
+
+	while (i < n) {
+		int rc = sl_host_sendmmsg(w->host, hd, msg + i, n - i);
+
+		if (udp)
+			SL_STAT_INC(w->stats, udp_send_calls);
+		if (rc > 0) {
+			/* never more than asked, whatever the backend says */
+			unsigned int end = i + RTE_MIN((unsigned int)rc, n - i);
+
+			for (j = i; j < end; j++)
+				dgram_sent(w, ent[j]);
+			i = end;
+			continue;
+		}
+		dgram_drop(w, ent[i++], SL_STAT_drop_host_socket);
+		if (rc == -EAGAIN)
+			while (i < n)
+				dgram_drop(w, ent[i++],
+					SL_STAT_drop_host_socket);
+	}
+}
+
+/**
+ * dgram_send_grp - send the held datagrams of one host handle, in order:
+ * iovecs over each frame's payload (no copy), one host call for the lot
+ * unless the iovecs run out.
+ */
+static void
+dgram_send_grp(struct sl_worker *w, const struct sl_dgram_grp *g)
+{
+	struct sl_dgram_out *ent[SL_DGRAM_OUT_MAX];
+	struct sl_host_msg msg[SL_DGRAM_OUT_MAX];
+	struct iovec iov[SL_DGRAM_IOV_MAX];
+	unsigned int nmsg = 0, niov = 0;
+	uint16_t k;
+
+	for (k = g->first; k != SL_DGRAM_NONE; k = w->dg_out[k].next) {
+		struct sl_dgram_out *d = &w->dg_out[k];
+		int n = sl_net_iov(d->m, d->off, d->len, iov + niov,
+			(int)(SL_DGRAM_IOV_MAX - niov));
+
+		if (n < 0 && nmsg > 0) {
+			/* iovecs used up: send those laid out first */
+			dgram_send(w, g->hd, msg, ent, nmsg);
+			nmsg = niov = 0;
+			n = sl_net_iov(d->m, d->off, d->len, iov,
+				SL_DGRAM_IOV_MAX);
+		}
+		if (n < 0) {
+			/* more segments than a datagram may have */
+			dgram_drop(w, d, d->f->proto == IPPROTO_UDP ?
+				SL_STAT_drop_udp : SL_STAT_drop_icmp);
+			continue;
+		}
+		msg[nmsg].iov = iov + niov;
+		msg[nmsg].iovcnt = n;
+		/* inbound flows share their forward's listener */
+		msg[nmsg].addr = d->f->inbound ? &d->f->host_dst : NULL;
+		msg[nmsg].len = 0;
+		msg[nmsg].flags = 0;
+		ent[nmsg++] = d;
+		niov += (unsigned int)n;
+	}
+	if (nmsg > 0)
+		dgram_send(w, g->hd, msg, ent, nmsg);
+}
+
+void
+sl_dgram_flush(struct sl_worker *w)
+{
+	uint16_t g;
+
+	for (g = 0; g < w->dg_ngrp; g++)
+		dgram_send_grp(w, &w->dg_grp[g]);
+	w->dg_n = 0;
+	w->dg_ngrp = 0;
+}
+
+void
+sl_dgram_burst_end(struct sl_worker *w)
+{
+	if (w->dg_n > 0)
+		sl_dgram_flush(w);
+}
+
+/**
+ * inbound_one - one datagram a forward's listener received: find or make
+ * its inbound flow and relay it to the guest.
+ * @w: worker
+ * @gport: guest port (network order)
+ * @lhd: the listener
+ * @m: payload-only mbuf (consumed)
+ * @peer: the datagram's source
+ */
+static void
+inbound_one(struct sl_worker *w, uint16_t gport, int lhd, struct rte_mbuf *m,
+	const struct sockaddr_in *peer)
+{
+	uint32_t n = rte_pktmbuf_pkt_len(m);
+	struct sl_flow_key key;
+	struct sl_flow *f;
+
+	key = sl_flow_key_make(IPPROTO_UDP, w->cfg->guest_addr, gport,
+		w->cfg->gateway, peer->sin_port);
+	f = sl_flow_lookup(&w->ft, &key);
+	if (f != NULL && (f->host_dst.sin_addr.s_addr !=
+	    peer->sin_addr.s_addr || !f->inbound)) {
+		/* same port from another peer: not distinguishable */
+		SL_STAT_INC(w->stats, drop_udp);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (f == NULL) {
+		if (w->dgram_flows >= w->cfg->max_dgram_flows) {
+			SL_STAT_INC(w->stats, drop_dgram_limit);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		f = sl_flow_add(&w->ft, &key, w->now_ms);
+		if (f == NULL) {
+			SL_STAT_INC(w->stats, drop_flow_limit);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		w->dgram_flows++;
+		f->hd = lhd;
+		f->inbound = true;
+		f->host_dst = *peer;
+		sl_timer_arm(&w->wheel, &f->timer, w->now_ms +
+			(uint64_t)w->cfg->udp_timeout_s * 1000);
+		SL_STAT_INC(w->stats, flows_opened);
+	}
+	f->last_ms = w->now_ms;
+	f->bytes_to_guest += n;
+	if (sl_udp_to_guest(w, m, w->cfg->gateway, peer->sin_port,
+	    gport) == 0)
+		SL_STAT_INC(w->stats, udp_to_guest);
+}
+
+void
 sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	unsigned int off, int lhd)
 {
 	uint16_t gport = rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off));
-	unsigned int i;
+	struct sockaddr_in peer[SL_DGRAM_RECV_BATCH];
+	struct rte_mbuf *m[SL_DGRAM_RECV_BATCH];
+	unsigned int got = 0;
 
-	for (i = 0; i < SL_UDP_READ_BUDGET; i++) {
-		uint8_t buf[SL_DGRAM_MAX];
-		struct sockaddr_in peer;
-		struct sl_flow_key key;
-		struct rte_mbuf *m;
-		struct sl_flow *f;
-		ssize_t n;
+	while (got < SL_DGRAM_READ_BUDGET) {
+		int i, n = dgram_recv(w, lhd, m, peer, IPPROTO_UDP);
 
-		n = sl_host_recvfrom(w->host, lhd, buf, sizeof(buf), &peer);
 		if (n < 0)
 			return;
-		key = sl_flow_key_make(IPPROTO_UDP, w->cfg->guest_addr, gport,
-			w->cfg->gateway, peer.sin_port);
-		f = sl_flow_lookup(&w->ft, &key);
-		if (f != NULL && (f->host_dst.sin_addr.s_addr !=
-		    peer.sin_addr.s_addr || !f->inbound)) {
-			/* same port from another peer: not distinguishable */
-			SL_STAT_INC(w->stats, drop_udp);
-			continue;
-		}
-		if (f == NULL) {
-			if (w->dgram_flows >= w->cfg->max_dgram_flows) {
-				SL_STAT_INC(w->stats, drop_dgram_limit);
-				continue;
-			}
-			f = sl_flow_add(&w->ft, &key, w->now_ms);
-			if (f == NULL) {
-				SL_STAT_INC(w->stats, drop_flow_limit);
-				continue;
-			}
-			w->dgram_flows++;
-			f->hd = lhd;
-			f->inbound = true;
-			f->host_dst = peer;
-			sl_timer_arm(&w->wheel, &f->timer, w->now_ms +
-				(uint64_t)w->cfg->udp_timeout_s * 1000);
-			SL_STAT_INC(w->stats, flows_opened);
-		}
-		m = sl_mbuf_from_buf(w, buf, (uint32_t)n);
-		if (m == NULL)
+		for (i = 0; i < n; i++)
+			if (m[i] != NULL)
+				inbound_one(w, gport, lhd, m[i], &peer[i]);
+		got += (unsigned int)n;
+		if (n < SL_DGRAM_RECV_BATCH)
 			return;
-		f->last_ms = w->now_ms;
-		f->bytes_to_guest += (uint64_t)n;
-		if (sl_udp_to_guest(w, m, w->cfg->gateway, peer.sin_port,
-		    gport) == 0)
-			SL_STAT_INC(w->stats, udp_to_guest);
 	}
 }
 

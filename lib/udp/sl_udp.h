@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_udp.h: UDP relay (and DNS forwarding): one connected host UDP socket
- * per guest 5-tuple, replies back to the guest, idle expiry.
+ * per guest 5-tuple, replies back to the guest, idle expiry; the batched
+ * datagram I/O it shares with ICMP echo (theory in sl_udp.c).
  */
 #ifndef SL_UDP_H
 #define SL_UDP_H
@@ -10,8 +11,13 @@
 #include "sl_net.h"
 #include "sl_worker.h"
 
-/** sl_udp_input - relay one guest datagram (frame not consumed). */
-void sl_udp_input(struct sl_worker *w, const struct sl_pkt *p);
+/**
+ * sl_udp_input - relay one guest datagram: held for its flow's batched
+ * send at the end of the burst (sl_dgram_burst_end).
+ * Return: true when the frame was kept (freed after the send), false when
+ * it was dropped (counted; the caller frees it).
+ */
+bool sl_udp_input(struct sl_worker *w, const struct sl_pkt *p);
 
 /** sl_udp_host_event - read replies from a flow's host socket. */
 void sl_udp_host_event(struct sl_worker *w, struct sl_flow *f,
@@ -38,27 +44,61 @@ struct sl_flow *sl_dgram_flow_open(struct sl_worker *w,
 	const struct sl_flow_key *key, enum sl_host_kind kind,
 	const struct sockaddr_in *sa);
 void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
-ssize_t sl_dgram_read(struct sl_worker *w, struct sl_flow *f,
-	struct rte_mbuf **out);
 
 /**
- * sl_dgram_drain - read up to a budget of datagrams from @f's host socket
- * and hand each (payload-only mbuf, @n bytes) to @deliver, which consumes
- * the mbuf. Errors the socket reports (ICMP unreachable...) are cleared.
+ * sl_dgram_init - per-worker datagram state: the spill area host datagrams
+ * longer than one mbuf are received into (none when the guest MTU fits
+ * an mbuf). Call once tx_mtu and the pool are set.
+ * Return: 0 or -ENOMEM.
+ */
+int sl_dgram_init(struct sl_worker *w);
+
+/** sl_dgram_fini - send what is held, free what sl_dgram_init took. */
+void sl_dgram_fini(struct sl_worker *w);
+
+/**
+ * sl_dgram_queue - hold a guest datagram for its host handle's batched
+ * send (after any already held for that handle).
+ * @w: worker
+ * @f: UDP or ICMP flow (its hd is the handle; an inbound flow's datagram
+ *     goes to f->host_dst)
+ * @m: the guest frame, owned from now on (freed once sent or dropped)
+ * @off: payload offset in @m
+ * @len: payload bytes
+ *
+ * When SL_DGRAM_OUT_MAX are held already, they are sent first.
+ */
+void sl_dgram_queue(struct sl_worker *w, struct sl_flow *f,
+	struct rte_mbuf *m, uint32_t off, uint32_t len);
+
+/** sl_dgram_held - whether @f has guest datagrams held for sending. */
+bool sl_dgram_held(const struct sl_worker *w, const struct sl_flow *f);
+
+/**
+ * sl_dgram_flush - send every held datagram: one sl_host_sendmmsg per host
+ * handle (more only on a partial send), order kept per handle; frames freed.
+ */
+void sl_dgram_flush(struct sl_worker *w);
+
+/** sl_dgram_burst_end - end of an rx burst: sl_dgram_flush if any held. */
+void sl_dgram_burst_end(struct sl_worker *w);
+
+/**
+ * sl_dgram_drain - read queued datagrams from @f's host socket in batches
+ * (one host call per SL_DGRAM_RECV_BATCH, up to a budget) and hand each
+ * (payload-only mbuf, @n bytes) to @deliver, which consumes the mbuf.
+ * Errors the socket reports (ICMP unreachable...) are cleared.
  */
 void sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
 	void (*deliver)(struct sl_worker *w, struct sl_flow *f,
 	struct rte_mbuf *m, size_t n));
 
-/** sl_mbuf_from_buf - a new mbuf (chain) holding a copy of @buf. */
-struct rte_mbuf *sl_mbuf_from_buf(struct sl_worker *w, const void *buf,
-	uint32_t len);
-
 struct sl_fwd_spec;
 
 /**
- * sl_udp_inbound - datagrams arrived on a forward's listener: relay them
- * to the guest port, from the gateway address and the peer's port.
+ * sl_udp_inbound - datagrams arrived on a forward's listener: read them in
+ * batches and relay them to the guest port, from the gateway address and
+ * the peer's port.
  */
 void sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	unsigned int off, int lhd);

@@ -93,18 +93,16 @@ t_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	return TIMED(h, sl_host_readv(timed(h)->inner, hd, iov, cnt));
 }
 
-static ssize_t
-t_sendto(struct sl_host *h, int hd, const void *buf, size_t len,
-	const struct sockaddr_in *to)
+static int
+t_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg, unsigned int n)
 {
-	return TIMED(h, sl_host_sendto(timed(h)->inner, hd, buf, len, to));
+	return TIMED(h, sl_host_sendmmsg(timed(h)->inner, hd, msg, n));
 }
 
-static ssize_t
-t_recvfrom(struct sl_host *h, int hd, void *buf, size_t len,
-	struct sockaddr_in *from)
+static int
+t_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg, unsigned int n)
 {
-	return TIMED(h, sl_host_recvfrom(timed(h)->inner, hd, buf, len, from));
+	return TIMED(h, sl_host_recvmmsg(timed(h)->inner, hd, msg, n));
 }
 
 static int
@@ -168,8 +166,8 @@ static const struct sl_host_ops timed_ops = {
 	.set_cookie = t_set_cookie,
 	.writev = t_writev,
 	.readv = t_readv,
-	.sendto = t_sendto,
-	.recvfrom = t_recvfrom,
+	.sendmmsg = t_sendmmsg,
+	.recvmmsg = t_recvmmsg,
 	.shutdown_wr = t_shutdown_wr,
 	.close = t_close,
 	.error = t_error,
@@ -485,26 +483,40 @@ sink_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	return (ssize_t)done;
 }
 
-static ssize_t
-sink_sendto(struct sl_host *h, int hd, const void *buf, size_t len,
-	const struct sockaddr_in *to)
+/** sink_sendmmsg - each datagram as sink_writev() (destination ignored). */
+static int
+sink_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
 {
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
-		.iov_len = len };
+	unsigned int i;
 
-	(void)to;
-	return sink_writev(h, hd, &iov, 1);
+	for (i = 0; i < n; i++) {
+		ssize_t r = sink_writev(h, hd, msg[i].iov, msg[i].iovcnt);
+
+		if (r < 0)
+			return i > 0 ? (int)i : (int)r;
+		msg[i].len = (size_t)r;
+	}
+	return (int)n;
 }
 
-static ssize_t
-sink_recvfrom(struct sl_host *h, int hd, void *buf, size_t len,
-	struct sockaddr_in *from)
+/** sink_recvmmsg - the one queued echo (a socket holds at most one). */
+static int
+sink_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
 {
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	ssize_t r;
 
-	if (from != NULL)
-		memset(from, 0, sizeof(*from));
-	return sink_readv(h, hd, &iov, 1);
+	if (n == 0)
+		return 0;
+	r = sink_readv(h, hd, msg[0].iov, msg[0].iovcnt);
+	if (r < 0)
+		return (int)r;
+	msg[0].len = (size_t)r;
+	msg[0].flags = 0;
+	if (msg[0].addr != NULL)
+		memset(msg[0].addr, 0, sizeof(*msg[0].addr));
+	return 1;
 }
 
 static int
@@ -603,8 +615,8 @@ static const struct sl_host_ops sink_ops = {
 	.set_cookie = sink_set_cookie,
 	.writev = sink_writev,
 	.readv = sink_readv,
-	.sendto = sink_sendto,
-	.recvfrom = sink_recvfrom,
+	.sendmmsg = sink_sendmmsg,
+	.recvmmsg = sink_recvmmsg,
 	.shutdown_wr = sink_shutdown_wr,
 	.close = sink_close,
 	.error = sink_error,

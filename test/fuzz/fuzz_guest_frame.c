@@ -227,18 +227,18 @@ px_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	return sl_host_readv(px_in(h), hd, iov, cnt);
 }
 
-static ssize_t
-px_sendto(struct sl_host *h, int hd, const void *buf, size_t len,
-	const struct sockaddr_in *to)
+static int
+px_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
 {
-	return sl_host_sendto(px_in(h), hd, buf, len, to);
+	return sl_host_sendmmsg(px_in(h), hd, msg, n);
 }
 
-static ssize_t
-px_recvfrom(struct sl_host *h, int hd, void *buf, size_t len,
-	struct sockaddr_in *from)
+static int
+px_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
+	unsigned int n)
 {
-	return sl_host_recvfrom(px_in(h), hd, buf, len, from);
+	return sl_host_recvmmsg(px_in(h), hd, msg, n);
 }
 
 static int
@@ -293,8 +293,8 @@ static const struct sl_host_ops px_ops = {
 	.set_cookie = px_set_cookie,
 	.writev = px_writev,
 	.readv = px_readv,
-	.sendto = px_sendto,
-	.recvfrom = px_recvfrom,
+	.sendmmsg = px_sendmmsg,
+	.recvmmsg = px_recvmmsg,
 	.shutdown_wr = px_shutdown_wr,
 	.close = px_close,
 	.error = px_error,

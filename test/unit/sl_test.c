@@ -142,7 +142,7 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 		goto fail_pool;
 	env->host = host;
 	env->w.tx_burst = cap_tx;
-	env->w.mtu = 1500;
+	env->w.mtu = o->mtu != 0 ? o->mtu : 1500;
 	env->w.multiseg = true;
 	env->w.quit = &env->quit;
 	if (sl_worker_init(&env->w, &env->cfg, mp, host) != 0) {

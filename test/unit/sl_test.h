@@ -112,6 +112,7 @@ struct sl_test_env_opts {
 	unsigned int cache;	/**< per-lcore mempool cache size; 0: none */
 	struct sl_host *host;	/**< backend for the worker; NULL: a mem host */
 	bool manual_clock;	/**< as sl_test_env_init_manual() */
+	uint16_t mtu;		/**< guest link MTU; 0: 1500 */
 };
 
 /**

@@ -3,8 +3,8 @@
  *
  * test_host.c: unit tests of the host backends: the in-memory host (every
  * control function, readiness and interest, send buffer accounting, connect
- * modes, FIN/RST, datagrams, accept) and the kernel backend against real
- * loopback sockets created here. No EAL needed.
+ * modes, FIN/RST, datagrams and their batches, accept) and the kernel
+ * backend against real loopback sockets created here. No EAL needed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -695,6 +695,105 @@ SL_TEST(mem_udp_datagrams)
 	sl_host_destroy(h);
 }
 
+/* msg1 - a one-iovec batch entry over @buf/@len to/from @addr. */
+static struct sl_host_msg
+msg1(struct iovec *iov, void *buf, size_t len, struct sockaddr_in *addr)
+{
+	struct sl_host_msg m = { .iov = iov, .iovcnt = 1, .addr = addr };
+
+	iov->iov_base = buf;
+	iov->iov_len = len;
+	return m;
+}
+
+SL_TEST(mem_dgram_batches)
+{
+	struct sl_host *h = sl_host_mem_create();
+	struct sockaddr_in d1 = sin4(0x08080808, 53), d2 = sin4(0x01010101, 53);
+	struct sockaddr_in p1 = sin4(0x0a000001, 1001), p2 = sin4(0x0a000002,
+		1002), from[4], to;
+	struct sl_host_msg m[70];
+	struct iovec iov[70][2];
+	unsigned int sc, rc, i;
+	char buf[4][8], big[16];
+	int u;
+
+	SL_CHECK(h != NULL);
+	u = sl_host_open(h, SL_HOST_UDP, 70);
+	SL_CHECK_EQ(sl_host_connect(h, u, &d1), 0);
+	/* three datagrams, one call: gathered, each to its destination */
+	m[0] = msg1(iov[0], (void *)"ab", 2, NULL);
+	iov[0][1].iov_base = (void *)"c";
+	iov[0][1].iov_len = 1;
+	m[0].iovcnt = 2;
+	m[1] = msg1(iov[1], (void *)"xyz", 3, &d2);
+	m[2] = msg1(iov[2], (void *)"q", 1, NULL);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, u, m, 3), 3);
+	SL_CHECK_EQ(m[0].len, 3);
+	SL_CHECK_EQ(m[1].len, 3);
+	SL_CHECK_EQ(m[2].len, 1);
+	SL_CHECK_EQ(sl_host_mem_calls(h, u, &sc, &rc), 0);
+	SL_CHECK_EQ(sc, 1);
+	SL_CHECK_EQ(rc, 0);
+	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, u, big, sizeof(big), &to), 3);
+	SL_CHECK(memcmp(big, "abc", 3) == 0);
+	SL_CHECK_EQ(to.sin_addr.s_addr, d1.sin_addr.s_addr);
+	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, u, big, sizeof(big), &to), 3);
+	SL_CHECK(memcmp(big, "xyz", 3) == 0);
+	SL_CHECK_EQ(to.sin_addr.s_addr, d2.sin_addr.s_addr);
+	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, u, big, sizeof(big), &to), 1);
+	SL_CHECK_EQ(to.sin_addr.s_addr, d1.sin_addr.s_addr);
+
+	/* injected failures: 1 accepted, then 2 sends fail with EAGAIN */
+	SL_CHECK_EQ(sl_host_mem_fail_sends(h, u, 1, EAGAIN, 2), 0);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, u, m, 3), 1);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, u, m + 1, 2), -EAGAIN);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, u, m + 1, 2), 2);
+	SL_CHECK_EQ(sl_host_sendto(h, u, "ok", 2, NULL), 2);
+	SL_CHECK_EQ(sl_host_mem_dgrams(h, u), 4);
+	SL_CHECK_EQ(sl_host_mem_calls(h, u, &sc, NULL), 0);
+	SL_CHECK_EQ(sc, 5);
+	while (sl_host_mem_pop_dgram(h, u, big, sizeof(big)) >= 0)
+		;
+	/* at most SL_HOST_MMSG_MAX per call */
+	for (i = 0; i < 70; i++)
+		m[i] = msg1(iov[i], (void *)"z", 1, NULL);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, u, m, 70), SL_HOST_MMSG_MAX);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, u, m, 0), 0);
+
+	/* receive: sources, a long one cut (TRUNC), then EAGAIN */
+	SL_CHECK_EQ(sl_host_mem_push_dgram(h, u, "four", 4, &p1), 0);
+	SL_CHECK_EQ(sl_host_mem_push_dgram(h, u, "0123456789", 10, &p2), 0);
+	SL_CHECK_EQ(sl_host_mem_push_dgram(h, u, "hi", 2, NULL), 0);
+	for (i = 0; i < 4; i++)
+		m[i] = msg1(iov[i], buf[i], sizeof(buf[i]), &from[i]);
+	SL_CHECK_EQ(sl_host_recvmmsg(h, u, m, 4), 3);
+	SL_CHECK_EQ(m[0].len, 4);
+	SL_CHECK_EQ(m[0].flags, 0);
+	SL_CHECK(memcmp(buf[0], "four", 4) == 0);
+	SL_CHECK_EQ(from[0].sin_port, p1.sin_port);
+	SL_CHECK_EQ(m[1].len, 8);
+	SL_CHECK_EQ(m[1].flags, SL_HOST_MSG_TRUNC);
+	SL_CHECK(memcmp(buf[1], "01234567", 8) == 0);
+	SL_CHECK_EQ(from[1].sin_addr.s_addr, p2.sin_addr.s_addr);
+	SL_CHECK_EQ(m[2].len, 2);
+	SL_CHECK_EQ(from[2].sin_addr.s_addr, d1.sin_addr.s_addr);
+	SL_CHECK_EQ(sl_host_recvmmsg(h, u, m, 4), -EAGAIN);
+	/* a pending error comes first, alone */
+	SL_CHECK_EQ(sl_host_mem_push_dgram(h, u, "x", 1, NULL), 0);
+	SL_CHECK_EQ(sl_host_mem_set_error(h, u, ECONNREFUSED), 0);
+	SL_CHECK_EQ(sl_host_recvmmsg(h, u, m, 4), -ECONNREFUSED);
+	SL_CHECK_EQ(sl_host_recvmmsg(h, u, m, 4), 1);
+	SL_CHECK_EQ(sl_host_mem_calls(h, u, NULL, &rc), 0);
+	SL_CHECK_EQ(rc, 4);
+	SL_CHECK_EQ(sl_host_mem_fail_sends(h, 4000, 0, EAGAIN, 1), -EBADF);
+	sl_host_close(h, u, false);
+	SL_CHECK_EQ(sl_host_mem_calls(h, u, NULL, &rc), 0);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, u, m, 1), -EBADF);
+	SL_CHECK_EQ(h->open_handles, 0);
+	sl_host_destroy(h);
+}
+
 SL_TEST(mem_icmp)
 {
 	struct sl_host *h = sl_host_mem_create();
@@ -1175,6 +1274,66 @@ SL_TEST(kern_udp_echo)
 	SL_CHECK_EQ(sl_host_readv(h, u, iov, 1), 4);
 	SL_CHECK(memcmp(buf, "back", 4) == 0);
 	SL_CHECK(sl_host_unsent(h, u) >= 0);
+	sl_host_close(h, u, false);
+	SL_CHECK_EQ(h->open_handles, 0);
+	close(efd);
+	sl_host_destroy(h);
+}
+
+SL_TEST(kern_udp_mmsg)
+{
+	struct sl_host *h = sl_host_kernel_create();
+	static const char *const out[3] = { "one", "two!", "three" };
+	struct sockaddr_in dst, from[4], src;
+	struct sl_host_msg m[4];
+	struct iovec iov[4][2];
+	char buf[4][8], rx[32];
+	socklen_t len;
+	uint16_t port;
+	int efd, u, i;
+
+	SL_CHECK(h != NULL);
+	efd = udp_socket(&port);
+	SL_CHECK(efd >= 0);
+	dst = loopback(port);
+	u = sl_host_open(h, SL_HOST_UDP, 0x66);
+	SL_CHECK(u >= 0);
+	/* three datagrams, one sendmmsg, in order */
+	for (i = 0; i < 3; i++)
+		m[i] = msg1(iov[i], (void *)(uintptr_t)out[i], strlen(out[i]),
+			&dst);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, u, m, 3), 3);
+	SL_CHECK_EQ(m[2].len, 5);
+	for (i = 0; i < 3; i++) {
+		SL_CHECK(fd_readable(efd, 2000));
+		len = sizeof(src);
+		SL_CHECK_EQ(recvfrom(efd, rx, sizeof(rx), 0,
+			(struct sockaddr *)&src, &len), (ssize_t)strlen(out[i]));
+		SL_CHECK(memcmp(rx, out[i], strlen(out[i])) == 0);
+	}
+	/* three answers, one recvmmsg: sources, the long one cut */
+	SL_CHECK_EQ(sendto(efd, "abcde", 5, 0, (struct sockaddr *)&src, len),
+		5);
+	SL_CHECK_EQ(sendto(efd, "0123456789abcdef", 16, 0,
+		(struct sockaddr *)&src, len), 16);
+	SL_CHECK_EQ(sendto(efd, "xyz", 3, 0, (struct sockaddr *)&src, len), 3);
+	SL_CHECK_EQ(sl_host_watch(h, u, SL_HOST_EV_IN), 0);
+	SL_CHECK(wait_for(h, 0x66, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
+	for (i = 0; i < 4; i++)
+		m[i] = msg1(iov[i], buf[i], sizeof(buf[i]), &from[i]);
+	SL_CHECK_EQ(sl_host_recvmmsg(h, u, m, 4), 3);
+	SL_CHECK_EQ(m[0].len, 5);
+	SL_CHECK_EQ(m[0].flags, 0);
+	SL_CHECK(memcmp(buf[0], "abcde", 5) == 0);
+	SL_CHECK_EQ(from[0].sin_port, htons(port));
+	SL_CHECK_EQ(m[1].len, 8);
+	SL_CHECK_EQ(m[1].flags, SL_HOST_MSG_TRUNC);
+	SL_CHECK(memcmp(buf[1], "01234567", 8) == 0);
+	SL_CHECK_EQ(m[2].len, 3);
+	SL_CHECK_EQ(from[2].sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	SL_CHECK_EQ(sl_host_recvmmsg(h, u, m, 4), -EAGAIN);
+	SL_CHECK_EQ(sl_host_sendmmsg(h, -1, m, 1), -EBADF);
+	SL_CHECK_EQ(sl_host_recvmmsg(h, efd, m, 1), -EBADF);
 	sl_host_close(h, u, false);
 	SL_CHECK_EQ(h->open_handles, 0);
 	close(efd);
