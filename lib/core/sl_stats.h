@@ -23,6 +23,7 @@
 	X(flows_opened) X(flows_closed) X(flows_expired)	\
 	X(tcp_flows_opened) X(tcp_closed_normal) X(tcp_closed_guest_rst) \
 	X(tcp_closed_host_rst) X(tcp_closed_timeout) X(tcp_refused) \
+	X(tcp_closed_shutdown)					\
 	X(flows_closed_admin)					\
 	X(tcp_to_host_bytes) X(tcp_to_guest_bytes)		\
 	X(tcp_pure_acks) X(tcp_acks_coalesced) X(tcp_window_updates) \

@@ -2260,9 +2260,9 @@ sl_tcp_fini(struct sl_worker *w)
 			tcp_free(w, f, false, SL_STAT_tcp_closed_normal);
 		else if (f->state >= TCP_SYN_RCVD)
 			reset_both(w, f, &w->tcp[i],
-				SL_STAT_tcp_closed_timeout);
+				SL_STAT_tcp_closed_shutdown);
 		else
-			tcp_free(w, f, true, SL_STAT_tcp_closed_timeout);
+			tcp_free(w, f, true, SL_STAT_tcp_closed_shutdown);
 	}
 	rte_free(w->tcp);
 	rte_free(w->tcp_rtx_pool);
