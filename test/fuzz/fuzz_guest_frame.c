@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The sluice authors
  *
  * fuzz_guest_frame.c: libFuzzer harness on the guest-frame entry point,
- * sl_worker_step(), with the in-memory host backend playing the host side.
+ * sl_worker_step(), with the in-memory host backend playing the host side;
+ * every frame also goes through the multi-queue steering parser first.
  *
  * Each input is a small program (all integers big-endian):
  *
@@ -92,6 +93,7 @@
 #include "sl_host_mem.h"
 #include "sl_net.h"
 #include "sl_stats.h"
+#include "sl_steer.h"
 #include "sl_worker.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -335,6 +337,7 @@ static struct {
 	size_t heap_base;
 	unsigned int heap_count_base;
 	uint8_t frame[FZ_FRAME_MAX];
+	struct sl_steer *steer;	/* a 4-queue port's owner function */
 } fz;
 
 /* --- checking and learning from what sluice sends ------------------- */
@@ -544,10 +547,17 @@ fail:
 	return NULL;
 }
 
-/* Run one iteration on the frames held so far (possibly none). */
+/* Run one iteration on the frames held so far (possibly none); each frame
+ * first goes through the multi-queue steering parser, whose answer must
+ * name one of the port's workers. */
 static void
 step(void)
 {
+	uint16_t i;
+
+	for (i = 0; i < fz.npend; i++)
+		if (sl_steer_owner(fz.steer, fz.pend[i]) >= fz.steer->n)
+			FZ_DIE("sl_steer_owner: no such worker");
 	sl_worker_step(&fz.w, fz.pend, fz.npend);
 	fz.npend = 0;
 }
@@ -854,6 +864,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (fz.mp == NULL) {
 		fprintf(stderr, "fuzz_guest_frame: no mempool\n");
+		exit(1);
+	}
+	fz.steer = rte_zmalloc("slfuzz_steer", sizeof(*fz.steer), 0);
+	if (fz.steer == NULL ||
+	    sl_steer_create(fz.steer, 0, 4, 0, (int)rte_socket_id()) != 0) {
+		fprintf(stderr, "fuzz_guest_frame: no steering state\n");
 		exit(1);
 	}
 	heap_usage(&fz.heap_base, &fz.heap_count_base);
