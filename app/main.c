@@ -288,7 +288,7 @@ main(int argc, char **argv)
 			ret = add_worker(pc, sp, q, sl_app.steer[pid], lc);
 		}
 		if (ret == 0 && sl_app.steer[pid] != NULL &&
-		    strcmp(sp->driver, "net_vhost") == 0 &&
+		    sp->vhost &&
 		    sl_vhostq_watch(pid, sl_app.steer[pid]) != 0)
 			ret = 1;
 		if (pc->worker_lcore == 0)
@@ -361,7 +361,7 @@ main(int argc, char **argv)
 
 		/* frames still on steering rings go back to the port's pool */
 		if (sl_app.steer[p] != NULL) {
-			if (strcmp(ports[i].driver, "net_vhost") == 0)
+			if (ports[i].vhost)
 				sl_vhostq_unwatch(p, sl_app.steer[p]);
 			sl_steer_destroy(sl_app.steer[p]);
 			rte_free(sl_app.steer[p]);

@@ -20,7 +20,6 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
-#include <string.h>
 
 #include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
@@ -150,7 +149,7 @@ sl_offload_watch(struct sl_worker *w, const struct sl_port *sp)
 		return 0;
 	}
 	ow->sp = sp;
-	ow->vhost = sp->driver != NULL && strcmp(sp->driver, "net_vhost") == 0;
+	ow->vhost = sp->vhost;
 	if (ow->vhost) {
 		rc = rte_eth_dev_callback_register(sp->port_id,
 			RTE_ETH_EVENT_INTR_LSC, ol_event, ow);

@@ -52,22 +52,24 @@ lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 /**
  * afp_frame_data - the largest frame a net_af_packet port moves.
  * @info: the port's device info
+ * @frame: set to the frame bytes (Ethernet header included), 0 when the
+ *	devargs cannot be read or allow no useful frame
  * @link_mtu: set to the MTU of the kernel interface behind the port
  * @rx_buf: set to the mbuf data room (past the headroom) the PMD demands
  *
  * net_af_packet copies each frame between its PACKET_MMAP ring and one mbuf
  * (no rx scatter): a frame is at most one ring frame (the `framesz` devarg,
  * 2048 by default, less the TPACKET_V2 header and the kernel's alignment),
- * the rx mbufs must hold a whole ring frame, and the kernel interface's MTU bounds what it accepts
- * and delivers. ethdev's view (max_rx_pktlen 1518) reflects none of that.
+ * the rx mbufs must hold a whole ring frame, and the kernel interface's MTU
+ * bounds what it accepts and delivers. ethdev's view (max_rx_pktlen 1518)
+ * reflects none of that.
  *
- * Return: frame bytes (Ethernet header included), 0 when the devargs
- * cannot be read or describe a ring the PMD would misread (then @rx_buf is
- * UINT32_MAX: blocksz is not a multiple of framesz).
+ * Return: 0, or -1 when the devargs describe a ring the PMD would misread
+ * (blocksz not a multiple of framesz).
  */
-static uint32_t
-afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *link_mtu,
-	uint32_t *rx_buf)
+static int
+afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *frame,
+	uint32_t *link_mtu, uint32_t *rx_buf)
 {
 	const struct rte_devargs *da = rte_dev_devargs(info->device);
 	struct rte_kvargs *kv = NULL;
@@ -76,6 +78,8 @@ afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *link_mtu,
 	struct ifreq ifr;
 	int fd;
 
+	*frame = 0;
+	*rx_buf = 0;
 	*link_mtu = RTE_ETHER_MTU;
 	memset(&ifr, 0, sizeof(ifr));
 	if (if_indextoname(info->if_index, ifr.ifr_name) != NULL) {
@@ -97,11 +101,8 @@ afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *link_mtu,
 			bs = strtoul(v, NULL, 0);
 		rte_kvargs_free(kv);
 	}
-	if (fs != 0 && bs % fs != 0) {
-		/* the PMD addresses frame i at i * framesz */
-		*rx_buf = UINT32_MAX;
-		return 0;
-	}
+	if (fs != 0 && bs % fs != 0)
+		return -1;	/* the PMD addresses frame i at i * framesz */
 	/*
 	 * The kernel puts a frame's MAC header at TPACKET_ALIGN(TPACKET2_HDRLEN
 	 * + 16) - 14 into a ring frame (tpacket_rcv) and truncates what does
@@ -111,8 +112,9 @@ afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *link_mtu,
 	    fs > UINT16_MAX + 1ul)
 		return 0;
 	*rx_buf = (uint32_t)(fs - (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll)));
-	return (uint32_t)(fs - TPACKET_ALIGN(TPACKET2_HDRLEN + 16) +
+	*frame = (uint32_t)(fs - TPACKET_ALIGN(TPACKET2_HDRLEN + 16) +
 		RTE_ETHER_HDR_LEN);
+	return 0;
 }
 
 /**
@@ -315,9 +317,8 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		want > max_mtu &&
 		(uint64_t)sp->nb_rxd * (RTE_MBUF_DEFAULT_BUF_SIZE -
 		RTE_PKTMBUF_HEADROOM) > want + RTE_ETHER_HDR_LEN;
-	if (strcmp(info.driver_name, "net_af_packet") == 0)
-		afp_frame = afp_frame_data(&info, &link_mtu, &afp_rx_buf);
-	if (afp_rx_buf == UINT32_MAX) {
+	if (strcmp(info.driver_name, "net_af_packet") == 0 &&
+	    afp_frame_data(&info, &afp_frame, &link_mtu, &afp_rx_buf) != 0) {
 		snprintf(err, errlen, "port %u (%s): blocksz must be a "
 			"multiple of framesz (the PMD reads its rx ring as "
 			"if frames tiled the blocks)", port_id,
@@ -363,8 +364,8 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	 * with its linear-buffer=1 devarg) and its tx takes chains: small
 	 * mbufs, chained, rather than one 64 KiB mbuf per frame.
 	 */
-	vhost_chains = strcmp(info.driver_name, "net_vhost") == 0 &&
-		sp->multiseg;
+	sp->vhost = strcmp(info.driver_name, "net_vhost") == 0;
+	vhost_chains = sp->vhost && sp->multiseg;
 	if (afp_frame != 0 && sp->multiseg) {
 		/* tx: chains of ordinary mbufs (the PMD copies them into its
 		 * ring); rx: a pool of mbufs that each hold a ring frame */

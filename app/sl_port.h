@@ -27,6 +27,7 @@ struct sl_port {
 	uint16_t tx_mtu;	/**< largest IP packet the port transmits */
 	uint16_t seg_room;	/**< payload bytes per mbuf */
 	bool multiseg;		/**< tx accepts chains */
+	bool vhost;		/**< net_vhost: the guest negotiates features */
 	uint64_t rx_offloads;	/**< checksum/LRO offloads enabled (rxmode) */
 	uint64_t tx_offloads;	/**< checksum/TSO offloads enabled (txmode) */
 	uint16_t nb_rxd;

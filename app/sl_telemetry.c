@@ -291,7 +291,7 @@ add_offloads(const struct sl_port *p, const struct sl_worker *w,
 	rte_tel_data_add_dict_int(c, "tx_ip_csum_offload",
 		(ol & SL_TXOL_IP_CSUM) != 0);
 	rte_tel_data_add_dict_int(c, "tso", (ol & SL_TXOL_TSO) != 0);
-	if (strcmp(p->driver != NULL ? p->driver : "", "net_vhost") != 0)
+	if (!p->vhost)
 		return;
 	snprintf(hex, sizeof(hex), "0x%" PRIx64, feat);
 	rte_tel_data_add_dict_string(c, "guest_features", hex);

@@ -508,6 +508,26 @@ kern_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 }
 
 /**
+ * mmsg_fill - point @n mmsghdrs at the iovecs and addresses (or none) of
+ * @msg, for sendmmsg(2) and recvmmsg(2) alike.
+ */
+static void
+mmsg_fill(struct mmsghdr *mm, struct sl_host_msg *msg, unsigned int n)
+{
+	unsigned int i;
+
+	memset(mm, 0, n * sizeof(mm[0]));
+	for (i = 0; i < n; i++) {
+		mm[i].msg_hdr.msg_iov = msg[i].iov;
+		mm[i].msg_hdr.msg_iovlen = (size_t)msg[i].iovcnt;
+		if (msg[i].addr != NULL) {
+			mm[i].msg_hdr.msg_name = msg[i].addr;
+			mm[i].msg_hdr.msg_namelen = sizeof(*msg[i].addr);
+		}
+	}
+}
+
+/**
  * kern_sendmmsg - see sl_host_sendmmsg(): one sendmmsg(2) for up to
  * SL_HOST_MMSG_MAX datagrams (raw ICMP sockets: one send each, as the
  * checksum is ours to compute).
@@ -539,15 +559,7 @@ kern_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	}
 	if (n > SL_HOST_MMSG_MAX)
 		n = SL_HOST_MMSG_MAX;
-	memset(mm, 0, n * sizeof(mm[0]));
-	for (i = 0; i < n; i++) {
-		mm[i].msg_hdr.msg_iov = msg[i].iov;
-		mm[i].msg_hdr.msg_iovlen = (size_t)msg[i].iovcnt;
-		if (msg[i].addr != NULL) {
-			mm[i].msg_hdr.msg_name = msg[i].addr;
-			mm[i].msg_hdr.msg_namelen = sizeof(*msg[i].addr);
-		}
-	}
+	mmsg_fill(mm, msg, n);
 	rc = sendmmsg(hd, mm, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (rc < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
@@ -567,7 +579,6 @@ kern_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 {
 	struct kern_host *k = kern_host(h);
 	struct kern_fd *f = kern_fd(k, hd);
-	struct sockaddr_in sa[SL_HOST_MMSG_MAX];
 	struct mmsghdr mm[SL_HOST_MMSG_MAX];
 	unsigned int i;
 	int rc;
@@ -591,13 +602,8 @@ kern_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	}
 	if (n > SL_HOST_MMSG_MAX)
 		n = SL_HOST_MMSG_MAX;
-	memset(mm, 0, n * sizeof(mm[0]));
-	for (i = 0; i < n; i++) {
-		mm[i].msg_hdr.msg_iov = msg[i].iov;
-		mm[i].msg_hdr.msg_iovlen = (size_t)msg[i].iovcnt;
-		mm[i].msg_hdr.msg_name = &sa[i];
-		mm[i].msg_hdr.msg_namelen = sizeof(sa[i]);
-	}
+	/* sources straight into the callers' addresses, checked below */
+	mmsg_fill(mm, msg, n);
 	rc = recvmmsg(hd, mm, n, MSG_DONTWAIT, NULL);
 	if (rc < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
@@ -605,12 +611,9 @@ kern_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 		msg[i].len = mm[i].msg_len;
 		msg[i].flags = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) ?
 			SL_HOST_MSG_TRUNC : 0;
-		if (msg[i].addr == NULL)
-			continue;
-		if (mm[i].msg_hdr.msg_namelen >= sizeof(sa[i]) &&
-		    sa[i].sin_family == AF_INET)
-			*msg[i].addr = sa[i];
-		else
+		if (msg[i].addr != NULL &&
+		    (mm[i].msg_hdr.msg_namelen < sizeof(*msg[i].addr) ||
+		    msg[i].addr->sin_family != AF_INET))
 			memset(msg[i].addr, 0, sizeof(*msg[i].addr));
 	}
 	return rc;
