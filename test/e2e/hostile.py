@@ -170,7 +170,7 @@ def build(sa, cat, eth, n, rnd, gw, closed):
     if cat == "ip_frag":
         big = Raw(b"F" * 3000)
         pkts = [IP(src=G, dst=gw) / ICMP(type=8, id=7) / big,
-                IP(src=G, dst="192.0.2.2") / UDP(sport=4001, dport=7) / big,
+                IP(src=G, dst="198.51.100.2") / UDP(sport=4001, dport=7) / big,
                 IP(src=G, dst=gw) / TCP(sport=21100, dport=closed, flags="S") / big]
         while len(fr) < n:
             p = pkts[len(fr) % len(pkts)]
@@ -192,7 +192,7 @@ def build(sa, cat, eth, n, rnd, gw, closed):
                 fr.append(bytes(eth / IP(src=G, dst=gw) / t))
             elif k == 6:	# UDP length below 8 or beyond the datagram
                 u = UDP(sport=4002, dport=7, len=rnd.choice([0, 1, 7, 100, 65535])) / Raw(b"x" * 20)
-                fr.append(bytes(eth / IP(src=G, dst="192.0.2.2") / u))
+                fr.append(bytes(eth / IP(src=G, dst="198.51.100.2") / u))
             else:		# ICMP shorter than its header, TCP shorter than 20
                 if i % 2:
                     fr.append(bytes(eth / IP(src=G, dst=gw, proto=1) / Raw(b"\x08\x00\x00")))
@@ -205,7 +205,7 @@ def build(sa, cat, eth, n, rnd, gw, closed):
             if k == 0:
                 p = IP(src=G, dst=gw) / TCP(sport=next(sport), dport=closed, flags="S")
             elif k == 1:
-                p = IP(src=G, dst="192.0.2.2") / UDP(sport=4003, dport=7) / Raw(b"bad-sum")
+                p = IP(src=G, dst="198.51.100.2") / UDP(sport=4003, dport=7) / Raw(b"bad-sum")
             else:
                 p = IP(src=G, dst=gw) / echo
             b = bytearray(bytes(p))

@@ -9,7 +9,7 @@
 #
 #   slg-ID (guest)            slh-ID ("host" of sluice)          slf-ID (far host)
 #   sltapID <== net_tap ==>  sluice, lo (127.0.0.1)
-#                             slvhID 192.0.2.1/24 <== veth ==> slvfID 192.0.2.2/24
+#                             slvhID 198.51.100.1/24 <== veth ==> slvfID 198.51.100.2/24
 #
 # sluice runs inside slh-ID, so its "host" loopback, sockets and sysctls are
 # those of slh-ID only. The tap it creates there is moved into slg-ID, where a
@@ -53,8 +53,8 @@ E2E_TAP=sltap$E2E_ID		# tap created by net_tap (<= 15 chars)
 E2E_AFP=slafp$E2E_ID		# sluice's end of the net_af_packet veth (in slh)
 E2E_VH=slvh$E2E_ID		# veth end in slh
 E2E_VF=slvf$E2E_ID		# veth end in slf
-E2E_HOST_ADDR=192.0.2.1		# slh's address on the veth (TEST-NET-1)
-E2E_FAR_ADDR=192.0.2.2		# slf's address on the veth
+E2E_HOST_ADDR=198.51.100.1		# slh's address on the veth (TEST-NET-2)
+E2E_FAR_ADDR=198.51.100.2		# slf's address on the veth
 E2E_GW=10.0.2.2
 E2E_GUEST=10.0.2.15
 E2E_PREFIX=24

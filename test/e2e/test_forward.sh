@@ -5,7 +5,7 @@
 # test/e2e/test_forward.sh: end-to-end test of inbound port forwarding and
 # the access rules (issue 4). sluice runs in slh with
 #   -t 8080:80 -t 8081:81 -t 8082:82 -t 8090-8092:9090-9092 -u 5353:53
-#   --deny 192.0.2.0/24:7777
+#   --deny 198.51.100.0/24:7777
 # and clients in slh connect to 127.0.0.1:PORT, reaching servers inside the
 # guest (slg). Checks, each as a PASS/FAIL line:
 #   - 64 MiB download and upload through 8080 -> guest 80, sha256-identical,
@@ -17,9 +17,9 @@
 #   - UDP forward 5353 -> guest 53: a round trip
 #   - ranges: host 8090/8091/8092 reach guest 9090/9091/9092 (each guest port
 #     answers with its own number)
-#   - --deny 192.0.2.0/24:7777: the guest's connect to 192.0.2.2:7777 (the
+#   - --deny 198.51.100.0/24:7777: the guest's connect to 198.51.100.2:7777 (the
 #     far namespace, where a listener waits) is refused with an RST, UDP to
-#     it gets nothing back, while 192.0.2.2:7778 works; drop_denied >= 1
+#     it gets nothing back, while 198.51.100.2:7778 works; drop_denied >= 1
 #   - bad specs (-t 0, -t 80-70, -t 8000-8001:9000, -t 8000 -t 8000:81,
 #     --deny 1.2.3.4/33) exit 2 with one line naming the option and value
 #   - a host port that cannot be bound (a socket of ours holds it in slh,
@@ -41,7 +41,7 @@ CONC=200
 CONC_SIZE=65536
 LO=127.0.0.1
 FWD_ARGS=(-t 8080:80 -t 8081:81 -t 8082:82 -t 8090-8092:9090-9092 -u 5353:53
-	--deny 192.0.2.0/24:7777)
+	--deny 198.51.100.0/24:7777)
 
 # ------------------------------------------------------------ command line
 
@@ -195,16 +195,16 @@ test_deny() {
 	local out rc=0
 	out=$(timeout 20 ip netns exec "$E2E_G" "$TCP_PY" "$TCP_TOOLS" refused "$E2E_FAR_ADDR" 7777 2>&1) || rc=$?
 	if ((rc == 0)); then
-		e2e_pass "--deny 192.0.2.0/24:7777: TCP to $E2E_FAR_ADDR:7777 refused with an RST (${out##*ms=} ms)"
+		e2e_pass "--deny 198.51.100.0/24:7777: TCP to $E2E_FAR_ADDR:7777 refused with an RST (${out##*ms=} ms)"
 	else
-		e2e_fail "--deny 192.0.2.0/24:7777: TCP to $E2E_FAR_ADDR:7777 refused with an RST" "$out" \
+		e2e_fail "--deny 198.51.100.0/24:7777: TCP to $E2E_FAR_ADDR:7777 refused with an RST" "$out" \
 			"far listener: $(cat "$E2E_DIR/far-7777.log")"
 	fi
 	# shellcheck disable=SC2016 # $1.. belong to the inner shell
-	e2e_check "--deny 192.0.2.0/24:7777: UDP to $E2E_FAR_ADDR:7777 gets no answer" \
+	e2e_check "--deny 198.51.100.0/24:7777: UDP to $E2E_FAR_ADDR:7777 gets no answer" \
 		bash -c '! ip netns exec "$1" "$2" "$3" udp-echo "$4" 7777 100' _ \
 		"$E2E_G" "$TCP_PY" "$E2E_TOOLS" "$E2E_FAR_ADDR" || true
-	e2e_check "--deny 192.0.2.0/24:7777 leaves $E2E_FAR_ADDR:7778 alone: TCP echo works" \
+	e2e_check "--deny 198.51.100.0/24:7777 leaves $E2E_FAR_ADDR:7778 alone: TCP echo works" \
 		timeout 60 ip netns exec "$E2E_G" "$TCP_PY" "$E2E_TOOLS" tcp-echo "$E2E_FAR_ADDR" 7778 100000 || true
 }
 

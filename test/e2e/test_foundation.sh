@@ -12,8 +12,8 @@
 #   - ping 10.0.2.2 answered by sluice
 #   - DNS: a query to 10.0.2.3 is forwarded to dnsmasq on slh's 127.0.0.1:5353
 #   - UDP and TCP: echo through 10.0.2.2 (slh loopback) and to the far host
-#     192.0.2.2
-#   - ICMP: ping 192.0.2.2 relayed through an ICMP socket in slh
+#     198.51.100.2
+#   - ICMP: ping 198.51.100.2 relayed through an ICMP socket in slh
 #   - malformed frames (garbage, truncated, bad checksums, fragments, bad
 #     options...) sent with scapy; sluice keeps running and still answers
 #     ping, DNS, UDP and a DHCP renewal
@@ -123,7 +123,7 @@ conf.verb = 0
 iface, gw_mac, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
 me = get_if_hwaddr(iface)
 rnd = random.Random(seed)
-G, GW, NS, FAR = "10.0.2.15", "10.0.2.2", "10.0.2.3", "192.0.2.2"
+G, GW, NS, FAR = "10.0.2.15", "10.0.2.2", "10.0.2.3", "198.51.100.2"
 
 
 def junk(n):
@@ -323,9 +323,9 @@ check_dns() {
 	local out rc=0
 	out=$(e2e_in_guest "$E2E_PYTHON" "$E2E_TOOLS" dns "$E2E_DNS" sluice.test 2>&1) || rc=$?
 	if ((rc == 0)) && grep -q '^A 192\.0\.2\.77$' <<<"$out"; then
-		e2e_pass "DNS: sluice.test via $E2E_DNS -> 192.0.2.77 ($1)"
+		e2e_pass "DNS: sluice.test via $E2E_DNS -> 198.51.100.77 ($1)"
 	else
-		e2e_fail "DNS: sluice.test via $E2E_DNS -> 192.0.2.77 ($1)" "$out" \
+		e2e_fail "DNS: sluice.test via $E2E_DNS -> 198.51.100.77 ($1)" "$out" \
 			"$(e2e_log_tail "$E2E_DIR/dnsmasq.log" 10)"
 	fi
 }
@@ -372,7 +372,7 @@ if e2e_setup; then
 	# host side services: dnsmasq as the resolver sluice forwards to, UDP
 	# echo on slh's loopback and on the far host
 	e2e_bg "$E2E_H" "$E2E_DIR/dnsmasq.log" dnsmasq --no-daemon --no-resolv \
-		--no-hosts --address=/sluice.test/192.0.2.77 --port "$DNS_PORT" \
+		--no-hosts --address=/sluice.test/198.51.100.77 --port "$DNS_PORT" \
 		--listen-address 127.0.0.1 --bind-interfaces --pid-file= \
 		--log-facility=- --log-queries
 	e2e_bg "$E2E_H" "$E2E_DIR/udp-echo-host.log" "$E2E_PYTHON" "$E2E_TOOLS" \

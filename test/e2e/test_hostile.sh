@@ -20,7 +20,7 @@
 #     TCP flag bytes without a flow (drop_tcp_no_flow, RST replies), SYN with
 #     data and window shift 255 / MSS 0 (drop_tcp, tcp_refused)
 #   - random garbage (every frame counted in some drop_* counter)
-#   - a UDP sweep over HOSTILE_UDP_PORTS ports of the far host 192.0.2.2
+#   - a UDP sweep over HOSTILE_UDP_PORTS ports of the far host 198.51.100.2
 #     (beyond --max-dgram-flows: drop_dgram_limit)
 #   - a raw TCP connection (SYN with MSS 0, window shift 255) sending
 #     overlapping retransmissions with different bytes, in order and out of
@@ -30,7 +30,7 @@
 #     never reading: sluice keeps probing, never sends past the window
 #   - a SYN flood of HOSTILE_SYNS half-open connections (the guest kernel's
 #     RSTs are dropped), half to a host listener, half to a closed port
-#   - ICMP echo floods to 10.0.2.2 and to 192.0.2.2
+#   - ICMP echo floods to 10.0.2.2 and to 198.51.100.2
 # Afterwards: sluice is alive and answers telemetry, both transfers are
 # sha256-identical, a fresh TCP echo and pings work, sluice's RSS stayed
 # below its value before the attack plus HOSTILE_RSS_MIB (default 200), and

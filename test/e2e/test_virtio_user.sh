@@ -23,7 +23,7 @@
 #     again through the same sluice
 # and in each: DHCP lease (10.0.2.15/24 via 10.0.2.2), ping 10.0.2.2, UDP
 # and TCP echo through 10.0.2.2 (slh's loopback) and to the far host
-# 192.0.2.2, an 8-32 MiB HTTP download from slh's 127.0.0.1 with a sha256
+# 198.51.100.2, an 8-32 MiB HTTP download from slh's 127.0.0.1 with a sha256
 # equal to the file's; SIGTERM: exit 0, dhcp_acks counted.
 # Memory: both processes --no-huge -m 1024 (EAL memory is memfd-backed, so
 # the vhost-user peer can map it); E2E_VH_HUGE=1 uses hugepages instead.
