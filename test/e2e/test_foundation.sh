@@ -322,7 +322,7 @@ check_ping_gw() {
 check_dns() {
 	local out rc=0
 	out=$(e2e_in_guest "$E2E_PYTHON" "$E2E_TOOLS" dns "$E2E_DNS" sluice.test 2>&1) || rc=$?
-	if ((rc == 0)) && grep -q '^A 192\.0\.2\.77$' <<<"$out"; then
+	if ((rc == 0)) && grep -q '^A 198\.51\.100\.77$' <<<"$out"; then
 		e2e_pass "DNS: sluice.test via $E2E_DNS -> 198.51.100.77 ($1)"
 	else
 		e2e_fail "DNS: sluice.test via $E2E_DNS -> 198.51.100.77 ($1)" "$out" \
