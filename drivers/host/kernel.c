@@ -11,8 +11,15 @@
  * EPOLL_CTL_DEL. Only descriptors this backend created are accepted as
  * handles: any other value yields -EBADF (close ignores it), so a stale or
  * bogus handle can never close a descriptor the process uses elsewhere.
+ *
+ * UDP and ICMP sockets have IP_RECVERR on: the ICMP errors a datagram met
+ * (and the host's own refusals) queue on the socket with the reporter's
+ * address, read by kern_errqueue. A datagram's TTL travels as an IP_TTL
+ * control message of its sendmmsg entry (raw ICMP sockets: IP_TTL set
+ * only when it changes).
  */
 #include <errno.h>
+#include <ifaddrs.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +27,11 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <linux/errqueue.h>
 #include <linux/icmp.h>
 #include <linux/sockios.h>
 
@@ -37,6 +46,10 @@
  * process (DPDK's telemetry thread quits for good when an accept() fails) */
 #define KERN_FD_RESERVE	32
 
+/* Local addresses remembered to tell the host's own ICMP errors apart. */
+#define KERN_LOCAL_MAX	32
+#define KERN_LOCAL_TTL_NS 1000000000ull	/* refreshed at most once a second */
+
 /* Per-descriptor flags. */
 #define KF_OPEN		0x1u	/* created by this backend, not closed */
 #define KF_RAW_ICMP	0x2u	/* SOCK_RAW ICMP: strip IP header, checksum */
@@ -46,6 +59,7 @@ struct kern_fd {
 	uint32_t flags;
 	uint16_t echo_id;	/* raw ICMP: id of the last echo sent */
 	bool has_echo_id;
+	uint8_t ttl;		/* raw ICMP: IP_TTL set, 0: default */
 };
 
 struct kern_host {
@@ -54,6 +68,9 @@ struct kern_host {
 	int nfd;		/* size of fds[] */
 	struct kern_fd *fds;	/* indexed by descriptor */
 	uint8_t *raw_buf;	/* scratch for raw ICMP, KERN_RAW_MAX bytes */
+	uint64_t local_ns;	/* when local[] was read, 0: never */
+	unsigned int nlocal;
+	uint32_t local[KERN_LOCAL_MAX];	/* the host's IPv4 addresses */
 	struct epoll_event ev[KERN_EV_MAX];
 };
 
@@ -244,6 +261,14 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 	default:
 		return -EPROTONOSUPPORT;
 	}
+	if (kind != SL_HOST_TCP) {
+		/* errors datagrams meet queue up with their reporter */
+		rc = set_int_opt(fd, IPPROTO_IP, IP_RECVERR, 1);
+		if (rc < 0) {
+			close(fd);
+			return rc;
+		}
+	}
 	return kern_track(k, fd, cookie, flags, 0);
 }
 
@@ -364,12 +389,13 @@ raw_buf(struct kern_host *k)
  * @iov: ICMP header + payload
  * @cnt: iovec count
  * @to: destination, NULL when connected
+ * @ttl: IP TTL, 0: the default (IP_TTL is set only when it changes)
  *
  * Return: bytes sent or -errno.
  */
 static ssize_t
 raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
-	const struct sockaddr_in *to)
+	const struct sockaddr_in *to, uint8_t ttl)
 {
 	uint8_t *p = raw_buf(k);
 	size_t len = 0;
@@ -379,6 +405,15 @@ raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 
 	if (p == NULL)
 		return -ENOMEM;
+	if (ttl != k->fds[hd].ttl) {
+		/* -1: back to the system default */
+		int rc = set_int_opt(hd, IPPROTO_IP, IP_TTL,
+			ttl != 0 ? ttl : -1);
+
+		if (rc < 0)
+			return rc;
+		k->fds[hd].ttl = ttl;
+	}
 	for (i = 0; i < cnt; i++) {
 		if (iov[i].iov_len > KERN_RAW_MAX - len)
 			return -EMSGSIZE;
@@ -471,7 +506,7 @@ kern_writev(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	if (f == NULL)
 		return -EBADF;
 	if (f->flags & KF_RAW_ICMP)
-		return raw_send(k, hd, iov, cnt, NULL);
+		return raw_send(k, hd, iov, cnt, NULL, 0);
 	/* a stream write may be short anyway: clamp instead of EMSGSIZE */
 	if (cnt > IOV_MAX)
 		cnt = IOV_MAX;
@@ -527,10 +562,41 @@ mmsg_fill(struct mmsghdr *mm, struct sl_host_msg *msg, unsigned int n)
 	}
 }
 
+/** Room for one IP_TTL control message. */
+union kern_ttl_cmsg {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/**
+ * mmsg_ttl - give every datagram of @msg that names a TTL its IP_TTL
+ * control message (in @cm, one per entry of @mm).
+ */
+static void
+mmsg_ttl(struct mmsghdr *mm, union kern_ttl_cmsg *cm,
+	const struct sl_host_msg *msg, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct cmsghdr *c = &cm[i].align;
+		int ttl = msg[i].ttl;
+
+		if (ttl == 0)
+			continue;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_TTL;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
+		mm[i].msg_hdr.msg_control = cm[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof(cm[i].buf);
+	}
+}
+
 /**
  * kern_sendmmsg - see sl_host_sendmmsg(): one sendmmsg(2) for up to
- * SL_HOST_MMSG_MAX datagrams (raw ICMP sockets: one send each, as the
- * checksum is ours to compute).
+ * SL_HOST_MMSG_MAX datagrams, each with its IP_TTL when it names one (raw
+ * ICMP sockets: one send each, as the checksum is ours to compute).
  */
 static int
 kern_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
@@ -538,6 +604,7 @@ kern_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 {
 	struct kern_host *k = kern_host(h);
 	struct kern_fd *f = kern_fd(k, hd);
+	union kern_ttl_cmsg cm[SL_HOST_MMSG_MAX];
 	struct mmsghdr mm[SL_HOST_MMSG_MAX];
 	unsigned int i;
 	int rc;
@@ -549,7 +616,7 @@ kern_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	if (f->flags & KF_RAW_ICMP) {
 		for (i = 0; i < n; i++) {
 			ssize_t r = raw_send(k, hd, msg[i].iov, msg[i].iovcnt,
-				msg[i].addr);
+				msg[i].addr, msg[i].ttl);
 
 			if (r < 0)
 				return i > 0 ? (int)i : (int)r;
@@ -560,6 +627,7 @@ kern_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	if (n > SL_HOST_MMSG_MAX)
 		n = SL_HOST_MMSG_MAX;
 	mmsg_fill(mm, msg, n);
+	mmsg_ttl(mm, cm, msg, n);
 	rc = sendmmsg(hd, mm, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (rc < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
@@ -617,6 +685,134 @@ kern_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 			memset(msg[i].addr, 0, sizeof(*msg[i].addr));
 	}
 	return rc;
+}
+
+/* CLOCK_MONOTONIC in ns. */
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/**
+ * is_local_addr - whether @a (network order) is one of the host's own
+ * IPv4 addresses (loopback included): the list is read with getifaddrs(3)
+ * at most once a second, only when an error report needs it.
+ */
+static bool
+is_local_addr(struct kern_host *k, uint32_t a)
+{
+	struct ifaddrs *ifa, *i;
+	uint64_t now = mono_ns();
+	unsigned int j;
+
+	if ((ntohl(a) >> 24) == 127)
+		return true;
+	if (k->local_ns == 0 || now - k->local_ns > KERN_LOCAL_TTL_NS) {
+		k->local_ns = now;
+		k->nlocal = 0;
+		if (getifaddrs(&ifa) == 0) {
+			for (i = ifa; i != NULL && k->nlocal < KERN_LOCAL_MAX;
+			     i = i->ifa_next)
+				if (i->ifa_addr != NULL &&
+				    i->ifa_addr->sa_family == AF_INET)
+					k->local[k->nlocal++] =
+						((struct sockaddr_in *)
+						(void *)i->ifa_addr)->sin_addr.s_addr;
+			freeifaddrs(ifa);
+		}
+	}
+	for (j = 0; j < k->nlocal; j++)
+		if (k->local[j] == a)
+			return true;
+	return false;
+}
+
+/**
+ * errq_read - one recvmsg(MSG_ERRQUEUE) into @buf, its IP_RECVERR report
+ * decoded into @e. Return: 0, -EAGAIN (empty or no report) or -errno.
+ */
+static int
+errq_read(int hd, struct sl_host_dgerr *e, void *buf, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
+			sizeof(struct sockaddr_in))];
+		struct cmsghdr align;
+	} cbuf;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct sock_extended_err ee;
+	struct msghdr msg;
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(e, 0, sizeof(*e));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &e->dst;
+	msg.msg_namelen = sizeof(e->dst);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	n = recvmsg(hd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EINTR ? -EAGAIN : neg_errno();
+	if (msg.msg_namelen < sizeof(e->dst) || e->dst.sin_family != AF_INET)
+		memset(&e->dst, 0, sizeof(e->dst));
+	e->len = (size_t)n;
+	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
+		    c->cmsg_len < CMSG_LEN(sizeof(ee)))
+			continue;
+		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+		e->err = (int)ee.ee_errno;
+		e->origin = ee.ee_origin == SO_EE_ORIGIN_ICMP ?
+			SL_HOST_ERR_ICMP : SL_HOST_ERR_LOCAL;
+		e->type = ee.ee_type;
+		e->code = ee.ee_code;
+		e->info = ee.ee_info;
+		if (c->cmsg_len >= CMSG_LEN(sizeof(ee) + sizeof(e->offender)))
+			memcpy(&e->offender, CMSG_DATA(c) + sizeof(ee),
+				sizeof(e->offender));
+		if (e->offender.sin_family != AF_INET)
+			memset(&e->offender, 0, sizeof(e->offender));
+		return 0;
+	}
+	return -EAGAIN;
+}
+
+/**
+ * kern_errqueue - see sl_host_errqueue(): one recvmsg(MSG_ERRQUEUE). A raw
+ * ICMP socket hears about other sockets' echoes too: reports quoting
+ * another echo id are skipped. The reporter is "local" for the host's own
+ * refusals and when it is one of the host's addresses.
+ */
+static int
+kern_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e, void *buf,
+	size_t len)
+{
+	struct kern_host *k = kern_host(h);
+	struct kern_fd *f = kern_fd(k, hd);
+	int rc;
+
+	if (f == NULL)
+		return -EBADF;
+	for (;;) {
+		rc = errq_read(hd, e, buf, len);
+		if (rc != 0)
+			return rc;
+		if (!(f->flags & KF_RAW_ICMP) || !f->has_echo_id ||
+		    (e->len >= 6 &&
+		    memcmp((uint8_t *)buf + 4, &f->echo_id, 2) == 0))
+			break;
+	}
+	e->offender_local = e->origin == SL_HOST_ERR_LOCAL ||
+		e->offender.sin_addr.s_addr == 0 ||
+		is_local_addr(k, e->offender.sin_addr.s_addr);
+	return 0;
 }
 
 static int
@@ -773,6 +969,7 @@ static const struct sl_host_ops kern_ops = {
 	.readv = kern_readv,
 	.sendmmsg = kern_sendmmsg,
 	.recvmmsg = kern_recvmmsg,
+	.errqueue = kern_errqueue,
 	.shutdown_wr = kern_shutdown_wr,
 	.close = kern_close,
 	.error = kern_error,

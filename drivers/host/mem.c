@@ -33,10 +33,13 @@ struct mem_buf {
 	size_t cap;	/* allocated size */
 };
 
-/* One datagram (or one pending connection, with len 0). */
+/* One datagram (or one pending connection, with len 0, or one error
+ * report with the datagram's quote). */
 struct mem_dgram {
 	struct mem_dgram *next;
 	struct sockaddr_in addr;	/* source (rx), destination (tx), peer */
+	struct sl_host_dgerr rep;	/* error queue: the report */
+	uint8_t ttl;			/* tx: the TTL it was sent with */
 	size_t len;
 	uint8_t data[];
 };
@@ -81,6 +84,7 @@ struct mem_sock {
 	struct mem_dq rxq;		/* peer -> sluice datagrams */
 	struct mem_dq txq;		/* sluice -> peer datagrams */
 	struct mem_dq inq;		/* listener: connections to accept */
+	struct mem_dq errq;		/* datagram error reports */
 };
 
 struct mem_host {
@@ -198,15 +202,15 @@ dq_init(struct mem_dq *q)
 	q->bytes = 0;
 }
 
-/* Append a copy of @buf/@len from/to @addr. Return: 0 or -ENOMEM. */
-static int
-dq_push(struct mem_dq *q, const void *buf, size_t len,
+/* Append a copy of @buf/@len from/to @addr. Return: the entry or NULL. */
+static struct mem_dgram *
+dq_push_entry(struct mem_dq *q, const void *buf, size_t len,
 	const struct sockaddr_in *addr)
 {
-	struct mem_dgram *d = malloc(sizeof(*d) + len);
+	struct mem_dgram *d = calloc(1, sizeof(*d) + len);
 
 	if (d == NULL)
-		return -ENOMEM;
+		return NULL;
 	d->next = NULL;
 	if (addr != NULL)
 		d->addr = *addr;
@@ -219,7 +223,15 @@ dq_push(struct mem_dq *q, const void *buf, size_t len,
 	q->tail = &d->next;
 	q->n++;
 	q->bytes += len;
-	return 0;
+	return d;
+}
+
+/* dq_push_entry, Return: 0 or -ENOMEM. */
+static int
+dq_push(struct mem_dq *q, const void *buf, size_t len,
+	const struct sockaddr_in *addr)
+{
+	return dq_push_entry(q, buf, len, addr) != NULL ? 0 : -ENOMEM;
 }
 
 /* Detach the oldest entry of @q (caller frees). Return: it, or NULL. */
@@ -255,6 +267,7 @@ sock_free(struct mem_sock *s)
 	dq_free(&s->rxq);
 	dq_free(&s->txq);
 	dq_free(&s->inq);
+	dq_free(&s->errq);
 }
 
 static bool
@@ -344,6 +357,7 @@ mem_alloc(struct mem_host *m, enum sl_host_kind kind, uint64_t cookie)
 	dq_init(&s->rxq);
 	dq_init(&s->txq);
 	dq_init(&s->inq);
+	dq_init(&s->errq);
 	s->used = true;
 	s->open = true;
 	s->kind = kind;
@@ -374,7 +388,7 @@ mem_ready(const struct mem_sock *s)
 
 	if (!s->open)
 		return 0;
-	if (s->err != 0)
+	if (s->err != 0 || s->errq.n > 0)
 		ev |= SL_HOST_EV_ERR;
 	if (mem_is_dgram(s)) {
 		ev |= SL_HOST_EV_OUT;
@@ -580,7 +594,7 @@ mem_stream_err(const struct mem_sock *s)
 /* Record one outgoing datagram of @len bytes gathered from @iov. */
 static ssize_t
 mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
-	size_t len, const struct sockaddr_in *to)
+	size_t len, const struct sockaddr_in *to, uint8_t ttl)
 {
 	struct mem_dgram *d;
 
@@ -603,8 +617,9 @@ mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
 	d = malloc(sizeof(*d) + len);
 	if (d == NULL)
 		return -ENOMEM;
-	d->next = NULL;
+	memset(d, 0, sizeof(*d));
 	d->addr = *to;
+	d->ttl = ttl;
 	d->len = iov_gather(iov, cnt, d->data, len);
 	*s->txq.tail = d;
 	s->txq.tail = &d->next;
@@ -704,7 +719,8 @@ mem_writev(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 		return -EINVAL;
 	if (mem_is_dgram(s)) {
 		s->send_calls++;
-		return mem_dgram_send(s, iov, cnt, iov_total(iov, cnt), NULL);
+		return mem_dgram_send(s, iov, cnt, iov_total(iov, cnt), NULL,
+			0);
 	}
 	return mem_stream_write(s, iov, cnt);
 }
@@ -756,7 +772,7 @@ mem_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 		total = iov_total(m->iov, m->iovcnt);
 		if (mem_is_dgram(s))
 			r = mem_dgram_send(s, m->iov, m->iovcnt, total,
-				m->addr);
+				m->addr, m->ttl);
 		else
 			r = mem_stream_write(s, m->iov, m->iovcnt);
 		if (r < 0)
@@ -810,6 +826,34 @@ mem_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 			return (int)i + 1;
 	}
 	return (int)n;
+}
+
+/**
+ * mem_errqueue - see sl_host_errqueue(): the oldest report pushed with
+ * sl_host_mem_push_err(); the pending error then becomes the next report's,
+ * or none, as Linux does for ICMP errors.
+ */
+static int
+mem_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e, void *buf,
+	size_t len)
+{
+	struct mem_sock *s = mem_open_sock(mem_host(h), hd);
+	struct mem_dgram *d;
+
+	if (s == NULL)
+		return -EBADF;
+	if (e == NULL || (buf == NULL && len > 0))
+		return -EFAULT;
+	d = dq_pop(&s->errq);
+	if (d == NULL)
+		return -EAGAIN;
+	*e = d->rep;
+	e->len = d->len < len ? d->len : len;
+	if (e->len > 0)
+		memcpy(buf, d->data, e->len);
+	free(d);
+	s->err = s->errq.head != NULL ? s->errq.head->rep.err : 0;
+	return 0;
 }
 
 static int
@@ -945,6 +989,7 @@ static const struct sl_host_ops mem_ops = {
 	.readv = mem_readv,
 	.sendmmsg = mem_sendmmsg,
 	.recvmmsg = mem_recvmmsg,
+	.errqueue = mem_errqueue,
 	.shutdown_wr = mem_shutdown_wr,
 	.close = mem_close,
 	.error = mem_error,
@@ -974,6 +1019,7 @@ sl_host_mem_create(void)
 		dq_init(&m->socks[i].rxq);
 		dq_init(&m->socks[i].txq);
 		dq_init(&m->socks[i].inq);
+		dq_init(&m->socks[i].errq);
 	}
 	return &m->base;
 }
@@ -1300,4 +1346,44 @@ sl_host_mem_calls(struct sl_host *h, int hd, unsigned int *send_calls,
 	if (recv_calls != NULL)
 		*recv_calls = s->recv_calls;
 	return 0;
+}
+
+int
+sl_host_mem_push_err(struct sl_host *h, int hd, const struct sl_host_dgerr *e,
+	const void *quote, size_t len)
+{
+	struct mem_sock *s = mem_open_sock(mem_host(h), hd);
+	struct mem_dgram *d;
+
+	if (s == NULL)
+		return -EBADF;
+	if (!mem_is_dgram(s))
+		return -EPROTOTYPE;
+	if (e == NULL || (quote == NULL && len > 0))
+		return -EFAULT;
+	d = dq_push_entry(&s->errq, quote, len, &e->dst);
+	if (d == NULL)
+		return -ENOMEM;
+	d->rep = *e;
+	d->rep.len = len;
+	s->err = e->err < 0 ? -e->err : e->err;
+	return 0;
+}
+
+unsigned int
+sl_host_mem_errs(struct sl_host *h, int hd)
+{
+	struct mem_sock *s = mem_slot(mem_host(h), hd);
+
+	return s != NULL ? s->errq.n : 0;
+}
+
+int
+sl_host_mem_next_ttl(struct sl_host *h, int hd)
+{
+	struct mem_sock *s = mem_slot(mem_host(h), hd);
+
+	if (s == NULL)
+		return -EBADF;
+	return s->txq.head != NULL ? s->txq.head->ttl : -EAGAIN;
 }

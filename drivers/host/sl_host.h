@@ -17,11 +17,18 @@
  * sl_host_recvmmsg() takes several at once, each with its source, so the
  * kernel backend makes one sendmmsg(2)/recvmmsg(2) call per batch instead of
  * one system call per datagram. sl_host_sendto()/sl_host_recvfrom() are
- * one-datagram batches.
+ * one-datagram batches. Each datagram sent may carry its own IP TTL.
+ *
+ * What the network reports about a datagram a UDP or ICMP socket sent (an
+ * ICMP error from a router or the peer, or the host's own refusal) waits
+ * in the socket's error queue, read with sl_host_errqueue(); while one is
+ * pending the socket reports SL_HOST_EV_ERR, whatever its interest (the
+ * kernel backend turns IP_RECVERR on for these sockets).
  */
 #ifndef SL_HOST_H
 #define SL_HOST_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -63,6 +70,29 @@ struct sl_host_msg {
 	struct sockaddr_in *addr;
 	size_t len;		/**< out: bytes sent / stored */
 	uint32_t flags;		/**< out: SL_HOST_MSG_* */
+	uint8_t ttl;		/**< send: IP TTL, 0: the socket's default */
+};
+
+/* Where a datagram error came from (struct sl_host_dgerr origin). */
+#define SL_HOST_ERR_LOCAL 1	/**< the host refused it (e.g. EMSGSIZE) */
+#define SL_HOST_ERR_ICMP 2	/**< an ICMP error came back for it */
+
+/**
+ * An error reported for one datagram a socket sent (sl_host_errqueue).
+ * The datagram itself is returned as far as the report quoted it: for a
+ * UDP socket the UDP payload (its header is not included), for an ICMP
+ * socket the ICMP message (header included, as sent on the wire).
+ */
+struct sl_host_dgerr {
+	int err;			/**< errno (positive) it maps to */
+	uint8_t origin;			/**< SL_HOST_ERR_* */
+	uint8_t type;			/**< ICMP type (origin ICMP) */
+	uint8_t code;			/**< ICMP code (origin ICMP) */
+	bool offender_local;		/**< the reporter is this host */
+	uint32_t info;			/**< next-hop MTU (EMSGSIZE), else 0 */
+	struct sockaddr_in offender;	/**< the reporter; zero: unknown */
+	struct sockaddr_in dst;		/**< where the datagram was going */
+	size_t len;			/**< bytes of the datagram stored */
 };
 
 /** One readiness event. */
@@ -91,6 +121,8 @@ struct sl_host_ops {
 		unsigned int n);
 	int (*recvmmsg)(struct sl_host *h, int hd, struct sl_host_msg *msg,
 		unsigned int n);
+	int (*errqueue)(struct sl_host *h, int hd, struct sl_host_dgerr *e,
+		void *buf, size_t len);
 	int (*shutdown_wr)(struct sl_host *h, int hd);
 	void (*close)(struct sl_host *h, int hd, bool abort);
 	int (*error)(struct sl_host *h, int hd);
@@ -215,6 +247,28 @@ sl_host_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	unsigned int n)
 {
 	return h->ops->recvmmsg(h, hd, msg, n);
+}
+
+/**
+ * sl_host_errqueue - take the oldest error reported for a datagram @hd sent.
+ * @h: backend
+ * @hd: UDP or ICMP handle
+ * @e: filled with the report
+ * @buf: receives the datagram as quoted (see struct sl_host_dgerr)
+ * @len: size of @buf (a longer quote is cut)
+ *
+ * Reading the last queued error also clears the socket's pending error
+ * (SO_ERROR), as in Linux. A backend without an error queue has none.
+ *
+ * Return: 0 (one report taken), -EAGAIN when none is queued, or -errno.
+ */
+static inline int
+sl_host_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e,
+	void *buf, size_t len)
+{
+	if (h->ops->errqueue == NULL)
+		return -EAGAIN;
+	return h->ops->errqueue(h, hd, e, buf, len);
 }
 
 /** Largest batch the kernel backend passes to one system call. */

@@ -33,7 +33,9 @@
  *           and connect
  *  - ERR    a pending error (failed connect, reset) not yet read by error()
  * For UDP/ICMP: IN while a datagram is queued, OUT always, ERR while an
- * error set with sl_host_mem_set_error() is pending. Datagram sends always
+ * error set with sl_host_mem_set_error() is pending or an error report
+ * pushed with sl_host_mem_push_err() waits in the error queue (as EPOLLERR
+ * does in Linux). Datagram sends always
  * succeed unless failures are injected with sl_host_mem_fail_sends(); the
  * batched calls a socket received are counted (sl_host_mem_calls()).
  * A listener reports IN while connections queued by sl_host_mem_incoming()
@@ -348,5 +350,33 @@ int sl_host_mem_fail_sends(struct sl_host *h, int hd, unsigned int after,
  */
 int sl_host_mem_calls(struct sl_host *h, int hd, unsigned int *send_calls,
 	unsigned int *recv_calls);
+
+/**
+ * sl_host_mem_push_err - the network reports an error for a datagram
+ * sluice sent on @hd (what IP_RECVERR queues in Linux).
+ * @h: mem host
+ * @hd: open UDP or ICMP handle
+ * @e: the report (its len is ignored: @len is used)
+ * @quote: the datagram as quoted (UDP payload, or ICMP message)
+ * @len: bytes of @quote
+ *
+ * The socket's pending error becomes @e->err (so the next receive returns
+ * it, unless the error queue is read first) and ERR is reported until
+ * both are read. sl_host_errqueue() returns the reports oldest first.
+ *
+ * Return: 0, -EBADF, -EPROTOTYPE (TCP), -EFAULT or -ENOMEM.
+ */
+int sl_host_mem_push_err(struct sl_host *h, int hd,
+	const struct sl_host_dgerr *e, const void *quote, size_t len);
+
+/** sl_host_mem_errs - Return: error reports on @hd not yet read. */
+unsigned int sl_host_mem_errs(struct sl_host *h, int hd);
+
+/**
+ * sl_host_mem_next_ttl - the TTL the oldest datagram not yet popped from
+ * @hd was sent with (0: the socket's default).
+ * Return: the TTL, -EAGAIN when none is queued, or -EBADF.
+ */
+int sl_host_mem_next_ttl(struct sl_host *h, int hd);
 
 #endif /* SL_HOST_MEM_H */
