@@ -20,6 +20,8 @@
 	X(icmp_echo_local) X(icmp_relayed) X(icmp_replies)	\
 	X(udp_to_host) X(udp_to_guest) X(dns_queries)		\
 	X(udp_send_calls) X(udp_recv_calls)			\
+	X(icmp_err_tx) X(icmp_err_ignored) X(ttl_expired)	\
+	X(udp_flow_evicted) X(icmp_flow_evicted) X(dns_flow_done) \
 	X(flows_opened) X(flows_closed) X(flows_expired)	\
 	X(tcp_flows_opened) X(tcp_closed_normal) X(tcp_closed_guest_rst) \
 	X(tcp_closed_host_rst) X(tcp_closed_timeout) X(tcp_refused) \

@@ -33,6 +33,7 @@
 
 #include "sl_arp.h"
 #include "sl_ctl.h"
+#include "sl_dgflow.h"
 #include "sl_dhcp.h"
 #include "sl_fwd_priv.h"
 #include "sl_icmp.h"
@@ -132,7 +133,7 @@ sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort)
 	if (f->proto != IPPROTO_TCP && w->dg_n > 0 && sl_dgram_held(w, f))
 		sl_dgram_flush(w);
 	if (f->proto != IPPROTO_TCP)
-		w->dgram_flows--;
+		sl_dgflow_closed(w, f);
 	sl_timer_cancel(&w->wheel, &f->timer);
 	/* inbound UDP flows share their forward's listener: not theirs */
 	if (f->hd >= 0 && !(f->inbound && f->proto == IPPROTO_UDP))

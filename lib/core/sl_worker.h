@@ -36,6 +36,7 @@
 
 struct sl_worker;
 struct sl_tcp_conn;
+struct sl_dgflow;
 struct sl_steer;
 
 /** A guest datagram held for its host handle's batched send (sl_udp.c). */
@@ -45,6 +46,7 @@ struct sl_dgram_out {
 	uint32_t off;		/**< payload offset in m */
 	uint32_t len;		/**< payload bytes */
 	uint16_t next;		/**< next held for the same handle */
+	uint8_t ttl;		/**< host-side IP TTL, 0: the default */
 };
 
 /** The held datagrams of one host handle, oldest first. */
@@ -99,6 +101,11 @@ struct sl_worker {
 	uint64_t tcp_inflight;		/**< host data unacked, all flows */
 	uint32_t tcp_connecting;	/**< half-open guest connections */
 	uint32_t dgram_flows;		/**< UDP + ICMP flows */
+	struct sl_dgflow *dgf;		/**< their state, parallel to ft.flows */
+	uint32_t dgf_head;		/**< LRU: least recently used slot */
+	uint32_t dgf_tail;		/**< LRU: most recently used slot */
+	uint32_t dg_refused;		/**< flows refused since the last log */
+	uint64_t dg_refuse_log_ms;	/**< when that was logged, 0: never */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
 	uint64_t hz_ms;			/**< timer cycles per ms */

@@ -12,7 +12,9 @@
 
 #include <rte_icmp.h>
 
+#include "sl_dgflow.h"
 #include "sl_icmp.h"
+#include "sl_icmp_err.h"
 #include "sl_udp.h"
 
 
@@ -54,6 +56,7 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 	struct sl_flow_key key;
 	struct sockaddr_in sa;
 	struct sl_flow *f;
+	uint8_t ttl;
 	int rc;
 
 	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || ic->icmp_code != 0) {
@@ -70,6 +73,8 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 		}
 		return echo_local(w, p);
 	}
+	if (sl_icmp_err_ttl(w, p, &ttl))
+		return false;	/* time exceeded sent */
 	rc = sl_map_dst(w, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa);
 	if (rc == -EACCES) {
 		SL_STAT_INC(w->stats, drop_denied);
@@ -87,8 +92,9 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 		if (f == NULL)
 			return false;
 	}
+	sl_dgflow_of(w, f)->ttl = p->ip->time_to_live;
 	/* sent with the burst's other datagrams for this socket */
-	sl_dgram_queue(w, f, p->m, p->l4_off, p->l4_len);
+	sl_dgram_queue(w, f, p->m, p->l4_off, p->l4_len, ttl);
 	return true;
 }
 
@@ -127,7 +133,8 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 void
 sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 {
-	(void)events;
+	if (events & SL_HOST_EV_ERR)
+		sl_icmp_err_drain(w, f);
 	sl_dgram_drain(w, f, icmp_deliver);
 }
 

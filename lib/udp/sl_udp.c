@@ -6,7 +6,10 @@
  * (mapped) destination, so only that peer's replies come back, as from a
  * port-restricted NAT. DNS is the same mechanism with the destination
  * mapped to the forwarder (sl_map_dst). Flows expire after
- * cfg->udp_timeout_s without traffic in either direction.
+ * cfg->udp_timeout_s without traffic in either direction; DNS flows end
+ * once answered, and at --max-dgram-flows the idlest flow makes room
+ * (sl_dgflow.c). The guest's TTL less one goes with each datagram; errors
+ * the host reports for them come back as ICMP errors (sl_icmp_err.c).
  *
  * No system call per datagram, in either direction:
  *  - guest -> host: sl_udp_input and sl_icmp_input do not send. They hold
@@ -38,6 +41,8 @@
 #include <rte_malloc.h>
 #include <rte_udp.h>
 
+#include "sl_dgflow.h"
+#include "sl_icmp_err.h"
 #include "sl_udp.h"
 
 #define SL_DGRAM_RECV_BATCH 32	/* datagrams per receive call */
@@ -52,7 +57,8 @@
  * @kind: SL_HOST_UDP or SL_HOST_ICMP
  * @sa: host destination
  *
- * Return: the flow, or NULL (counted) when the table is full or the host
+ * Return: the flow, or NULL (counted) when the table is full (after
+ * evicting an idle flow at --max-dgram-flows, sl_dgflow_admit) or the host
  * refuses a socket.
  */
 struct sl_flow *
@@ -62,16 +68,14 @@ sl_dgram_flow_open(struct sl_worker *w, const struct sl_flow_key *key,
 	struct sl_flow *f;
 	int hd, rc;
 
-	if (w->dgram_flows >= w->cfg->max_dgram_flows) {
-		SL_STAT_INC(w->stats, drop_dgram_limit);
+	if (!sl_dgflow_admit(w))
 		return NULL;
-	}
 	f = sl_flow_add(&w->ft, key, w->now_ms);
 	if (f == NULL) {
 		SL_STAT_INC(w->stats, drop_flow_limit);
 		return NULL;
 	}
-	w->dgram_flows++;
+	sl_dgflow_opened(w, f);
 	hd = sl_host_open(w->host, kind, sl_flow_cookie(f));
 	if (hd < 0) {
 		SL_STAT_INC(w->stats, drop_host_socket);
@@ -88,7 +92,7 @@ sl_dgram_flow_open(struct sl_worker *w, const struct sl_flow_key *key,
 	}
 	sl_host_watch(w->host, hd, SL_HOST_EV_IN);
 	sl_timer_arm(&w->wheel, &f->timer,
-		w->now_ms + (uint64_t)w->cfg->udp_timeout_s * 1000);
+		w->now_ms + sl_dgflow_timeout_ms(w, f));
 	SL_STAT_INC(w->stats, flows_opened);
 	return f;
 }
@@ -100,7 +104,7 @@ sl_dgram_flow_open(struct sl_worker *w, const struct sl_flow_key *key,
 void
 sl_dgram_timer(struct sl_worker *w, struct sl_flow *f)
 {
-	uint64_t due = f->last_ms + (uint64_t)w->cfg->udp_timeout_s * 1000;
+	uint64_t due = f->last_ms + sl_dgflow_timeout_ms(w, f);
 
 	if (w->now_ms >= due) {
 		SL_STAT_INC(w->stats, flows_expired);
@@ -117,7 +121,10 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 	struct sl_flow_key key;
 	struct sockaddr_in sa;
 	struct sl_flow *f;
+	uint8_t ttl;
 
+	if (sl_icmp_err_ttl(w, p, &ttl))
+		return false;	/* time exceeded sent */
 	key = sl_flow_key_make(IPPROTO_UDP, p->ip->src_addr, uh->src_port,
 		p->ip->dst_addr, uh->dst_port);
 	f = sl_flow_find(w, p, &key);
@@ -135,7 +142,10 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 		if (f == NULL)
 			return false;
 	}
-	sl_dgram_queue(w, f, p->m, p->pay_off, p->pay_len);
+	sl_dgflow_of(w, f)->ttl = p->ip->time_to_live;
+	if (uh->dst_port == RTE_BE16(SL_DNS_PORT))
+		sl_dgflow_dns_query(w, f, p->m, p->pay_off, p->pay_len);
+	sl_dgram_queue(w, f, p->m, p->pay_off, p->pay_len, ttl);
 	return true;
 }
 
@@ -215,6 +225,8 @@ sl_dgram_init(struct sl_worker *w)
 	/* the largest ICMP message (UDP: 8 bytes less) the guest takes */
 	uint32_t need = w->tx_mtu - sizeof(struct rte_ipv4_hdr);
 
+	if (sl_dgflow_init(w) != 0)
+		return -ENOMEM;
 	w->dg_spill_len = need > room ? need - room : 0;
 	if (w->dg_spill_len == 0)
 		return 0;
@@ -222,6 +234,7 @@ sl_dgram_init(struct sl_worker *w)
 		(size_t)w->dg_spill_len * SL_DGRAM_RECV_BATCH, 0);
 	if (w->dg_spill == NULL) {
 		w->dg_spill_len = 0;
+		sl_dgflow_fini(w);
 		return -ENOMEM;
 	}
 	return 0;
@@ -234,6 +247,7 @@ sl_dgram_fini(struct sl_worker *w)
 	rte_free(w->dg_spill);
 	w->dg_spill = NULL;
 	w->dg_spill_len = 0;
+	sl_dgflow_fini(w);
 }
 
 /**
@@ -340,7 +354,7 @@ sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
 			if (m[i] == NULL)
 				continue;
 			len = rte_pktmbuf_pkt_len(m[i]);
-			f->last_ms = w->now_ms;
+			sl_dgflow_touch(w, f);
 			f->bytes_to_guest += len;
 			deliver(w, f, m[i], len);
 		}
@@ -356,6 +370,8 @@ udp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	size_t n)
 {
 	(void)n;
+	if (f->key.dport == RTE_BE16(SL_DNS_PORT))
+		sl_dgflow_dns_answer(w, f, m);
 	if (sl_udp_to_guest(w, m, f->key.daddr, f->key.dport,
 	    f->key.gport) == 0)
 		SL_STAT_INC(w->stats, udp_to_guest);
@@ -364,13 +380,15 @@ udp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 void
 sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 {
-	(void)events;
+	if (events & SL_HOST_EV_ERR)
+		sl_icmp_err_drain(w, f);
 	sl_dgram_drain(w, f, udp_deliver);
+	sl_dgflow_end_if_done(w, f);
 }
 
 void
 sl_dgram_queue(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
-	uint32_t off, uint32_t len)
+	uint32_t off, uint32_t len, uint8_t ttl)
 {
 	struct sl_dgram_grp *g = NULL;
 	struct sl_dgram_out *d;
@@ -390,6 +408,7 @@ sl_dgram_queue(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	d->m = m;
 	d->off = off;
 	d->len = len;
+	d->ttl = ttl;
 	d->next = SL_DGRAM_NONE;
 	if (g == NULL) {
 		g = &w->dg_grp[w->dg_ngrp++];
@@ -419,7 +438,7 @@ dgram_sent(struct sl_worker *w, struct sl_dgram_out *d)
 {
 	struct sl_flow *f = d->f;
 
-	f->last_ms = w->now_ms;
+	sl_dgflow_touch(w, f);
 	f->bytes_to_host += d->len;
 	if (f->proto == IPPROTO_UDP) {
 		SL_STAT_INC(w->stats, udp_to_host);
@@ -452,14 +471,18 @@ dgram_drop(struct sl_worker *w, struct sl_dgram_out *d, enum sl_stat why)
  * A call that sends some returns their count; the next one starts at the
  * first not sent and reports its error (sendmmsg(2) semantics). That one
  * is dropped and the rest go on, as separate sends used to; after -EAGAIN
- * (send buffer full) the rest are dropped without further calls.
+ * (send buffer full) the rest are dropped without further calls. An error
+ * an earlier datagram met (an ICMP error pending on the socket, which the
+ * kernel reports on the next send) is not this datagram's: it is sent
+ * again, once. A datagram the host cannot route is answered with the ICMP
+ * unreachable a router would send (sl_icmp_err_send_failed).
  */
 static void
 dgram_send(struct sl_worker *w, int hd, struct sl_host_msg *msg,
 	struct sl_dgram_out **ent, unsigned int n)
 {
 	bool udp = ent[0]->f->proto == IPPROTO_UDP;
-	unsigned int i = 0, j;
+	unsigned int i = 0, j, retried = UINT32_MAX;
 
 	while (i < n) {
 		int rc = sl_host_sendmmsg(w->host, hd, msg + i, n - i);
@@ -475,6 +498,11 @@ dgram_send(struct sl_worker *w, int hd, struct sl_host_msg *msg,
 			i = end;
 			continue;
 		}
+		if (rc != -EAGAIN && retried != i && sl_icmp_err_async(rc)) {
+			retried = i;
+			continue;
+		}
+		sl_icmp_err_send_failed(w, ent[i]->m, rc);
 		dgram_drop(w, ent[i++], SL_STAT_drop_host_socket);
 		if (rc == -EAGAIN)
 			while (i < n)
@@ -521,6 +549,7 @@ dgram_send_grp(struct sl_worker *w, const struct sl_dgram_grp *g)
 		msg[nmsg].addr = d->f->inbound ? &d->f->host_dst : NULL;
 		msg[nmsg].len = 0;
 		msg[nmsg].flags = 0;
+		msg[nmsg].ttl = d->ttl;
 		ent[nmsg++] = d;
 		niov += (unsigned int)n;
 	}
@@ -574,8 +603,7 @@ inbound_one(struct sl_worker *w, uint16_t gport, int lhd, struct rte_mbuf *m,
 		return;
 	}
 	if (f == NULL) {
-		if (w->dgram_flows >= w->cfg->max_dgram_flows) {
-			SL_STAT_INC(w->stats, drop_dgram_limit);
+		if (!sl_dgflow_admit(w)) {
 			rte_pktmbuf_free(m);
 			return;
 		}
@@ -585,15 +613,15 @@ inbound_one(struct sl_worker *w, uint16_t gport, int lhd, struct rte_mbuf *m,
 			rte_pktmbuf_free(m);
 			return;
 		}
-		w->dgram_flows++;
 		f->hd = lhd;
 		f->inbound = true;
 		f->host_dst = *peer;
+		sl_dgflow_opened(w, f);
 		sl_timer_arm(&w->wheel, &f->timer, w->now_ms +
-			(uint64_t)w->cfg->udp_timeout_s * 1000);
+			sl_dgflow_timeout_ms(w, f));
 		SL_STAT_INC(w->stats, flows_opened);
 	}
-	f->last_ms = w->now_ms;
+	sl_dgflow_touch(w, f);
 	f->bytes_to_guest += n;
 	if (sl_udp_to_guest(w, m, w->cfg->gateway, peer->sin_port,
 	    gport) == 0)

@@ -65,11 +65,12 @@ void sl_dgram_fini(struct sl_worker *w);
  * @m: the guest frame, owned from now on (freed once sent or dropped)
  * @off: payload offset in @m
  * @len: payload bytes
+ * @ttl: IP TTL it leaves the host with, 0: the socket's default
  *
  * When SL_DGRAM_OUT_MAX are held already, they are sent first.
  */
 void sl_dgram_queue(struct sl_worker *w, struct sl_flow *f,
-	struct rte_mbuf *m, uint32_t off, uint32_t len);
+	struct rte_mbuf *m, uint32_t off, uint32_t len, uint8_t ttl);
 
 /** sl_dgram_held - whether @f has guest datagrams held for sending. */
 bool sl_dgram_held(const struct sl_worker *w, const struct sl_flow *f);

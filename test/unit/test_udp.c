@@ -397,7 +397,8 @@ SL_TEST(udp_partial_send_and_eagain_counted)
 	for (i = 0; i < 5; i++)
 		SL_CHECK(pop_is(&env, hd, i, &dst));
 
-	/* an error on the first of a call: that one is dropped, the rest go */
+	/* an earlier datagram's error reported on the first of a call
+	 * (ECONNREFUSED): not that datagram's, it is sent again */
 	SL_CHECK_EQ(sl_host_mem_fail_sends(env.host, hd, 0, ECONNREFUSED, 1),
 		0);
 	for (i = 0; i < 5; i++) {
@@ -407,11 +408,33 @@ SL_TEST(udp_partial_send_and_eagain_counted)
 	}
 	step(&env, pk, 5);
 	SL_CHECK_EQ(send_calls(&env, hd), 5 + 2);
-	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 9 + 4);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 9 + 5);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_host_socket], 7);
+	for (i = 0; i < 5; i++)
+		SL_CHECK(pop_is(&env, hd, i, &dst));
+
+	/* the first of a call refused (EPERM): that one is dropped, the rest
+	 * go */
+	SL_CHECK_EQ(sl_host_mem_fail_sends(env.host, hd, 0, EPERM, 1), 0);
+	for (i = 0; i < 5; i++) {
+		pay_fill(pay, i, pay_len(i));
+		pk[i] = guest_udp(&env, 40000, DST_ADDR, DST_PORT, pay,
+			pay_len(i));
+	}
+	step(&env, pk, 5);
+	SL_CHECK_EQ(send_calls(&env, hd), 7 + 2);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 14 + 4);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_host_socket], 7 + 1);
 	for (i = 1; i < 5; i++)
 		SL_CHECK(pop_is(&env, hd, i, &dst));
 	SL_CHECK_EQ(sl_host_mem_dgrams(env.host, hd), 0);
+	/* the guest heard: administratively prohibited */
+	SL_CHECK_EQ(env.cap.n, 1);
+	SL_CHECK_EQ(*rte_pktmbuf_mtod_offset(env.cap.m[0], uint8_t *,
+		RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)), 3);
+	SL_CHECK_EQ(*rte_pktmbuf_mtod_offset(env.cap.m[0], uint8_t *,
+		RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + 1), 13);
+	sl_test_cap_clear(&env);
 	/* sent or dropped, every frame was freed */
 	SL_CHECK_EQ(rte_mempool_avail_count(env.w.mp), avail);
 	sl_test_env_fini(&env);

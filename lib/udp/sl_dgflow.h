@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_dgflow.h: the lifetime of datagram flows (UDP and ICMP echo): the
+ * per-worker LRU order that eviction at --max-dgram-flows takes the idlest
+ * flow from, the DNS flows that end once every query is answered, and each
+ * flow's idle timeout (theory in sl_dgflow.c).
+ */
+#ifndef SL_DGFLOW_H
+#define SL_DGFLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sl_worker.h"
+
+#define SL_DNS_PORT		53
+#define SL_DNS_TIMEOUT_S	10	/* idle expiry of a DNS flow */
+#define SL_DGF_EVICT_IDLE_MS	1000	/* a flow idle this long may be evicted */
+#define SL_DGF_DNS_IDS		4	/* outstanding queries tracked per flow */
+#define SL_DGF_NONE		UINT32_MAX	/* end of the LRU list */
+
+/* struct sl_dgflow flags */
+#define SL_DGF_DNS	0x1u	/* to port 53: ends once answered */
+#define SL_DGF_DNS_MANY	0x2u	/* more queries than tracked: timeout only */
+#define SL_DGF_DONE	0x4u	/* every query answered: end the flow */
+
+/** Datagram state of one flow slot (parallel to the flow table). */
+struct sl_dgflow {
+	uint32_t prev;			/**< LRU: older flow, or SL_DGF_NONE */
+	uint32_t next;			/**< LRU: newer flow, or SL_DGF_NONE */
+	uint16_t dns_id[SL_DGF_DNS_IDS];	/**< queries not yet answered */
+	uint8_t dns_n;			/**< entries of dns_id in use */
+	uint8_t flags;			/**< SL_DGF_* */
+	uint8_t ttl;			/**< TTL of the guest's last datagram */
+	bool linked;			/**< on the LRU list */
+};
+
+/**
+ * sl_dgflow_init - allocate the per-slot state (one entry per flow-table
+ * slot) and an empty LRU list. Call after the flow table is set up.
+ * Return: 0 or -ENOMEM.
+ */
+int sl_dgflow_init(struct sl_worker *w);
+
+/** sl_dgflow_fini - free what sl_dgflow_init took. */
+void sl_dgflow_fini(struct sl_worker *w);
+
+/** sl_dgflow_of - the datagram state of @f. */
+static inline struct sl_dgflow *
+sl_dgflow_of(const struct sl_worker *w, const struct sl_flow *f)
+{
+	return &w->dgf[f->idx];
+}
+
+/**
+ * sl_dgflow_admit - room for one more datagram flow: yes below the limit,
+ * else when the least recently used flow has been idle for
+ * SL_DGF_EVICT_IDLE_MS and is evicted (udp_flow_evicted or
+ * icmp_flow_evicted). A refusal is counted (drop_dgram_limit) and logged,
+ * at most once every SL_DGF_LOG_GAP_MS with the count since the last line.
+ * Return: true when a flow may be opened.
+ */
+bool sl_dgflow_admit(struct sl_worker *w);
+
+/**
+ * sl_dgflow_opened - a datagram flow was created: its state is reset, it
+ * joins the LRU list as the newest, and an outbound UDP flow to port 53 is
+ * marked as a DNS flow. Counts it in w->dgram_flows.
+ */
+void sl_dgflow_opened(struct sl_worker *w, struct sl_flow *f);
+
+/** sl_dgflow_closed - a datagram flow is being freed: leave the LRU list. */
+void sl_dgflow_closed(struct sl_worker *w, struct sl_flow *f);
+
+/**
+ * sl_dgflow_touch - traffic on @f: its last activity is now and it becomes
+ * the newest on the LRU list.
+ */
+void sl_dgflow_touch(struct sl_worker *w, struct sl_flow *f);
+
+/**
+ * sl_dgflow_timeout_ms - how long @f may stay idle: SL_DNS_TIMEOUT_S for a
+ * DNS flow (no more than --udp-timeout), else --udp-timeout.
+ */
+uint64_t sl_dgflow_timeout_ms(const struct sl_worker *w,
+	const struct sl_flow *f);
+
+/**
+ * sl_dgflow_dns_query - a guest datagram of DNS flow @f (payload @len
+ * bytes at @off of @m): a query's id is remembered until it is answered.
+ */
+void sl_dgflow_dns_query(struct sl_worker *w, struct sl_flow *f,
+	const struct rte_mbuf *m, uint32_t off, uint32_t len);
+
+/**
+ * sl_dgflow_dns_answer - a host datagram of DNS flow @f (payload-only
+ * mbuf @m) was relayed to the guest: a response answers its query. Marks
+ * the flow SL_DGF_DONE when no query is left unanswered.
+ */
+void sl_dgflow_dns_answer(struct sl_worker *w, struct sl_flow *f,
+	const struct rte_mbuf *m);
+
+/**
+ * sl_dgflow_end_if_done - free @f when it is a DNS flow whose queries are
+ * all answered (dns_flow_done). Return: true when it was freed.
+ */
+bool sl_dgflow_end_if_done(struct sl_worker *w, struct sl_flow *f);
+
+#endif /* SL_DGFLOW_H */
