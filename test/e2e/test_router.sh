@@ -18,7 +18,7 @@
 #   - fragmentation needed: a DF datagram too big for the router's far
 #     link gives the guest's socket the path MTU 1280
 #   - DNS at scale: ROUTER_DNS_QUERIES (20000) lookups, each from a new
-#     socket, through 10.0.2.3 to dnsmasq on slh's loopback with the default
+#     socket on a port of its own, through 10.0.2.3 to dnsmasq on slh's loopback with the default
 #     limits: every one answered, dns_flow_done counts them
 #   - at a small --max-dgram-flows full of idle flows, new DNS lookups
 #     evict the idle flows (udp_flow_evicted) and are all answered
@@ -33,7 +33,7 @@ set -euo pipefail
 DNS_PORT=5353
 ECHO_PORT=7777
 CLOSED_PORT=7999
-DNS_N=${ROUTER_DNS_QUERIES:-20000}
+DNS_N=${ROUTER_DNS_QUERIES:-20000}	# at most 55536 (one port each)
 DNS_SECS=${ROUTER_DNS_SECS:-400}	# bound on the whole lookup loop
 CTL=$E2E_SRC/usertools/sluice-ctl
 
@@ -139,8 +139,9 @@ def query(qid, name):
     return q + b"\0" + struct.pack("!HH", 1, 1)
 
 
-def lookups(server, n, secs, max_lost):
-    """n lookups, each from a new socket, 3 tries of 1 s each."""
+def lookups(server, n, secs, max_lost, port0):
+    """n lookups, each from a new socket on its own port (port0 + i, as a
+    resolver randomising its ports would), 3 tries of 1 s each."""
     t0 = time.time()
     ok = lost = retries = 0
     for i in range(n):
@@ -149,6 +150,7 @@ def lookups(server, n, secs, max_lost):
         qid = i & 0xffff
         q = query(qid, "sluice.test")
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", port0 + i % (65536 - port0)))
         s.settimeout(1.0)
         for attempt in range(3):
             s.sendto(q, (server, 53))
@@ -197,7 +199,8 @@ def main(argv):
     if cmd == "pmtu":
         return pmtu(argv[2], int(argv[3]), int(argv[4]), int(argv[5]))
     if cmd == "lookups":
-        return lookups(argv[2], int(argv[3]), float(argv[4]), int(argv[5]))
+        return lookups(argv[2], int(argv[3]), float(argv[4]), int(argv[5]),
+                       int(argv[6]))
     if cmd == "echoes":
         return echoes(argv[2], int(argv[3]), int(argv[4]))
     return 2
@@ -276,7 +279,7 @@ if e2e_setup && router_setup; then
 		done0=$(counter dns_flow_done)
 		rc=0
 		out=$(timeout $((DNS_SECS + 60)) ip netns exec "$E2E_G" "$E2E_PYTHON" \
-			"$ROUTER_PY" lookups "$E2E_DNS" "$DNS_N" "$DNS_SECS" 20 2>&1) || rc=$?
+			"$ROUTER_PY" lookups "$E2E_DNS" "$DNS_N" "$DNS_SECS" 20 10000 2>&1) || rc=$?
 		if ((rc == 0)); then
 			e2e_pass "DNS at scale, fresh sockets, default limits: $out"
 		else
@@ -303,7 +306,7 @@ if e2e_setup && router_setup; then
 		sleep 1.5
 		e2e_check "--max-dgram-flows 32 full of idle flows: 500 lookups all answered" \
 			timeout 120 ip netns exec "$E2E_G" "$E2E_PYTHON" "$ROUTER_PY" \
-			lookups "$E2E_DNS" 500 60 5 || true
+			lookups "$E2E_DNS" 500 60 5 10000 || true
 		evicted=$(counter udp_flow_evicted)
 		refused=$(counter drop_dgram_limit)
 		if ((evicted >= 1)) && ((refused == 0)); then
