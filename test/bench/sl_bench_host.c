@@ -106,6 +106,13 @@ t_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg, unsigned int n)
 }
 
 static int
+t_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e, void *buf,
+	size_t len)
+{
+	return TIMED(h, sl_host_errqueue(timed(h)->inner, hd, e, buf, len));
+}
+
+static int
 t_shutdown_wr(struct sl_host *h, int hd)
 {
 	return TIMED(h, sl_host_shutdown_wr(timed(h)->inner, hd));
@@ -168,6 +175,7 @@ static const struct sl_host_ops timed_ops = {
 	.readv = t_readv,
 	.sendmmsg = t_sendmmsg,
 	.recvmmsg = t_recvmmsg,
+	.errqueue = t_errqueue,
 	.shutdown_wr = t_shutdown_wr,
 	.close = t_close,
 	.error = t_error,

@@ -244,6 +244,13 @@ px_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 }
 
 static int
+px_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e, void *buf,
+	size_t len)
+{
+	return sl_host_errqueue(px_in(h), hd, e, buf, len);
+}
+
+static int
 px_shutdown_wr(struct sl_host *h, int hd)
 {
 	return sl_host_shutdown_wr(px_in(h), hd);
@@ -297,6 +304,7 @@ static const struct sl_host_ops px_ops = {
 	.readv = px_readv,
 	.sendmmsg = px_sendmmsg,
 	.recvmmsg = px_recvmmsg,
+	.errqueue = px_errqueue,
 	.shutdown_wr = px_shutdown_wr,
 	.close = px_close,
 	.error = px_error,
