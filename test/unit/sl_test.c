@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
@@ -223,6 +224,35 @@ sl_test_udp_frame(struct sl_test_env *env, const struct rte_ether_addr *src_mac,
 	if (sl_net_prepend_ipv4(m, src_mac, &env->w.gw_mac,
 	    rte_cpu_to_be_32(saddr), rte_cpu_to_be_32(daddr),
 	    IPPROTO_UDP) != 0) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	sl_net_l4_cksum(m);
+	return m;
+}
+
+struct rte_mbuf *
+sl_test_echo_frame(struct sl_test_env *env, uint32_t daddr, uint16_t id,
+	uint16_t seq)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(env->w.mp);
+	struct rte_icmp_hdr *ic;
+
+	if (m == NULL)
+		return NULL;
+	ic = (struct rte_icmp_hdr *)rte_pktmbuf_append(m, sizeof(*ic) + 8);
+	if (ic == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memset(ic, 0, sizeof(*ic) + 8);
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	ic->icmp_ident = rte_cpu_to_be_16(id);
+	ic->icmp_seq_nb = rte_cpu_to_be_16(seq);
+	memcpy(ic + 1, "pingdata", 8);
+	if (sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env->w.gw_mac,
+	    env->cfg.guest_addr, rte_cpu_to_be_32(daddr),
+	    IPPROTO_ICMP) != 0) {
 		rte_pktmbuf_free(m);
 		return NULL;
 	}

@@ -151,6 +151,14 @@ struct rte_mbuf *sl_test_udp_frame(struct sl_test_env *env,
 	const struct rte_ether_addr *src_mac, uint32_t saddr, uint16_t sport,
 	uint32_t daddr, uint16_t dport, const void *pay, uint16_t len);
 
+/**
+ * sl_test_echo_frame - build a valid guest ICMP echo request (id @id,
+ * sequence @seq, 8 bytes "pingdata") from the guest address to @daddr
+ * (host order). Return: mbuf or NULL.
+ */
+struct rte_mbuf *sl_test_echo_frame(struct sl_test_env *env, uint32_t daddr,
+	uint16_t id, uint16_t seq);
+
 /** sl_test_input - run one iteration on frame @m (NULL: none). */
 void sl_test_input(struct sl_test_env *env, struct rte_mbuf *m);
 

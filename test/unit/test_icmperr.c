@@ -69,29 +69,7 @@ static struct rte_mbuf *
 guest_echo(struct sl_test_env *env, uint32_t daddr, uint16_t id,
 	uint16_t seq, uint8_t ttl)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(env->w.mp);
-	struct rte_icmp_hdr *ic;
-
-	if (m == NULL)
-		return NULL;
-	ic = (struct rte_icmp_hdr *)rte_pktmbuf_append(m, sizeof(*ic) + 8);
-	if (ic == NULL) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	memset(ic, 0, sizeof(*ic) + 8);
-	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
-	ic->icmp_ident = rte_cpu_to_be_16(id);
-	ic->icmp_seq_nb = rte_cpu_to_be_16(seq);
-	memcpy(ic + 1, "pingdata", 8);
-	if (sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env->w.gw_mac,
-	    env->cfg.guest_addr, rte_cpu_to_be_32(daddr),
-	    IPPROTO_ICMP) != 0) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	sl_net_l4_cksum(m);
-	return set_ttl(m, ttl);
+	return set_ttl(sl_test_echo_frame(env, daddr, id, seq), ttl);
 }
 
 /** step - one worker iteration on @n frames. */

@@ -95,6 +95,25 @@ step(struct sl_test_env *env, struct rte_mbuf **pk, uint16_t n)
 	sl_worker_step(&env->w, pk, n);
 }
 
+/**
+ * send_burst - one iteration on @n guest datagrams from port 40000 to DST,
+ * payloads 0 to @n - 1 (pay_fill, pay_len).
+ */
+static void
+send_burst(struct sl_test_env *env, unsigned int n)
+{
+	struct rte_mbuf *pk[SL_BURST];
+	uint8_t pay[2048];
+	unsigned int i;
+
+	for (i = 0; i < n && i < SL_BURST; i++) {
+		pay_fill(pay, i, pay_len(i));
+		pk[i] = guest_udp(env, 40000, DST_ADDR, DST_PORT, pay,
+			pay_len(i));
+	}
+	step(env, pk, (uint16_t)i);
+}
+
 /** send_calls - batched send calls @hd received so far. */
 static unsigned int
 send_calls(struct sl_test_env *env, int hd)
@@ -351,7 +370,6 @@ SL_TEST(udp_host_datagrams_past_one_mbuf)
 SL_TEST(udp_partial_send_and_eagain_counted)
 {
 	struct sockaddr_in dst = dst_sa(10);
-	struct rte_mbuf *pk[10];
 	struct sl_test_env env;
 	uint8_t pay[2048];
 	unsigned int i, avail;
@@ -368,12 +386,7 @@ SL_TEST(udp_partial_send_and_eagain_counted)
 
 	/* the send buffer takes 3, then EAGAIN: 7 dropped, one retry only */
 	SL_CHECK_EQ(sl_host_mem_fail_sends(env.host, hd, 3, EAGAIN, 1000), 0);
-	for (i = 0; i < 10; i++) {
-		pay_fill(pay, i, pay_len(i));
-		pk[i] = guest_udp(&env, 40000, DST_ADDR, DST_PORT, pay,
-			pay_len(i));
-	}
-	step(&env, pk, 10);
+	send_burst(&env, 10);
 	SL_CHECK_EQ(send_calls(&env, hd), 1 + 2);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 1 + 3);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_host_socket], 7);
@@ -385,12 +398,7 @@ SL_TEST(udp_partial_send_and_eagain_counted)
 	 * sendmmsg(2)): the retry from the third sends the rest */
 	SL_CHECK_EQ(sl_host_mem_fail_sends(env.host, hd, 2, ECONNREFUSED, 1),
 		0);
-	for (i = 0; i < 5; i++) {
-		pay_fill(pay, i, pay_len(i));
-		pk[i] = guest_udp(&env, 40000, DST_ADDR, DST_PORT, pay,
-			pay_len(i));
-	}
-	step(&env, pk, 5);
+	send_burst(&env, 5);
 	SL_CHECK_EQ(send_calls(&env, hd), 3 + 2);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 4 + 5);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_host_socket], 7);
@@ -401,12 +409,7 @@ SL_TEST(udp_partial_send_and_eagain_counted)
 	 * (ECONNREFUSED): not that datagram's, it is sent again */
 	SL_CHECK_EQ(sl_host_mem_fail_sends(env.host, hd, 0, ECONNREFUSED, 1),
 		0);
-	for (i = 0; i < 5; i++) {
-		pay_fill(pay, i, pay_len(i));
-		pk[i] = guest_udp(&env, 40000, DST_ADDR, DST_PORT, pay,
-			pay_len(i));
-	}
-	step(&env, pk, 5);
+	send_burst(&env, 5);
 	SL_CHECK_EQ(send_calls(&env, hd), 5 + 2);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 9 + 5);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_host_socket], 7);
@@ -416,12 +419,7 @@ SL_TEST(udp_partial_send_and_eagain_counted)
 	/* the first of a call refused (EPERM): that one is dropped, the rest
 	 * go */
 	SL_CHECK_EQ(sl_host_mem_fail_sends(env.host, hd, 0, EPERM, 1), 0);
-	for (i = 0; i < 5; i++) {
-		pay_fill(pay, i, pay_len(i));
-		pk[i] = guest_udp(&env, 40000, DST_ADDR, DST_PORT, pay,
-			pay_len(i));
-	}
-	step(&env, pk, 5);
+	send_burst(&env, 5);
 	SL_CHECK_EQ(send_calls(&env, hd), 7 + 2);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_host], 14 + 4);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_host_socket], 7 + 1);
@@ -525,36 +523,6 @@ SL_TEST(udp_freed_flow_sends_held_first)
 	sl_test_env_fini(&env);
 }
 
-/** guest_echo - a guest echo request (id @id, sequence @seq) to @daddr. */
-static struct rte_mbuf *
-guest_echo(struct sl_test_env *env, uint32_t daddr, uint16_t id,
-	uint16_t seq)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(env->w.mp);
-	struct rte_icmp_hdr *ic;
-
-	if (m == NULL)
-		return NULL;
-	ic = (struct rte_icmp_hdr *)rte_pktmbuf_append(m, sizeof(*ic) + 8);
-	if (ic == NULL) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	memset(ic, 0, sizeof(*ic) + 8);
-	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
-	ic->icmp_ident = rte_cpu_to_be_16(id);
-	ic->icmp_seq_nb = rte_cpu_to_be_16(seq);
-	memcpy(ic + 1, "pingdata", 8);
-	if (sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env->w.gw_mac,
-	    env->cfg.guest_addr, rte_cpu_to_be_32(daddr),
-	    IPPROTO_ICMP) != 0) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	sl_net_l4_cksum(m);
-	return m;
-}
-
 SL_TEST(icmp_echo_batched)
 {
 	struct sockaddr_in dst = dst_sa(10);
@@ -567,7 +535,7 @@ SL_TEST(icmp_echo_batched)
 
 	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
 	for (i = 0; i < 5; i++) {
-		pk[i] = guest_echo(&env, DST_ADDR, 0x1234, (uint16_t)(i + 1));
+		pk[i] = sl_test_echo_frame(&env, DST_ADDR, 0x1234, (uint16_t)(i + 1));
 		SL_CHECK(pk[i] != NULL);
 	}
 	step(&env, pk, 5);
