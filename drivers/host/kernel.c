@@ -14,12 +14,11 @@
  *
  * UDP and ICMP sockets have IP_RECVERR on: the ICMP errors a datagram met
  * (and the host's own refusals) queue on the socket with the reporter's
- * address, read by kern_errqueue. A datagram's TTL travels as an IP_TTL
+ * address, read by kern_errqueue (kern_errq.c). A datagram's TTL travels as an IP_TTL
  * control message of its sendmmsg entry (raw ICMP sockets: IP_TTL set
  * only when it changes).
  */
 #include <errno.h>
-#include <ifaddrs.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +26,13 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <linux/errqueue.h>
 #include <linux/icmp.h>
 #include <linux/sockios.h>
 
+#include "kern_errq.h"
 #include "sl_host.h"
 
 /* Events fetched by one epoll_wait (a larger poll() max is clamped). */
@@ -45,10 +43,6 @@
 /* descriptors never used for host sockets: left for the rest of the
  * process (DPDK's telemetry thread quits for good when an accept() fails) */
 #define KERN_FD_RESERVE	32
-
-/* Local addresses remembered to tell the host's own ICMP errors apart. */
-#define KERN_LOCAL_MAX	32
-#define KERN_LOCAL_TTL_NS 1000000000ull	/* refreshed at most once a second */
 
 /* Per-descriptor flags. */
 #define KF_OPEN		0x1u	/* created by this backend, not closed */
@@ -68,9 +62,7 @@ struct kern_host {
 	int nfd;		/* size of fds[] */
 	struct kern_fd *fds;	/* indexed by descriptor */
 	uint8_t *raw_buf;	/* scratch for raw ICMP, KERN_RAW_MAX bytes */
-	uint64_t local_ns;	/* when local[] was read, 0: never */
-	unsigned int nlocal;
-	uint32_t local[KERN_LOCAL_MAX];	/* the host's IPv4 addresses */
+	struct sl_kern_local local;	/* the host's addresses (errors) */
 	struct epoll_event ev[KERN_EV_MAX];
 };
 
@@ -687,103 +679,6 @@ kern_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	return rc;
 }
 
-/* CLOCK_MONOTONIC in ns. */
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/**
- * is_local_addr - whether @a (network order) is one of the host's own
- * IPv4 addresses (loopback included): the list is read with getifaddrs(3)
- * at most once a second, only when an error report needs it.
- */
-static bool
-is_local_addr(struct kern_host *k, uint32_t a)
-{
-	struct ifaddrs *ifa, *i;
-	uint64_t now = mono_ns();
-	unsigned int j;
-
-	if ((ntohl(a) >> 24) == 127)
-		return true;
-	if (k->local_ns == 0 || now - k->local_ns > KERN_LOCAL_TTL_NS) {
-		k->local_ns = now;
-		k->nlocal = 0;
-		if (getifaddrs(&ifa) == 0) {
-			for (i = ifa; i != NULL && k->nlocal < KERN_LOCAL_MAX;
-			     i = i->ifa_next)
-				if (i->ifa_addr != NULL &&
-				    i->ifa_addr->sa_family == AF_INET)
-					k->local[k->nlocal++] =
-						((struct sockaddr_in *)
-						(void *)i->ifa_addr)->sin_addr.s_addr;
-			freeifaddrs(ifa);
-		}
-	}
-	for (j = 0; j < k->nlocal; j++)
-		if (k->local[j] == a)
-			return true;
-	return false;
-}
-
-/**
- * errq_read - one recvmsg(MSG_ERRQUEUE) into @buf, its IP_RECVERR report
- * decoded into @e. Return: 0, -EAGAIN (empty or no report) or -errno.
- */
-static int
-errq_read(int hd, struct sl_host_dgerr *e, void *buf, size_t len)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
-			sizeof(struct sockaddr_in))];
-		struct cmsghdr align;
-	} cbuf;
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct sock_extended_err ee;
-	struct msghdr msg;
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(e, 0, sizeof(*e));
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &e->dst;
-	msg.msg_namelen = sizeof(e->dst);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	n = recvmsg(hd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EINTR ? -EAGAIN : neg_errno();
-	if (msg.msg_namelen < sizeof(e->dst) || e->dst.sin_family != AF_INET)
-		memset(&e->dst, 0, sizeof(e->dst));
-	e->len = (size_t)n;
-	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
-		    c->cmsg_len < CMSG_LEN(sizeof(ee)))
-			continue;
-		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-		e->err = (int)ee.ee_errno;
-		e->origin = ee.ee_origin == SO_EE_ORIGIN_ICMP ?
-			SL_HOST_ERR_ICMP : SL_HOST_ERR_LOCAL;
-		e->type = ee.ee_type;
-		e->code = ee.ee_code;
-		e->info = ee.ee_info;
-		if (c->cmsg_len >= CMSG_LEN(sizeof(ee) + sizeof(e->offender)))
-			memcpy(&e->offender, CMSG_DATA(c) + sizeof(ee),
-				sizeof(e->offender));
-		if (e->offender.sin_family != AF_INET)
-			memset(&e->offender, 0, sizeof(e->offender));
-		return 0;
-	}
-	return -EAGAIN;
-}
-
 /**
  * kern_errqueue - see sl_host_errqueue(): one recvmsg(MSG_ERRQUEUE). A raw
  * ICMP socket hears about other sockets' echoes too: reports quoting
@@ -801,7 +696,7 @@ kern_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e, void *buf,
 	if (f == NULL)
 		return -EBADF;
 	for (;;) {
-		rc = errq_read(hd, e, buf, len);
+		rc = sl_kern_errq_read(hd, e, buf, len);
 		if (rc != 0)
 			return rc;
 		if (!(f->flags & KF_RAW_ICMP) || !f->has_echo_id ||
@@ -811,7 +706,7 @@ kern_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e, void *buf,
 	}
 	e->offender_local = e->origin == SL_HOST_ERR_LOCAL ||
 		e->offender.sin_addr.s_addr == 0 ||
-		is_local_addr(k, e->offender.sin_addr.s_addr);
+		sl_kern_is_local(&k->local, e->offender.sin_addr.s_addr);
 	return 0;
 }
 

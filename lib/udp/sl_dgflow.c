@@ -147,6 +147,10 @@ sl_dgflow_closed(struct sl_worker *w, struct sl_flow *f)
 void
 sl_dgflow_touch(struct sl_worker *w, struct sl_flow *f)
 {
+	/* the order within one millisecond does not matter: a burst of one
+	 * flow moves it once */
+	if (f->last_ms == w->now_ms)
+		return;
 	f->last_ms = w->now_ms;
 	if (w->dgf_tail == f->idx || !w->dgf[f->idx].linked)
 		return;
