@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,32 @@ print_stats(void)
 	fflush(stdout);
 }
 
+/**
+ * early_exit_option - answer --help and --version before the EAL starts
+ * (it would log, and need lcores and memory, before the options are read).
+ * Any argument -h, --help, -V or --version, on either side of "--", counts.
+ * Return: true when one was handled (the text went to stdout).
+ */
+static bool
+early_exit_option(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			sl_options_usage(stdout, "sluice");
+			return true;
+		}
+		if (strcmp(argv[i], "-V") == 0 ||
+		    strcmp(argv[i], "--version") == 0) {
+			printf("sluice %s\n", SL_VERSION);
+			return true;
+		}
+	}
+	return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -196,6 +223,8 @@ main(int argc, char **argv)
 	uint16_t pid;
 	int ret;
 
+	if (early_exit_option(argc, argv))
+		return 0;
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "sluice: EAL initialisation failed: %s\n",

@@ -1017,7 +1017,9 @@ sl_options_usage(FILE *f, const char *prog)
 	for (i = 0; i < SL_NB_OPTS; i++) {
 		o = &sl_opts[i];
 		if (o->short_name != 0)
-			fprintf(f, "  -%c, --%s\n", o->short_name, o->name);
+			fprintf(f, "  -%c, --%s%s%s\n", o->short_name, o->name,
+				o->metavar != NULL ? " " : "",
+				o->metavar != NULL ? o->metavar : "");
 		else
 			fprintf(f, "  --%s %s\n", o->name, o->metavar);
 

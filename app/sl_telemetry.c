@@ -204,9 +204,32 @@ add_flow_common(const struct sl_app *app, unsigned int wi,
 /* /sluice/info                                                         */
 
 /**
+ * add_rules - the access rules as "allow CIDR[:PORTS]" / "deny ..." strings
+ * in their first-match order (the config dict groups them by key).
+ */
+static void
+add_rules(char **key, char **val, unsigned int n, struct rte_tel_data *d)
+{
+	struct rte_tel_data *arr = rte_tel_data_alloc();
+	char rule[RTE_TEL_MAX_STRING_LEN];
+	unsigned int i;
+
+	if (arr == NULL)
+		return;
+	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
+	for (i = 0; i < n; i++)
+		if (strcmp(key[i], "allow") == 0 || strcmp(key[i], "deny") == 0) {
+			snprintf(rule, sizeof(rule), "%s %s", key[i], val[i]);
+			rte_tel_data_add_array_string(arr, rule);
+		}
+	rte_tel_data_add_dict_container(d, "rules", arr, 0);
+}
+
+/**
  * add_config - the configuration in effect (sl_options_dump's "key = value"
  * lines) as "key": "value", '-' in keys turned into '_'; a key given
- * several times (forwards, rules) gets an array of its values.
+ * several times (forwards, rules) gets an array of its values. The access
+ * rules also go, in order, to "rules" (add_rules).
  */
 static void
 add_config(const struct sl_app *app, struct rte_tel_data *d)
@@ -237,6 +260,7 @@ add_config(const struct sl_app *app, struct rte_tel_data *d)
 		key[n] = line;
 		val[n++] = eq + 3;
 	}
+	add_rules(key, val, n, d);
 	for (i = 0; i < n; i++) {
 		struct rte_tel_data *arr;
 		unsigned int count = 0;
@@ -980,7 +1004,8 @@ static const struct {
 	const char *help;
 } sl_tel_cmds[] = {
 	{ "/sluice/info", cmd_info,
-	  "sluice version, uptime, configuration, ports and workers. "
+	  "sluice version, uptime, configuration, access rules (in order), "
+	  "ports and workers. "
 	  "No parameters" },
 	{ "/sluice/stats", cmd_stats,
 	  "Counters summed over workers and per worker, flows active, "

@@ -6,7 +6,8 @@
  * (rte_pdump, for dpdk-dumpcap).
  *
  * Commands (each listed by /help with its help text):
- *   /sluice/info                 version, uptime, configuration, ports,
+ *   /sluice/info                 version, uptime, configuration, access
+ *                                rules in first-match order, ports,
  *                                workers and what each polls
  *   /sluice/stats[,WORKER]       counters summed over the workers (and per
  *                                worker), flows active, mempool use
