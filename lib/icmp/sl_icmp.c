@@ -13,6 +13,7 @@
 #include <rte_icmp.h>
 
 #include "sl_icmp.h"
+#include "sl_neigh.h"
 #include "sl_udp.h"
 
 
@@ -112,7 +113,7 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 		return;
 	}
 	ic->icmp_ident = f->key.gport;
-	if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL,
 	    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0 ||
 	    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->tx_mtu) {
 		rte_pktmbuf_free(m);
@@ -121,7 +122,7 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	}
 	sl_net_l4_cksum(m);
 	SL_STAT_INC(w->stats, icmp_replies);
-	sl_tx(w, m);
+	sl_neigh_tx(w, m, w->cfg->guest_addr);
 }
 
 void
