@@ -323,31 +323,31 @@ probe_tick(struct sl_worker *w, unsigned int i, uint32_t want)
 	struct sl_neigh_ent *e = &w->neigh.ent[i];
 	uint64_t now = w->now_ms;
 
-	if (e->state == S_PROBE) {
-		if (e->seen_ms > e->probe_seen) {
-			e->state = S_IDLE;	/* the guest answered */
+	if (e->state != S_PROBE) {
+		if (!(want & SL_NEIGH_WANT_PROBE))
 			return;
-		}
-		if (now < e->next_ms)
+		__atomic_fetch_and(&s->want, ~SL_NEIGH_WANT_PROBE,
+			__ATOMIC_RELEASE);
+		if (now - e->seen_ms < SL_NEIGH_REACHABLE_MS)
 			return;
-		if (e->tries >= SL_NEIGH_UCAST_TRIES) {
-			invalidate(w, i);
-			return;
-		}
-		solicit(w, i, &e->mac);
-		e->tries++;
-		e->next_ms = now + SL_NEIGH_RETRANS_MS;
+		e->state = S_PROBE;
+		e->tries = 0;
+		e->probe_seen = e->seen_ms;
+		e->next_ms = earliest(e);
+	}
+	if (e->seen_ms > e->probe_seen) {
+		e->state = S_IDLE;	/* the guest answered */
 		return;
 	}
-	if (!(want & SL_NEIGH_WANT_PROBE))
+	if (now < e->next_ms)
 		return;
-	__atomic_fetch_and(&s->want, ~SL_NEIGH_WANT_PROBE, __ATOMIC_RELEASE);
-	if (now - e->seen_ms < SL_NEIGH_REACHABLE_MS)
+	if (e->tries >= SL_NEIGH_UCAST_TRIES) {
+		invalidate(w, i);
 		return;
-	e->state = S_PROBE;
-	e->tries = 0;
-	e->probe_seen = e->seen_ms;
-	e->next_ms = earliest(e);
+	}
+	solicit(w, i, &e->mac);
+	e->tries++;
+	e->next_ms = now + SL_NEIGH_RETRANS_MS;
 }
 
 /**
