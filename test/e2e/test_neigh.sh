@@ -30,7 +30,6 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib_tcp.sh"
 
 LO=127.0.0.1
-CTL=$E2E_SRC/usertools/sluice-ctl
 PROMPT=10		# "promptly": sluice's own give-up is 15 s
 LCORES_1=("${E2E_LCORE_ARGS[@]}")
 if (($(nproc) >= 2)); then
@@ -39,17 +38,8 @@ else
 	LCORES_2=(--lcores "0@0,1@0,2@0")
 fi
 
-# tel ARGS...: sluice-ctl against the last sluice started
-tel() { "$E2E_PYTHON" "$CTL" -f "${E2E_SLUICE_PREFIXES[-1]}" "$@"; }
-
 # wstat WORKER NAME: a counter of one worker of the running sluice
-wstat() {
-	tel -j stats "$1" | "$E2E_PYTHON" -c '
-import json, sys
-d = json.load(sys.stdin)
-c = d.get("counters", d)
-print(int(c.get(sys.argv[1], 0)))' "$2"
-}
+wstat() { e2e_worker_stat "${E2E_SLUICE_PREFIXES[-1]}" "$1" "$2"; }
 
 # guest_static: the guest's address and default route, by hand
 guest_static() {

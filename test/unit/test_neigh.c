@@ -117,33 +117,26 @@ count_ip(const struct sl_test_env *env, const struct rte_ether_addr *dst,
 	return n;
 }
 
-/** guest_arp - a frame from the guest: ARP @op from @mac, sender @sip. */
+/**
+ * guest_arp - a frame from the guest at @mac: ARP @op from the guest
+ * address for @tip (a reply goes to sluice, a request is broadcast).
+ */
 static struct rte_mbuf *
 guest_arp(struct sl_test_env *env, uint16_t op,
 	const struct rte_ether_addr *mac, uint32_t tip)
 {
-	uint8_t b[sizeof(struct rte_ether_hdr) + sizeof(struct rte_arp_hdr)];
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b;
-	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
+	struct rte_ether_addr bcast;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(env->w.mp);
+	bool reply = op == RTE_ARP_OP_REPLY;
 
-	memset(b, 0, sizeof(b));
-	if (op == RTE_ARP_OP_REPLY)
-		rte_ether_addr_copy(&env->w.gw_mac, &eth->dst_addr);
-	else
-		memset(&eth->dst_addr, 0xff, sizeof(eth->dst_addr));
-	rte_ether_addr_copy(mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = RTE_ETHER_ADDR_LEN;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	rte_ether_addr_copy(mac, &a->arp_data.arp_sha);
-	a->arp_data.arp_sip = env->cfg.guest_addr;
-	if (op == RTE_ARP_OP_REPLY)
-		rte_ether_addr_copy(&env->w.gw_mac, &a->arp_data.arp_tha);
-	a->arp_data.arp_tip = tip;
-	return sl_test_frame(env, b, sizeof(b));
+	memset(&bcast, 0xff, sizeof(bcast));
+	if (m != NULL && sl_net_build_arp(m, op, reply ? &env->w.gw_mac :
+	    &bcast, mac, env->cfg.guest_addr, reply ? &env->w.gw_mac : NULL,
+	    tip) != 0) {
+		rte_pktmbuf_free(m);
+		m = NULL;
+	}
+	return m;
 }
 
 /** guest_discover - a DHCPDISCOVER from chaddr @mac (broadcast). */
