@@ -305,6 +305,16 @@ solicit(struct sl_worker *w, unsigned int i,
 	arp_solicit(w, w->neigh.tab->e[i].ip, ucast);
 }
 
+/**
+ * stale - whether @e went unconfirmed for SL_NEIGH_REACHABLE_MS at @now
+ * (another worker's confirmation may be a little ahead of this clock).
+ */
+static inline bool
+stale(const struct sl_neigh_ent *e, uint64_t now)
+{
+	return e->seen_ms + SL_NEIGH_REACHABLE_MS <= now;
+}
+
 /** earliest - when the resolver may send its next request for @e. */
 static uint64_t
 earliest(const struct sl_neigh_ent *e)
@@ -328,7 +338,7 @@ probe_tick(struct sl_worker *w, unsigned int i, uint32_t want)
 			return;
 		__atomic_fetch_and(&s->want, ~SL_NEIGH_WANT_PROBE,
 			__ATOMIC_RELEASE);
-		if (now - e->seen_ms < SL_NEIGH_REACHABLE_MS)
+		if (!stale(e, now))
 			return;
 		e->state = S_PROBE;
 		e->tries = 0;
@@ -497,8 +507,7 @@ sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
 		rte_ether_addr_copy(&e->mac, &rte_pktmbuf_mtod(m,
 			struct rte_ether_hdr *)->dst_addr);
 		sl_tx(w, m);
-		if (unlikely(w->now_ms - e->seen_ms >= SL_NEIGH_REACHABLE_MS) &&
-		    !e->probe_asked) {
+		if (unlikely(stale(e, w->now_ms)) && !e->probe_asked) {
 			e->probe_asked = true;
 			__atomic_fetch_or(&s->want, SL_NEIGH_WANT_PROBE,
 				__ATOMIC_RELEASE);
