@@ -17,6 +17,10 @@
  * loads once per poll iteration: no lock on the worker's path. The lock
  * here only orders concurrent evaluations on control threads (the first
  * one, from main, can race a guest attaching).
+ *
+ * A guest that attaches (link up with its features known) is also asked
+ * for its MAC at once (sl_neigh_start): a VM that reconnects keeps its
+ * address and may not speak first.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -26,6 +30,7 @@
 #include <rte_vhost.h>
 
 #include "sl_log.h"
+#include "sl_neigh.h"
 #include "sl_offload.h"
 #include "sl_steer.h"
 
@@ -105,17 +110,19 @@ ol_update(struct ol_watch *ow)
 	for (i = 0; i < ow->nw; i++)
 		sl_worker_publish_offloads(ow->w[i], ol, feat);
 	pthread_mutex_unlock(&ol_lock);
-	if (ow->vhost && feat != 0)
+	if (ow->vhost && feat != 0) {
+		sl_neigh_start(ow->w[0]);
 		PLOG(INFO, "port %u: guest offloads: csum %s, tso %s, guest "
 			"sends tso %s (virtio features 0x%" PRIx64 ")\n",
 			ow->sp->port_id, (ol & SL_TXOL_CSUM) ? "on" : "off",
 			(ol & SL_TXOL_TSO) ? "on" : "off",
 			(feat & (1ULL << VIRTIO_NET_F_HOST_TSO4)) ? "on" : "off",
 			feat);
-	else if (ol != old)
+	} else if (ol != old) {
 		PLOG(INFO, "port %u: tx offloads: csum %s, tso %s\n",
 			ow->sp->port_id, (ol & SL_TXOL_CSUM) ? "on" : "off",
 			(ol & SL_TXOL_TSO) ? "on" : "off");
+	}
 }
 
 /**

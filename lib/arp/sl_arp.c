@@ -3,10 +3,13 @@
  *
  * sl_arp.c: ARP responder. sluice owns every address of the guest subnet
  * except the guest's own: it answers for the gateway and the DNS address.
+ * What ARP shows about the guest's own MAC goes to the neighbour module
+ * (lib/neigh), which also sends sluice's requests for it.
  */
 #include <rte_arp.h>
 
 #include "sl_arp.h"
+#include "sl_neigh.h"
 
 void
 sl_arp_input(struct sl_worker *w, const struct sl_pkt *p)
@@ -14,8 +17,6 @@ sl_arp_input(struct sl_worker *w, const struct sl_pkt *p)
 	const struct rte_arp_hdr *req = (const struct rte_arp_hdr *)
 		((const uint8_t *)p->eth + p->l3_off);
 	const struct sl_config *cfg = w->cfg;
-	struct rte_ether_hdr *eth;
-	struct rte_arp_hdr *rep;
 	struct rte_mbuf *m;
 	uint32_t tip, sip;
 
@@ -27,12 +28,10 @@ sl_arp_input(struct sl_worker *w, const struct sl_pkt *p)
 	}
 	sip = req->arp_data.arp_sip;
 	tip = req->arp_data.arp_tip;
-	if (sip == cfg->guest_addr && !rte_is_zero_ether_addr(
-	    &req->arp_data.arp_sha) &&
-	    !rte_is_multicast_ether_addr(&req->arp_data.arp_sha)) {
-		rte_ether_addr_copy(&req->arp_data.arp_sha, &w->guest_mac);
-		w->guest_mac_known = true;
-	}
+	/* requests, replies (to ours) and gratuitous ARP from a guest
+	 * address; probes (sender 0.0.0.0) say nothing */
+	if (sip != 0)
+		sl_neigh_learn(w, sip, &req->arp_data.arp_sha);
 	if (req->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) ||
 	    (tip != cfg->gateway && tip != cfg->dns) || tip == sip) {
 		/* replies, gratuitous ARP, probes for the guest's address */
@@ -42,26 +41,12 @@ sl_arp_input(struct sl_worker *w, const struct sl_pkt *p)
 	m = sl_alloc(w);
 	if (m == NULL)
 		return;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
-		sizeof(*eth) + sizeof(*rep));
-	if (eth == NULL) {
+	if (sl_net_build_arp(m, RTE_ARP_OP_REPLY, &req->arp_data.arp_sha,
+	    &w->gw_mac, tip, &req->arp_data.arp_sha, sip) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_nomem);
 		return;
 	}
-	rte_ether_addr_copy(&req->arp_data.arp_sha, &eth->dst_addr);
-	rte_ether_addr_copy(&w->gw_mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	rep = (struct rte_arp_hdr *)(eth + 1);
-	rep->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	rep->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	rep->arp_hlen = RTE_ETHER_ADDR_LEN;
-	rep->arp_plen = 4;
-	rep->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
-	rte_ether_addr_copy(&w->gw_mac, &rep->arp_data.arp_sha);
-	rep->arp_data.arp_sip = tip;
-	rte_ether_addr_copy(&req->arp_data.arp_sha, &rep->arp_data.arp_tha);
-	rep->arp_data.arp_tip = sip;
 	SL_STAT_INC(w->stats, arp_replies);
 	sl_tx(w, m);
 }

@@ -11,7 +11,7 @@
 
 /**
  * sl_arp_input - answer a guest ARP request for the gateway or DNS address
- * and learn the guest's MAC from ARP traffic sent from the guest address.
+ * and tell the neighbour module what ARP from a guest address shows.
  * Requests for any other address (the guest's own above all) are ignored.
  * @w: worker
  * @p: parsed ARP frame (not consumed)

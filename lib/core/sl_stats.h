@@ -14,7 +14,8 @@
 #define SL_STATS_LIST(X)				\
 	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes)	\
 	X(tx_dropped)						\
-	X(arp_replies) X(arp_ignored)				\
+	X(arp_replies) X(arp_ignored) X(arp_req_sent)		\
+	X(neigh_resolved) X(neigh_changed) X(neigh_failed) X(neigh_held) \
 	X(dhcp_offers) X(dhcp_acks) X(dhcp_naks) X(dhcp_releases) \
 	X(dhcp_informs)						\
 	X(icmp_echo_local) X(icmp_relayed) X(icmp_replies)	\
@@ -41,7 +42,7 @@
 	X(drop_tcp_out_of_window) X(drop_tcp_no_flow) X(drop_tcp_hold_limit)		\
 	X(drop_flow_limit) X(drop_connect_limit) X(drop_dgram_limit) \
 	X(tcp_buffer_limit_waits) X(drop_host_socket) X(drop_nomem)	\
-	X(drop_multiseg_hdr) X(drop_denied)			\
+	X(drop_multiseg_hdr) X(drop_denied) X(drop_neigh_unres)	\
 	X(steer_out) X(steer_in) X(drop_steer_full) X(tx_handed)	\
 	X(rx_csum_offload) X(tcp_large_segs_in)			\
 	X(tx_csum_offload) X(tx_tso_frames) X(tcp_rexmit_split)	\

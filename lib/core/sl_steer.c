@@ -30,9 +30,9 @@
  * sl_tcp_accept). A UDP forward's socket lives on worker 0 only, and the
  * guest's datagrams from a UDP-forwarded port belong to worker 0 (a per-port
  * count of forwards per guest port, updated atomically when forwards change,
- * read here). DHCP, ARP and everything without a tuple belong to worker 0. The guest's MAC, learned by whichever worker
- * sees it first, is published here (a single atomic word) so that every
- * worker addresses the guest correctly.
+ * read here). DHCP, ARP and everything without a tuple belong to worker 0. The guest's MAC
+ * is the port's neighbour table (lib/neigh), which lives here so that
+ * every worker of the port shares it.
  *
  * Frames a full ring cannot take are dropped and counted
  * (drop_steer_full); the guest retransmits.
@@ -294,25 +294,4 @@ sl_steer_take_tx(struct sl_worker *w)
 	n = rte_ring_dequeue_burst(w->steer->tx0, (void **)(w->tx + w->n_tx),
 		(unsigned int)(SL_TX_MAX - w->n_tx), NULL);
 	w->n_tx = (uint16_t)(w->n_tx + n);
-}
-
-void
-sl_steer_publish_mac(struct sl_steer *s, const struct rte_ether_addr *mac)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
-	__atomic_store_n(&s->guest_mac, v + 1, __ATOMIC_RELEASE);
-}
-
-bool
-sl_steer_learn_mac(const struct sl_steer *s, struct rte_ether_addr *mac)
-{
-	uint64_t v = __atomic_load_n(&s->guest_mac, __ATOMIC_ACQUIRE);
-
-	if (v == 0)
-		return false;
-	v--;
-	memcpy(mac->addr_bytes, &v, RTE_ETHER_ADDR_LEN);
-	return true;
 }

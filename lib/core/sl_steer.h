@@ -17,6 +17,7 @@
 #include <rte_ring.h>
 
 #include "sl_flow.h"
+#include "sl_neigh.h"
 
 #define SL_STEER_MAX		8	/* queues (workers) per port */
 #define SL_STEER_RING		4096	/* frames waiting for one worker */
@@ -36,7 +37,7 @@ struct sl_steer {
 	struct rte_ring *ring[SL_STEER_MAX];	/**< to worker q: MP/SC */
 	struct rte_ring *tx0;		/**< frames worker 0 sends for others */
 	uint32_t tx_off;		/**< bit q: queue q cannot send (atomic) */
-	uint64_t guest_mac;		/**< learned guest MAC + 1 (atomic) */
+	struct sl_neigh_tab neigh;	/**< the port's guest MACs */
 	/** UDP forwards per guest port (atomic): their flows are worker 0's */
 	uint8_t udp_fwd[65536];
 };
@@ -143,15 +144,5 @@ uint16_t sl_steer_tx(struct sl_worker *w, struct rte_mbuf **m, uint16_t n);
  * into this iteration's tx burst.
  */
 void sl_steer_take_tx(struct sl_worker *w);
-
-/** sl_steer_publish_mac - make the guest's MAC known to every worker. */
-void sl_steer_publish_mac(struct sl_steer *s,
-	const struct rte_ether_addr *mac);
-
-/**
- * sl_steer_learn_mac - copy the guest MAC another worker learned.
- * Return: true when @mac was filled.
- */
-bool sl_steer_learn_mac(const struct sl_steer *s, struct rte_ether_addr *mac);
 
 #endif /* SL_STEER_H */

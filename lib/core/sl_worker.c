@@ -38,6 +38,7 @@
 #include "sl_fwd_priv.h"
 #include "sl_icmp.h"
 #include "sl_log.h"
+#include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_steer.h"
 #include "sl_tcp.h"
@@ -99,6 +100,7 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	w->gw_mac.addr_bytes[1] = 0x55;
 	memcpy(&w->gw_mac.addr_bytes[2], &cfg->gateway, 4);
 	sl_worker_clock(w);
+	sl_neigh_bind(w);
 	sl_wheel_init(&w->wheel, w->now_ms);
 	snprintf(name, sizeof(name), "slft%u_%x", w->id,
 		(unsigned int)((uintptr_t)w >> 6));
@@ -149,6 +151,7 @@ sl_worker_fini(struct sl_worker *w)
 	uint32_t i;
 
 	sl_ctl_worker_fini(w);
+	sl_neigh_fini(w);
 	if (w->ft.flows == NULL)
 		return;
 	sl_tcp_fini(w);
@@ -221,12 +224,7 @@ classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_ip_src);
 		return false;
 	}
-	if (!w->guest_mac_known) {
-		rte_ether_addr_copy(&p->eth->src_addr, &w->guest_mac);
-		w->guest_mac_known = true;
-		if (w->steer != NULL)
-			sl_steer_publish_mac(w->steer, &w->guest_mac);
-	}
+	sl_neigh_learn(w, src, &p->eth->src_addr);
 	if (sl_net_is_bcast(dst, cfg->gateway, cfg->prefix_len)) {
 		SL_STAT_INC(w->stats, drop_ip_bcast);
 		return false;
@@ -472,6 +470,7 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	/* offloads change only on link events: one atomic load here */
 	w->tx_ol = __atomic_load_n(&w->tx_ol_pub, __ATOMIC_ACQUIRE);
 	sl_ctl_poll(w);
+	sl_neigh_poll(w);
 	if (n > 0)
 		sl_worker_input(w, pkts, n);
 	work += (unsigned int)sl_worker_host(w, 0);
@@ -497,12 +496,8 @@ sl_worker_poll(struct sl_worker *w)
 
 	sl_worker_clock(w);
 	n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, SL_BURST);
-	if (w->steer != NULL) {
+	if (w->steer != NULL)
 		n = sl_steer_burst(w, pkts, n, RTE_DIM(pkts));
-		if (unlikely(!w->guest_mac_known) &&
-		    sl_steer_learn_mac(w->steer, &w->guest_mac))
-			w->guest_mac_known = true;
-	}
 	if (w->steer != NULL && w->queue_id == 0)
 		sl_steer_take_tx(w);
 	work = sl_worker_step(w, pkts, n);

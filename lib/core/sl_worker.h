@@ -20,6 +20,7 @@
 #include "sl_config.h"
 #include "sl_flow.h"
 #include "sl_host.h"
+#include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_stats.h"
 #include "sl_timer.h"
@@ -74,8 +75,6 @@ struct sl_worker {
 	sl_tx_fn tx_burst;
 
 	struct rte_ether_addr gw_mac;	/**< our MAC (gateway, DNS) */
-	struct rte_ether_addr guest_mac;
-	bool guest_mac_known;
 	uint16_t mtu;			/**< guest link MTU in effect */
 	uint16_t tx_mtu;		/**< largest IP packet the port sends */
 	uint16_t seg_room;		/**< payload bytes one mbuf holds */
@@ -111,6 +110,7 @@ struct sl_worker {
 	uint64_t hz_ms;			/**< timer cycles per ms */
 	uint32_t dhcp_xid;		/**< last DHCP transaction served */
 
+	struct sl_neigh neigh;		/**< the guest's MACs (sl_neigh.c) */
 	struct sl_flow_table ft;
 	struct sl_wheel wheel;
 	struct sl_tcp_conn *tcp;	/**< TCP state, parallel to ft.flows */
@@ -247,18 +247,6 @@ sl_alloc(struct sl_worker *w)
 	if (m == NULL)
 		SL_STAT_INC(w->stats, drop_nomem);
 	return m;
-}
-
-/**
- * sl_guest_dst_mac - MAC to send guest frames to (learned, else broadcast).
- */
-static inline const struct rte_ether_addr *
-sl_guest_dst_mac(const struct sl_worker *w)
-{
-	static const struct rte_ether_addr bcast = {
-		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-
-	return w->guest_mac_known ? &w->guest_mac : &bcast;
 }
 
 /**

@@ -22,6 +22,7 @@
 
 #include "sl_dhcp.h"
 #include "sl_log.h"
+#include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_worker.h"
 
@@ -420,11 +421,11 @@ dhcp_reply_to(const struct sl_dhcp_msg *req, uint32_t yiaddr,
 	}
 }
 
+/* The client is the guest: its chaddr is where the guest address is. */
 static void
 dhcp_learn(struct sl_worker *w, const struct sl_dhcp_msg *req)
 {
-	rte_ether_addr_copy(&req->chaddr, &w->guest_mac);
-	w->guest_mac_known = true;
+	sl_neigh_learn(w, w->cfg->guest_addr, &req->chaddr);
 }
 
 /* Send an OFFER or ACK of the guest address. */

@@ -15,6 +15,7 @@
 #include "sl_dgflow.h"
 #include "sl_icmp.h"
 #include "sl_icmp_err.h"
+#include "sl_neigh.h"
 #include "sl_udp.h"
 
 
@@ -118,7 +119,7 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 		return;
 	}
 	ic->icmp_ident = f->key.gport;
-	if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL,
 	    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0 ||
 	    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->tx_mtu) {
 		rte_pktmbuf_free(m);
@@ -127,7 +128,7 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	}
 	sl_net_l4_cksum(m);
 	SL_STAT_INC(w->stats, icmp_replies);
-	sl_tx(w, m);
+	sl_neigh_tx(w, m, w->cfg->guest_addr);
 }
 
 void

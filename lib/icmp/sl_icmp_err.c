@@ -39,6 +39,7 @@
 
 #include "sl_dgflow.h"
 #include "sl_icmp_err.h"
+#include "sl_neigh.h"
 
 #define SL_ICMP_ERR_BUDGET 16	/* errors relayed per host event */
 #define SL_ICMP_ERR_HLEN 8	/* type, code, checksum, 32-bit field */
@@ -84,7 +85,7 @@ sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	n = buf != NULL ? sl_icmp_err_fill(buf, room, type, code, rest, quote,
 		qlen) : 0;
 	if (n == 0 || rte_pktmbuf_trim(m, (uint16_t)(room - n)) != 0 ||
-	    sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w), src,
+	    sl_net_prepend_ipv4(m, &w->gw_mac, NULL, src,
 	    w->cfg->guest_addr, IPPROTO_ICMP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_nomem);
@@ -92,7 +93,7 @@ sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	}
 	sl_net_l4_cksum(m);
 	SL_STAT_INC(w->stats, icmp_err_tx);
-	sl_tx(w, m);
+	sl_neigh_tx(w, m, w->cfg->guest_addr);
 	return 0;
 }
 

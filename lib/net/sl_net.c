@@ -241,7 +241,10 @@ sl_net_prepend_ipv4(struct rte_mbuf *m, const struct rte_ether_addr *src_mac,
 	if (eth == NULL)
 		return -1;
 	rte_ether_addr_copy(src_mac, &eth->src_addr);
-	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	if (dst_mac != NULL)
+		rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	else
+		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ip = (struct rte_ipv4_hdr *)(eth + 1);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
@@ -257,6 +260,37 @@ sl_net_prepend_ipv4(struct rte_mbuf *m, const struct rte_ether_addr *src_mac,
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	m->l2_len = sizeof(*eth);
 	m->l3_len = sizeof(*ip);
+	return 0;
+}
+
+int
+sl_net_build_arp(struct rte_mbuf *m, uint16_t op,
+	const struct rte_ether_addr *eth_dst, const struct rte_ether_addr *sha,
+	uint32_t sip, const struct rte_ether_addr *tha, uint32_t tip)
+{
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+		sizeof(*eth) + sizeof(*arp));
+	if (eth == NULL)
+		return -1;
+	rte_ether_addr_copy(eth_dst, &eth->dst_addr);
+	rte_ether_addr_copy(sha, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(op);
+	rte_ether_addr_copy(sha, &arp->arp_data.arp_sha);
+	arp->arp_data.arp_sip = sip;
+	if (tha != NULL)
+		rte_ether_addr_copy(tha, &arp->arp_data.arp_tha);
+	else
+		memset(&arp->arp_data.arp_tha, 0, sizeof(arp->arp_data.arp_tha));
+	arp->arp_data.arp_tip = tip;
 	return 0;
 }
 

@@ -72,7 +72,8 @@ sl_net_cksum_fold(uint32_t sum)
  * @m: mbuf (chain) holding the L4 header and payload, with 34 bytes of
  *	headroom in its first segment
  * @src_mac: Ethernet source
- * @dst_mac: Ethernet destination
+ * @dst_mac: Ethernet destination, or NULL to leave it zero (sl_neigh_tx
+ *	writes it)
  * @saddr: IPv4 source, network order
  * @daddr: IPv4 destination, network order
  * @proto: IPPROTO_*
@@ -85,6 +86,23 @@ int sl_net_prepend_ipv4(struct rte_mbuf *m,
 	const struct rte_ether_addr *src_mac,
 	const struct rte_ether_addr *dst_mac,
 	uint32_t saddr, uint32_t daddr, uint8_t proto);
+
+/**
+ * sl_net_build_arp - append an ARP packet (IPv4 over Ethernet) in its
+ * Ethernet frame to an empty mbuf.
+ * @m: empty mbuf
+ * @op: RTE_ARP_OP_REQUEST or RTE_ARP_OP_REPLY
+ * @eth_dst: Ethernet destination
+ * @sha: sender MAC, also the Ethernet source
+ * @sip: sender address (network order)
+ * @tha: target MAC, or NULL for zero (a request)
+ * @tip: target address (network order)
+ *
+ * Return: 0, or -1 when the mbuf has no room.
+ */
+int sl_net_build_arp(struct rte_mbuf *m, uint16_t op,
+	const struct rte_ether_addr *eth_dst, const struct rte_ether_addr *sha,
+	uint32_t sip, const struct rte_ether_addr *tha, uint32_t tip);
 
 /**
  * sl_net_l4_cksum - compute and store the UDP/TCP/ICMP checksum of a frame

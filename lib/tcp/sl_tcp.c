@@ -107,6 +107,7 @@
 
 #include "sl_fwd.h"
 #include "sl_log.h"
+#include "sl_neigh.h"
 #include "sl_steer.h"
 #include "sl_tcp.h"
 
@@ -731,7 +732,7 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->tcp_urp = 0;
 	th->cksum = 0;
-	if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL,
 	    f->key.daddr, f->key.gaddr, IPPROTO_TCP) != 0)
 		goto fail;
 	tx_cksum(w, c, m, len);
@@ -754,7 +755,7 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	}
 	if ((flags & F_ACK) && len == 0 && !(flags & (F_SYN | F_FIN | F_RST)))
 		SL_STAT_INC(w->stats, tcp_pure_acks);
-	sl_tx(w, m);
+	sl_neigh_tx(w, m, f->key.gaddr);
 	return 0;
 fail:
 	SL_STAT_INC(w->stats, drop_nomem);
@@ -907,7 +908,7 @@ retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	e->rexmit = true;
 	e->sent_ms = w->now_ms;
 	rte_pktmbuf_refcnt_update(m, 1);
-	sl_tx(w, m);
+	sl_neigh_tx(w, m, f->key.gaddr);
 }
 
 /* ------------------------------------------------------------------ */

@@ -43,6 +43,7 @@
 
 #include "sl_dgflow.h"
 #include "sl_icmp_err.h"
+#include "sl_neigh.h"
 #include "sl_udp.h"
 
 #define SL_DGRAM_RECV_BATCH 32	/* datagrams per receive call */
@@ -171,14 +172,14 @@ sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
 	uh->dst_port = dport;
 	uh->dgram_len = rte_cpu_to_be_16((uint16_t)(len + sizeof(*uh)));
 	uh->dgram_cksum = 0;
-	if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w), saddr,
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL, saddr,
 	    w->cfg->guest_addr, IPPROTO_UDP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_nomem);
 		return -1;
 	}
 	sl_net_l4_cksum(m);
-	sl_tx(w, m);
+	sl_neigh_tx(w, m, w->cfg->guest_addr);
 	return 0;
 }
 

@@ -789,3 +789,14 @@ e2e_last_event() {
 
 # e2e_tools ARGS...: run the python helper (caller picks the namespace).
 e2e_tools() { "$E2E_PYTHON" "$E2E_TOOLS" "$@"; }
+
+# e2e_worker_stat PREFIX WORKER NAME: counter NAME of one worker of the
+# sluice running with --file-prefix PREFIX (/sluice/stats,WORKER; 0 when
+# absent).
+e2e_worker_stat() {
+	"$E2E_PYTHON" "$E2E_SRC/usertools/sluice-ctl" -f "$1" -j stats "$2" | "$E2E_PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+c = d.get("counters", d)
+print(int(c.get(sys.argv[1], 0)))' "$3"
+}

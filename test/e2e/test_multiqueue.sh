@@ -52,13 +52,7 @@ fi
 tel() { "$E2E_PYTHON" "$CTL" -f "$PREFIX" "$@"; }
 
 # stat WORKER NAME: a counter of one worker (0 when absent)
-stat() {
-	tel -j stats "$1" | "$E2E_PYTHON" -c '
-import json, sys
-d = json.load(sys.stdin)
-c = d.get("counters", d)
-print(int(c.get(sys.argv[1], 0)))' "$2"
-}
+stat() { e2e_worker_stat "$PREFIX" "$1" "$2"; }
 
 check_info() {
 	local out

@@ -14,6 +14,7 @@
 #include <rte_udp.h>
 
 #include "sl_host_mem.h"
+#include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_test.h"
 
@@ -25,6 +26,18 @@ const struct rte_ether_addr sl_test_guest_mac = {
 	.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x15 } };
 
 static bool eal_up;
+
+/**
+ * guest_spoke - the test worker starts as if the guest had already spoken
+ * from sl_test_guest_mac: its address resolved, start-up done. Tests of
+ * resolution itself call sl_neigh_flush() and sl_neigh_start().
+ */
+static void
+guest_spoke(struct sl_test_env *env)
+{
+	sl_neigh_learn(&env->w, env->cfg.guest_addr, &sl_test_guest_mac);
+	sl_neigh_poll(&env->w);
+}
 static unsigned int pool_seq;
 
 int
@@ -93,6 +106,7 @@ sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg)
 	env->w.quit = &env->quit;
 	if (sl_worker_init(&env->w, &env->cfg, mp, env->host) != 0)
 		return -1;
+	guest_spoke(env);
 	return 0;
 }
 
@@ -153,6 +167,7 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 	}
 	/* as in sl_test_env_init_manual: nothing ran since init */
 	env->w.manual_clock = o->manual_clock;
+	guest_spoke(env);
 	return 0;
 fail_pool:
 	rte_mempool_free(mp);

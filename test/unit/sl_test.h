@@ -6,7 +6,8 @@
  * the first SL_CHECK that does not hold. sl_test_eal() starts a small EAL
  * (no hugepages, no PCI, private file prefix) for tests that need mbufs, and
  * sl_test_worker_*() gives a worker wired to the in-memory host backend with
- * its tx burst captured for inspection.
+ * its tx burst captured for inspection; its guest has already spoken (its
+ * MAC, sl_test_guest_mac, is resolved).
  */
 #ifndef SL_TEST_H
 #define SL_TEST_H

@@ -17,6 +17,7 @@
 #include <rte_udp.h>
 
 #include "sl_dhcp.h"
+#include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_test.h"
 #include "sl_worker.h"
@@ -350,10 +351,11 @@ SL_TEST(parse_overload)
 /* DISCOVER gets an OFFER of the guest address with every option. */
 DHCP_TEST(discover_offer)
 {
+	struct rte_ether_addr mac;
 	struct reply r;
 	struct dmsg d;
 
-	env.w.guest_mac_known = false;
+	sl_neigh_flush(&env.w);
 	msg_std(&d, SL_DHCP_DISCOVER, 0xdeadbeef);
 	msg_end(&d);
 	SL_CHECK(send_msg(&d) == 0);
@@ -378,8 +380,8 @@ DHCP_TEST(discover_offer)
 	SL_CHECK_EQ(STAT(dhcp_offers), 1);
 	SL_CHECK_EQ(STAT(drop_dhcp), 0);
 	SL_CHECK_EQ(env.w.dhcp_xid, 0xdeadbeef);
-	SL_CHECK(env.w.guest_mac_known);
-	SL_CHECK(rte_is_same_ether_addr(&env.w.guest_mac, &sl_test_guest_mac));
+	SL_CHECK(sl_neigh_lookup(&env.w, env.cfg.guest_addr, &mac));
+	SL_CHECK(rte_is_same_ether_addr(&mac, &sl_test_guest_mac));
 }
 
 /* The defaults are QEMU's: the offer is 10.0.2.15/24 via 10.0.2.2. */
@@ -679,16 +681,16 @@ DHCP_TEST(inform)
 /* The client's hardware address is learned as the guest MAC. */
 DHCP_TEST(guest_mac_learned)
 {
+	struct rte_ether_addr mac;
 	struct reply r;
 	struct dmsg d;
 
-	env.w.guest_mac_known = false;
-	memset(&env.w.guest_mac, 0, sizeof(env.w.guest_mac));
+	sl_neigh_flush(&env.w);
 	msg_init(&d, SL_DHCP_DISCOVER, 0x9999, &other_mac);
 	msg_end(&d);
 	SL_CHECK(send_from(&d, &other_mac, 0, BCAST_IP) == 0);
-	SL_CHECK(env.w.guest_mac_known);
-	SL_CHECK(rte_is_same_ether_addr(&env.w.guest_mac, &other_mac));
+	SL_CHECK(sl_neigh_lookup(&env.w, env.cfg.guest_addr, &mac));
+	SL_CHECK(rte_is_same_ether_addr(&mac, &other_mac));
 	SL_CHECK_EQ(env.cap.n, 1);
 	SL_CHECK(reply_decode(env.cap.m[0], &r) == 0);
 	SL_CHECK(rte_is_same_ether_addr(&r.eth->dst_addr, &other_mac));
@@ -698,13 +700,14 @@ DHCP_TEST(guest_mac_learned)
 /* sl_dhcp_input called directly: learns chaddr (not the frame source). */
 DHCP_TEST(direct_input)
 {
+	struct rte_ether_addr mac;
 	enum sl_stat why;
 	struct sl_pkt p;
 	struct rte_mbuf *m;
 	struct reply r;
 	struct dmsg d;
 
-	env.w.guest_mac_known = false;
+	sl_neigh_flush(&env.w);
 	msg_init(&d, SL_DHCP_DISCOVER, 0xabcd, &other_mac);
 	msg_end(&d);
 	m = sl_test_udp_frame(&env, &sl_test_guest_mac, 0, SL_DHCP_CLIENT_PORT,
@@ -720,8 +723,8 @@ DHCP_TEST(direct_input)
 	sl_worker_flush(&env.w);
 	SL_CHECK_EQ(env.cap.n, 1);
 	SL_CHECK(reply_decode(env.cap.m[0], &r) == 0);
-	SL_CHECK(env.w.guest_mac_known);
-	SL_CHECK(rte_is_same_ether_addr(&env.w.guest_mac, &other_mac));
+	SL_CHECK(sl_neigh_lookup(&env.w, env.cfg.guest_addr, &mac));
+	SL_CHECK(rte_is_same_ether_addr(&mac, &other_mac));
 	SL_CHECK(rte_is_same_ether_addr(&r.eth->dst_addr, &other_mac));
 }
 

@@ -4,8 +4,9 @@
  * test_steer.c: multi-queue ports (lib/core/sl_steer.c): the flow owner
  * function, frames handed between two workers through the steering rings,
  * inbound connections given a source port their accepting worker owns, UDP
- * forwards pinned to worker 0, the published guest MAC, frames of a queue
- * the guest has not enabled sent through worker 0.
+ * forwards pinned to worker 0, the guest MAC shared by the port's workers
+ * (lib/neigh), frames of a queue the guest has not enabled sent through
+ * worker 0.
  */
 #include <errno.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include "sl_fwd.h"
 #include "sl_host_mem.h"
+#include "sl_neigh.h"
 #include "sl_steer.h"
 #include "sl_test.h"
 
@@ -212,6 +214,7 @@ SL_TEST(steer_frames_reach_their_owner)
 	struct sl_test_env e0, e1;
 	struct rte_mbuf *pkts[2 * SL_BURST];
 	struct sl_steer *s = new_steer(2);
+	struct rte_ether_addr mac;
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 		.sin_port = RTE_BE16(80),
 		.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
@@ -225,6 +228,9 @@ SL_TEST(steer_frames_reach_their_owner)
 	e0.w.queue_id = 0;
 	e1.w.steer = s;
 	e1.w.queue_id = 1;
+	/* both on the port's neighbour table, the guest not yet heard */
+	sl_neigh_bind(&e0.w);
+	sl_neigh_bind(&e1.w);
 	for (sport = 40000; sport < 41000 && (p0 == 0 || p1 == 0); sport++) {
 		if (owner_of_port(s, &e0.cfg, sport, 80) == 0 && p0 == 0)
 			p0 = sport;
@@ -240,6 +246,10 @@ SL_TEST(steer_frames_reach_their_owner)
 	SL_CHECK_EQ(n, 1);
 	SL_CHECK_EQ(e0.w.stats[SL_STAT_steer_out], 1);
 	sl_worker_step(&e0.w, pkts, n);
+	/* the guest MAC worker 0 learned is published to worker 1 */
+	sl_neigh_poll(&e1.w);
+	SL_CHECK(sl_neigh_lookup(&e1.w, e1.cfg.guest_addr, &mac));
+	SL_CHECK(rte_is_same_ether_addr(&mac, &sl_test_guest_mac));
 	/* worker 1 takes the other one from its ring */
 	n = sl_steer_burst(&e1.w, pkts, 0, RTE_DIM(pkts));
 	SL_CHECK_EQ(n, 1);
@@ -254,13 +264,6 @@ SL_TEST(steer_frames_reach_their_owner)
 		if (e1.w.ft.flows[i].in_use)
 			SL_CHECK_EQ(rte_be_to_cpu_16(
 				e1.w.ft.flows[i].key.gport), p1);
-	/* the guest MAC worker 0 learned is published to worker 1 */
-	{
-		struct rte_ether_addr mac;
-
-		SL_CHECK(sl_steer_learn_mac(s, &mac));
-		SL_CHECK(rte_is_same_ether_addr(&mac, &sl_test_guest_mac));
-	}
 	/* a full ring drops, counted */
 	for (i = 0; i < SL_STEER_RING + SL_BURST; i += n) {
 		unsigned int k;

@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_neigh.c: the guest's link layer: which MAC each guest address is at.
+ *
+ * Theory of operation
+ * -------------------
+ * sluice is the guest's router, so it resolves the guest's address as a
+ * router does instead of waiting for the guest to speak first (frames to an
+ * unknown guest used to go to ff:ff:ff:ff:ff:ff, and Linux TCP drops
+ * unicast IP that arrives as L2 broadcast).
+ *
+ * The table. Each port has one small table keyed by guest IPv4 address
+ * (today only the configured guest address is entered): a struct
+ * sl_neigh_tab, the worker's own on a single-queue port, the steering
+ * state's on a multi-queue port, shared by the port's workers. An entry's
+ * state that every worker needs is one 64-bit word, written only with an
+ * atomic compare-and-swap: the MAC in bits 0-47, a generation in bits 48-62
+ * (bumped on every change) and VALID in bit 63. Next to it: seen_ms, the
+ * last time any worker saw a frame from the guest (each worker stores it at
+ * most once a second), and want, a bit per worker that holds frames for the
+ * address plus a PROBE bit. Each worker keeps its own copy of the word
+ * (struct sl_neigh_ent) and compares it with the shared one once per poll
+ * iteration (sl_neigh_poll: one load per entry); sending a frame reads only
+ * the worker's copy. No lock, no per-packet walk over other workers.
+ *
+ * Learning. Every worker learns from what it receives: an ARP packet's
+ * sender (sl_arp.c), a DHCP client's chaddr for the address it is leased
+ * (sl_dhcp.c) and an IP frame's source (the classifier). The same MAC
+ * confirms the entry; a new or changed one is published at once
+ * (neigh_resolved, neigh_changed) and reaches the other workers in their
+ * next iteration.
+ *
+ * Resolving. The port's queue-0 worker (which receives the guest's ARP and
+ * DHCP on a multi-queue port) is the entry's resolver. An unresolved entry
+ * is solicited with a broadcast ARP request for the guest address, from
+ * the gateway address: at once when the worker starts or the port's link
+ * comes up (sl_neigh_start), and whenever a worker has frames waiting for
+ * it. Requests are at least SL_NEIGH_RETRANS_MS apart; while frames wait
+ * they repeat at that pace, otherwise they back off (1, 2, 4, 8 s) and stop
+ * after SL_NEIGH_MCAST_TRIES until something needs the guest again. Counted
+ * in arp_req_sent.
+ *
+ * Holding. A frame for an unresolved address is held by the worker that
+ * built it (at most SL_NEIGH_HOLD per address, as Linux's unres_qlen; the
+ * oldest goes first, and none waits more than SL_NEIGH_HOLD_MS, both
+ * counted in drop_neigh_unres) and leaves, unicast, in the iteration in
+ * which that worker adopts the resolved MAC.
+ *
+ * Staleness, as Linux's NUD_STALE: an entry unconfirmed for
+ * SL_NEIGH_REACHABLE_MS stays in use, and the next frame sent to it asks
+ * the resolver (PROBE bit) to re-verify it with unicast ARP requests to the
+ * old MAC; a reply, or any frame from the guest, confirms it; after
+ * SL_NEIGH_UCAST_TRIES unanswered the entry becomes unresolved again
+ * (neigh_failed), its frames are held and broadcast requests follow.
+ *
+ * The protocol-specific part is solicit(): ARP for IPv4. IPv6 neighbour
+ * discovery would add entries of its own family and a Neighbor
+ * Solicitation there; nothing else here knows the protocol.
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+
+#include "sl_log.h"
+#include "sl_neigh.h"
+#include "sl_net.h"
+#include "sl_steer.h"
+#include "sl_worker.h"
+
+#define W_VALID		(1ULL << 63)
+#define W_GEN_SHIFT	48
+#define W_GEN_MASK	0x7fffULL
+#define W_MAC_MASK	((1ULL << W_GEN_SHIFT) - 1)
+
+#define SL_NEIGH_WANT_PROBE	(1u << 31)	/* re-verify a stale entry */
+#define SL_NEIGH_LOG_GAP_MS	10000		/* between two log lines */
+
+/* resolver states (queue-0 worker) */
+enum {
+	S_IDLE,		/* nothing to do */
+	S_SOLICIT,	/* unresolved: broadcast requests */
+	S_PROBE,	/* stale: unicast requests to the old MAC */
+};
+
+static const struct rte_ether_addr bcast_mac = {
+	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+
+static uint64_t
+mac_to_word(const struct rte_ether_addr *mac)
+{
+	uint64_t v = 0;
+	int k;
+
+	for (k = RTE_ETHER_ADDR_LEN - 1; k >= 0; k--)
+		v = (v << 8) | mac->addr_bytes[k];
+	return v;
+}
+
+static void
+word_to_mac(uint64_t v, struct rte_ether_addr *mac)
+{
+	int k;
+
+	for (k = 0; k < RTE_ETHER_ADDR_LEN; k++)
+		mac->addr_bytes[k] = (uint8_t)(v >> (8 * k));
+}
+
+/** next_gen - the generation bits after those of @word. */
+static uint64_t
+next_gen(uint64_t word)
+{
+	return (((word >> W_GEN_SHIFT) + 1) & W_GEN_MASK) << W_GEN_SHIFT;
+}
+
+/** ent_index - the entry of guest address @ip, or -1. */
+static inline int
+ent_index(const struct sl_neigh_tab *t, uint32_t ip)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].ip == ip)
+			return (int)i;
+	return -1;
+}
+
+/**
+ * neigh_log - log one line about entry @i, at most once per
+ * SL_NEIGH_LOG_GAP_MS per entry and worker (the guest can trigger these).
+ */
+static void
+neigh_log(struct sl_worker *w, unsigned int i, const char *what,
+	const struct rte_ether_addr *mac)
+{
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	const uint8_t *a = (const uint8_t *)&w->neigh.tab->e[i].ip;
+	char buf[RTE_ETHER_ADDR_FMT_SIZE] = "";
+
+	if (e->log_ms != 0 && w->now_ms - e->log_ms < SL_NEIGH_LOG_GAP_MS)
+		return;
+	e->log_ms = w->now_ms;
+	if (mac != NULL)
+		rte_ether_format_addr(buf, sizeof(buf), mac);
+	SL_LOG(PORT, INFO, "port %u: guest %u.%u.%u.%u %s %s\n", w->port_id,
+		a[0], a[1], a[2], a[3], what, buf);
+}
+
+/** want_clear - drop worker @w's want bit of entry @i (nothing held). */
+static void
+want_clear(struct sl_worker *w, unsigned int i)
+{
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+
+	if (!e->want_set)
+		return;
+	e->want_set = false;
+	__atomic_fetch_and(&w->neigh.tab->e[i].want, ~(1u << w->queue_id),
+		__ATOMIC_RELEASE);
+}
+
+/** release_held - send every frame held for entry @i, to its MAC. */
+static void
+release_held(struct sl_worker *w, unsigned int i)
+{
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+
+	while (e->nheld > 0) {
+		struct rte_mbuf *m = e->held[e->head].m;
+
+		rte_ether_addr_copy(&e->mac, &rte_pktmbuf_mtod(m,
+			struct rte_ether_hdr *)->dst_addr);
+		sl_tx(w, m);
+		e->head = (uint16_t)((e->head + 1) % SL_NEIGH_HOLD);
+		e->nheld--;
+	}
+	want_clear(w, i);
+}
+
+/**
+ * adopt - make shared @word worker @w's view of entry @i; a resolved MAC
+ * releases the frames held for it.
+ */
+static void
+adopt(struct sl_worker *w, unsigned int i, uint64_t word)
+{
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+
+	e->word = word;
+	e->probe_asked = false;
+	e->known = (word & W_VALID) != 0;
+	if (!e->known)
+		return;
+	word_to_mac(word & W_MAC_MASK, &e->mac);
+	e->state = S_IDLE;
+	e->tries = 0;
+	release_held(w, i);
+}
+
+/**
+ * confirm - a frame from entry @i's guest arrived: note it, and publish it
+ * to the port's workers at most once per SL_NEIGH_RETRANS_MS.
+ */
+static void
+confirm(struct sl_worker *w, unsigned int i)
+{
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+
+	e->seen_ms = w->now_ms;
+	e->probe_asked = false;
+	if (w->now_ms - e->seen_pub < SL_NEIGH_RETRANS_MS && e->seen_pub != 0)
+		return;
+	e->seen_pub = w->now_ms;
+	__atomic_store_n(&w->neigh.tab->e[i].seen_ms, w->now_ms,
+		__ATOMIC_RELAXED);
+}
+
+/**
+ * publish - entry @i is at @mac: write the shared word (a compare-and-swap,
+ * so concurrent learners on other workers each see one consistent value)
+ * and adopt it here.
+ */
+static void
+publish(struct sl_worker *w, unsigned int i, const struct rte_ether_addr *mac)
+{
+	struct sl_neigh_shared *s = &w->neigh.tab->e[i];
+	uint64_t old = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
+	uint64_t mw = mac_to_word(mac), nw;
+
+	do {
+		if ((old & W_VALID) && (old & W_MAC_MASK) == mw) {
+			adopt(w, i, old);	/* another worker was first */
+			return;
+		}
+		nw = W_VALID | next_gen(old) | mw;
+	} while (!__atomic_compare_exchange_n(&s->word, &old, nw, false,
+		__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	if (old & W_VALID) {
+		SL_STAT_INC(w->stats, neigh_changed);
+		neigh_log(w, i, "moved to", mac);
+	} else {
+		SL_STAT_INC(w->stats, neigh_resolved);
+		neigh_log(w, i, "is at", mac);
+	}
+	adopt(w, i, nw);
+}
+
+/**
+ * invalidate - entry @i's MAC no longer answers: mark it unresolved for
+ * every worker, unless another worker learned a MAC meanwhile.
+ */
+static void
+invalidate(struct sl_worker *w, unsigned int i)
+{
+	struct sl_neigh_shared *s = &w->neigh.tab->e[i];
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	uint64_t old = e->word, nw = next_gen(old);
+
+	if (__atomic_compare_exchange_n(&s->word, &old, nw, false,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		SL_STAT_INC(w->stats, neigh_failed);
+		neigh_log(w, i, "no longer answers at", &e->mac);
+		old = nw;
+	}
+	adopt(w, i, old);
+	if (!e->known) {
+		e->state = S_SOLICIT;
+		e->tries = 0;
+		e->next_ms = 0;
+	}
+}
+
+/**
+ * arp_solicit - send an ARP request for @ip from the gateway address:
+ * broadcast, or to @ucast (re-verifying a stale entry).
+ */
+static void
+arp_solicit(struct sl_worker *w, uint32_t ip,
+	const struct rte_ether_addr *ucast)
+{
+	struct rte_mbuf *m = sl_alloc(w);
+
+	if (m == NULL)
+		return;
+	if (sl_net_build_arp(m, RTE_ARP_OP_REQUEST,
+	    ucast != NULL ? ucast : &bcast_mac, &w->gw_mac, w->cfg->gateway,
+	    NULL, ip) != 0) {
+		rte_pktmbuf_free(m);
+		SL_STAT_INC(w->stats, drop_nomem);
+		return;
+	}
+	SL_STAT_INC(w->stats, arp_req_sent);
+	sl_tx(w, m);
+}
+
+/**
+ * solicit - ask entry @i's guest for its MAC (@ucast: verify this one).
+ * The one protocol-specific step: ARP for IPv4 entries.
+ */
+static void
+solicit(struct sl_worker *w, unsigned int i,
+	const struct rte_ether_addr *ucast)
+{
+	w->neigh.ent[i].last_req_ms = w->now_ms;
+	arp_solicit(w, w->neigh.tab->e[i].ip, ucast);
+}
+
+/**
+ * stale - whether @e went unconfirmed for SL_NEIGH_REACHABLE_MS at @now
+ * (another worker's confirmation may be a little ahead of this clock).
+ */
+static inline bool
+stale(const struct sl_neigh_ent *e, uint64_t now)
+{
+	return e->seen_ms + SL_NEIGH_REACHABLE_MS <= now;
+}
+
+/** earliest - when the resolver may send its next request for @e. */
+static uint64_t
+earliest(const struct sl_neigh_ent *e)
+{
+	return e->last_req_ms != 0 ? e->last_req_ms + SL_NEIGH_RETRANS_MS : 0;
+}
+
+/**
+ * probe_tick - resolver, known entry @i: start re-verifying it when a
+ * worker found it stale in use, and run the unicast checks.
+ */
+static void
+probe_tick(struct sl_worker *w, unsigned int i, uint32_t want)
+{
+	struct sl_neigh_shared *s = &w->neigh.tab->e[i];
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	uint64_t now = w->now_ms;
+
+	if (e->state != S_PROBE) {
+		if (!(want & SL_NEIGH_WANT_PROBE))
+			return;
+		__atomic_fetch_and(&s->want, ~SL_NEIGH_WANT_PROBE,
+			__ATOMIC_RELEASE);
+		if (!stale(e, now))
+			return;
+		e->state = S_PROBE;
+		e->tries = 0;
+		e->probe_seen = e->seen_ms;
+		e->next_ms = earliest(e);
+	}
+	if (e->seen_ms > e->probe_seen) {
+		e->state = S_IDLE;	/* the guest answered */
+		return;
+	}
+	if (now < e->next_ms)
+		return;
+	if (e->tries >= SL_NEIGH_UCAST_TRIES) {
+		invalidate(w, i);
+		return;
+	}
+	solicit(w, i, &e->mac);
+	e->tries++;
+	e->next_ms = now + SL_NEIGH_RETRANS_MS;
+}
+
+/**
+ * resolve - resolver (queue-0 worker), entry @i: send the requests that
+ * are due. @kick: a round was asked for (start, link up).
+ */
+static void
+resolve(struct sl_worker *w, unsigned int i, bool kick)
+{
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	uint32_t want = __atomic_load_n(&w->neigh.tab->e[i].want,
+		__ATOMIC_ACQUIRE);
+	uint64_t now = w->now_ms, first;
+	bool demand;
+
+	if (e->known) {
+		probe_tick(w, i, want);
+		return;
+	}
+	demand = (want & ~SL_NEIGH_WANT_PROBE) != 0;
+	if (e->state != S_SOLICIT || kick) {
+		if (!demand && !kick)
+			return;
+		e->state = S_SOLICIT;
+		e->tries = 0;
+		e->next_ms = 0;
+	}
+	first = earliest(e);
+	if (demand && e->next_ms > first)
+		e->next_ms = first;	/* frames wait: no backoff */
+	if (now < e->next_ms || now < first)
+		return;
+	if (e->tries >= SL_NEIGH_MCAST_TRIES && !demand) {
+		e->state = S_IDLE;	/* until something needs it */
+		return;
+	}
+	solicit(w, i, NULL);
+	if (e->tries < UINT8_MAX)
+		e->tries++;
+	e->next_ms = now + (demand ? SL_NEIGH_RETRANS_MS :
+		RTE_MIN((uint64_t)SL_NEIGH_RETRANS_MS <<
+		RTE_MIN(e->tries - 1, 3), (uint64_t)SL_NEIGH_BACKOFF_MAX_MS));
+}
+
+/** expire_held - drop entry @i's frames held longer than allowed. */
+static void
+expire_held(struct sl_worker *w, unsigned int i)
+{
+	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	unsigned int dropped = 0;
+
+	while (e->nheld > 0 && w->now_ms - e->held[e->head].since_ms >=
+	    SL_NEIGH_HOLD_MS) {
+		rte_pktmbuf_free(e->held[e->head].m);
+		e->head = (uint16_t)((e->head + 1) % SL_NEIGH_HOLD);
+		e->nheld--;
+		dropped++;
+	}
+	if (dropped == 0)
+		return;
+	SL_STAT_ADD(w->stats, drop_neigh_unres, dropped);
+	neigh_log(w, i, "does not answer ARP: frames for it dropped "
+		"(drop_neigh_unres)", NULL);
+	if (e->nheld == 0)
+		want_clear(w, i);
+}
+
+void
+sl_neigh_bind(struct sl_worker *w)
+{
+	struct sl_neigh *nb = &w->neigh;
+	struct sl_neigh_tab *t = w->steer != NULL ? &w->steer->neigh :
+		&nb->own;
+
+	if (nb->tab != NULL)
+		sl_neigh_fini(w);
+	memset(nb->ent, 0, sizeof(nb->ent));
+	nb->tab = t;
+	if (ent_index(t, w->cfg->guest_addr) < 0 && t->n < SL_NEIGH_MAX) {
+		t->e[t->n].ip = w->cfg->guest_addr;
+		__atomic_store_n(&t->n, t->n + 1, __ATOMIC_RELEASE);
+	}
+	sl_neigh_start(w);
+}
+
+void
+sl_neigh_start(struct sl_worker *w)
+{
+	__atomic_store_n(&w->neigh.tab->kick, 1, __ATOMIC_RELEASE);
+}
+
+void
+sl_neigh_fini(struct sl_worker *w)
+{
+	uint32_t i;
+
+	if (w->neigh.tab == NULL)
+		return;
+	for (i = 0; i < w->neigh.tab->n; i++) {
+		struct sl_neigh_ent *e = &w->neigh.ent[i];
+
+		while (e->nheld > 0) {
+			rte_pktmbuf_free(e->held[e->head].m);
+			e->head = (uint16_t)((e->head + 1) % SL_NEIGH_HOLD);
+			e->nheld--;
+		}
+		want_clear(w, i);
+	}
+}
+
+void
+sl_neigh_learn(struct sl_worker *w, uint32_t ip,
+	const struct rte_ether_addr *mac)
+{
+	int i = ent_index(w->neigh.tab, ip);
+	struct sl_neigh_ent *e;
+
+	if (i < 0)
+		return;
+	e = &w->neigh.ent[i];
+	if (likely(e->known && rte_is_same_ether_addr(&e->mac, mac))) {
+		confirm(w, (unsigned int)i);
+		return;
+	}
+	if (!rte_is_valid_assigned_ether_addr(mac))
+		return;
+	publish(w, (unsigned int)i, mac);
+	confirm(w, (unsigned int)i);
+}
+
+void
+sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
+{
+	int i = ent_index(w->neigh.tab, ip);
+	struct sl_neigh_shared *s;
+	struct sl_neigh_ent *e;
+	uint16_t slot;
+
+	if (unlikely(i < 0)) {
+		SL_STAT_INC(w->stats, drop_neigh_unres);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	s = &w->neigh.tab->e[i];
+	e = &w->neigh.ent[i];
+	if (likely(e->known)) {
+		rte_ether_addr_copy(&e->mac, &rte_pktmbuf_mtod(m,
+			struct rte_ether_hdr *)->dst_addr);
+		sl_tx(w, m);
+		if (unlikely(stale(e, w->now_ms)) && !e->probe_asked) {
+			e->probe_asked = true;
+			__atomic_fetch_or(&s->want, SL_NEIGH_WANT_PROBE,
+				__ATOMIC_RELEASE);
+		}
+		return;
+	}
+	if (e->nheld == SL_NEIGH_HOLD) {
+		rte_pktmbuf_free(e->held[e->head].m);
+		e->head = (uint16_t)((e->head + 1) % SL_NEIGH_HOLD);
+		e->nheld--;
+		SL_STAT_INC(w->stats, drop_neigh_unres);
+	}
+	slot = (uint16_t)((e->head + e->nheld) % SL_NEIGH_HOLD);
+	e->held[slot].m = m;
+	e->held[slot].since_ms = w->now_ms;
+	e->nheld++;
+	SL_STAT_INC(w->stats, neigh_held);
+	if (!e->want_set) {
+		e->want_set = true;
+		__atomic_fetch_or(&s->want, 1u << w->queue_id,
+			__ATOMIC_RELEASE);
+	}
+}
+
+void
+sl_neigh_poll(struct sl_worker *w)
+{
+	struct sl_neigh_tab *t = w->neigh.tab;
+	bool kick = false;
+	uint32_t i;
+
+	if (w->queue_id == 0 && __atomic_load_n(&t->kick, __ATOMIC_ACQUIRE))
+		kick = __atomic_exchange_n(&t->kick, 0, __ATOMIC_ACQ_REL) != 0;
+	for (i = 0; i < t->n; i++) {
+		struct sl_neigh_shared *s = &t->e[i];
+		struct sl_neigh_ent *e = &w->neigh.ent[i];
+		uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
+		uint64_t seen = __atomic_load_n(&s->seen_ms, __ATOMIC_RELAXED);
+
+		if (word != e->word)
+			adopt(w, i, word);
+		if (seen > e->seen_ms) {
+			e->seen_ms = seen;
+			e->probe_asked = false;
+		}
+		if (e->nheld > 0)
+			expire_held(w, i);
+		if (w->queue_id == 0)
+			resolve(w, i, kick);
+	}
+}
+
+bool
+sl_neigh_lookup(const struct sl_worker *w, uint32_t ip,
+	struct rte_ether_addr *mac)
+{
+	int i = ent_index(w->neigh.tab, ip);
+
+	if (i < 0 || !w->neigh.ent[i].known)
+		return false;
+	rte_ether_addr_copy(&w->neigh.ent[i].mac, mac);
+	return true;
+}
+
+void
+sl_neigh_flush(struct sl_worker *w)
+{
+	struct sl_neigh_tab *t = w->neigh.tab;
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++) {
+		uint64_t old = __atomic_load_n(&t->e[i].word,
+			__ATOMIC_ACQUIRE);
+
+		while (!__atomic_compare_exchange_n(&t->e[i].word, &old,
+		    next_gen(old), false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			;
+		adopt(w, i, next_gen(old));
+		w->neigh.ent[i].state = S_IDLE;
+	}
+}

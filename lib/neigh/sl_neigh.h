@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_neigh.h: the guest's link layer. One module owns the MAC address of
+ * every guest address a port serves: it learns it (from ARP, DHCP and the
+ * guest's IP frames), publishes it to every worker of the port, resolves it
+ * when it is unknown or stale (ARP requests, retried with backoff) and holds
+ * the frames meant for an unresolved guest until it answers. Theory of
+ * operation in sl_neigh.c.
+ */
+#ifndef SL_NEIGH_H
+#define SL_NEIGH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#define SL_NEIGH_MAX		4	/* guest addresses per port */
+#define SL_NEIGH_HOLD		32	/* frames a worker holds per address */
+#define SL_NEIGH_HOLD_MS	3000	/* a held frame is dropped after this */
+#define SL_NEIGH_REACHABLE_MS	30000	/* unconfirmed this long: stale */
+#define SL_NEIGH_RETRANS_MS	1000	/* least gap between two requests */
+#define SL_NEIGH_BACKOFF_MAX_MS	8000	/* largest gap, nothing waiting */
+#define SL_NEIGH_MCAST_TRIES	5	/* broadcast requests per round */
+#define SL_NEIGH_UCAST_TRIES	3	/* unicast checks of a stale entry */
+
+struct sl_worker;
+
+/**
+ * One guest address of a port, shared by the port's workers. @ip is set
+ * before the workers start and never changes; the rest is atomic.
+ */
+struct sl_neigh_shared {
+	uint32_t ip;		/**< network order */
+	uint32_t want;		/**< bit q: worker q holds frames; PROBE bit */
+	uint64_t word;		/**< VALID | generation << 48 | MAC */
+	uint64_t seen_ms;	/**< last confirmation by any worker */
+} __rte_cache_aligned;
+
+/** A port's neighbour table: its own on a single-queue port. */
+struct sl_neigh_tab {
+	uint32_t n;		/**< entries in use (set before start) */
+	uint32_t kick;		/**< atomic: solicit now (start, link up) */
+	struct sl_neigh_shared e[SL_NEIGH_MAX];
+};
+
+/** A frame held for an unresolved address. */
+struct sl_neigh_held {
+	struct rte_mbuf *m;
+	uint64_t since_ms;
+};
+
+/** One worker's view of an entry (owned by the worker). */
+struct sl_neigh_ent {
+	uint64_t word;		/**< the shared word last adopted */
+	struct rte_ether_addr mac;
+	bool known;
+	bool probe_asked;	/**< PROBE bit set for this stale period */
+	bool want_set;		/**< our want bit is set */
+	uint8_t state;		/**< resolver (queue 0): SL_NEIGH_S_* */
+	uint8_t tries;		/**< requests sent in this round */
+	uint16_t nheld;		/**< frames in held[] */
+	uint16_t head;		/**< oldest held frame */
+	uint64_t seen_ms;	/**< last confirmation this worker knows */
+	uint64_t seen_pub;	/**< last confirmation it published */
+	uint64_t next_ms;	/**< resolver: next request due */
+	uint64_t last_req_ms;	/**< resolver: last request sent */
+	uint64_t probe_seen;	/**< resolver: seen_ms when a probe began */
+	uint64_t log_ms;	/**< last change logged */
+	struct sl_neigh_held held[SL_NEIGH_HOLD];
+};
+
+/** The worker's neighbour state. */
+struct sl_neigh {
+	struct sl_neigh_tab *tab;	/**< the port's table */
+	struct sl_neigh_tab own;	/**< used when the port has one queue */
+	struct sl_neigh_ent ent[SL_NEIGH_MAX];
+};
+
+/**
+ * sl_neigh_bind - attach worker @w to its port's neighbour table (the
+ * steering state's on a multi-queue port, else its own) and enter the
+ * configured guest address in it. Called by sl_worker_init() before the
+ * workers run; again if w->steer is set later (tests).
+ */
+void sl_neigh_bind(struct sl_worker *w);
+
+/**
+ * sl_neigh_start - ask for the guest's MAC at once (worker start, link
+ * up): a round of requests for every unresolved address. Any thread.
+ */
+void sl_neigh_start(struct sl_worker *w);
+
+/** sl_neigh_fini - free the frames @w still holds. */
+void sl_neigh_fini(struct sl_worker *w);
+
+/**
+ * sl_neigh_learn - a frame from the guest showed that @ip is at @mac (an
+ * ARP packet's sender, a DHCP client's chaddr, an IP frame's source). A new
+ * or changed MAC is published to every worker of the port; the same one
+ * confirms the entry. Addresses not in the table and MACs that cannot be a
+ * host's (zero, multicast) are ignored.
+ * @w: worker
+ * @ip: guest address (network order)
+ * @mac: its MAC
+ */
+void sl_neigh_learn(struct sl_worker *w, uint32_t ip,
+	const struct rte_ether_addr *mac);
+
+/**
+ * sl_neigh_tx - send frame @m (Ethernet + IPv4, destination MAC not yet
+ * written) to guest address @ip: its destination MAC is written and it
+ * joins this iteration's tx burst, or, while @ip is unresolved, it is held
+ * (at most SL_NEIGH_HOLD per address and SL_NEIGH_HOLD_MS; the oldest is
+ * dropped, counted in drop_neigh_unres) and resolution is asked for.
+ * Consumes @m.
+ */
+void sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip);
+
+/**
+ * sl_neigh_poll - once per iteration: adopt what other workers published
+ * (and send the frames held for an address that got resolved), drop held
+ * frames too old, and, on queue 0, send the requests that are due.
+ */
+void sl_neigh_poll(struct sl_worker *w);
+
+/**
+ * sl_neigh_lookup - the MAC @w currently uses for @ip.
+ * Return: true when @mac was filled.
+ */
+bool sl_neigh_lookup(const struct sl_worker *w, uint32_t ip,
+	struct rte_ether_addr *mac);
+
+/**
+ * sl_neigh_flush - forget every learned MAC of @w's port (as `ip neigh
+ * flush` does); frames held are kept until resolution or their timeout.
+ */
+void sl_neigh_flush(struct sl_worker *w);
+
+#endif /* SL_NEIGH_H */
