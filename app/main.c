@@ -6,7 +6,8 @@
  * context on an EAL worker lcore (a multi-queue port's workers share its
  * steering state, sl_steer.c), and runs control on the main lcore until SIGINT or
  * SIGTERM; then stops the workers, closes every flow and socket, stops the
- * ports, prints the counters and exits 0.
+ * ports, prints the counters and exits 0. Before it says "ready", every port
+ * is started and the descriptor budget counted (sl_fdlimit.c).
  *
  * Exit status: 0 clean stop, 1 start-up failure, 2 bad command line.
  */
@@ -29,6 +30,7 @@
 
 #include "sl_app.h"
 #include "sl_ctl.h"
+#include "sl_fdlimit.h"
 #include "sl_fwd.h"
 #include "sl_log.h"
 #include "sl_options.h"
@@ -196,6 +198,7 @@ main(int argc, char **argv)
 	uint16_t pid;
 	int ret;
 
+	sl_fdlimit_raise(&sl_app.fd);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "sluice: EAL initialisation failed: %s\n",
@@ -322,6 +325,8 @@ main(int argc, char **argv)
 			}
 		}
 	}
+	if (ret == 0)
+		sl_fdlimit_start(&sl_app);
 #ifdef SL_HAVE_TELEMETRY
 	if (ret == 0 && sl_telemetry_init(&sl_app) != 0) {
 		fprintf(stderr, "sluice: telemetry commands could not be "
@@ -344,8 +349,10 @@ main(int argc, char **argv)
 			nb_workers);
 		printf("sluice: ready\n");
 		fflush(stdout);
-		while (!sl_app.quit)
+		while (!sl_app.quit) {
 			usleep(50 * 1000);
+			sl_fdlimit_refresh(&sl_app);
+		}
 		LOG(INFO, "stopping\n");
 		rte_eal_mp_wait_lcore();
 	}

@@ -367,6 +367,36 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 	rte_tel_data_add_dict_container(d, "ports", ports, 0);
 }
 
+/**
+ * add_limits - the descriptor budget (sl_fdlimit.h) and the warnings
+ * logged at start.
+ */
+static void
+add_limits(const struct sl_app *app, struct rte_tel_data *d)
+{
+	const struct sl_fd_budget *b = &app->fd;
+	struct rte_tel_data *w = rte_tel_data_alloc();
+	unsigned int i;
+
+	rte_tel_data_add_dict_u64(d, "fd_limit",
+		__atomic_load_n(&b->limit, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "fd_limit_hard",
+		__atomic_load_n(&b->hard, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "fd_limit_found", b->found);
+	rte_tel_data_add_dict_u64(d, "fd_open_at_start",
+		b->base + b->epolls + b->listeners);
+	rte_tel_data_add_dict_u64(d, "fd_reserve", b->reserve);
+	rte_tel_data_add_dict_u64(d, "fd_flows_max",
+		__atomic_load_n(&b->flows_max, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "max_flows_total", b->flows_wanted);
+	if (w == NULL)
+		return;
+	rte_tel_data_start_array(w, RTE_TEL_STRING_VAL);
+	for (i = 0; i < app->nb_warnings; i++)
+		rte_tel_data_add_array_string(w, app->warnings[i]);
+	rte_tel_data_add_dict_container(d, "warnings", w, 0);
+}
+
 static void
 add_workers(const struct sl_app *app, struct rte_tel_data *d)
 {
@@ -417,6 +447,7 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	add_config(app, d);
 	add_ports(app, d);
 	add_workers(app, d);
+	add_limits(app, d);
 	leave();
 	return 0;
 }
