@@ -7,7 +7,8 @@
  * steering state, sl_steer.c), and runs control on the main lcore until SIGINT or
  * SIGTERM; then stops the workers, closes every flow and socket, stops the
  * ports, prints the counters and exits 0. Before it says "ready", every port
- * is started and the descriptor budget counted (sl_fdlimit.c).
+ * is started, every net_tap port checked and moved into its --netns
+ * (sl_netns.c), and the descriptor budget counted (sl_fdlimit.c).
  *
  * Exit status: 0 clean stop, 1 start-up failure, 2 bad command line.
  */
@@ -33,6 +34,7 @@
 #include "sl_fdlimit.h"
 #include "sl_fwd.h"
 #include "sl_log.h"
+#include "sl_netns.h"
 #include "sl_options.h"
 #include "sl_offload.h"
 #include "sl_vhostq.h"
@@ -334,6 +336,11 @@ main(int argc, char **argv)
 		ret = 1;
 	}
 #endif
+	if (ret == 0) {
+		ret = sl_netns_ports_place(&sl_app, err, sizeof(err));
+		if (ret != 0)
+			fprintf(stderr, "sluice: %s\n", err);
+	}
 	if (ret == 0) {
 		struct timespec ts;
 

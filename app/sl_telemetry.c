@@ -347,6 +347,9 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		}
 		rte_tel_data_add_dict_int(c, "nb_queues", p->nb_queues);
 		rte_tel_data_add_dict_int(c, "rss", p->rss);
+		if (app->port_cfg[i].netns[0] != '\0')
+			rte_tel_data_add_dict_string(c, "netns",
+				app->port_cfg[i].netns);
 		for (k = 0; k < app->nb_workers; k++)
 			if (app->workers[k]->port_id == p->port_id &&
 			    app->workers[k]->queue_id == 0) {
