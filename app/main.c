@@ -6,7 +6,9 @@
  * context on an EAL worker lcore (a multi-queue port's workers share its
  * steering state, sl_steer.c), and runs control on the main lcore until SIGINT or
  * SIGTERM; then stops the workers, closes every flow and socket, stops the
- * ports, prints the counters and exits 0.
+ * ports, prints the counters and exits 0. Before it says "ready", every port
+ * is started, every net_tap port checked and moved into its --netns
+ * (sl_netns.c), and the descriptor budget counted (sl_fdlimit.c).
  *
  * Exit status: 0 clean stop, 1 start-up failure, 2 bad command line.
  */
@@ -30,8 +32,10 @@
 
 #include "sl_app.h"
 #include "sl_ctl.h"
+#include "sl_fdlimit.h"
 #include "sl_fwd.h"
 #include "sl_log.h"
+#include "sl_netns.h"
 #include "sl_options.h"
 #include "sl_offload.h"
 #include "sl_vhostq.h"
@@ -225,6 +229,7 @@ main(int argc, char **argv)
 
 	if (early_exit_option(argc, argv))
 		return 0;
+	sl_fdlimit_raise(&sl_app.fd);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "sluice: EAL initialisation failed: %s\n",
@@ -351,6 +356,8 @@ main(int argc, char **argv)
 			}
 		}
 	}
+	if (ret == 0)
+		sl_fdlimit_start(&sl_app);
 #ifdef SL_HAVE_TELEMETRY
 	if (ret == 0 && sl_telemetry_init(&sl_app) != 0) {
 		fprintf(stderr, "sluice: telemetry commands could not be "
@@ -358,6 +365,11 @@ main(int argc, char **argv)
 		ret = 1;
 	}
 #endif
+	if (ret == 0) {
+		ret = sl_netns_ports_place(&sl_app, err, sizeof(err));
+		if (ret != 0)
+			fprintf(stderr, "sluice: %s\n", err);
+	}
 	if (ret == 0) {
 		struct timespec ts;
 
@@ -373,8 +385,10 @@ main(int argc, char **argv)
 			nb_workers);
 		printf("sluice: ready\n");
 		fflush(stdout);
-		while (!sl_app.quit)
+		while (!sl_app.quit) {
 			usleep(50 * 1000);
+			sl_fdlimit_refresh(&sl_app);
+		}
 		LOG(INFO, "stopping\n");
 		rte_eal_mp_wait_lcore();
 	}

@@ -14,12 +14,15 @@
 #include <rte_ethdev.h>
 
 #include "sl_config.h"
+#include "sl_fdlimit.h"
 #include "sl_port.h"
 #include "sl_steer.h"
 #include "sl_worker.h"
 
 #define SL_MAX_PORTS RTE_MAX_ETHPORTS
 #define SL_MAX_WORKERS (SL_MAX_PORTS * SL_STEER_MAX)
+#define SL_APP_WARN_MAX 8	/**< start-up warnings kept for telemetry */
+#define SL_APP_WARN_LEN 128	/* RTE_TEL_MAX_STRING_LEN */
 
 struct sl_app {
 	struct sl_config cfg;
@@ -31,6 +34,10 @@ struct sl_app {
 	struct sl_worker *workers[SL_MAX_WORKERS];
 	struct sl_steer *steer[SL_MAX_PORTS];	/**< multi-queue ports only */
 	struct sl_config port_cfg[SL_MAX_PORTS];	/**< each port's own */
+	struct sl_fd_budget fd;		/**< the descriptor budget */
+	/** warnings logged at start, for /sluice/info (set before ready) */
+	unsigned int nb_warnings;
+	char warnings[SL_APP_WARN_MAX][SL_APP_WARN_LEN];
 	volatile bool quit;
 };
 

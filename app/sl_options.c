@@ -30,6 +30,7 @@
 #include <netinet/in.h>
 
 #include "sl_config.h"
+#include "sl_netns.h"
 #include "sl_options.h"
 #include "sl_steer.h"
 
@@ -48,6 +49,7 @@ enum sl_opt_type {
 	SL_OT_BOOL,	/* on|off */
 	SL_OT_FWD,	/* -t/-u SPEC, repeatable (min: IPPROTO_*) */
 	SL_OT_RULE,	/* --allow/--deny CIDR[:PORTS], repeatable (min: allow) */
+	SL_OT_NETNS,	/* a network namespace name or path (sl_netns_check) */
 	SL_OT_CONFIG,	/* --config FILE (command line only) */
 	SL_OT_HELP,	/* -h, --help */
 	SL_OT_VERSION,	/* -V, --version */
@@ -118,6 +120,12 @@ static const struct sl_opt sl_opts[] = {
 	  "N|auto", "rx/tx queue pairs of the port, 1 to 8, each served by "
 	  "its own worker (frames reach the worker owning their flow); "
 	  "auto: 1" },
+	{ "netns", 0, SL_OT_NETNS, SL_FIELD(netns), false, 0, 0,
+	  "NAME|PATH", "net_tap ports: once the port is started, move its tap "
+	  "into this network namespace (/run/netns/NAME, or a path such as "
+	  "/proc/PID/ns/net); race-free, unlike moving it by hand" },
+	{ "netns-up", 0, SL_OT_BOOL, SL_FIELD(netns_up), false, 0, 1,
+	  "on|off", "bring the tap up in the --netns namespace" },
 	{ "max-pending-connects", 0, SL_OT_UINT,
 	  SL_FIELD(max_pending_connects), false, 1, 1048576, "N",
 	  "half-open guest TCP connections per worker (host connect in "
@@ -459,6 +467,12 @@ sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o, const char *val,
 		ctx->cfg.nb_rules++;
 		return 0;
 
+	case SL_OT_NETNS:
+		if (sl_netns_check(val, why, whylen) != 0)
+			return -1;
+		snprintf((char *)&ctx->cfg + o->off, o->width, "%s", val);
+		return 0;
+
 	case SL_OT_BOOL:
 		if (strcasecmp(val, "on") == 0 || strcasecmp(val, "yes") == 0 ||
 				strcasecmp(val, "true") == 0 ||
@@ -523,6 +537,9 @@ sl_opt_format(const struct sl_config *c, const struct sl_opt *o, char *buf,
 		break;
 	case SL_OT_BOOL:
 		snprintf(buf, len, "%s", sl_field_get(c, o) ? "on" : "off");
+		break;
+	case SL_OT_NETNS:
+		snprintf(buf, len, "%s", (const char *)c + o->off);
 		break;
 	default:
 		snprintf(buf, len, "-");
@@ -1044,7 +1061,7 @@ sl_options_usage(FILE *f, const char *prog)
 int
 sl_options_dump(const struct sl_config *cfg, char *buf, size_t len)
 {
-	char val[64];
+	char val[SL_NETNS_LEN + 16];
 	size_t i, used = 0;
 	int n;
 

@@ -371,6 +371,9 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		}
 		rte_tel_data_add_dict_int(c, "nb_queues", p->nb_queues);
 		rte_tel_data_add_dict_int(c, "rss", p->rss);
+		if (app->port_cfg[i].netns[0] != '\0')
+			rte_tel_data_add_dict_string(c, "netns",
+				app->port_cfg[i].netns);
 		for (k = 0; k < app->nb_workers; k++)
 			if (app->workers[k]->port_id == p->port_id &&
 			    app->workers[k]->queue_id == 0) {
@@ -389,6 +392,36 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		rte_tel_data_add_dict_container(ports, name, c, 0);
 	}
 	rte_tel_data_add_dict_container(d, "ports", ports, 0);
+}
+
+/**
+ * add_limits - the descriptor budget (sl_fdlimit.h) and the warnings
+ * logged at start.
+ */
+static void
+add_limits(const struct sl_app *app, struct rte_tel_data *d)
+{
+	const struct sl_fd_budget *b = &app->fd;
+	struct rte_tel_data *w = rte_tel_data_alloc();
+	unsigned int i;
+
+	rte_tel_data_add_dict_u64(d, "fd_limit",
+		__atomic_load_n(&b->limit, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "fd_limit_hard",
+		__atomic_load_n(&b->hard, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "fd_limit_found", b->found);
+	rte_tel_data_add_dict_u64(d, "fd_open_at_start",
+		b->base + b->epolls + b->listeners);
+	rte_tel_data_add_dict_u64(d, "fd_reserve", b->reserve);
+	rte_tel_data_add_dict_u64(d, "fd_flows_max",
+		__atomic_load_n(&b->flows_max, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "max_flows_total", b->flows_wanted);
+	if (w == NULL)
+		return;
+	rte_tel_data_start_array(w, RTE_TEL_STRING_VAL);
+	for (i = 0; i < app->nb_warnings; i++)
+		rte_tel_data_add_array_string(w, app->warnings[i]);
+	rte_tel_data_add_dict_container(d, "warnings", w, 0);
 }
 
 static void
@@ -441,6 +474,7 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	add_config(app, d);
 	add_ports(app, d);
 	add_workers(app, d);
+	add_limits(app, d);
 	leave();
 	return 0;
 }

@@ -17,6 +17,10 @@
  * address, read by kern_errqueue (kern_errq.c). A datagram's TTL travels as an IP_TTL
  * control message of its sendmmsg entry (raw ICMP sockets: IP_TTL set
  * only when it changes).
+ *
+ * The descriptor limit (RLIMIT_NOFILE) is not read per socket: the process
+ * publishes it (sl_host_kernel_set_fd_limit, from the control thread at
+ * start and whenever it changes) and every backend reads that one value.
  */
 #include <errno.h>
 #include <limits.h>
@@ -40,9 +44,11 @@
 
 /* Largest IPv4 packet a raw socket can hand us. */
 #define KERN_RAW_MAX	65536
-/* descriptors never used for host sockets: left for the rest of the
- * process (DPDK's telemetry thread quits for good when an accept() fails) */
-#define KERN_FD_RESERVE	32
+/* descriptors never used for host sockets: SL_HOST_FD_RESERVE (sl_host.h) */
+#define KERN_FD_RESERVE	SL_HOST_FD_RESERVE
+
+/* RLIMIT_NOFILE soft limit as last published; 0: not known yet */
+static uint64_t kern_fd_limit;
 
 /* Per-descriptor flags. */
 #define KF_OPEN		0x1u	/* created by this backend, not closed */
@@ -106,14 +112,13 @@ static int
 kern_track(struct kern_host *k, int fd, uint64_t cookie, uint32_t flags,
 	uint32_t interest)
 {
+	uint64_t limit = __atomic_load_n(&kern_fd_limit, __ATOMIC_RELAXED);
 	struct epoll_event ee;
-	struct rlimit rl;
 	int rc;
 
 	/* descriptors are allocated lowest first: one this close to the
 	 * limit means fewer than KERN_FD_RESERVE are left */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    (rlim_t)fd + KERN_FD_RESERVE >= rl.rlim_cur) {
+	if (limit != 0 && (uint64_t)fd + KERN_FD_RESERVE >= limit) {
 		close(fd);
 		return -EMFILE;
 	}
@@ -874,10 +879,17 @@ static const struct sl_host_ops kern_ops = {
 	.destroy = kern_destroy,
 };
 
+void
+sl_host_kernel_set_fd_limit(uint64_t limit)
+{
+	__atomic_store_n(&kern_fd_limit, limit, __ATOMIC_RELAXED);
+}
+
 struct sl_host *
 sl_host_kernel_create(void)
 {
 	struct kern_host *k = calloc(1, sizeof(*k));
+	struct rlimit rl;
 
 	if (k == NULL) {
 		errno = ENOMEM;
@@ -891,6 +903,11 @@ sl_host_kernel_create(void)
 		errno = e;
 		return NULL;
 	}
+	/* nobody published the limit (tests, tools): read it once here */
+	if (__atomic_load_n(&kern_fd_limit, __ATOMIC_RELAXED) == 0 &&
+	    getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		sl_host_kernel_set_fd_limit(rl.rlim_cur == RLIM_INFINITY ?
+			UINT64_MAX : (uint64_t)rl.rlim_cur);
 	k->base.ops = &kern_ops;
 	k->base.name = "kernel";
 	k->base.open_handles = 0;

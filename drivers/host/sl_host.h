@@ -141,6 +141,23 @@ struct sl_host {
 };
 
 /**
+ * Descriptors the kernel backend never uses for host sockets: a socket whose
+ * descriptor is within this many of the limit is closed again (-EMFILE), so
+ * the rest of the process (DPDK's telemetry thread quits for good when an
+ * accept() fails, EAL, logging) always finds one.
+ */
+#define SL_HOST_FD_RESERVE	32
+
+/**
+ * sl_host_kernel_set_fd_limit - publish the process's descriptor limit
+ * (RLIMIT_NOFILE soft limit; UINT64_MAX: none) to every kernel backend.
+ * Called by the control thread at start and when the limit changes; the
+ * backends never call getrlimit() per socket. Until it is called, the first
+ * sl_host_kernel_create() reads the limit once.
+ */
+void sl_host_kernel_set_fd_limit(uint64_t limit);
+
+/**
  * sl_host_kernel_create - create a kernel-socket backend.
  *
  * Return: the backend, or NULL (errno set) when epoll cannot be created.

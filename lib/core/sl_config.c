@@ -30,6 +30,7 @@ sl_config_defaults(struct sl_config *cfg)
 	cfg->mtu = 0;
 	cfg->host_loopback = true;
 	cfg->idle_sleep = true;
+	cfg->netns_up = true;
 	cfg->lease_time_s = 86400;
 	cfg->udp_timeout_s = 180;
 	cfg->tcp_connect_timeout_ms = 10000;

@@ -12,6 +12,9 @@
 
 #include "sl_fwd.h"
 
+/** Size of the --netns value: a name under /run/netns, or a path. */
+#define SL_NETNS_LEN 128
+
 /** Addresses are kept in network byte order (as they appear in frames). */
 struct sl_config {
 	uint32_t gateway;	/**< gateway address, network order */
@@ -37,6 +40,8 @@ struct sl_config {
 	uint16_t nb_txd;	/**< tx descriptors per queue, 0: port default */
 	uint32_t worker_lcore;	/**< pin the port's worker; 0: spread */
 	uint32_t queues;	/**< queue pairs (workers) of the port; 0: 1 */
+	char netns[SL_NETNS_LEN]; /**< net_tap: move the tap there; "": no */
+	bool netns_up;		/**< and bring it up there */
 	uint32_t nb_fwd;	/**< forwards given at start-up */
 	struct sl_fwd_spec fwd[SL_FWD_MAX];
 	uint32_t nb_rules;	/**< --allow/--deny rules, first match wins */

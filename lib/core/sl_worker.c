@@ -146,6 +146,24 @@ sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort)
 }
 
 void
+sl_worker_socket_fail(struct sl_worker *w, const char *what, int err)
+{
+	SL_STAT_INC(w->stats, host_socket_fail);
+	if (w->sockfail_log_ms != 0 && w->now_ms < w->sockfail_log_ms + 1000) {
+		w->sockfail_quiet++;
+		return;
+	}
+	SL_LOG(APP, WARNING, "worker %u: cannot open a host %s socket: %s; "
+		"the guest's flow is refused (counter host_socket_fail; %u "
+		"more since the last such line)%s\n", w->id, what,
+		strerror(-err), w->sockfail_quiet,
+		err == -EMFILE ? "; see the descriptor limit in /sluice/info "
+		"(fd_limit, fd_flows_max)" : "");
+	w->sockfail_log_ms = w->now_ms != 0 ? w->now_ms : 1;
+	w->sockfail_quiet = 0;
+}
+
+void
 sl_worker_fini(struct sl_worker *w)
 {
 	uint32_t i;

@@ -130,6 +130,8 @@ struct sl_worker {
 	volatile bool *quit;		/**< set by the control thread */
 	struct rte_ring *ctl_ring;	/**< control requests (MP/SC) */
 	void *fwd;			/**< forwards and listeners (sl_fwd) */
+	uint64_t sockfail_log_ms;	/**< last host-socket failure logged */
+	uint32_t sockfail_quiet;	/**< failures not logged since then */
 };
 
 /**
@@ -195,6 +197,17 @@ void sl_worker_idle_wait(struct sl_worker *w, int max_ms);
 
 /** sl_worker_free_flow - release @f: timer, host handle, table slot. */
 void sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort);
+
+/**
+ * sl_worker_socket_fail - the host refused a socket for a guest flow
+ * (open or accept; EMFILE, ENFILE, ENOBUFS...): count it in
+ * host_socket_fail and log it, at most once per second per worker, with the
+ * number of failures not logged since the last line.
+ * @w: worker
+ * @what: the socket's kind ("TCP", "UDP", "ICMP", "accepted TCP")
+ * @err: the negative errno
+ */
+void sl_worker_socket_fail(struct sl_worker *w, const char *what, int err);
 
 /**
  * sl_worker_publish_offloads - set the tx offloads (SL_TXOL_*) the worker

@@ -1467,6 +1467,7 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	hd = sl_host_open(w->host, SL_HOST_TCP, sl_flow_cookie(f));
 	if (hd < 0) {
 		SL_STAT_INC(w->stats, drop_host_socket);
+		sl_worker_socket_fail(w, "TCP", hd);
 		sl_flow_del(&w->ft, f);
 		send_rst_reply(w, p, th);
 		return;
@@ -2014,8 +2015,10 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 
 		hd = sl_host_accept(w->host, lhd, &peer, SL_COOKIE_SPECIAL);
 		if (hd < 0) {
-			if (hd != -EAGAIN)
+			if (hd != -EAGAIN) {
 				SL_STAT_INC(w->stats, drop_host_socket);
+				sl_worker_socket_fail(w, "accepted TCP", hd);
+			}
 			return;
 		}
 		/* from the gateway, source port = the host client's port

@@ -80,6 +80,8 @@ sl_dgram_flow_open(struct sl_worker *w, const struct sl_flow_key *key,
 	hd = sl_host_open(w->host, kind, sl_flow_cookie(f));
 	if (hd < 0) {
 		SL_STAT_INC(w->stats, drop_host_socket);
+		sl_worker_socket_fail(w, kind == SL_HOST_ICMP ? "ICMP" : "UDP",
+			hd);
 		sl_worker_free_flow(w, f, false);
 		return NULL;
 	}

@@ -12,14 +12,16 @@
 #                             slvhID 198.51.100.1/24 <== veth ==> slvfID 198.51.100.2/24
 #
 # sluice runs inside slh-ID, so its "host" loopback, sockets and sysctls are
-# those of slh-ID only. The tap it creates there is moved into slg-ID, where a
-# stock DHCP client (busybox udhcpc) configures it. ID is the PID of the test
+# those of slh-ID only. The tap it creates there is moved into slg-ID by
+# sluice itself (--netns, once its port is started: moving it by hand races
+# with the port's set-up), where a stock DHCP client (busybox udhcpc)
+# configures it. ID is the PID of the test
 # script, so parallel runs do not collide.
 #
 # Main entry points:
 #   e2e_setup                 create slh/slg/slf, the veth pair, resolv files
-#   e2e_start_sluice ARGS...  start sluice in slh (app options after "--"),
-#                             wait for the tap, move it into slg, bring it up
+#   e2e_start_sluice ARGS...  start sluice in slh (app options after "--")
+#                             with --netns slg, wait for the tap up in slg
 #   e2e_afp_link [MTU] [on|off]   instead of the tap: a veth pair for a
 #                             net_af_packet port ($E2E_AFP in slh, its peer in
 #                             slg named like the tap; guest offloads on/off)
@@ -529,9 +531,10 @@ e2e_tap_up_in() {
 }
 
 # e2e_start_sluice [APP OPTIONS...]: start sluice in slh with our EAL
-# options, wait until it has created and started the tap and printed
-# "sluice: ready" (E2E_READY_PATTERN), move the tap into slg and bring it up
-# there. On failure prints the log and returns 1. Set E2E_EAL_EXTRA (array)
+# options and --netns slg (sluice moves its tap into slg and brings it up
+# there once the port is started), wait until the tap is up in slg and
+# sluice printed "sluice: ready" (E2E_READY_PATTERN). On failure prints the
+# log and returns 1. Set E2E_EAL_EXTRA (array)
 # for more EAL options, E2E_MEM for EAL -m (default 512). With E2E_PORT_VDEV
 # set (e2e_start_sluice_afp does), that --vdev replaces the tap: sluice's
 # interface $E2E_AFP is already up in slh and the guest's end already in slg.
@@ -544,20 +547,23 @@ e2e_start_sluice() {
 	local prefix=sle2e-$E2E_ID-$E2E_SLUICE_N
 	E2E_SLUICE_PREFIXES+=("$prefix")
 	E2E_SLUICE_LOG=$E2E_DIR/sluice-$E2E_SLUICE_N.log
-	local port_if=$E2E_TAP
-	[[ -n ${E2E_PORT_VDEV:-} ]] && port_if=$E2E_AFP
+	local port_if=$E2E_TAP port_ns=$E2E_G
+	local -a app=(--netns "$E2E_G")
+	if [[ -n ${E2E_PORT_VDEV:-} ]]; then
+		port_if=$E2E_AFP port_ns=$E2E_H app=()
+	fi
 	local -a eal=(--no-pci --no-huge -m "${E2E_MEM:-512}" --file-prefix "$prefix"
 		"${E2E_LCORE_ARGS[@]}" --vdev "${E2E_PORT_VDEV:-net_tap0,iface=$E2E_TAP}"
 		"--log-level=${E2E_LOG_LEVEL:-user1:info}")
 	if [[ -n ${E2E_EAL_EXTRA+x} ]]; then
 		eal+=("${E2E_EAL_EXTRA[@]}")
 	fi
-	e2e_info "starting: $SLUICE ${eal[*]} -- $*"
-	e2e_bg "$E2E_H" "$E2E_SLUICE_LOG" "$SLUICE" "${eal[@]}" -- "$@"
+	e2e_info "starting: $SLUICE ${eal[*]} -- ${app[*]} $*"
+	e2e_bg "$E2E_H" "$E2E_SLUICE_LOG" "$SLUICE" "${eal[@]}" -- "${app[@]}" "$@"
 	E2E_SLUICE_PID=$E2E_BG_PID
 	local deadline=$((SECONDS + ${E2E_START_TIMEOUT:-30}))
 	local ready=${E2E_READY_PATTERN-^sluice: ready}
-	while ! e2e_tap_up_in "$E2E_H" "$port_if" ||
+	while ! e2e_tap_up_in "$port_ns" "$port_if" ||
 		{ [[ -n $ready ]] && ! grep -q "$ready" "$E2E_SLUICE_LOG"; }; do
 		if ! e2e_sluice_alive; then
 			e2e_kill_pid "$E2E_SLUICE_PID"
@@ -567,7 +573,7 @@ e2e_start_sluice() {
 			return 1
 		fi
 		if ((SECONDS >= deadline)); then
-			e2e_fail "sluice starts" "tap $E2E_TAP not up in $E2E_H or no '$ready' line after ${E2E_START_TIMEOUT:-30} s" \
+			e2e_fail "sluice starts" "$port_if not up in $port_ns or no '$ready' line after ${E2E_START_TIMEOUT:-30} s" \
 				"$(e2e_log_tail "$E2E_SLUICE_LOG")"
 			return 1
 		fi
@@ -592,13 +598,7 @@ e2e_start_sluice() {
 		e2e_info "sluice pid $E2E_SLUICE_PID on $E2E_AFP, guest end $E2E_TAP in $E2E_G"
 		return 0
 	fi
-	if ! ip -n "$E2E_H" link set "$E2E_TAP" netns "$E2E_G" ||
-		! ip -n "$E2E_G" link set "$E2E_TAP" up; then
-		e2e_fail "sluice starts" "could not move $E2E_TAP into $E2E_G" \
-			"$(e2e_log_tail "$E2E_SLUICE_LOG")"
-		return 1
-	fi
-	e2e_info "sluice pid $E2E_SLUICE_PID, tap $E2E_TAP moved into $E2E_G"
+	e2e_info "sluice pid $E2E_SLUICE_PID, tap $E2E_TAP moved into $E2E_G by sluice (--netns)"
 	return 0
 }
 

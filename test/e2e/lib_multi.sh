@@ -14,8 +14,9 @@
 #
 #   m_setup                       e2e_setup plus guest B's namespace
 #   m_start_sluice NAME APPOPTS...  start sluice in slh with both taps,
-#                                 wait for "sluice: ready", move tap A into
-#                                 slg and tap B into slgb, bring them up
+#                                 which sluice moves into slg and slgb
+#                                 (--netns in [port N] sections), up;
+#                                 wait for them and "sluice: ready"
 #   m_run_sluice NAME APPOPTS...  the same sluice run to its end (expected
 #                                 to fail at start): M_RC, M_OUT, M_ERR
 #   m_dhcp NS TAP ADDR GW PREFIX  udhcpc once in NS, check address + route
@@ -96,13 +97,16 @@ m_start_sluice() {
 	E2E_SLUICE_PREFIXES+=("$M_PREFIX")
 	E2E_SLUICE_LOG=$E2E_DIR/sluice-$name.log
 	m_eal "$M_PREFIX"
-	e2e_info "starting: $SLUICE ${M_EAL[*]} -- $*"
-	e2e_bg "$E2E_H" "$E2E_SLUICE_LOG" "$SLUICE" "${M_EAL[@]}" -- "$@"
+	# sluice moves each tap into its guest's namespace (race-free)
+	local nsconf=$E2E_DIR/netns-$name.conf
+	printf '[port 0]\nnetns = %s\n[port 1]\nnetns = %s\n' "$E2E_G" "$M_GB" >"$nsconf"
+	e2e_info "starting: $SLUICE ${M_EAL[*]} -- --config $nsconf $*"
+	e2e_bg "$E2E_H" "$E2E_SLUICE_LOG" "$SLUICE" "${M_EAL[@]}" -- --config "$nsconf" "$@"
 	E2E_SLUICE_PID=$E2E_BG_PID
 	local deadline=$((SECONDS + ${E2E_START_TIMEOUT:-30}))
-	local tapb=$M_TAPB
-	[[ ${M_ONE_PORT:-0} == 1 ]] && tapb=$E2E_TAP
-	while ! m_tap_up_in "$E2E_H" "$E2E_TAP" || ! m_tap_up_in "$E2E_H" "$tapb" ||
+	local tapb=$M_TAPB nsb=$M_GB
+	[[ ${M_ONE_PORT:-0} == 1 ]] && tapb=$E2E_TAP nsb=$E2E_G
+	while ! m_tap_up_in "$E2E_G" "$E2E_TAP" || ! m_tap_up_in "$nsb" "$tapb" ||
 		! grep -q '^sluice: ready' "$E2E_SLUICE_LOG"; do
 		if ! e2e_sluice_alive; then
 			e2e_kill_pid "$E2E_SLUICE_PID"
@@ -119,15 +123,6 @@ m_start_sluice() {
 		sleep 0.1
 	done
 	sleep "${E2E_SETTLE:-0.2}"
-	if ! ip -n "$E2E_H" link set "$E2E_TAP" netns "$E2E_G" ||
-		! ip -n "$E2E_G" link set "$E2E_TAP" up ||
-		{ [[ ${M_ONE_PORT:-0} != 1 ]] &&
-			{ ! ip -n "$E2E_H" link set "$M_TAPB" netns "$M_GB" ||
-				! ip -n "$M_GB" link set "$M_TAPB" up; }; }; then
-		e2e_fail "sluice ($name) starts" "could not move the taps into $E2E_G / $M_GB" \
-			"$(e2e_log_tail "$E2E_SLUICE_LOG")"
-		return 1
-	fi
 	e2e_info "sluice pid $E2E_SLUICE_PID: $E2E_TAP in $E2E_G, $M_TAPB in $M_GB"
 	return 0
 }

@@ -141,7 +141,7 @@ fault_nofile() {
 	local ready=$E2E_DIR/hold.ready stop=$E2E_DIR/hold.stop pid before out ok refused
 	before=$(stat drop_host_socket)
 	# the soft limit only: the hard one stays, so it can be raised again
-	# (sluice never changes its own limits)
+	# (sluice changes its own limit only at start, to the hard one)
 	NOFILE0=$(prlimit --pid "$SPID" --nofile --noheadings --output SOFT)
 	prlimit --pid "$SPID" --nofile=128:
 	e2e_info "sluice limited to 128 fds ($(nfds) open)"

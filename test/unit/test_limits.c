@@ -3,7 +3,9 @@
  *
  * test_limits.c: configured limits refuse new work cleanly (RST or drop,
  * counted) and leave what is running alone: pending host connects,
- * datagram flows, total flows, and the worker's TCP buffering budget.
+ * datagram flows, total flows, and the worker's TCP buffering budget; and
+ * a host that refuses sockets (out of descriptors) is counted and logged
+ * at most once a second, the guest gets its RST, live flows keep going.
  */
 #include <arpa/inet.h>
 
@@ -156,6 +158,52 @@ SL_TEST(limit_total_flows)
 	SL_CHECK(last_tcp_flags(&env) & RTE_TCP_RST_FLAG);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_flow_limit], 1);
 	SL_CHECK_EQ(env.w.ft.active, 8);
+	sl_test_env_fini(&env);
+}
+
+SL_TEST(host_socket_refused)
+{
+	struct sl_test_env env;
+	struct sl_config cfg;
+	unsigned int n;
+	int live, hd;
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	SL_CHECK(sl_test_env_init_manual(&env, &cfg) == 0);
+	/* one live guest flow, then the host runs out of sockets */
+	sl_test_input(&env, syn(&env, 42000));
+	live = sl_host_mem_last(env.host);
+	SL_CHECK(live >= 0);
+	for (n = 1; n < SL_MEM_MAX_HANDLES; n++)
+		SL_CHECK(sl_host_open(env.host, SL_HOST_UDP, 7) >= 0);
+	SL_CHECK_EQ(sl_host_open(env.host, SL_HOST_UDP, 7), -EMFILE);
+
+	sl_test_cap_clear(&env);
+	sl_test_input(&env, syn(&env, 42001));
+	SL_CHECK(last_tcp_flags(&env) & RTE_TCP_RST_FLAG);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_host_socket_fail], 1);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_host_socket], 1);
+	SL_CHECK_EQ(env.w.sockfail_quiet, 0);	/* the first is logged */
+	/* within the same second: counted, not logged */
+	sl_test_input(&env, syn(&env, 42002));
+	sl_test_input(&env, sl_test_udp_frame(&env, &sl_test_guest_mac,
+		rte_be_to_cpu_32(env.cfg.guest_addr), 30000,
+		RTE_IPV4(192u, 0, 2, 10), 9, "x", 1));
+	SL_CHECK_EQ(env.w.stats[SL_STAT_host_socket_fail], 3);
+	SL_CHECK_EQ(env.w.sockfail_quiet, 2);
+	/* a second later the next one is logged (with the 2 not logged) */
+	env.w.now_ms += 1000;
+	sl_test_input(&env, syn(&env, 42003));
+	SL_CHECK_EQ(env.w.stats[SL_STAT_host_socket_fail], 4);
+	SL_CHECK_EQ(env.w.sockfail_quiet, 0);
+	/* nothing leaked; the live flow is still there */
+	SL_CHECK_EQ(env.w.ft.active, 1);
+	SL_CHECK_EQ(env.w.dgram_flows, 0);
+	SL_CHECK_EQ(env.host->open_handles, SL_MEM_MAX_HANDLES);
+	for (hd = 0; hd < SL_MEM_MAX_HANDLES; hd++)
+		if (hd != live)
+			sl_host_close(env.host, hd, false);
 	sl_test_env_fini(&env);
 }
 

@@ -86,7 +86,13 @@ cfg_diff(const struct sl_config *a, const struct sl_config *b)
 	DIFF(nb_mbufs);
 	DIFF(nb_rxd);
 	DIFF(nb_txd);
+	DIFF(netns_up);
 #undef DIFF
+	if (strcmp(a->netns, b->netns) != 0) {
+		fprintf(stderr, "  field netns: '%s' != '%s'\n", a->netns,
+			b->netns);
+		return "netns";
+	}
 	return NULL;
 }
 
@@ -279,6 +285,11 @@ SL_TEST(bad_values_name_the_option)
 		{ "--rxd", "7" },
 		{ "--rxd", "32769" },
 		{ "--txd", "65536" },
+		{ "--netns", "a/b" },
+		{ "--netns", "." },
+		{ "--netns", ".." },
+		{ "--netns", "slg 1" },
+		{ "--netns-up", "maybe" },
 	};
 	struct sl_config cfg, def;
 	char err[256];
@@ -736,13 +747,14 @@ SL_TEST(dump_round_trip)
 		"--udp-timeout", "60", "--tcp-connect-timeout", "2500",
 		"--tcp-idle-timeout", "600", "--max-flows", "1024",
 		"--tcp-buffer", "65537", "--mbufs", "8192", "--rxd", "512",
-		"--txd", "1024")), 0);
+		"--txd", "1024", "--netns", "slg-7", "--netns-up", "off")), 0);
 	n = sl_options_dump(&cfg, buf, sizeof(buf));
 	SL_CHECK(n > 0);
 	SL_CHECK_EQ((size_t)n, strlen(buf));
 	SL_CHECK(strstr(buf, "gateway = 192.168.7.1\n") != NULL);
 	SL_CHECK(strstr(buf, "dns-forward = 9.9.9.9:5353\n") != NULL);
 	SL_CHECK(strstr(buf, "host-loopback = off\n") != NULL);
+	SL_CHECK(strstr(buf, "netns = slg-7\n") != NULL);
 	setup(&back);
 	SL_CHECK_EQ(parse_file(&back, err, sizeof(err), buf, path, NULL), 0);
 	SL_CHECK(cfg_diff(&cfg, &back) == NULL);
@@ -771,6 +783,54 @@ SL_TEST(dump_round_trip)
 	SL_CHECK_EQ(sl_options_dump(&cfg, buf, 10), -1);
 	SL_CHECK(strlen(buf) < 10);
 	SL_CHECK_EQ(sl_options_dump(&cfg, buf, 0), -1);
+}
+
+SL_TEST(netns)
+{
+	struct sl_config cfg, port;
+	char err[256], path[32], longv[SL_NETNS_LEN + 8];
+
+	/* default: no namespace, brought up when one is given */
+	setup(&cfg);
+	SL_CHECK_EQ(cfg.netns[0], '\0');
+	SL_CHECK(cfg.netns_up);
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--netns", "slg-42",
+		"--netns-up", "off")), 0);
+	SL_CHECK(strcmp(cfg.netns, "slg-42") == 0);
+	SL_CHECK(!cfg.netns_up);
+	/* a path to a namespace file; empty: none again */
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--netns=/proc/1/ns/net")),
+		0);
+	SL_CHECK(strcmp(cfg.netns, "/proc/1/ns/net") == 0);
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--netns", "")), 0);
+	SL_CHECK_EQ(cfg.netns[0], '\0');
+	/* too long: one line naming the option, nothing changed */
+	memset(longv, 'n', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	setup(&cfg);
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--netns", longv)), -1);
+	SL_CHECK(strstr(err, "--netns") != NULL);
+	SL_CHECK(strstr(err, "longer than 127") != NULL);
+	SL_CHECK(strchr(err, '\n') == NULL);
+	SL_CHECK_EQ(cfg.netns[0], '\0');
+
+	/* per port, in [port N] sections; the global value elsewhere */
+	setup(&cfg);
+	SL_CHECK_EQ(parse_file(&cfg, err, sizeof(err),
+		"netns = guests\n[port 5]\nnetns = slg-b\nnetns-up = off\n",
+		path, NULL), 0);
+	SL_CHECK(strcmp(cfg.netns, "guests") == 0);
+	SL_CHECK_EQ(sl_options_port(&cfg, 5, &port, err, sizeof(err)), 0);
+	SL_CHECK(strcmp(port.netns, "slg-b") == 0);
+	SL_CHECK(!port.netns_up);
+	SL_CHECK_EQ(sl_options_port(&cfg, 4, &port, err, sizeof(err)), 0);
+	SL_CHECK(strcmp(port.netns, "guests") == 0);
+	SL_CHECK(port.netns_up);
+	/* a bad value in a section names file, line and key */
+	setup(&cfg);
+	SL_CHECK_EQ(parse_file(&cfg, err, sizeof(err),
+		"[port 6]\nnetns = ../x\n", path, NULL), -1);
+	SL_CHECK(strstr(err, ":2: netns:") != NULL);
 }
 
 int
