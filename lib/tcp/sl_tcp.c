@@ -89,8 +89,12 @@
  * after the data. Both FINs exchanged and ours acknowledged: the flow ends
  * (TIME_WAIT for SL_TCP_TIME_WAIT_MS when we closed first, re-ACKing FIN
  * retransmissions with the host socket already closed). Guest RST (exact
- * sequence) -> the host peer sees a reset (SO_LINGER 0); host reset -> RST
- * to the guest. In-window-but-not-exact RSTs and any SYN on a synchronised
+ * sequence) -> the host peer sees a reset (SO_LINGER 0). Host reset (or a
+ * failed socket: host_gone) -> what the host socket still holds is the
+ * peer's data (Linux lets a reader take it before ECONNRESET): it goes to
+ * the guest like any data, within its window, guest data is no longer
+ * written (or accepted: window 0), and once the guest has acknowledged
+ * everything, RST to the guest. In-window-but-not-exact RSTs and any SYN on a synchronised
  * connection get a challenge ACK (RFC 5961). Idle flows are reset after
  * cfg->tcp_idle_timeout_s. Freeing a flow releases its mbufs, closes its
  * socket and cancels its timer in one place (tcp_free).
@@ -229,6 +233,7 @@ struct sl_tcp_conn {
 	bool fin_rcvd;		/**< guest FIN consumed */
 	bool host_shut;		/**< shutdown(SHUT_WR) done */
 	bool host_eof;		/**< host read returned 0 */
+	bool host_rst;		/**< host socket reset/failed: drain, RST */
 	bool fin_sent;
 	bool fin_acked;
 	bool active_close;	/**< our FIN went first */
@@ -517,14 +522,14 @@ window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 
 	if (c->win_iter == w->iter && w->iter != 0)
 		return c->win_cache;
-	if (f->hd >= 0 && !c->host_shut) {
+	if (f->hd >= 0 && !c->host_shut && !c->host_rst) {
 		ws = sl_host_wspace(w->host, f->hd);
 		if (ws > 0)
 			space = (uint64_t)ws;
 	}
 	if (c->pend_len + c->ooo_bytes < w->tcp_own_buf)
 		space += w->tcp_own_buf - c->pend_len - c->ooo_bytes;
-	if (c->fin_rcvd)
+	if (c->fin_rcvd || c->host_rst)
 		space = 0;
 	space = RTE_MIN(space, (uint64_t)max_window(w, c));
 	c->win_cache = (uint32_t)space;
@@ -976,14 +981,25 @@ reset_both(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	tcp_free(w, f, true, why);
 }
 
+static void host_reset(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c);
+
 /**
  * maybe_finish - end the connection once both directions are closed and
- * our FIN is acknowledged.
+ * our FIN is acknowledged; after a host reset, once the host's last data
+ * is acknowledged (RST then).
  * Return: true when the flow was freed or moved to TIME_WAIT.
  */
 static bool
 maybe_finish(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
+	if (c->host_rst) {
+		/* the host's last data delivered and acknowledged: RST */
+		if (!c->host_eof || c->snd_una != c->snd_nxt)
+			return false;
+		host_reset(w, f, c);
+		return true;
+	}
 	if (!(c->fin_rcvd && c->host_shut && c->fin_sent && c->fin_acked))
 		return false;
 	if (c->active_close && f->state != TCP_TIME_WAIT) {
@@ -1007,6 +1023,46 @@ maybe_finish(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 /* ------------------------------------------------------------------ */
 /* guest -> host                                                        */
 
+static void host_to_guest(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c);
+
+/**
+ * drop_pend - discard the guest data not yet written (the host socket
+ * can no longer take it).
+ */
+static void
+drop_pend(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	if (c->pend == NULL)
+		return;
+	rte_pktmbuf_free(c->pend);
+	c->pend = NULL;
+	w->tcp_held -= c->pend_len;
+	c->pend_len = 0;
+}
+
+/**
+ * host_gone - the host socket was reset by its peer (or failed): nothing
+ * can be written to it any more, but what it received before is the
+ * peer's data, which Linux lets a reader take before ECONNRESET. Deliver
+ * it to the guest like any data (within the guest's window, waiting for
+ * the window), then, once the guest has acknowledged everything, the RST
+ * (maybe_finish). The flow may be freed here.
+ */
+static void
+host_gone(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	if (!c->host_rst)
+		SL_STAT_INC(w->stats, tcp_host_rst_drain);
+	c->host_rst = true;
+	c->win_iter = 0;
+	drop_pend(w, c);
+	if (c->host_eof)
+		maybe_finish(w, f, c);
+	else
+		host_to_guest(w, f, c);
+}
+
 /**
  * flush_to_host - write the pending chain to the host socket (one writev),
  * shut the host's write side after a guest FIN once everything is written.
@@ -1019,6 +1075,8 @@ flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	ssize_t n;
 	int cnt;
 
+	if (c->host_rst)
+		drop_pend(w, c);	/* nobody left to write to */
 	if (c->pend != NULL && f->hd >= 0) {
 		uint32_t len = RTE_MIN(c->pend_len, (uint32_t)INT32_MAX);
 
@@ -1044,10 +1102,9 @@ flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 			SL_STAT_ADD(w->stats, tcp_to_host_bytes, n);
 			c->win_iter = 0;	/* space changed */
 		} else if (n != -EAGAIN && n != 0) {
-			SL_STAT_INC(w->stats, tcp_rst_sent);
-			emit(w, f, c, F_RST | F_ACK, c->snd_nxt, NULL, false);
-			tcp_free(w, f, false, SL_STAT_tcp_closed_host_rst);
-			return -1;
+			/* reset (or failed): its data still goes to the guest */
+			host_gone(w, f, c);
+			return f->in_use ? 0 : -1;
 		}
 	}
 	if (c->pend != NULL) {
@@ -1209,8 +1266,6 @@ ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c)
 /* ------------------------------------------------------------------ */
 /* host -> guest                                                        */
 
-static void host_reset(struct sl_worker *w, struct sl_flow *f,
-	struct sl_tcp_conn *c);
 static void syn_sent_input(struct sl_worker *w, struct sl_flow *f,
 	struct sl_tcp_conn *c, const struct sl_pkt *p,
 	const struct rte_tcp_hdr *th);
@@ -1348,15 +1403,19 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	if (n <= 0) {
 		for (i = 0; i < nseg; i++)
 			rte_pktmbuf_free(seg[i]);
-		if (n == 0) {
-			c->host_eof = true;
-			set_interest(w, f, c, c->interest &
-				~(SL_HOST_EV_IN | SL_HOST_EV_RDHUP));
+		if (n == -EAGAIN)
+			return;
+		/* end of stream, or (after a reset) of what it held */
+		c->host_eof = true;
+		set_interest(w, f, c, c->interest &
+			~(SL_HOST_EV_IN | SL_HOST_EV_RDHUP));
+		if (n < 0 || c->host_rst) {
+			c->host_rst = true;
+			drop_pend(w, c);
+		} else {
 			send_fin(w, f, c);
-			maybe_finish(w, f, c);
-		} else if (n != -EAGAIN) {
-			host_reset(w, f, c);
 		}
+		maybe_finish(w, f, c);
 		return;
 	}
 	got = (uint32_t)n;
@@ -1394,8 +1453,8 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 }
 
 /**
- * host_reset - the host peer reset the connection (or the socket failed):
- * RST to the guest, flow freed.
+ * host_reset - the host peer reset the connection (or the socket failed)
+ * and everything it sent is delivered: RST to the guest, flow freed.
  */
 static void
 host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
@@ -1980,7 +2039,7 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 	if (events & SL_HOST_EV_ERR) {
 		err = sl_host_error(w->host, f->hd);
 		if (err != 0) {
-			host_reset(w, f, c);
+			host_gone(w, f, c);
 			return;
 		}
 	}

@@ -1676,14 +1676,76 @@ TCP_TEST(tcp_host_rst_sends_rst)
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
 	step();
+	/* the RST waits for the guest to acknowledge the host's data */
+	SL_CHECK_EQ(take_out(c.port), 0);
+	c.una += 100;
+	SL_CHECK(gack(&c) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK(out[0].flags & F_RST);
-	SL_CHECK_EQ(out[0].seq, c.una + 100);
+	SL_CHECK_EQ(out[0].seq, c.una);
 	SL_CHECK(flow_of(c.port) == NULL);
 	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
 	SL_CHECK_EQ(STAT(tcp_closed_host_rst), 1);
 	step();
 	SL_CHECK_EQ(take_out(c.port), 0);
+}
+
+/*
+ * A host server that writes a response and closes with request bytes
+ * unread makes Linux reset the connection; sluice's socket still holds the
+ * response, which a reader takes before ECONNRESET. The guest gets all of
+ * it, at the pace of its window, and only then (everything acknowledged)
+ * the RST; its data sent after the reset is not written anywhere.
+ */
+TCP_TEST(tcp_host_rst_delivers_queued_data)
+{
+	uint32_t total = 10000, end, rounds = 0;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40205, 0, 2000) == 0);
+	SL_CHECK(gdata_off(&c, 0, 100) == 0);	/* the request */
+	take_out(c.port);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	SL_CHECK(host_push_pat(&c, 0, total) == 0);
+	step();
+	take_out(c.port);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + 2000, &end) == 0);
+	SL_CHECK_EQ(end, c.una + 2000);
+	/* the peer resets; 8000 bytes wait in sluice's socket */
+	SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
+	step();
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(flow_of(c.port) != NULL);
+	/* more guest data: nowhere to go, and no crash */
+	SL_CHECK(gdata_off(&c, 100, 50) == 0);
+	take_out(c.port);
+	while (c.una != c.iss + 1 + total) {
+		SL_CHECK(++rounds < 50);
+		SL_CHECK(flow_of(c.port) != NULL);
+		c.una = end;
+		SL_CHECK(gack(&c) == 0);
+		take_out(c.port);
+		SL_CHECK(!out_bad);
+		SL_CHECK(check_data(&c, c.una + 2000, &end) == 0);
+		SL_CHECK(n_out == 0 || !(out[n_out - 1].flags & F_RST) ||
+			end == c.iss + 1 + total);
+		if (end == c.una)
+			break;
+	}
+	/* all data acknowledged: now the RST, after the last byte */
+	SL_CHECK_EQ(end, c.iss + 1 + total);
+	SL_CHECK_EQ(n_out, 1);
+	SL_CHECK(out[0].flags & F_RST);
+	SL_CHECK_EQ(out[0].seq, c.iss + 1 + total);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	SL_CHECK_EQ(STAT(tcp_closed_host_rst), 1);
+	SL_CHECK_EQ(STAT(tcp_host_rst_drain), 1);
+	SL_CHECK_EQ(env.w.tcp_held, 0);
+	SL_CHECK_EQ(env.w.tcp_inflight, 0);
 }
 
 TCP_TEST(tcp_syn_on_established_gets_challenge_ack)
@@ -1978,9 +2040,11 @@ TCP_TEST(tcp_no_leaks)
 			SL_CHECK(gsend(port, F_RST, c.gseq, 0, 0, NULL, 0,
 				NULL, 0) == 0);
 			break;
-		case 3:	/* host reset */
+		case 3:	/* host reset: RST once its data is acknowledged */
 			SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
 			step();
+			c.una = end;
+			SL_CHECK(gack(&c) == 0);
 			break;
 		case 4:	/* retransmissions until the RST */
 			for (j = 0; j < 12; j++)
