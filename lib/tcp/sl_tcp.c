@@ -43,7 +43,12 @@
  * Host -> guest. Host data is read straight into mbufs that become the
  * guest's segments (one readv per flow per event), never beyond SND.UNA +
  * the guest's window (tracked per flow as a 32-bit byte count, updated with
- * the SND.WL1/SND.WL2 rule) nor beyond cfg->tcp_buf in flight. When the
+ * the SND.WL1/SND.WL2 rule) nor beyond cfg->tcp_buf in flight, nor beyond
+ * the iteration's tx room (sl_tx_room: what the port has not taken waits
+ * in the worker's tx backlog, never dropped). A flow that finds no room
+ * waits in line (tx_defer, read interest muted) and is served first in the
+ * next iteration (sl_tcp_tx_resume), oldest first: flows take turns of at
+ * most SL_TCP_READ_SEGS segments. When the
  * guest's window is full the host socket's read interest is muted, so the
  * host sender feels the backpressure and memory stays bounded; a window
  * update from the guest unmutes it. A zero guest window with nothing in
@@ -242,6 +247,9 @@ struct sl_tcp_conn {
 	bool ack_now;		/**< owe the guest an ACK this iteration */
 	bool dirty;
 	uint32_t dirty_next;
+	bool txq_on;		/**< waiting for tx room (w->tcp_txq_*) */
+	bool tx_turn;		/**< being served from that queue */
+	uint32_t txq_next;
 	uint32_t interest;	/**< host readiness interest */
 	uint32_t segs_unacked;	/**< data segments since our last ACK */
 	uint64_t win_iter;	/**< iteration win_cache was computed in */
@@ -473,17 +481,20 @@ dirty_mark(struct sl_worker *w, const struct sl_flow *f,
  * its link in the list of flows touched this iteration: a flow freed while
  * on that list may have its slot taken again before the list is walked,
  * and zeroing the link would cut off every flow behind it (never ACKed or
- * flushed again, as dirty_mark() sees them still marked).
+ * flushed again, as dirty_mark() sees them still marked). The same holds
+ * for the queue of flows waiting for tx room.
  */
 static void
 conn_clear(struct sl_tcp_conn *c)
 {
-	bool dirty = c->dirty;
-	uint32_t next = c->dirty_next;
+	bool dirty = c->dirty, txq_on = c->txq_on;
+	uint32_t next = c->dirty_next, txq_next = c->txq_next;
 
 	memset(c, 0, sizeof(*c));
 	c->dirty = dirty;
 	c->dirty_next = next;
+	c->txq_on = txq_on;
+	c->txq_next = txq_next;
 }
 
 static void
@@ -1290,8 +1301,58 @@ send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 }
 
 /**
+ * tx_defer - @f has host data for the guest but the iteration's tx room is
+ * spent (or others wait before it): queue it for sl_tcp_tx_resume(), and
+ * mute its read interest meanwhile (no event per iteration for nothing).
+ */
+static void
+tx_defer(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
+	if (c->txq_on)
+		return;
+	SL_STAT_INC(w->stats, tcp_tx_waits);
+	c->txq_on = true;
+	c->txq_next = 0;
+	if (w->tcp_txq_tail != 0)
+		w->tcp[w->tcp_txq_tail - 1].txq_next = f->idx + 1;
+	else
+		w->tcp_txq_head = f->idx + 1;
+	w->tcp_txq_tail = f->idx + 1;
+}
+
+unsigned int
+sl_tcp_tx_resume(struct sl_worker *w)
+{
+	unsigned int n = 0;
+
+	while (w->tcp_txq_head != 0 && sl_tx_room(w) > 0) {
+		struct sl_flow *f = &w->ft.flows[w->tcp_txq_head - 1];
+		struct sl_tcp_conn *c = &w->tcp[w->tcp_txq_head - 1];
+
+		w->tcp_txq_head = c->txq_next;
+		if (w->tcp_txq_head == 0)
+			w->tcp_txq_tail = 0;
+		c->txq_on = false;
+		if (!f->in_use || f->state != TCP_ESTABLISHED)
+			continue;	/* freed (slot maybe reused) meanwhile */
+		n++;
+		c->tx_turn = true;
+		host_to_guest(w, f, c);
+		c->tx_turn = false;
+		/* more data: the next turn comes by the read event, or in
+		 * line again when the room ran out */
+		if (f->in_use && !c->txq_on && !c->rd_blocked && !c->host_eof)
+			set_interest(w, f, c, c->interest | SL_HOST_EV_IN);
+	}
+	return n;
+}
+
+/**
  * host_to_guest - read host data into mbufs that become guest segments,
- * within the guest's window and the in-flight cap; one readv per call.
+ * within the guest's window, the in-flight cap and the iteration's tx
+ * room (sl_tx_room; flows that find none wait in line: tx_defer); one
+ * readv per call.
  */
 static void
 host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
@@ -1301,7 +1362,7 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	uint32_t seg_len[SL_TCP_READ_SEGS];
 	uint32_t in_flight = c->snd_nxt - c->snd_una;
 	uint32_t avail, want = 0, got, room = w->seg_room - SL_TCP_HDR_ROOM;
-	unsigned int nseg = 0, niov = 0, i, spare;
+	unsigned int nseg = 0, niov = 0, i, spare, seg_lim;
 	ssize_t n;
 
 	if (f->state != TCP_ESTABLISHED || c->host_eof || f->hd < 0)
@@ -1343,10 +1404,15 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		return;
 	}
 	c->rd_blocked = false;
+	seg_lim = RTE_MIN((unsigned int)SL_TCP_READ_SEGS, sl_tx_room(w));
+	if (seg_lim == 0 || (w->tcp_txq_head != 0 && !c->tx_turn)) {
+		tx_defer(w, f, c);	/* the port is busy: wait in line */
+		return;
+	}
 	spare = rte_mempool_avail_count(w->mp) - w->mbuf_reserve;
 	/* lay out segments of up to snd_mss bytes (TSO: up to seg_max),
 	 * each an mbuf chain */
-	while (want < avail && nseg < SL_TCP_READ_SEGS) {
+	while (want < avail && nseg < seg_lim) {
 		uint32_t slen = RTE_MIN(seg_max(w, c), avail - want);
 		uint32_t left = slen, first = 1;
 		struct rte_mbuf *head = NULL, *last = NULL;

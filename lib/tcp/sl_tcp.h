@@ -39,6 +39,13 @@ void sl_tcp_burst_end(struct sl_worker *w);
  */
 void sl_tcp_iteration_end(struct sl_worker *w);
 
+/**
+ * sl_tcp_tx_resume - start of an iteration: give flows that had host data
+ * but no tx room (sl_tx_room) their turn, oldest first, while room lasts.
+ * Return: flows served.
+ */
+unsigned int sl_tcp_tx_resume(struct sl_worker *w);
+
 /** sl_tcp_host_event - host socket readiness for a TCP flow. */
 void sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f,
 	uint32_t events);

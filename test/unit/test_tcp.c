@@ -1480,6 +1480,104 @@ TCP_TEST(tcp_fast_retransmit)
 }
 
 /* ------------------------------------------------------------------ */
+/* a port that takes fewer frames than sluice produces                  */
+
+/**
+ * Decode the captured frames of the connections @cs (@nc of them): data
+ * at the next expected offset (@got) is checked against the pattern and
+ * taken, anything else in sequence space is counted in *@gap. *@run_max
+ * keeps the longest run of consecutive data frames of one connection seen
+ * while every connection still waited for data (@total each).
+ */
+static int
+collect(struct tconn **cs, unsigned int nc, uint32_t *got, uint32_t total,
+	unsigned int *gap, unsigned int *run_max)
+{
+	static unsigned int run, last = UINT32_MAX;
+	unsigned int i, j;
+
+	for (i = 0; i < env.cap.n; i++) {
+		const struct rte_tcp_hdr *th;
+		uint8_t buf[2048];
+		const void *d;
+		enum sl_stat why;
+		struct sl_pkt p;
+		uint32_t seq;
+		bool all_busy = true;
+
+		HCHECK(sl_net_parse(env.cap.m[i], &p, &why) == 0);
+		if (p.ip == NULL || p.proto != IPPROTO_TCP || p.pay_len == 0)
+			continue;
+		th = (const struct rte_tcp_hdr *)p.l4;
+		for (j = 0; j < nc; j++)
+			if (rte_be_to_cpu_16(th->dst_port) == cs[j]->port)
+				break;
+		HCHECK(j < nc && p.pay_len <= sizeof(buf));
+		for (unsigned int k = 0; k < nc; k++)
+			all_busy = all_busy && got[k] < total;
+		if (all_busy) {
+			run = j == last ? run + 1 : 1;
+			last = j;
+			*run_max = RTE_MAX(*run_max, run);
+		}
+		seq = rte_be_to_cpu_32(th->sent_seq);
+		if (seq != cs[j]->iss + 1 + got[j]) {
+			(*gap)++;
+			continue;
+		}
+		d = rte_pktmbuf_read(env.cap.m[i], p.pay_off, p.pay_len, buf);
+		HCHECK(d != NULL && is_pat(d, p.pay_len, got[j]));
+		got[j] += p.pay_len;
+	}
+	sl_test_cap_clear(&env);
+	return 0;
+}
+
+/*
+ * A port whose tx burst takes 4 frames a call: what it refuses waits in
+ * the tx backlog, flows produce only what fits (sl_tx_room) and take
+ * turns, so two bulk flows both get all their data, in order, with no
+ * retransmission and nothing dropped.
+ */
+TCP_TEST(tcp_tx_refused_frames_not_lost)
+{
+	uint32_t total = 1u << 20, got[2] = { 0, 0 };
+	unsigned int k, i, gap = 0, run_max = 0;
+	struct tconn a, b;
+	struct tconn *cs[2] = { &a, &b };
+
+	SL_CHECK(handshake(&a, 40300, 7, 65535) == 0);
+	SL_CHECK(handshake(&b, 40301, 7, 65535) == 0);
+	env.cap.take_max = 4;
+	SL_CHECK(host_push_pat(&a, 0, total) == 0);
+	SL_CHECK(host_push_pat(&b, 0, total) == 0);
+	for (k = 0; k < 3000 && (got[0] < total || got[1] < total); k++) {
+		step();
+		SL_CHECK(collect(cs, 2, got, total, &gap, &run_max) == 0);
+		for (i = 0; i < 2; i++) {
+			cs[i]->una = cs[i]->iss + 1 + got[i];
+			SL_CHECK(gack(cs[i]) == 0);
+		}
+	}
+	if (got[0] != total || got[1] != total || gap != 0)
+		fprintf(stderr, "  got %u and %u of %u, %u frames out of "
+			"order\n", got[0], got[1], total, gap);
+	SL_CHECK_EQ(got[0], total);
+	SL_CHECK_EQ(got[1], total);
+	SL_CHECK_EQ(gap, 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 0);
+	SL_CHECK_EQ(STAT(tx_dropped), 0);
+	SL_CHECK(STAT(tx_backlog) > 0);
+	SL_CHECK(STAT(tcp_tx_waits) > 0);
+	/* turns: neither flow ran far ahead while both had data */
+	if (run_max > 2 * 64)
+		fprintf(stderr, "  one flow sent %u frames in a row\n", run_max);
+	SL_CHECK(run_max <= 2 * 64);
+	env.cap.take_max = 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* close                                                                */
 
 TCP_TEST(tcp_half_close_guest_first)
