@@ -30,7 +30,7 @@
 	X(tcp_window_reopen) X(tcp_zero_window_guest) X(tcp_zero_window_adv) \
 	X(tcp_persist_probes) X(tcp_zwp_answered) X(tcp_rexmit_rto) X(tcp_rexmit_fast) \
 	X(tcp_ooo_queued) X(tcp_ooo_pruned) X(tcp_challenge_acks) X(tcp_rst_sent)	\
-	X(tcp_host_rst_drain) X(tcp_tx_waits)			\
+	X(tcp_host_rst_drain) X(tcp_tx_waits) X(tcp_ctl_retry)	\
 	X(drop_short) X(drop_ethertype) X(drop_not_for_us)	\
 	X(drop_ip_version) X(drop_ip_hdr) X(drop_ip_len)	\
 	X(drop_ip_csum) X(drop_ip_options) X(drop_ip_frag)	\

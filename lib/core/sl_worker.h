@@ -95,6 +95,7 @@ struct sl_worker {
 	uint64_t now_ms;		/**< time of this iteration */
 	uint64_t iter;			/**< poll iterations so far */
 	bool manual_clock;		/**< tests: now_ms is set by hand */
+	uint32_t fail_allocs;		/**< tests: the next N sl_alloc fail */
 	void *tcp_rtx_pool;		/**< TCP retransmit entries */
 	uint32_t tcp_dirty;		/**< head of flows touched (idx + 1) */
 	uint32_t tcp_own_buf;		/**< per-flow guest->host buffering */
@@ -251,6 +252,19 @@ sl_tx(struct sl_worker *w, struct rte_mbuf *m)
 }
 
 /**
+ * sl_tx_ready - whether one more frame can be queued now (flushing first
+ * when the queue is full): a frame that must not be lost is built only
+ * then.
+ */
+static inline bool
+sl_tx_ready(struct sl_worker *w)
+{
+	if (unlikely(w->n_tx == SL_TX_MAX))
+		sl_worker_flush(w);
+	return w->n_tx < SL_TX_MAX;
+}
+
+/**
  * sl_tx_room - data frames a flow may still produce in this iteration: the
  * queue (the backlog the port has not taken included) less the part kept
  * for control frames. Output that would not fit waits in the host socket.
@@ -266,8 +280,14 @@ sl_tx_room(const struct sl_worker *w)
 static inline struct rte_mbuf *
 sl_alloc(struct sl_worker *w)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
+	struct rte_mbuf *m;
 
+	if (unlikely(w->fail_allocs > 0)) {	/* fault injection (tests) */
+		w->fail_allocs--;
+		m = NULL;
+	} else {
+		m = rte_pktmbuf_alloc(w->mp);
+	}
 	if (m == NULL)
 		SL_STAT_INC(w->stats, drop_nomem);
 	return m;

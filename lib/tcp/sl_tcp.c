@@ -88,6 +88,11 @@
  * iteration that received data ACKs it (so at least every second full
  * segment is acknowledged, and never later than the iteration); out-of-
  * order data, FINs and window reopens are ACKed in the same iteration.
+ * A control segment that cannot be built or queued (no mbuf; the tx
+ * queue full because the port refuses frames) is owed (OWE_*: SYN-ACK,
+ * FIN, ACK/window update) and sent again SL_TCP_CTL_RETRY_MS later from
+ * the flow's timer, until it goes; a half-open flow whose SYN-ACK is owed
+ * stays bounded by the connect timeout.
  *
  * Close. Guest FIN -> shutdown(SHUT_WR) on the host once its data is
  * written, while host data keeps flowing; host EOF -> FIN to the guest
@@ -132,6 +137,7 @@
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
 #define SL_TCP_BUDGET_RETRY_MS	5u	/* host reads paused by the budget */
+#define SL_TCP_CTL_RETRY_MS	1u	/* a control segment that failed */
 #define SL_TCP_HOLD_SEGS	4096	/* mbufs one flow may hold from the guest */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
@@ -149,6 +155,11 @@ enum sl_tcp_state {
 	TCP_ESTABLISHED,	/* includes the half-closed variants */
 	TCP_TIME_WAIT,
 };
+
+/* Control segments owed to the guest (struct sl_tcp_conn owed) */
+#define OWE_SYNACK	0x1u
+#define OWE_FIN		0x2u
+#define OWE_ACK		0x4u	/* pure ACK / window update */
 
 /* TCP flags */
 #define F_FIN RTE_TCP_FIN_FLAG
@@ -233,6 +244,7 @@ struct sl_tcp_conn {
 	uint64_t persist_deadline;
 	uint64_t recheck_deadline;
 	uint64_t tw_deadline;
+	uint64_t ctl_deadline;	/**< retry the owed control segments */
 
 	/* lifecycle flags */
 	bool fin_rcvd;		/**< guest FIN consumed */
@@ -245,6 +257,7 @@ struct sl_tcp_conn {
 	bool rd_blocked;	/**< host data waits for guest window */
 	bool rwnd_closed;	/**< our window fell below one MSS */
 	bool ack_now;		/**< owe the guest an ACK this iteration */
+	uint8_t owed;		/**< OWE_*: control segments that failed */
 	bool dirty;
 	uint32_t dirty_next;
 	bool txq_on;		/**< waiting for tx room (w->tcp_txq_*) */
@@ -637,6 +650,8 @@ rearm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		d = c->recheck_deadline;
 	if (c->tw_deadline && c->tw_deadline < d)
 		d = c->tw_deadline;
+	if (c->ctl_deadline && c->ctl_deadline < d)
+		d = c->ctl_deadline;
 	if (!sl_timer_armed(&f->timer) || f->timer.expire_ms != d)
 		sl_timer_arm(&w->wheel, &f->timer, d);
 }
@@ -682,7 +697,8 @@ rto_backed_off(const struct sl_tcp_conn *c)
  * @m: payload or NULL
  * @keep: hold a reference in the retransmit queue
  *
- * Return: 0, or -1 (mbuf freed) when out of mbufs or entries.
+ * Return: 0, or -1 (mbuf freed) when out of mbufs or entries, or when the
+ * tx queue is full (the port refuses frames): nothing was sent.
  */
 static int
 emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
@@ -694,6 +710,12 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	struct sl_tcp_rtx *e = NULL;
 	uint16_t win;
 
+	if (!sl_tx_ready(w)) {
+		SL_STAT_INC(w->stats, tx_dropped);
+		if (m != NULL)
+			rte_pktmbuf_free(m);
+		return -1;
+	}
 	if (m == NULL) {
 		m = sl_alloc(w);
 		if (m == NULL)
@@ -783,13 +805,28 @@ fail:
 }
 
 /**
- * send_ack - a pure ACK (window update) now.
+ * owe - a control segment (OWE_*) could not be built or queued (no mbuf,
+ * tx queue full): send it again in SL_TCP_CTL_RETRY_MS (sl_tcp_timer).
+ */
+static void
+owe(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint8_t what)
+{
+	SL_STAT_INC(w->stats, tcp_ctl_retry);
+	c->owed |= what;
+	c->ctl_deadline = w->now_ms + SL_TCP_CTL_RETRY_MS;
+	rearm(w, f, c);
+}
+
+/**
+ * send_ack - a pure ACK (window update) now (owed when it fails).
  */
 static void
 send_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	c->ack_now = false;
-	emit(w, f, c, F_ACK, c->snd_nxt, NULL, false);
+	if (emit(w, f, c, F_ACK, c->snd_nxt, NULL, false) != 0)
+		owe(w, f, c, OWE_ACK);
 }
 
 /**
@@ -1289,8 +1326,10 @@ send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	if (c->fin_sent)
 		return;
-	if (emit(w, f, c, F_FIN | F_ACK, c->snd_nxt, NULL, true) != 0)
-		return;	/* retried from the next host event or timer */
+	if (emit(w, f, c, F_FIN | F_ACK, c->snd_nxt, NULL, true) != 0) {
+		owe(w, f, c, OWE_FIN);
+		return;
+	}
 	c->fin_sent = true;
 	if (!c->fin_rcvd)
 		c->active_close = true;
@@ -1534,15 +1573,22 @@ host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 /* connection set-up                                                    */
 
 /**
- * established - host connect done: SYN-ACK to the guest.
+ * send_synack - host connect done: SYN-ACK to the guest (owed when it
+ * fails; the connect timeout still bounds the half-open flow then).
  */
 static void
 send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	/* still half-open (counted in tcp_connecting) until the guest ACKs */
 	f->state = TCP_SYN_RCVD;
+	if (emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true) != 0) {
+		if (c->conn_deadline == 0)
+			c->conn_deadline = w->now_ms +
+				w->cfg->tcp_connect_timeout_ms;
+		owe(w, f, c, OWE_SYNACK);
+		return;
+	}
 	c->conn_deadline = 0;
-	emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true);
 	c->snd_nxt = c->iss + 1;
 	c->rto_deadline = w->now_ms + rto_backed_off(c);
 	rearm(w, f, c);
@@ -2254,6 +2300,25 @@ syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	rearm(w, f, c);
 }
 
+/**
+ * send_owed - send again the control segments that failed (owe()); those
+ * that fail again stay owed.
+ */
+static void
+send_owed(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	uint8_t owed = c->owed;
+
+	c->owed = 0;
+	c->ctl_deadline = 0;
+	if ((owed & OWE_SYNACK) && f->state == TCP_SYN_RCVD)
+		send_synack(w, f, c);
+	if ((owed & OWE_FIN) && f->state == TCP_ESTABLISHED)
+		send_fin(w, f, c);
+	if ((owed & OWE_ACK) && f->state >= TCP_ESTABLISHED)
+		send_ack(w, f, c);
+}
+
 void
 sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 {
@@ -2275,6 +2340,8 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 		reset_both(w, f, c, SL_STAT_tcp_closed_timeout);
 		return;
 	}
+	if (c->ctl_deadline && now >= c->ctl_deadline)
+		send_owed(w, f, c);
 	if (c->rto_deadline && now >= c->rto_deadline) {
 		if (c->rtx_head == NULL) {
 			c->rto_deadline = 0;

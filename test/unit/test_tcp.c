@@ -1578,6 +1578,112 @@ TCP_TEST(tcp_tx_refused_frames_not_lost)
 }
 
 /* ------------------------------------------------------------------ */
+/* control segments that could not be sent                              */
+
+static struct rte_mbuf *hog[16384];
+static unsigned int n_hog;
+
+/* Take every free mbuf of the worker's pool: allocations fail. */
+static void
+pool_exhaust(void)
+{
+	while (n_hog < RTE_DIM(hog) &&
+	    (hog[n_hog] = rte_pktmbuf_alloc(env.w.mp)) != NULL)
+		n_hog++;
+}
+
+static void
+pool_release(void)
+{
+	rte_pktmbuf_free_bulk(hog, n_hog);
+	n_hog = 0;
+}
+
+/* Fill the worker's tx queue while the port refuses everything. */
+static int
+tx_queue_fill(void)
+{
+	env.cap.refuse = true;
+	while (env.w.n_tx < SL_TX_MAX) {
+		struct rte_mbuf *m = tcp_frame(9, F_ACK, 0, 0, 0, NULL, 0,
+			NULL, 0);
+
+		HCHECK(m != NULL && sl_tx(&env.w, m) == 0);
+	}
+	return 0;
+}
+
+/*
+ * A SYN-ACK, FIN or window update that could not be built (no mbuf) or
+ * queued (the port refuses frames and the tx queue is full) goes out
+ * within milliseconds once it can, not at the next RTO or never.
+ */
+TCP_TEST(tcp_failed_control_segments_retried)
+{
+	struct sockaddr_in sa = dst_sa();
+	struct sl_tcp_info info;
+	struct rte_mbuf *syn;
+	uint32_t sent = 0;
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	struct tconn c;
+
+	/* SYN-ACK: no mbuf when the host connect succeeds */
+	syn = tcp_frame(40400, F_SYN, 1000, 0, 65535, opt, n, NULL, 0);
+	SL_CHECK(syn != NULL);
+	pool_exhaust();
+	sl_test_input(&env, syn);
+	SL_CHECK_EQ(take_out(40400), 0);
+	SL_CHECK(sl_host_mem_find(env.host, SL_HOST_TCP, &sa) >= 0);
+	SL_CHECK_EQ(STAT(tcp_ctl_retry), 1);
+	pool_exhaust();	/* the SYN's own mbuf came back */
+	advance(1);	/* still none: owed again */
+	SL_CHECK_EQ(take_out(40400), 0);
+	SL_CHECK_EQ(STAT(tcp_ctl_retry), 2);
+	pool_release();
+	advance(1);
+	SL_CHECK_EQ(take_out(40400), 1);
+	SL_CHECK_EQ(out[0].flags, F_SYN | F_ACK);
+	SL_CHECK_EQ(out[0].ack, 1001);
+	SL_CHECK(gsend(40400, F_ACK, 1001, out[0].seq + 1, 65535, NULL, 0,
+		NULL, 0) == 0);
+	SL_CHECK(info_of(&(struct tconn){ .port = 40400 }, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
+	SL_CHECK_EQ(env.w.tcp_connecting, 0);
+
+	/* FIN: no mbuf for it when the host's EOF is read */
+	SL_CHECK(handshake(&c, 40401, 7, 65535) == 0);
+	SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+	env.w.fail_allocs = 1;
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.host_eof && !info.fin_sent);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(out[0].flags & F_FIN);
+	SL_CHECK_EQ(out[0].seq, c.una);
+
+	/* window update: the host drains a closed window while the port
+	 * refuses frames and the tx queue is full */
+	SL_CHECK(small_conn(&c, 40402) == 0);
+	SL_CHECK(fill_window(&c, &sent, 0, 1000) == 0);
+	SL_CHECK(host_take_pat(&c, 0, SMALL_SNDBUF) == 0);
+	SL_CHECK(tx_queue_fill() == 0);
+	step();
+	env.cap.refuse = false;
+	sl_test_cap_clear(&env);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK(adv_of(&c, &out[0]) >= MSS);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.rwnd_closed);
+	SL_CHECK_EQ(STAT(tcp_ctl_retry), 4);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+}
+
+/* ------------------------------------------------------------------ */
 /* close                                                                */
 
 TCP_TEST(tcp_half_close_guest_first)
