@@ -557,6 +557,8 @@ mem_watch(struct sl_host *h, int hd, uint32_t events)
 		return -EBADF;
 	s->interest = events &
 		(SL_HOST_EV_IN | SL_HOST_EV_OUT | SL_HOST_EV_RDHUP);
+	if (s->interest == 0 && (events & SL_HOST_EV_QUIET))
+		s->interest = SL_HOST_EV_QUIET;
 	return 0;
 }
 
@@ -927,6 +929,8 @@ mem_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 
 		hd = (m->poll_cursor + i) % m->hi;
 		s = &m->socks[hd];
+		if (s->interest & SL_HOST_EV_QUIET)
+			continue;
 		r = mem_ready(s) & (s->interest | SL_HOST_EV_ERR |
 			SL_HOST_EV_HUP);
 		if (r == 0)

@@ -21,7 +21,8 @@
  *
  * Readiness is level-triggered and computed from state on every poll(),
  * like epoll: an event carries (ready & interest), plus ERR and HUP which,
- * as with epoll, are reported whatever the interest. For TCP:
+ * as with epoll, are reported whatever the interest, unless the interest
+ * is SL_HOST_EV_QUIET (the kernel backend leaves the epoll set). For TCP:
  *  - IN     receive queue non-empty, or FIN pushed
  *  - RDHUP  FIN pushed (as soon as it is pushed, even with data still queued)
  *  - OUT    connected and send queue not full; also always after
@@ -230,7 +231,8 @@ uint64_t sl_host_mem_cookie(struct sl_host *h, int hd);
  * @hd: handle
  *
  * Only SL_HOST_EV_IN, _OUT and _RDHUP are kept (ERR and HUP are implied,
- * as with epoll). A listener starts with IN, other sockets with 0.
+ * as with epoll), or SL_HOST_EV_QUIET alone (nothing reported at all). A
+ * listener starts with IN, other sockets with 0.
  *
  * Return: the interest bits (0 when invalid).
  */

@@ -49,9 +49,13 @@
  * waits in line (tx_defer, read interest muted) and is served first in the
  * next iteration (sl_tcp_tx_resume), oldest first: flows take turns of at
  * most SL_TCP_READ_SEGS segments. When the
- * guest's window is full the host socket's read interest is muted, so the
- * host sender feels the backpressure and memory stays bounded; a window
- * update from the guest unmutes it. A zero guest window with nothing in
+ * guest's window is full the host socket's read interest (IN and RDHUP,
+ * both level-triggered) is muted, so the host sender feels the
+ * backpressure and memory stays bounded; a window update from the guest
+ * unmutes it. A host socket that hung up (HUP: closed both ways, or reset)
+ * reports HUP on every poll whatever the interest, so while nothing is to
+ * be read or written it is made quiet (SL_HOST_EV_QUIET: out of the epoll
+ * set): an idle worker stays idle. A zero guest window with nothing in
  * flight arms the persist timer: a probe (SND.UNA - 1, which the guest must
  * answer with an ACK) after one RTO, then with exponential backoff.
  *
@@ -156,6 +160,14 @@ enum sl_tcp_state {
 	TCP_TIME_WAIT,
 };
 
+/*
+ * Host readiness that means "read": muted together while reads wait (the
+ * guest's window, the budget, tx room). RDHUP is level-triggered like IN
+ * (and IN alone reports the end of stream too): left armed it would fire
+ * on every poll once the host has closed.
+ */
+#define READ_EVENTS	(SL_HOST_EV_IN | SL_HOST_EV_RDHUP)
+
 /* Control segments owed to the guest (struct sl_tcp_conn owed) */
 #define OWE_SYNACK	0x1u
 #define OWE_FIN		0x2u
@@ -251,6 +263,7 @@ struct sl_tcp_conn {
 	bool host_shut;		/**< shutdown(SHUT_WR) done */
 	bool host_eof;		/**< host read returned 0 */
 	bool host_rst;		/**< host socket reset/failed: drain, RST */
+	bool host_hup;		/**< host socket hung up (HUP seen) */
 	bool fin_sent;
 	bool fin_acked;
 	bool active_close;	/**< our FIN went first */
@@ -510,6 +523,22 @@ conn_clear(struct sl_tcp_conn *c)
 	c->txq_next = txq_next;
 }
 
+/**
+ * watch - give the host backend @c's interest. A socket that hung up
+ * reports HUP on every poll whatever the interest (epoll): with neither
+ * reads nor writes wanted it is made quiet, or a flow waiting for the
+ * guest's window would make the worker spin.
+ */
+static void
+watch(struct sl_worker *w, struct sl_flow *f, const struct sl_tcp_conn *c)
+{
+	uint32_t ev = c->interest;
+
+	if (c->host_hup && !(ev & (SL_HOST_EV_IN | SL_HOST_EV_OUT)))
+		ev = SL_HOST_EV_QUIET;
+	sl_host_watch(w->host, f->hd, ev);
+}
+
 static void
 set_interest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint32_t ev)
@@ -517,7 +546,7 @@ set_interest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	if (f->hd < 0 || c->interest == ev)
 		return;
 	c->interest = ev;
-	sl_host_watch(w->host, f->hd, ev);
+	watch(w, f, c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -619,7 +648,7 @@ record_adv(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	c->last_ack_sent = c->rcv_nxt;
 	c->last_win_sent = field;
 	c->segs_unacked = 0;
-	if (c->last_adv_wnd < c->rcv_mss && !c->fin_rcvd) {
+	if (c->last_adv_wnd < c->rcv_mss && !c->fin_rcvd && !c->host_rst) {
 		if (!c->rwnd_closed) {
 			c->rwnd_closed = true;
 			SL_STAT_INC(w->stats, tcp_zero_window_adv);
@@ -1347,7 +1376,7 @@ send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 static void
 tx_defer(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
-	set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
+	set_interest(w, f, c, c->interest & ~READ_EVENTS);
 	if (c->txq_on)
 		return;
 	SL_STAT_INC(w->stats, tcp_tx_waits);
@@ -1419,7 +1448,7 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		 * ACKs could not even be received) is spent: read this
 		 * socket again shortly (its own ACKs may never come) */
 		SL_STAT_INC(w->stats, tcp_buffer_limit_waits);
-		set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
 		c->recheck_deadline = w->now_ms + SL_TCP_BUDGET_RETRY_MS;
 		rearm(w, f, c);
 		return;
@@ -1433,7 +1462,7 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	if (avail == 0) {
 		/* window full: stop reading, the host sender feels it */
 		c->rd_blocked = true;
-		set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
 		if (c->snd_wnd == 0 && in_flight == 0 &&
 		    c->persist_deadline == 0) {
 			c->persist_backoff = 0;
@@ -1512,8 +1541,7 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 			return;
 		/* end of stream, or (after a reset) of what it held */
 		c->host_eof = true;
-		set_interest(w, f, c, c->interest &
-			~(SL_HOST_EV_IN | SL_HOST_EV_RDHUP));
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
 		if (n < 0 || c->host_rst) {
 			c->host_rst = true;
 			drop_pend(w, c);
@@ -2148,6 +2176,12 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 	}
 	if (f->state != TCP_ESTABLISHED)
 		return;
+	if ((events & SL_HOST_EV_HUP) && !c->host_hup) {
+		/* for good (closed both ways, or reset): from now on the
+		 * socket is quiet while nothing is to be read or written */
+		c->host_hup = true;
+		watch(w, f, c);
+	}
 	if (events & SL_HOST_EV_ERR) {
 		err = sl_host_error(w->host, f->hd);
 		if (err != 0) {

@@ -600,6 +600,11 @@ SL_TEST(mem_rst)
 	SL_CHECK_EQ(sl_host_error(h, hd), 0);
 	SL_CHECK_EQ(sl_host_watch(h, hd, 0), 0);
 	SL_CHECK_EQ(events_of(h, 50, 0), SL_HOST_EV_HUP);
+	/* quiet: nothing at all, until another interest is set */
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
+	SL_CHECK_EQ(events_of(h, 50, 0), 0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_OUT), 0);
+	SL_CHECK_EQ(events_of(h, 50, 0), SL_HOST_EV_OUT | SL_HOST_EV_HUP);
 	SL_CHECK_EQ(sl_host_shutdown_wr(h, hd), -ENOTCONN);
 	sl_host_close(h, hd, true);
 	/* the error may be read first: then the data, then end of stream */
@@ -1164,8 +1169,15 @@ SL_TEST(kern_tcp_peer_reset_keeps_data)
 			SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), -ECONNRESET);
 		SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), 0);
 		SL_CHECK_EQ(sl_host_writev(h, hd, &iov, 1), -EPIPE);
-		/* HUP stays, whatever the interest */
+		/* HUP stays, whatever the interest, unless made quiet */
 		SL_CHECK_EQ(events_of(h, 20, 0), SL_HOST_EV_HUP);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
+		SL_CHECK_EQ(events_of(h, 20, 0), 0);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_IN), 0);
+		SL_CHECK_EQ(events_of(h, 20, 0), SL_HOST_EV_IN |
+			SL_HOST_EV_HUP);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
 		sl_host_close(h, hd, false);
 	}
 	SL_CHECK_EQ(h->open_handles, 0);

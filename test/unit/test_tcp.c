@@ -1684,6 +1684,80 @@ TCP_TEST(tcp_failed_control_segments_retried)
 }
 
 /* ------------------------------------------------------------------ */
+/* an idle worker is idle                                               */
+
+/* Work done by @n iterations with nothing new (0: none at all). */
+static unsigned int
+idle_work(unsigned int n)
+{
+	unsigned int work = 0;
+
+	while (n-- > 0)
+		work += sl_worker_step(&env.w, NULL, 0);
+	return work;
+}
+
+/*
+ * The guest's window is zero, so host reads are muted, and the host has
+ * closed (FIN; then both ways, HUP; or a reset, HUP and ERR): no host
+ * event may fire on every iteration (epoll's RDHUP and HUP are
+ * level-triggered, HUP even with no interest). When the window opens,
+ * the rest of the data and the FIN (or the RST) still come.
+ */
+TCP_TEST(tcp_no_spin_on_hup_while_reads_muted)
+{
+	uint32_t total = 6000, end;
+	unsigned int k;
+	struct tconn c;
+
+	for (k = 0; k < 2; k++) {
+		SL_CHECK(handshake(&c, (uint16_t)(40500 + k), 0, 2000) == 0);
+		SL_CHECK(host_push_pat(&c, 0, total) == 0);
+		step();
+		take_out(c.port);
+		end = c.una;
+		SL_CHECK(check_data(&c, c.una + 2000, &end) == 0);
+		c.una = end;	/* all of it acknowledged, window 0 */
+		c.gwin = 0;
+		SL_CHECK(gack(&c) == 0);
+		take_out(c.port);
+		if (k == 0) {
+			/* host half-close: RDHUP */
+			SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+			SL_CHECK_EQ(idle_work(5), 0);
+			/* guest FIN too: host shut both ways, HUP */
+			SL_CHECK(gsend(c.port, F_ACK | F_FIN, c.gseq, c.una, 0,
+				NULL, 0, NULL, 0) == 0);
+			c.gseq++;
+			take_out(c.port);
+			SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
+		} else {
+			/* host reset: ERR once, HUP for good */
+			SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
+			step();
+		}
+		SL_CHECK_EQ(idle_work(5), 0);
+		/* the window opens: the rest, then FIN (RST) */
+		c.gwin = 65535;
+		SL_CHECK(gack(&c) == 0);
+		step();		/* the end of stream is read after the data */
+		take_out(c.port);
+		SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
+		SL_CHECK_EQ(end, c.iss + 1 + total);
+		SL_CHECK(n_out >= 1);
+		if (k == 0)
+			SL_CHECK(out[n_out - 1].flags & F_FIN);
+		c.una = end + (k == 0 ? 1 : 0);
+		SL_CHECK(gack(&c) == 0);
+		take_out(c.port);
+		if (k == 1)
+			SL_CHECK(n_out == 1 && (out[0].flags & F_RST));
+		SL_CHECK(flow_of(c.port) == NULL);
+		SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* close                                                                */
 
 TCP_TEST(tcp_half_close_guest_first)
