@@ -33,7 +33,8 @@
  * to the scale unit), it opens only in steps of at least min(MSS, buf/2)
  * (receiver SWS avoidance) and is rounded down to the scale unit. We keep
  * the window as the guest reconstructs it (field << shift) in last_adv_wnd.
- * When that falls below one MSS the window is "closed": we then watch the
+ * When that falls below min(MSS, largest window / 2) - the same step it
+ * opens by - the window is "closed": we then watch the
  * host socket for writability and, once a full MSS (or half the buffer) is
  * free again, send one window update in that iteration's tx burst, without
  * waiting for the guest's persist probe - once per closed->open transition.
@@ -268,7 +269,7 @@ struct sl_tcp_conn {
 	bool fin_acked;
 	bool active_close;	/**< our FIN went first */
 	bool rd_blocked;	/**< host data waits for guest window */
-	bool rwnd_closed;	/**< our window fell below one MSS */
+	bool rwnd_closed;	/**< our window fell below reopen_step() */
 	bool ack_now;		/**< owe the guest an ACK this iteration */
 	uint8_t owed;		/**< OWE_*: control segments that failed */
 	bool dirty;
@@ -413,7 +414,7 @@ sl_tcp_should_reopen(uint32_t last_adv, uint32_t space, uint32_t mss,
 {
 	uint32_t step = RTE_MIN(mss, buf / 2);
 
-	if (last_adv >= mss)
+	if (last_adv >= step)
 		return false;	/* not closed */
 	return space >= last_adv + step;
 }
@@ -563,6 +564,18 @@ max_window(const struct sl_worker *w, const struct sl_tcp_conn *c)
 }
 
 /**
+ * reopen_step - the SWS step (RFC 1122 4.2.3.3): the window opens by at
+ * least min(MSS, largest window / 2), and below that it counts as closed
+ * (the same threshold both ways, or a largest window below one MSS would
+ * be "closed" for ever).
+ */
+static uint32_t
+reopen_step(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	return RTE_MIN((uint32_t)c->rcv_mss, max_window(w, c) / 2);
+}
+
+/**
  * window_space - real space for guest data right now: what the host socket
  * will still accept plus what is left of sluice's own buffer, capped.
  * Cached per iteration (it costs a syscall or two).
@@ -613,7 +626,7 @@ select_window(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	uint32_t space = window_space(w, f, c);
 	uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
 		c->rcv_adv - c->rcv_nxt : 0;
-	uint32_t step = RTE_MIN((uint32_t)c->rcv_mss, max_window(w, c) / 2);
+	uint32_t step = reopen_step(w, c);
 	uint32_t win;
 
 	/*
@@ -648,7 +661,8 @@ record_adv(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	c->last_ack_sent = c->rcv_nxt;
 	c->last_win_sent = field;
 	c->segs_unacked = 0;
-	if (c->last_adv_wnd < c->rcv_mss && !c->fin_rcvd && !c->host_rst) {
+	if (c->last_adv_wnd < reopen_step(w, c) && !c->fin_rcvd &&
+	    !c->host_rst) {
 		if (!c->rwnd_closed) {
 			c->rwnd_closed = true;
 			SL_STAT_INC(w->stats, tcp_zero_window_adv);

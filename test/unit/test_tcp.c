@@ -971,6 +971,69 @@ TCP_TEST(tcp_zero_window_reopen_sends_update)
 	SL_CHECK_EQ(take_out(c.port), 0);
 }
 
+/*
+ * --tcp-buffer below the MSS: the largest window is itself below one MSS,
+ * so "closed" must mean below min(MSS, buffer / 2), the step it opens by;
+ * else the window counts as closed for ever and an idle flow rechecks it
+ * every millisecond. It still closes and reopens.
+ */
+TCP_TEST(tcp_small_buffer_window_not_closed_for_ever)
+{
+	struct sl_tcp_info info;
+	struct sl_config cfg;
+	unsigned int i, work = 0;
+	uint32_t sent = 100, adv;
+	struct tconn c;
+
+	default_cfg(&cfg);
+	cfg.tcp_buf = 1000;
+	SL_CHECK(env_restart(&cfg) == 0);
+	sl_host_mem_set_default_sndbuf(env.host, 400);
+	env.w.tcp_own_buf = 600;
+	SL_CHECK(handshake(&c, 40600, 0, 65535) == 0);
+	SL_CHECK_EQ(c.synack_win, 1000);
+	SL_CHECK(gdata_off(&c, 0, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(adv_of(&c, &out[0]), 900);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	step();
+	take_out(c.port);
+	/* idle, the window open (at most 1000): nothing fires */
+	for (i = 0; i < 20; i++) {
+		env.w.now_ms++;
+		work += sl_worker_step(&env.w, NULL, 0);
+	}
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(work, 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.rwnd_closed);
+	/* fill it: closed */
+	for (i = 0, adv = 1000; i < 10 && adv > 0; i++) {
+		SL_CHECK(gdata_off(&c, sent, (uint16_t)RTE_MIN(adv, 300u)) == 0);
+		sent += RTE_MIN(adv, 300u);
+		SL_CHECK_EQ(take_out(c.port), 1);
+		adv = adv_of(&c, &out[0]);
+	}
+	SL_CHECK_EQ(adv, 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rwnd_closed);
+	/* the host drains it all: one update, once half the buffer is
+	 * free again */
+	for (i = 0, work = 0; i < 10 && sl_host_mem_queued(env.host,
+	    c.hd) > 0; i++) {
+		sl_host_mem_take(env.host, c.hd, NULL, 1000);
+		advance(1);
+		work += take_out(c.port);
+		if (n_out == 1)
+			adv = adv_of(&c, &out[0]);
+	}
+	SL_CHECK_EQ(work, 1);
+	SL_CHECK(adv >= 500);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.rwnd_closed);
+	SL_CHECK_EQ(STAT(tcp_window_reopen), 1);
+}
+
 TCP_TEST(tcp_zero_window_probe_answered)
 {
 	uint32_t sent = 0, adv;
