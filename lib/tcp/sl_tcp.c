@@ -84,7 +84,8 @@
  * refcount bump, and the queue's size is bounded by the guest window and
  * cfg->tcp_buf. A segment the PMD still holds (refcount > 1) is copied
  * before its header is rewritten. RTO per RFC 6298 (1 s initial, 200 ms
- * floor, doubling, SL_TCP_RETRIES then RST); fast retransmit on the third
+ * floor, doubling, SL_TCP_RETRIES then RST; 3 s from the first data on
+ * when it fired during the handshake, 5.7); fast retransmit on the third
  * duplicate ACK with NewReno-style partial-ACK recovery.
  *
  * ACKs. Per flow and per poll iteration at most one pure ACK or window
@@ -133,6 +134,7 @@
 #define SL_TCP_RTO_INIT		1000u
 #define SL_TCP_RTO_MIN		200u
 #define SL_TCP_RTO_MAX		60000u
+#define SL_TCP_RTO_SYN_FIRED	3000u	/* RFC 6298 5.7 */
 #define SL_TCP_RETRIES		10
 #define SL_TCP_SYNACK_RETRIES	3	/* half-open flows hold host sockets */
 #define SL_TCP_SYN_RETRIES	3	/* inbound SYNs: 1+2+4+8 s at most */
@@ -248,6 +250,7 @@ struct sl_tcp_conn {
 	uint8_t backoff;
 	uint8_t dupacks;
 	uint8_t persist_backoff;
+	bool syn_rto_fired;	/**< RTO fired in the handshake (5.7) */
 	bool in_recovery;
 	uint32_t recover;
 
@@ -1567,6 +1570,12 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	}
 	got = (uint32_t)n;
 	f->last_ms = w->now_ms;
+	if (unlikely(c->syn_rto_fired)) {
+		/* RFC 6298 5.7: the handshake needed its RTO: 3 s from the
+		 * first data on */
+		c->syn_rto_fired = false;
+		c->rto = RTE_MAX(c->rto, SL_TCP_RTO_SYN_FIRED);
+	}
 	for (i = 0; i < nseg; i++) {
 		uint32_t l = RTE_MIN(got, seg_len[i]);
 		uint8_t flags = F_ACK;
@@ -2403,6 +2412,8 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 			reset_both(w, f, c, SL_STAT_tcp_closed_timeout);
 			return;
 		} else {
+			if (f->state == TCP_SYN_SENT || f->state == TCP_SYN_RCVD)
+				c->syn_rto_fired = true;
 			c->backoff++;
 			c->dupacks = 0;
 			c->in_recovery = true;

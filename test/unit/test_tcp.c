@@ -1494,6 +1494,44 @@ TCP_TEST(tcp_rto_retransmit)
 	SL_CHECK_EQ(env.host->open_handles, 0);
 }
 
+/*
+ * RFC 6298 5.7: the RTO fired while the SYN-ACK (or, inbound, our SYN)
+ * waited for its answer: once data transmission begins the RTO is 3 s.
+ */
+TCP_TEST(tcp_rto_3s_after_handshake_timeout)
+{
+	struct sl_tcp_info info;
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	struct tconn c;
+
+	memset(&c, 0, sizeof(c));
+	c.port = 40700;
+	c.irs = 5000;
+	c.gwin = 65535;
+	SL_CHECK(syn_only(&c, opt, n) == 0);
+	advance(1000);		/* the SYN-ACK again */
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].flags, F_SYN | F_ACK);
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 1000) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.rto_ms, 3000);
+	advance(2999);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].len, 1000);
+	/* without a handshake timeout: the usual 1 s (no RTT sample yet) */
+	SL_CHECK(handshake(&c, 40701, 7, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 1000) == 0);
+	step();
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rto_ms < 3000);
+}
+
 TCP_TEST(tcp_fast_retransmit)
 {
 	struct oseg seg[4];
