@@ -1434,6 +1434,85 @@ sl_tcp_tx_resume(struct sl_worker *w)
 }
 
 /**
+ * lay_out_segs - the mbuf chains of up to @max segments to the guest for
+ * @avail bytes of host data (each up to seg_max() bytes, headroom left for
+ * the headers) and the iovec one readv fills them through.
+ * @w: worker
+ * @c: connection
+ * @avail: bytes the guest's window and the limits allow
+ * @max: most segments
+ * @seg: filled with the chains
+ * @seg_len: filled with their lengths
+ * @iov: filled with the buffers
+ * @niov: set to the iovec count
+ *
+ * Return: segments laid out (0: out of mbufs).
+ */
+static unsigned int
+lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
+	uint32_t avail, unsigned int max, struct rte_mbuf **seg,
+	uint32_t *seg_len, struct iovec *iov, unsigned int *niov)
+{
+	uint32_t want = 0, room = w->seg_room - SL_TCP_HDR_ROOM;
+	unsigned int nseg = 0, spare;
+
+	*niov = 0;
+	spare = rte_mempool_avail_count(w->mp) - w->mbuf_reserve;
+	/* lay out segments of up to snd_mss bytes (TSO: up to seg_max),
+	 * each an mbuf chain */
+	while (want < avail && nseg < max) {
+		uint32_t slen = RTE_MIN(seg_max(w, c), avail - want);
+		uint32_t left = slen, first = 1;
+		struct rte_mbuf *head = NULL, *last = NULL;
+
+		if (!w->multiseg)
+			slen = left = RTE_MIN(slen, room);
+		if (*niov + (slen + room - 1) / room > SL_TCP_READ_IOV ||
+		    *niov + (slen + room - 1) / room > spare)
+			break;
+		while (left > 0) {
+			struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
+			uint32_t take;
+
+			if (m == NULL)
+				break;
+			if (first) {
+				/* headers are prepended into the headroom */
+				take = RTE_MIN(left, room);
+				first = 0;
+			} else {
+				take = RTE_MIN(left,
+					(uint32_t)rte_pktmbuf_tailroom(m));
+			}
+			iov[*niov].iov_base = rte_pktmbuf_mtod(m, void *);
+			iov[*niov].iov_len = take;
+			(*niov)++;
+			m->data_len = (uint16_t)take;
+			if (head == NULL) {
+				head = m;
+				head->nb_segs = 1;
+			} else {
+				last->next = m;
+				head->nb_segs++;
+			}
+			last = m;
+			left -= take;
+		}
+		if (head == NULL)
+			break;
+		slen -= left;	/* short of mbufs: a shorter segment */
+		head->pkt_len = slen;
+		seg[nseg] = head;
+		seg_len[nseg] = slen;
+		nseg++;
+		want += slen;
+		if (left > 0)
+			break;
+	}
+	return nseg;
+}
+
+/**
  * host_to_guest - read host data into mbufs that become guest segments,
  * within the guest's window, the in-flight cap and the iteration's tx
  * room (sl_tx_room; flows that find none wait in line: tx_defer); one
@@ -1446,8 +1525,8 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	struct iovec iov[SL_TCP_READ_IOV];
 	uint32_t seg_len[SL_TCP_READ_SEGS];
 	uint32_t in_flight = c->snd_nxt - c->snd_una;
-	uint32_t avail, want = 0, got, room = w->seg_room - SL_TCP_HDR_ROOM;
-	unsigned int nseg = 0, niov = 0, i, spare, seg_lim;
+	uint32_t avail, got;
+	unsigned int nseg, niov, i, seg_lim;
 	ssize_t n;
 
 	if (f->state != TCP_ESTABLISHED || c->host_eof || f->hd < 0)
@@ -1494,58 +1573,7 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		tx_defer(w, f, c);	/* the port is busy: wait in line */
 		return;
 	}
-	spare = rte_mempool_avail_count(w->mp) - w->mbuf_reserve;
-	/* lay out segments of up to snd_mss bytes (TSO: up to seg_max),
-	 * each an mbuf chain */
-	while (want < avail && nseg < seg_lim) {
-		uint32_t slen = RTE_MIN(seg_max(w, c), avail - want);
-		uint32_t left = slen, first = 1;
-		struct rte_mbuf *head = NULL, *last = NULL;
-
-		if (!w->multiseg)
-			slen = left = RTE_MIN(slen, room);
-		if (niov + (slen + room - 1) / room > SL_TCP_READ_IOV ||
-		    niov + (slen + room - 1) / room > spare)
-			break;
-		while (left > 0) {
-			struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
-			uint32_t take;
-
-			if (m == NULL)
-				break;
-			if (first) {
-				/* headers are prepended into the headroom */
-				take = RTE_MIN(left, room);
-				first = 0;
-			} else {
-				take = RTE_MIN(left,
-					(uint32_t)rte_pktmbuf_tailroom(m));
-			}
-			iov[niov].iov_base = rte_pktmbuf_mtod(m, void *);
-			iov[niov].iov_len = take;
-			niov++;
-			m->data_len = (uint16_t)take;
-			if (head == NULL) {
-				head = m;
-				head->nb_segs = 1;
-			} else {
-				last->next = m;
-				head->nb_segs++;
-			}
-			last = m;
-			left -= take;
-		}
-		if (head == NULL)
-			break;
-		slen -= left;	/* short of mbufs: a shorter segment */
-		head->pkt_len = slen;
-		seg[nseg] = head;
-		seg_len[nseg] = slen;
-		nseg++;
-		want += slen;
-		if (left > 0)
-			break;
-	}
+	nseg = lay_out_segs(w, c, avail, seg_lim, seg, seg_len, iov, &niov);
 	if (nseg == 0) {
 		SL_STAT_INC(w->stats, drop_nomem);
 		return;	/* IN stays armed: retried next iteration */
