@@ -34,10 +34,10 @@
  * (receiver SWS avoidance) and is rounded down to the scale unit. We keep
  * the window as the guest reconstructs it (field << shift) in last_adv_wnd.
  * When that falls below min(MSS, largest window / 2) - the same step it
- * opens by - the window is "closed": we then watch the
- * host socket for writability and, once a full MSS (or half the buffer) is
- * free again, send one window update in that iteration's tx burst, without
- * waiting for the guest's persist probe - once per closed->open transition.
+ * opens by - the window is "closed": we then watch the host socket for
+ * writability and, once that step is free again, send one window update
+ * in that iteration's tx burst, without waiting for the guest's persist
+ * probe - once per closed->open transition.
  * Zero-window probes (and any unacceptable segment) get an ACK carrying the
  * current window.
  *
@@ -49,9 +49,9 @@
  * in the worker's tx backlog, never dropped). A flow that finds no room
  * waits in line (tx_defer, read interest muted) and is served first in the
  * next iteration (sl_tcp_tx_resume), oldest first: flows take turns of at
- * most SL_TCP_READ_SEGS segments. When the
- * guest's window is full the host socket's read interest (IN and RDHUP,
- * both level-triggered) is muted, so the host sender feels the
+ * most SL_TCP_READ_SEGS segments. When the guest's window is full the
+ * host socket's read interest (IN and RDHUP, both level-triggered) is
+ * muted, so the host sender feels the
  * backpressure and memory stays bounded; a window update from the guest
  * unmutes it. A host socket that hung up (HUP: closed both ways, or reset)
  * reports HUP on every poll whatever the interest, so while nothing is to
@@ -110,10 +110,10 @@
  * peer's data (Linux lets a reader take it before ECONNRESET): it goes to
  * the guest like any data, within its window, guest data is no longer
  * written (or accepted: window 0), and once the guest has acknowledged
- * everything, RST to the guest. In-window-but-not-exact RSTs and any SYN on a synchronised
- * connection get a challenge ACK (RFC 5961). Idle flows are reset after
- * cfg->tcp_idle_timeout_s. Freeing a flow releases its mbufs, closes its
- * socket and cancels its timer in one place (tcp_free).
+ * everything, RST to the guest. In-window-but-not-exact RSTs and any SYN
+ * on a synchronised connection get a challenge ACK (RFC 5961). Idle flows
+ * are reset after cfg->tcp_idle_timeout_s. Freeing a flow releases its
+ * mbufs, closes its socket and cancels its timer in one place (tcp_free).
  */
 #include <errno.h>
 #include <inttypes.h>
