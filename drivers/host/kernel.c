@@ -53,6 +53,7 @@ static uint64_t kern_fd_limit;
 /* Per-descriptor flags. */
 #define KF_OPEN		0x1u	/* created by this backend, not closed */
 #define KF_RAW_ICMP	0x2u	/* SOCK_RAW ICMP: strip IP header, checksum */
+#define KF_QUIET	0x4u	/* taken out of the epoll set (EV_QUIET) */
 
 struct kern_fd {
 	uint64_t cookie;
@@ -345,6 +346,16 @@ kern_watch(struct sl_host *h, int hd, uint32_t events)
 
 	if (f == NULL)
 		return -EBADF;
+	if ((events & SL_HOST_EV_QUIET) && !(events & (SL_HOST_EV_IN |
+	    SL_HOST_EV_OUT | SL_HOST_EV_RDHUP))) {
+		/* epoll reports ERR and HUP whatever the interest: only
+		 * leaving the set silences a socket that hung up */
+		if (!(f->flags & KF_QUIET) &&
+		    epoll_ctl(k->epfd, EPOLL_CTL_DEL, hd, NULL) < 0)
+			return neg_errno();
+		f->flags |= KF_QUIET;
+		return 0;
+	}
 	memset(&ee, 0, sizeof(ee));
 	if (events & SL_HOST_EV_IN)
 		ee.events |= EPOLLIN;
@@ -353,8 +364,10 @@ kern_watch(struct sl_host *h, int hd, uint32_t events)
 	if (events & SL_HOST_EV_RDHUP)
 		ee.events |= EPOLLRDHUP;
 	ee.data.u64 = f->cookie;
-	if (epoll_ctl(k->epfd, EPOLL_CTL_MOD, hd, &ee) < 0)
+	if (epoll_ctl(k->epfd, (f->flags & KF_QUIET) ? EPOLL_CTL_ADD :
+	    EPOLL_CTL_MOD, hd, &ee) < 0)
 		return neg_errno();
+	f->flags &= ~KF_QUIET;
 	return 0;
 }
 

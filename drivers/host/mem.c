@@ -396,8 +396,9 @@ mem_ready(const struct mem_sock *s)
 			ev |= SL_HOST_EV_IN;
 		return ev;
 	}
-	if (s->rst)
-		return ev | SL_HOST_EV_HUP;
+	if (s->rst)	/* TCP_CLOSE, both directions shut, as Linux */
+		return ev | SL_HOST_EV_IN | SL_HOST_EV_OUT | SL_HOST_EV_RDHUP |
+			SL_HOST_EV_HUP;
 	switch (s->state) {
 	case MS_LISTEN:
 		if (s->inq.n > 0)
@@ -570,15 +571,30 @@ mem_watch(struct sl_host *h, int hd, uint32_t events)
 		return -EBADF;
 	s->interest = events &
 		(SL_HOST_EV_IN | SL_HOST_EV_OUT | SL_HOST_EV_RDHUP);
+	if (s->interest == 0 && (events & SL_HOST_EV_QUIET))
+		s->interest = SL_HOST_EV_QUIET;
 	return 0;
+}
+
+/*
+ * What a call on a reset TCP socket returns once no data is left: the
+ * pending error once (reading it clears it, as Linux's sock_error()), then
+ * @after (Linux: 0 for a read, the shutdown receive side; -EPIPE for a
+ * write).
+ */
+static int
+mem_rst_err(struct mem_sock *s, int after)
+{
+	int err = s->err;
+
+	s->err = 0;
+	return err != 0 ? -err : after;
 }
 
 /* Why a TCP socket cannot carry data now (0: it can). */
 static int
 mem_stream_err(const struct mem_sock *s)
 {
-	if (s->rst)
-		return -ECONNRESET;
 	switch (s->state) {
 	case MS_CONNECTED:
 		return 0;
@@ -668,6 +684,8 @@ mem_stream_write(struct mem_sock *s, const struct iovec *iov, int cnt)
 	size_t n;
 	int rc;
 
+	if (s->rst)
+		return mem_rst_err(s, -EPIPE);
 	rc = mem_stream_err(s);
 	if (rc != 0)
 		return rc;
@@ -694,12 +712,15 @@ mem_stream_read(struct mem_sock *s, const struct iovec *iov, int cnt)
 	size_t n;
 	int rc;
 
-	rc = mem_stream_err(s);
+	/* a reset socket still yields what it received, then the error */
+	rc = s->rst ? 0 : mem_stream_err(s);
 	if (rc != 0)
 		return rc;
 	if (total == 0)
 		return 0;
 	n = buf_used(&s->rx);
+	if (n == 0 && s->rst)
+		return mem_rst_err(s, 0);
 	if (n == 0)
 		return s->fin ? 0 : -EAGAIN;
 	n = iov_scatter(iov, cnt, s->rx.data + s->rx.off,
@@ -952,6 +973,8 @@ mem_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 
 		hd = (m->poll_cursor + i) % m->hi;
 		s = &m->socks[hd];
+		if (s->interest & SL_HOST_EV_QUIET)
+			continue;
 		r = mem_ready(s) & (s->interest | SL_HOST_EV_ERR |
 			SL_HOST_EV_HUP);
 		if (r == 0)
@@ -1142,7 +1165,6 @@ sl_host_mem_push_rst(struct sl_host *h, int hd)
 		return -EPROTOTYPE;
 	s->rst = true;
 	s->err = ECONNRESET;
-	s->rx.off = s->rx.len = 0;
 	return 0;
 }
 

@@ -51,6 +51,15 @@ enum sl_host_kind {
 #define SL_HOST_EV_ERR	0x4u	/**< error pending */
 #define SL_HOST_EV_HUP	0x8u	/**< both directions closed */
 #define SL_HOST_EV_RDHUP 0x10u	/**< peer closed its sending side */
+/**
+ * Interest only, alone (with IN, OUT or RDHUP it is ignored): report
+ * nothing for this handle, not even ERR and HUP (which an interest of 0
+ * still gets, as with epoll). For a socket that
+ * has hung up while nothing is to be read or written: HUP is
+ * level-triggered and would come back on every poll. Any other interest
+ * set later brings ERR and HUP back.
+ */
+#define SL_HOST_EV_QUIET 0x20u
 
 /** sl_host_msg flags (out) */
 #define SL_HOST_MSG_TRUNC 0x1u	/**< recv: the datagram was longer, cut */

@@ -21,11 +21,14 @@
  *
  * Readiness is level-triggered and computed from state on every poll(),
  * like epoll: an event carries (ready & interest), plus ERR and HUP which,
- * as with epoll, are reported whatever the interest. For TCP:
+ * as with epoll, are reported whatever the interest, unless the interest
+ * is SL_HOST_EV_QUIET (the kernel backend leaves the epoll set). For TCP:
  *  - IN     receive queue non-empty, or FIN pushed
  *  - RDHUP  FIN pushed (as soon as it is pushed, even with data still queued)
  *  - OUT    connected and send queue not full; also always after
  *           shutdown_wr (as the kernel does), so mute OUT after shutting down
+ *  - after a reset (TCP_CLOSE, both directions shut down): IN, OUT,
+ *           RDHUP and HUP, whatever else holds
  *  - HUP    FIN pushed and shutdown_wr called; a reset; a failed
  *           connect; and a socket not connected at all (opened only, or
  *           refused by SL_MEM_CONNECT_REFUSE): the kernel reports its
@@ -161,9 +164,11 @@ int sl_host_mem_push_fin(struct sl_host *h, int hd);
  * @h: mem host
  * @hd: open TCP handle
  *
- * From now on readv() and writev() return -ECONNRESET, error() returns
- * -ECONNRESET once, HUP is reported and ERR until error() has been read.
- * Queued receive data is discarded.
+ * As Linux: the receive queue is kept, and readv() returns it first; then
+ * the pending error -ECONNRESET comes once (from readv(), writev() or
+ * error(), whichever asks first: reading it clears it), after which
+ * readv() returns 0 and writev() -EPIPE. ERR is reported until the error
+ * has been read; IN, OUT, RDHUP and HUP from now on.
  *
  * Return: 0, -EBADF or -EPROTOTYPE.
  */
@@ -228,7 +233,8 @@ uint64_t sl_host_mem_cookie(struct sl_host *h, int hd);
  * @hd: handle
  *
  * Only SL_HOST_EV_IN, _OUT and _RDHUP are kept (ERR and HUP are implied,
- * as with epoll). A listener starts with IN, other sockets with 0.
+ * as with epoll), or SL_HOST_EV_QUIET alone (nothing reported at all). A
+ * listener starts with IN, other sockets with 0.
  *
  * Return: the interest bits (0 when invalid).
  */

@@ -13,7 +13,7 @@
 /* X(name): every counter; names are stable (telemetry keys). */
 #define SL_STATS_LIST(X)				\
 	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes)	\
-	X(tx_dropped)						\
+	X(tx_dropped) X(tx_backlog)				\
 	X(arp_replies) X(arp_ignored) X(arp_req_sent)		\
 	X(neigh_resolved) X(neigh_changed) X(neigh_failed) X(neigh_held) \
 	X(dhcp_offers) X(dhcp_acks) X(dhcp_naks) X(dhcp_releases) \
@@ -33,6 +33,7 @@
 	X(tcp_window_reopen) X(tcp_zero_window_guest) X(tcp_zero_window_adv) \
 	X(tcp_persist_probes) X(tcp_zwp_answered) X(tcp_rexmit_rto) X(tcp_rexmit_fast) \
 	X(tcp_ooo_queued) X(tcp_ooo_pruned) X(tcp_challenge_acks) X(tcp_rst_sent)	\
+	X(tcp_host_rst_drain) X(tcp_tx_waits) X(tcp_ctl_retry)	\
 	X(drop_short) X(drop_ethertype) X(drop_not_for_us)	\
 	X(drop_ip_version) X(drop_ip_hdr) X(drop_ip_len)	\
 	X(drop_ip_csum) X(drop_ip_options) X(drop_ip_frag)	\

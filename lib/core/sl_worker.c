@@ -18,6 +18,14 @@
  *      (datagram sockets: recvmmsg batches);
  *   4. advance the timer wheel (retransmits, probes, idle expiry);
  *   5. one tx burst for every frame produced in the iteration.
+ * Frames the port's tx burst does not take stay queued, in order (the tx
+ * backlog), and go first in the next iteration: a frame refused locally is
+ * never lost. Flows produce data frames only while the queue has room for
+ * them (sl_tx_room, which keeps SL_TX_RESERVE slots for ACKs and control
+ * frames), so output follows what the port takes; a TCP flow that finds
+ * no room waits in line and gets its turn first in the next iteration
+ * (sl_tcp_tx_resume, before the host events), so one bulk flow cannot
+ * starve others.
  * Nothing blocks, nothing allocates except mbufs from the pool, and no state
  * is shared with other workers.
  */
@@ -145,6 +153,15 @@ sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort)
 	SL_STAT_INC(w->stats, flows_closed);
 }
 
+/** tx_discard - free the frames the port never took (shutdown). */
+static void
+tx_discard(struct sl_worker *w)
+{
+	SL_STAT_ADD(w->stats, tx_dropped, w->n_tx);
+	rte_pktmbuf_free_bulk(w->tx, w->n_tx);
+	w->n_tx = 0;
+}
+
 void
 sl_worker_socket_fail(struct sl_worker *w, const char *what, int err)
 {
@@ -178,6 +195,7 @@ sl_worker_fini(struct sl_worker *w)
 			sl_worker_free_flow(w, &w->ft.flows[i], false);
 	sl_dgram_fini(w);
 	sl_worker_flush(w);
+	tx_discard(w);
 	sl_fwd_fini(w);
 	sl_flow_table_fini(&w->ft);
 	if (w->host != NULL) {
@@ -462,21 +480,32 @@ sl_worker_flush(struct sl_worker *w)
 
 	if (w->n_tx == 0)
 		return;
-	for (i = 0; i < w->n_tx; i++)
-		bytes += rte_pktmbuf_pkt_len(w->tx[i]);
 	/* a few retries absorb a momentarily full tx ring */
 	for (i = 0; i < 4 && sent < w->n_tx; i++)
 		sent += w->tx_burst(w, w->tx + sent, w->n_tx - sent);
+	for (i = 0; i < sent; i++)
+		bytes += rte_pktmbuf_pkt_len(w->tx[i]);
 	if (sent < w->n_tx) {
-		SL_STAT_ADD(w->stats, tx_dropped, w->n_tx - sent);
-		for (i = sent; i < w->n_tx; i++) {
-			bytes -= rte_pktmbuf_pkt_len(w->tx[i]);
-			rte_pktmbuf_free(w->tx[i]);
-		}
+		/* the rest waits for the next flush, in order */
+		SL_STAT_ADD(w->stats, tx_backlog, w->n_tx - sent);
+		memmove(w->tx, w->tx + sent, (w->n_tx - sent) * sizeof(w->tx[0]));
 	}
 	SL_STAT_ADD(w->stats, tx_frames, sent);
 	SL_STAT_ADD(w->stats, tx_bytes, bytes);
-	w->n_tx = 0;
+	w->n_tx -= sent;
+}
+
+int
+sl_worker_tx_full(struct sl_worker *w, struct rte_mbuf *m)
+{
+	sl_worker_flush(w);
+	if (w->n_tx == SL_TX_MAX) {
+		SL_STAT_INC(w->stats, tx_dropped);
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	w->tx[w->n_tx++] = m;
+	return 0;
 }
 
 unsigned int
@@ -489,6 +518,9 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	w->tx_ol = __atomic_load_n(&w->tx_ol_pub, __ATOMIC_ACQUIRE);
 	sl_ctl_poll(w);
 	sl_neigh_poll(w);
+	/* the port's backlog first, then flows that waited for tx room */
+	sl_worker_flush(w);
+	work += sl_tcp_tx_resume(w);
 	if (n > 0)
 		sl_worker_input(w, pkts, n);
 	work += (unsigned int)sl_worker_host(w, 0);

@@ -27,6 +27,9 @@
 
 #define SL_BURST	32	/* rx burst size */
 #define SL_TX_MAX	1024	/* frames produced per iteration before a flush */
+/* of SL_TX_MAX, kept from data segments (flow output: sl_tx_room) for
+ * ACKs, control frames and retransmissions */
+#define SL_TX_RESERVE	256
 #define SL_HOST_EV_MAX	64	/* host events handled per iteration */
 #define SL_DGRAM_OUT_MAX (2 * SL_BURST)	/* guest datagrams held per burst */
 
@@ -93,12 +96,15 @@ struct sl_worker {
 	uint64_t now_ms;		/**< time of this iteration */
 	uint64_t iter;			/**< poll iterations so far */
 	bool manual_clock;		/**< tests: now_ms is set by hand */
+	uint32_t fail_allocs;		/**< tests: the next N sl_alloc fail */
 	void *tcp_rtx_pool;		/**< TCP retransmit entries */
 	uint32_t tcp_dirty;		/**< head of flows touched (idx + 1) */
 	uint32_t tcp_own_buf;		/**< per-flow guest->host buffering */
 	uint64_t tcp_held;		/**< guest data held, all flows (bytes) */
 	uint64_t tcp_inflight;		/**< host data unacked, all flows */
 	uint32_t tcp_connecting;	/**< half-open guest connections */
+	uint32_t tcp_txq_head;		/**< flows waiting for tx room (idx+1) */
+	uint32_t tcp_txq_tail;
 	uint32_t dgram_flows;		/**< UDP + ICMP flows */
 	struct sl_dgflow *dgf;		/**< their state, parallel to ft.flows */
 	uint32_t dgf_head;		/**< LRU: least recently used slot */
@@ -116,7 +122,7 @@ struct sl_worker {
 	struct sl_tcp_conn *tcp;	/**< TCP state, parallel to ft.flows */
 	uint32_t tcp_isn_key[4];	/**< RFC 6528 secret */
 
-	uint16_t n_tx;
+	uint16_t n_tx;			/**< frames queued, backlog first */
 	struct rte_mbuf *tx[SL_TX_MAX];
 
 	uint16_t dg_n;			/**< guest datagrams held (dg_out) */
@@ -166,8 +172,20 @@ int sl_worker_host(struct sl_worker *w, int timeout_ms);
 /** sl_worker_timers - fire due timers. Return: number fired. */
 unsigned int sl_worker_timers(struct sl_worker *w);
 
-/** sl_worker_flush - send every frame produced in this iteration. */
+/**
+ * sl_worker_flush - hand the queued frames to the port. What its tx burst
+ * does not take (after a few tries) stays queued, in order, and goes first
+ * in the next flush (the tx backlog, counted in tx_backlog): a frame
+ * refused locally is never lost.
+ */
 void sl_worker_flush(struct sl_worker *w);
+
+/**
+ * sl_worker_tx_full - sl_tx() with the queue full: flush, and if the port
+ * still takes nothing, drop @m (counted in tx_dropped).
+ * Return: 0 when @m was queued, -1 when it was dropped (freed).
+ */
+int sl_worker_tx_full(struct sl_worker *w, struct rte_mbuf *m);
 
 /** sl_worker_clock - refresh w->now_ms. */
 void sl_worker_clock(struct sl_worker *w);
@@ -242,21 +260,54 @@ sl_flow_find(struct sl_worker *w, const struct sl_pkt *p,
 /**
  * sl_tx - queue a frame for this iteration's tx burst (flushes early only
  * when SL_TX_MAX frames are already queued).
+ * Return: 0, or -1 when the queue stayed full and @m was dropped (freed).
  */
-static inline void
+static inline int
 sl_tx(struct sl_worker *w, struct rte_mbuf *m)
 {
-	if (w->n_tx == SL_TX_MAX)
-		sl_worker_flush(w);
+	if (unlikely(w->n_tx == SL_TX_MAX))
+		return sl_worker_tx_full(w, m);
 	w->tx[w->n_tx++] = m;
+	return 0;
+}
+
+/**
+ * sl_tx_ready - whether one more frame can be queued now (flushing first
+ * when the queue is full): a frame that must not be lost is built only
+ * then.
+ */
+static inline bool
+sl_tx_ready(struct sl_worker *w)
+{
+	if (unlikely(w->n_tx == SL_TX_MAX))
+		sl_worker_flush(w);
+	return w->n_tx < SL_TX_MAX;
+}
+
+/**
+ * sl_tx_room - data frames a flow may still produce in this iteration: the
+ * queue (the backlog the port has not taken included) less the part kept
+ * for control frames. Output that would not fit waits in the host socket.
+ */
+static inline uint16_t
+sl_tx_room(const struct sl_worker *w)
+{
+	return w->n_tx < SL_TX_MAX - SL_TX_RESERVE ?
+		(uint16_t)(SL_TX_MAX - SL_TX_RESERVE - w->n_tx) : 0;
 }
 
 /** sl_alloc - a fresh mbuf from the worker's pool, or NULL (counted). */
 static inline struct rte_mbuf *
 sl_alloc(struct sl_worker *w)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
+	struct rte_mbuf *m;
 
+	if (unlikely(w->fail_allocs > 0)) {	/* fault injection (tests) */
+		w->fail_allocs--;
+		m = NULL;
+	} else {
+		m = rte_pktmbuf_alloc(w->mp);
+	}
 	if (m == NULL)
 		SL_STAT_INC(w->stats, drop_nomem);
 	return m;

@@ -33,20 +33,30 @@
  * to the scale unit), it opens only in steps of at least min(MSS, buf/2)
  * (receiver SWS avoidance) and is rounded down to the scale unit. We keep
  * the window as the guest reconstructs it (field << shift) in last_adv_wnd.
- * When that falls below one MSS the window is "closed": we then watch the
- * host socket for writability and, once a full MSS (or half the buffer) is
- * free again, send one window update in that iteration's tx burst, without
- * waiting for the guest's persist probe - once per closed->open transition.
+ * When that falls below min(MSS, largest window / 2) - the same step it
+ * opens by - the window is "closed": we then watch the host socket for
+ * writability and, once that step is free again, send one window update
+ * in that iteration's tx burst, without waiting for the guest's persist
+ * probe - once per closed->open transition.
  * Zero-window probes (and any unacceptable segment) get an ACK carrying the
  * current window.
  *
  * Host -> guest. Host data is read straight into mbufs that become the
  * guest's segments (one readv per flow per event), never beyond SND.UNA +
  * the guest's window (tracked per flow as a 32-bit byte count, updated with
- * the SND.WL1/SND.WL2 rule) nor beyond cfg->tcp_buf in flight. When the
- * guest's window is full the host socket's read interest is muted, so the
- * host sender feels the backpressure and memory stays bounded; a window
- * update from the guest unmutes it. A zero guest window with nothing in
+ * the SND.WL1/SND.WL2 rule) nor beyond cfg->tcp_buf in flight, nor beyond
+ * the iteration's tx room (sl_tx_room: what the port has not taken waits
+ * in the worker's tx backlog, never dropped). A flow that finds no room
+ * waits in line (tx_defer, read interest muted) and is served first in the
+ * next iteration (sl_tcp_tx_resume), oldest first: flows take turns of at
+ * most SL_TCP_READ_SEGS segments. When the guest's window is full the
+ * host socket's read interest (IN and RDHUP, both level-triggered) is
+ * muted, so the host sender feels the
+ * backpressure and memory stays bounded; a window update from the guest
+ * unmutes it. A host socket that hung up (HUP: closed both ways, or reset)
+ * reports HUP on every poll whatever the interest, so while nothing is to
+ * be read or written it is made quiet (SL_HOST_EV_QUIET: out of the epoll
+ * set): an idle worker stays idle. A zero guest window with nothing in
  * flight arms the persist timer: a probe (SND.UNA - 1, which the guest must
  * answer with an ACK) after one RTO, then with exponential backoff.
  *
@@ -74,7 +84,8 @@
  * refcount bump, and the queue's size is bounded by the guest window and
  * cfg->tcp_buf. A segment the PMD still holds (refcount > 1) is copied
  * before its header is rewritten. RTO per RFC 6298 (1 s initial, 200 ms
- * floor, doubling, SL_TCP_RETRIES then RST); fast retransmit on the third
+ * floor, doubling, SL_TCP_RETRIES then RST; 3 s from the first data on
+ * when it fired during the handshake, 5.7); fast retransmit on the third
  * duplicate ACK with NewReno-style partial-ACK recovery.
  *
  * ACKs. Per flow and per poll iteration at most one pure ACK or window
@@ -83,17 +94,26 @@
  * iteration that received data ACKs it (so at least every second full
  * segment is acknowledged, and never later than the iteration); out-of-
  * order data, FINs and window reopens are ACKed in the same iteration.
+ * A control segment that cannot be built or queued (no mbuf; the tx
+ * queue full because the port refuses frames) is owed (OWE_*: SYN-ACK,
+ * FIN, ACK/window update) and sent again SL_TCP_CTL_RETRY_MS later from
+ * the flow's timer, until it goes; a half-open flow whose SYN-ACK is owed
+ * stays bounded by the connect timeout.
  *
  * Close. Guest FIN -> shutdown(SHUT_WR) on the host once its data is
  * written, while host data keeps flowing; host EOF -> FIN to the guest
  * after the data. Both FINs exchanged and ours acknowledged: the flow ends
  * (TIME_WAIT for SL_TCP_TIME_WAIT_MS when we closed first, re-ACKing FIN
  * retransmissions with the host socket already closed). Guest RST (exact
- * sequence) -> the host peer sees a reset (SO_LINGER 0); host reset -> RST
- * to the guest. In-window-but-not-exact RSTs and any SYN on a synchronised
- * connection get a challenge ACK (RFC 5961). Idle flows are reset after
- * cfg->tcp_idle_timeout_s. Freeing a flow releases its mbufs, closes its
- * socket and cancels its timer in one place (tcp_free).
+ * sequence) -> the host peer sees a reset (SO_LINGER 0). Host reset (or a
+ * failed socket: host_gone) -> what the host socket still holds is the
+ * peer's data (Linux lets a reader take it before ECONNRESET): it goes to
+ * the guest like any data, within its window, guest data is no longer
+ * written (or accepted: window 0), and once the guest has acknowledged
+ * everything, RST to the guest. In-window-but-not-exact RSTs and any SYN
+ * on a synchronised connection get a challenge ACK (RFC 5961). Idle flows
+ * are reset after cfg->tcp_idle_timeout_s. Freeing a flow releases its
+ * mbufs, closes its socket and cancels its timer in one place (tcp_free).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -115,6 +135,7 @@
 #define SL_TCP_RTO_INIT		1000u
 #define SL_TCP_RTO_MIN		200u
 #define SL_TCP_RTO_MAX		60000u
+#define SL_TCP_RTO_SYN_FIRED	3000u	/* RFC 6298 5.7 */
 #define SL_TCP_RETRIES		10
 #define SL_TCP_SYNACK_RETRIES	3	/* half-open flows hold host sockets */
 #define SL_TCP_SYN_RETRIES	3	/* inbound SYNs: 1+2+4+8 s at most */
@@ -124,6 +145,7 @@
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
 #define SL_TCP_BUDGET_RETRY_MS	5u	/* host reads paused by the budget */
+#define SL_TCP_CTL_RETRY_MS	1u	/* a control segment that failed */
 #define SL_TCP_HOLD_SEGS	4096	/* mbufs one flow may hold from the guest */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
@@ -141,6 +163,19 @@ enum sl_tcp_state {
 	TCP_ESTABLISHED,	/* includes the half-closed variants */
 	TCP_TIME_WAIT,
 };
+
+/*
+ * Host readiness that means "read": muted together while reads wait (the
+ * guest's window, the budget, tx room). RDHUP is level-triggered like IN
+ * (and IN alone reports the end of stream too): left armed it would fire
+ * on every poll once the host has closed.
+ */
+#define READ_EVENTS	(SL_HOST_EV_IN | SL_HOST_EV_RDHUP)
+
+/* Control segments owed to the guest (struct sl_tcp_conn owed) */
+#define OWE_SYNACK	0x1u
+#define OWE_FIN		0x2u
+#define OWE_ACK		0x4u	/* pure ACK / window update */
 
 /* TCP flags */
 #define F_FIN RTE_TCP_FIN_FLAG
@@ -216,6 +251,7 @@ struct sl_tcp_conn {
 	uint8_t backoff;
 	uint8_t dupacks;
 	uint8_t persist_backoff;
+	bool syn_rto_fired;	/**< RTO fired in the handshake (5.7) */
 	bool in_recovery;
 	uint32_t recover;
 
@@ -225,19 +261,26 @@ struct sl_tcp_conn {
 	uint64_t persist_deadline;
 	uint64_t recheck_deadline;
 	uint64_t tw_deadline;
+	uint64_t ctl_deadline;	/**< retry the owed control segments */
 
 	/* lifecycle flags */
 	bool fin_rcvd;		/**< guest FIN consumed */
 	bool host_shut;		/**< shutdown(SHUT_WR) done */
 	bool host_eof;		/**< host read returned 0 */
+	bool host_rst;		/**< host socket reset/failed: drain, RST */
+	bool host_hup;		/**< host socket hung up (HUP seen) */
 	bool fin_sent;
 	bool fin_acked;
 	bool active_close;	/**< our FIN went first */
 	bool rd_blocked;	/**< host data waits for guest window */
-	bool rwnd_closed;	/**< our window fell below one MSS */
+	bool rwnd_closed;	/**< our window fell below reopen_step() */
 	bool ack_now;		/**< owe the guest an ACK this iteration */
+	uint8_t owed;		/**< OWE_*: control segments that failed */
 	bool dirty;
 	uint32_t dirty_next;
+	bool txq_on;		/**< waiting for tx room (w->tcp_txq_*) */
+	bool tx_turn;		/**< being served from that queue */
+	uint32_t txq_next;
 	uint32_t interest;	/**< host readiness interest */
 	uint32_t segs_unacked;	/**< data segments since our last ACK */
 	uint64_t win_iter;	/**< iteration win_cache was computed in */
@@ -375,7 +418,7 @@ sl_tcp_should_reopen(uint32_t last_adv, uint32_t space, uint32_t mss,
 {
 	uint32_t step = RTE_MIN(mss, buf / 2);
 
-	if (last_adv >= mss)
+	if (last_adv >= step)
 		return false;	/* not closed */
 	return space >= last_adv + step;
 }
@@ -469,17 +512,36 @@ dirty_mark(struct sl_worker *w, const struct sl_flow *f,
  * its link in the list of flows touched this iteration: a flow freed while
  * on that list may have its slot taken again before the list is walked,
  * and zeroing the link would cut off every flow behind it (never ACKed or
- * flushed again, as dirty_mark() sees them still marked).
+ * flushed again, as dirty_mark() sees them still marked). The same holds
+ * for the queue of flows waiting for tx room.
  */
 static void
 conn_clear(struct sl_tcp_conn *c)
 {
-	bool dirty = c->dirty;
-	uint32_t next = c->dirty_next;
+	bool dirty = c->dirty, txq_on = c->txq_on;
+	uint32_t next = c->dirty_next, txq_next = c->txq_next;
 
 	memset(c, 0, sizeof(*c));
 	c->dirty = dirty;
 	c->dirty_next = next;
+	c->txq_on = txq_on;
+	c->txq_next = txq_next;
+}
+
+/**
+ * watch - give the host backend @c's interest. A socket that hung up
+ * reports HUP on every poll whatever the interest (epoll): with neither
+ * reads nor writes wanted it is made quiet, or a flow waiting for the
+ * guest's window would make the worker spin.
+ */
+static void
+watch(struct sl_worker *w, struct sl_flow *f, const struct sl_tcp_conn *c)
+{
+	uint32_t ev = c->interest;
+
+	if (c->host_hup && !(ev & (SL_HOST_EV_IN | SL_HOST_EV_OUT)))
+		ev = SL_HOST_EV_QUIET;
+	sl_host_watch(w->host, f->hd, ev);
 }
 
 static void
@@ -489,7 +551,7 @@ set_interest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	if (f->hd < 0 || c->interest == ev)
 		return;
 	c->interest = ev;
-	sl_host_watch(w->host, f->hd, ev);
+	watch(w, f, c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -506,6 +568,18 @@ max_window(const struct sl_worker *w, const struct sl_tcp_conn *c)
 }
 
 /**
+ * reopen_step - the SWS step (RFC 1122 4.2.3.3): the window opens by at
+ * least min(MSS, largest window / 2), and below that it counts as closed
+ * (the same threshold both ways, or a largest window below one MSS would
+ * be "closed" for ever).
+ */
+static uint32_t
+reopen_step(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	return RTE_MIN((uint32_t)c->rcv_mss, max_window(w, c) / 2);
+}
+
+/**
  * window_space - real space for guest data right now: what the host socket
  * will still accept plus what is left of sluice's own buffer, capped.
  * Cached per iteration (it costs a syscall or two).
@@ -518,14 +592,14 @@ window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 
 	if (c->win_iter == w->iter && w->iter != 0)
 		return c->win_cache;
-	if (f->hd >= 0 && !c->host_shut) {
+	if (f->hd >= 0 && !c->host_shut && !c->host_rst) {
 		ws = sl_host_wspace(w->host, f->hd);
 		if (ws > 0)
 			space = (uint64_t)ws;
 	}
 	if (c->pend_len + c->ooo_bytes < w->tcp_own_buf)
 		space += w->tcp_own_buf - c->pend_len - c->ooo_bytes;
-	if (c->fin_rcvd)
+	if (c->fin_rcvd || c->host_rst)
 		space = 0;
 	space = RTE_MIN(space, (uint64_t)max_window(w, c));
 	c->win_cache = (uint32_t)space;
@@ -556,7 +630,7 @@ select_window(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	uint32_t space = window_space(w, f, c);
 	uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
 		c->rcv_adv - c->rcv_nxt : 0;
-	uint32_t step = RTE_MIN((uint32_t)c->rcv_mss, max_window(w, c) / 2);
+	uint32_t step = reopen_step(w, c);
 	uint32_t win;
 
 	/*
@@ -591,7 +665,8 @@ record_adv(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	c->last_ack_sent = c->rcv_nxt;
 	c->last_win_sent = field;
 	c->segs_unacked = 0;
-	if (c->last_adv_wnd < c->rcv_mss && !c->fin_rcvd) {
+	if (c->last_adv_wnd < reopen_step(w, c) && !c->fin_rcvd &&
+	    !c->host_rst) {
 		if (!c->rwnd_closed) {
 			c->rwnd_closed = true;
 			SL_STAT_INC(w->stats, tcp_zero_window_adv);
@@ -622,6 +697,8 @@ rearm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		d = c->recheck_deadline;
 	if (c->tw_deadline && c->tw_deadline < d)
 		d = c->tw_deadline;
+	if (c->ctl_deadline && c->ctl_deadline < d)
+		d = c->ctl_deadline;
 	if (!sl_timer_armed(&f->timer) || f->timer.expire_ms != d)
 		sl_timer_arm(&w->wheel, &f->timer, d);
 }
@@ -667,7 +744,8 @@ rto_backed_off(const struct sl_tcp_conn *c)
  * @m: payload or NULL
  * @keep: hold a reference in the retransmit queue
  *
- * Return: 0, or -1 (mbuf freed) when out of mbufs or entries.
+ * Return: 0, or -1 (mbuf freed) when out of mbufs or entries, or when the
+ * tx queue is full (the port refuses frames): nothing was sent.
  */
 static int
 emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
@@ -679,6 +757,12 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	struct sl_tcp_rtx *e = NULL;
 	uint16_t win;
 
+	if (!sl_tx_ready(w)) {
+		SL_STAT_INC(w->stats, tx_dropped);
+		if (m != NULL)
+			rte_pktmbuf_free(m);
+		return -1;
+	}
 	if (m == NULL) {
 		m = sl_alloc(w);
 		if (m == NULL)
@@ -768,13 +852,28 @@ fail:
 }
 
 /**
- * send_ack - a pure ACK (window update) now.
+ * owe - a control segment (OWE_*) could not be built or queued (no mbuf,
+ * tx queue full): send it again in SL_TCP_CTL_RETRY_MS (sl_tcp_timer).
+ */
+static void
+owe(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint8_t what)
+{
+	SL_STAT_INC(w->stats, tcp_ctl_retry);
+	c->owed |= what;
+	c->ctl_deadline = w->now_ms + SL_TCP_CTL_RETRY_MS;
+	rearm(w, f, c);
+}
+
+/**
+ * send_ack - a pure ACK (window update) now (owed when it fails).
  */
 static void
 send_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	c->ack_now = false;
-	emit(w, f, c, F_ACK, c->snd_nxt, NULL, false);
+	if (emit(w, f, c, F_ACK, c->snd_nxt, NULL, false) != 0)
+		owe(w, f, c, OWE_ACK);
 }
 
 /**
@@ -977,14 +1076,25 @@ reset_both(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	tcp_free(w, f, true, why);
 }
 
+static void host_reset(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c);
+
 /**
  * maybe_finish - end the connection once both directions are closed and
- * our FIN is acknowledged.
+ * our FIN is acknowledged; after a host reset, once the host's last data
+ * is acknowledged (RST then).
  * Return: true when the flow was freed or moved to TIME_WAIT.
  */
 static bool
 maybe_finish(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
+	if (c->host_rst) {
+		/* the host's last data delivered and acknowledged: RST */
+		if (!c->host_eof || c->snd_una != c->snd_nxt)
+			return false;
+		host_reset(w, f, c);
+		return true;
+	}
 	if (!(c->fin_rcvd && c->host_shut && c->fin_sent && c->fin_acked))
 		return false;
 	if (c->active_close && f->state != TCP_TIME_WAIT) {
@@ -1008,6 +1118,46 @@ maybe_finish(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 /* ------------------------------------------------------------------ */
 /* guest -> host                                                        */
 
+static void host_to_guest(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c);
+
+/**
+ * drop_pend - discard the guest data not yet written (the host socket
+ * can no longer take it).
+ */
+static void
+drop_pend(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	if (c->pend == NULL)
+		return;
+	rte_pktmbuf_free(c->pend);
+	c->pend = NULL;
+	w->tcp_held -= c->pend_len;
+	c->pend_len = 0;
+}
+
+/**
+ * host_gone - the host socket was reset by its peer (or failed): nothing
+ * can be written to it any more, but what it received before is the
+ * peer's data, which Linux lets a reader take before ECONNRESET. Deliver
+ * it to the guest like any data (within the guest's window, waiting for
+ * the window), then, once the guest has acknowledged everything, the RST
+ * (maybe_finish). The flow may be freed here.
+ */
+static void
+host_gone(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	if (!c->host_rst)
+		SL_STAT_INC(w->stats, tcp_host_rst_drain);
+	c->host_rst = true;
+	c->win_iter = 0;
+	drop_pend(w, c);
+	if (c->host_eof)
+		maybe_finish(w, f, c);
+	else
+		host_to_guest(w, f, c);
+}
+
 /**
  * flush_to_host - write the pending chain to the host socket (one writev),
  * shut the host's write side after a guest FIN once everything is written.
@@ -1020,6 +1170,8 @@ flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	ssize_t n;
 	int cnt;
 
+	if (c->host_rst)
+		drop_pend(w, c);	/* nobody left to write to */
 	if (c->pend != NULL && f->hd >= 0) {
 		uint32_t len = RTE_MIN(c->pend_len, (uint32_t)INT32_MAX);
 
@@ -1045,10 +1197,9 @@ flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 			SL_STAT_ADD(w->stats, tcp_to_host_bytes, n);
 			c->win_iter = 0;	/* space changed */
 		} else if (n != -EAGAIN && n != 0) {
-			SL_STAT_INC(w->stats, tcp_rst_sent);
-			emit(w, f, c, F_RST | F_ACK, c->snd_nxt, NULL, false);
-			tcp_free(w, f, false, SL_STAT_tcp_closed_host_rst);
-			return -1;
+			/* reset (or failed): its data still goes to the guest */
+			host_gone(w, f, c);
+			return f->in_use ? 0 : -1;
 		}
 	}
 	if (c->pend != NULL) {
@@ -1210,8 +1361,6 @@ ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c)
 /* ------------------------------------------------------------------ */
 /* host -> guest                                                        */
 
-static void host_reset(struct sl_worker *w, struct sl_flow *f,
-	struct sl_tcp_conn *c);
 static void syn_sent_input(struct sl_worker *w, struct sl_flow *f,
 	struct sl_tcp_conn *c, const struct sl_pkt *p,
 	const struct rte_tcp_hdr *th);
@@ -1224,8 +1373,10 @@ send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	if (c->fin_sent)
 		return;
-	if (emit(w, f, c, F_FIN | F_ACK, c->snd_nxt, NULL, true) != 0)
-		return;	/* retried from the next host event or timer */
+	if (emit(w, f, c, F_FIN | F_ACK, c->snd_nxt, NULL, true) != 0) {
+		owe(w, f, c, OWE_FIN);
+		return;
+	}
 	c->fin_sent = true;
 	if (!c->fin_rcvd)
 		c->active_close = true;
@@ -1236,71 +1387,89 @@ send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 }
 
 /**
- * host_to_guest - read host data into mbufs that become guest segments,
- * within the guest's window and the in-flight cap; one readv per call.
+ * tx_defer - @f has host data for the guest but the iteration's tx room is
+ * spent (or others wait before it): queue it for sl_tcp_tx_resume(), and
+ * mute its read interest meanwhile (no event per iteration for nothing).
  */
 static void
-host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+tx_defer(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
-	struct rte_mbuf *seg[SL_TCP_READ_SEGS];
-	struct iovec iov[SL_TCP_READ_IOV];
-	uint32_t seg_len[SL_TCP_READ_SEGS];
-	uint32_t in_flight = c->snd_nxt - c->snd_una;
-	uint32_t avail, want = 0, got, room = w->seg_room - SL_TCP_HDR_ROOM;
-	unsigned int nseg = 0, niov = 0, i, spare;
-	ssize_t n;
-
-	if (f->state != TCP_ESTABLISHED || c->host_eof || f->hd < 0)
+	set_interest(w, f, c, c->interest & ~READ_EVENTS);
+	if (c->txq_on)
 		return;
-	avail = SEQ_GT(c->snd_una + c->snd_wnd, c->snd_nxt) ?
-		c->snd_una + c->snd_wnd - c->snd_nxt : 0;
-	if (in_flight >= w->cfg->tcp_buf)
-		avail = 0;
+	SL_STAT_INC(w->stats, tcp_tx_waits);
+	c->txq_on = true;
+	c->txq_next = 0;
+	if (w->tcp_txq_tail != 0)
+		w->tcp[w->tcp_txq_tail - 1].txq_next = f->idx + 1;
 	else
-		avail = RTE_MIN(avail, w->cfg->tcp_buf - in_flight);
-	if (avail > 0 && (w->tcp_held + w->tcp_inflight >= w->cfg->max_buffered ||
-	    rte_mempool_avail_count(w->mp) < w->mbuf_reserve)) {
-		/* the worker's buffering budget (bytes, or mbufs: the rx
-		 * path and control frames keep a reserve, or the guest's
-		 * ACKs could not even be received) is spent: read this
-		 * socket again shortly (its own ACKs may never come) */
-		SL_STAT_INC(w->stats, tcp_buffer_limit_waits);
-		set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
-		c->recheck_deadline = w->now_ms + SL_TCP_BUDGET_RETRY_MS;
-		rearm(w, f, c);
-		return;
+		w->tcp_txq_head = f->idx + 1;
+	w->tcp_txq_tail = f->idx + 1;
+}
+
+unsigned int
+sl_tcp_tx_resume(struct sl_worker *w)
+{
+	unsigned int n = 0;
+
+	while (w->tcp_txq_head != 0 && sl_tx_room(w) > 0) {
+		struct sl_flow *f = &w->ft.flows[w->tcp_txq_head - 1];
+		struct sl_tcp_conn *c = &w->tcp[w->tcp_txq_head - 1];
+
+		w->tcp_txq_head = c->txq_next;
+		if (w->tcp_txq_head == 0)
+			w->tcp_txq_tail = 0;
+		c->txq_on = false;
+		if (!f->in_use || f->state != TCP_ESTABLISHED)
+			continue;	/* freed (slot maybe reused) meanwhile */
+		n++;
+		c->tx_turn = true;
+		host_to_guest(w, f, c);
+		c->tx_turn = false;
+		/* more data: the next turn comes by the read event, or in
+		 * line again when the room ran out */
+		if (f->in_use && !c->txq_on && !c->rd_blocked && !c->host_eof)
+			set_interest(w, f, c, c->interest | SL_HOST_EV_IN);
 	}
-	avail = (uint32_t)RTE_MIN((uint64_t)avail, w->cfg->max_buffered -
-		w->tcp_held - w->tcp_inflight);
-	/* sender SWS avoidance (RFC 9293 3.8.6.2.1) */
-	if (avail < c->snd_mss && in_flight > 0 &&
-	    avail < c->max_snd_wnd / 2)
-		avail = 0;
-	if (avail == 0) {
-		/* window full: stop reading, the host sender feels it */
-		c->rd_blocked = true;
-		set_interest(w, f, c, c->interest & ~SL_HOST_EV_IN);
-		if (c->snd_wnd == 0 && in_flight == 0 &&
-		    c->persist_deadline == 0) {
-			c->persist_backoff = 0;
-			c->persist_deadline = w->now_ms + rto_backed_off(c);
-			rearm(w, f, c);
-		}
-		return;
-	}
-	c->rd_blocked = false;
+	return n;
+}
+
+/**
+ * lay_out_segs - the mbuf chains of up to @max segments to the guest for
+ * @avail bytes of host data (each up to seg_max() bytes, headroom left for
+ * the headers) and the iovec one readv fills them through.
+ * @w: worker
+ * @c: connection
+ * @avail: bytes the guest's window and the limits allow
+ * @max: most segments
+ * @seg: filled with the chains
+ * @seg_len: filled with their lengths
+ * @iov: filled with the buffers
+ * @niov: set to the iovec count
+ *
+ * Return: segments laid out (0: out of mbufs).
+ */
+static unsigned int
+lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
+	uint32_t avail, unsigned int max, struct rte_mbuf **seg,
+	uint32_t *seg_len, struct iovec *iov, unsigned int *niov)
+{
+	uint32_t want = 0, room = w->seg_room - SL_TCP_HDR_ROOM;
+	unsigned int nseg = 0, spare;
+
+	*niov = 0;
 	spare = rte_mempool_avail_count(w->mp) - w->mbuf_reserve;
 	/* lay out segments of up to snd_mss bytes (TSO: up to seg_max),
 	 * each an mbuf chain */
-	while (want < avail && nseg < SL_TCP_READ_SEGS) {
+	while (want < avail && nseg < max) {
 		uint32_t slen = RTE_MIN(seg_max(w, c), avail - want);
 		uint32_t left = slen, first = 1;
 		struct rte_mbuf *head = NULL, *last = NULL;
 
 		if (!w->multiseg)
 			slen = left = RTE_MIN(slen, room);
-		if (niov + (slen + room - 1) / room > SL_TCP_READ_IOV ||
-		    niov + (slen + room - 1) / room > spare)
+		if (*niov + (slen + room - 1) / room > SL_TCP_READ_IOV ||
+		    *niov + (slen + room - 1) / room > spare)
 			break;
 		while (left > 0) {
 			struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
@@ -1316,9 +1485,9 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 				take = RTE_MIN(left,
 					(uint32_t)rte_pktmbuf_tailroom(m));
 			}
-			iov[niov].iov_base = rte_pktmbuf_mtod(m, void *);
-			iov[niov].iov_len = take;
-			niov++;
+			iov[*niov].iov_base = rte_pktmbuf_mtod(m, void *);
+			iov[*niov].iov_len = take;
+			(*niov)++;
 			m->data_len = (uint16_t)take;
 			if (head == NULL) {
 				head = m;
@@ -1341,6 +1510,71 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		if (left > 0)
 			break;
 	}
+	return nseg;
+}
+
+/**
+ * host_to_guest - read host data into mbufs that become guest segments,
+ * within the guest's window, the in-flight cap and the iteration's tx
+ * room (sl_tx_room; flows that find none wait in line: tx_defer); one
+ * readv per call.
+ */
+static void
+host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	struct rte_mbuf *seg[SL_TCP_READ_SEGS];
+	struct iovec iov[SL_TCP_READ_IOV];
+	uint32_t seg_len[SL_TCP_READ_SEGS];
+	uint32_t in_flight = c->snd_nxt - c->snd_una;
+	uint32_t avail, got;
+	unsigned int nseg, niov, i, seg_lim;
+	ssize_t n;
+
+	if (f->state != TCP_ESTABLISHED || c->host_eof || f->hd < 0)
+		return;
+	avail = SEQ_GT(c->snd_una + c->snd_wnd, c->snd_nxt) ?
+		c->snd_una + c->snd_wnd - c->snd_nxt : 0;
+	if (in_flight >= w->cfg->tcp_buf)
+		avail = 0;
+	else
+		avail = RTE_MIN(avail, w->cfg->tcp_buf - in_flight);
+	if (avail > 0 && (w->tcp_held + w->tcp_inflight >= w->cfg->max_buffered ||
+	    rte_mempool_avail_count(w->mp) < w->mbuf_reserve)) {
+		/* the worker's buffering budget (bytes, or mbufs: the rx
+		 * path and control frames keep a reserve, or the guest's
+		 * ACKs could not even be received) is spent: read this
+		 * socket again shortly (its own ACKs may never come) */
+		SL_STAT_INC(w->stats, tcp_buffer_limit_waits);
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
+		c->recheck_deadline = w->now_ms + SL_TCP_BUDGET_RETRY_MS;
+		rearm(w, f, c);
+		return;
+	}
+	avail = (uint32_t)RTE_MIN((uint64_t)avail, w->cfg->max_buffered -
+		w->tcp_held - w->tcp_inflight);
+	/* sender SWS avoidance (RFC 9293 3.8.6.2.1) */
+	if (avail < c->snd_mss && in_flight > 0 &&
+	    avail < c->max_snd_wnd / 2)
+		avail = 0;
+	if (avail == 0) {
+		/* window full: stop reading, the host sender feels it */
+		c->rd_blocked = true;
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
+		if (c->snd_wnd == 0 && in_flight == 0 &&
+		    c->persist_deadline == 0) {
+			c->persist_backoff = 0;
+			c->persist_deadline = w->now_ms + rto_backed_off(c);
+			rearm(w, f, c);
+		}
+		return;
+	}
+	c->rd_blocked = false;
+	seg_lim = RTE_MIN((unsigned int)SL_TCP_READ_SEGS, sl_tx_room(w));
+	if (seg_lim == 0 || (w->tcp_txq_head != 0 && !c->tx_turn)) {
+		tx_defer(w, f, c);	/* the port is busy: wait in line */
+		return;
+	}
+	nseg = lay_out_segs(w, c, avail, seg_lim, seg, seg_len, iov, &niov);
 	if (nseg == 0) {
 		SL_STAT_INC(w->stats, drop_nomem);
 		return;	/* IN stays armed: retried next iteration */
@@ -1349,19 +1583,28 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	if (n <= 0) {
 		for (i = 0; i < nseg; i++)
 			rte_pktmbuf_free(seg[i]);
-		if (n == 0) {
-			c->host_eof = true;
-			set_interest(w, f, c, c->interest &
-				~(SL_HOST_EV_IN | SL_HOST_EV_RDHUP));
+		if (n == -EAGAIN)
+			return;
+		/* end of stream, or (after a reset) of what it held */
+		c->host_eof = true;
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
+		if (n < 0 || c->host_rst) {
+			c->host_rst = true;
+			drop_pend(w, c);
+		} else {
 			send_fin(w, f, c);
-			maybe_finish(w, f, c);
-		} else if (n != -EAGAIN) {
-			host_reset(w, f, c);
 		}
+		maybe_finish(w, f, c);
 		return;
 	}
 	got = (uint32_t)n;
 	f->last_ms = w->now_ms;
+	if (unlikely(c->syn_rto_fired)) {
+		/* RFC 6298 5.7: the handshake needed its RTO: 3 s from the
+		 * first data on */
+		c->syn_rto_fired = false;
+		c->rto = RTE_MAX(c->rto, SL_TCP_RTO_SYN_FIRED);
+	}
 	for (i = 0; i < nseg; i++) {
 		uint32_t l = RTE_MIN(got, seg_len[i]);
 		uint8_t flags = F_ACK;
@@ -1395,8 +1638,8 @@ host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 }
 
 /**
- * host_reset - the host peer reset the connection (or the socket failed):
- * RST to the guest, flow freed.
+ * host_reset - the host peer reset the connection (or the socket failed)
+ * and everything it sent is delivered: RST to the guest, flow freed.
  */
 static void
 host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
@@ -1410,15 +1653,22 @@ host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 /* connection set-up                                                    */
 
 /**
- * established - host connect done: SYN-ACK to the guest.
+ * send_synack - host connect done: SYN-ACK to the guest (owed when it
+ * fails; the connect timeout still bounds the half-open flow then).
  */
 static void
 send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	/* still half-open (counted in tcp_connecting) until the guest ACKs */
 	f->state = TCP_SYN_RCVD;
+	if (emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true) != 0) {
+		if (c->conn_deadline == 0)
+			c->conn_deadline = w->now_ms +
+				w->cfg->tcp_connect_timeout_ms;
+		owe(w, f, c, OWE_SYNACK);
+		return;
+	}
 	c->conn_deadline = 0;
-	emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true);
 	c->snd_nxt = c->iss + 1;
 	c->rto_deadline = w->now_ms + rto_backed_off(c);
 	rearm(w, f, c);
@@ -1979,10 +2229,16 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 	}
 	if (f->state != TCP_ESTABLISHED)
 		return;
+	if ((events & SL_HOST_EV_HUP) && !c->host_hup) {
+		/* for good (closed both ways, or reset): from now on the
+		 * socket is quiet while nothing is to be read or written */
+		c->host_hup = true;
+		watch(w, f, c);
+	}
 	if (events & SL_HOST_EV_ERR) {
 		err = sl_host_error(w->host, f->hd);
 		if (err != 0) {
-			host_reset(w, f, c);
+			host_gone(w, f, c);
 			return;
 		}
 	}
@@ -2133,6 +2389,25 @@ syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	rearm(w, f, c);
 }
 
+/**
+ * send_owed - send again the control segments that failed (owe()); those
+ * that fail again stay owed.
+ */
+static void
+send_owed(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	uint8_t owed = c->owed;
+
+	c->owed = 0;
+	c->ctl_deadline = 0;
+	if ((owed & OWE_SYNACK) && f->state == TCP_SYN_RCVD)
+		send_synack(w, f, c);
+	if ((owed & OWE_FIN) && f->state == TCP_ESTABLISHED)
+		send_fin(w, f, c);
+	if ((owed & OWE_ACK) && f->state >= TCP_ESTABLISHED)
+		send_ack(w, f, c);
+}
+
 void
 sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 {
@@ -2154,6 +2429,8 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 		reset_both(w, f, c, SL_STAT_tcp_closed_timeout);
 		return;
 	}
+	if (c->ctl_deadline && now >= c->ctl_deadline)
+		send_owed(w, f, c);
 	if (c->rto_deadline && now >= c->rto_deadline) {
 		if (c->rtx_head == NULL) {
 			c->rto_deadline = 0;
@@ -2167,6 +2444,8 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 			reset_both(w, f, c, SL_STAT_tcp_closed_timeout);
 			return;
 		} else {
+			if (f->state == TCP_SYN_SENT || f->state == TCP_SYN_RCVD)
+				c->syn_rto_fired = true;
 			c->backoff++;
 			c->dupacks = 0;
 			c->in_recovery = true;

@@ -39,6 +39,13 @@ void sl_tcp_burst_end(struct sl_worker *w);
  */
 void sl_tcp_iteration_end(struct sl_worker *w);
 
+/**
+ * sl_tcp_tx_resume - start of an iteration: give flows that had host data
+ * but no tx room (sl_tx_room) their turn, oldest first, while room lasts.
+ * Return: flows served.
+ */
+unsigned int sl_tcp_tx_resume(struct sl_worker *w);
+
 /** sl_tcp_host_event - host socket readiness for a TCP flow. */
 void sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f,
 	uint32_t events);
@@ -89,8 +96,9 @@ uint8_t sl_tcp_wscale_for(uint32_t max_win);
  * @mss: receive MSS
  * @buf: receive buffer size
  *
- * True when the window was closed (below one MSS) and has reopened by at
- * least min(@mss, @buf / 2) (RFC 1122 4.2.3.3 receiver SWS avoidance).
+ * True when the window was closed (below min(@mss, @buf / 2)) and has
+ * reopened by at least that much (RFC 1122 4.2.3.3 receiver SWS
+ * avoidance).
  */
 bool sl_tcp_should_reopen(uint32_t last_adv, uint32_t space, uint32_t mss,
 	uint32_t buf);

@@ -60,6 +60,16 @@
 #   sniff-syn IFACE PORT    prints "syn NS SPORT" (kernel receive time,
 #       ns since the epoch) for every
 #       first SYN to PORT seen on IFACE (AF_PACKET)
+#   reply-reset-server ADDR PORT SIZE  for each connection: read 10 bytes
+#       of the request, send SIZE random bytes, wait until the peer has
+#       acknowledged them all (SIOCOUTQ 0), close with the rest of the
+#       request unread (Linux then resets the connection); prints
+#       "sent bytes=N sha=HEX" per connection
+#   reply-reset-client HOST PORT SIZE [--pause S]  a small receive
+#       buffer, send a 64 KiB request, read all but the last 64 KiB of a
+#       SIZE-byte reply, wait S s (the rest piles up in the sockets on the
+#       way), read until EOF or a reset; prints
+#       "recv bytes=N sha=HEX how=eof|reset"
 #   latency HOST PORT N     N sequential connects; prints
 #       "conn T0_NS T1_NS" per connection (before connect(), first byte
 #       read; ns since the epoch)
@@ -523,6 +533,56 @@ def cmd_sniff_syn(argv):
         print("syn %d %d" % (ts, sport), flush=True)
 
 
+def cmd_reply_reset_server(argv):
+    import fcntl
+    import termios
+    addr, port, size = argv[0], int(argv[1]), int(argv[2])
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(8)
+    print("reply-reset server on %s:%d" % (addr, port), flush=True)
+    while True:
+        c, _ = s.accept()
+        c.recv(10)
+        data = os.urandom(size)
+        c.sendall(data)
+        outq = struct.pack("i", 0)
+        for _ in range(3000):
+            n = struct.unpack("i", fcntl.ioctl(c, termios.TIOCOUTQ, outq))[0]
+            if n == 0:
+                break
+            time.sleep(0.01)
+        c.close()   # request bytes unread: the kernel sends a RST
+        print("sent bytes=%d sha=%s outq=%d" % (size, hashlib.sha256(data).hexdigest(), n),
+              flush=True)
+
+
+def cmd_reply_reset_client(argv):
+    pos, o = opts(argv, {"pause": 1})
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    c.settimeout(30)
+    c.connect((pos[0], int(pos[1])))
+    c.sendall(b"q" * 65536)
+    h = hashlib.sha256()
+    n, how, paused = 0, "eof", False
+    try:
+        while True:
+            if not paused and n >= int(pos[2]) - 65536:
+                time.sleep(float(o.get("pause", 0)))
+                paused = True
+            b = c.recv(4096 if not paused else 65536)
+            if not b:
+                break
+            h.update(b)
+            n += len(b)
+    except ConnectionResetError:
+        how = "reset"
+    print("recv bytes=%d sha=%s how=%s" % (n, h.hexdigest(), how), flush=True)
+    return 0
+
+
 def cmd_latency(argv):
     host, port, n = argv[0], int(argv[1]), int(argv[2])
     for _ in range(n):
@@ -548,6 +608,8 @@ CMDS = {
     "many": cmd_many, "banner-server": cmd_banner_server, "banner": cmd_banner,
     "listen": cmd_listen, "first-byte-server": cmd_first_byte_server,
     "sniff-syn": cmd_sniff_syn, "latency": cmd_latency,
+    "reply-reset-server": cmd_reply_reset_server,
+    "reply-reset-client": cmd_reply_reset_client,
 }
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@
 #   - a connection to a closed host port is refused (RST) within 1 s
 #   - half-close: the guest shuts down its write side and still receives the
 #     host's reply (sha256 of what it sent + 1 MiB)
+#   - a host server that writes 1 MiB and closes with request bytes unread
+#     (Linux resets the connection): the guest gets all of it (sha256), as
+#     a client on the host itself does, then the reset
 #   - 1000 concurrent connections, 64 KiB each, echo-verified; sluice still
 #     answers ping afterwards
 #   - SIGTERM: exit 0; counters show tcp_closed_normal > 0
@@ -203,6 +206,40 @@ test_half_close() {
 	e2e_kill_pid "$spid"
 }
 
+# ------------------------------------------------------------ reply, then reset
+
+# The end of the server's reply sits in sluice's host socket (the guest
+# stops reading for 1 s before the last 64 KiB) when the server's close
+# resets the connection: sluice must deliver it before the reset, as the
+# kernel does for a direct client.
+test_reply_reset() {
+	local size=$((1 << 20)) port=7106
+	tcp_bg "$E2E_H" reply-reset "$TCP_PY" "$TCP_TOOLS" reply-reset-server "$LO" "$port" "$size"
+	local spid=$E2E_BG_PID slog=$TCP_BG_LOG
+	if ! tcp_wait_listen "$E2E_H" tcp "$port" 10; then
+		e2e_fail "reply then reset: server listens" "$(cat "$slog")"
+		return 1
+	fi
+	local ns host out sha got how
+	for ns in "$E2E_H" "$E2E_G"; do
+		host=$LO
+		[[ $ns == "$E2E_G" ]] && host=$E2E_GW
+		out=$(timeout 60 ip netns exec "$ns" "$TCP_PY" "$TCP_TOOLS" reply-reset-client \
+			"$host" "$port" "$size" --pause 1 2>&1) || true
+		sleep 0.2
+		sha=$(tcp_field sha "$slog")
+		got=$(tcp_field bytes <(echo "$out"))
+		how=$(tcp_field how <(echo "$out"))
+		if [[ $got == "$size" && -n $sha && $(tcp_field sha <(echo "$out")) == "$sha" ]]; then
+			e2e_pass "reply then reset ($ns client): all $((size >> 10)) KiB arrive (sha256 ${sha:0:16}...), then $how"
+		else
+			e2e_fail "reply then reset ($ns client): all $((size >> 10)) KiB arrive before the reset" \
+				"client: $out" "server: $(tail -n 2 "$slog")"
+		fi
+	done
+	e2e_kill_pid "$spid"
+}
+
 # ------------------------------------------------------------ main
 
 if [[ ! -x $SLUICE ]]; then
@@ -238,6 +275,7 @@ if e2e_setup; then
 
 		test_refused || true
 		test_half_close || true
+		test_reply_reset || true
 		# last: when it wedges sluice, the checks above still tell
 		test_many || true
 		e2e_check "ICMP: sluice still answers ping $E2E_GW after $MANY connections" \

@@ -65,6 +65,10 @@ cap_tx(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 		offsetof(struct sl_test_env, w));
 	uint16_t i;
 
+	if (env->cap.refuse)
+		return 0;
+	if (env->cap.take_max != 0 && n > env->cap.take_max)
+		n = (uint16_t)env->cap.take_max;
 	for (i = 0; i < n; i++) {
 		if (env->cap.n < SL_TEST_CAP_MAX)
 			env->cap.m[env->cap.n++] = m[i];

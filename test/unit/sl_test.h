@@ -81,6 +81,8 @@ struct sl_test_cap {
 	struct rte_mbuf *m[SL_TEST_CAP_MAX];
 	unsigned int n;
 	unsigned int bursts;	/**< tx burst calls that sent frames */
+	unsigned int take_max;	/**< most frames one call takes; 0: all */
+	bool refuse;		/**< take nothing (a full tx ring) */
 };
 
 /** A worker on the in-memory host with captured output. */

@@ -581,17 +581,42 @@ SL_TEST(mem_rst)
 	SL_CHECK(h != NULL);
 	hd = sl_host_open(h, SL_HOST_TCP, 50);
 	SL_CHECK_EQ(sl_host_connect(h, hd, &d), 0);
-	SL_CHECK_EQ(sl_host_mem_push(h, hd, "lost", 4), 0);
+	SL_CHECK_EQ(sl_host_mem_push(h, hd, "kept", 4), 0);
 	SL_CHECK_EQ(sl_host_mem_push_rst(h, hd), 0);
+	/* as epoll: ERR and HUP whatever the interest, the rest by it */
 	SL_CHECK_EQ(events_of(h, 50, 0), EV_ERRHUP);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_IN | SL_HOST_EV_OUT |
+		SL_HOST_EV_RDHUP), 0);
+	SL_CHECK_EQ(events_of(h, 50, 0), EV_ERRHUP | SL_HOST_EV_IN |
+		SL_HOST_EV_OUT | SL_HOST_EV_RDHUP);
+	/* as Linux (kern_tcp_peer_reset_keeps_data): the data first, then
+	 * the error once, then end of stream; writes fail */
+	SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), 4);
+	SL_CHECK(memcmp(buf, "kept", 4) == 0);
 	SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), -ECONNRESET);
-	SL_CHECK_EQ(sl_host_writev(h, hd, &iov, 1), -ECONNRESET);
+	SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), 0);
+	SL_CHECK_EQ(sl_host_writev(h, hd, &iov, 1), -EPIPE);
 	SL_CHECK_EQ(sl_host_mem_push(h, hd, "x", 1), -ECONNRESET);
+	SL_CHECK_EQ(sl_host_error(h, hd), 0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, 0), 0);
+	SL_CHECK_EQ(events_of(h, 50, 0), SL_HOST_EV_HUP);
+	/* quiet: nothing at all, until another interest is set */
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
+	SL_CHECK_EQ(events_of(h, 50, 0), 0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_OUT), 0);
+	SL_CHECK_EQ(events_of(h, 50, 0), SL_HOST_EV_OUT | SL_HOST_EV_HUP);
+	SL_CHECK_EQ(sl_host_shutdown_wr(h, hd), -ENOTCONN);
+	sl_host_close(h, hd, true);
+	/* the error may be read first: then the data, then end of stream */
+	hd = sl_host_open(h, SL_HOST_TCP, 52);
+	SL_CHECK_EQ(sl_host_connect(h, hd, &d), 0);
+	SL_CHECK_EQ(sl_host_mem_push(h, hd, "kept", 4), 0);
+	SL_CHECK_EQ(sl_host_mem_push_rst(h, hd), 0);
 	SL_CHECK_EQ(sl_host_error(h, hd), -ECONNRESET);
 	SL_CHECK_EQ(sl_host_error(h, hd), 0);
-	SL_CHECK_EQ(events_of(h, 50, 0), SL_HOST_EV_HUP);
-	SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), -ECONNRESET);
-	SL_CHECK_EQ(sl_host_shutdown_wr(h, hd), -ENOTCONN);
+	SL_CHECK_EQ(sl_host_writev(h, hd, &iov, 1), -EPIPE);
+	SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), 4);
+	SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), 0);
 	u = sl_host_open(h, SL_HOST_UDP, 51);
 	SL_CHECK_EQ(sl_host_mem_push_rst(h, u), -EPROTOTYPE);
 	SL_CHECK_EQ(sl_host_mem_push_fin(h, u), -EPROTOTYPE);
@@ -1101,6 +1126,60 @@ SL_TEST(kern_tcp_peer_reset)
 	SL_CHECK(ev & SL_HOST_EV_HUP);
 	SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), -ECONNRESET);
 	sl_host_close(h, hd, false);
+	SL_CHECK_EQ(h->open_handles, 0);
+	close(lfd);
+	sl_host_destroy(h);
+}
+
+/*
+ * What the in-memory host models (mem_rst): a socket reset by its peer
+ * still yields the data it received, then ECONNRESET once, then 0; with
+ * the error read first (SO_ERROR), the data and then 0.
+ */
+SL_TEST(kern_tcp_peer_reset_keeps_data)
+{
+	struct sl_host *h = sl_host_kernel_create();
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	char buf[16];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	uint16_t port;
+	int lfd, pfd, hd, round;
+	uint32_t ev;
+
+	SL_CHECK(h != NULL);
+	lfd = tcp_listener(&port);
+	SL_CHECK(lfd >= 0);
+	for (round = 0; round < 2; round++) {
+		hd = sl_host_open(h, SL_HOST_TCP, 20);
+		SL_CHECK_EQ(kern_connect_wait(h, hd, 20, port), 0);
+		SL_CHECK_EQ(sl_host_watch(h, hd, 0), 0);
+		pfd = accept_within(lfd, 2000);
+		SL_CHECK(pfd >= 0);
+		SL_CHECK_EQ(send(pfd, "kept", 4, 0), 4);
+		SL_CHECK_EQ(setsockopt(pfd, SOL_SOCKET, SO_LINGER, &lg,
+			sizeof(lg)), 0);
+		close(pfd);
+		ev = wait_for(h, 20, SL_HOST_EV_ERR, 2000);
+		SL_CHECK(ev & SL_HOST_EV_HUP);
+		if (round == 1)
+			SL_CHECK_EQ(sl_host_error(h, hd), -ECONNRESET);
+		SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), 4);
+		SL_CHECK(memcmp(buf, "kept", 4) == 0);
+		if (round == 0)
+			SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), -ECONNRESET);
+		SL_CHECK_EQ(sl_host_readv(h, hd, &iov, 1), 0);
+		SL_CHECK_EQ(sl_host_writev(h, hd, &iov, 1), -EPIPE);
+		/* HUP stays, whatever the interest, unless made quiet */
+		SL_CHECK_EQ(events_of(h, 20, 0), SL_HOST_EV_HUP);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
+		SL_CHECK_EQ(events_of(h, 20, 0), 0);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_IN), 0);
+		SL_CHECK_EQ(events_of(h, 20, 0), SL_HOST_EV_IN |
+			SL_HOST_EV_HUP);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
+		sl_host_close(h, hd, false);
+	}
 	SL_CHECK_EQ(h->open_handles, 0);
 	close(lfd);
 	sl_host_destroy(h);

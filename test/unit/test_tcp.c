@@ -971,6 +971,69 @@ TCP_TEST(tcp_zero_window_reopen_sends_update)
 	SL_CHECK_EQ(take_out(c.port), 0);
 }
 
+/*
+ * --tcp-buffer below the MSS: the largest window is itself below one MSS,
+ * so "closed" must mean below min(MSS, buffer / 2), the step it opens by;
+ * else the window counts as closed for ever and an idle flow rechecks it
+ * every millisecond. It still closes and reopens.
+ */
+TCP_TEST(tcp_small_buffer_window_not_closed_for_ever)
+{
+	struct sl_tcp_info info;
+	struct sl_config cfg;
+	unsigned int i, work = 0;
+	uint32_t sent = 100, adv;
+	struct tconn c;
+
+	default_cfg(&cfg);
+	cfg.tcp_buf = 1000;
+	SL_CHECK(env_restart(&cfg) == 0);
+	sl_host_mem_set_default_sndbuf(env.host, 400);
+	env.w.tcp_own_buf = 600;
+	SL_CHECK(handshake(&c, 40600, 0, 65535) == 0);
+	SL_CHECK_EQ(c.synack_win, 1000);
+	SL_CHECK(gdata_off(&c, 0, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(adv_of(&c, &out[0]), 900);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	step();
+	take_out(c.port);
+	/* idle, the window open (at most 1000): nothing fires */
+	for (i = 0; i < 20; i++) {
+		env.w.now_ms++;
+		work += sl_worker_step(&env.w, NULL, 0);
+	}
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(work, 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.rwnd_closed);
+	/* fill it: closed */
+	for (i = 0, adv = 1000; i < 10 && adv > 0; i++) {
+		SL_CHECK(gdata_off(&c, sent, (uint16_t)RTE_MIN(adv, 300u)) == 0);
+		sent += RTE_MIN(adv, 300u);
+		SL_CHECK_EQ(take_out(c.port), 1);
+		adv = adv_of(&c, &out[0]);
+	}
+	SL_CHECK_EQ(adv, 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rwnd_closed);
+	/* the host drains it all: one update, once half the buffer is
+	 * free again */
+	for (i = 0, work = 0; i < 10 && sl_host_mem_queued(env.host,
+	    c.hd) > 0; i++) {
+		sl_host_mem_take(env.host, c.hd, NULL, 1000);
+		advance(1);
+		work += take_out(c.port);
+		if (n_out == 1)
+			adv = adv_of(&c, &out[0]);
+	}
+	SL_CHECK_EQ(work, 1);
+	SL_CHECK(adv >= 500);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.rwnd_closed);
+	SL_CHECK_EQ(STAT(tcp_window_reopen), 1);
+}
+
 TCP_TEST(tcp_zero_window_probe_answered)
 {
 	uint32_t sent = 0, adv;
@@ -1431,6 +1494,44 @@ TCP_TEST(tcp_rto_retransmit)
 	SL_CHECK_EQ(env.host->open_handles, 0);
 }
 
+/*
+ * RFC 6298 5.7: the RTO fired while the SYN-ACK (or, inbound, our SYN)
+ * waited for its answer: once data transmission begins the RTO is 3 s.
+ */
+TCP_TEST(tcp_rto_3s_after_handshake_timeout)
+{
+	struct sl_tcp_info info;
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	struct tconn c;
+
+	memset(&c, 0, sizeof(c));
+	c.port = 40700;
+	c.irs = 5000;
+	c.gwin = 65535;
+	SL_CHECK(syn_only(&c, opt, n) == 0);
+	advance(1000);		/* the SYN-ACK again */
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].flags, F_SYN | F_ACK);
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 1000) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.rto_ms, 3000);
+	advance(2999);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].len, 1000);
+	/* without a handshake timeout: the usual 1 s (no RTT sample yet) */
+	SL_CHECK(handshake(&c, 40701, 7, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 1000) == 0);
+	step();
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rto_ms < 3000);
+}
+
 TCP_TEST(tcp_fast_retransmit)
 {
 	struct oseg seg[4];
@@ -1477,6 +1578,284 @@ TCP_TEST(tcp_fast_retransmit)
 	SL_CHECK_EQ(take_out(c.port), 0);
 	advance(100000);
 	SL_CHECK_EQ(take_out(c.port), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* a port that takes fewer frames than sluice produces                  */
+
+/**
+ * Decode the captured frames of the connections @cs (@nc of them): data
+ * at the next expected offset (@got) is checked against the pattern and
+ * taken, anything else in sequence space is counted in *@gap. *@run_max
+ * keeps the longest run of consecutive data frames of one connection seen
+ * while every connection still waited for data (@total each).
+ */
+static int
+collect(struct tconn **cs, unsigned int nc, uint32_t *got, uint32_t total,
+	unsigned int *gap, unsigned int *run_max)
+{
+	static unsigned int run, last = UINT32_MAX;
+	unsigned int i, j;
+
+	for (i = 0; i < env.cap.n; i++) {
+		const struct rte_tcp_hdr *th;
+		uint8_t buf[2048];
+		const void *d;
+		enum sl_stat why;
+		struct sl_pkt p;
+		uint32_t seq;
+		bool all_busy = true;
+
+		HCHECK(sl_net_parse(env.cap.m[i], &p, &why) == 0);
+		if (p.ip == NULL || p.proto != IPPROTO_TCP || p.pay_len == 0)
+			continue;
+		th = (const struct rte_tcp_hdr *)p.l4;
+		for (j = 0; j < nc; j++)
+			if (rte_be_to_cpu_16(th->dst_port) == cs[j]->port)
+				break;
+		HCHECK(j < nc && p.pay_len <= sizeof(buf));
+		for (unsigned int k = 0; k < nc; k++)
+			all_busy = all_busy && got[k] < total;
+		if (all_busy) {
+			run = j == last ? run + 1 : 1;
+			last = j;
+			*run_max = RTE_MAX(*run_max, run);
+		}
+		seq = rte_be_to_cpu_32(th->sent_seq);
+		if (seq != cs[j]->iss + 1 + got[j]) {
+			(*gap)++;
+			continue;
+		}
+		d = rte_pktmbuf_read(env.cap.m[i], p.pay_off, p.pay_len, buf);
+		HCHECK(d != NULL && is_pat(d, p.pay_len, got[j]));
+		got[j] += p.pay_len;
+	}
+	sl_test_cap_clear(&env);
+	return 0;
+}
+
+/*
+ * A port whose tx burst takes 4 frames a call: what it refuses waits in
+ * the tx backlog, flows produce only what fits (sl_tx_room) and take
+ * turns, so two bulk flows both get all their data, in order, with no
+ * retransmission and nothing dropped.
+ */
+TCP_TEST(tcp_tx_refused_frames_not_lost)
+{
+	uint32_t total = 1u << 20, got[2] = { 0, 0 };
+	unsigned int k, i, gap = 0, run_max = 0;
+	struct tconn a, b;
+	struct tconn *cs[2] = { &a, &b };
+
+	SL_CHECK(handshake(&a, 40300, 7, 65535) == 0);
+	SL_CHECK(handshake(&b, 40301, 7, 65535) == 0);
+	env.cap.take_max = 4;
+	SL_CHECK(host_push_pat(&a, 0, total) == 0);
+	SL_CHECK(host_push_pat(&b, 0, total) == 0);
+	for (k = 0; k < 3000 && (got[0] < total || got[1] < total); k++) {
+		step();
+		SL_CHECK(collect(cs, 2, got, total, &gap, &run_max) == 0);
+		for (i = 0; i < 2; i++) {
+			cs[i]->una = cs[i]->iss + 1 + got[i];
+			SL_CHECK(gack(cs[i]) == 0);
+		}
+	}
+	if (got[0] != total || got[1] != total || gap != 0)
+		fprintf(stderr, "  got %u and %u of %u, %u frames out of "
+			"order\n", got[0], got[1], total, gap);
+	SL_CHECK_EQ(got[0], total);
+	SL_CHECK_EQ(got[1], total);
+	SL_CHECK_EQ(gap, 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 0);
+	SL_CHECK_EQ(STAT(tx_dropped), 0);
+	SL_CHECK(STAT(tx_backlog) > 0);
+	SL_CHECK(STAT(tcp_tx_waits) > 0);
+	/* turns: neither flow ran far ahead while both had data */
+	if (run_max > 2 * 64)
+		fprintf(stderr, "  one flow sent %u frames in a row\n", run_max);
+	SL_CHECK(run_max <= 2 * 64);
+	env.cap.take_max = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* control segments that could not be sent                              */
+
+static struct rte_mbuf *hog[16384];
+static unsigned int n_hog;
+
+/* Take every free mbuf of the worker's pool: allocations fail. */
+static void
+pool_exhaust(void)
+{
+	while (n_hog < RTE_DIM(hog) &&
+	    (hog[n_hog] = rte_pktmbuf_alloc(env.w.mp)) != NULL)
+		n_hog++;
+}
+
+static void
+pool_release(void)
+{
+	rte_pktmbuf_free_bulk(hog, n_hog);
+	n_hog = 0;
+}
+
+/* Fill the worker's tx queue while the port refuses everything. */
+static int
+tx_queue_fill(void)
+{
+	env.cap.refuse = true;
+	while (env.w.n_tx < SL_TX_MAX) {
+		struct rte_mbuf *m = tcp_frame(9, F_ACK, 0, 0, 0, NULL, 0,
+			NULL, 0);
+
+		HCHECK(m != NULL && sl_tx(&env.w, m) == 0);
+	}
+	return 0;
+}
+
+/*
+ * A SYN-ACK, FIN or window update that could not be built (no mbuf) or
+ * queued (the port refuses frames and the tx queue is full) goes out
+ * within milliseconds once it can, not at the next RTO or never.
+ */
+TCP_TEST(tcp_failed_control_segments_retried)
+{
+	struct sockaddr_in sa = dst_sa();
+	struct sl_tcp_info info;
+	struct rte_mbuf *syn;
+	uint32_t sent = 0;
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	struct tconn c;
+
+	/* SYN-ACK: no mbuf when the host connect succeeds */
+	syn = tcp_frame(40400, F_SYN, 1000, 0, 65535, opt, n, NULL, 0);
+	SL_CHECK(syn != NULL);
+	pool_exhaust();
+	sl_test_input(&env, syn);
+	SL_CHECK_EQ(take_out(40400), 0);
+	SL_CHECK(sl_host_mem_find(env.host, SL_HOST_TCP, &sa) >= 0);
+	SL_CHECK_EQ(STAT(tcp_ctl_retry), 1);
+	pool_exhaust();	/* the SYN's own mbuf came back */
+	advance(1);	/* still none: owed again */
+	SL_CHECK_EQ(take_out(40400), 0);
+	SL_CHECK_EQ(STAT(tcp_ctl_retry), 2);
+	pool_release();
+	advance(1);
+	SL_CHECK_EQ(take_out(40400), 1);
+	SL_CHECK_EQ(out[0].flags, F_SYN | F_ACK);
+	SL_CHECK_EQ(out[0].ack, 1001);
+	SL_CHECK(gsend(40400, F_ACK, 1001, out[0].seq + 1, 65535, NULL, 0,
+		NULL, 0) == 0);
+	SL_CHECK(info_of(&(struct tconn){ .port = 40400 }, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
+	SL_CHECK_EQ(env.w.tcp_connecting, 0);
+
+	/* FIN: no mbuf for it when the host's EOF is read */
+	SL_CHECK(handshake(&c, 40401, 7, 65535) == 0);
+	SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+	env.w.fail_allocs = 1;
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.host_eof && !info.fin_sent);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(out[0].flags & F_FIN);
+	SL_CHECK_EQ(out[0].seq, c.una);
+
+	/* window update: the host drains a closed window while the port
+	 * refuses frames and the tx queue is full */
+	SL_CHECK(small_conn(&c, 40402) == 0);
+	SL_CHECK(fill_window(&c, &sent, 0, 1000) == 0);
+	SL_CHECK(host_take_pat(&c, 0, SMALL_SNDBUF) == 0);
+	SL_CHECK(tx_queue_fill() == 0);
+	step();
+	env.cap.refuse = false;
+	sl_test_cap_clear(&env);
+	advance(1);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK(adv_of(&c, &out[0]) >= MSS);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.rwnd_closed);
+	SL_CHECK_EQ(STAT(tcp_ctl_retry), 4);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* an idle worker is idle                                               */
+
+/* Work done by @n iterations with nothing new (0: none at all). */
+static unsigned int
+idle_work(unsigned int n)
+{
+	unsigned int work = 0;
+
+	while (n-- > 0)
+		work += sl_worker_step(&env.w, NULL, 0);
+	return work;
+}
+
+/*
+ * The guest's window is zero, so host reads are muted, and the host has
+ * closed (FIN; then both ways, HUP; or a reset, HUP and ERR): no host
+ * event may fire on every iteration (epoll's RDHUP and HUP are
+ * level-triggered, HUP even with no interest). When the window opens,
+ * the rest of the data and the FIN (or the RST) still come.
+ */
+TCP_TEST(tcp_no_spin_on_hup_while_reads_muted)
+{
+	uint32_t total = 6000, end;
+	unsigned int k;
+	struct tconn c;
+
+	for (k = 0; k < 2; k++) {
+		SL_CHECK(handshake(&c, (uint16_t)(40500 + k), 0, 2000) == 0);
+		SL_CHECK(host_push_pat(&c, 0, total) == 0);
+		step();
+		take_out(c.port);
+		end = c.una;
+		SL_CHECK(check_data(&c, c.una + 2000, &end) == 0);
+		c.una = end;	/* all of it acknowledged, window 0 */
+		c.gwin = 0;
+		SL_CHECK(gack(&c) == 0);
+		take_out(c.port);
+		if (k == 0) {
+			/* host half-close: RDHUP */
+			SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+			SL_CHECK_EQ(idle_work(5), 0);
+			/* guest FIN too: host shut both ways, HUP */
+			SL_CHECK(gsend(c.port, F_ACK | F_FIN, c.gseq, c.una, 0,
+				NULL, 0, NULL, 0) == 0);
+			c.gseq++;
+			take_out(c.port);
+			SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
+		} else {
+			/* host reset: ERR once, HUP for good */
+			SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
+			step();
+		}
+		SL_CHECK_EQ(idle_work(5), 0);
+		/* the window opens: the rest, then FIN (RST) */
+		c.gwin = 65535;
+		SL_CHECK(gack(&c) == 0);
+		step();		/* the end of stream is read after the data */
+		take_out(c.port);
+		SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
+		SL_CHECK_EQ(end, c.iss + 1 + total);
+		SL_CHECK(n_out >= 1);
+		if (k == 0)
+			SL_CHECK(out[n_out - 1].flags & F_FIN);
+		c.una = end + (k == 0 ? 1 : 0);
+		SL_CHECK(gack(&c) == 0);
+		take_out(c.port);
+		if (k == 1)
+			SL_CHECK(n_out == 1 && (out[0].flags & F_RST));
+		SL_CHECK(flow_of(c.port) == NULL);
+		SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1676,14 +2055,76 @@ TCP_TEST(tcp_host_rst_sends_rst)
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
 	step();
+	/* the RST waits for the guest to acknowledge the host's data */
+	SL_CHECK_EQ(take_out(c.port), 0);
+	c.una += 100;
+	SL_CHECK(gack(&c) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK(out[0].flags & F_RST);
-	SL_CHECK_EQ(out[0].seq, c.una + 100);
+	SL_CHECK_EQ(out[0].seq, c.una);
 	SL_CHECK(flow_of(c.port) == NULL);
 	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
 	SL_CHECK_EQ(STAT(tcp_closed_host_rst), 1);
 	step();
 	SL_CHECK_EQ(take_out(c.port), 0);
+}
+
+/*
+ * A host server that writes a response and closes with request bytes
+ * unread makes Linux reset the connection; sluice's socket still holds the
+ * response, which a reader takes before ECONNRESET. The guest gets all of
+ * it, at the pace of its window, and only then (everything acknowledged)
+ * the RST; its data sent after the reset is not written anywhere.
+ */
+TCP_TEST(tcp_host_rst_delivers_queued_data)
+{
+	uint32_t total = 10000, end, rounds = 0;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40205, 0, 2000) == 0);
+	SL_CHECK(gdata_off(&c, 0, 100) == 0);	/* the request */
+	take_out(c.port);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	SL_CHECK(host_push_pat(&c, 0, total) == 0);
+	step();
+	take_out(c.port);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + 2000, &end) == 0);
+	SL_CHECK_EQ(end, c.una + 2000);
+	/* the peer resets; 8000 bytes wait in sluice's socket */
+	SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
+	step();
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(flow_of(c.port) != NULL);
+	/* more guest data: nowhere to go, and no crash */
+	SL_CHECK(gdata_off(&c, 100, 50) == 0);
+	take_out(c.port);
+	while (c.una != c.iss + 1 + total) {
+		SL_CHECK(++rounds < 50);
+		SL_CHECK(flow_of(c.port) != NULL);
+		c.una = end;
+		SL_CHECK(gack(&c) == 0);
+		take_out(c.port);
+		SL_CHECK(!out_bad);
+		SL_CHECK(check_data(&c, c.una + 2000, &end) == 0);
+		SL_CHECK(n_out == 0 || !(out[n_out - 1].flags & F_RST) ||
+			end == c.iss + 1 + total);
+		if (end == c.una)
+			break;
+	}
+	/* all data acknowledged: now the RST, after the last byte */
+	SL_CHECK_EQ(end, c.iss + 1 + total);
+	SL_CHECK_EQ(n_out, 1);
+	SL_CHECK(out[0].flags & F_RST);
+	SL_CHECK_EQ(out[0].seq, c.iss + 1 + total);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	SL_CHECK_EQ(STAT(tcp_closed_host_rst), 1);
+	SL_CHECK_EQ(STAT(tcp_host_rst_drain), 1);
+	SL_CHECK_EQ(env.w.tcp_held, 0);
+	SL_CHECK_EQ(env.w.tcp_inflight, 0);
 }
 
 TCP_TEST(tcp_syn_on_established_gets_challenge_ack)
@@ -1978,9 +2419,11 @@ TCP_TEST(tcp_no_leaks)
 			SL_CHECK(gsend(port, F_RST, c.gseq, 0, 0, NULL, 0,
 				NULL, 0) == 0);
 			break;
-		case 3:	/* host reset */
+		case 3:	/* host reset: RST once its data is acknowledged */
 			SL_CHECK(sl_host_mem_push_rst(env.host, c.hd) == 0);
 			step();
+			c.una = end;
+			SL_CHECK(gack(&c) == 0);
 			break;
 		case 4:	/* retransmissions until the RST */
 			for (j = 0; j < 12; j++)
