@@ -12,6 +12,7 @@
 
 #include <rte_icmp.h>
 
+#include "sl_frag.h"
 #include "sl_icmp.h"
 #include "sl_udp.h"
 
@@ -43,7 +44,7 @@ echo_local(struct sl_worker *w, const struct sl_pkt *p)
 	p->m->ol_flags = 0;
 	sl_net_l4_cksum(p->m);
 	SL_STAT_INC(w->stats, icmp_echo_local);
-	sl_tx(w, p->m);
+	sl_frag_tx_dgram(w, p->m);
 	return true;
 }
 
@@ -60,16 +61,11 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_icmp);
 		return false;
 	}
+	/* the reply is as long as the request: fragmented if the link toward
+	 * the guest is shorter (rx may accept longer frames) */
 	if (p->ip->dst_addr == w->cfg->gateway ||
-	    p->ip->dst_addr == w->cfg->dns) {
-		/* the reply is as long as the request: it must fit the
-		 * port's tx MTU (rx may accept longer frames) */
-		if (rte_pktmbuf_pkt_len(p->m) - p->l3_off > w->tx_mtu) {
-			SL_STAT_INC(w->stats, drop_icmp);
-			return false;
-		}
+	    p->ip->dst_addr == w->cfg->dns)
 		return echo_local(w, p);
-	}
 	rc = sl_map_dst(w, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa);
 	if (rc == -EACCES) {
 		SL_STAT_INC(w->stats, drop_denied);
@@ -113,15 +109,14 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	}
 	ic->icmp_ident = f->key.gport;
 	if (sl_net_prepend_ipv4(m, &w->gw_mac, sl_guest_dst_mac(w),
-	    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0 ||
-	    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->tx_mtu) {
+	    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_icmp);
 		return;
 	}
 	sl_net_l4_cksum(m);
 	SL_STAT_INC(w->stats, icmp_replies);
-	sl_tx(w, m);
+	sl_frag_tx_dgram(w, m);
 }
 
 void
