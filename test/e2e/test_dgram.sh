@@ -160,21 +160,14 @@ fi
 e2e_require ip busybox dnsmasq tcpdump ethtool ping timeout "$E2E_PYTHON" || true
 
 if e2e_setup; then
-	e2e_bg "$E2E_H" "$E2E_DIR/dnsmasq.log" dnsmasq --no-daemon --no-resolv \
-		--no-hosts --txt-record="$(big_txt)" --edns-packet-max=4096 \
-		--port "$DNS_PORT" --listen-address 127.0.0.1 --bind-interfaces \
-		--pid-file= --log-facility=- --log-queries
-	e2e_bg "$E2E_H" "$E2E_DIR/udp-echo-host.log" "$E2E_PYTHON" "$E2E_TOOLS" \
-		udp-echo-server 127.0.0.1 "$UDP_PORT"
-	e2e_bg "$E2E_F" "$E2E_DIR/udp-echo-far.log" "$E2E_PYTHON" "$E2E_TOOLS" \
-		udp-echo-server "$E2E_FAR_ADDR" "$UDP_PORT"
-	e2e_bg "$E2E_H" "$E2E_DIR/tcp-echo-host.log" "$E2E_PYTHON" "$E2E_TOOLS" \
-		tcp-echo-server 127.0.0.1 "$TCP_PORT"
+	e2e_dnsmasq "$DNS_PORT" --txt-record="$(big_txt)" --edns-packet-max=4096
+	e2e_echo_servers "$UDP_PORT" "$TCP_PORT"
 
 	# --- net_tap
 	if e2e_start_sluice --dns-forward "127.0.0.1:$DNS_PORT" \
 		-u "$FWD_HOST:$FWD_GUEST"; then
 		port_line_has "mtu 65520 (tx 1500)"
+		# shellcheck disable=SC2119 # no extra udhcpc arguments
 		if e2e_dhcp; then
 			e2e_check "net_tap: the lease's MTU is 65520" \
 				test "$(e2e_last_event mtu)" = 65520 || true
@@ -223,6 +216,7 @@ if e2e_setup; then
 		"framesz=65280,blocksz=1044480,framecnt=64" \
 		--dns-forward "127.0.0.1:$DNS_PORT" --mtu 1500; then
 		port_line_has "mtu 1500 (tx 1500)"
+		# shellcheck disable=SC2119 # no extra udhcpc arguments
 		if e2e_dhcp; then
 			e2e_check "net_af_packet: the lease's MTU is 1500" \
 				test "$(e2e_last_event mtu)" = 1500 || true
