@@ -326,7 +326,10 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		return -1;
 	}
 	if (tap_big) {
-		eth_mtu = max_mtu;
+		/* its 1522-byte frame limit is an MTU of 1500 with a VLAN
+		 * tag: ethdev's 1504 (1522 - 18) would hand a guest set to
+		 * MTU 1500 packets of 1504 bytes */
+		eth_mtu = RTE_MIN(max_mtu, (uint32_t)RTE_ETHER_MTU);
 	} else if (afp_frame > RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN +
 	    RTE_ETHER_MIN_MTU) {
 		if (afp_rx_buf + RTE_PKTMBUF_HEADROOM > UINT16_MAX) {

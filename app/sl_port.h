@@ -24,7 +24,8 @@ struct sl_port {
 	struct rte_mempool *mp;	/**< frames we build (and rx, by default) */
 	struct rte_mempool *rx_mp; /**< rx only, when frames need bigger mbufs */
 	uint16_t mtu;		/**< MTU in effect (what the guest gets) */
-	uint16_t tx_mtu;	/**< largest IP packet the port transmits */
+	uint16_t tx_mtu;	/**< largest IP packet the port transmits
+				 * (longer datagrams leave in fragments) */
 	uint16_t seg_room;	/**< payload bytes per mbuf */
 	bool multiseg;		/**< tx accepts chains */
 	bool vhost;		/**< net_vhost: the guest negotiates features */
@@ -50,7 +51,9 @@ struct sl_port {
  * @errlen: size of @err
  *
  * The MTU is cfg->mtu (or 65520) clamped to the port's range and to what its
- * rx scatter / tx multi-segment support allows; descriptor counts are the
+ * rx scatter / tx multi-segment support allows (net_tap: 65520 received,
+ * 1500 transmitted: TCP segments to the MSS, datagrams are fragmented by
+ * sl_frag.c, so the guest may keep the larger MTU); descriptor counts are the
  * configured ones adjusted to the port's limits; the mempool is sized from
  * the descriptors, the burst sizes and the configured flow buffering.
  *

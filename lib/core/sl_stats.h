@@ -37,6 +37,8 @@
 	X(drop_short) X(drop_ethertype) X(drop_not_for_us)	\
 	X(drop_ip_version) X(drop_ip_hdr) X(drop_ip_len)	\
 	X(drop_ip_csum) X(drop_ip_options) X(drop_ip_frag)	\
+	X(ip_frag_rx) X(ip_reasm_ok) X(drop_ip_reasm) X(ip_frag_tx) \
+	X(drop_frag_df)						\
 	X(drop_ip_src) X(drop_ip_bcast) X(drop_l4_hdr) X(drop_l4_csum) \
 	X(drop_l4_proto) X(drop_arp) X(drop_dhcp) X(drop_icmp)	\
 	X(drop_udp) X(drop_tcp) X(drop_tcp_bad_opts) X(drop_tcp_ooo_full) \

@@ -30,9 +30,13 @@
  * sl_tcp_accept). A UDP forward's socket lives on worker 0 only, and the
  * guest's datagrams from a UDP-forwarded port belong to worker 0 (a per-port
  * count of forwards per guest port, updated atomically when forwards change,
- * read here). DHCP, ARP and everything without a tuple belong to worker 0. The guest's MAC
- * is the port's neighbour table (lib/neigh), which lives here so that
- * every worker of the port shares it.
+ * read here). DHCP, ARP and everything without a tuple belong to worker 0.
+ * The guest's MAC is the port's neighbour table (lib/neigh), which lives
+ * here so that every worker of the port shares it. IPv4 fragments have no tuple (only
+ * the first carries the ports): all of them go to worker 0, which
+ * reassembles the datagram (sl_frag.c) and hands it to the worker owning
+ * its flow (sl_steer_pass), so a flow's datagrams, fragmented or not, use
+ * one socket.
  *
  * Frames a full ring cannot take are dropped and counted
  * (drop_steer_full); the guest retransmits.
@@ -212,6 +216,17 @@ steer_out(struct sl_worker *w, unsigned int q, struct rte_mbuf **batch,
 		SL_STAT_ADD(w->stats, drop_steer_full, nb - sent);
 		rte_pktmbuf_free_bulk(batch + sent, nb - sent);
 	}
+}
+
+bool
+sl_steer_pass(struct sl_worker *w, struct rte_mbuf *m)
+{
+	unsigned int q = sl_steer_owner(w->steer, m);
+
+	if (q == w->queue_id)
+		return false;
+	steer_out(w, q, &m, 1);
+	return true;
 }
 
 uint16_t

@@ -95,11 +95,21 @@ bool sl_steer_mine(const struct sl_worker *w, const struct sl_flow_key *k);
 /**
  * sl_steer_owner - the worker owning the flow of guest frame @m: TCP, UDP
  * (except DHCP) and ICMP by their tuple; ARP, DHCP, fragments, non-IPv4 and
- * anything too short to read go to worker 0 (which serves DHCP leases).
+ * anything too short to read go to worker 0 (which serves DHCP leases, and
+ * reassembles every fragment: see sl_steer_pass).
  * Reads only what the first segment holds, after checking its length.
  */
 unsigned int sl_steer_owner(const struct sl_steer *s,
 	const struct rte_mbuf *m);
+
+/**
+ * sl_steer_pass - hand guest frame @m to the worker owning its flow when
+ * that is not @w (a datagram worker 0 reassembled from fragments, which
+ * all reach worker 0, for a flow another worker owns); counted in
+ * steer_out, or drop_steer_full when the owner's ring is full.
+ * Return: true when @m was handed on (or dropped): @w lets go of it.
+ */
+bool sl_steer_pass(struct sl_worker *w, struct rte_mbuf *m);
 
 /**
  * sl_steer_burst - hand a burst's foreign frames to their owners and take

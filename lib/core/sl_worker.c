@@ -6,8 +6,9 @@
  * Theory of operation (the poll loop): each worker lcore runs
  * sl_worker_poll() in a loop, run to completion:
  *   1. rx burst from its port queue;
- *   2. classify each frame (sl_net_parse, then by ethertype, protocol and
- *      destination) and hand it to ARP, DHCP, ICMP, UDP or TCP; TCP groups
+ *   2. classify each frame (sl_net_parse, IPv4 fragments reassembled
+ *      first by sl_frag.c, then by ethertype, protocol and destination)
+ *      and hand it to ARP, DHCP, ICMP, UDP or TCP; TCP groups
  *      the burst's segments per flow and, at the end of the burst, writes
  *      each flow's in-order data to its host socket in one writev and emits
  *      at most one ACK/window update per flow; UDP and ICMP echo hold the
@@ -43,6 +44,7 @@
 #include "sl_ctl.h"
 #include "sl_dgflow.h"
 #include "sl_dhcp.h"
+#include "sl_frag.h"
 #include "sl_fwd_priv.h"
 #include "sl_icmp.h"
 #include "sl_log.h"
@@ -126,7 +128,10 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 		return rc;
 	}
 	rc = sl_dgram_init(w);
+	if (rc == 0)
+		rc = sl_frag_init(w);
 	if (rc != 0) {
+		sl_dgram_fini(w);
 		sl_tcp_fini(w);
 		sl_flow_table_fini(&w->ft);
 		return rc;
@@ -196,6 +201,7 @@ sl_worker_fini(struct sl_worker *w)
 	sl_dgram_fini(w);
 	sl_worker_flush(w);
 	tx_discard(w);
+	sl_frag_fini(w);
 	sl_fwd_fini(w);
 	sl_flow_table_fini(&w->ft);
 	if (w->host != NULL) {
@@ -319,6 +325,14 @@ csum_warn(struct sl_worker *w)
 		"tso off gso off\n", w->port_id);
 }
 
+/** for_us - whether parsed frame @p is addressed to sluice's MAC. */
+static inline bool
+for_us(const struct sl_worker *w, const struct sl_pkt *p)
+{
+	return rte_is_same_ether_addr(&p->eth->dst_addr, &w->gw_mac) ||
+		rte_is_broadcast_ether_addr(&p->eth->dst_addr);
+}
+
 /**
  * input_chunk - up to SL_FLOW_BULK frames: parse them all, look their
  * flows up in one bulk hash lookup, then hand each to its module.
@@ -332,6 +346,7 @@ input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	struct sl_pkt pk[SL_FLOW_BULK];
 	uint16_t idx[SL_FLOW_BULK];
 	uint16_t i, nk = 0, nv = 0;
+	int rc;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -342,7 +357,17 @@ input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		SL_STAT_INC(w->stats, rx_frames);
 		SL_STAT_ADD(w->stats, rx_bytes, rte_pktmbuf_pkt_len(m));
-		if (sl_net_parse(m, p, &why) != 0) {
+		rc = sl_net_parse(m, p, &why);
+		if (rc == SL_NET_FRAG && !for_us(w, p)) {
+			why = SL_STAT_drop_not_for_us;
+		} else if (rc == SL_NET_FRAG) {
+			/* on with the whole datagram, once it is complete */
+			m = sl_frag_input(w, p);
+			if (m == NULL)
+				continue;
+			rc = sl_net_parse(m, p, &why);
+		}
+		if (rc != 0) {
 			SL_STAT_INC_IDX(w->stats, why);
 			if (unlikely(why == SL_STAT_drop_l4_csum) &&
 			    !w->csum_warned)
@@ -352,8 +377,7 @@ input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		}
 		if (p->l4_vouched)
 			SL_STAT_INC(w->stats, rx_csum_offload);
-		if (!rte_is_same_ether_addr(&p->eth->dst_addr, &w->gw_mac) &&
-		    !rte_is_broadcast_ether_addr(&p->eth->dst_addr)) {
+		if (!for_us(w, p)) {
 			SL_STAT_INC(w->stats, drop_not_for_us);
 			rte_pktmbuf_free(m);
 			continue;
@@ -523,6 +547,7 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	work += sl_tcp_tx_resume(w);
 	if (n > 0)
 		sl_worker_input(w, pkts, n);
+	sl_frag_burst_end(w);
 	work += (unsigned int)sl_worker_host(w, 0);
 	work += sl_worker_timers(w);
 	sl_tcp_iteration_end(w);

@@ -42,6 +42,7 @@ struct sl_worker;
 struct sl_tcp_conn;
 struct sl_dgflow;
 struct sl_steer;
+struct sl_frag;
 
 /** A guest datagram held for its host handle's batched send (sl_udp.c). */
 struct sl_dgram_out {
@@ -131,6 +132,7 @@ struct sl_worker {
 	uint8_t *dg_spill;		/**< host datagrams past one mbuf */
 	struct sl_dgram_out dg_out[SL_DGRAM_OUT_MAX];
 	struct sl_dgram_grp dg_grp[SL_DGRAM_OUT_MAX];
+	struct sl_frag *frag;		/**< IPv4 fragments both ways */
 
 	uint64_t stats[SL_STAT_MAX];
 	volatile bool *quit;		/**< set by the control thread */

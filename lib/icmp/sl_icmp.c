@@ -13,6 +13,7 @@
 #include <rte_icmp.h>
 
 #include "sl_dgflow.h"
+#include "sl_frag.h"
 #include "sl_icmp.h"
 #include "sl_icmp_err.h"
 #include "sl_neigh.h"
@@ -46,7 +47,7 @@ echo_local(struct sl_worker *w, const struct sl_pkt *p)
 	p->m->ol_flags = 0;
 	sl_net_l4_cksum(p->m);
 	SL_STAT_INC(w->stats, icmp_echo_local);
-	sl_tx(w, p->m);
+	sl_frag_tx_dgram(w, p->m);
 	return true;
 }
 
@@ -64,16 +65,11 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_icmp);
 		return false;
 	}
+	/* the reply is as long as the request: fragmented if the link toward
+	 * the guest is shorter (rx may accept longer frames) */
 	if (p->ip->dst_addr == w->cfg->gateway ||
-	    p->ip->dst_addr == w->cfg->dns) {
-		/* the reply is as long as the request: it must fit the
-		 * port's tx MTU (rx may accept longer frames) */
-		if (rte_pktmbuf_pkt_len(p->m) - p->l3_off > w->tx_mtu) {
-			SL_STAT_INC(w->stats, drop_icmp);
-			return false;
-		}
+	    p->ip->dst_addr == w->cfg->dns)
 		return echo_local(w, p);
-	}
 	if (sl_icmp_err_ttl(w, p, &ttl))
 		return false;	/* time exceeded sent */
 	rc = sl_map_dst(w, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa);
@@ -120,8 +116,7 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	}
 	ic->icmp_ident = f->key.gport;
 	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL,
-	    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0 ||
-	    rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > w->tx_mtu) {
+	    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_icmp);
 		return;

@@ -63,6 +63,7 @@
 #include <rte_arp.h>
 
 #include "sl_log.h"
+#include "sl_frag.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_steer.h"
@@ -170,7 +171,7 @@ release_held(struct sl_worker *w, unsigned int i)
 
 		rte_ether_addr_copy(&e->mac, &rte_pktmbuf_mtod(m,
 			struct rte_ether_hdr *)->dst_addr);
-		sl_tx(w, m);
+		sl_frag_tx_dgram(w, m);
 		e->head = (uint16_t)((e->head + 1) % SL_NEIGH_HOLD);
 		e->nheld--;
 	}
@@ -506,7 +507,7 @@ sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
 	if (likely(e->known)) {
 		rte_ether_addr_copy(&e->mac, &rte_pktmbuf_mtod(m,
 			struct rte_ether_hdr *)->dst_addr);
-		sl_tx(w, m);
+		sl_frag_tx_dgram(w, m);
 		if (unlikely(stale(e, w->now_ms)) && !e->probe_asked) {
 			e->probe_asked = true;
 			__atomic_fetch_or(&s->want, SL_NEIGH_WANT_PROBE,

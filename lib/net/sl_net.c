@@ -141,7 +141,7 @@ sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
 	frag = rte_be_to_cpu_16(ip->fragment_offset);
 	if (frag & (SL_IPV4_MF | SL_IPV4_OFFMASK)) {
 		*why = SL_STAT_drop_ip_frag;
-		return -1;
+		return SL_NET_FRAG;
 	}
 	/* Ethernet padding: make pkt_len exactly the IP datagram */
 	if ((uint32_t)p->l3_off + tot < plen)

@@ -50,11 +50,16 @@ struct sl_pkt {
  * Accepts ARP and unfragmented, option-less IPv4 carrying TCP, UDP or ICMP
  * with valid IPv4 and L4 checksums (unless the port vouched for them:
  * RTE_MBUF_F_RX_*_CKSUM_GOOD, or for L4 RTE_MBUF_F_RX_L4_CKSUM_NONE, see
- * sl_net.c).
+ * sl_net.c). An option-less IPv4 fragment with a valid header is
+ * SL_NET_FRAG: @p has eth, ip and l3_off (nothing past the IPv4 header is
+ * read) and @why says drop_ip_frag, for callers that do not reassemble.
  *
- * Return: 0 on success, -1 when the frame must be dropped.
+ * Return: 0 on success, SL_NET_FRAG, or -1 when the frame must be dropped.
  */
 int sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why);
+
+/** sl_net_parse: an IPv4 fragment, for reassembly (sl_frag_input). */
+#define SL_NET_FRAG 1
 
 /**
  * sl_net_cksum_fold - fold a 32-bit one's complement sum to 16 bits.

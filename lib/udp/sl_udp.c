@@ -27,11 +27,11 @@
  *  - host -> guest: a readable socket is drained with sl_host_recvmmsg(),
  *    SL_DGRAM_RECV_BATCH datagrams per call and up to SL_DGRAM_READ_BUDGET
  *    per host event, each received straight into a fresh mbuf's data room
- *    (headroom left for the headers). When the guest's MTU admits datagrams
- *    larger than one mbuf, the rest of each lands in its slice of a
- *    per-worker spill area (sl_dgram_init) and is copied into appended
- *    segments; a datagram too long for the guest is cut by the host
- *    (SL_HOST_MSG_TRUNC) and dropped, counted.
+ *    (headroom left for the headers). The rest of a datagram larger than
+ *    one mbuf lands in its slice of a per-worker spill area (sl_dgram_init)
+ *    and is copied into appended segments; any datagram up to the IPv4
+ *    limit is taken, and one longer than the link toward the guest leaves
+ *    in fragments (sl_frag.c).
  * udp_send_calls and udp_recv_calls count the host calls UDP made, next to
  * the datagrams they carried (udp_to_host, udp_to_guest).
  */
@@ -159,7 +159,7 @@ sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	struct rte_udp_hdr *uh;
 
-	if (len + sizeof(*uh) + sizeof(struct rte_ipv4_hdr) > w->tx_mtu) {
+	if (len + sizeof(*uh) + sizeof(struct rte_ipv4_hdr) > UINT16_MAX) {
 		SL_STAT_INC(w->stats, drop_udp);
 		rte_pktmbuf_free(m);
 		return -1;
@@ -225,8 +225,9 @@ sl_dgram_init(struct sl_worker *w)
 {
 	uint32_t room = rte_pktmbuf_data_room_size(w->mp) -
 		RTE_PKTMBUF_HEADROOM;
-	/* the largest ICMP message (UDP: 8 bytes less) the guest takes */
-	uint32_t need = w->tx_mtu - sizeof(struct rte_ipv4_hdr);
+	/* the largest ICMP message (UDP: 8 bytes less): what does not fit
+	 * the link reaches the guest in fragments (sl_frag_tx_dgram) */
+	uint32_t need = UINT16_MAX - sizeof(struct rte_ipv4_hdr);
 
 	if (sl_dgflow_init(w) != 0)
 		return -ENOMEM;

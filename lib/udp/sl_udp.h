@@ -34,7 +34,9 @@ void sl_udp_timer(struct sl_worker *w, struct sl_flow *f);
  * @sport: source port (network order)
  * @dport: guest port (network order)
  *
- * Return: 0, or -1 (mbuf freed) when it does not fit the guest MTU.
+ * Longer than the link toward the guest: sent in fragments (sl_frag.c).
+ *
+ * Return: 0, or -1 (mbuf freed, counted) past the IPv4 length limit.
  */
 int sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
 	uint16_t sport, uint16_t dport);
@@ -47,8 +49,9 @@ void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
 
 /**
  * sl_dgram_init - per-worker datagram state: the spill area host datagrams
- * longer than one mbuf are received into (none when the guest MTU fits
- * an mbuf). Call once tx_mtu and the pool are set.
+ * longer than one mbuf are received into (up to the largest IPv4 payload,
+ * 65515 bytes, whatever the MTU: larger datagrams than the link takes are
+ * fragmented). Call once the pool is set.
  * Return: 0 or -ENOMEM.
  */
 int sl_dgram_init(struct sl_worker *w);

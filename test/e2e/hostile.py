@@ -180,7 +180,9 @@ def build(sa, cat, eth, n, rnd, gw, closed):
             fr.append(bytes(eth / IP(src=G, dst=gw, frag=8191) / echo))
             fr.append(bytes(eth / IP(src=G, dst=gw, frag=1) / Raw(junk(8))))
         fr = fr[:n]
-        return fr, {"drop_ip_frag": [n, n]}
+        # every one is a fragment (the whole sets are reassembled, the
+        # broken ones dropped: drop_ip_frag, drop_ip_reasm)
+        return fr, {"ip_frag_rx": [n, n]}
     if cat == "l4_hdr":
         for i in range(n):
             k = i % 8

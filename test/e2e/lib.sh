@@ -28,6 +28,8 @@
 #   e2e_start_sluice_afp DEVARGS ARGS...  e2e_start_sluice on that veth
 #   e2e_dhcp [ARGS...]        run udhcpc once in slg and check the lease
 #   e2e_dhcp_renew            udhcpc in the background, SIGUSR1: a real renewal
+#   e2e_dnsmasq PORT [ARGS...]  dnsmasq on slh's 127.0.0.1:PORT
+#   e2e_echo_servers UDP TCP  UDP/TCP echo servers on slh's loopback and slf
 #   e2e_ping NS ADDR [N]      ping from a namespace, all N echoes answered
 #   e2e_bg NS LOG CMD...      a background process in NS, killed at cleanup
 #   e2e_tools ...             $E2E_TOOLS: DNS query, UDP/TCP echo server/client
@@ -677,6 +679,30 @@ e2e_stop_sluice() {
 	e2e_fail "sluice stops on SIGTERM with status $want" "exit status $rc" \
 		"$(e2e_log_tail "$E2E_SLUICE_LOG")"
 	return 1
+}
+
+# e2e_dnsmasq PORT [ARGS...]: dnsmasq in slh answering on 127.0.0.1:PORT
+# (no upstream, no hosts file; ARGS add records), log $E2E_DIR/dnsmasq.log
+e2e_dnsmasq() {
+	local port=$1
+	shift
+	e2e_bg "$E2E_H" "$E2E_DIR/dnsmasq.log" dnsmasq --no-daemon --no-resolv \
+		--no-hosts --port "$port" --listen-address 127.0.0.1 \
+		--bind-interfaces --pid-file= --log-facility=- --log-queries "$@"
+}
+
+# e2e_echo_servers UDP_PORT TCP_PORT: UDP and TCP echo servers (e2e_tools)
+# on slh's 127.0.0.1 and on the far host, logs {udp,tcp}-echo-{host,far}.log
+e2e_echo_servers() {
+	local p kind
+	for kind in udp tcp; do
+		p=$1
+		[[ $kind == tcp ]] && p=$2
+		e2e_bg "$E2E_H" "$E2E_DIR/$kind-echo-host.log" "$E2E_PYTHON" \
+			"$E2E_TOOLS" "$kind-echo-server" 127.0.0.1 "$p"
+		e2e_bg "$E2E_F" "$E2E_DIR/$kind-echo-far.log" "$E2E_PYTHON" \
+			"$E2E_TOOLS" "$kind-echo-server" "$E2E_FAR_ADDR" "$p"
+	done
 }
 
 # ---------------------------------------------------------------- guest

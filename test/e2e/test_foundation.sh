@@ -371,18 +371,8 @@ test_cli || true
 if e2e_setup; then
 	# host side services: dnsmasq as the resolver sluice forwards to, UDP
 	# echo on slh's loopback and on the far host
-	e2e_bg "$E2E_H" "$E2E_DIR/dnsmasq.log" dnsmasq --no-daemon --no-resolv \
-		--no-hosts --address=/sluice.test/198.51.100.77 --port "$DNS_PORT" \
-		--listen-address 127.0.0.1 --bind-interfaces --pid-file= \
-		--log-facility=- --log-queries
-	e2e_bg "$E2E_H" "$E2E_DIR/udp-echo-host.log" "$E2E_PYTHON" "$E2E_TOOLS" \
-		udp-echo-server 127.0.0.1 "$UDP_PORT"
-	e2e_bg "$E2E_F" "$E2E_DIR/udp-echo-far.log" "$E2E_PYTHON" "$E2E_TOOLS" \
-		udp-echo-server "$E2E_FAR_ADDR" "$UDP_PORT"
-	e2e_bg "$E2E_H" "$E2E_DIR/tcp-echo-host.log" "$E2E_PYTHON" "$E2E_TOOLS" \
-		tcp-echo-server 127.0.0.1 "$TCP_PORT"
-	e2e_bg "$E2E_F" "$E2E_DIR/tcp-echo-far.log" "$E2E_PYTHON" "$E2E_TOOLS" \
-		tcp-echo-server "$E2E_FAR_ADDR" "$TCP_PORT"
+	e2e_dnsmasq "$DNS_PORT" --address=/sluice.test/198.51.100.77
+	e2e_echo_servers "$UDP_PORT" "$TCP_PORT"
 	e2e_check "test set-up: dnsmasq answers on 127.0.0.1:$DNS_PORT in $E2E_H" \
 		e2e_wait_for 10 ip netns exec "$E2E_H" "$E2E_PYTHON" "$E2E_TOOLS" \
 		dns 127.0.0.1 sluice.test "$DNS_PORT" || true

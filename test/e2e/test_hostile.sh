@@ -14,7 +14,8 @@
 #     IHL below 5 (drop_ip_hdr), IHL beyond the frame (drop_short), IP
 #     options (drop_ip_options), total length beyond the frame or below the
 #     header (drop_ip_len), bad IP checksum (drop_ip_csum), fragments
-#     (drop_ip_frag), TCP data offset below 5 or beyond the segment, bad UDP
+#     (ip_frag_rx each: whole sets are reassembled, broken ones dropped in
+#     drop_ip_frag or drop_ip_reasm), TCP data offset below 5 or beyond the segment, bad UDP
 #     length, short ICMP/TCP (drop_l4_hdr), bad L4 checksums (drop_l4_csum),
 #     TCP option length 0/1/beyond the header (drop_tcp_bad_opts), all 256
 #     TCP flag bytes without a flow (drop_tcp_no_flow, RST replies), SYN with

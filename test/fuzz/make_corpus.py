@@ -224,6 +224,59 @@ def tcp_forward_inbound():
             clock(s=10))
 
 
+def ipv4_frag(whole, ident, off, length, more):
+    """Bytes [off, off + length) of IPv4 datagram @whole's payload as a
+    fragment with id @ident (@more: MF set)."""
+    pay = whole[20 + off:20 + off + length]
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(pay), ident,
+                      (off // 8) | (0x2000 if more else 0), 64, whole[9], 0,
+                      whole[12:16], whole[16:20])
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + pay
+
+
+def frags(whole, ident, size, order=None):
+    """@whole cut into fragments of @size payload bytes, as FRAME ops
+    (checksums as built: no fix-ups), in @order (indexes) if given."""
+    n = len(whole) - 20
+    offs = list(range(0, n, size))
+    out = [ipv4_frag(whole, ident, o, min(size, n - o), o + size < n)
+           for o in offs]
+    return b"".join(ip_frame(out[i], 0) for i in (order or range(len(out))))
+
+
+def frag_reassembly():
+    # guest MTU 576: a 1000-byte ping to the gateway and 1200 bytes of UDP
+    # to a remote host arrive in fragments, out of order; the echo reply
+    # leaves in fragments
+    ping = icmp_echo(GUEST, GW, 0x51, 1, bytes(range(256)) * 4)
+    dg = udp(GUEST, REMOTE, 40100, 9, bytes(i & 0xff for i in range(1200)))
+    return (b"\x10" + frags(ping, 0x101, 552, [1, 0]) +
+            frags(dg, 0x102, 376, [3, 1, 0, 2]) +
+            dgram(0, b"r" * 255) + clock(s=10))
+
+
+def frag_hostile():
+    # overlap, a duplicate first fragment, past 65535, no payload, a
+    # non-last one of 13 bytes, ten 8-byte pieces, 40 ids never completed,
+    # then the timeout
+    dg = udp(GUEST, REMOTE, 40101, 9, b"h" * 3000)
+    tiny = udp(GUEST, REMOTE, 40102, 9, b"t" * 72)
+    out = (ip_frame(ipv4_frag(dg, 0x201, 0, 1480, True), 0) +
+           ip_frame(ipv4_frag(dg, 0x201, 1000, 1480, True), 0) +
+           ip_frame(ipv4_frag(dg, 0x201, 2480, 528, False), 0) +
+           ip_frame(ipv4_frag(dg, 0x202, 0, 1480, True), 0) +
+           ip_frame(ipv4_frag(dg, 0x202, 0, 1480, True), 0) +
+           ip_frame(ipv4_frag(dg + b"\0" * 65536, 0x203, 65472, 100,
+                              False), 0) +
+           ip_frame(ipv4_frag(dg, 0x204, 0, 0, True), 0) +
+           ip_frame(ipv4_frag(dg, 0x205, 0, 13, True), 0) +
+           frags(tiny, 0x206, 8))
+    for i in range(40):
+        out += ip_frame(ipv4_frag(dg, 0x300 + i, 0, 64, True), 0)
+    return b"\x00" + out + step() + clock(s=10)
+
+
 SEEDS = {
     "arp_request": arp_request,
     "dhcp_discover": dhcp_discover,
@@ -236,6 +289,8 @@ SEEDS = {
     "tcp_pending_connect": tcp_pending_connect,
     "tcp_window_pressure": tcp_window_pressure,
     "tcp_forward_inbound": tcp_forward_inbound,
+    "frag_reassembly": frag_reassembly,
+    "frag_hostile": frag_hostile,
 }
 
 

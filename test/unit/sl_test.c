@@ -10,12 +10,14 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mempool.h>
 #include <rte_udp.h>
 
 #include "sl_host_mem.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
+#include "sl_steer.h"
 #include "sl_test.h"
 
 struct sl_test_case sl_test_cases[SL_TEST_MAX];
@@ -180,6 +182,56 @@ fail_host:
 		sl_host_destroy(host);
 	env->host = NULL;
 	return -1;
+}
+
+struct sl_steer *
+sl_test_steer_new(unsigned int n)
+{
+	static uint16_t seq;
+	struct sl_steer *s;
+
+	if (sl_test_eal() != 0)
+		return NULL;
+	s = rte_zmalloc("sl_test_steer", sizeof(*s), 0);
+	if (s != NULL && sl_steer_create(s, (uint16_t)(100 + seq++), n, 0,
+	    SOCKET_ID_ANY) != 0) {
+		rte_free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+void
+sl_test_steer_free(struct sl_steer *s)
+{
+	if (s != NULL) {
+		sl_steer_destroy(s);
+		rte_free(s);
+	}
+}
+
+int
+sl_test_env_pair(struct sl_test_env *e0, struct sl_test_env *e1,
+	struct sl_steer *s)
+{
+	if (sl_test_env_init(e0, NULL) != 0 || sl_test_env_init(e1, NULL) != 0)
+		return -1;
+	e0->w.steer = s;
+	e0->w.queue_id = 0;
+	e1->w.steer = s;
+	e1->w.queue_id = 1;
+	return 0;
+}
+
+void
+sl_test_env_pair_fini(struct sl_test_env *e0, struct sl_test_env *e1,
+	struct sl_steer *s)
+{
+	e0->w.steer = NULL;
+	e1->w.steer = NULL;
+	sl_test_env_fini(e0);
+	sl_test_env_fini(e1);
+	sl_test_steer_free(s);
 }
 
 void

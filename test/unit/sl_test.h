@@ -165,6 +165,28 @@ struct rte_mbuf *sl_test_echo_frame(struct sl_test_env *env, uint32_t daddr,
 /** sl_test_input - run one iteration on frame @m (NULL: none). */
 void sl_test_input(struct sl_test_env *env, struct rte_mbuf *m);
 
+struct sl_steer;
+
+/**
+ * sl_test_steer_new - steering state of a port with @n queues (each call
+ * a port of its own). Return: it (free with sl_test_steer_free), or NULL.
+ */
+struct sl_steer *sl_test_steer_new(unsigned int n);
+
+/** sl_test_steer_free - destroy @s (frames still queued are freed). */
+void sl_test_steer_free(struct sl_steer *s);
+
+/**
+ * sl_test_env_pair - two test workers, queues 0 and 1 of the port @s
+ * steers (undone by sl_test_env_pair_fini). Return: 0 or -1.
+ */
+int sl_test_env_pair(struct sl_test_env *e0, struct sl_test_env *e1,
+	struct sl_steer *s);
+
+/** sl_test_env_pair_fini - undo sl_test_env_pair, free @s too. */
+void sl_test_env_pair_fini(struct sl_test_env *e0, struct sl_test_env *e1,
+	struct sl_steer *s);
+
 /** The guest MAC used by tests: 02:00:00:00:00:15. */
 extern const struct rte_ether_addr sl_test_guest_mac;
 

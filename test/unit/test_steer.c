@@ -15,7 +15,6 @@
 #include <netinet/in.h>
 
 #include <rte_ip.h>
-#include <rte_malloc.h>
 #include <rte_tcp.h>
 #include <rte_thash.h>
 #include <rte_udp.h>
@@ -25,30 +24,6 @@
 #include "sl_neigh.h"
 #include "sl_steer.h"
 #include "sl_test.h"
-
-/** new_steer - steering state for @n queues (rte_zmalloc'd). */
-static struct sl_steer *
-new_steer(unsigned int n)
-{
-	static uint16_t seq;
-	struct sl_steer *s = rte_zmalloc("test_steer", sizeof(*s), 0);
-
-	if (s != NULL && sl_steer_create(s, (uint16_t)(100 + seq++), n, 0,
-	    SOCKET_ID_ANY) != 0) {
-		rte_free(s);
-		s = NULL;
-	}
-	return s;
-}
-
-static void
-free_steer(struct sl_steer *s)
-{
-	if (s != NULL) {
-		sl_steer_destroy(s);
-		rte_free(s);
-	}
-}
 
 /** syn_frame - a guest TCP SYN from @sport to @daddr:@dport (host order). */
 static struct rte_mbuf *
@@ -94,7 +69,7 @@ owner_of_port(const struct sl_steer *s, const struct sl_config *cfg,
 
 SL_TEST(steer_owner_function)
 {
-	struct sl_steer *s = new_steer(4);
+	struct sl_steer *s = sl_test_steer_new(4);
 	union rte_thash_tuple t;
 	unsigned int count[4] = { 0 }, i, q;
 	uint32_t a = RTE_BE32(RTE_IPV4(10, 0, 2, 15));
@@ -130,7 +105,7 @@ SL_TEST(steer_owner_function)
 		RTE_BE16(443)),
 		(rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN,
 		sl_steer_key()) % SL_STEER_RETA) % 4);
-	free_steer(s);
+	sl_test_steer_free(s);
 }
 
 SL_TEST(steer_owner_of_frames)
@@ -138,7 +113,7 @@ SL_TEST(steer_owner_of_frames)
 	static const uint8_t arp[42] = {
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		0x02, 0x00, 0x00, 0x00, 0x00, 0x15, 0x08, 0x06 };
-	struct sl_steer *s = new_steer(2);
+	struct sl_steer *s = sl_test_steer_new(2);
 	struct rte_ether_addr bcast;
 	struct sl_test_env env;
 	struct rte_mbuf *m;
@@ -206,14 +181,14 @@ SL_TEST(steer_owner_of_frames)
 	SL_CHECK_EQ(sl_steer_owner(s, m), 1);
 	rte_pktmbuf_free(m);
 	sl_test_env_fini(&env);
-	free_steer(s);
+	sl_test_steer_free(s);
 }
 
 SL_TEST(steer_frames_reach_their_owner)
 {
 	struct sl_test_env e0, e1;
 	struct rte_mbuf *pkts[2 * SL_BURST];
-	struct sl_steer *s = new_steer(2);
+	struct sl_steer *s = sl_test_steer_new(2);
 	struct rte_ether_addr mac;
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 		.sin_port = RTE_BE16(80),
@@ -222,15 +197,7 @@ SL_TEST(steer_frames_reach_their_owner)
 	unsigned int i;
 
 	SL_CHECK(s != NULL);
-	SL_CHECK(sl_test_env_init(&e0, NULL) == 0);
-	SL_CHECK(sl_test_env_init(&e1, NULL) == 0);
-	e0.w.steer = s;
-	e0.w.queue_id = 0;
-	e1.w.steer = s;
-	e1.w.queue_id = 1;
-	/* both on the port's neighbour table, the guest not yet heard */
-	sl_neigh_bind(&e0.w);
-	sl_neigh_bind(&e1.w);
+	SL_CHECK(sl_test_env_pair(&e0, &e1, s) == 0);
 	for (sport = 40000; sport < 41000 && (p0 == 0 || p1 == 0); sport++) {
 		if (owner_of_port(s, &e0.cfg, sport, 80) == 0 && p0 == 0)
 			p0 = sport;
@@ -278,16 +245,12 @@ SL_TEST(steer_frames_reach_their_owner)
 	SL_CHECK(e0.w.stats[SL_STAT_drop_steer_full] > 0);
 	SL_CHECK_EQ(e0.w.stats[SL_STAT_steer_out] +
 		e0.w.stats[SL_STAT_drop_steer_full], 1 + i);
-	e0.w.steer = NULL;
-	e1.w.steer = NULL;
-	sl_test_env_fini(&e0);
-	sl_test_env_fini(&e1);
-	free_steer(s);	/* frees what is still queued */
+	sl_test_env_pair_fini(&e0, &e1, s);	/* frees what is still queued */
 }
 
 SL_TEST(steer_inbound_port_is_the_acceptors)
 {
-	struct sl_steer *s = new_steer(2);
+	struct sl_steer *s = sl_test_steer_new(2);
 	struct sockaddr_in peer = { .sin_family = AF_INET,
 		.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
 	struct sl_fwd_spec spec;
@@ -332,12 +295,12 @@ SL_TEST(steer_inbound_port_is_the_acceptors)
 	SL_CHECK_EQ(sl_fwd_del(&env.w, &spec), 0);
 	env.w.steer = NULL;
 	sl_test_env_fini(&env);
-	free_steer(s);
+	sl_test_steer_free(s);
 }
 
 SL_TEST(steer_udp_forward_marks_worker0)
 {
-	struct sl_steer *s = new_steer(2);
+	struct sl_steer *s = sl_test_steer_new(2);
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	char err[64];
@@ -356,22 +319,18 @@ SL_TEST(steer_udp_forward_marks_worker0)
 	SL_CHECK_EQ(s->udp_fwd[6001], 0);
 	env.w.steer = NULL;
 	sl_test_env_fini(&env);
-	free_steer(s);
+	sl_test_steer_free(s);
 }
 
 SL_TEST(steer_tx_through_worker0_while_queue_off)
 {
 	struct sl_test_env e0, e1;
 	struct rte_mbuf *m[3];
-	struct sl_steer *s = new_steer(2);
+	struct sl_steer *s = sl_test_steer_new(2);
 	unsigned int i;
 
 	SL_CHECK(s != NULL);
-	SL_CHECK(sl_test_env_init(&e0, NULL) == 0);
-	SL_CHECK(sl_test_env_init(&e1, NULL) == 0);
-	e0.w.steer = s;
-	e1.w.steer = s;
-	e1.w.queue_id = 1;
+	SL_CHECK(sl_test_env_pair(&e0, &e1, s) == 0);
 	/* the guest has not enabled queue 1: its frames go to worker 0 */
 	sl_steer_set_tx(s, 1, false);
 	sl_steer_set_tx(s, 0, false);	/* queue 0 is never turned off */
@@ -393,11 +352,7 @@ SL_TEST(steer_tx_through_worker0_while_queue_off)
 	/* enabled again: nothing is handed any more */
 	sl_steer_set_tx(s, 1, true);
 	SL_CHECK_EQ(s->tx_off, 0);
-	e0.w.steer = NULL;
-	e1.w.steer = NULL;
-	sl_test_env_fini(&e0);
-	sl_test_env_fini(&e1);
-	free_steer(s);
+	sl_test_env_pair_fini(&e0, &e1, s);
 }
 
 int

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_frag.c: IPv4 fragmentation toward the guest and reassembly of the
+ * guest's fragments, per worker, with DPDK's rte_ip_frag.
+ *
+ * Theory of operation
+ * -------------------
+ * From the guest: sl_net_parse() recognises a fragment (MF or an offset)
+ * once its IPv4 header is valid and hands it back as SL_NET_FRAG; the
+ * worker passes it to sl_frag_input(), which checks what DPDK 22.11's
+ * reassembly does not (a fragment with no payload, a non-last one whose
+ * length is not a multiple of 8, one ending past 65535 bytes: dropped,
+ * drop_ip_frag) and adds it to the worker's rte_ip_frag table. The table
+ * is bounded: at most max_entries datagrams at once (SL_FRAG_MAX_ENTRIES,
+ * fewer when the rx pool is small: their fragments hold rx mbufs), each of
+ * at most RTE_LIBRTE_IP_FRAG_MAX_FRAG (8) fragments, for at most
+ * SL_FRAG_TIMEOUT_MS from its first fragment. What the table discards
+ * (overlapping or duplicate fragments, a ninth fragment, no free entry,
+ * timeout) goes to its death row and is counted in drop_ip_reasm, one per
+ * fragment, then freed once per poll iteration (sl_frag_burst_end, which
+ * also expires old entries; the death row is emptied early when a call
+ * could overflow it). A completed datagram is an mbuf chain from the first
+ * fragment's Ethernet header on; its IPv4 checksum is redone and the port's
+ * checksum flags cleared, so sl_net_parse() parses it again and verifies
+ * the L4 checksum over the whole datagram (chains are fine). The L4 header
+ * must sit in the first fragment (tiny-fragment attacks: the parser's
+ * drop_multiseg_hdr). Fragments have no ports: on a multi-queue port they
+ * all reach worker 0 (sl_steer_owner), which hands each completed datagram
+ * to the worker owning its flow (sl_steer_pass).
+ *
+ * Toward the guest: the UDP and ICMP modules queue their frames through
+ * sl_frag_tx()/sl_frag_tx_dgram(). A datagram longer than w->tx_mtu (the
+ * least of what the port transmits and the guest's MTU) is cut by
+ * rte_ipv4_fragment_packet(), which wants the packet to start at the IPv4
+ * header: the Ethernet header is taken off and put back on each fragment.
+ * Each fragment is a direct mbuf from the worker's pool (headers) chained
+ * to indirect mbufs from a per-worker pool (SL_FRAG_IND_MBUFS) that point
+ * into the original datagram: no payload is copied unless the port cannot
+ * send chains (then each fragment is linearised). Every fragmented
+ * datagram gets its own IPv4 id; on a multi-queue port worker q uses ids
+ * equal to q modulo the number of workers, so two workers never use the
+ * same id toward the guest at the same time. DF: a datagram with DF set
+ * that does not fit is dropped (drop_frag_df); sluice's own datagrams
+ * (sl_frag_tx_dgram) carry DF only when they fit, as Linux's UDP and ICMP
+ * replies do.
+ *
+ * Nothing here allocates per packet except mbufs; no locks.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ip_frag.h>
+#include <rte_malloc.h>
+
+#include "sl_frag.h"
+#include "sl_steer.h"
+#include "sl_worker.h"
+
+/* fragments of one datagram at the smallest MTU (68: 48 bytes each) */
+#define SL_FRAG_OUT_MAX \
+	((UINT16_MAX - sizeof(struct rte_ipv4_hdr) + 47) / 48)
+/* mbufs one reassembly call may put on the death row, at most */
+#define SL_FRAG_DR_CALL (2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1))
+#define SL_FRAG_BUCKET_ENTRIES 4
+#define SL_FRAG_IND_CACHE 64
+
+/** Per-worker fragment state. */
+struct sl_frag {
+	struct rte_ip_frag_tbl *tbl;	/**< guest datagrams in reassembly */
+	struct rte_mempool *ind_mp;	/**< indirect mbufs, fragments out */
+	uint16_t ip_id;			/**< id of the next datagram cut */
+	uint16_t ip_id_step;		/**< the port's number of workers */
+	struct rte_ip_frag_death_row dr;
+	struct rte_mbuf *out[SL_FRAG_OUT_MAX];
+};
+
+int
+sl_frag_init(struct sl_worker *w)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	struct sl_frag *fr;
+	uint32_t entries;
+	int socket = (int)rte_socket_id();
+
+	fr = rte_zmalloc_socket("sl_frag", sizeof(*fr), RTE_CACHE_LINE_SIZE,
+		socket);
+	if (fr == NULL)
+		return -ENOMEM;
+	/* held fragments are rx mbufs: at most an eighth of the rx pool */
+	entries = w->rx_mp->size / (8 * RTE_LIBRTE_IP_FRAG_MAX_FRAG);
+	entries = RTE_MAX(8u, RTE_MIN(entries, (uint32_t)SL_FRAG_MAX_ENTRIES));
+	fr->tbl = rte_ip_frag_table_create(RTE_MAX(1u, entries / 2),
+		SL_FRAG_BUCKET_ENTRIES, entries, SL_FRAG_TIMEOUT_MS, socket);
+	snprintf(name, sizeof(name), "slfi%u_%x", w->id,
+		(unsigned int)((uintptr_t)w >> 6));
+	fr->ind_mp = rte_pktmbuf_pool_create(name, SL_FRAG_IND_MBUFS,
+		SL_FRAG_IND_CACHE, 0, 0, socket);
+	fr->ip_id = (uint16_t)w->queue_id;
+	fr->ip_id_step = (uint16_t)(w->steer != NULL ? w->steer->n : 1);
+	w->frag = fr;
+	if (fr->tbl == NULL || fr->ind_mp == NULL) {
+		sl_frag_fini(w);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+sl_frag_fini(struct sl_worker *w)
+{
+	struct sl_frag *fr = w->frag;
+
+	if (fr == NULL)
+		return;
+	rte_ip_frag_free_death_row(&fr->dr, 0);
+	if (fr->tbl != NULL)
+		rte_ip_frag_table_destroy(fr->tbl);
+	rte_mempool_free(fr->ind_mp);
+	rte_free(fr);
+	w->frag = NULL;
+}
+
+/**
+ * frag_bad - whether the guest fragment in @ip (header checked by the
+ * parser, no options) is one reassembly must not see: no payload, a
+ * non-last fragment not a multiple of 8 bytes long, or an end past the
+ * largest IPv4 datagram.
+ */
+static bool
+frag_bad(const struct rte_ipv4_hdr *ip)
+{
+	uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
+	uint32_t len = rte_be_to_cpu_16(ip->total_length) - sizeof(*ip);
+	uint32_t off = (uint32_t)(fo & RTE_IPV4_HDR_OFFSET_MASK) *
+		RTE_IPV4_HDR_OFFSET_UNITS;
+
+	return len == 0 || off + len + sizeof(*ip) > UINT16_MAX ||
+		((fo & RTE_IPV4_HDR_MF_FLAG) && len % RTE_IPV4_HDR_OFFSET_UNITS);
+}
+
+struct rte_mbuf *
+sl_frag_input(struct sl_worker *w, const struct sl_pkt *p)
+{
+	struct sl_frag *fr = w->frag;
+	struct rte_mbuf *m = p->m;
+	struct rte_ipv4_hdr *ip;
+	uint32_t dr0;
+
+	SL_STAT_INC(w->stats, ip_frag_rx);
+	if (frag_bad(p->ip)) {
+		SL_STAT_INC(w->stats, drop_ip_frag);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	if (fr->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - SL_FRAG_DR_CALL)
+		rte_ip_frag_free_death_row(&fr->dr, 0);
+	m->l2_len = p->l3_off;
+	m->l3_len = sizeof(*ip);
+	dr0 = fr->dr.cnt;
+	m = rte_ipv4_frag_reassemble_packet(fr->tbl, &fr->dr, m, w->now_ms,
+		p->ip);
+	SL_STAT_ADD(w->stats, drop_ip_reasm, fr->dr.cnt - dr0);
+	if (m == NULL)
+		return NULL;
+	/* reassembly zeroes the checksum; the port's flags were the first
+	 * fragment's: the whole datagram is checked again */
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK |
+		RTE_MBUF_F_RX_L4_CKSUM_MASK);
+	SL_STAT_INC(w->stats, ip_reasm_ok);
+	if (w->steer != NULL && sl_steer_pass(w, m))
+		return NULL;
+	return m;
+}
+
+void
+sl_frag_burst_end(struct sl_worker *w)
+{
+	struct sl_frag *fr = w->frag;
+
+	/* expiry stops when the death row is nearly full: empty it, go on */
+	do {
+		if (fr->dr.cnt > 0)
+			rte_ip_frag_free_death_row(&fr->dr, 0);
+		rte_ip_frag_table_del_expired_entries(fr->tbl, &fr->dr,
+			w->now_ms);
+		SL_STAT_ADD(w->stats, drop_ip_reasm, fr->dr.cnt);
+	} while (fr->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN -
+		RTE_LIBRTE_IP_FRAG_MAX_FRAG);
+	if (fr->dr.cnt > 0)
+		rte_ip_frag_free_death_row(&fr->dr, 0);
+}
+
+/**
+ * frag_put - finish fragment @f of a datagram whose Ethernet header is
+ * @eth and queue it: Ethernet header, IPv4 checksum, one segment when the
+ * port sends no chains.
+ */
+static void
+frag_put(struct sl_worker *w, struct rte_mbuf *f,
+	const struct rte_ether_hdr *eth)
+{
+	struct rte_ether_hdr *e;
+	struct rte_ipv4_hdr *ip;
+
+	e = (struct rte_ether_hdr *)rte_pktmbuf_prepend(f, sizeof(*e));
+	if (e == NULL || (!w->multiseg && rte_pktmbuf_linearize(f) != 0)) {
+		SL_STAT_INC(w->stats, drop_nomem);
+		rte_pktmbuf_free(f);
+		return;
+	}
+	*e = *eth;
+	ip = (struct rte_ipv4_hdr *)(e + 1);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	f->l2_len = sizeof(*e);
+	f->l3_len = sizeof(*ip);
+	f->ol_flags = 0;
+	SL_STAT_INC(w->stats, ip_frag_tx);
+	sl_tx(w, f);
+}
+
+/**
+ * frag_out - cut the datagram of frame @m into fragments of at most
+ * w->tx_mtu bytes and queue them (consumes @m).
+ * @own: sluice's own datagram: DF is cleared; else DF drops it.
+ */
+static void
+frag_out(struct sl_worker *w, struct rte_mbuf *m, bool own)
+{
+	struct sl_frag *fr = w->frag;
+	struct rte_ether_hdr eth;
+	struct rte_ipv4_hdr *ip;
+	int32_t n, i;
+
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) {
+		if (!own) {
+			SL_STAT_INC(w->stats, drop_frag_df);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		ip->fragment_offset &= ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	}
+	ip->packet_id = rte_cpu_to_be_16(fr->ip_id);
+	fr->ip_id = (uint16_t)(fr->ip_id + fr->ip_id_step);
+	memcpy(&eth, rte_pktmbuf_mtod(m, void *), sizeof(eth));
+	rte_pktmbuf_adj(m, m->l2_len);
+	n = rte_ipv4_fragment_packet(m, fr->out, SL_FRAG_OUT_MAX, w->tx_mtu,
+		w->mp, fr->ind_mp);
+	/* the fragments hold references to what they need of it */
+	rte_pktmbuf_free(m);
+	if (n < 0) {
+		SL_STAT_INC(w->stats, drop_nomem);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		frag_put(w, fr->out[i], &eth);
+}
+
+/**
+ * frag_send - queue frame @m as it is when its datagram fits the link
+ * toward the guest, else in fragments (@own: see frag_out).
+ */
+static inline void
+frag_send(struct sl_worker *w, struct rte_mbuf *m, bool own)
+{
+	/* a TSO frame is cut into segments by the port, never fragmented */
+	if (likely(rte_pktmbuf_pkt_len(m) - m->l2_len <= w->tx_mtu ||
+	    (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)))
+		sl_tx(w, m);
+	else
+		frag_out(w, m, own);
+}
+
+void
+sl_frag_tx(struct sl_worker *w, struct rte_mbuf *m)
+{
+	frag_send(w, m, false);
+}
+
+void
+sl_frag_tx_dgram(struct sl_worker *w, struct rte_mbuf *m)
+{
+	frag_send(w, m, true);
+}
