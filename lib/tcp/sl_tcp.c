@@ -1515,78 +1515,118 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 /* guest segments                                                       */
 
 /**
- * process_ack - the ACK field and window of an acceptable segment.
- * Return: -1 when the segment must be dropped (ACK of unsent data).
+ * struct seg - the fields of a guest segment the input path works on, in
+ * host byte order.
  */
-static int
-process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
-	uint32_t seq, uint32_t ack, uint16_t wnd, uint32_t len, uint8_t flags)
+struct seg {
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t len;		/**< payload bytes */
+	uint16_t wnd;		/**< window field, not yet scaled */
+	uint8_t flags;
+};
+
+/** seg_of - the fields of the guest segment @p (TCP header @th). */
+static inline struct seg
+seg_of(const struct sl_pkt *p, const struct rte_tcp_hdr *th)
+{
+	return (struct seg){
+		.seq = rte_be_to_cpu_32(th->sent_seq),
+		.ack = rte_be_to_cpu_32(th->recv_ack),
+		.len = p->pay_len,
+		.wnd = rte_be_to_cpu_16(th->rx_win),
+		.flags = th->tcp_flags,
+	};
+}
+
+/**
+ * ack_new - SEG.ACK moved SND.UNA forward: release the retransmit entries
+ * it covers (an RTT sample from one never resent), end or continue
+ * NewReno recovery (a partial ACK resends the next hole), re-arm the RTO.
+ */
+static void
+ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t ack)
 {
 	struct sl_tcp_rtx_pool *pool = rtx_pool(w);
-	uint32_t new_wnd = (uint32_t)wnd << c->snd_wscale;
-	bool wnd_changed;
+	struct sl_tcp_rtx *e;
+	int64_t rtt = -1;
 
-	if (SEQ_GT(ack, c->snd_nxt)) {
-		c->ack_now = true;	/* acks something never sent */
-		return -1;
+	c->snd_una = ack;
+	while ((e = c->rtx_head) != NULL) {
+		uint32_t end = e->seq + e->len +
+			((e->flags & (F_SYN | F_FIN)) ? 1 : 0);
+
+		if (SEQ_GT(end, ack))
+			break;
+		if (!e->rexmit)
+			rtt = (int64_t)(w->now_ms - e->sent_ms);
+		c->rtx_head = e->next;
+		if (c->rtx_head == NULL)
+			c->rtx_tail = NULL;
+		c->rtx_segs--;
+		w->tcp_inflight -= e->len;
+		rte_pktmbuf_free(e->m);
+		e->next = pool->free;
+		pool->free = e;
 	}
-	wnd_changed = new_wnd != c->snd_wnd;
-	if (SEQ_GT(ack, c->snd_una)) {
-		struct sl_tcp_rtx *e;
-		int64_t rtt = -1;
-
-		c->snd_una = ack;
-		while ((e = c->rtx_head) != NULL) {
-			uint32_t end = e->seq + e->len +
-				((e->flags & (F_SYN | F_FIN)) ? 1 : 0);
-
-			if (SEQ_GT(end, ack))
-				break;
-			if (!e->rexmit)
-				rtt = (int64_t)(w->now_ms - e->sent_ms);
-			c->rtx_head = e->next;
-			if (c->rtx_head == NULL)
-				c->rtx_tail = NULL;
-			c->rtx_segs--;
-			w->tcp_inflight -= e->len;
-			rte_pktmbuf_free(e->m);
-			e->next = pool->free;
-			pool->free = e;
-		}
-		if (rtt >= 0)
-			rtt_sample(c, (uint32_t)rtt);
-		c->backoff = 0;
-		c->dupacks = 0;
-		if (c->in_recovery) {
-			if (SEQ_GE(ack, c->recover))
-				c->in_recovery = false;
-			else if (c->rtx_head != NULL)
-				retransmit(w, f, c, c->rtx_head);
-		}
-		c->rto_deadline = c->rtx_head ? w->now_ms + rto_backed_off(c) : 0;
-		if (c->fin_sent && SEQ_GE(ack, c->snd_nxt))
-			c->fin_acked = true;
-	} else if (ack == c->snd_una && len == 0 && !wnd_changed &&
-	    c->rtx_head != NULL && !(flags & (F_FIN | F_SYN))) {
-		if (++c->dupacks == 3) {
-			c->in_recovery = true;
-			c->recover = c->snd_nxt;
-			SL_STAT_INC(w->stats, tcp_rexmit_fast);
+	if (rtt >= 0)
+		rtt_sample(c, (uint32_t)rtt);
+	c->backoff = 0;
+	c->dupacks = 0;
+	if (c->in_recovery) {
+		if (SEQ_GE(ack, c->recover))
+			c->in_recovery = false;
+		else if (c->rtx_head != NULL)
 			retransmit(w, f, c, c->rtx_head);
-		}
 	}
+	c->rto_deadline = c->rtx_head ? w->now_ms + rto_backed_off(c) : 0;
+	if (c->fin_sent && SEQ_GE(ack, c->snd_nxt))
+		c->fin_acked = true;
+}
+
+/**
+ * dup_ack - a duplicate ACK: the third one resends the first
+ * unacknowledged segment (fast retransmit) and starts recovery.
+ */
+static void
+dup_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	if (++c->dupacks == 3) {
+		c->in_recovery = true;
+		c->recover = c->snd_nxt;
+		SL_STAT_INC(w->stats, tcp_rexmit_fast);
+		retransmit(w, f, c, c->rtx_head);
+	}
+}
+
+/**
+ * window_update - take the guest's window from a segment (SND.WL1/SND.WL2
+ * rule), unmute host reads it allows, arm the persist timer when only it
+ * can get a zero window reopened; re-arms the flow's timer.
+ * @w: worker
+ * @f: flow
+ * @c: connection
+ * @s: the segment (its ACK already processed)
+ */
+static void
+window_update(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct seg *s)
+{
+	uint32_t new_wnd = (uint32_t)s->wnd << c->snd_wscale;
+
 	/*
 	 * SND.WL1/SND.WL2: a stale segment cannot move the window, nor can
 	 * one whose ACK is older than SND.UNA (RFC 9293 3.10.7.4: the window
 	 * is updated only when SND.UNA =< SEG.ACK =< SND.NXT).
 	 */
-	if (SEQ_GE(ack, c->snd_una) && (SEQ_LT(c->snd_wl1, seq) ||
-	    (c->snd_wl1 == seq && SEQ_LE(c->snd_wl2, ack)))) {
+	if (SEQ_GE(s->ack, c->snd_una) && (SEQ_LT(c->snd_wl1, s->seq) ||
+	    (c->snd_wl1 == s->seq && SEQ_LE(c->snd_wl2, s->ack)))) {
 		if (new_wnd == 0 && c->snd_wnd != 0)
 			SL_STAT_INC(w->stats, tcp_zero_window_guest);
 		c->snd_wnd = new_wnd;
-		c->snd_wl1 = seq;
-		c->snd_wl2 = ack;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = s->ack;
 		if (new_wnd > c->max_snd_wnd)
 			c->max_snd_wnd = new_wnd;
 		if (new_wnd > 0) {
@@ -1610,6 +1650,29 @@ process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		c->persist_deadline = w->now_ms + rto_backed_off(c);
 	}
 	rearm(w, f, c);
+}
+
+/**
+ * process_ack - the ACK field and window of an acceptable segment.
+ * Return: -1 when the segment must be dropped (ACK of unsent data).
+ */
+static int
+process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct seg *s)
+{
+	uint32_t new_wnd = (uint32_t)s->wnd << c->snd_wscale;
+
+	if (SEQ_GT(s->ack, c->snd_nxt)) {
+		c->ack_now = true;	/* acks something never sent */
+		return -1;
+	}
+	if (SEQ_GT(s->ack, c->snd_una))
+		ack_new(w, f, c, s->ack);
+	else if (s->ack == c->snd_una && s->len == 0 &&
+	    new_wnd == c->snd_wnd && c->rtx_head != NULL &&
+	    !(s->flags & (F_FIN | F_SYN)))
+		dup_ack(w, f, c);
+	window_update(w, f, c, s);
 	return 0;
 }
 
@@ -1636,6 +1699,106 @@ acceptable(const struct sl_tcp_conn *c, uint32_t seq, uint32_t len)
 }
 
 /**
+ * rst_input - a guest RST on a synchronised connection: exact sequence
+ * number resets the host peer, in the window gets a challenge ACK
+ * (RFC 5961 3.2), anything else is dropped.
+ */
+static void
+rst_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t seq)
+{
+	if (seq == c->rcv_nxt) {
+		/* guest reset: the host peer sees a reset */
+		tcp_free(w, f, true, SL_STAT_tcp_closed_guest_rst);
+	} else if (acceptable(c, seq, 0) || acceptable(c, seq, 1)) {
+		SL_STAT_INC(w->stats, tcp_challenge_acks);
+		c->ack_now = true;
+		dirty_mark(w, f, c);
+	} else {
+		SL_STAT_INC(w->stats, drop_tcp_out_of_window);
+	}
+}
+
+/**
+ * hold_ok - whether @len in-window bytes in @segs mbufs may be held: out-
+ * of-order data (never acknowledged) is dropped first when the bound
+ * would refuse them, or the segment that fills the gap could never get
+ * in; beyond that they are refused, not ACKed (the guest sends them
+ * again), counted in drop_tcp_hold_limit.
+ */
+static bool
+hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
+	uint32_t len)
+{
+	if (c->n_ooo > 0 && over_hold_limit(w, c, segs, len))
+		ooo_prune(w, c);
+	if (!over_hold_limit(w, c, segs, len))
+		return true;
+	SL_STAT_INC(w->stats, drop_tcp_hold_limit);
+	c->ack_now = true;
+	return false;
+}
+
+/**
+ * data_input - the payload and FIN of an acceptable segment: trimmed to
+ * [RCV.NXT, right edge), appended to the pending data when in order (then
+ * what the out-of-order queue holds next), else queued out of order.
+ * Return: true when the mbuf was kept.
+ */
+static bool
+data_input(struct sl_worker *w, struct sl_tcp_conn *c,
+	const struct sl_pkt *p, const struct seg *s)
+{
+	uint32_t seq = s->seq, len = s->len;
+	uint32_t front = SEQ_LT(seq, c->rcv_nxt) ? c->rcv_nxt - seq : 0;
+	bool fin = (s->flags & F_FIN) != 0, kept = false;
+
+	if (front > len)
+		front = len;	/* only the FIN is new (or nothing) */
+	seq += front;
+	len -= front;
+	if (SEQ_GT(seq + len, c->rcv_adv)) {
+		len = SEQ_GT(c->rcv_adv, seq) ? c->rcv_adv - seq : 0;
+		fin = false;
+	}
+	if (len > 0 && !hold_ok(w, c, p->m->nb_segs, len))
+		return false;
+	if (len > 0) {
+		struct rte_mbuf *d = mbuf_adj(p->m, p->pay_off + front);
+
+		kept = true;
+		if (d == NULL) {
+			len = 0;
+		} else {
+			mbuf_trim(d, len);
+			if (seq == c->rcv_nxt) {
+				if (deliver(w, c, d, len) == 0)
+					ooo_drain(w, c);
+				else
+					fin = false;
+			} else {
+				ooo_insert(w, c, seq, len, d);
+				c->ack_now = true;	/* dup ACK */
+				fin = false;
+			}
+		}
+		c->segs_unacked++;
+		if (c->segs_unacked >= 2)
+			SL_STAT_INC(w->stats, tcp_acks_coalesced);
+	} else if (front > 0 && !fin) {
+		c->ack_now = true;	/* pure duplicate */
+	}
+	if (fin && seq + len == c->rcv_nxt && c->n_ooo == 0) {
+		c->rcv_nxt++;
+		c->fin_rcvd = true;
+		c->ack_now = true;
+	}
+	if (c->n_ooo > 0)
+		c->ack_now = true;
+	return kept;
+}
+
+/**
  * established_input - a segment on a synchronised connection.
  * Return: true when the mbuf was kept.
  */
@@ -1644,37 +1807,23 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 	struct sl_tcp_conn *c, const struct sl_pkt *p,
 	const struct rte_tcp_hdr *th)
 {
-	uint8_t flags = th->tcp_flags;
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
-	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
-	uint32_t len = p->pay_len;
-	uint32_t seglen = len + ((flags & F_FIN) ? 1 : 0);
-	struct rte_mbuf *m;
-	bool kept = false;
+	struct seg s = seg_of(p, th);
+	uint32_t seglen = s.len + ((s.flags & F_FIN) ? 1 : 0);
 
-	if (flags & F_RST) {
-		if (seq == c->rcv_nxt) {
-			/* guest reset: the host peer sees a reset */
-			tcp_free(w, f, true, SL_STAT_tcp_closed_guest_rst);
-		} else if (acceptable(c, seq, 0) || acceptable(c, seq, 1)) {
-			SL_STAT_INC(w->stats, tcp_challenge_acks);
-			c->ack_now = true;
-			dirty_mark(w, f, c);
-		} else {
-			SL_STAT_INC(w->stats, drop_tcp_out_of_window);
-		}
+	if (s.flags & F_RST) {
+		rst_input(w, f, c, s.seq);
 		return false;
 	}
-	if (flags & F_SYN) {
+	if (s.flags & F_SYN) {
 		/* RFC 5961 4.2: any SYN here gets a challenge ACK */
 		SL_STAT_INC(w->stats, tcp_challenge_acks);
 		c->ack_now = true;
 		dirty_mark(w, f, c);
 		return false;
 	}
-	if (!acceptable(c, seq, seglen)) {
-		if (c->last_adv_wnd == 0 && ((seglen > 0 && seq == c->rcv_nxt) ||
-		    (seglen == 0 && seq == c->rcv_nxt - 1)))
+	if (!acceptable(c, s.seq, seglen)) {
+		if (c->last_adv_wnd == 0 && ((seglen > 0 && s.seq == c->rcv_nxt) ||
+		    (seglen == 0 && s.seq == c->rcv_nxt - 1)))
 			SL_STAT_INC(w->stats, tcp_zwp_answered);
 		else
 			SL_STAT_INC(w->stats, drop_tcp_out_of_window);
@@ -1682,19 +1831,18 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 		dirty_mark(w, f, c);
 		return false;
 	}
-	if (!(flags & F_ACK)) {
+	if (!(s.flags & F_ACK)) {
 		SL_STAT_INC(w->stats, drop_tcp);
 		return false;
 	}
 	dirty_mark(w, f, c);
 	f->last_ms = w->now_ms;
-	if (len > c->rcv_mss)
+	if (s.len > c->rcv_mss)
 		SL_STAT_INC(w->stats, tcp_large_segs_in);	/* GSO, LRO */
-	if (process_ack(w, f, c, seq, ack, rte_be_to_cpu_16(th->rx_win), len,
-	    flags) != 0)
+	if (process_ack(w, f, c, &s) != 0)
 		return false;
 	if (f->state == TCP_TIME_WAIT) {
-		if (flags & F_FIN)
+		if (s.flags & F_FIN)
 			c->ack_now = true;
 		return false;
 	}
@@ -1707,72 +1855,7 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 		c->ack_now = true;
 		return false;
 	}
-	/* trim to [rcv_nxt, rcv_adv) */
-	m = p->m;
-	{
-		uint32_t front = SEQ_LT(seq, c->rcv_nxt) ? c->rcv_nxt - seq : 0;
-		uint32_t edge = c->rcv_adv;
-		bool fin = (flags & F_FIN) != 0;
-
-		if (front > len) {
-			/* only the FIN is new (or nothing) */
-			front = len;
-		}
-		seq += front;
-		len -= front;
-		if (SEQ_GT(seq + len, edge)) {
-			len = SEQ_GT(edge, seq) ? edge - seq : 0;
-			fin = false;
-		}
-		if (len > 0 && c->n_ooo > 0 &&
-		    over_hold_limit(w, c, p->m->nb_segs, len)) {
-			/* out-of-order data was never acknowledged: drop it
-			 * before refusing anything, or the segment that
-			 * fills the gap could never get in */
-			ooo_prune(w, c);
-		}
-		if (len > 0 && over_hold_limit(w, c, p->m->nb_segs, len)) {
-			/* in-window, but holding it would break the memory
-			 * bound (tiny segments, a stalled host): not ACKed,
-			 * the guest sends it again */
-			SL_STAT_INC(w->stats, drop_tcp_hold_limit);
-			c->ack_now = true;
-			return false;
-		}
-		if (len > 0) {
-			struct rte_mbuf *d = mbuf_adj(m, p->pay_off + front);
-
-			kept = true;
-			if (d == NULL) {
-				len = 0;
-			} else {
-				mbuf_trim(d, len);
-				if (seq == c->rcv_nxt) {
-					if (deliver(w, c, d, len) == 0)
-						ooo_drain(w, c);
-					else
-						fin = false;
-				} else {
-					ooo_insert(w, c, seq, len, d);
-					c->ack_now = true;	/* dup ACK */
-					fin = false;
-				}
-			}
-			c->segs_unacked++;
-			if (c->segs_unacked >= 2)
-				SL_STAT_INC(w->stats, tcp_acks_coalesced);
-		} else if (front > 0 && !fin) {
-			c->ack_now = true;	/* pure duplicate */
-		}
-		if (fin && seq + len == c->rcv_nxt && c->n_ooo == 0) {
-			c->rcv_nxt++;
-			c->fin_rcvd = true;
-			c->ack_now = true;
-		}
-	}
-	if (c->n_ooo > 0)
-		c->ack_now = true;
-	return kept;
+	return data_input(w, c, p, &s);
 }
 
 bool
