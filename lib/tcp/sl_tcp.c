@@ -38,7 +38,9 @@
  * free again, send one window update in that iteration's tx burst, without
  * waiting for the guest's persist probe - once per closed->open transition.
  * Zero-window probes (and any unacceptable segment) get an ACK carrying the
- * current window.
+ * current window; their data is not taken, but their ACK field and window
+ * are, under the SND.WL1/SND.WL2 rule (RFC 9293 3.10.7.4: a guest probing
+ * our zero window may be the one carrying its own window update).
  *
  * Host -> guest. Host data is read straight into mbufs that become the
  * guest's segments (one readv per flow per event), never beyond SND.UNA +
@@ -1720,6 +1722,37 @@ rst_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 }
 
 /**
+ * unacceptable_input - a segment outside the window we advertised (a
+ * zero-window probe, an old duplicate): its data and FIN are not taken,
+ * but a valid ACK field and window update are (RFC 9293 3.10.7.4: "special
+ * allowance should be made to accept valid ACKs"; the SND.WL1/SND.WL2
+ * rule keeps stale windows out), without counting a duplicate ACK. It is
+ * answered with an ACK carrying our current window.
+ * @w: worker
+ * @f: flow
+ * @c: connection
+ * @s: the segment
+ * @seglen: its sequence space (payload plus FIN)
+ */
+static void
+unacceptable_input(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c, const struct seg *s, uint32_t seglen)
+{
+	if (c->last_adv_wnd == 0 && ((seglen > 0 && s->seq == c->rcv_nxt) ||
+	    (seglen == 0 && s->seq == c->rcv_nxt - 1)))
+		SL_STAT_INC(w->stats, tcp_zwp_answered);
+	else
+		SL_STAT_INC(w->stats, drop_tcp_out_of_window);
+	if ((s->flags & F_ACK) && !SEQ_GT(s->ack, c->snd_nxt)) {
+		if (SEQ_GT(s->ack, c->snd_una))
+			ack_new(w, f, c, s->ack);
+		window_update(w, f, c, s);
+	}
+	c->ack_now = true;
+	dirty_mark(w, f, c);
+}
+
+/**
  * hold_ok - whether @len in-window bytes in @segs mbufs may be held: out-
  * of-order data (never acknowledged) is dropped first when the bound
  * would refuse them, or the segment that fills the gap could never get
@@ -1822,13 +1855,7 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 		return false;
 	}
 	if (!acceptable(c, s.seq, seglen)) {
-		if (c->last_adv_wnd == 0 && ((seglen > 0 && s.seq == c->rcv_nxt) ||
-		    (seglen == 0 && s.seq == c->rcv_nxt - 1)))
-			SL_STAT_INC(w->stats, tcp_zwp_answered);
-		else
-			SL_STAT_INC(w->stats, drop_tcp_out_of_window);
-		c->ack_now = true;	/* RFC 9293 3.10.7.4 */
-		dirty_mark(w, f, c);
+		unacceptable_input(w, f, c, &s, seglen);
 		return false;
 	}
 	if (!(s.flags & F_ACK)) {

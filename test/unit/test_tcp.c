@@ -1050,6 +1050,62 @@ check_data(const struct tconn *c, uint32_t wnd_edge, uint32_t *max_end)
 	return 0;
 }
 
+/*
+ * RFC 9293 3.10.7.4: a segment whose data cannot be taken (here a
+ * zero-window probe) still carries a valid ACK and window update.
+ */
+TCP_TEST(tcp_unacceptable_segment_ack_and_window_processed)
+{
+	struct sl_tcp_info info;
+	uint32_t sent = 0, end;
+	uint8_t b;
+	struct tconn c;
+
+	SL_CHECK(small_conn(&c, 40085) == 0);
+	/* the guest's window is zero: host data waits */
+	c.gwin = 0;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 1000) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+	/* and ours closes too */
+	SL_CHECK(fill_window(&c, &sent, 0, 1000) == 0);
+	SL_CHECK_EQ(c.edge, c.gseq);
+	/* the guest's zero-window probe opens its window (100 << 7) */
+	b = pat(sent);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, 100, NULL, 0, &b,
+		1) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 100u << 7);
+	SL_CHECK_EQ(STAT(tcp_zwp_answered), 1);
+	/* the host data goes; the probe's byte is not taken */
+	take_out(c.port);
+	SL_CHECK(!out_bad);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + (100u << 7), &end) == 0);
+	SL_CHECK_EQ(end, c.una + 1000);
+	SL_CHECK_EQ(out[n_out - 1].ack, c.gseq);
+	SL_CHECK_EQ(out[n_out - 1].win, 0);
+	/* the next probe acknowledges that data: SND.UNA moves */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, end, 100, NULL, 0, &b, 1) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_una, end);
+	SL_CHECK_EQ(info.in_flight, 0);
+	/* an old probe (stale sequence number, SND.WL1 rule) cannot shrink
+	 * the window, nor an ACK of unsent data move anything */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq - 5000, end, 1, NULL, 0, &b,
+		1) == 0);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, end + 100, 7, NULL, 0, &b,
+		1) == 0);
+	take_out(c.port);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 100u << 7);
+	SL_CHECK_EQ(info.snd_una, end);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), SMALL_SNDBUF);
+}
+
 TCP_TEST(tcp_send_gated_on_guest_window)
 {
 	struct sl_tcp_info info;
