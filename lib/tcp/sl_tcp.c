@@ -20,11 +20,12 @@
  * Guest -> host. Acceptable segments are trimmed to [RCV.NXT, right edge);
  * in-order payload is appended, without copying, to the flow's pending mbuf
  * chain; out-of-order segments wait in a small sorted queue (SL_TCP_OOO_MAX,
- * overlaps trimmed, the first bytes received win). At the end of the rx
- * burst the pending chain of each touched flow goes to the host socket in
- * one writev; what the socket does not take stays pending (sluice's own
- * buffer, at most w->tcp_own_buf). Bytes are acknowledged once they are
- * written or pending: never before.
+ * overlaps trimmed, the first bytes received win), and a FIN that arrives
+ * ahead of missing data is remembered (its sequence number) and taken when
+ * the gap is filled. At the end of the rx burst the pending chain of each
+ * touched flow goes to the host socket in one writev; what the socket does
+ * not take stays pending (sluice's own buffer, at most w->tcp_own_buf).
+ * Bytes are acknowledged once they are written or pending: never before.
  *
  * The window advertised to the guest is real space: what the host socket's
  * send buffer still accepts plus what is left of sluice's own buffer,
@@ -197,6 +198,8 @@ struct sl_tcp_conn {
 	uint32_t pend_len;
 	uint8_t n_ooo;
 	uint32_t ooo_bytes;
+	bool fin_pending;	/**< a FIN arrived ahead of missing data */
+	uint32_t fin_seq;	/**< ... at this sequence number */
 	struct sl_tcp_ooo ooo[SL_TCP_OOO_MAX];
 
 	/* send side: host -> guest */
@@ -1773,9 +1776,32 @@ hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
 }
 
 /**
+ * fin_check - take the guest's FIN once RCV.NXT reaches its sequence
+ * number: a FIN may arrive out of order, ahead of data still missing, and
+ * waits (fin_pending) until the gap is filled. Out-of-order data queued
+ * beyond it is dropped (nothing follows a FIN); data that runs past it
+ * shows it was not the end, and it is forgotten.
+ */
+static void
+fin_check(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	if (!c->fin_pending || SEQ_LT(c->rcv_nxt, c->fin_seq))
+		return;
+	c->fin_pending = false;
+	if (c->rcv_nxt != c->fin_seq)
+		return;
+	if (c->n_ooo > 0)
+		ooo_prune(w, c);
+	c->rcv_nxt++;
+	c->fin_rcvd = true;
+	c->ack_now = true;
+}
+
+/**
  * data_input - the payload and FIN of an acceptable segment: trimmed to
  * [RCV.NXT, right edge), appended to the pending data when in order (then
- * what the out-of-order queue holds next), else queued out of order.
+ * what the out-of-order queue holds next), else queued out of order; the
+ * FIN is noted and taken when RCV.NXT reaches it (fin_check).
  * Return: true when the mbuf was kept.
  */
 static bool
@@ -1804,15 +1830,11 @@ data_input(struct sl_worker *w, struct sl_tcp_conn *c,
 			len = 0;
 		} else {
 			mbuf_trim(d, len);
-			if (seq == c->rcv_nxt) {
-				if (deliver(w, c, d, len) == 0)
-					ooo_drain(w, c);
-				else
-					fin = false;
-			} else {
+			if (seq != c->rcv_nxt) {
 				ooo_insert(w, c, seq, len, d);
 				c->ack_now = true;	/* dup ACK */
-				fin = false;
+			} else if (deliver(w, c, d, len) == 0) {
+				ooo_drain(w, c);
 			}
 		}
 		c->segs_unacked++;
@@ -1821,12 +1843,12 @@ data_input(struct sl_worker *w, struct sl_tcp_conn *c,
 	} else if (front > 0 && !fin) {
 		c->ack_now = true;	/* pure duplicate */
 	}
-	if (fin && seq + len == c->rcv_nxt && c->n_ooo == 0) {
-		c->rcv_nxt++;
-		c->fin_rcvd = true;
-		c->ack_now = true;
+	if (fin) {
+		c->fin_pending = true;
+		c->fin_seq = seq + len;
 	}
-	if (c->n_ooo > 0)
+	fin_check(w, c);
+	if (c->n_ooo > 0 || c->fin_pending)
 		c->ack_now = true;
 	return kept;
 }

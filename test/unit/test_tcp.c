@@ -1436,6 +1436,82 @@ TCP_TEST(tcp_ooo_reassembly)
 	SL_CHECK_EQ(info.ooo_bytes, 0);
 }
 
+/*
+ * Open @c from guest port @port, then send a bare FIN at stream offset
+ * @fin_off and after it the stream's first 100 bytes (c->gseq unchanged).
+ */
+static int
+fin_ahead_then_data(struct tconn *c, uint16_t port, uint32_t fin_off)
+{
+	uint8_t p[100];
+
+	HCHECK(handshake(c, port, 7, 65535) == 0);
+	fill(p, sizeof(p), 0);
+	HCHECK(gsend(c->port, F_ACK | F_FIN, c->gseq + fin_off, c->una,
+		c->gwin, NULL, 0, NULL, 0) == 0);
+	HCHECK(gsend(c->port, F_ACK, c->gseq, c->una, c->gwin, NULL, 0, p,
+		sizeof(p)) == 0);
+	return 0;
+}
+
+/*
+ * A FIN that arrives before the data in front of it (out of order) is kept
+ * and takes effect when the gap is filled: ACKed with the data, the host's
+ * write side shut once the data is written.
+ */
+TCP_TEST(tcp_ooo_fin_kept)
+{
+	struct sl_tcp_info info;
+	uint8_t p[300];
+	uint32_t base;
+	struct tconn c;
+
+	fill(p, sizeof(p), 0);
+	/* data and FIN ahead of a gap, with more queued data before it */
+	SL_CHECK(handshake(&c, 40135, 7, 65535) == 0);
+	base = c.gseq;
+	SL_CHECK(gsend(c.port, F_ACK | F_FIN, base + 200, c.una, c.gwin, NULL,
+		0, p + 200, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base);
+	SL_CHECK(gsend(c.port, F_ACK, base + 100, c.una, c.gwin, NULL, 0,
+		p + 100, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.fin_rcvd);
+	/* the gap is filled: everything, FIN included, is acknowledged */
+	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
+		100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, base + 301);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.fin_rcvd);
+	SL_CHECK_EQ(info.ooo_segs, 0);
+	SL_CHECK(host_take_pat(&c, 0, 300) == 0);
+	step();
+	SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
+
+	/* a bare FIN ahead of a gap, nothing else queued */
+	SL_CHECK(fin_ahead_then_data(&c, 40136, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 2);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(out[1].ack, c.gseq + 101);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	step();
+	SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
+
+	/* a FIN that data later runs past was not the end: forgotten */
+	SL_CHECK(fin_ahead_then_data(&c, 40137, 50) == 0);
+	SL_CHECK_EQ(take_out(c.port), 2);
+	SL_CHECK_EQ(out[1].ack, c.gseq + 100);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.fin_rcvd);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	SL_CHECK(!sl_host_mem_shut_wr(env.host, c.hd));
+}
+
 /* ------------------------------------------------------------------ */
 /* retransmission                                                       */
 
