@@ -98,6 +98,8 @@ struct sl_worker {
 	uint64_t tcp_held;		/**< guest data held, all flows (bytes) */
 	uint64_t tcp_inflight;		/**< host data unacked, all flows */
 	uint32_t tcp_connecting;	/**< half-open guest connections */
+	uint32_t tcp_inbound_pending;	/**< inbound, SYN not yet answered */
+	uint64_t tcp_inbound_log_ms;	/**< next inbound-limit log line */
 	uint32_t dgram_flows;		/**< UDP + ICMP flows */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */

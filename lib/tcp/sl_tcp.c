@@ -15,7 +15,12 @@
  * (RFC 7323 2.2), chosen as the smallest shift that can express the largest
  * window we will ever advertise (cfg->tcp_buf). The window field of a SYN or
  * SYN-ACK is never scaled. A guest shift above 14 is used as 14. ISNs follow
- * RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock.
+ * RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock. Inbound (a host
+ * client accepted on a forward): our SYN goes to the guest from the
+ * gateway; at most cfg->max_pending_connects such connections wait for the
+ * guest's SYN-ACK (w->tcp_inbound_pending, apart from the guest's own
+ * half-open ones) and they never take the last eighth of the flow table;
+ * beyond that a client is accepted and reset (inbound_room).
  *
  * Guest -> host. Acceptable segments are trimmed to [RCV.NXT, right edge);
  * in-order payload is appended, without copying, to the flow's pending mbuf
@@ -123,6 +128,9 @@
 #define SL_TCP_ACCEPT_BUDGET	32	/* connections accepted per event */
 /* source ports tried for an inbound connection (1 in Q is a worker's own) */
 #define SL_TCP_ACCEPT_PORT_TRIES	64
+/* inbound connections leave max_flows / this free for the guest's own */
+#define SL_TCP_INBOUND_RESERVE_DIV	8
+#define SL_TCP_LOG_GAP_MS	10000u	/* rate limit of limit warnings */
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
 #define SL_TCP_BUDGET_RETRY_MS	5u	/* host reads paused by the budget */
@@ -954,6 +962,8 @@ tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
 	if (f->state == TCP_CONNECTING ||
 	    (f->state == TCP_SYN_RCVD && !f->inbound))
 		w->tcp_connecting--;
+	else if (f->state == TCP_SYN_SENT)
+		w->tcp_inbound_pending--;
 	if (c->pend != NULL)
 		rte_pktmbuf_free(c->pend);
 	for (i = 0; i < c->n_ooo; i++)
@@ -2129,6 +2139,42 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 		host_to_guest(w, f, c);
 }
 
+/**
+ * inbound_room - whether one more inbound connection may be opened toward
+ * the guest: at most max_pending_connects of them wait for the guest's
+ * SYN-ACK (counted apart from the guest's own half-open connections), and
+ * they never take the last max_flows / SL_TCP_INBOUND_RESERVE_DIV flow
+ * slots, kept for the guest's own connections and datagram flows.
+ */
+static bool
+inbound_room(const struct sl_worker *w)
+{
+	uint32_t reserve = w->ft.max / SL_TCP_INBOUND_RESERVE_DIV;
+
+	return w->tcp_inbound_pending < w->cfg->max_pending_connects &&
+		w->ft.active + reserve < w->ft.max;
+}
+
+/**
+ * inbound_refuse - reset an accepted host client the inbound bound has
+ * no room for (the client sees a reset at once, nothing lingers in the
+ * listen backlog), counted in drop_inbound_limit and logged at most once
+ * per SL_TCP_LOG_GAP_MS.
+ */
+static void
+inbound_refuse(struct sl_worker *w, int hd)
+{
+	SL_STAT_INC(w->stats, drop_inbound_limit);
+	sl_host_close(w->host, hd, true);
+	if (w->now_ms < w->tcp_inbound_log_ms)
+		return;
+	w->tcp_inbound_log_ms = w->now_ms + SL_TCP_LOG_GAP_MS;
+	SL_LOG(TCP, WARNING, "worker %u: inbound connection limit reached "
+		"(%u waiting for the guest, %u of %u flows): new connections "
+		"are reset\n", w->id, w->tcp_inbound_pending, w->ft.active,
+		w->ft.max);
+}
+
 void
 sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	unsigned int off, int lhd)
@@ -2148,6 +2194,10 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 			if (hd != -EAGAIN)
 				SL_STAT_INC(w->stats, drop_host_socket);
 			return;
+		}
+		if (!inbound_room(w)) {
+			inbound_refuse(w, hd);
+			continue;
 		}
 		/* from the gateway, source port = the host client's port
 		 * (another one if that 4-tuple is busy or, on a multi-queue
@@ -2179,6 +2229,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 		f->inbound = true;
 		f->host_dst = peer;
 		f->state = TCP_SYN_SENT;
+		w->tcp_inbound_pending++;
 		sl_host_set_cookie(w->host, hd, sl_flow_cookie(f));
 		c->interest = UINT32_MAX;	/* force the first watch */
 		set_interest(w, f, c, 0);
@@ -2254,6 +2305,7 @@ syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	c->rto_deadline = 0;
 	c->backoff = 0;
 	f->state = TCP_ESTABLISHED;
+	w->tcp_inbound_pending--;	/* no longer half-open */
 	f->last_ms = w->now_ms;
 	c->ack_now = true;
 	dirty_mark(w, f, c);
