@@ -95,6 +95,7 @@ struct sl_worker {
 	void *tcp_rtx_pool;		/**< TCP retransmit entries */
 	uint32_t tcp_dirty;		/**< head of flows touched (idx + 1) */
 	uint32_t tcp_own_buf;		/**< per-flow guest->host buffering */
+	uint32_t tcp_hold_max;		/**< mbufs one flow may hold */
 	uint64_t tcp_held;		/**< guest data held, all flows (bytes) */
 	uint64_t tcp_inflight;		/**< host data unacked, all flows */
 	uint32_t tcp_connecting;	/**< half-open guest connections */

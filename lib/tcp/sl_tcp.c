@@ -24,13 +24,19 @@
  *
  * Guest -> host. Acceptable segments are trimmed to [RCV.NXT, right edge);
  * in-order payload is appended, without copying, to the flow's pending mbuf
- * chain; out-of-order segments wait in a small sorted queue (SL_TCP_OOO_MAX,
- * overlaps trimmed, the first bytes received win), and a FIN that arrives
- * ahead of missing data is remembered (its sequence number) and taken when
- * the gap is filled. At the end of the rx burst the pending chain of each
- * touched flow goes to the host socket in one writev; what the socket does
- * not take stays pending (sluice's own buffer, at most w->tcp_own_buf).
- * Bytes are acknowledged once they are written or pending: never before.
+ * chain, except small payloads (up to SL_TCP_COPY_MAX bytes): those are
+ * copied into the tailroom of the chain's last mbuf (or of a fresh one),
+ * so a flow whose host peer stalls pins about one mbuf per mbuf's worth of
+ * bytes, not one per segment. A flow holds at most w->tcp_hold_max mbufs:
+ * 1/SL_TCP_HOLD_SHARE of the pool's mbufs beyond the rx reserve, within
+ * [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS]. Out-of-order segments wait in a
+ * small sorted queue (SL_TCP_OOO_MAX, overlaps trimmed, the first bytes
+ * received win), and a FIN that arrives ahead of missing data is
+ * remembered (its sequence number) and taken when the gap is filled. At
+ * the end of the rx burst the pending chain of each touched flow goes to
+ * the host socket in one writev; what the socket does not take stays
+ * pending (sluice's own buffer, at most w->tcp_own_buf). Bytes are
+ * acknowledged once they are written or pending: never before.
  *
  * The window advertised to the guest is real space: what the host socket's
  * send buffer still accepts plus what is left of sluice's own buffer,
@@ -134,7 +140,12 @@
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
 #define SL_TCP_BUDGET_RETRY_MS	5u	/* host reads paused by the budget */
-#define SL_TCP_HOLD_SEGS	4096	/* mbufs one flow may hold from the guest */
+/* mbufs one flow may hold from the guest: a share of the pool's mbufs
+ * beyond the rx reserve, within [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS] */
+#define SL_TCP_HOLD_SHARE	16
+#define SL_TCP_HOLD_MIN		64
+#define SL_TCP_HOLD_SEGS	4096
+#define SL_TCP_COPY_MAX		512	/* guest payloads copied together */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
 #define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 20 + 20 + 8)
@@ -203,6 +214,7 @@ struct sl_tcp_conn {
 	uint8_t snd_wscale;	/**< guest's shift */
 	bool ws_ok;
 	struct rte_mbuf *pend;	/**< in-order data not yet written */
+	struct rte_mbuf *pend_tail; /**< its last segment (while pend) */
 	uint32_t pend_len;
 	uint8_t n_ooo;
 	uint32_t ooo_bytes;
@@ -1139,27 +1151,37 @@ ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 	return true;
 }
 
+/** held_mbufs - mbufs the guest data of @c pins (pending and out of order). */
+static uint32_t
+held_mbufs(const struct sl_tcp_conn *c)
+{
+	uint32_t n = c->pend ? c->pend->nb_segs : 0;
+	unsigned int i;
+
+	for (i = 0; i < c->n_ooo; i++)
+		n += c->ooo[i].m->nb_segs;
+	return n;
+}
+
 /**
  * over_hold_limit - whether holding @len more bytes in @segs more mbufs
  * would pass the flow's hard memory bound: its own buffer plus the largest
  * window (what a stalled host socket can leave us holding, with room for
  * the edge running ahead of real space by less than a scale unit per ACK),
- * and SL_TCP_HOLD_SEGS mbufs (1-byte segments pin a whole mbuf each).
+ * and w->tcp_hold_max mbufs (a share of the pool: a few flows whose host
+ * peers stall must not pin the mbufs every other flow needs).
  */
 static bool
 over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 	uint32_t segs, uint32_t len)
 {
-	uint32_t held_segs = c->pend ? c->pend->nb_segs : 0;
-	unsigned int i;
+	uint32_t held_segs = held_mbufs(c);
 
-	for (i = 0; i < c->n_ooo; i++)
-		held_segs += c->ooo[i].m->nb_segs;
 	return (uint64_t)c->pend_len + c->ooo_bytes + len >
 		(uint64_t)w->tcp_own_buf + w->cfg->tcp_buf ||
 		w->tcp_held + w->tcp_inflight + len > w->cfg->max_buffered ||
 		rte_mempool_avail_count(w->rx_mp) < w->rx_reserve ||
-		held_segs + segs > SL_TCP_HOLD_SEGS;
+		held_segs + segs > w->tcp_hold_max;
 }
 
 /**
@@ -1179,20 +1201,93 @@ ooo_prune(struct sl_worker *w, struct sl_tcp_conn *c)
 	SL_STAT_INC(w->stats, tcp_ooo_pruned);
 }
 
+/** mbuf_writable - whether @m's buffer is ours alone (its tailroom too). */
+static inline bool
+mbuf_writable(const struct rte_mbuf *m)
+{
+	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
+}
+
+/** copy_chain - copy the @len bytes of chain @m to @dst. */
+static void
+copy_chain(uint8_t *dst, const struct rte_mbuf *m, uint32_t len)
+{
+	for (; m != NULL && len > 0; m = m->next) {
+		uint32_t l = RTE_MIN(len, (uint32_t)m->data_len);
+
+		memcpy(dst, rte_pktmbuf_mtod(m, const void *), l);
+		dst += l;
+		len -= l;
+	}
+}
+
 /**
- * deliver - append an in-order payload chain to the pending data.
+ * pend_coalesce - keep a small in-order payload (at most SL_TCP_COPY_MAX
+ * bytes) without pinning an mbuf of its own: copy it into the tailroom of
+ * the pending chain's last mbuf, or else, unless its own mbuf has room
+ * for the ones that follow, into a fresh mbuf.
+ * @w: worker
+ * @c: connection
+ * @m: the payload chain (exactly @len bytes)
+ * @len: payload bytes
+ *
+ * Return: the chain to append (@m, or the fresh copy; @m is then freed),
+ * or NULL when the bytes went into the pending chain (@m freed).
+ */
+static struct rte_mbuf *
+pend_coalesce(struct sl_worker *w, struct sl_tcp_conn *c,
+	struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *t = c->pend != NULL ? c->pend_tail : NULL, *n;
+
+	if (len > SL_TCP_COPY_MAX)
+		return m;
+	if (t != NULL && mbuf_writable(t) && rte_pktmbuf_tailroom(t) >= len) {
+		copy_chain(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len),
+			m, len);
+		t->data_len = (uint16_t)(t->data_len + len);
+		c->pend->pkt_len += len;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	if (m->nb_segs == 1 && mbuf_writable(m))
+		return m;	/* its tailroom takes the next ones */
+	n = rte_pktmbuf_alloc(w->mp);
+	if (n == NULL || rte_pktmbuf_tailroom(n) < len) {
+		rte_pktmbuf_free(n);
+		return m;
+	}
+	copy_chain(rte_pktmbuf_mtod(n, uint8_t *), m, len);
+	n->data_len = (uint16_t)len;
+	n->pkt_len = len;
+	rte_pktmbuf_free(m);
+	return n;
+}
+
+/**
+ * deliver - append an in-order payload chain to the pending data (small
+ * payloads copied together: pend_coalesce).
  * Return: 0, or -1 (chain freed) when it cannot be chained.
  */
 static int
 deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
 	uint32_t len)
 {
-	if (c->pend == NULL) {
+	m = pend_coalesce(w, c, m, len);
+	if (m != NULL && c->pend == NULL) {
 		c->pend = m;
-	} else if (rte_pktmbuf_chain(c->pend, m) != 0) {
-		rte_pktmbuf_free(m);
-		return -1;
+	} else if (m != NULL) {
+		if (c->pend->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS) {
+			rte_pktmbuf_free(m);
+			return -1;
+		}
+		/* rte_pktmbuf_chain without its walk to the last segment */
+		c->pend_tail->next = m;
+		c->pend->nb_segs = (uint16_t)(c->pend->nb_segs + m->nb_segs);
+		c->pend->pkt_len += m->pkt_len;
 	}
+	if (m != NULL)
+		c->pend_tail = rte_pktmbuf_lastseg(m);
 	c->pend_len += len;
 	w->tcp_held += len;
 	c->rcv_nxt += len;
@@ -2410,6 +2505,14 @@ sl_tcp_init(struct sl_worker *w)
 
 	if (w->tcp_own_buf == 0)
 		w->tcp_own_buf = SL_TCP_OWN_BUF_DEFAULT;
+	if (w->tcp_hold_max == 0) {
+		uint32_t pool = w->rx_mp ? w->rx_mp->size : n;
+		uint32_t usable = pool - RTE_MIN(pool, w->rx_reserve);
+
+		w->tcp_hold_max = RTE_MAX((uint32_t)SL_TCP_HOLD_MIN,
+			RTE_MIN(usable / SL_TCP_HOLD_SHARE,
+			(uint32_t)SL_TCP_HOLD_SEGS));
+	}
 	w->tcp = rte_zmalloc("sl_tcp", sizeof(*w->tcp) * w->ft.max,
 		RTE_CACHE_LINE_SIZE);
 	pool = rte_zmalloc("sl_tcp_rtx", sizeof(*pool) +
@@ -2473,6 +2576,7 @@ sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
 	info->rcv_adv = c->rcv_adv;
 	info->in_flight = c->snd_nxt - c->snd_una;
 	info->pend_bytes = c->pend_len;
+	info->held_mbufs = held_mbufs(c);
 	info->ooo_bytes = c->ooo_bytes;
 	info->ooo_segs = c->n_ooo;
 	info->srtt_ms = c->srtt8 >> 3;

@@ -1512,6 +1512,83 @@ TCP_TEST(tcp_ooo_fin_kept)
 	SL_CHECK(!sl_host_mem_shut_wr(env.host, c.hd));
 }
 
+/*
+ * Send @n segments of @len pattern bytes from @c, in bursts of 32, and
+ * drop what sluice answers. Segments past the window are sent as well
+ * (answered with ACKs), so c->gseq moves by everything sent.
+ */
+static int
+gdata_many(struct tconn *c, unsigned int n, uint16_t len)
+{
+	static uint8_t buf[2048];
+	struct rte_mbuf *m[32];
+	unsigned int i = 0, k;
+
+	HCHECK(len <= sizeof(buf));
+	while (i < n) {
+		for (k = 0; k < RTE_DIM(m) && i < n; k++, i++) {
+			fill(buf, len, c->gseq - (c->irs + 1));
+			m[k] = tcp_frame(c->port, F_ACK, c->gseq, c->una,
+				c->gwin, NULL, 0, buf, len);
+			HCHECK(m[k] != NULL);
+			c->gseq += len;
+		}
+		sl_worker_step(&env.w, m, (uint16_t)k);
+		sl_test_cap_clear(&env);
+	}
+	return 0;
+}
+
+/*
+ * Flows whose host peer never reads cannot pin the worker's mbufs: tiny
+ * segments are copied together, and what one flow holds is capped
+ * relative to the pool, so another flow still moves data.
+ */
+TCP_TEST(tcp_stalled_flows_cannot_pin_the_pool)
+{
+	struct sl_test_env_opts o = { .nb_mbufs = 4096, .manual_clock = true };
+	struct sl_tcp_info info;
+	struct tconn st[4], big, live;
+	struct sl_config cfg;
+	unsigned int i;
+
+	env_stop();
+	default_cfg(&cfg);
+	SL_CHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
+	env_up = true;
+	SL_CHECK(env.w.tcp_hold_max <= (4096 - env.w.rx_reserve) / 8);
+	SL_CHECK(env.w.tcp_hold_max >= 64);
+	/* stalled host peers: their sockets take 16 bytes, then nothing */
+	sl_host_mem_set_default_sndbuf(env.host, 16);
+	for (i = 0; i < RTE_DIM(st); i++) {
+		SL_CHECK(handshake(&st[i], (uint16_t)(40300 + i), 7,
+			65535) == 0);
+		SL_CHECK(gdata_many(&st[i], 1000, 1) == 0);
+	}
+	SL_CHECK_EQ(STAT(drop_tcp_hold_limit), 0);
+	for (i = 0; i < RTE_DIM(st); i++) {
+		SL_CHECK(info_of(&st[i], &info) == 0);
+		SL_CHECK_EQ(info.rcv_nxt, st[i].gseq);	/* all taken */
+		SL_CHECK_EQ(info.pend_bytes, 1000 - 16);
+		SL_CHECK(info.held_mbufs <= 2);		/* copied together */
+	}
+	/* segments too large to copy: one flow holds at most its cap */
+	SL_CHECK(handshake(&big, 40310, 7, 65535) == 0);
+	SL_CHECK(gdata_many(&big, 300, 1200) == 0);
+	SL_CHECK(info_of(&big, &info) == 0);
+	SL_CHECK(info.held_mbufs <= env.w.tcp_hold_max);
+	SL_CHECK(STAT(drop_tcp_hold_limit) > 0);
+	/* a flow whose host reads still moves data */
+	sl_host_mem_set_default_sndbuf(env.host, SL_MEM_DEFAULT_SNDBUF);
+	SL_CHECK(handshake(&live, 40320, 7, 65535) == 0);
+	for (i = 0; i < 10; i++) {
+		SL_CHECK(gdata_off(&live, i * 1000, 1000) == 0);
+		SL_CHECK_EQ(take_out(live.port), 1);
+		SL_CHECK_EQ(out[0].ack, live.gseq);
+	}
+	SL_CHECK(host_take_pat(&live, 0, 10000) == 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* retransmission                                                       */
 
