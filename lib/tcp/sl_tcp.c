@@ -13,7 +13,10 @@
  * answer within cfg->tcp_connect_timeout_ms: RST). The SYN-ACK carries our
  * MSS (MTU - 40) and, only if the guest's SYN offered one, our window scale
  * (RFC 7323 2.2), chosen as the smallest shift that can express the largest
- * window we will ever advertise (cfg->tcp_buf). The window field of a SYN or
+ * window we will ever advertise (cfg->tcp_buf). The guest's answer is
+ * checked in RFC 9293's order: sequence number first (outside our window:
+ * an ACK), then the ACK (only ISS + 1 completes the handshake, another
+ * gets an RST). The window field of a SYN or
  * SYN-ACK is never scaled. A guest shift above 14 is used as 14. ISNs follow
  * RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock. Inbound (a host
  * client accepted on a forward): our SYN goes to the guest from the
@@ -2018,6 +2021,51 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 	return data_input(w, c, p, &s);
 }
 
+/**
+ * syn_rcvd_input - a guest segment while our SYN-ACK is unanswered, in
+ * RFC 9293 3.10.7.4's order: the guest's SYN again gets the SYN-ACK
+ * again; then the sequence number (unacceptable: an ACK, unless it is an
+ * RST); an RST with the exact sequence number ends the connection; then
+ * the ACK: SND.UNA < SEG.ACK =< SND.NXT (SEG.ACK = ISS + 1) completes the
+ * handshake, another gets an RST (the connection stays half-open).
+ * Return: true when the connection became established (the segment is
+ * then processed as on an established connection).
+ */
+static bool
+syn_rcvd_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct sl_pkt *p, const struct rte_tcp_hdr *th)
+{
+	struct seg s = seg_of(p, th);
+
+	if ((s.flags & (F_SYN | F_ACK)) == F_SYN) {
+		if (c->rtx_head != NULL)
+			retransmit(w, f, c, c->rtx_head);
+		return false;
+	}
+	if (!acceptable(c, s.seq, s.len + ((s.flags & F_FIN) ? 1 : 0))) {
+		SL_STAT_INC(w->stats, drop_tcp_out_of_window);
+		if (!(s.flags & F_RST))
+			send_ack(w, f, c);
+		return false;
+	}
+	if (s.flags & F_RST) {
+		if (s.seq == c->rcv_nxt)
+			tcp_free(w, f, true, SL_STAT_tcp_closed_guest_rst);
+		return false;
+	}
+	if (!(s.flags & F_ACK))
+		return false;
+	if (s.ack != c->iss + 1) {
+		send_rst_reply(w, p, th);
+		return false;
+	}
+	f->state = TCP_ESTABLISHED;
+	w->tcp_connecting--;	/* no longer half-open */
+	c->snd_wl1 = s.seq - 1;
+	set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
+	return true;
+}
+
 bool
 sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p)
 {
@@ -2062,28 +2110,9 @@ sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p)
 		/* SYN retransmissions wait for the host connect */
 		return false;
 	case TCP_SYN_RCVD:
-		if (flags & F_RST) {
-			if (rte_be_to_cpu_32(th->sent_seq) == c->rcv_nxt)
-				tcp_free(w, f, true,
-					SL_STAT_tcp_closed_guest_rst);
+		if (!syn_rcvd_input(w, f, c, p, th))
 			return false;
-		}
-		if ((flags & (F_SYN | F_ACK)) == F_SYN) {
-			if (c->rtx_head != NULL)
-				retransmit(w, f, c, c->rtx_head);
-			return false;
-		}
-		if (!(flags & F_ACK))
-			return false;
-		if (rte_be_to_cpu_32(th->recv_ack) != c->iss + 1) {
-			send_rst_reply(w, p, th);
-			return false;
-		}
-		f->state = TCP_ESTABLISHED;
-		w->tcp_connecting--;	/* no longer half-open */
-		c->snd_wl1 = rte_be_to_cpu_32(th->sent_seq) - 1;
-		set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
-		/* fall through: the ACK may carry data and the window */
+		/* established: the ACK may carry data and the window */
 		/* fallthrough */
 	case TCP_ESTABLISHED:
 	case TCP_TIME_WAIT:

@@ -1984,6 +1984,50 @@ TCP_TEST(tcp_syn_on_established_gets_challenge_ack)
 	SL_CHECK_EQ(STAT(tcp_flows_opened), 1);
 }
 
+/*
+ * RFC 9293 3.10.7.4 in SYN-RECEIVED: the sequence number is checked first
+ * (unacceptable: an ACK, no transition), then the ACK (outside SND.UNA <
+ * SEG.ACK =< SND.NXT: an RST, no transition).
+ */
+TCP_TEST(tcp_syn_rcvd_checks_before_established)
+{
+	struct sl_tcp_info info;
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	struct tconn c;
+
+	memset(&c, 0, sizeof(c));
+	c.port = 40215;
+	c.irs = 77777;
+	c.gwin = 65535;
+	SL_CHECK(syn_only(&c, opt, n) == 0);
+	/* the right ACK, a sequence number far outside our window */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq + (1u << 30), c.una, c.gwin,
+		NULL, 0, "data", 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "syn_rcvd"), 0);
+	SL_CHECK_EQ(env.w.tcp_connecting, 1);
+	/* the right sequence number, an ACK of something never sent */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una + 5, c.gwin, NULL, 0,
+		NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].flags, F_RST);
+	SL_CHECK_EQ(out[0].seq, c.una + 5);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "syn_rcvd"), 0);
+	/* the real ACK completes the handshake; the data never went */
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
+	SL_CHECK_EQ(env.w.tcp_connecting, 0);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+}
+
 TCP_TEST(tcp_connect_refused_sends_rst)
 {
 	struct sockaddr_in sa = dst_sa();
