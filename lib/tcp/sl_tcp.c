@@ -13,7 +13,9 @@
  * answer within cfg->tcp_connect_timeout_ms: RST). The SYN-ACK carries our
  * MSS (MTU - 40) and, only if the guest's SYN offered one, our window scale
  * (RFC 7323 2.2), chosen as the smallest shift that can express the largest
- * window we will ever advertise (cfg->tcp_buf). The guest's answer is
+ * window we will ever advertise (cfg->tcp_buf). The guest's MSS is used
+ * as announced, however small (an MSS of 0 counts as absent: 536, the
+ * default). The guest's answer is
  * checked in RFC 9293's order: sequence number first (outside our window:
  * an ACK), then the ACK (only ISS + 1 completes the handshake, another
  * gets an RST). The window field of a SYN or
@@ -1604,10 +1606,10 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
 	}
 	c->rcv_mss = (uint16_t)(w->mtu - 40);
+	/* the guest's MSS as it is, however small (an MSS of 0 is taken as
+	 * absent, as Linux does): never a larger segment to it */
 	c->snd_mss = o.mss ? RTE_MIN(o.mss, tx_mss(w)) :
 		RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w));
-	if (c->snd_mss < 64)
-		c->snd_mss = 64;
 	c->rto = SL_TCP_RTO_INIT;
 	SL_STAT_INC(w->stats, flows_opened);
 	SL_STAT_INC(w->stats, tcp_flows_opened);
@@ -2424,7 +2426,7 @@ syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		c->snd_wscale = 0;
 	}
 	if (o.mss)
-		c->snd_mss = RTE_MAX((uint16_t)64, RTE_MIN(o.mss, tx_mss(w)));
+		c->snd_mss = RTE_MIN(o.mss, tx_mss(w));	/* however small */
 	/* the SYN-ACK's window is never scaled */
 	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);
 	c->max_snd_wnd = c->snd_wnd;

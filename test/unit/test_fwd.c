@@ -373,6 +373,33 @@ SL_TEST(tcp_inbound_flood_bounded)
 	sl_test_env_fini(&env);
 }
 
+/* The guest's SYN-ACK announces a small MSS: it is used as it is. */
+SL_TEST(tcp_inbound_small_guest_mss_honoured)
+{
+	static const uint8_t opts[] = { 2, 4, 0, 20 };
+	struct sl_tcp_info info;
+	struct sl_test_env env;
+	struct sl_config cfg;
+	struct sl_flow *f = NULL;
+	uint32_t i;
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	SL_CHECK(inbound_flood(&env, &cfg, 1) >= 0);
+	for (i = 0; i < env.w.ft.max && f == NULL; i++)
+		if (env.w.ft.flows[i].in_use)
+			f = &env.w.ft.flows[i];
+	SL_CHECK(f != NULL);
+	sl_tcp_get_info(&env.w, f, &info);
+	sl_test_input(&env, guest_tcp(&env, 80, 20000,
+		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, 5000, info.snd_nxt, 1000,
+		opts, sizeof(opts)));
+	sl_tcp_get_info(&env.w, f, &info);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
+	SL_CHECK_EQ(info.snd_mss, 20);
+	sl_test_env_fini(&env);
+}
+
 SL_TEST(udp_inbound_forward_round_trip)
 {
 	struct sockaddr_in peer = { .sin_family = AF_INET,

@@ -2170,6 +2170,46 @@ TCP_TEST(tcp_bad_options_dropped)
 	SL_CHECK_EQ(end, c.una + 2000);
 }
 
+/*
+ * A small MSS the guest announces is honoured: no segment to it is ever
+ * larger. Only a meaningless MSS of 0 is replaced (by the default 536).
+ */
+TCP_TEST(tcp_small_guest_mss_honoured)
+{
+	static const uint16_t mss[] = { 40, 1, 0 };
+	struct sl_tcp_info info;
+	unsigned int i, j, k;
+	uint32_t end;
+	struct tconn c;
+
+	for (k = 0; k < RTE_DIM(mss); k++) {
+		uint8_t opt[4] = { 2, 4, (uint8_t)(mss[k] >> 8),
+			(uint8_t)mss[k] };
+		uint16_t want = mss[k] ? mss[k] : 536;
+
+		memset(&c, 0, sizeof(c));
+		c.port = (uint16_t)(41040 + k);
+		c.irs = 100;
+		c.gwin = 65535;
+		SL_CHECK(syn_only(&c, opt, sizeof(opt)) == 0);
+		SL_CHECK(gack(&c) == 0);
+		SL_CHECK_EQ(take_out(c.port), 0);
+		SL_CHECK(info_of(&c, &info) == 0);
+		SL_CHECK_EQ(info.snd_mss, want);
+		SL_CHECK(host_push_pat(&c, 0, 200) == 0);
+		end = c.una;
+		for (i = 0; i < 4 && end != c.una + 200; i++) {
+			step();
+			take_out(c.port);
+			SL_CHECK(!out_bad);
+			for (j = 0; j < n_out; j++)
+				SL_CHECK(out[j].len <= want);
+			SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
+		}
+		SL_CHECK_EQ(end, c.una + 200);
+	}
+}
+
 TCP_TEST(tcp_no_flow_gets_rst)
 {
 	uint8_t buf[10] = { 0 };
