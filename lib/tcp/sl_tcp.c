@@ -111,10 +111,11 @@
  * (TIME_WAIT for SL_TCP_TIME_WAIT_MS when we closed first, re-ACKing FIN
  * retransmissions with the host socket already closed). Guest RST (exact
  * sequence) -> the host peer sees a reset (SO_LINGER 0); host reset -> RST
- * to the guest. In-window-but-not-exact RSTs and any SYN on a synchronised
- * connection get a challenge ACK (RFC 5961). Idle flows are reset after
- * cfg->tcp_idle_timeout_s. Freeing a flow releases its mbufs, closes its
- * socket and cancels its timer in one place (tcp_free).
+ * to the guest. In-window-but-not-exact RSTs, any SYN on a synchronised
+ * connection, and a segment whose ACK is outside [SND.UNA - MAX.SND.WND,
+ * SND.NXT] (dropped) get a challenge ACK (RFC 5961). Idle flows are reset
+ * after cfg->tcp_idle_timeout_s. Freeing a flow releases its mbufs, closes
+ * its socket and cancels its timer in one place (tcp_free).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -1774,8 +1775,21 @@ window_update(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 }
 
 /**
+ * ack_in_range - RFC 5961 5.2: SND.UNA - MAX.SND.WND =< SEG.ACK =<
+ * SND.NXT. An ACK of data never sent, or older than any window the guest
+ * could still be acknowledging (a blind injection), is not.
+ */
+static inline bool
+ack_in_range(const struct sl_tcp_conn *c, uint32_t ack)
+{
+	return SEQ_LE(ack, c->snd_nxt) &&
+		SEQ_GE(ack, c->snd_una - c->max_snd_wnd);
+}
+
+/**
  * process_ack - the ACK field and window of an acceptable segment.
- * Return: -1 when the segment must be dropped (ACK of unsent data).
+ * Return: -1 when the segment must be dropped (its ACK out of range: a
+ * challenge ACK is owed).
  */
 static int
 process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
@@ -1783,8 +1797,9 @@ process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 {
 	uint32_t new_wnd = (uint32_t)s->wnd << c->snd_wscale;
 
-	if (SEQ_GT(s->ack, c->snd_nxt)) {
-		c->ack_now = true;	/* acks something never sent */
+	if (!ack_in_range(c, s->ack)) {
+		SL_STAT_INC(w->stats, tcp_challenge_acks);
+		c->ack_now = true;
 		return -1;
 	}
 	if (SEQ_GT(s->ack, c->snd_una))
@@ -1862,7 +1877,7 @@ unacceptable_input(struct sl_worker *w, struct sl_flow *f,
 		SL_STAT_INC(w->stats, tcp_zwp_answered);
 	else
 		SL_STAT_INC(w->stats, drop_tcp_out_of_window);
-	if ((s->flags & F_ACK) && !SEQ_GT(s->ack, c->snd_nxt)) {
+	if ((s->flags & F_ACK) && ack_in_range(c, s->ack)) {
 		if (SEQ_GT(s->ack, c->snd_una))
 			ack_new(w, f, c, s->ack);
 		window_update(w, f, c, s);

@@ -1958,6 +1958,40 @@ TCP_TEST(tcp_host_rst_sends_rst)
 	SL_CHECK_EQ(take_out(c.port), 0);
 }
 
+/*
+ * RFC 5961 5.2: an ACK is acceptable only within [SND.UNA - MAX.SND.WND,
+ * SND.NXT]; outside it the segment gets a challenge ACK and is dropped.
+ */
+TCP_TEST(tcp_ack_out_of_range_gets_challenge_ack)
+{
+	struct tconn c;
+
+	/* the guest's window (MAX.SND.WND) is 1000 bytes */
+	SL_CHECK(handshake(&c, 40205, 0, 1000) == 0);
+	/* an ACK older than SND.UNA - MAX.SND.WND, with data */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una - 1001, c.gwin, NULL, 0,
+		"abcd", 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);	/* the data not taken */
+	SL_CHECK_EQ(STAT(tcp_challenge_acks), 1);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	/* an ACK of data never sent: the same */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una + 1, c.gwin, NULL, 0,
+		"abcd", 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(STAT(tcp_challenge_acks), 2);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	/* an old ACK within the range is only a duplicate: data taken */
+	c.una -= 1000;
+	SL_CHECK(gdata_off(&c, 0, 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(host_take_pat(&c, 0, 4) == 0);
+	SL_CHECK_EQ(STAT(tcp_challenge_acks), 2);
+}
+
 TCP_TEST(tcp_syn_on_established_gets_challenge_ack)
 {
 	uint8_t opt[8];
