@@ -191,14 +191,17 @@ sl_worker_fini(struct sl_worker *w)
 	uint32_t i;
 
 	sl_ctl_worker_fini(w);
-	sl_neigh_fini(w);
-	if (w->ft.flows == NULL)
+	if (w->ft.flows == NULL) {
+		sl_neigh_fini(w);
 		return;
+	}
 	sl_tcp_fini(w);
 	for (i = 0; i < w->ft.max; i++)
 		if (w->ft.flows[i].in_use)
 			sl_worker_free_flow(w, &w->ft.flows[i], false);
 	sl_dgram_fini(w);
+	/* last: closing flows above may still queue frames for the guest */
+	sl_neigh_fini(w);
 	sl_worker_flush(w);
 	tx_discard(w);
 	sl_frag_fini(w);

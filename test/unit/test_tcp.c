@@ -24,6 +24,7 @@
 #include "sl_host_mem.h"
 #include "sl_net.h"
 #include "sl_tcp.h"
+#include "sl_neigh.h"
 #include "sl_test.h"
 #include "sl_worker.h"
 
@@ -2787,4 +2788,27 @@ int
 main(int argc, char **argv)
 {
 	return sl_test_main(argc, argv);
+}
+
+/*
+ * Stopping a worker while the guest's MAC is unresolved: the RSTs that
+ * close its flows are held by the neighbour module like any frame to an
+ * unresolved guest, and must be freed with it (they were left behind when
+ * the neighbour state was torn down before the flows: found by the fuzzer).
+ */
+TCP_TEST(tcp_stop_with_unresolved_guest_leaks_nothing)
+{
+	struct rte_mempool *mp = env.w.mp;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40321, 0, 2000) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 500) == 0);
+	step();
+	take_out(c.port);
+	sl_neigh_flush(&env.w);		/* the guest's MAC is forgotten */
+	sl_worker_fini(&env.w);
+	sl_test_cap_clear(&env);
+	SL_CHECK_EQ(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+	env_up = false;
 }
