@@ -105,7 +105,9 @@
  * before its header is rewritten. RTO per RFC 6298 (1 s initial, 200 ms
  * floor, doubling, SL_TCP_RETRIES then RST; 3 s from the first data on
  * when it fired during the handshake, 5.7); fast retransmit on the third
- * duplicate ACK with NewReno-style partial-ACK recovery.
+ * duplicate ACK with NewReno partial-ACK recovery (RFC 6582: while
+ * recovering, after a fast retransmit or an RTO, only partial ACKs resend;
+ * duplicate ACKs start no new fast retransmit).
  *
  * ACKs. Per flow and per poll iteration at most one pure ACK or window
  * update, sent at the end of the iteration and only if no data segment of
@@ -1956,11 +1958,15 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 
 /**
  * dup_ack - a duplicate ACK: the third one resends the first
- * unacknowledged segment (fast retransmit) and starts recovery.
+ * unacknowledged segment (fast retransmit) and starts recovery; none does
+ * while in recovery (RFC 6582 3.2: only partial ACKs resend then, and
+ * after an RTO only an ACK at or beyond "recover" ends it).
  */
 static void
 dup_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
+	if (c->in_recovery)
+		return;
 	if (++c->dupacks == 3) {
 		c->in_recovery = true;
 		c->recover = c->snd_nxt;

@@ -510,6 +510,15 @@ gack(struct tconn *c)
 		0);
 }
 
+/* @n identical pure ACKs from the guest. */
+static int
+gacks(struct tconn *c, unsigned int n)
+{
+	while (n-- > 0)
+		HCHECK(gack(c) == 0);
+	return 0;
+}
+
 /* Bytes the host peer can take, all of them, compared with the pattern. */
 static int
 host_take_pat(const struct tconn *c, uint32_t off, uint32_t expect)
@@ -1787,6 +1796,75 @@ TCP_TEST(tcp_fast_retransmit)
 	SL_CHECK_EQ(take_out(c.port), 0);
 	advance(100000);
 	SL_CHECK_EQ(take_out(c.port), 0);
+}
+
+/*
+ * Open @c from guest port @port and have the host send @n full segments;
+ * they start at c->una.
+ */
+static int
+mss_segments(struct tconn *c, uint16_t port, unsigned int n)
+{
+	unsigned int i;
+
+	HCHECK(handshake(c, port, 0, 65535) == 0);
+	HCHECK(host_push_pat(c, 0, n * MSS) == 0);
+	step();
+	HCHECK(take_out(c->port) == n);
+	for (i = 0; i < n; i++) {
+		HCHECK(out[i].seq == c->una + i * MSS);
+		HCHECK(out[i].len == MSS);
+		HCHECK(is_pat(out[i].pay, MSS, i * MSS));
+	}
+	return 0;
+}
+
+/*
+ * RFC 6582, a guest without SACK: in recovery, duplicate ACKs do not start
+ * another fast retransmit; only partial ACKs resend (the next hole).
+ */
+TCP_TEST(tcp_no_fast_retransmit_in_recovery)
+{
+	struct tconn c;
+	uint32_t s0;
+
+	SL_CHECK(mss_segments(&c, 40155, 6) == 0);
+	s0 = c.una;
+	/* segments 1 and 2 lost: three duplicates resend 1 */
+	c.una += MSS;
+	SL_CHECK(gacks(&c, 1 + 3) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0 + MSS);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 1);
+	/* a partial ACK resends 2 */
+	c.una += MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0 + 2 * MSS);
+	/* the guest's duplicates for segments 3-5 that it holds: no new
+	 * fast retransmit while recovering */
+	SL_CHECK(gacks(&c, 3) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 1);
+	/* recovery ends with everything acknowledged */
+	c.una = s0 + 6 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	/* a new loss after recovery: fast retransmit again */
+	SL_CHECK(host_push_pat(&c, 6 * MSS, 4 * MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 4);
+	SL_CHECK(gacks(&c, 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 2);
+	/* after an RTO, duplicates resend nothing until recovery ends */
+	advance(60000);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK(gacks(&c, 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 2);
 }
 
 /* ------------------------------------------------------------------ */
