@@ -1974,6 +1974,7 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 {
 	struct sl_tcp_rtx_pool *pool = rtx_pool(w);
 	struct sl_tcp_rtx *e;
+	bool rexmit_acked = false;
 	int64_t rtt = -1;
 
 	c->snd_una = ack;
@@ -1983,7 +1984,14 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 
 		if (SEQ_GT(end, ack))
 			break;
-		if (!e->rexmit)
+		/* Karn: an ACK that covers a retransmission gives no RTT
+		 * sample at all, not even from the segments after it: those
+		 * waited in the guest's out-of-order queue for the hole, and
+		 * their time inflates the RTO (seconds, after a long
+		 * recovery) */
+		if (e->rexmit)
+			rexmit_acked = true;
+		else
 			rtt = (int64_t)(w->now_ms - e->sent_ms);
 		if (c->sb.ok)
 			sl_tcp_sack_freed(&c->sb, e);
@@ -1996,7 +2004,7 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		e->next = pool->free;
 		pool->free = e;
 	}
-	if (rtt >= 0)
+	if (rtt >= 0 && !rexmit_acked)
 		rtt_sample(c, (uint32_t)rtt);
 	c->backoff = 0;
 	c->dupacks = 0;

@@ -3157,3 +3157,37 @@ main(int argc, char **argv)
 {
 	return sl_test_main(argc, argv);
 }
+
+/*
+ * Karn's rule (RFC 6298 3): an ACK that covers a retransmitted segment
+ * gives no RTT sample, not even from the later segments it also covers:
+ * those waited in the guest's out-of-order queue while the hole was
+ * repaired, and sampling them inflated the RTO to seconds, so one lost
+ * retransmission then stalled a flow for up to a minute (2% loss, no SACK).
+ */
+TCP_TEST(tcp_no_rtt_sample_from_ack_covering_retransmission)
+{
+	struct sl_tcp_info info;
+	struct tconn c;
+	uint32_t s0;
+
+	SL_CHECK(mss_segments(&c, 40157, 6, false) == 0);
+	s0 = c.una;
+	/* segment 1 lost: segments 2-6 wait at the guest; three duplicates
+	 * resend 1 */
+	SL_CHECK(gacks(&c, 3) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rto_ms <= 1000);
+	/* the repair takes long (a slow guest): 5 s later everything is
+	 * acknowledged at once */
+	advance(5000);
+	take_out(c.port);
+	c.una = s0 + 6 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	/* no 5 s sample from segments 2-6: the RTO is what it was */
+	SL_CHECK(info.srtt_ms < 1000);
+	SL_CHECK(info.rto_ms <= 1000);
+}
