@@ -770,6 +770,8 @@ cmd_flow(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, "srtt_ms", t->srtt_ms);
 		rte_tel_data_add_dict_u64(d, "rto_ms", t->rto_ms);
 		rte_tel_data_add_dict_int(d, "snd_mss", t->snd_mss);
+		rte_tel_data_add_dict_int(d, "sack", t->sack);
+		rte_tel_data_add_dict_u64(d, "sacked_segs", t->sacked_segs);
 		rte_tel_data_add_dict_int(d, "rd_blocked", t->rd_blocked);
 		rte_tel_data_add_dict_int(d, "fin_rcvd", t->fin_rcvd);
 		rte_tel_data_add_dict_int(d, "fin_sent", t->fin_sent);

@@ -13,7 +13,10 @@
  * answer within cfg->tcp_connect_timeout_ms: RST). The SYN-ACK carries our
  * MSS (MTU - 40) and, only if the guest's SYN offered one, our window scale
  * (RFC 7323 2.2), chosen as the smallest shift that can express the largest
- * window we will ever advertise (cfg->tcp_buf). The guest's MSS is used
+ * window we will ever advertise (cfg->tcp_buf), and SACK-permitted (RFC
+ * 2018) only if the guest's SYN carried it (NOP-padded: at most 12 option
+ * bytes). Our own SYN (inbound, below) offers all three and keeps scaling
+ * and SACK only if the guest's SYN-ACK echoes them. The guest's MSS is used
  * as announced, however small (an MSS of 0 counts as absent: 536, the
  * default). The guest's answer is
  * checked in RFC 9293's order: sequence number first (outside our window:
@@ -104,8 +107,37 @@
  * cfg->tcp_buf. A segment the PMD still holds (refcount > 1) is copied
  * before its header is rewritten. RTO per RFC 6298 (1 s initial, 200 ms
  * floor, doubling, SL_TCP_RETRIES then RST; 3 s from the first data on
- * when it fired during the handshake, 5.7); fast retransmit on the third
- * duplicate ACK with NewReno-style partial-ACK recovery.
+ * when it fired during the handshake, 5.7).
+ *
+ * Loss recovery toward the guest. sluice has no congestion window: what it
+ * sends is bounded by the guest's window (and the caps above) only, so a
+ * loss burst leaves many holes in one window. Recovery runs from the third
+ * duplicate ACK (or, with SACK, below) until an ACK at or beyond "recover"
+ * (SND.NXT when it started); an RTO also starts it (recover = SND.NXT).
+ * - Guests that negotiated SACK (Linux does by default): each ACK's SACK
+ *   blocks (at most 4; empty, reversed, below SND.UNA or beyond SND.NXT:
+ *   ignored) mark the retransmit entries they cover wholly (sacked; part
+ *   of a large TSO entry does not count). Marking remembers the last few
+ *   ranges it marked and starts from them, so a block seen before costs
+ *   nothing and a growing one only its new entries (sl_tcp_sack.c).
+ *   Recovery starts on the third duplicate ACK or when sacked data lies
+ *   more than DupThresh (3) segments above SND.UNA (RFC 6675 simplified).
+ *   In recovery, each ACK that sacks new entries (or is a partial ACK)
+ *   resends up to one more entry than it sacked: first resent holes whose
+ *   retransmission is lost (still not sacked SRTT + max(SRTT / 4, 1 ms)
+ *   after it went, while later data is being sacked - RACK's idea), then
+ *   holes (entries not sacked) below the highest sacked sequence, in
+ *   order, each once per episode (high_rxt). A burst of duplicate ACKs
+ *   thus repairs many holes in one RTT. The first unacknowledged segment
+ *   goes when recovery starts and on a partial ACK if it has not gone in
+ *   this episode. The RTO resends the first entry not sacked (never a
+ *   sacked one); the scoreboard is kept across it (RFC 6675 5.1), and the
+ *   holes above go again as SACKs arrive.
+ * - Guests without SACK: NewReno (RFC 6582): the third duplicate ACK
+ *   resends SND.UNA's segment; in recovery, duplicate ACKs start no new
+ *   fast retransmit, each partial ACK resends the next hole, and a lost
+ *   retransmission waits for the RTO. With a large window and many holes
+ *   this repairs one hole per RTT: slow, but correct.
  *
  * ACKs. Per flow and per poll iteration at most one pure ACK or window
  * update, sent at the end of the iteration and only if no data segment of
@@ -151,6 +183,7 @@
 #include "sl_neigh.h"
 #include "sl_steer.h"
 #include "sl_tcp.h"
+#include "sl_tcp_sack.h"
 
 #define SL_TCP_OWN_BUF_DEFAULT	(256u * 1024)
 #define SL_TCP_RTO_INIT		1000u
@@ -213,21 +246,8 @@ enum sl_tcp_state {
 #define F_PSH RTE_TCP_PSH_FLAG
 #define F_ACK RTE_TCP_ACK_FLAG
 
-#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
-#define SEQ_LE(a, b) ((int32_t)((a) - (b)) <= 0)
-#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
-#define SEQ_GE(a, b) ((int32_t)((a) - (b)) >= 0)
-
-/** One segment sent to the guest and not yet acknowledged. */
-struct sl_tcp_rtx {
-	struct sl_tcp_rtx *next;
-	struct rte_mbuf *m;	/**< the whole frame, referenced */
-	uint64_t sent_ms;
-	uint32_t seq;
-	uint32_t len;		/**< payload bytes */
-	uint8_t flags;		/**< TCP flags of the segment */
-	bool rexmit;		/**< retransmitted (Karn) */
-};
+/* holes resent per guest ACK in SACK recovery, at most */
+#define SL_TCP_SACK_BURST	16
 
 /** Retransmit entries of a worker (preallocated, free list). */
 struct sl_tcp_rtx_pool {
@@ -286,6 +306,7 @@ struct sl_tcp_conn {
 	bool syn_rto_fired;	/**< RTO fired in the handshake (5.7) */
 	bool in_recovery;
 	uint32_t recover;
+	struct sl_tcp_sb sb;	/**< SACK scoreboard (sb.ok: negotiated) */
 
 	/* deadlines (ms, 0: off) */
 	uint64_t conn_deadline;
@@ -403,6 +424,22 @@ sl_tcp_state_name(uint8_t state)
 	return state < RTE_DIM(names) ? names[state] : "?";
 }
 
+/** parse_sack - @n SACK blocks at @b (the last option of its kind wins). */
+static void
+parse_sack(const uint8_t *b, uint8_t n, struct sl_tcp_opts *o)
+{
+	uint8_t k;
+
+	o->n_sack = (uint8_t)RTE_MIN(n, (uint8_t)SL_TCP_SACK_BLOCKS);
+	for (k = 0; k < o->n_sack; k++) {
+		rte_be32_t v[2];
+
+		memcpy(v, b + 8 * k, sizeof(v));
+		o->sack[k][0] = rte_be_to_cpu_32(v[0]);
+		o->sack[k][1] = rte_be_to_cpu_32(v[1]);
+	}
+}
+
 int
 sl_tcp_parse_opts(const uint8_t *opt, uint16_t len, struct sl_tcp_opts *o)
 {
@@ -428,6 +465,10 @@ sl_tcp_parse_opts(const uint8_t *opt, uint16_t len, struct sl_tcp_opts *o)
 		} else if (kind == 3 && olen == 3) {
 			o->has_wscale = true;
 			o->wscale = opt[i + 2];
+		} else if (kind == 4 && olen == 2) {
+			o->sack_ok = true;
+		} else if (kind == 5 && olen >= 10 && (olen - 2) % 8 == 0) {
+			parse_sack(opt + i + 2, (uint8_t)((olen - 2) / 8), o);
 		}
 		i += olen;
 	}
@@ -784,7 +825,8 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint8_t flags, uint32_t seq, struct rte_mbuf *m, bool keep)
 {
 	uint32_t len = m ? rte_pktmbuf_pkt_len(m) : 0;
-	uint8_t optlen = (flags & F_SYN) ? (c->ws_ok ? 8 : 4) : 0;
+	uint8_t optlen = (flags & F_SYN) ?
+		(uint8_t)(4 + (c->ws_ok ? 4 : 0) + (c->sb.ok ? 4 : 0)) : 0;
 	struct rte_tcp_hdr *th;
 	struct sl_tcp_rtx *e = NULL;
 	uint16_t win;
@@ -834,11 +876,19 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		o[1] = 4;
 		o[2] = (uint8_t)(c->rcv_mss >> 8);
 		o[3] = (uint8_t)c->rcv_mss;
+		o += 4;
 		if (c->ws_ok) {
-			o[4] = 1;
-			o[5] = 3;
-			o[6] = 3;
-			o[7] = c->rcv_wscale;
+			o[0] = 1;
+			o[1] = 3;
+			o[2] = 3;
+			o[3] = c->rcv_wscale;
+			o += 4;
+		}
+		if (c->sb.ok) {		/* SACK-permitted, RFC 2018 */
+			o[0] = 1;
+			o[1] = 1;
+			o[2] = 4;
+			o[3] = 2;
 		}
 	} else if (flags & F_RST) {
 		win = 0;
@@ -859,6 +909,7 @@ emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		e->flags = flags;
 		e->sent_ms = w->now_ms;
 		e->rexmit = false;
+		e->sacked = false;
 		e->next = NULL;
 		if (c->rtx_tail != NULL)
 			c->rtx_tail->next = e;
@@ -1061,6 +1112,7 @@ rtx_release(struct sl_worker *w, struct sl_tcp_conn *c)
 	}
 	c->rtx_tail = NULL;
 	c->rtx_segs = 0;
+	c->sb = (struct sl_tcp_sb){ .ok = c->sb.ok };
 }
 
 /**
@@ -1852,6 +1904,7 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	c->snd_wl1 = c->irs;
 	c->snd_wl2 = c->iss;
 	c->ws_ok = o.has_wscale;
+	c->sb.ok = o.sack_ok;	/* answered only when offered */
 	if (o.has_wscale) {
 		/* RFC 7323 2.3: above 14 is used as 14, not rejected */
 		c->snd_wscale = RTE_MIN(o.wscale, (uint8_t)SL_TCP_MAX_SHIFT);
@@ -1910,8 +1963,10 @@ seg_of(const struct sl_pkt *p, const struct rte_tcp_hdr *th)
 
 /**
  * ack_new - SEG.ACK moved SND.UNA forward: release the retransmit entries
- * it covers (an RTT sample from one never resent), end or continue
- * NewReno recovery (a partial ACK resends the next hole), re-arm the RTO.
+ * it covers (an RTT sample from one never resent), end recovery (an ACK at
+ * or beyond "recover") or, without SACK, continue NewReno recovery (a
+ * partial ACK resends the next hole; with SACK, sack_input() does the
+ * repair), re-arm the RTO.
  */
 static void
 ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
@@ -1919,6 +1974,7 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 {
 	struct sl_tcp_rtx_pool *pool = rtx_pool(w);
 	struct sl_tcp_rtx *e;
+	bool rexmit_acked = false;
 	int64_t rtt = -1;
 
 	c->snd_una = ack;
@@ -1928,8 +1984,17 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 
 		if (SEQ_GT(end, ack))
 			break;
-		if (!e->rexmit)
+		/* Karn: an ACK that covers a retransmission gives no RTT
+		 * sample at all, not even from the segments after it: those
+		 * waited in the guest's out-of-order queue for the hole, and
+		 * their time inflates the RTO (seconds, after a long
+		 * recovery) */
+		if (e->rexmit)
+			rexmit_acked = true;
+		else
 			rtt = (int64_t)(w->now_ms - e->sent_ms);
+		if (c->sb.ok)
+			sl_tcp_sack_freed(&c->sb, e);
 		c->rtx_head = e->next;
 		if (c->rtx_head == NULL)
 			c->rtx_tail = NULL;
@@ -1939,14 +2004,14 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		e->next = pool->free;
 		pool->free = e;
 	}
-	if (rtt >= 0)
+	if (rtt >= 0 && !rexmit_acked)
 		rtt_sample(c, (uint32_t)rtt);
 	c->backoff = 0;
 	c->dupacks = 0;
 	if (c->in_recovery) {
 		if (SEQ_GE(ack, c->recover))
 			c->in_recovery = false;
-		else if (c->rtx_head != NULL)
+		else if (c->rtx_head != NULL && !c->sb.ok)
 			retransmit(w, f, c, c->rtx_head);
 	}
 	c->rto_deadline = c->rtx_head ? w->now_ms + rto_backed_off(c) : 0;
@@ -1955,18 +2020,98 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 }
 
 /**
- * dup_ack - a duplicate ACK: the third one resends the first
- * unacknowledged segment (fast retransmit) and starts recovery.
+ * dup_ack - a duplicate ACK from a guest without SACK: the third one
+ * resends the first unacknowledged segment (fast retransmit) and starts
+ * recovery; none does while in recovery (RFC 6582 3.2: only partial ACKs
+ * resend then, and after an RTO only an ACK at or beyond "recover" ends
+ * it).
  */
 static void
 dup_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
-	if (++c->dupacks == 3) {
+	if (c->in_recovery)
+		return;
+	if (++c->dupacks == SL_TCP_DUPTHRESH) {
 		c->in_recovery = true;
 		c->recover = c->snd_nxt;
 		SL_STAT_INC(w->stats, tcp_rexmit_fast);
 		retransmit(w, f, c, c->rtx_head);
 	}
+}
+
+/**
+ * sack_repair - in SACK recovery, resend at most @budget entries: lost
+ * retransmissions (when @newly entries were just sacked: later data got
+ * through) and holes below the highest sacked sequence, or the first
+ * unacknowledged segment too when @head says it is missing (recovery
+ * starts, a partial ACK).
+ */
+static void
+sack_repair(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t newly, unsigned int budget, bool head)
+{
+	struct sl_tcp_rtx *todo[SL_TCP_SACK_BURST];
+	uint32_t srtt = c->srtt8 >> 3;
+	uint32_t lost_ms = srtt + RTE_MAX(srtt / 4, 1u);
+	uint32_t upto = c->sb.sacked_segs > 0 ? c->sb.high_sacked : c->snd_una;
+	unsigned int n, n_lost, i;
+
+	if (head && SEQ_LE(upto, c->snd_una))
+		upto = c->snd_una + 1;
+	n = sl_tcp_sack_collect(&c->sb, c->rtx_head, w->now_ms, lost_ms,
+		newly > 0, upto, todo, &n_lost,
+		RTE_MIN(budget, (unsigned int)SL_TCP_SACK_BURST));
+	for (i = 0; i < n; i++) {
+		if (i < n_lost)
+			SL_STAT_INC(w->stats, tcp_rexmit_lost);
+		else
+			SL_STAT_INC(w->stats, tcp_rexmit_sack);
+		retransmit(w, f, c, todo[i]);
+	}
+}
+
+/**
+ * sack_input - an acceptable ACK from a guest that negotiated SACK: mark
+ * what its blocks cover, then enter recovery (the third duplicate ACK, or
+ * sacked data more than DupThresh segments above SND.UNA) or go on with it
+ * (new blocks or a partial ACK: more holes resent, up to one more than
+ * the entries just sacked).
+ * @w: worker
+ * @f: flow
+ * @c: connection
+ * @o: the segment's options
+ * @dup: a duplicate ACK
+ * @partial: a partial ACK in recovery
+ */
+static void
+sack_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct sl_tcp_opts *o, bool dup, bool partial)
+{
+	uint32_t newly = 0;
+
+	if (o->n_sack > 0) {
+		SL_STAT_ADD(w->stats, tcp_sack_blocks_rx, o->n_sack);
+		newly = sl_tcp_sack_mark(&c->sb, c->rtx_head, c->snd_una,
+			c->snd_nxt, (const uint32_t (*)[2])o->sack, o->n_sack);
+	}
+	if (c->rtx_head == NULL)
+		return;
+	if (dup && c->dupacks < UINT8_MAX)
+		c->dupacks++;
+	if (c->in_recovery) {
+		if (newly > 0 || partial)
+			sack_repair(w, f, c, newly, newly + 1, partial);
+		return;
+	}
+	if (c->dupacks < SL_TCP_DUPTHRESH && (c->sb.sacked_segs == 0 ||
+	    c->sb.high_sacked - c->snd_una <=
+	    (uint32_t)SL_TCP_DUPTHRESH * c->snd_mss))
+		return;
+	c->in_recovery = true;
+	c->recover = c->snd_nxt;
+	sl_tcp_sack_episode(&c->sb, c->snd_una);
+	SL_STAT_INC(w->stats, tcp_rexmit_fast);
+	sack_repair(w, f, c, newly, newly + 1, true);
 }
 
 /**
@@ -2034,26 +2179,34 @@ ack_in_range(const struct sl_tcp_conn *c, uint32_t ack)
 }
 
 /**
- * process_ack - the ACK field and window of an acceptable segment.
+ * process_ack - the ACK field, SACK blocks (@o, when SACK was negotiated)
+ * and window of an acceptable segment.
  * Return: -1 when the segment must be dropped (its ACK out of range: a
  * challenge ACK is owed).
  */
 static int
 process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
-	const struct seg *s)
+	const struct seg *s, const struct sl_tcp_opts *o)
 {
 	uint32_t new_wnd = (uint32_t)s->wnd << c->snd_wscale;
+	bool dup = false, partial = false;
 
 	if (!ack_in_range(c, s->ack)) {
 		SL_STAT_INC(w->stats, tcp_challenge_acks);
 		c->ack_now = true;
 		return -1;
 	}
-	if (SEQ_GT(s->ack, c->snd_una))
+	if (SEQ_GT(s->ack, c->snd_una)) {
 		ack_new(w, f, c, s->ack);
-	else if (s->ack == c->snd_una && s->len == 0 &&
+		partial = c->in_recovery;
+	} else if (s->ack == c->snd_una && s->len == 0 &&
 	    new_wnd == c->snd_wnd && c->rtx_head != NULL &&
-	    !(s->flags & (F_FIN | F_SYN)))
+	    !(s->flags & (F_FIN | F_SYN))) {
+		dup = true;
+	}
+	if (c->sb.ok && SEQ_GE(s->ack, c->snd_una))
+		sack_input(w, f, c, o, dup, partial);
+	else if (dup)
 		dup_ack(w, f, c);
 	window_update(w, f, c, s);
 	return 0;
@@ -2242,6 +2395,7 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 {
 	struct seg s = seg_of(p, th);
 	uint32_t seglen = s.len + ((s.flags & F_FIN) ? 1 : 0);
+	struct sl_tcp_opts o = { .n_sack = 0 };
 
 	if (s.flags & F_RST) {
 		rst_input(w, f, c, s.seq);
@@ -2266,7 +2420,12 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 	f->last_ms = w->now_ms;
 	if (s.len > c->rcv_mss)
 		SL_STAT_INC(w->stats, tcp_large_segs_in);	/* GSO, LRO */
-	if (process_ack(w, f, c, &s) != 0)
+	/* SACK blocks (malformed options: none) */
+	if (c->sb.ok && p->l4_hlen > sizeof(*th) &&
+	    sl_tcp_parse_opts((const uint8_t *)(th + 1),
+	    p->l4_hlen - sizeof(*th), &o) != 0)
+		o.n_sack = 0;
+	if (process_ack(w, f, c, &s, &o) != 0)
 		return false;
 	if (f->state == TCP_TIME_WAIT) {
 		if (s.flags & F_FIN)
@@ -2638,6 +2797,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 		c->iss = isn(w, &key);
 		c->snd_una = c->snd_nxt = c->iss;
 		c->ws_ok = true;	/* offered; kept only if echoed */
+		c->sb.ok = true;	/* SACK-permitted likewise */
 		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
 		c->rcv_mss = (uint16_t)(w->mtu - 40);
 		c->snd_mss = RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w));
@@ -2697,6 +2857,7 @@ syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	}
 	if (o.mss)
 		c->snd_mss = RTE_MIN(o.mss, tx_mss(w));	/* however small */
+	c->sb.ok = o.sack_ok;
 	/* the SYN-ACK's window is never scaled */
 	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);
 	c->max_snd_wnd = c->snd_wnd;
@@ -2732,6 +2893,33 @@ send_owed(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		send_fin(w, f, c);
 	if ((owed & OWE_ACK) && f->state >= TCP_ESTABLISHED)
 		send_ack(w, f, c);
+}
+
+/**
+ * rto_resend - the RTO fired: resend the first entry the guest has not
+ * sacked (SACKed entries never go again; the scoreboard is kept) and
+ * recover up to SND.NXT: without SACK only partial ACKs resend (RFC 6582),
+ * with SACK the holes above it go again as the guest's blocks come in.
+ */
+static void
+rto_resend(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	struct sl_tcp_rtx *e = c->rtx_head;
+
+	if (c->sb.ok && c->sb.sacked_segs > 0)
+		e = sl_tcp_sack_first_unsacked(e);
+	if (e == NULL)
+		e = c->rtx_head;
+	c->backoff++;
+	c->dupacks = 0;
+	c->in_recovery = true;
+	c->recover = c->snd_nxt;
+	if (c->sb.ok) {
+		sl_tcp_sack_episode(&c->sb, c->snd_una);
+		sl_tcp_sack_rto(&c->sb, e);
+	}
+	SL_STAT_INC(w->stats, tcp_rexmit_rto);
+	retransmit(w, f, c, e);
 }
 
 void
@@ -2772,12 +2960,7 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 		} else {
 			if (f->state == TCP_SYN_SENT || f->state == TCP_SYN_RCVD)
 				c->syn_rto_fired = true;
-			c->backoff++;
-			c->dupacks = 0;
-			c->in_recovery = true;
-			c->recover = c->snd_nxt;
-			SL_STAT_INC(w->stats, tcp_rexmit_rto);
-			retransmit(w, f, c, c->rtx_head);
+			rto_resend(w, f, c);
 			c->rto_deadline = now + rto_backed_off(c);
 		}
 	}
@@ -2912,6 +3095,8 @@ sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
 	info->srtt_ms = c->srtt8 >> 3;
 	info->rto_ms = c->rto;
 	info->snd_mss = c->snd_mss;
+	info->sack = c->sb.ok;
+	info->sacked_segs = c->sb.sacked_segs;
 	info->rwnd_closed = c->rwnd_closed;
 	info->rd_blocked = c->rd_blocked;
 	info->fin_rcvd = c->fin_rcvd;

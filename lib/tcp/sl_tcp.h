@@ -70,11 +70,16 @@ void sl_tcp_timer(struct sl_worker *w, struct sl_flow *f);
 
 #define SL_TCP_OOO_MAX	16	/* out-of-order segments held per flow */
 
+#define SL_TCP_SACK_BLOCKS	4	/* the most a 40-byte option space holds */
+
 /** Parsed TCP options of a guest segment. */
 struct sl_tcp_opts {
 	uint16_t mss;		/**< 0: absent */
 	uint8_t wscale;		/**< valid when has_wscale */
 	bool has_wscale;
+	bool sack_ok;		/**< SACK-permitted (kind 4) */
+	uint8_t n_sack;		/**< SACK blocks (kind 5) in sack[] */
+	uint32_t sack[SL_TCP_SACK_BLOCKS][2]; /**< left, right; host order */
 };
 
 /**
@@ -82,6 +87,7 @@ struct sl_tcp_opts {
  * @opt: first option byte
  * @len: option bytes (doff * 4 - 20)
  * @o: filled
+ * A SACK option whose length is not 2 + 8 * n (n >= 1) is ignored.
  * Return: 0, or -1 for malformed options (length 0/1, beyond the header).
  */
 int sl_tcp_parse_opts(const uint8_t *opt, uint16_t len, struct sl_tcp_opts *o);
@@ -120,6 +126,8 @@ struct sl_tcp_info {
 	uint32_t ooo_segs;
 	uint32_t srtt_ms, rto_ms;
 	uint16_t snd_mss;
+	bool sack;		/**< SACK negotiated with the guest */
+	uint32_t sacked_segs;	/**< retransmit entries the guest SACKed */
 	bool rwnd_closed;
 	bool rd_blocked;
 	bool fin_rcvd, fin_sent, host_eof;

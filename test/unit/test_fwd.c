@@ -178,12 +178,14 @@ SL_TEST(tcp_inbound_syn_ack_transition)
 	sl_test_input(&env, NULL);
 	th = find_tcp(&env, 0, &idx);
 	SL_CHECK(th != NULL);
-	/* our SYN: from the gateway, to guest port 80, MSS + WS offered,
-	 * window unscaled */
+	/* our SYN: from the gateway, to guest port 80, MSS + WS +
+	 * SACK-permitted offered, window unscaled */
 	SL_CHECK_EQ(th->tcp_flags, RTE_TCP_SYN_FLAG);
 	SL_CHECK_EQ(rte_be_to_cpu_16(th->dst_port), 80);
 	SL_CHECK_EQ(rte_be_to_cpu_16(th->src_port), 40000);
-	SL_CHECK_EQ((th->data_off >> 4) * 4, 28);
+	SL_CHECK_EQ((th->data_off >> 4) * 4, 32);
+	SL_CHECK_EQ(((const uint8_t *)(th + 1))[10], 4);
+	SL_CHECK_EQ(((const uint8_t *)(th + 1))[11], 2);
 	SL_CHECK(rte_be_to_cpu_16(th->rx_win) > 0);
 	iss = rte_be_to_cpu_32(th->sent_seq);
 	sl_test_cap_clear(&env);

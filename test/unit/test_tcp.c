@@ -338,6 +338,7 @@ struct tconn {
 	uint16_t synack_win;
 	uint16_t synack_mss;
 	bool synack_ws;
+	bool synack_sack;	/**< SACK-permitted in the SYN-ACK */
 	uint8_t shift;		/**< our shift from the SYN-ACK */
 	uint32_t edge;		/**< right edge last advertised */
 };
@@ -411,6 +412,7 @@ syn_only(struct tconn *c, const uint8_t *opt, uint8_t optlen)
 	c->gseq = c->irs + 1;
 	c->synack_win = o->win;
 	c->synack_ws = false;
+	c->synack_sack = false;
 	c->synack_mss = 0;
 	c->shift = 0;
 	for (i = 0; i < o->optlen;) {
@@ -430,6 +432,8 @@ syn_only(struct tconn *c, const uint8_t *opt, uint8_t optlen)
 			c->synack_ws = true;
 			c->shift = o->opt[i + 2];
 		}
+		if (kind == 4 && o->opt[i + 1] == 2)
+			c->synack_sack = true;
 		i = (uint8_t)(i + o->opt[i + 1]);
 	}
 	c->edge = o->ack + o->win;
@@ -445,11 +449,9 @@ syn_only(struct tconn *c, const uint8_t *opt, uint8_t optlen)
  * answer to the final ACK.
  */
 static int
-handshake(struct tconn *c, uint16_t port, int gws, uint16_t gwin)
+handshake_opt(struct tconn *c, uint16_t port, const uint8_t *opt, uint8_t n,
+	uint16_t gwin)
 {
-	uint8_t opt[8];
-	uint8_t n = syn_opts(opt, gws);
-
 	memset(c, 0, sizeof(*c));
 	c->port = port;
 	c->irs = 0x10000000u + port * 7919u;
@@ -459,6 +461,40 @@ handshake(struct tconn *c, uint16_t port, int gws, uint16_t gwin)
 		0) == 0);
 	HCHECK(take_out(port) == 0 && !out_bad);
 	HCHECK(flow_of(port) != NULL);
+	return 0;
+}
+
+static int
+handshake(struct tconn *c, uint16_t port, int gws, uint16_t gwin)
+{
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, gws);
+
+	return handshake_opt(c, port, opt, n, gwin);
+}
+
+/* SYN options of syn_opts() followed by NOP, NOP, SACK-permitted. */
+static uint8_t
+syn_opts_sack(uint8_t *o, int gws)
+{
+	uint8_t n = syn_opts(o, gws);
+
+	o[n] = 1;
+	o[n + 1] = 1;
+	o[n + 2] = 4;
+	o[n + 3] = 2;
+	return (uint8_t)(n + 4);
+}
+
+/* handshake() from a guest that offers SACK (window scale 0). */
+static int
+handshake_sack(struct tconn *c, uint16_t port)
+{
+	uint8_t opt[12];
+	uint8_t n = syn_opts_sack(opt, 0);
+
+	HCHECK(handshake_opt(c, port, opt, n, 65535) == 0);
+	HCHECK(c->synack_sack);
 	return 0;
 }
 
@@ -509,6 +545,46 @@ gack(struct tconn *c)
 {
 	return gsend(c->port, F_ACK, c->gseq, c->una, c->gwin, NULL, 0, NULL,
 		0);
+}
+
+/* @n identical pure ACKs from the guest. */
+static int
+gacks(struct tconn *c, unsigned int n)
+{
+	while (n-- > 0)
+		HCHECK(gack(c) == 0);
+	return 0;
+}
+
+/* A pure ACK carrying the SACK blocks @blk (@n of them, at most 4). */
+static int
+gack_sack(struct tconn *c, const uint32_t (*blk)[2], unsigned int n)
+{
+	uint8_t opt[36];
+	unsigned int i;
+
+	HCHECK(n >= 1 && n <= 4);
+	opt[0] = 1;
+	opt[1] = 1;
+	opt[2] = 5;
+	opt[3] = (uint8_t)(2 + 8 * n);
+	for (i = 0; i < n; i++) {
+		rte_be32_t v[2] = { rte_cpu_to_be_32(blk[i][0]),
+			rte_cpu_to_be_32(blk[i][1]) };
+
+		memcpy(opt + 4 + 8 * i, v, sizeof(v));
+	}
+	return gsend(c->port, F_ACK, c->gseq, c->una, c->gwin, opt,
+		(uint8_t)(4 + 8 * n), NULL, 0);
+}
+
+/* gack_sack() with one block [@l, @r). */
+static int
+gack_sack1(struct tconn *c, uint32_t l, uint32_t r)
+{
+	const uint32_t blk[1][2] = { { l, r } };
+
+	return gack_sack(c, blk, 1);
 }
 
 /* Bytes the host peer can take, all of them, compared with the pattern. */
@@ -1790,6 +1866,299 @@ TCP_TEST(tcp_fast_retransmit)
 	SL_CHECK_EQ(take_out(c.port), 0);
 }
 
+/*
+ * Open @c from guest port @port (offering SACK when @sack) and have the
+ * host send @n full segments; they start at c->una.
+ */
+static int
+mss_segments(struct tconn *c, uint16_t port, unsigned int n, bool sack)
+{
+	unsigned int i;
+
+	if (sack)
+		HCHECK(handshake_sack(c, port) == 0);
+	else
+		HCHECK(handshake(c, port, 0, 65535) == 0);
+	HCHECK(host_push_pat(c, 0, n * MSS) == 0);
+	step();
+	HCHECK(take_out(c->port) == n);
+	for (i = 0; i < n; i++) {
+		HCHECK(out[i].seq == c->una + i * MSS);
+		HCHECK(out[i].len == MSS);
+		HCHECK(is_pat(out[i].pay, MSS, i * MSS));
+	}
+	return 0;
+}
+
+/*
+ * RFC 6582, a guest without SACK: in recovery, duplicate ACKs do not start
+ * another fast retransmit; only partial ACKs resend (the next hole).
+ */
+TCP_TEST(tcp_no_fast_retransmit_in_recovery)
+{
+	struct tconn c;
+	uint32_t s0;
+
+	SL_CHECK(mss_segments(&c, 40155, 6, false) == 0);
+	s0 = c.una;
+	/* segments 1 and 2 lost: three duplicates resend 1 */
+	c.una += MSS;
+	SL_CHECK(gacks(&c, 1 + 3) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0 + MSS);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 1);
+	/* a partial ACK resends 2 */
+	c.una += MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0 + 2 * MSS);
+	/* the guest's duplicates for segments 3-5 that it holds: no new
+	 * fast retransmit while recovering */
+	SL_CHECK(gacks(&c, 3) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 1);
+	/* recovery ends with everything acknowledged */
+	c.una = s0 + 6 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	/* a new loss after recovery: fast retransmit again */
+	SL_CHECK(host_push_pat(&c, 6 * MSS, 4 * MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 4);
+	SL_CHECK(gacks(&c, 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 2);
+	/* after an RTO, duplicates resend nothing until recovery ends */
+	advance(60000);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK(gacks(&c, 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 2);
+}
+
+/* SACK-permitted is answered in the SYN-ACK only when the SYN offered it. */
+TCP_TEST(tcp_sack_permitted_negotiated)
+{
+	struct sl_tcp_info info;
+	uint8_t opt[12];
+	struct tconn c;
+	uint8_t n;
+
+	SL_CHECK(handshake_sack(&c, 40170) == 0);
+	SL_CHECK(c.synack_ws);
+	SL_CHECK_EQ(c.synack_mss, env.w.mtu - 40);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.sack);
+	SL_CHECK_EQ(info.sacked_segs, 0);
+	/* not offered: not answered */
+	SL_CHECK(handshake(&c, 40171, 7, 65535) == 0);
+	SL_CHECK(!c.synack_sack);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.sack);
+	/* SACK without window scaling: MSS and SACK-permitted only */
+	n = syn_opts(opt, -1);
+	opt[n] = 1;
+	opt[n + 1] = 1;
+	opt[n + 2] = 4;
+	opt[n + 3] = 2;
+	SL_CHECK(handshake_opt(&c, 40172, opt, (uint8_t)(n + 4), 65535) == 0);
+	SL_CHECK(c.synack_sack);
+	SL_CHECK(!c.synack_ws);
+	SL_CHECK_EQ(c.synack_mss, env.w.mtu - 40);
+}
+
+/*
+ * SACK recovery: the guest's blocks mark the segments it holds, and the
+ * holes go again as the blocks come in - several in answer to one ACK,
+ * without waiting for partial ACKs one by one - each hole once.
+ */
+TCP_TEST(tcp_sack_recovery_repairs_holes)
+{
+	struct sl_tcp_info info;
+	struct tconn c;
+	uint32_t s0, k;
+
+#define S(i) (s0 + (uint32_t)(i) * MSS)
+	SL_CHECK(mss_segments(&c, 40175, 12, true) == 0);
+	s0 = c.una;
+	/* segments 1, 3 and 5 are lost */
+	c.una = S(1);
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(gack_sack1(&c, S(2), S(3)) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);	/* not yet DupThresh above */
+	{
+		const uint32_t b[2][2] = { { S(4), S(5) }, { S(2), S(3) } };
+
+		SL_CHECK(gack_sack(&c, b, 2) == 0);
+	}
+	/* sacked data 4 segments above the hole: both holes below it go */
+	SL_CHECK_EQ(take_out(c.port), 2);
+	SL_CHECK_EQ(out[0].seq, S(1));
+	SL_CHECK_EQ(out[1].seq, S(3));
+	SL_CHECK(is_pat(out[0].pay, MSS, MSS));
+	SL_CHECK(is_pat(out[1].pay, MSS, 3 * MSS));
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_sack), 2);
+	{
+		const uint32_t b[3][2] = { { S(6), S(7) }, { S(4), S(5) },
+			{ S(2), S(3) } };
+
+		SL_CHECK(gack_sack(&c, b, 3) == 0);
+	}
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, S(5));
+	/* the rest arrives: no hole is resent twice */
+	for (k = 8; k <= 12; k++) {
+		const uint32_t b[3][2] = { { S(6), S(k) }, { S(4), S(5) },
+			{ S(2), S(3) } };
+
+		SL_CHECK(gack_sack(&c, b, 3) == 0);
+		SL_CHECK_EQ(take_out(c.port), 0);
+	}
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.sacked_segs, 8);
+	SL_CHECK_EQ(STAT(tcp_rexmit_sack), 3);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	SL_CHECK(STAT(tcp_sack_blocks_rx) >= 17);
+	/* the retransmissions arrive: recovery ends, all quiet */
+	c.una = S(12);
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.sacked_segs, 0);
+	advance(100000);
+	SL_CHECK_EQ(take_out(c.port), 0);
+#undef S
+}
+
+/*
+ * A hole resent once and still not sacked SRTT + SRTT/4 later, while later
+ * data keeps being sacked, is lost again: it goes once more.
+ */
+TCP_TEST(tcp_sack_lost_retransmission)
+{
+	struct tconn c;
+	uint32_t s0, k;
+
+#define S(i) (s0 + (uint32_t)(i) * MSS)
+	SL_CHECK(mss_segments(&c, 40176, 12, true) == 0);
+	s0 = c.una;
+	advance(10);
+	c.una = S(1);		/* an RTT sample of 10 ms; segment 1 lost */
+	SL_CHECK(gack(&c) == 0);
+	for (k = 3; k <= 5; k++)
+		SL_CHECK(gack_sack1(&c, S(2), S(k)) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, S(1));
+	/* more data sacked, but the retransmission is young */
+	advance(5);
+	SL_CHECK(gack_sack1(&c, S(2), S(6)) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	/* 12.5 ms later: lost too */
+	advance(8);
+	SL_CHECK(gack_sack1(&c, S(2), S(7)) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, S(1));
+	SL_CHECK(is_pat(out[0].pay, MSS, MSS));
+	SL_CHECK_EQ(STAT(tcp_rexmit_lost), 1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	/* nothing sacked since: nothing more */
+	advance(20);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	c.una = S(12);
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+#undef S
+}
+
+/*
+ * Hostile SACK blocks (beyond SND.NXT, below SND.UNA, reversed, empty, a
+ * truncated or oversized option) mark nothing and break nothing;
+ * overlapping ones mark each segment once; a segment covered only in part
+ * is not sacked.
+ */
+TCP_TEST(tcp_sack_hostile_blocks)
+{
+	/* option length byte, bytes given, result, blocks */
+	static const struct {
+		uint8_t olen, len;
+		int rc;
+		uint8_t n;
+	} pc[] = {
+		{ 34, 20, -1, 0 }, { 10, 10, 0, 1 }, { 34, 34, 0, 4 },
+		{ 9, 9, 0, 0 }, { 2, 2, 0, 0 },
+	};
+	struct sl_tcp_info info;
+	struct sl_tcp_opts o;
+	unsigned int i;
+	uint8_t raw[40];
+	struct tconn c;
+	uint32_t s0;
+
+#define S(i) (s0 + (uint32_t)(i) * MSS)
+	SL_CHECK(mss_segments(&c, 40177, 8, true) == 0);
+	s0 = c.una;
+	SL_CHECK(gack_sack1(&c, S(8), S(9)) == 0);		/* beyond */
+	SL_CHECK(gack_sack1(&c, S(7), S(8) + 1) == 0);		/* beyond */
+	SL_CHECK(gack_sack1(&c, s0 - 1000, s0) == 0);		/* below */
+	SL_CHECK(gack_sack1(&c, S(3), S(2)) == 0);		/* reversed */
+	SL_CHECK(gack_sack1(&c, S(2), S(2)) == 0);		/* empty */
+	SL_CHECK(gack_sack1(&c, S(2) + 0x80000000u, S(3)) == 0);
+	SL_CHECK(gack_sack1(&c, S(1) + 1, S(2) + 1) == 0);	/* partial */
+	/* SACK option of a bad length (9: not 2 + 8 n) */
+	memset(raw, 0, sizeof(raw));
+	raw[0] = 5;
+	raw[1] = 9;
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, c.gwin, raw, 12, NULL,
+		0) == 0);
+	/* one that claims more bytes than the header has */
+	raw[1] = 34;
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, c.gwin, raw, 20, NULL,
+		0) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.sacked_segs, 0);
+	SL_CHECK(STAT(tcp_sack_blocks_rx) >= 7);
+	/* the parser: lengths checked, at most 4 blocks */
+	for (i = 0; i < RTE_DIM(pc); i++) {
+		raw[1] = pc[i].olen;
+		SL_CHECK_EQ(sl_tcp_parse_opts(raw, pc[i].len, &o), pc[i].rc);
+		SL_CHECK_EQ(o.n_sack, pc[i].n);
+		SL_CHECK(!o.sack_ok);
+	}
+	/* those were duplicate ACKs: the third one resent segment 0 */
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, S(0));
+	/* overlapping blocks mark 1, 2 and 3 once */
+	{
+		const uint32_t b[3][2] = { { S(1), S(3) }, { S(2), S(4) },
+			{ S(1), S(4) } };
+
+		SL_CHECK(gack_sack(&c, b, 3) == 0);
+	}
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.sacked_segs, 3);
+	/* part of 5 and all of 6 */
+	SL_CHECK(gack_sack1(&c, S(5) + 100, S(7)) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.sacked_segs, 4);
+	/* the holes 4 and 5 were resent, never a sacked segment */
+	SL_CHECK_EQ(take_out(c.port), 2);
+	SL_CHECK_EQ(out[0].seq, S(4));
+	SL_CHECK_EQ(out[1].seq, S(5));
+	/* everything acknowledged: the connection carries on */
+	c.una = S(8);
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(host_push_pat(&c, 8 * MSS, MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, S(8));
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.sacked_segs, 0);
+#undef S
+}
+
 /* ------------------------------------------------------------------ */
 /* a port that takes fewer frames than sluice produces                  */
 
@@ -2811,4 +3180,38 @@ TCP_TEST(tcp_stop_with_unresolved_guest_leaks_nothing)
 	SL_CHECK_EQ(rte_mempool_in_use_count(mp), 0);
 	rte_mempool_free(mp);
 	env_up = false;
+}
+
+/*
+ * Karn's rule (RFC 6298 3): an ACK that covers a retransmitted segment
+ * gives no RTT sample, not even from the later segments it also covers:
+ * those waited in the guest's out-of-order queue while the hole was
+ * repaired, and sampling them inflated the RTO to seconds, so one lost
+ * retransmission then stalled a flow for up to a minute (2% loss, no SACK).
+ */
+TCP_TEST(tcp_no_rtt_sample_from_ack_covering_retransmission)
+{
+	struct sl_tcp_info info;
+	struct tconn c;
+	uint32_t s0;
+
+	SL_CHECK(mss_segments(&c, 40157, 6, false) == 0);
+	s0 = c.una;
+	/* segment 1 lost: segments 2-6 wait at the guest; three duplicates
+	 * resend 1 */
+	SL_CHECK(gacks(&c, 3) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.rto_ms <= 1000);
+	/* the repair takes long (a slow guest): 5 s later everything is
+	 * acknowledged at once */
+	advance(5000);
+	take_out(c.port);
+	c.una = s0 + 6 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	/* no 5 s sample from segments 2-6: the RTO is what it was */
+	SL_CHECK(info.srtt_ms < 1000);
+	SL_CHECK(info.rto_ms <= 1000);
 }
