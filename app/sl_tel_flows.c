@@ -205,8 +205,8 @@ flow_target(const struct sl_app *app, const char *params, unsigned int *wi,
 /**
  * flow_enter - common start of the per-flow commands: enter the handler
  * gate and resolve the "ID" parameter to a worker and a local flow id.
- * Return: 0 (gate entered: the caller must sl_tel_leave()), -ESHUTDOWN or -EINVAL
- * (gate not held).
+ * Return: 0 (gate entered: the caller must sl_tel_leave()), -ESHUTDOWN or
+ * -EINVAL (gate not held).
  */
 static int
 flow_enter(const char *params, struct sl_app **app, unsigned int *wi,
