@@ -399,6 +399,11 @@ teardown(int ret)
 		rte_free(workers[i]);
 }
 
+/**
+ * main - the sluice binary (see the comment at the top of this file).
+ * Return: the exit status: 0 clean stop, 1 start-up failure, 2 bad
+ * command line.
+ */
 int
 main(int argc, char **argv)
 {

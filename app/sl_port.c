@@ -32,6 +32,10 @@
 
 #define PLOG(l, ...) SL_LOG(PORT, l, __VA_ARGS__)
 
+/**
+ * lsc_event - log the link of @port_id (the LSC event callback, also
+ * called once at start). Return: 0.
+ */
 static int
 lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 	void *ret)

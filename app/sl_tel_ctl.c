@@ -186,6 +186,7 @@ sl_tel_cmd_fwd_del(const char *cmd, const char *params,
 /* ------------------------------------------------------------------ */
 /* /sluice/log_level                                                    */
 
+/** add_level - sl_log_match() callback: "TYPE:LEVEL" into array @arg. */
 static void
 add_level(const char *name, int level, void *arg)
 {

@@ -258,6 +258,11 @@ add_offloads(const struct sl_port *p, const struct sl_worker *w,
 		(feat & (1ULL << VIRTIO_NET_F_HOST_TSO4)) != 0);
 }
 
+/**
+ * add_ports - each port of /sluice/info: name, driver, MAC, MTU, segments,
+ * descriptors, mbufs, link, queues, RSS, --netns and the workers that
+ * serve it.
+ */
 static void
 add_ports(const struct sl_app *app, struct rte_tel_data *d)
 {
@@ -353,6 +358,7 @@ add_limits(const struct sl_app *app, struct rte_tel_data *d)
 	rte_tel_data_add_dict_container(d, "warnings", w, 0);
 }
 
+/** add_workers - each worker of /sluice/info: lcore, port, queue, MTU. */
 static void
 add_workers(const struct sl_app *app, struct rte_tel_data *d)
 {

@@ -111,6 +111,7 @@ mem_ready(const struct mem_sock *s)
 
 /* --- sl_host_ops -------------------------------------------------------- */
 
+/** mem_open - sl_host_open() on the mem host. */
 static int
 mem_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 {
@@ -135,6 +136,7 @@ mem_set_cookie(struct sl_host *h, int hd, uint64_t cookie)
 	return 0;
 }
 
+/** mem_connect - sl_host_connect() on the mem host. */
 static int
 mem_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 {
@@ -180,6 +182,7 @@ mem_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 	}
 }
 
+/** mem_listen - sl_host_listen() on the mem host. */
 static int
 mem_listen(struct sl_host *h, enum sl_host_kind kind,
 	const struct sockaddr_in *sa, uint64_t cookie)
@@ -214,6 +217,7 @@ mem_listen(struct sl_host *h, enum sl_host_kind kind,
 	return hd;
 }
 
+/** mem_accept - sl_host_accept() on the mem host. */
 static int
 mem_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
 	uint64_t cookie)
@@ -246,6 +250,7 @@ mem_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
 	return hd;
 }
 
+/** mem_watch - sl_host_watch() on the mem host. */
 static int
 mem_watch(struct sl_host *h, int hd, uint32_t events)
 {
@@ -260,6 +265,7 @@ mem_watch(struct sl_host *h, int hd, uint32_t events)
 	return 0;
 }
 
+/** mem_shutdown_wr - sl_host_shutdown_wr() on the mem host. */
 static int
 mem_shutdown_wr(struct sl_host *h, int hd)
 {
@@ -277,6 +283,7 @@ mem_shutdown_wr(struct sl_host *h, int hd)
 	return 0;
 }
 
+/** mem_close - sl_host_close() on the mem host. */
 static void
 mem_close(struct sl_host *h, int hd, bool abort)
 {
@@ -292,6 +299,7 @@ mem_close(struct sl_host *h, int hd, bool abort)
 	m->base.open_handles--;
 }
 
+/** mem_error - sl_host_error() on the mem host. */
 static int
 mem_error(struct sl_host *h, int hd)
 {
@@ -305,6 +313,7 @@ mem_error(struct sl_host *h, int hd)
 	return -err;
 }
 
+/** mem_wspace - sl_host_wspace() on the mem host. */
 static long
 mem_wspace(struct sl_host *h, int hd)
 {
@@ -317,6 +326,7 @@ mem_wspace(struct sl_host *h, int hd)
 	return used >= s->sndbuf ? 0 : (long)(s->sndbuf - used);
 }
 
+/** mem_unsent - sl_host_unsent() on the mem host. */
 static long
 mem_unsent(struct sl_host *h, int hd)
 {
@@ -371,6 +381,7 @@ mem_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 	return n;
 }
 
+/** mem_destroy - sl_host_destroy() on the mem host. */
 static void
 mem_destroy(struct sl_host *h)
 {

@@ -56,8 +56,9 @@ sl_mem_buf_take(struct mem_buf *b, void *dst, size_t max)
 	return n;
 }
 
-void
-sl_mem_buf_free(struct mem_buf *b)
+/** buf_free - free @b's bytes and empty it. */
+static void
+buf_free(struct mem_buf *b)
 {
 	free(b->data);
 	memset(b, 0, sizeof(*b));
@@ -132,8 +133,8 @@ sl_mem_dq_free(struct mem_dq *q)
 void
 sl_mem_sock_free(struct mem_sock *s)
 {
-	sl_mem_buf_free(&s->rx);
-	sl_mem_buf_free(&s->tx);
+	buf_free(&s->rx);
+	buf_free(&s->tx);
 	sl_mem_dq_free(&s->rxq);
 	sl_mem_dq_free(&s->txq);
 	sl_mem_dq_free(&s->inq);
@@ -151,6 +152,7 @@ sl_mem_sock_reset(struct mem_sock *s)
 	sl_mem_dq_init(&s->errq);
 }
 
+/** iov_total - bytes in @cnt iovecs. */
 static size_t
 iov_total(const struct iovec *iov, int cnt)
 {
@@ -300,6 +302,10 @@ mem_dgram_recv(struct mem_sock *s, const struct iovec *iov, int cnt,
 	return (ssize_t)n;
 }
 
+/**
+ * mem_stream_write - writev() on a TCP socket: as much as its send
+ * buffer takes. Return: bytes taken, or -errno (-EAGAIN when full).
+ */
 static ssize_t
 mem_stream_write(struct mem_sock *s, const struct iovec *iov, int cnt)
 {
@@ -329,6 +335,10 @@ mem_stream_write(struct mem_sock *s, const struct iovec *iov, int cnt)
 	return (ssize_t)n;
 }
 
+/**
+ * mem_stream_read - readv() on a TCP socket: queued bytes, then 0 at
+ * FIN. Return: bytes read, 0, or -errno (-EAGAIN when empty).
+ */
 static ssize_t
 mem_stream_read(struct mem_sock *s, const struct iovec *iov, int cnt)
 {
@@ -370,6 +380,10 @@ sl_mem_writev(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	return mem_stream_write(s, iov, cnt);
 }
 
+/**
+ * sl_mem_readv - see sl_host_readv(): a datagram on a datagram socket,
+ * else stream bytes.
+ */
 ssize_t
 sl_mem_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 {

@@ -49,12 +49,14 @@ rd_raw32(const uint8_t *p)
 	return v;
 }
 
+/** rd_be32 - a big-endian 32-bit value at @p, host order. */
 static inline uint32_t
 rd_be32(const uint8_t *p)
 {
 	return rte_be_to_cpu_32(rd_raw32(p));
 }
 
+/** rd_be16 - a big-endian 16-bit value at @p, host order. */
 static inline uint16_t
 rd_be16(const uint8_t *p)
 {
@@ -243,6 +245,10 @@ struct dhcp_out {
 	uint16_t len;
 };
 
+/**
+ * opt_put - append DHCP option @code with @len bytes of @v (dropped when
+ * it would not leave room for the end option).
+ */
 static void
 opt_put(struct dhcp_out *o, uint8_t code, const void *v, uint8_t len)
 {
@@ -255,12 +261,14 @@ opt_put(struct dhcp_out *o, uint8_t code, const void *v, uint8_t len)
 	o->len += len;
 }
 
+/** opt_put_raw32 - append a 4-byte option already in network order. */
 static void
 opt_put_raw32(struct dhcp_out *o, uint8_t code, uint32_t v)
 {
 	opt_put(o, code, &v, sizeof(v));
 }
 
+/** opt_put_be32 - append a 4-byte option given in host order. */
 static void
 opt_put_be32(struct dhcp_out *o, uint8_t code, uint32_t v)
 {

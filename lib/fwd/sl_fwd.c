@@ -234,6 +234,7 @@ sl_rules_permit(const struct sl_rule *rules, unsigned int n, uint32_t daddr,
 /* ------------------------------------------------------------------ */
 /* worker side                                                          */
 
+/** state_of - the worker's forwards (NULL until the first is added). */
 static struct sl_fwd_state *
 state_of(const struct sl_worker *w)
 {

@@ -87,6 +87,7 @@ enum {
 static const struct rte_ether_addr bcast_mac = {
 	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 
+/** mac_to_word - a MAC in bits 0-47 of an entry word. */
 static uint64_t
 mac_to_word(const struct rte_ether_addr *mac)
 {
@@ -98,6 +99,7 @@ mac_to_word(const struct rte_ether_addr *mac)
 	return v;
 }
 
+/** word_to_mac - the MAC of an entry word. */
 static void
 word_to_mac(uint64_t v, struct rte_ether_addr *mac)
 {
