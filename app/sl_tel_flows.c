@@ -273,6 +273,7 @@ sl_tel_cmd_flow(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(d, "rcv_adv", t->rcv_adv);
 		rte_tel_data_add_dict_u64(d, "in_flight", t->in_flight);
 		rte_tel_data_add_dict_u64(d, "pending_bytes", t->pend_bytes);
+		rte_tel_data_add_dict_u64(d, "held_mbufs", t->held_mbufs);
 		rte_tel_data_add_dict_u64(d, "ooo_bytes", t->ooo_bytes);
 		rte_tel_data_add_dict_u64(d, "ooo_segs", t->ooo_segs);
 		rte_tel_data_add_dict_u64(d, "srtt_ms", t->srtt_ms);

@@ -44,6 +44,7 @@
 	X(drop_udp) X(drop_tcp) X(drop_tcp_bad_opts) X(drop_tcp_ooo_full) \
 	X(drop_tcp_out_of_window) X(drop_tcp_no_flow) X(drop_tcp_hold_limit)		\
 	X(drop_flow_limit) X(drop_connect_limit) X(drop_dgram_limit) \
+	X(drop_inbound_limit)					\
 	X(tcp_buffer_limit_waits) X(drop_host_socket) X(drop_nomem)	\
 	X(host_socket_fail)					\
 	X(drop_multiseg_hdr) X(drop_denied) X(drop_neigh_unres)	\

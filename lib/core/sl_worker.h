@@ -101,11 +101,14 @@ struct sl_worker {
 	void *tcp_rtx_pool;		/**< TCP retransmit entries */
 	uint32_t tcp_dirty;		/**< head of flows touched (idx + 1) */
 	uint32_t tcp_own_buf;		/**< per-flow guest->host buffering */
+	uint32_t tcp_hold_max;		/**< mbufs one flow may hold */
 	uint64_t tcp_held;		/**< guest data held, all flows (bytes) */
 	uint64_t tcp_inflight;		/**< host data unacked, all flows */
 	uint32_t tcp_connecting;	/**< half-open guest connections */
 	uint32_t tcp_txq_head;		/**< flows waiting for tx room (idx+1) */
 	uint32_t tcp_txq_tail;
+	uint32_t tcp_inbound_pending;	/**< inbound, SYN not yet answered */
+	uint64_t tcp_inbound_log_ms;	/**< next inbound-limit log line */
 	uint32_t dgram_flows;		/**< UDP + ICMP flows */
 	struct sl_dgflow *dgf;		/**< their state, parallel to ft.flows */
 	uint32_t dgf_head;		/**< LRU: least recently used slot */

@@ -13,18 +13,35 @@
  * answer within cfg->tcp_connect_timeout_ms: RST). The SYN-ACK carries our
  * MSS (MTU - 40) and, only if the guest's SYN offered one, our window scale
  * (RFC 7323 2.2), chosen as the smallest shift that can express the largest
- * window we will ever advertise (cfg->tcp_buf). The window field of a SYN or
+ * window we will ever advertise (cfg->tcp_buf). The guest's MSS is used
+ * as announced, however small (an MSS of 0 counts as absent: 536, the
+ * default). The guest's answer is
+ * checked in RFC 9293's order: sequence number first (outside our window:
+ * an ACK), then the ACK (only ISS + 1 completes the handshake, another
+ * gets an RST). The window field of a SYN or
  * SYN-ACK is never scaled. A guest shift above 14 is used as 14. ISNs follow
- * RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock.
+ * RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock. Inbound (a host
+ * client accepted on a forward): our SYN goes to the guest from the
+ * gateway; at most cfg->max_pending_connects such connections wait for the
+ * guest's SYN-ACK (w->tcp_inbound_pending, apart from the guest's own
+ * half-open ones) and they never take the last eighth of the flow table;
+ * beyond that a client is accepted and reset (inbound_room).
  *
  * Guest -> host. Acceptable segments are trimmed to [RCV.NXT, right edge);
  * in-order payload is appended, without copying, to the flow's pending mbuf
- * chain; out-of-order segments wait in a small sorted queue (SL_TCP_OOO_MAX,
- * overlaps trimmed, the first bytes received win). At the end of the rx
- * burst the pending chain of each touched flow goes to the host socket in
- * one writev; what the socket does not take stays pending (sluice's own
- * buffer, at most w->tcp_own_buf). Bytes are acknowledged once they are
- * written or pending: never before.
+ * chain, except small payloads (up to SL_TCP_COPY_MAX bytes): those are
+ * copied into the tailroom of the chain's last mbuf (or of a fresh one),
+ * so a flow whose host peer stalls pins about one mbuf per mbuf's worth of
+ * bytes, not one per segment. A flow holds at most w->tcp_hold_max mbufs:
+ * 1/SL_TCP_HOLD_SHARE of the pool's mbufs beyond the rx reserve, within
+ * [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS]. Out-of-order segments wait in a
+ * small sorted queue (SL_TCP_OOO_MAX, overlaps trimmed, the first bytes
+ * received win), and a FIN that arrives ahead of missing data is
+ * remembered (its sequence number) and taken when the gap is filled. At
+ * the end of the rx burst the pending chain of each touched flow goes to
+ * the host socket in one writev; what the socket does not take stays
+ * pending (sluice's own buffer, at most w->tcp_own_buf). Bytes are
+ * acknowledged once they are written or pending: never before.
  *
  * The window advertised to the guest is real space: what the host socket's
  * send buffer still accepts plus what is left of sluice's own buffer,
@@ -39,7 +56,9 @@
  * in that iteration's tx burst, without waiting for the guest's persist
  * probe - once per closed->open transition.
  * Zero-window probes (and any unacceptable segment) get an ACK carrying the
- * current window.
+ * current window; their data is not taken, but their ACK field and window
+ * are, under the SND.WL1/SND.WL2 rule (RFC 9293 3.10.7.4: a guest probing
+ * our zero window may be the one carrying its own window update).
  *
  * Host -> guest. Host data is read straight into mbufs that become the
  * guest's segments (one readv per flow per event), never beyond SND.UNA +
@@ -110,8 +129,10 @@
  * peer's data (Linux lets a reader take it before ECONNRESET): it goes to
  * the guest like any data, within its window, guest data is no longer
  * written (or accepted: window 0), and once the guest has acknowledged
- * everything, RST to the guest. In-window-but-not-exact RSTs and any SYN
- * on a synchronised connection get a challenge ACK (RFC 5961). Idle flows
+ * everything, RST to the guest. In-window-but-not-exact RSTs, any SYN
+ * on a synchronised connection, and a segment whose ACK is outside
+ * [SND.UNA - MAX.SND.WND, SND.NXT] (dropped) get a challenge ACK (RFC
+ * 5961). Idle flows
  * are reset after cfg->tcp_idle_timeout_s. Freeing a flow releases its
  * mbufs, closes its socket and cancels its timer in one place (tcp_free).
  */
@@ -142,11 +163,19 @@
 #define SL_TCP_ACCEPT_BUDGET	32	/* connections accepted per event */
 /* source ports tried for an inbound connection (1 in Q is a worker's own) */
 #define SL_TCP_ACCEPT_PORT_TRIES	64
+/* inbound connections leave max_flows / this free for the guest's own */
+#define SL_TCP_INBOUND_RESERVE_DIV	8
+#define SL_TCP_LOG_GAP_MS	10000u	/* rate limit of limit warnings */
 #define SL_TCP_TIME_WAIT_MS	2000u
 #define SL_TCP_RECHECK_MS	1u
 #define SL_TCP_BUDGET_RETRY_MS	5u	/* host reads paused by the budget */
 #define SL_TCP_CTL_RETRY_MS	1u	/* a control segment that failed */
-#define SL_TCP_HOLD_SEGS	4096	/* mbufs one flow may hold from the guest */
+/* mbufs one flow may hold from the guest: a share of the pool's mbufs
+ * beyond the rx reserve, within [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS] */
+#define SL_TCP_HOLD_SHARE	16
+#define SL_TCP_HOLD_MIN		64
+#define SL_TCP_HOLD_SEGS	4096
+#define SL_TCP_COPY_MAX		512	/* guest payloads copied together */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
 #define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 20 + 20 + 8)
@@ -228,9 +257,12 @@ struct sl_tcp_conn {
 	uint8_t snd_wscale;	/**< guest's shift */
 	bool ws_ok;
 	struct rte_mbuf *pend;	/**< in-order data not yet written */
+	struct rte_mbuf *pend_tail; /**< its last segment (while pend) */
 	uint32_t pend_len;
 	uint8_t n_ooo;
 	uint32_t ooo_bytes;
+	bool fin_pending;	/**< a FIN arrived ahead of missing data */
+	uint32_t fin_seq;	/**< ... at this sequence number */
 	struct sl_tcp_ooo ooo[SL_TCP_OOO_MAX];
 
 	/* send side: host -> guest */
@@ -1049,6 +1081,8 @@ tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
 	if (f->state == TCP_CONNECTING ||
 	    (f->state == TCP_SYN_RCVD && !f->inbound))
 		w->tcp_connecting--;
+	else if (f->state == TCP_SYN_SENT)
+		w->tcp_inbound_pending--;
 	if (c->pend != NULL)
 		rte_pktmbuf_free(c->pend);
 	for (i = 0; i < c->n_ooo; i++)
@@ -1276,27 +1310,37 @@ ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 	return true;
 }
 
+/** held_mbufs - mbufs the guest data of @c pins (pending and out of order). */
+static uint32_t
+held_mbufs(const struct sl_tcp_conn *c)
+{
+	uint32_t n = c->pend ? c->pend->nb_segs : 0;
+	unsigned int i;
+
+	for (i = 0; i < c->n_ooo; i++)
+		n += c->ooo[i].m->nb_segs;
+	return n;
+}
+
 /**
  * over_hold_limit - whether holding @len more bytes in @segs more mbufs
  * would pass the flow's hard memory bound: its own buffer plus the largest
  * window (what a stalled host socket can leave us holding, with room for
  * the edge running ahead of real space by less than a scale unit per ACK),
- * and SL_TCP_HOLD_SEGS mbufs (1-byte segments pin a whole mbuf each).
+ * and w->tcp_hold_max mbufs (a share of the pool: a few flows whose host
+ * peers stall must not pin the mbufs every other flow needs).
  */
 static bool
 over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 	uint32_t segs, uint32_t len)
 {
-	uint32_t held_segs = c->pend ? c->pend->nb_segs : 0;
-	unsigned int i;
+	uint32_t held_segs = held_mbufs(c);
 
-	for (i = 0; i < c->n_ooo; i++)
-		held_segs += c->ooo[i].m->nb_segs;
 	return (uint64_t)c->pend_len + c->ooo_bytes + len >
 		(uint64_t)w->tcp_own_buf + w->cfg->tcp_buf ||
 		w->tcp_held + w->tcp_inflight + len > w->cfg->max_buffered ||
 		rte_mempool_avail_count(w->rx_mp) < w->rx_reserve ||
-		held_segs + segs > SL_TCP_HOLD_SEGS;
+		held_segs + segs > w->tcp_hold_max;
 }
 
 /**
@@ -1316,20 +1360,93 @@ ooo_prune(struct sl_worker *w, struct sl_tcp_conn *c)
 	SL_STAT_INC(w->stats, tcp_ooo_pruned);
 }
 
+/** mbuf_writable - whether @m's buffer is ours alone (its tailroom too). */
+static inline bool
+mbuf_writable(const struct rte_mbuf *m)
+{
+	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
+}
+
+/** copy_chain - copy the @len bytes of chain @m to @dst. */
+static void
+copy_chain(uint8_t *dst, const struct rte_mbuf *m, uint32_t len)
+{
+	for (; m != NULL && len > 0; m = m->next) {
+		uint32_t l = RTE_MIN(len, (uint32_t)m->data_len);
+
+		memcpy(dst, rte_pktmbuf_mtod(m, const void *), l);
+		dst += l;
+		len -= l;
+	}
+}
+
 /**
- * deliver - append an in-order payload chain to the pending data.
+ * pend_coalesce - keep a small in-order payload (at most SL_TCP_COPY_MAX
+ * bytes) without pinning an mbuf of its own: copy it into the tailroom of
+ * the pending chain's last mbuf, or else, unless its own mbuf has room
+ * for the ones that follow, into a fresh mbuf.
+ * @w: worker
+ * @c: connection
+ * @m: the payload chain (exactly @len bytes)
+ * @len: payload bytes
+ *
+ * Return: the chain to append (@m, or the fresh copy; @m is then freed),
+ * or NULL when the bytes went into the pending chain (@m freed).
+ */
+static struct rte_mbuf *
+pend_coalesce(struct sl_worker *w, struct sl_tcp_conn *c,
+	struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *t = c->pend != NULL ? c->pend_tail : NULL, *n;
+
+	if (len > SL_TCP_COPY_MAX)
+		return m;
+	if (t != NULL && mbuf_writable(t) && rte_pktmbuf_tailroom(t) >= len) {
+		copy_chain(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len),
+			m, len);
+		t->data_len = (uint16_t)(t->data_len + len);
+		c->pend->pkt_len += len;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	if (m->nb_segs == 1 && mbuf_writable(m))
+		return m;	/* its tailroom takes the next ones */
+	n = rte_pktmbuf_alloc(w->mp);
+	if (n == NULL || rte_pktmbuf_tailroom(n) < len) {
+		rte_pktmbuf_free(n);
+		return m;
+	}
+	copy_chain(rte_pktmbuf_mtod(n, uint8_t *), m, len);
+	n->data_len = (uint16_t)len;
+	n->pkt_len = len;
+	rte_pktmbuf_free(m);
+	return n;
+}
+
+/**
+ * deliver - append an in-order payload chain to the pending data (small
+ * payloads copied together: pend_coalesce).
  * Return: 0, or -1 (chain freed) when it cannot be chained.
  */
 static int
 deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
 	uint32_t len)
 {
-	if (c->pend == NULL) {
+	m = pend_coalesce(w, c, m, len);
+	if (m != NULL && c->pend == NULL) {
 		c->pend = m;
-	} else if (rte_pktmbuf_chain(c->pend, m) != 0) {
-		rte_pktmbuf_free(m);
-		return -1;
+	} else if (m != NULL) {
+		if (c->pend->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS) {
+			rte_pktmbuf_free(m);
+			return -1;
+		}
+		/* rte_pktmbuf_chain without its walk to the last segment */
+		c->pend_tail->next = m;
+		c->pend->nb_segs = (uint16_t)(c->pend->nb_segs + m->nb_segs);
+		c->pend->pkt_len += m->pkt_len;
 	}
+	if (m != NULL)
+		c->pend_tail = rte_pktmbuf_lastseg(m);
 	c->pend_len += len;
 	w->tcp_held += len;
 	c->rcv_nxt += len;
@@ -1741,10 +1858,10 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
 	}
 	c->rcv_mss = (uint16_t)(w->mtu - 40);
+	/* the guest's MSS as it is, however small (an MSS of 0 is taken as
+	 * absent, as Linux does): never a larger segment to it */
 	c->snd_mss = o.mss ? RTE_MIN(o.mss, tx_mss(w)) :
 		RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w));
-	if (c->snd_mss < 64)
-		c->snd_mss = 64;
 	c->rto = SL_TCP_RTO_INIT;
 	SL_STAT_INC(w->stats, flows_opened);
 	SL_STAT_INC(w->stats, tcp_flows_opened);
@@ -1767,78 +1884,118 @@ new_conn(struct sl_worker *w, const struct sl_pkt *p,
 /* guest segments                                                       */
 
 /**
- * process_ack - the ACK field and window of an acceptable segment.
- * Return: -1 when the segment must be dropped (ACK of unsent data).
+ * struct seg - the fields of a guest segment the input path works on, in
+ * host byte order.
  */
-static int
-process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
-	uint32_t seq, uint32_t ack, uint16_t wnd, uint32_t len, uint8_t flags)
+struct seg {
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t len;		/**< payload bytes */
+	uint16_t wnd;		/**< window field, not yet scaled */
+	uint8_t flags;
+};
+
+/** seg_of - the fields of the guest segment @p (TCP header @th). */
+static inline struct seg
+seg_of(const struct sl_pkt *p, const struct rte_tcp_hdr *th)
+{
+	return (struct seg){
+		.seq = rte_be_to_cpu_32(th->sent_seq),
+		.ack = rte_be_to_cpu_32(th->recv_ack),
+		.len = p->pay_len,
+		.wnd = rte_be_to_cpu_16(th->rx_win),
+		.flags = th->tcp_flags,
+	};
+}
+
+/**
+ * ack_new - SEG.ACK moved SND.UNA forward: release the retransmit entries
+ * it covers (an RTT sample from one never resent), end or continue
+ * NewReno recovery (a partial ACK resends the next hole), re-arm the RTO.
+ */
+static void
+ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t ack)
 {
 	struct sl_tcp_rtx_pool *pool = rtx_pool(w);
-	uint32_t new_wnd = (uint32_t)wnd << c->snd_wscale;
-	bool wnd_changed;
+	struct sl_tcp_rtx *e;
+	int64_t rtt = -1;
 
-	if (SEQ_GT(ack, c->snd_nxt)) {
-		c->ack_now = true;	/* acks something never sent */
-		return -1;
+	c->snd_una = ack;
+	while ((e = c->rtx_head) != NULL) {
+		uint32_t end = e->seq + e->len +
+			((e->flags & (F_SYN | F_FIN)) ? 1 : 0);
+
+		if (SEQ_GT(end, ack))
+			break;
+		if (!e->rexmit)
+			rtt = (int64_t)(w->now_ms - e->sent_ms);
+		c->rtx_head = e->next;
+		if (c->rtx_head == NULL)
+			c->rtx_tail = NULL;
+		c->rtx_segs--;
+		w->tcp_inflight -= e->len;
+		rte_pktmbuf_free(e->m);
+		e->next = pool->free;
+		pool->free = e;
 	}
-	wnd_changed = new_wnd != c->snd_wnd;
-	if (SEQ_GT(ack, c->snd_una)) {
-		struct sl_tcp_rtx *e;
-		int64_t rtt = -1;
-
-		c->snd_una = ack;
-		while ((e = c->rtx_head) != NULL) {
-			uint32_t end = e->seq + e->len +
-				((e->flags & (F_SYN | F_FIN)) ? 1 : 0);
-
-			if (SEQ_GT(end, ack))
-				break;
-			if (!e->rexmit)
-				rtt = (int64_t)(w->now_ms - e->sent_ms);
-			c->rtx_head = e->next;
-			if (c->rtx_head == NULL)
-				c->rtx_tail = NULL;
-			c->rtx_segs--;
-			w->tcp_inflight -= e->len;
-			rte_pktmbuf_free(e->m);
-			e->next = pool->free;
-			pool->free = e;
-		}
-		if (rtt >= 0)
-			rtt_sample(c, (uint32_t)rtt);
-		c->backoff = 0;
-		c->dupacks = 0;
-		if (c->in_recovery) {
-			if (SEQ_GE(ack, c->recover))
-				c->in_recovery = false;
-			else if (c->rtx_head != NULL)
-				retransmit(w, f, c, c->rtx_head);
-		}
-		c->rto_deadline = c->rtx_head ? w->now_ms + rto_backed_off(c) : 0;
-		if (c->fin_sent && SEQ_GE(ack, c->snd_nxt))
-			c->fin_acked = true;
-	} else if (ack == c->snd_una && len == 0 && !wnd_changed &&
-	    c->rtx_head != NULL && !(flags & (F_FIN | F_SYN))) {
-		if (++c->dupacks == 3) {
-			c->in_recovery = true;
-			c->recover = c->snd_nxt;
-			SL_STAT_INC(w->stats, tcp_rexmit_fast);
+	if (rtt >= 0)
+		rtt_sample(c, (uint32_t)rtt);
+	c->backoff = 0;
+	c->dupacks = 0;
+	if (c->in_recovery) {
+		if (SEQ_GE(ack, c->recover))
+			c->in_recovery = false;
+		else if (c->rtx_head != NULL)
 			retransmit(w, f, c, c->rtx_head);
-		}
 	}
+	c->rto_deadline = c->rtx_head ? w->now_ms + rto_backed_off(c) : 0;
+	if (c->fin_sent && SEQ_GE(ack, c->snd_nxt))
+		c->fin_acked = true;
+}
+
+/**
+ * dup_ack - a duplicate ACK: the third one resends the first
+ * unacknowledged segment (fast retransmit) and starts recovery.
+ */
+static void
+dup_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	if (++c->dupacks == 3) {
+		c->in_recovery = true;
+		c->recover = c->snd_nxt;
+		SL_STAT_INC(w->stats, tcp_rexmit_fast);
+		retransmit(w, f, c, c->rtx_head);
+	}
+}
+
+/**
+ * window_update - take the guest's window from a segment (SND.WL1/SND.WL2
+ * rule), unmute host reads it allows, arm the persist timer when only it
+ * can get a zero window reopened; re-arms the flow's timer.
+ * @w: worker
+ * @f: flow
+ * @c: connection
+ * @s: the segment (its ACK already processed)
+ */
+static void
+window_update(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct seg *s)
+{
+	uint32_t new_wnd = (uint32_t)s->wnd << c->snd_wscale;
+
 	/*
 	 * SND.WL1/SND.WL2: a stale segment cannot move the window, nor can
 	 * one whose ACK is older than SND.UNA (RFC 9293 3.10.7.4: the window
 	 * is updated only when SND.UNA =< SEG.ACK =< SND.NXT).
 	 */
-	if (SEQ_GE(ack, c->snd_una) && (SEQ_LT(c->snd_wl1, seq) ||
-	    (c->snd_wl1 == seq && SEQ_LE(c->snd_wl2, ack)))) {
+	if (SEQ_GE(s->ack, c->snd_una) && (SEQ_LT(c->snd_wl1, s->seq) ||
+	    (c->snd_wl1 == s->seq && SEQ_LE(c->snd_wl2, s->ack)))) {
 		if (new_wnd == 0 && c->snd_wnd != 0)
 			SL_STAT_INC(w->stats, tcp_zero_window_guest);
 		c->snd_wnd = new_wnd;
-		c->snd_wl1 = seq;
-		c->snd_wl2 = ack;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = s->ack;
 		if (new_wnd > c->max_snd_wnd)
 			c->max_snd_wnd = new_wnd;
 		if (new_wnd > 0) {
@@ -1862,6 +2019,43 @@ process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		c->persist_deadline = w->now_ms + rto_backed_off(c);
 	}
 	rearm(w, f, c);
+}
+
+/**
+ * ack_in_range - RFC 5961 5.2: SND.UNA - MAX.SND.WND =< SEG.ACK =<
+ * SND.NXT. An ACK of data never sent, or older than any window the guest
+ * could still be acknowledging (a blind injection), is not.
+ */
+static inline bool
+ack_in_range(const struct sl_tcp_conn *c, uint32_t ack)
+{
+	return SEQ_LE(ack, c->snd_nxt) &&
+		SEQ_GE(ack, c->snd_una - c->max_snd_wnd);
+}
+
+/**
+ * process_ack - the ACK field and window of an acceptable segment.
+ * Return: -1 when the segment must be dropped (its ACK out of range: a
+ * challenge ACK is owed).
+ */
+static int
+process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct seg *s)
+{
+	uint32_t new_wnd = (uint32_t)s->wnd << c->snd_wscale;
+
+	if (!ack_in_range(c, s->ack)) {
+		SL_STAT_INC(w->stats, tcp_challenge_acks);
+		c->ack_now = true;
+		return -1;
+	}
+	if (SEQ_GT(s->ack, c->snd_una))
+		ack_new(w, f, c, s->ack);
+	else if (s->ack == c->snd_una && s->len == 0 &&
+	    new_wnd == c->snd_wnd && c->rtx_head != NULL &&
+	    !(s->flags & (F_FIN | F_SYN)))
+		dup_ack(w, f, c);
+	window_update(w, f, c, s);
 	return 0;
 }
 
@@ -1888,6 +2082,156 @@ acceptable(const struct sl_tcp_conn *c, uint32_t seq, uint32_t len)
 }
 
 /**
+ * rst_input - a guest RST on a synchronised connection: exact sequence
+ * number resets the host peer, in the window gets a challenge ACK
+ * (RFC 5961 3.2), anything else is dropped.
+ */
+static void
+rst_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t seq)
+{
+	if (seq == c->rcv_nxt) {
+		/* guest reset: the host peer sees a reset */
+		tcp_free(w, f, true, SL_STAT_tcp_closed_guest_rst);
+	} else if (acceptable(c, seq, 0) || acceptable(c, seq, 1)) {
+		SL_STAT_INC(w->stats, tcp_challenge_acks);
+		c->ack_now = true;
+		dirty_mark(w, f, c);
+	} else {
+		SL_STAT_INC(w->stats, drop_tcp_out_of_window);
+	}
+}
+
+/**
+ * unacceptable_input - a segment outside the window we advertised (a
+ * zero-window probe, an old duplicate): its data and FIN are not taken,
+ * but a valid ACK field and window update are (RFC 9293 3.10.7.4: "special
+ * allowance should be made to accept valid ACKs"; the SND.WL1/SND.WL2
+ * rule keeps stale windows out), without counting a duplicate ACK. It is
+ * answered with an ACK carrying our current window.
+ * @w: worker
+ * @f: flow
+ * @c: connection
+ * @s: the segment
+ * @seglen: its sequence space (payload plus FIN)
+ */
+static void
+unacceptable_input(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c, const struct seg *s, uint32_t seglen)
+{
+	if (c->last_adv_wnd == 0 && ((seglen > 0 && s->seq == c->rcv_nxt) ||
+	    (seglen == 0 && s->seq == c->rcv_nxt - 1)))
+		SL_STAT_INC(w->stats, tcp_zwp_answered);
+	else
+		SL_STAT_INC(w->stats, drop_tcp_out_of_window);
+	if ((s->flags & F_ACK) && ack_in_range(c, s->ack)) {
+		if (SEQ_GT(s->ack, c->snd_una))
+			ack_new(w, f, c, s->ack);
+		window_update(w, f, c, s);
+	}
+	c->ack_now = true;
+	dirty_mark(w, f, c);
+}
+
+/**
+ * hold_ok - whether @len in-window bytes in @segs mbufs may be held: out-
+ * of-order data (never acknowledged) is dropped first when the bound
+ * would refuse them, or the segment that fills the gap could never get
+ * in; beyond that they are refused, not ACKed (the guest sends them
+ * again), counted in drop_tcp_hold_limit.
+ */
+static bool
+hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
+	uint32_t len)
+{
+	if (c->n_ooo > 0 && over_hold_limit(w, c, segs, len))
+		ooo_prune(w, c);
+	if (!over_hold_limit(w, c, segs, len))
+		return true;
+	SL_STAT_INC(w->stats, drop_tcp_hold_limit);
+	c->ack_now = true;
+	return false;
+}
+
+/**
+ * fin_check - take the guest's FIN once RCV.NXT reaches its sequence
+ * number: a FIN may arrive out of order, ahead of data still missing, and
+ * waits (fin_pending) until the gap is filled. Out-of-order data queued
+ * beyond it is dropped (nothing follows a FIN); data that runs past it
+ * shows it was not the end, and it is forgotten.
+ */
+static void
+fin_check(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	if (!c->fin_pending || SEQ_LT(c->rcv_nxt, c->fin_seq))
+		return;
+	c->fin_pending = false;
+	if (c->rcv_nxt != c->fin_seq)
+		return;
+	if (c->n_ooo > 0)
+		ooo_prune(w, c);
+	c->rcv_nxt++;
+	c->fin_rcvd = true;
+	c->ack_now = true;
+}
+
+/**
+ * data_input - the payload and FIN of an acceptable segment: trimmed to
+ * [RCV.NXT, right edge), appended to the pending data when in order (then
+ * what the out-of-order queue holds next), else queued out of order; the
+ * FIN is noted and taken when RCV.NXT reaches it (fin_check).
+ * Return: true when the mbuf was kept.
+ */
+static bool
+data_input(struct sl_worker *w, struct sl_tcp_conn *c,
+	const struct sl_pkt *p, const struct seg *s)
+{
+	uint32_t seq = s->seq, len = s->len;
+	uint32_t front = SEQ_LT(seq, c->rcv_nxt) ? c->rcv_nxt - seq : 0;
+	bool fin = (s->flags & F_FIN) != 0, kept = false;
+
+	if (front > len)
+		front = len;	/* only the FIN is new (or nothing) */
+	seq += front;
+	len -= front;
+	if (SEQ_GT(seq + len, c->rcv_adv)) {
+		len = SEQ_GT(c->rcv_adv, seq) ? c->rcv_adv - seq : 0;
+		fin = false;
+	}
+	if (len > 0 && !hold_ok(w, c, p->m->nb_segs, len))
+		return false;
+	if (len > 0) {
+		struct rte_mbuf *d = mbuf_adj(p->m, p->pay_off + front);
+
+		kept = true;
+		if (d == NULL) {
+			len = 0;
+		} else {
+			mbuf_trim(d, len);
+			if (seq != c->rcv_nxt) {
+				ooo_insert(w, c, seq, len, d);
+				c->ack_now = true;	/* dup ACK */
+			} else if (deliver(w, c, d, len) == 0) {
+				ooo_drain(w, c);
+			}
+		}
+		c->segs_unacked++;
+		if (c->segs_unacked >= 2)
+			SL_STAT_INC(w->stats, tcp_acks_coalesced);
+	} else if (front > 0 && !fin) {
+		c->ack_now = true;	/* pure duplicate */
+	}
+	if (fin) {
+		c->fin_pending = true;
+		c->fin_seq = seq + len;
+	}
+	fin_check(w, c);
+	if (c->n_ooo > 0 || c->fin_pending)
+		c->ack_now = true;
+	return kept;
+}
+
+/**
  * established_input - a segment on a synchronised connection.
  * Return: true when the mbuf was kept.
  */
@@ -1896,57 +2240,36 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 	struct sl_tcp_conn *c, const struct sl_pkt *p,
 	const struct rte_tcp_hdr *th)
 {
-	uint8_t flags = th->tcp_flags;
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
-	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
-	uint32_t len = p->pay_len;
-	uint32_t seglen = len + ((flags & F_FIN) ? 1 : 0);
-	struct rte_mbuf *m;
-	bool kept = false;
+	struct seg s = seg_of(p, th);
+	uint32_t seglen = s.len + ((s.flags & F_FIN) ? 1 : 0);
 
-	if (flags & F_RST) {
-		if (seq == c->rcv_nxt) {
-			/* guest reset: the host peer sees a reset */
-			tcp_free(w, f, true, SL_STAT_tcp_closed_guest_rst);
-		} else if (acceptable(c, seq, 0) || acceptable(c, seq, 1)) {
-			SL_STAT_INC(w->stats, tcp_challenge_acks);
-			c->ack_now = true;
-			dirty_mark(w, f, c);
-		} else {
-			SL_STAT_INC(w->stats, drop_tcp_out_of_window);
-		}
+	if (s.flags & F_RST) {
+		rst_input(w, f, c, s.seq);
 		return false;
 	}
-	if (flags & F_SYN) {
+	if (s.flags & F_SYN) {
 		/* RFC 5961 4.2: any SYN here gets a challenge ACK */
 		SL_STAT_INC(w->stats, tcp_challenge_acks);
 		c->ack_now = true;
 		dirty_mark(w, f, c);
 		return false;
 	}
-	if (!acceptable(c, seq, seglen)) {
-		if (c->last_adv_wnd == 0 && ((seglen > 0 && seq == c->rcv_nxt) ||
-		    (seglen == 0 && seq == c->rcv_nxt - 1)))
-			SL_STAT_INC(w->stats, tcp_zwp_answered);
-		else
-			SL_STAT_INC(w->stats, drop_tcp_out_of_window);
-		c->ack_now = true;	/* RFC 9293 3.10.7.4 */
-		dirty_mark(w, f, c);
+	if (!acceptable(c, s.seq, seglen)) {
+		unacceptable_input(w, f, c, &s, seglen);
 		return false;
 	}
-	if (!(flags & F_ACK)) {
+	if (!(s.flags & F_ACK)) {
 		SL_STAT_INC(w->stats, drop_tcp);
 		return false;
 	}
 	dirty_mark(w, f, c);
 	f->last_ms = w->now_ms;
-	if (len > c->rcv_mss)
+	if (s.len > c->rcv_mss)
 		SL_STAT_INC(w->stats, tcp_large_segs_in);	/* GSO, LRO */
-	if (process_ack(w, f, c, seq, ack, rte_be_to_cpu_16(th->rx_win), len,
-	    flags) != 0)
+	if (process_ack(w, f, c, &s) != 0)
 		return false;
 	if (f->state == TCP_TIME_WAIT) {
-		if (flags & F_FIN)
+		if (s.flags & F_FIN)
 			c->ack_now = true;
 		return false;
 	}
@@ -1959,72 +2282,52 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 		c->ack_now = true;
 		return false;
 	}
-	/* trim to [rcv_nxt, rcv_adv) */
-	m = p->m;
-	{
-		uint32_t front = SEQ_LT(seq, c->rcv_nxt) ? c->rcv_nxt - seq : 0;
-		uint32_t edge = c->rcv_adv;
-		bool fin = (flags & F_FIN) != 0;
+	return data_input(w, c, p, &s);
+}
 
-		if (front > len) {
-			/* only the FIN is new (or nothing) */
-			front = len;
-		}
-		seq += front;
-		len -= front;
-		if (SEQ_GT(seq + len, edge)) {
-			len = SEQ_GT(edge, seq) ? edge - seq : 0;
-			fin = false;
-		}
-		if (len > 0 && c->n_ooo > 0 &&
-		    over_hold_limit(w, c, p->m->nb_segs, len)) {
-			/* out-of-order data was never acknowledged: drop it
-			 * before refusing anything, or the segment that
-			 * fills the gap could never get in */
-			ooo_prune(w, c);
-		}
-		if (len > 0 && over_hold_limit(w, c, p->m->nb_segs, len)) {
-			/* in-window, but holding it would break the memory
-			 * bound (tiny segments, a stalled host): not ACKed,
-			 * the guest sends it again */
-			SL_STAT_INC(w->stats, drop_tcp_hold_limit);
-			c->ack_now = true;
-			return false;
-		}
-		if (len > 0) {
-			struct rte_mbuf *d = mbuf_adj(m, p->pay_off + front);
+/**
+ * syn_rcvd_input - a guest segment while our SYN-ACK is unanswered, in
+ * RFC 9293 3.10.7.4's order: the guest's SYN again gets the SYN-ACK
+ * again; then the sequence number (unacceptable: an ACK, unless it is an
+ * RST); an RST with the exact sequence number ends the connection; then
+ * the ACK: SND.UNA < SEG.ACK =< SND.NXT (SEG.ACK = ISS + 1) completes the
+ * handshake, another gets an RST (the connection stays half-open).
+ * Return: true when the connection became established (the segment is
+ * then processed as on an established connection).
+ */
+static bool
+syn_rcvd_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct sl_pkt *p, const struct rte_tcp_hdr *th)
+{
+	struct seg s = seg_of(p, th);
 
-			kept = true;
-			if (d == NULL) {
-				len = 0;
-			} else {
-				mbuf_trim(d, len);
-				if (seq == c->rcv_nxt) {
-					if (deliver(w, c, d, len) == 0)
-						ooo_drain(w, c);
-					else
-						fin = false;
-				} else {
-					ooo_insert(w, c, seq, len, d);
-					c->ack_now = true;	/* dup ACK */
-					fin = false;
-				}
-			}
-			c->segs_unacked++;
-			if (c->segs_unacked >= 2)
-				SL_STAT_INC(w->stats, tcp_acks_coalesced);
-		} else if (front > 0 && !fin) {
-			c->ack_now = true;	/* pure duplicate */
-		}
-		if (fin && seq + len == c->rcv_nxt && c->n_ooo == 0) {
-			c->rcv_nxt++;
-			c->fin_rcvd = true;
-			c->ack_now = true;
-		}
+	if ((s.flags & (F_SYN | F_ACK)) == F_SYN) {
+		if (c->rtx_head != NULL)
+			retransmit(w, f, c, c->rtx_head);
+		return false;
 	}
-	if (c->n_ooo > 0)
-		c->ack_now = true;
-	return kept;
+	if (!acceptable(c, s.seq, s.len + ((s.flags & F_FIN) ? 1 : 0))) {
+		SL_STAT_INC(w->stats, drop_tcp_out_of_window);
+		if (!(s.flags & F_RST))
+			send_ack(w, f, c);
+		return false;
+	}
+	if (s.flags & F_RST) {
+		if (s.seq == c->rcv_nxt)
+			tcp_free(w, f, true, SL_STAT_tcp_closed_guest_rst);
+		return false;
+	}
+	if (!(s.flags & F_ACK))
+		return false;
+	if (s.ack != c->iss + 1) {
+		send_rst_reply(w, p, th);
+		return false;
+	}
+	f->state = TCP_ESTABLISHED;
+	w->tcp_connecting--;	/* no longer half-open */
+	c->snd_wl1 = s.seq - 1;
+	set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
+	return true;
 }
 
 bool
@@ -2071,28 +2374,9 @@ sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p)
 		/* SYN retransmissions wait for the host connect */
 		return false;
 	case TCP_SYN_RCVD:
-		if (flags & F_RST) {
-			if (rte_be_to_cpu_32(th->sent_seq) == c->rcv_nxt)
-				tcp_free(w, f, true,
-					SL_STAT_tcp_closed_guest_rst);
+		if (!syn_rcvd_input(w, f, c, p, th))
 			return false;
-		}
-		if ((flags & (F_SYN | F_ACK)) == F_SYN) {
-			if (c->rtx_head != NULL)
-				retransmit(w, f, c, c->rtx_head);
-			return false;
-		}
-		if (!(flags & F_ACK))
-			return false;
-		if (rte_be_to_cpu_32(th->recv_ack) != c->iss + 1) {
-			send_rst_reply(w, p, th);
-			return false;
-		}
-		f->state = TCP_ESTABLISHED;
-		w->tcp_connecting--;	/* no longer half-open */
-		c->snd_wl1 = rte_be_to_cpu_32(th->sent_seq) - 1;
-		set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
-		/* fall through: the ACK may carry data and the window */
+		/* established: the ACK may carry data and the window */
 		/* fallthrough */
 	case TCP_ESTABLISHED:
 	case TCP_TIME_WAIT:
@@ -2255,6 +2539,42 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 		host_to_guest(w, f, c);
 }
 
+/**
+ * inbound_room - whether one more inbound connection may be opened toward
+ * the guest: at most max_pending_connects of them wait for the guest's
+ * SYN-ACK (counted apart from the guest's own half-open connections), and
+ * they never take the last max_flows / SL_TCP_INBOUND_RESERVE_DIV flow
+ * slots, kept for the guest's own connections and datagram flows.
+ */
+static bool
+inbound_room(const struct sl_worker *w)
+{
+	uint32_t reserve = w->ft.max / SL_TCP_INBOUND_RESERVE_DIV;
+
+	return w->tcp_inbound_pending < w->cfg->max_pending_connects &&
+		w->ft.active + reserve < w->ft.max;
+}
+
+/**
+ * inbound_refuse - reset an accepted host client the inbound bound has
+ * no room for (the client sees a reset at once, nothing lingers in the
+ * listen backlog), counted in drop_inbound_limit and logged at most once
+ * per SL_TCP_LOG_GAP_MS.
+ */
+static void
+inbound_refuse(struct sl_worker *w, int hd)
+{
+	SL_STAT_INC(w->stats, drop_inbound_limit);
+	sl_host_close(w->host, hd, true);
+	if (w->now_ms < w->tcp_inbound_log_ms)
+		return;
+	w->tcp_inbound_log_ms = w->now_ms + SL_TCP_LOG_GAP_MS;
+	SL_LOG(TCP, WARNING, "worker %u: inbound connection limit reached "
+		"(%u waiting for the guest, %u of %u flows): new connections "
+		"are reset\n", w->id, w->tcp_inbound_pending, w->ft.active,
+		w->ft.max);
+}
+
 void
 sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	unsigned int off, int lhd)
@@ -2276,6 +2596,10 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 				sl_worker_socket_fail(w, "accepted TCP", hd);
 			}
 			return;
+		}
+		if (!inbound_room(w)) {
+			inbound_refuse(w, hd);
+			continue;
 		}
 		/* from the gateway, source port = the host client's port
 		 * (another one if that 4-tuple is busy or, on a multi-queue
@@ -2307,6 +2631,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 		f->inbound = true;
 		f->host_dst = peer;
 		f->state = TCP_SYN_SENT;
+		w->tcp_inbound_pending++;
 		sl_host_set_cookie(w->host, hd, sl_flow_cookie(f));
 		c->interest = UINT32_MAX;	/* force the first watch */
 		set_interest(w, f, c, 0);
@@ -2371,7 +2696,7 @@ syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		c->snd_wscale = 0;
 	}
 	if (o.mss)
-		c->snd_mss = RTE_MAX((uint16_t)64, RTE_MIN(o.mss, tx_mss(w)));
+		c->snd_mss = RTE_MIN(o.mss, tx_mss(w));	/* however small */
 	/* the SYN-ACK's window is never scaled */
 	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);
 	c->max_snd_wnd = c->snd_wnd;
@@ -2382,6 +2707,7 @@ syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	c->rto_deadline = 0;
 	c->backoff = 0;
 	f->state = TCP_ESTABLISHED;
+	w->tcp_inbound_pending--;	/* no longer half-open */
 	f->last_ms = w->now_ms;
 	c->ack_now = true;
 	dirty_mark(w, f, c);
@@ -2509,6 +2835,14 @@ sl_tcp_init(struct sl_worker *w)
 
 	if (w->tcp_own_buf == 0)
 		w->tcp_own_buf = SL_TCP_OWN_BUF_DEFAULT;
+	if (w->tcp_hold_max == 0) {
+		uint32_t pool = w->rx_mp ? w->rx_mp->size : n;
+		uint32_t usable = pool - RTE_MIN(pool, w->rx_reserve);
+
+		w->tcp_hold_max = RTE_MAX((uint32_t)SL_TCP_HOLD_MIN,
+			RTE_MIN(usable / SL_TCP_HOLD_SHARE,
+			(uint32_t)SL_TCP_HOLD_SEGS));
+	}
 	w->tcp = rte_zmalloc("sl_tcp", sizeof(*w->tcp) * w->ft.max,
 		RTE_CACHE_LINE_SIZE);
 	pool = rte_zmalloc("sl_tcp_rtx", sizeof(*pool) +
@@ -2572,6 +2906,7 @@ sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
 	info->rcv_adv = c->rcv_adv;
 	info->in_flight = c->snd_nxt - c->snd_una;
 	info->pend_bytes = c->pend_len;
+	info->held_mbufs = held_mbufs(c);
 	info->ooo_bytes = c->ooo_bytes;
 	info->ooo_segs = c->n_ooo;
 	info->srtt_ms = c->srtt8 >> 3;

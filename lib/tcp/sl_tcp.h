@@ -115,6 +115,7 @@ struct sl_tcp_info {
 	uint32_t rcv_adv;	/**< right edge advertised */
 	uint32_t in_flight;
 	uint32_t pend_bytes;	/**< guest data held, not yet written */
+	uint32_t held_mbufs;	/**< mbufs that guest data pins */
 	uint32_t ooo_bytes;
 	uint32_t ooo_segs;
 	uint32_t srtt_ms, rto_ms;

@@ -265,6 +265,141 @@ SL_TEST(tcp_inbound_guest_rst_resets_client)
 	sl_test_env_fini(&env);
 }
 
+/**
+ * inbound_flood - @n host clients connect to forward 8080:80 (client ports
+ * from 20000) whose SYN the guest never answers; a few iterations accept
+ * them (manual clock: no SYN is retransmitted).
+ * Return: the listener handle, or -1.
+ */
+static int
+inbound_flood(struct sl_test_env *env, const struct sl_config *cfg,
+	unsigned int n)
+{
+	struct sl_test_env_opts o = { .manual_clock = true };
+	struct sockaddr_in peer = { .sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sl_fwd_spec spec;
+	unsigned int i;
+	char err[64];
+	int lhd;
+
+	if (sl_test_env_init_opts(env, cfg, &o) != 0 ||
+	    sl_fwd_parse("8080:80", IPPROTO_TCP, &spec, err,
+	    sizeof(err)) != 0 || sl_fwd_add(&env->w, &spec) != 0)
+		return -1;
+	lhd = sl_host_mem_last(env->host);
+	for (i = 0; i < n; i++) {
+		peer.sin_port = htons((uint16_t)(20000 + i));
+		if (sl_host_mem_incoming(env->host, lhd, &peer) != 0)
+			return -1;
+	}
+	for (i = 0; i < n / 16 + 2; i++) {
+		sl_test_input(env, NULL);
+		sl_test_cap_clear(env);
+	}
+	return lhd;
+}
+
+/** guest_syn_answered - a guest SYN to the gateway gets a SYN-ACK. */
+static bool
+guest_syn_answered(struct sl_test_env *env, uint16_t sport)
+{
+	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4 };
+	struct rte_tcp_hdr *th;
+	unsigned int idx;
+
+	sl_test_cap_clear(env);
+	sl_test_input(env, guest_tcp(env, sport, 22, RTE_TCP_SYN_FLAG, 1, 0,
+		65535, opts, sizeof(opts)));
+	th = find_tcp(env, 0, &idx);
+	return th != NULL && rte_be_to_cpu_16(th->dst_port) == sport &&
+		th->tcp_flags == (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+}
+
+/*
+ * A flood of host connections to a forward whose SYNs the guest never
+ * answers is bounded: at most max-pending-connects of them wait, and they
+ * never take the flow slots the guest's own connections need; the rest
+ * are accepted and reset (counted). The guest's new connection still gets
+ * its SYN-ACK.
+ */
+SL_TEST(tcp_inbound_flood_bounded)
+{
+	struct sl_test_env env;
+	struct sl_config cfg;
+	unsigned int i;
+	int lhd, last;
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	cfg.max_pending_connects = 16;
+	lhd = inbound_flood(&env, &cfg, 100);
+	SL_CHECK(lhd >= 0);
+	SL_CHECK_EQ(env.w.ft.active, 16);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_inbound_limit], 84);
+	SL_CHECK_EQ(env.host->open_handles, 1 + 16);
+	last = sl_host_mem_last(env.host);
+	SL_CHECK(!sl_host_mem_is_open(env.host, last));
+	SL_CHECK(sl_host_mem_aborted(env.host, last));	/* client reset */
+	SL_CHECK(guest_syn_answered(&env, 33000));
+	/* the waiting ones (and the guest's) give up after their SYN
+	 * retries: room again */
+	for (i = 0; i < 20; i++) {
+		env.w.now_ms += 1000;
+		sl_test_input(&env, NULL);
+	}
+	sl_test_cap_clear(&env);
+	SL_CHECK_EQ(env.w.ft.active, 0);
+	{
+		struct sockaddr_in peer = { .sin_family = AF_INET,
+			.sin_port = htons(30000),
+			.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+		SL_CHECK(sl_host_mem_incoming(env.host, lhd, &peer) == 0);
+		sl_test_input(&env, NULL);
+		SL_CHECK_EQ(env.w.ft.active, 1);
+		SL_CHECK_EQ(env.w.stats[SL_STAT_drop_inbound_limit], 84);
+	}
+	sl_test_env_fini(&env);
+
+	/* a pending bound above the flow table: the reserve still holds */
+	cfg.max_pending_connects = 1024;
+	lhd = inbound_flood(&env, &cfg, 100);
+	SL_CHECK(lhd >= 0);
+	SL_CHECK_EQ(env.w.ft.active, 64 - 64 / 8);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_inbound_limit], 100 - 56);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_flow_limit], 0);
+	SL_CHECK(guest_syn_answered(&env, 33001));
+	sl_test_env_fini(&env);
+}
+
+/* The guest's SYN-ACK announces a small MSS: it is used as it is. */
+SL_TEST(tcp_inbound_small_guest_mss_honoured)
+{
+	static const uint8_t opts[] = { 2, 4, 0, 20 };
+	struct sl_tcp_info info;
+	struct sl_test_env env;
+	struct sl_config cfg;
+	struct sl_flow *f = NULL;
+	uint32_t i;
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	SL_CHECK(inbound_flood(&env, &cfg, 1) >= 0);
+	for (i = 0; i < env.w.ft.max && f == NULL; i++)
+		if (env.w.ft.flows[i].in_use)
+			f = &env.w.ft.flows[i];
+	SL_CHECK(f != NULL);
+	sl_tcp_get_info(&env.w, f, &info);
+	sl_test_input(&env, guest_tcp(&env, 80, 20000,
+		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, 5000, info.snd_nxt, 1000,
+		opts, sizeof(opts)));
+	sl_tcp_get_info(&env.w, f, &info);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
+	SL_CHECK_EQ(info.snd_mss, 20);
+	sl_test_env_fini(&env);
+}
+
 SL_TEST(udp_inbound_forward_round_trip)
 {
 	struct sockaddr_in peer = { .sin_family = AF_INET,

@@ -1113,6 +1113,62 @@ check_data(const struct tconn *c, uint32_t wnd_edge, uint32_t *max_end)
 	return 0;
 }
 
+/*
+ * RFC 9293 3.10.7.4: a segment whose data cannot be taken (here a
+ * zero-window probe) still carries a valid ACK and window update.
+ */
+TCP_TEST(tcp_unacceptable_segment_ack_and_window_processed)
+{
+	struct sl_tcp_info info;
+	uint32_t sent = 0, end;
+	uint8_t b;
+	struct tconn c;
+
+	SL_CHECK(small_conn(&c, 40085) == 0);
+	/* the guest's window is zero: host data waits */
+	c.gwin = 0;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 1000) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 0);
+	/* and ours closes too */
+	SL_CHECK(fill_window(&c, &sent, 0, 1000) == 0);
+	SL_CHECK_EQ(c.edge, c.gseq);
+	/* the guest's zero-window probe opens its window (100 << 7) */
+	b = pat(sent);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una, 100, NULL, 0, &b,
+		1) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 100u << 7);
+	SL_CHECK_EQ(STAT(tcp_zwp_answered), 1);
+	/* the host data goes; the probe's byte is not taken */
+	take_out(c.port);
+	SL_CHECK(!out_bad);
+	end = c.una;
+	SL_CHECK(check_data(&c, c.una + (100u << 7), &end) == 0);
+	SL_CHECK_EQ(end, c.una + 1000);
+	SL_CHECK_EQ(out[n_out - 1].ack, c.gseq);
+	SL_CHECK_EQ(out[n_out - 1].win, 0);
+	/* the next probe acknowledges that data: SND.UNA moves */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, end, 100, NULL, 0, &b, 1) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_una, end);
+	SL_CHECK_EQ(info.in_flight, 0);
+	/* an old probe (stale sequence number, SND.WL1 rule) cannot shrink
+	 * the window, nor an ACK of unsent data move anything */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq - 5000, end, 1, NULL, 0, &b,
+		1) == 0);
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, end + 100, 7, NULL, 0, &b,
+		1) == 0);
+	take_out(c.port);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.snd_wnd, 100u << 7);
+	SL_CHECK_EQ(info.snd_una, end);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), SMALL_SNDBUF);
+}
+
 TCP_TEST(tcp_send_gated_on_guest_window)
 {
 	struct sl_tcp_info info;
@@ -1441,6 +1497,159 @@ TCP_TEST(tcp_ooo_reassembly)
 	SL_CHECK(info_of(&c, &info) == 0);
 	SL_CHECK_EQ(info.ooo_segs, 0);
 	SL_CHECK_EQ(info.ooo_bytes, 0);
+}
+
+/*
+ * Open @c from guest port @port, then send a bare FIN at stream offset
+ * @fin_off and after it the stream's first 100 bytes (c->gseq unchanged).
+ */
+static int
+fin_ahead_then_data(struct tconn *c, uint16_t port, uint32_t fin_off)
+{
+	uint8_t p[100];
+
+	HCHECK(handshake(c, port, 7, 65535) == 0);
+	fill(p, sizeof(p), 0);
+	HCHECK(gsend(c->port, F_ACK | F_FIN, c->gseq + fin_off, c->una,
+		c->gwin, NULL, 0, NULL, 0) == 0);
+	HCHECK(gsend(c->port, F_ACK, c->gseq, c->una, c->gwin, NULL, 0, p,
+		sizeof(p)) == 0);
+	return 0;
+}
+
+/*
+ * A FIN that arrives before the data in front of it (out of order) is kept
+ * and takes effect when the gap is filled: ACKed with the data, the host's
+ * write side shut once the data is written.
+ */
+TCP_TEST(tcp_ooo_fin_kept)
+{
+	struct sl_tcp_info info;
+	uint8_t p[300];
+	uint32_t base;
+	struct tconn c;
+
+	fill(p, sizeof(p), 0);
+	/* data and FIN ahead of a gap, with more queued data before it */
+	SL_CHECK(handshake(&c, 40135, 7, 65535) == 0);
+	base = c.gseq;
+	SL_CHECK(gsend(c.port, F_ACK | F_FIN, base + 200, c.una, c.gwin, NULL,
+		0, p + 200, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base);
+	SL_CHECK(gsend(c.port, F_ACK, base + 100, c.una, c.gwin, NULL, 0,
+		p + 100, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.fin_rcvd);
+	/* the gap is filled: everything, FIN included, is acknowledged */
+	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
+		100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, base + 301);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.fin_rcvd);
+	SL_CHECK_EQ(info.ooo_segs, 0);
+	SL_CHECK(host_take_pat(&c, 0, 300) == 0);
+	step();
+	SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
+
+	/* a bare FIN ahead of a gap, nothing else queued */
+	SL_CHECK(fin_ahead_then_data(&c, 40136, 100) == 0);
+	SL_CHECK_EQ(take_out(c.port), 2);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(out[1].ack, c.gseq + 101);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	step();
+	SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
+
+	/* a FIN that data later runs past was not the end: forgotten */
+	SL_CHECK(fin_ahead_then_data(&c, 40137, 50) == 0);
+	SL_CHECK_EQ(take_out(c.port), 2);
+	SL_CHECK_EQ(out[1].ack, c.gseq + 100);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.fin_rcvd);
+	SL_CHECK(host_take_pat(&c, 0, 100) == 0);
+	SL_CHECK(!sl_host_mem_shut_wr(env.host, c.hd));
+}
+
+/*
+ * Send @n segments of @len pattern bytes from @c, in bursts of 32, and
+ * drop what sluice answers. Segments past the window are sent as well
+ * (answered with ACKs), so c->gseq moves by everything sent.
+ */
+static int
+gdata_many(struct tconn *c, unsigned int n, uint16_t len)
+{
+	static uint8_t buf[2048];
+	struct rte_mbuf *m[32];
+	unsigned int i = 0, k;
+
+	HCHECK(len <= sizeof(buf));
+	while (i < n) {
+		for (k = 0; k < RTE_DIM(m) && i < n; k++, i++) {
+			fill(buf, len, c->gseq - (c->irs + 1));
+			m[k] = tcp_frame(c->port, F_ACK, c->gseq, c->una,
+				c->gwin, NULL, 0, buf, len);
+			HCHECK(m[k] != NULL);
+			c->gseq += len;
+		}
+		sl_worker_step(&env.w, m, (uint16_t)k);
+		sl_test_cap_clear(&env);
+	}
+	return 0;
+}
+
+/*
+ * Flows whose host peer never reads cannot pin the worker's mbufs: tiny
+ * segments are copied together, and what one flow holds is capped
+ * relative to the pool, so another flow still moves data.
+ */
+TCP_TEST(tcp_stalled_flows_cannot_pin_the_pool)
+{
+	struct sl_test_env_opts o = { .nb_mbufs = 4096, .manual_clock = true };
+	struct sl_tcp_info info;
+	struct tconn st[4], big, live;
+	struct sl_config cfg;
+	unsigned int i;
+
+	env_stop();
+	default_cfg(&cfg);
+	SL_CHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
+	env_up = true;
+	SL_CHECK(env.w.tcp_hold_max <= (4096 - env.w.rx_reserve) / 8);
+	SL_CHECK(env.w.tcp_hold_max >= 64);
+	/* stalled host peers: their sockets take 16 bytes, then nothing */
+	sl_host_mem_set_default_sndbuf(env.host, 16);
+	for (i = 0; i < RTE_DIM(st); i++) {
+		SL_CHECK(handshake(&st[i], (uint16_t)(40300 + i), 7,
+			65535) == 0);
+		SL_CHECK(gdata_many(&st[i], 1000, 1) == 0);
+	}
+	SL_CHECK_EQ(STAT(drop_tcp_hold_limit), 0);
+	for (i = 0; i < RTE_DIM(st); i++) {
+		SL_CHECK(info_of(&st[i], &info) == 0);
+		SL_CHECK_EQ(info.rcv_nxt, st[i].gseq);	/* all taken */
+		SL_CHECK_EQ(info.pend_bytes, 1000 - 16);
+		SL_CHECK(info.held_mbufs <= 2);		/* copied together */
+	}
+	/* segments too large to copy: one flow holds at most its cap */
+	SL_CHECK(handshake(&big, 40310, 7, 65535) == 0);
+	SL_CHECK(gdata_many(&big, 300, 1200) == 0);
+	SL_CHECK(info_of(&big, &info) == 0);
+	SL_CHECK(info.held_mbufs <= env.w.tcp_hold_max);
+	SL_CHECK(STAT(drop_tcp_hold_limit) > 0);
+	/* a flow whose host reads still moves data */
+	sl_host_mem_set_default_sndbuf(env.host, SL_MEM_DEFAULT_SNDBUF);
+	SL_CHECK(handshake(&live, 40320, 7, 65535) == 0);
+	for (i = 0; i < 10; i++) {
+		SL_CHECK(gdata_off(&live, i * 1000, 1000) == 0);
+		SL_CHECK_EQ(take_out(live.port), 1);
+		SL_CHECK_EQ(out[0].ack, live.gseq);
+	}
+	SL_CHECK(host_take_pat(&live, 0, 10000) == 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2127,6 +2336,40 @@ TCP_TEST(tcp_host_rst_delivers_queued_data)
 	SL_CHECK_EQ(env.w.tcp_inflight, 0);
 }
 
+/*
+ * RFC 5961 5.2: an ACK is acceptable only within [SND.UNA - MAX.SND.WND,
+ * SND.NXT]; outside it the segment gets a challenge ACK and is dropped.
+ */
+TCP_TEST(tcp_ack_out_of_range_gets_challenge_ack)
+{
+	struct tconn c;
+
+	/* the guest's window (MAX.SND.WND) is 1000 bytes */
+	SL_CHECK(handshake(&c, 40205, 0, 1000) == 0);
+	/* an ACK older than SND.UNA - MAX.SND.WND, with data */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una - 1001, c.gwin, NULL, 0,
+		"abcd", 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].ack, c.gseq);	/* the data not taken */
+	SL_CHECK_EQ(STAT(tcp_challenge_acks), 1);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	/* an ACK of data never sent: the same */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una + 1, c.gwin, NULL, 0,
+		"abcd", 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK_EQ(STAT(tcp_challenge_acks), 2);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
+	/* an old ACK within the range is only a duplicate: data taken */
+	c.una -= 1000;
+	SL_CHECK(gdata_off(&c, 0, 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(host_take_pat(&c, 0, 4) == 0);
+	SL_CHECK_EQ(STAT(tcp_challenge_acks), 2);
+}
+
 TCP_TEST(tcp_syn_on_established_gets_challenge_ack)
 {
 	uint8_t opt[8];
@@ -2151,6 +2394,50 @@ TCP_TEST(tcp_syn_on_established_gets_challenge_ack)
 	SL_CHECK(sl_host_mem_is_open(env.host, c.hd));
 	SL_CHECK(!sl_host_mem_aborted(env.host, c.hd));
 	SL_CHECK_EQ(STAT(tcp_flows_opened), 1);
+}
+
+/*
+ * RFC 9293 3.10.7.4 in SYN-RECEIVED: the sequence number is checked first
+ * (unacceptable: an ACK, no transition), then the ACK (outside SND.UNA <
+ * SEG.ACK =< SND.NXT: an RST, no transition).
+ */
+TCP_TEST(tcp_syn_rcvd_checks_before_established)
+{
+	struct sl_tcp_info info;
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	struct tconn c;
+
+	memset(&c, 0, sizeof(c));
+	c.port = 40215;
+	c.irs = 77777;
+	c.gwin = 65535;
+	SL_CHECK(syn_only(&c, opt, n) == 0);
+	/* the right ACK, a sequence number far outside our window */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq + (1u << 30), c.una, c.gwin,
+		NULL, 0, "data", 4) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]));
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "syn_rcvd"), 0);
+	SL_CHECK_EQ(env.w.tcp_connecting, 1);
+	/* the right sequence number, an ACK of something never sent */
+	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una + 5, c.gwin, NULL, 0,
+		NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].flags, F_RST);
+	SL_CHECK_EQ(out[0].seq, c.una + 5);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "syn_rcvd"), 0);
+	/* the real ACK completes the handshake; the data never went */
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
+	SL_CHECK_EQ(env.w.tcp_connecting, 0);
+	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
 }
 
 TCP_TEST(tcp_connect_refused_sends_rst)
@@ -2293,6 +2580,46 @@ TCP_TEST(tcp_bad_options_dropped)
 	end = c.una;
 	SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
 	SL_CHECK_EQ(end, c.una + 2000);
+}
+
+/*
+ * A small MSS the guest announces is honoured: no segment to it is ever
+ * larger. Only a meaningless MSS of 0 is replaced (by the default 536).
+ */
+TCP_TEST(tcp_small_guest_mss_honoured)
+{
+	static const uint16_t mss[] = { 40, 1, 0 };
+	struct sl_tcp_info info;
+	unsigned int i, j, k;
+	uint32_t end;
+	struct tconn c;
+
+	for (k = 0; k < RTE_DIM(mss); k++) {
+		uint8_t opt[4] = { 2, 4, (uint8_t)(mss[k] >> 8),
+			(uint8_t)mss[k] };
+		uint16_t want = mss[k] ? mss[k] : 536;
+
+		memset(&c, 0, sizeof(c));
+		c.port = (uint16_t)(41040 + k);
+		c.irs = 100;
+		c.gwin = 65535;
+		SL_CHECK(syn_only(&c, opt, sizeof(opt)) == 0);
+		SL_CHECK(gack(&c) == 0);
+		SL_CHECK_EQ(take_out(c.port), 0);
+		SL_CHECK(info_of(&c, &info) == 0);
+		SL_CHECK_EQ(info.snd_mss, want);
+		SL_CHECK(host_push_pat(&c, 0, 200) == 0);
+		end = c.una;
+		for (i = 0; i < 4 && end != c.una + 200; i++) {
+			step();
+			take_out(c.port);
+			SL_CHECK(!out_bad);
+			for (j = 0; j < n_out; j++)
+				SL_CHECK(out[j].len <= want);
+			SL_CHECK(check_data(&c, c.una + 65535, &end) == 0);
+		}
+		SL_CHECK_EQ(end, c.una + 200);
+	}
 }
 
 TCP_TEST(tcp_no_flow_gets_rst)
