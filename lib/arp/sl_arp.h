@@ -7,7 +7,7 @@
 #define SL_ARP_H
 
 #include "sl_net.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 /**
  * sl_arp_input - answer a guest ARP request for the gateway or DNS address

@@ -66,6 +66,7 @@
 #include "sl_steer.h"
 #include "sl_tcp.h"
 #include "sl_udp.h"
+#include "sl_io.h"
 #include "sl_worker.h"
 
 /**
@@ -78,13 +79,6 @@ port_tx_burst(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 	if (w->steer != NULL)
 		return sl_steer_tx(w, m, n);
 	return rte_eth_tx_burst(w->port_id, w->queue_id, m, n);
-}
-
-void
-sl_worker_clock(struct sl_worker *w)
-{
-	if (!w->manual_clock)
-		w->now_ms = rte_get_timer_cycles() / w->hz_ms;
 }
 
 int
@@ -509,47 +503,6 @@ sl_worker_host(struct sl_worker *w, int timeout_ms)
 		}
 	}
 	return n < 0 ? 0 : n;
-}
-
-void
-sl_worker_flush(struct sl_worker *w)
-{
-	uint16_t sent = 0, i;
-	uint64_t bytes = 0;
-
-	if (w->n_tx == 0)
-		return;
-	/* a few retries absorb a momentarily full tx ring */
-	for (i = 0; i < 4 && sent < w->n_tx; i++)
-		sent += w->tx_burst(w, w->tx + sent, w->n_tx - sent);
-	for (i = 0; i < sent; i++)
-		bytes += rte_pktmbuf_pkt_len(w->tx[i]);
-	if (sent < w->n_tx) {
-		/* the rest waits for the next flush, in order */
-		SL_STAT_ADD(w->stats, tx_backlog, w->n_tx - sent);
-		/* w->tx holds mbuf pointers: the size of one pointer is meant
-		 * (clang-tidy takes it for a mistaken sizeof(A *)) */
-		/* NOLINTBEGIN(bugprone-sizeof-expression) */
-		memmove(w->tx, w->tx + sent,
-			(w->n_tx - sent) * sizeof(w->tx[0]));
-		/* NOLINTEND(bugprone-sizeof-expression) */
-	}
-	SL_STAT_ADD(w->stats, tx_frames, sent);
-	SL_STAT_ADD(w->stats, tx_bytes, bytes);
-	w->n_tx -= sent;
-}
-
-int
-sl_worker_tx_full(struct sl_worker *w, struct rte_mbuf *m)
-{
-	sl_worker_flush(w);
-	if (w->n_tx == SL_TX_MAX) {
-		SL_STAT_INC(w->stats, tx_dropped);
-		rte_pktmbuf_free(m);
-		return -1;
-	}
-	w->tx[w->n_tx++] = m;
-	return 0;
 }
 
 unsigned int

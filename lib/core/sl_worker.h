@@ -177,21 +177,6 @@ int sl_worker_host(struct sl_worker *w, int timeout_ms);
 /** sl_worker_timers - fire due timers. Return: number fired. */
 unsigned int sl_worker_timers(struct sl_worker *w);
 
-/**
- * sl_worker_flush - hand the queued frames to the port. What its tx burst
- * does not take (after a few tries) stays queued, in order, and goes first
- * in the next flush (the tx backlog, counted in tx_backlog): a frame
- * refused locally is never lost.
- */
-void sl_worker_flush(struct sl_worker *w);
-
-/**
- * sl_worker_tx_full - sl_tx() with the queue full: flush, and if the port
- * still takes nothing, drop @m (counted in tx_dropped).
- * Return: 0 when @m was queued, -1 when it was dropped (freed).
- */
-int sl_worker_tx_full(struct sl_worker *w, struct rte_mbuf *m);
-
 /** sl_worker_clock - refresh w->now_ms. */
 void sl_worker_clock(struct sl_worker *w);
 
@@ -260,62 +245,6 @@ sl_flow_find(struct sl_worker *w, const struct sl_pkt *p,
 	if (f != NULL && f->in_use && memcmp(&f->key, key, sizeof(*key)) == 0)
 		return f;
 	return sl_flow_lookup(&w->ft, key);
-}
-
-/**
- * sl_tx - queue a frame for this iteration's tx burst (flushes early only
- * when SL_TX_MAX frames are already queued).
- * Return: 0, or -1 when the queue stayed full and @m was dropped (freed).
- */
-static inline int
-sl_tx(struct sl_worker *w, struct rte_mbuf *m)
-{
-	if (unlikely(w->n_tx == SL_TX_MAX))
-		return sl_worker_tx_full(w, m);
-	w->tx[w->n_tx++] = m;
-	return 0;
-}
-
-/**
- * sl_tx_ready - whether one more frame can be queued now (flushing first
- * when the queue is full): a frame that must not be lost is built only
- * then.
- */
-static inline bool
-sl_tx_ready(struct sl_worker *w)
-{
-	if (unlikely(w->n_tx == SL_TX_MAX))
-		sl_worker_flush(w);
-	return w->n_tx < SL_TX_MAX;
-}
-
-/**
- * sl_tx_room - data frames a flow may still produce in this iteration: the
- * queue (the backlog the port has not taken included) less the part kept
- * for control frames. Output that would not fit waits in the host socket.
- */
-static inline uint16_t
-sl_tx_room(const struct sl_worker *w)
-{
-	return w->n_tx < SL_TX_MAX - SL_TX_RESERVE ?
-		(uint16_t)(SL_TX_MAX - SL_TX_RESERVE - w->n_tx) : 0;
-}
-
-/** sl_alloc - a fresh mbuf from the worker's pool, or NULL (counted). */
-static inline struct rte_mbuf *
-sl_alloc(struct sl_worker *w)
-{
-	struct rte_mbuf *m;
-
-	if (unlikely(w->fail_allocs > 0)) {	/* fault injection (tests) */
-		w->fail_allocs--;
-		m = NULL;
-	} else {
-		m = rte_pktmbuf_alloc(w->mp);
-	}
-	if (m == NULL)
-		SL_STAT_INC(w->stats, drop_nomem);
-	return m;
 }
 
 /**

@@ -66,7 +66,7 @@
 #include "sl_fwd.h"
 #include "sl_log.h"
 #include "sl_tcp.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 #define SL_CTL_SCAN_MAX	8192	/* flow slots looked at per FLOWS request */
 #define SL_CTL_SPIN	200	/* busy polls before sleeping while waiting */

@@ -27,7 +27,7 @@
 
 #include "sl_fwd.h"
 #include "sl_tcp.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 #define SL_CTL_RING_SIZE	64	/* requests queued per worker */
 #define SL_CTL_POLL_BURST	4	/* requests served per iteration */

@@ -24,7 +24,7 @@
 #include "sl_log.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 #define SL_DHCP_MIN_MTU		68	/* RFC 2132 9.1: smallest MTU option */
 #define SL_DHCP_REPLY_MAX	640	/* fixed part + every option we send */

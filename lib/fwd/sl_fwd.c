@@ -22,7 +22,7 @@
 #include "sl_log.h"
 #include "sl_steer.h"
 #include "sl_udp.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 #define SL_FWD_RANGE_MAX 1024	/* host ports per forward */
 

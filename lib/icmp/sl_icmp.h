@@ -8,7 +8,7 @@
 #define SL_ICMP_H
 
 #include "sl_net.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 /**
  * sl_icmp_input - handle a guest ICMP message.

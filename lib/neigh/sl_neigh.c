@@ -67,7 +67,7 @@
 #include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_steer.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 #define W_VALID		(1ULL << 63)
 #define W_GEN_SHIFT	48

@@ -55,7 +55,7 @@
 
 #include "sl_frag.h"
 #include "sl_steer.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 /* fragments of one datagram at the smallest MTU (68: 48 bytes each) */
 #define SL_FRAG_OUT_MAX \

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "sl_net.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 /** sl_tcp_init - allocate the worker's TCP state. Return: 0 or -ENOMEM. */
 int sl_tcp_init(struct sl_worker *w);

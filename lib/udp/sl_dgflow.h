@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sl_worker.h"
+#include "sl_io.h"
 
 #define SL_DNS_PORT		53
 #define SL_DNS_TIMEOUT_S	10	/* idle expiry of a DNS flow */

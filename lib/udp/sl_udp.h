@@ -9,7 +9,7 @@
 #define SL_UDP_H
 
 #include "sl_net.h"
-#include "sl_worker.h"
+#include "sl_io.h"
 
 /**
  * sl_udp_input - relay one guest datagram: held for its flow's batched

@@ -94,6 +94,7 @@
 #include "sl_net.h"
 #include "sl_stats.h"
 #include "sl_steer.h"
+#include "sl_io.h"
 #include "sl_worker.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
