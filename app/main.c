@@ -40,6 +40,7 @@
 #include "sl_offload.h"
 #include "sl_vhostq.h"
 #include "sl_port.h"
+#include "sl_relay.h"
 #include "sl_worker.h"
 #ifdef SL_HAVE_TELEMETRY
 #include "sl_telemetry.h"
@@ -151,7 +152,7 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	w->multiseg = sp->multiseg;
 	w->rx_mp = sp->rx_mp;
 	w->quit = &sl_app.quit;
-	if (sl_worker_init(w, pc, sp->mp, h) != 0) {
+	if (sl_relay_worker_init(w, pc, sp->mp, h) != 0) {
 		fprintf(stderr, "sluice: worker %u: cannot allocate its flow "
 			"table (%u flows)\n", nb_workers, pc->max_flows);
 		sl_host_destroy(h);

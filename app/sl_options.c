@@ -28,6 +28,7 @@
 #include <rte_config.h>
 
 #include "sl_config.h"
+#include "sl_fwd.h"
 #include "sl_netns.h"
 #include "sl_options.h"
 #include "sl_options_priv.h"

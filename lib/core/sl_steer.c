@@ -60,7 +60,7 @@
 #include <rte_ip.h>
 #include <rte_thash.h>
 
-#include "sl_dhcp.h"
+#include "sl_net.h"
 #include "sl_steer.h"
 #include "sl_worker.h"
 

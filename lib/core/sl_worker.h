@@ -22,6 +22,7 @@
 #include "sl_host.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
+#include "sl_proto.h"
 #include "sl_stats.h"
 #include "sl_timer.h"
 
@@ -77,6 +78,20 @@ struct sl_worker {
 	struct rte_mempool *rx_mp;	/**< the port's rx pool (default mp) */
 	struct sl_host *host;		/**< host backend */
 	sl_tx_fn tx_burst;
+	/** the protocol modules, in call order (preset: lib/relay) */
+	const struct sl_proto *const *protos;
+	unsigned int nb_protos;
+	unsigned int nb_protos_up;	/**< of them, initialized */
+	struct sl_proto_calls calls;	/**< their per-iteration hooks */
+	/** classifier: the module of an IP protocol, the one of non-IP
+	 * frames, the one claiming a UDP port (udp_claim, network order),
+	 * reassembly, and handles that are not flows */
+	const struct sl_proto *by_ip[256];
+	const struct sl_proto *by_ether;
+	const struct sl_proto *by_udp_port;
+	uint16_t udp_claim;
+	const struct sl_proto *defrag;
+	const struct sl_proto *special;
 
 	struct rte_ether_addr gw_mac;	/**< our MAC (gateway, DNS) */
 	uint16_t mtu;			/**< guest link MTU in effect */
@@ -147,10 +162,15 @@ struct sl_worker {
 
 /**
  * sl_worker_init - set up a worker context.
- * @w: zeroed context; id, lcore, port_id, queue_id, tx_burst may be preset
+ * @w: zeroed context; protos and nb_protos preset (the protocol modules,
+ *     sl_relay_worker_init does it); id, lcore, port_id, queue_id,
+ *     tx_burst may be preset
  * @cfg: configuration (must outlive the worker)
  * @mp: mempool for frames sluice builds
  * @host: host backend (owned by the worker from now on)
+ *
+ * The protocols' init hooks run in their list's order; when one fails,
+ * the teardown hooks of those before it run, in reverse order.
  *
  * Return: 0 or -errno.
  */

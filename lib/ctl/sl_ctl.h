@@ -252,4 +252,7 @@ int sl_ctl_fwd_del(struct sl_worker *w, const struct sl_fwd_spec *s,
 int sl_ctl_exec(struct sl_worker *w, sl_ctl_exec_fn fn, void *arg,
 	unsigned int timeout_ms);
 
+/** Control requests in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_ctl_proto;
+
 #endif /* SL_CTL_H */

@@ -21,10 +21,11 @@
 #include <rte_udp.h>
 
 #include "sl_dhcp.h"
+#include "sl_io.h"
 #include "sl_log.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
-#include "sl_io.h"
+#include "sl_proto.h"
 
 #define SL_DHCP_MIN_MTU		68	/* RFC 2132 9.1: smallest MTU option */
 #define SL_DHCP_REPLY_MAX	640	/* fixed part + every option we send */
@@ -513,7 +514,7 @@ dhcp_decline(struct sl_worker *w, const struct sl_dhcp_msg *req)
 		w->id, a[0], a[1], a[2], a[3]);
 }
 
-void
+bool
 sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 {
 	uint8_t copy[SL_DHCP_MAX_LEN];
@@ -531,7 +532,7 @@ sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 			req.op != SL_DHCP_OP_REQUEST ||
 			!rte_is_valid_assigned_ether_addr(&req.chaddr)) {
 		SL_STAT_INC(w->stats, drop_dhcp);
-		return;
+		return false;
 	}
 
 	switch (req.type) {
@@ -557,4 +558,12 @@ sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_dhcp);
 		break;
 	}
+	return false;
 }
+
+/** DHCP in the protocol table: the server port, before source checks. */
+const struct sl_proto sl_dhcp_proto = {
+	.name = "dhcp",
+	.udp_port = SL_DHCP_SERVER_PORT,
+	.input = sl_dhcp_input,
+};

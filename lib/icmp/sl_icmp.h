@@ -24,4 +24,7 @@ void sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f,
 /** sl_icmp_timer - idle expiry. */
 void sl_icmp_timer(struct sl_worker *w, struct sl_flow *f);
 
+/** ICMP in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_icmp_proto;
+
 #endif /* SL_ICMP_H */

@@ -62,12 +62,13 @@
 
 #include <rte_arp.h>
 
-#include "sl_log.h"
 #include "sl_frag.h"
+#include "sl_io.h"
+#include "sl_log.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
+#include "sl_proto.h"
 #include "sl_steer.h"
-#include "sl_io.h"
 
 #define W_VALID		(1ULL << 63)
 #define W_GEN_SHIFT	48
@@ -592,3 +593,19 @@ sl_neigh_flush(struct sl_worker *w)
 		w->neigh.ent[i].state = S_IDLE;
 	}
 }
+
+/** neigh_init - the neighbour entry's init hook: sl_neigh_bind. */
+static int
+neigh_init(struct sl_worker *w)
+{
+	sl_neigh_bind(w);
+	return 0;
+}
+
+/** The neighbours in the protocol table: bound, polled, their holds freed. */
+const struct sl_proto sl_neigh_proto = {
+	.name = "neigh",
+	.init = neigh_init,
+	.close = sl_neigh_fini,
+	.iter_start = sl_neigh_poll,
+};

@@ -140,4 +140,7 @@ bool sl_neigh_lookup(const struct sl_worker *w, uint32_t ip,
  */
 void sl_neigh_flush(struct sl_worker *w);
 
+/** The neighbours in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_neigh_proto;
+
 #endif /* SL_NEIGH_H */

@@ -54,8 +54,9 @@
 #include <rte_malloc.h>
 
 #include "sl_frag.h"
-#include "sl_steer.h"
 #include "sl_io.h"
+#include "sl_proto.h"
+#include "sl_steer.h"
 
 /* fragments of one datagram at the smallest MTU (68: 48 bytes each) */
 #define SL_FRAG_OUT_MAX \
@@ -285,3 +286,12 @@ sl_frag_tx_dgram(struct sl_worker *w, struct rte_mbuf *m)
 {
 	frag_send(w, m, true);
 }
+
+/** Fragments in the protocol table: reassembly, and its expiry. */
+const struct sl_proto sl_frag_proto = {
+	.name = "frag",
+	.init = sl_frag_init,
+	.fini = sl_frag_fini,
+	.reassemble = sl_frag_input,
+	.rx_end = sl_frag_burst_end,
+};

@@ -139,4 +139,7 @@ const char *sl_tcp_state_name(uint8_t state);
  */
 void sl_tcp_close_flow(struct sl_worker *w, struct sl_flow *f);
 
+/** TCP in the protocol table (sl_proto.h; sl_tcp_proto.c). */
+extern const struct sl_proto sl_tcp_proto;
+
 #endif /* SL_TCP_H */

@@ -44,6 +44,7 @@
 #include "sl_dgflow.h"
 #include "sl_icmp_err.h"
 #include "sl_neigh.h"
+#include "sl_proto.h"
 #include "sl_udp.h"
 
 #define SL_DGRAM_RECV_BATCH 32	/* datagrams per receive call */
@@ -573,6 +574,15 @@ sl_dgram_flush(struct sl_worker *w)
 }
 
 void
+sl_dgram_flow_free(struct sl_worker *w, struct sl_flow *f)
+{
+	/* guest datagrams held for its socket go out before it closes */
+	if (w->dg_n > 0 && sl_dgram_held(w, f))
+		sl_dgram_flush(w);
+	sl_dgflow_closed(w, f);
+}
+
+void
 sl_dgram_burst_end(struct sl_worker *w)
 {
 	if (w->dg_n > 0)
@@ -674,3 +684,20 @@ sl_udp_timer(struct sl_worker *w, struct sl_flow *f)
 {
 	sl_dgram_timer(w, f);
 }
+
+/**
+ * UDP in the protocol table: datagram flows, their batching (burst end),
+ * the forwards' datagrams (listen).
+ */
+const struct sl_proto sl_udp_proto = {
+	.name = "udp",
+	.ip_proto = IPPROTO_UDP,
+	.init = sl_dgram_init,
+	.drain = sl_dgram_fini,
+	.input = sl_udp_input,
+	.burst_end = sl_dgram_burst_end,
+	.host_event = sl_udp_host_event,
+	.listen = sl_udp_inbound,
+	.timer = sl_udp_timer,
+	.flow_free = sl_dgram_flow_free,
+};

@@ -113,4 +113,14 @@ void sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
  */
 void sl_udp_forward_closed(struct sl_worker *w, int lhd);
 
+/**
+ * sl_dgram_flow_free - datagram flow @f (UDP or ICMP) is about to be freed:
+ * the guest datagrams held for its socket go out first, and it leaves the
+ * LRU (the flow_free hook of both).
+ */
+void sl_dgram_flow_free(struct sl_worker *w, struct sl_flow *f);
+
+/** UDP in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_udp_proto;
+
 #endif /* SL_UDP_H */
