@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_ether.h>
 #include <rte_mbuf.h>
 
 #define SL_PROTO_MAX	16	/* protocols a worker takes */
@@ -57,6 +58,10 @@ struct sl_proto {
 	/** a guest IPv4 fragment. Return: the whole datagram, or NULL */
 	struct rte_mbuf *(*reassemble)(struct sl_worker *w,
 		const struct sl_pkt *p);
+	/** an IPv4 frame from the guest address showed its MAC (the
+	 * link layer: one module takes it) */
+	void (*learn)(struct sl_worker *w, uint32_t ip,
+		const struct rte_ether_addr *mac);
 	/** after a burst of guest frames */
 	void (*burst_end)(struct sl_worker *w);
 	/** after the input step of every iteration (frames or not) */

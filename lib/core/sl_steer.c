@@ -58,6 +58,7 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_thash.h>
 
 #include "sl_net.h"
@@ -130,6 +131,8 @@ sl_steer_destroy(struct sl_steer *s)
 		rte_ring_free(*r);
 		*r = NULL;
 	}
+	rte_free(s->neigh);
+	s->neigh = NULL;
 }
 
 unsigned int

@@ -67,7 +67,6 @@
 
 #include "sl_io.h"
 #include "sl_log.h"
-#include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
@@ -105,6 +104,7 @@ proto_register(struct sl_worker *w)
 		    (p->ether_type != 0 && w->by_ether != NULL) ||
 		    (p->udp_port != 0 && w->by_udp_port != NULL) ||
 		    (p->reassemble != NULL && w->defrag != NULL) ||
+		    (p->learn != NULL && w->link != NULL) ||
 		    (p->special_event != NULL && w->special != NULL))
 			return -EINVAL;
 		if (p->ip_proto != 0)
@@ -117,6 +117,8 @@ proto_register(struct sl_worker *w)
 		}
 		if (p->reassemble != NULL)
 			w->defrag = p;
+		if (p->learn != NULL)
+			w->link = p;
 		if (p->special_event != NULL)
 			w->special = p;
 		if (p->iter_start != NULL)
@@ -351,7 +353,8 @@ classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_ip_src);
 		return false;
 	}
-	sl_neigh_learn(w, src, &p->eth->src_addr);
+	if (likely(w->link != NULL))	/* the neighbours (lib/neigh) */
+		w->link->learn(w, src, &p->eth->src_addr);
 	if (sl_net_is_bcast(dst, cfg->gateway, cfg->prefix_len)) {
 		SL_STAT_INC(w->stats, drop_ip_bcast);
 		return false;

@@ -20,7 +20,6 @@
 #include "sl_config.h"
 #include "sl_flow.h"
 #include "sl_host.h"
-#include "sl_neigh.h"
 #include "sl_net.h"
 #include "sl_proto.h"
 #include "sl_stats.h"
@@ -44,6 +43,7 @@ struct sl_tcp_conn;
 struct sl_dgflow;
 struct sl_steer;
 struct sl_frag;
+struct sl_neigh;
 
 /** A guest datagram held for its host handle's batched send (sl_udp.c). */
 struct sl_dgram_out {
@@ -91,6 +91,7 @@ struct sl_worker {
 	const struct sl_proto *by_udp_port;
 	uint16_t udp_claim;
 	const struct sl_proto *defrag;
+	const struct sl_proto *link;	/**< learns the guest's MACs */
 	const struct sl_proto *special;
 
 	struct rte_ether_addr gw_mac;	/**< our MAC (gateway, DNS) */
@@ -135,7 +136,7 @@ struct sl_worker {
 	uint64_t hz_ms;			/**< timer cycles per ms */
 	uint32_t dhcp_xid;		/**< last DHCP transaction served */
 
-	struct sl_neigh neigh;		/**< the guest's MACs (sl_neigh.c) */
+	struct sl_neigh *neigh;		/**< the guest's MACs (lib/neigh owns it) */
 	struct sl_flow_table ft;
 	struct sl_wheel wheel;
 	struct sl_tcp_conn *tcp;	/**< TCP state, parallel to ft.flows */
