@@ -41,20 +41,21 @@
  * (sl_tcp_tx_resume, before the host events), so one bulk flow cannot
  * starve others.
  * Nothing in an iteration waits: host sockets are non-blocking and their
- * readiness is polled with timeout 0 (the one sleep, sl_worker_idle_wait,
- * is the caller's, between iterations, with --idle-sleep on). What an
- * iteration allocates is mbufs (the port's pools; the fragmenter's indirect
- * pool, sl_frag.c); the flow table, the reassembly table, the datagram and
- * TCP retransmit state and the neighbour holds (a fixed number of held
- * mbufs) are sized by sl_worker_init (the protocols' init hooks). The exceptions are rare and bounded:
- * the kernel host grows its descriptor table (doubling) when a socket gets
- * a higher descriptor than it has seen, and allocates its raw ICMP buffer
- * on first use (kernel.c); a forward added through the control ring
- * allocates its listener table (sl_fwd_add); the worker frees a control
- * request whose requester has given up (sl_ctl_req_put). State shared with
- * the port's other workers: the neighbour table (one atomic word per entry,
- * sl_neigh.c) and the steering rings (sl_steer.c); counters are written
- * only by their worker and read atomically by telemetry.
+ * readiness is polled with timeout 0 (the one sleep, sl_worker_idle_wait, is
+ * the caller's, between iterations, with --idle-sleep on). What an iteration
+ * allocates is mbufs (the port's pools; the fragmenter's indirect pool,
+ * sl_frag.c); the flow table, the reassembly table, the datagram and TCP
+ * retransmit state and the neighbour holds (a fixed number of held mbufs)
+ * are sized by sl_worker_init (the protocols' init hooks). The exceptions
+ * are rare and bounded: the kernel host grows its descriptor table
+ * (doubling) when a socket gets a higher descriptor than it has seen, and
+ * allocates its raw ICMP buffer on first use (kernel.c); a forward added
+ * through the control ring allocates its listener table (sl_fwd_add); the
+ * worker frees a control request whose requester has given up
+ * (sl_ctl_req_put). State shared with the port's other workers: the
+ * neighbour table (one atomic word per entry, sl_neigh.c) and the steering
+ * rings (sl_steer.c); counters are written only by their worker and read
+ * atomically by telemetry.
  */
 #include <errno.h>
 #include <string.h>
