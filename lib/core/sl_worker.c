@@ -138,7 +138,8 @@ proto_register(struct sl_worker *w)
 
 /**
  * proto_teardown - the teardown hooks of the first @n protocols, in
- * reverse order (an init that failed half-way).
+ * reverse order: an init that failed half-way (the failing protocol's
+ * included, as teardown hooks are safe on what a failed init left).
  */
 static void
 proto_teardown(struct sl_worker *w, unsigned int n)
@@ -211,7 +212,7 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 
 		rc = p->init != NULL ? p->init(w) : 0;
 		if (rc != 0) {
-			proto_teardown(w, w->nb_protos_up);
+			proto_teardown(w, w->nb_protos_up + 1);
 			w->nb_protos_up = 0;
 			sl_flow_table_fini(&w->ft);
 			return rc;

@@ -31,7 +31,6 @@
  * ACKs, control frames and retransmissions */
 #define SL_TX_RESERVE	256
 #define SL_HOST_EV_MAX	64	/* host events handled per iteration */
-#define SL_DGRAM_OUT_MAX (2 * SL_BURST)	/* guest datagrams held per burst */
 
 /* Offloads of frames toward the guest (struct sl_worker tx_ol) */
 #define SL_TXOL_CSUM	(1u << 0)	/* the port completes TCP checksums */
@@ -40,27 +39,10 @@
 
 struct sl_worker;
 struct sl_tcp_conn;
-struct sl_dgflow;
+struct sl_dgram;
 struct sl_steer;
 struct sl_frag;
 struct sl_neigh;
-
-/** A guest datagram held for its host handle's batched send (sl_udp.c). */
-struct sl_dgram_out {
-	struct sl_flow *f;
-	struct rte_mbuf *m;	/**< the guest frame */
-	uint32_t off;		/**< payload offset in m */
-	uint32_t len;		/**< payload bytes */
-	uint16_t next;		/**< next held for the same handle */
-	uint8_t ttl;		/**< host-side IP TTL, 0: the default */
-};
-
-/** The held datagrams of one host handle, oldest first. */
-struct sl_dgram_grp {
-	int hd;
-	uint16_t first;
-	uint16_t last;
-};
 
 /** Where produced frames go (the port, or a test's capture). */
 typedef uint16_t (*sl_tx_fn)(struct sl_worker *w, struct rte_mbuf **m,
@@ -125,18 +107,12 @@ struct sl_worker {
 	uint32_t tcp_txq_tail;
 	uint32_t tcp_inbound_pending;	/**< inbound, SYN not yet answered */
 	uint64_t tcp_inbound_log_ms;	/**< next inbound-limit log line */
-	uint32_t dgram_flows;		/**< UDP + ICMP flows */
-	struct sl_dgflow *dgf;		/**< their state, parallel to ft.flows */
-	uint32_t dgf_head;		/**< LRU: least recently used slot */
-	uint32_t dgf_tail;		/**< LRU: most recently used slot */
-	uint32_t dg_refused;		/**< flows refused since the last log */
-	uint64_t dg_refuse_log_ms;	/**< when that was logged, 0: never */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
 	uint64_t hz_ms;			/**< timer cycles per ms */
 	uint32_t dhcp_xid;		/**< last DHCP transaction served */
 
-	struct sl_neigh *neigh;		/**< the guest's MACs (lib/neigh owns it) */
+	struct sl_neigh *neigh;		/**< the guest's MACs (lib/neigh's) */
 	struct sl_flow_table ft;
 	struct sl_wheel wheel;
 	struct sl_tcp_conn *tcp;	/**< TCP state, parallel to ft.flows */
@@ -145,12 +121,7 @@ struct sl_worker {
 	uint16_t n_tx;			/**< frames queued, backlog first */
 	struct rte_mbuf *tx[SL_TX_MAX];
 
-	uint16_t dg_n;			/**< guest datagrams held (dg_out) */
-	uint16_t dg_ngrp;		/**< host handles they go to */
-	uint32_t dg_spill_len;		/**< spill bytes per received dgram */
-	uint8_t *dg_spill;		/**< host datagrams past one mbuf */
-	struct sl_dgram_out dg_out[SL_DGRAM_OUT_MAX];
-	struct sl_dgram_grp dg_grp[SL_DGRAM_OUT_MAX];
+	struct sl_dgram *dgram;		/**< datagram flows (lib/udp owns it) */
 	struct sl_frag *frag;		/**< IPv4 fragments both ways */
 
 	uint64_t stats[SL_STAT_MAX];

@@ -48,10 +48,11 @@ struct sl_flow *sl_dgram_flow_open(struct sl_worker *w,
 void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
 
 /**
- * sl_dgram_init - per-worker datagram state: the spill area host datagrams
- * longer than one mbuf are received into (up to the largest IPv4 payload,
- * 65515 bytes, whatever the MTU: larger datagrams than the link takes are
- * fragmented). Call once the pool is set.
+ * sl_dgram_init - per-worker datagram state (w->dgram, struct sl_dgram in
+ * sl_dgflow.h): the flows' LRU, the held guest datagrams, and the spill
+ * area host datagrams longer than one mbuf are received into (up to the
+ * largest IPv4 payload, 65515 bytes, whatever the MTU: larger datagrams
+ * than the link takes are fragmented). Call once the pool is set.
  * Return: 0 or -ENOMEM.
  */
 int sl_dgram_init(struct sl_worker *w);
