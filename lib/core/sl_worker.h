@@ -43,6 +43,8 @@ struct sl_dgram;
 struct sl_steer;
 struct sl_frag;
 struct sl_neigh;
+struct sl_dhcp;
+struct sl_fwd_state;
 
 /** Where produced frames go (the port, or a test's capture). */
 typedef uint16_t (*sl_tx_fn)(struct sl_worker *w, struct rte_mbuf **m,
@@ -110,7 +112,6 @@ struct sl_worker {
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
 	uint64_t hz_ms;			/**< timer cycles per ms */
-	uint32_t dhcp_xid;		/**< last DHCP transaction served */
 
 	struct sl_neigh *neigh;		/**< the guest's MACs (lib/neigh's) */
 	struct sl_flow_table ft;
@@ -127,7 +128,8 @@ struct sl_worker {
 	uint64_t stats[SL_STAT_MAX];
 	volatile bool *quit;		/**< set by the control thread */
 	struct rte_ring *ctl_ring;	/**< control requests (MP/SC) */
-	void *fwd;			/**< forwards and listeners (sl_fwd) */
+	struct sl_fwd_state *fwd;	/**< forwards and listeners (lib/fwd) */
+	struct sl_dhcp *dhcp;		/**< the DHCP server (lib/dhcp) */
 	uint64_t sockfail_log_ms;	/**< last host-socket failure logged */
 	uint32_t sockfail_quiet;	/**< failures not logged since then */
 };

@@ -8,6 +8,7 @@
  * There is one guest and one address per port, so the server keeps no lease
  * table: whoever asks for cfg->guest_addr gets it, for as long as it asks.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_log.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_per_lcore.h>
 #include <rte_udp.h>
@@ -401,7 +403,7 @@ dhcp_send(struct sl_worker *w, const struct sl_dhcp_msg *req, uint8_t type,
 		goto nomem;
 	sl_net_l4_cksum(m);
 	sl_tx(w, m);
-	w->dhcp_xid = req->xid;
+	w->dhcp->xid = req->xid;
 	return 0;
 nomem:
 	rte_pktmbuf_free(m);
@@ -561,9 +563,27 @@ sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 	return false;
 }
 
+/** dhcp_init - the DHCP entry's init hook: the server's state. */
+static int
+dhcp_init(struct sl_worker *w)
+{
+	w->dhcp = rte_zmalloc("sl_dhcp", sizeof(*w->dhcp), 0);
+	return w->dhcp == NULL ? -ENOMEM : 0;
+}
+
+/** dhcp_fini - the DHCP entry's last teardown hook. */
+static void
+dhcp_fini(struct sl_worker *w)
+{
+	rte_free(w->dhcp);
+	w->dhcp = NULL;
+}
+
 /** DHCP in the protocol table: the server port, before source checks. */
 const struct sl_proto sl_dhcp_proto = {
 	.name = "dhcp",
 	.udp_port = SL_DHCP_SERVER_PORT,
+	.init = dhcp_init,
+	.fini = dhcp_fini,
 	.input = sl_dhcp_input,
 };

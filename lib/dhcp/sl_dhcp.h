@@ -23,6 +23,11 @@
 struct sl_worker;
 struct sl_pkt;
 
+/** A worker's DHCP server state (w->dhcp; it keeps no lease). */
+struct sl_dhcp {
+	uint32_t xid;		/**< last transaction served */
+};
+
 #define SL_DHCP_OP_REQUEST	1	/**< BOOTREQUEST */
 #define SL_DHCP_OP_REPLY	2	/**< BOOTREPLY */
 #define SL_DHCP_HTYPE_ETHER	1
