@@ -11,17 +11,17 @@
  *   1. rx burst from its port queue; then the iter_start hooks (control
  *      requests, then the neighbours' poll), the tx burst of the backlog,
  *      the tx_resume hooks (TCP flows that waited for tx room);
- *   2. classify each frame (sl_net_parse,
- *      IPv4 fragments reassembled first by the reassemble hook, sl_frag.c)
- *      and hand it to one module: by ethertype (ARP), by the one claimed
- *      UDP port (DHCP's server port, before the source check), else by IP
- *      protocol (by_ip[], one lookup: TCP, UDP, ICMP). TCP groups the
- *      burst's segments per flow and, at the end of the burst (the
- *      burst_end hooks, TCP's before UDP's), writes each flow's in-order
- *      data to its host socket in one writev and emits at most one
- *      ACK/window update per flow; UDP and ICMP echo hold the burst's
- *      datagrams and send each host socket's share with one sendmmsg at
- *      the end of the burst (sl_dgram_burst_end); then the rx_end hooks
+ *   2. classify each frame (sl_net_parse, IPv4 fragments reassembled first
+ *      by the reassemble hook, sl_frag.c) and hand it to one module: by
+ *      ethertype (ARP), by the one claimed UDP port (DHCP's server port,
+ *      before the source check), else by IP protocol (by_ip[], one lookup:
+ *      TCP, UDP, ICMP), once the learn hook (lib/neigh) has seen the
+ *      source MAC of the guest's IPv4 frame. TCP groups the burst's segments per flow and, at the
+ *      end of the burst (the burst_end hooks, TCP's before UDP's), writes
+ *      each flow's in-order data to its host socket in one writev and emits
+ *      at most one ACK/window update per flow; UDP and ICMP echo hold the
+ *      burst's datagrams and send each host socket's share with one sendmmsg
+ *      at the end of the burst (sl_dgram_burst_end); then the rx_end hooks
  *      (reassembly's expiry), burst or not;
  *   3. collect host socket readiness without waiting (epoll, timeout 0) and
  *      let each flow's module (host_event, by the flow's IP protocol) read
