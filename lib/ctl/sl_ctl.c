@@ -66,7 +66,6 @@
 #include "sl_fwd.h"
 #include "sl_io.h"
 #include "sl_log.h"
-#include "sl_proto.h"
 #include "sl_tcp.h"
 
 #define SL_CTL_SCAN_MAX	8192	/* flow slots looked at per FLOWS request */
@@ -601,17 +600,3 @@ sl_ctl_exec(struct sl_worker *w, sl_ctl_exec_fn fn, void *arg,
 	sl_ctl_req_put(req);
 	return rc;
 }
-
-/** ctl_poll - the control entry's hook at the start of an iteration. */
-static void
-ctl_poll(struct sl_worker *w)
-{
-	sl_ctl_poll(w);
-}
-
-/** Control requests in the protocol table: served once per iteration. */
-const struct sl_proto sl_ctl_proto = {
-	.name = "ctl",
-	.close = sl_ctl_worker_fini,
-	.iter_start = ctl_poll,
-};
