@@ -66,16 +66,14 @@ struct sl_worker {
 	const struct sl_proto *const *protos;
 	unsigned int nb_protos;
 	unsigned int nb_protos_up;	/**< of them, initialized */
-	struct sl_proto_calls calls;	/**< their per-iteration hooks */
-	/** classifier: the module of an IP protocol, the one of non-IP
-	 * frames, the one claiming a UDP port (udp_claim, network order),
-	 * reassembly, and handles that are not flows */
-	const struct sl_proto *by_ip[256];
+	/** classifier: the module of non-IP frames, the one claiming a UDP
+	 * port (udp_claim, network order), reassembly, the guest's MACs, and
+	 * handles that are not flows (by IP protocol: by_ip, below) */
 	const struct sl_proto *by_ether;
 	const struct sl_proto *by_udp_port;
 	uint16_t udp_claim;
 	const struct sl_proto *defrag;
-	const struct sl_proto *link;	/**< learns the guest's MACs */
+	const struct sl_proto *link;
 	const struct sl_proto *special;
 
 	struct rte_ether_addr gw_mac;	/**< our MAC (gateway, DNS) */
@@ -124,6 +122,8 @@ struct sl_worker {
 
 	struct sl_dgram *dgram;		/**< datagram flows (lib/udp owns it) */
 	struct sl_frag *frag;		/**< IPv4 fragments both ways */
+	const struct sl_proto *by_ip[256];	/**< the module of IPPROTO_* */
+	struct sl_proto_calls calls;	/**< per-iteration hooks, in order */
 
 	uint64_t stats[SL_STAT_MAX];
 	volatile bool *quit;		/**< set by the control thread */
@@ -144,7 +144,7 @@ struct sl_worker {
  * @host: host backend (owned by the worker from now on)
  *
  * The protocols' init hooks run in their list's order; when one fails,
- * the teardown hooks of those before it run, in reverse order.
+ * the teardown hooks of it and of those before it run, in reverse order.
  *
  * Return: 0 or -errno.
  */
