@@ -83,10 +83,10 @@ struct sl_neigh {
 /**
  * sl_neigh_bind - attach worker @w to its port's neighbour table (the
  * steering state's on a multi-queue port, else its own) and enter the
- * configured guest address in it. Called by sl_worker_init() before the
- * workers run; again if w->steer is set later (tests). The worker's
- * neighbour state (w->neigh) and the port's shared table are allocated
- * here the first time.
+ * configured guest address in it. Called by sl_worker_init() (the init
+ * hook of the neighbours' table entry) before the workers run; again if
+ * w->steer is set later (tests). The worker's neighbour state (w->neigh)
+ * and the port's shared table are allocated here the first time.
  * Return: 0 or -ENOMEM.
  */
 int sl_neigh_bind(struct sl_worker *w);
