@@ -6,8 +6,8 @@
 #ifndef SL_ARP_H
 #define SL_ARP_H
 
-#include "sl_net.h"
 #include "sl_io.h"
+#include "sl_net.h"
 
 /**
  * sl_arp_input - answer a guest ARP request for the gateway or DNS address

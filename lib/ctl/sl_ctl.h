@@ -26,8 +26,8 @@
 #include <rte_ring.h>
 
 #include "sl_fwd.h"
-#include "sl_tcp.h"
 #include "sl_io.h"
+#include "sl_tcp.h"
 
 #define SL_CTL_RING_SIZE	64	/* requests queued per worker */
 #define SL_CTL_POLL_BURST	4	/* requests served per iteration */

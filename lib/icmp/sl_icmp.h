@@ -7,8 +7,8 @@
 #ifndef SL_ICMP_H
 #define SL_ICMP_H
 
-#include "sl_net.h"
 #include "sl_io.h"
+#include "sl_net.h"
 
 /**
  * sl_icmp_input - handle a guest ICMP message.

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sl_net.h"
 #include "sl_io.h"
+#include "sl_net.h"
 
 /** sl_tcp_init - allocate the worker's TCP state. Return: 0 or -ENOMEM. */
 int sl_tcp_init(struct sl_worker *w);

@@ -8,8 +8,8 @@
 #ifndef SL_UDP_H
 #define SL_UDP_H
 
-#include "sl_net.h"
 #include "sl_io.h"
+#include "sl_net.h"
 
 /**
  * sl_udp_input - relay one guest datagram: held for its flow's batched

@@ -91,11 +91,11 @@
 #include "sl_config.h"
 #include "sl_fwd.h"
 #include "sl_host_mem.h"
+#include "sl_io.h"
 #include "sl_net.h"
 #include "sl_relay.h"
 #include "sl_stats.h"
 #include "sl_steer.h"
-#include "sl_io.h"
 #include "sl_worker.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
