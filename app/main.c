@@ -40,6 +40,7 @@
 #include "sl_offload.h"
 #include "sl_vhostq.h"
 #include "sl_port.h"
+#include "sl_relay.h"
 #include "sl_worker.h"
 #ifdef SL_HAVE_TELEMETRY
 #include "sl_telemetry.h"
@@ -63,6 +64,7 @@ static struct lcore_work lcore_work[RTE_MAX_LCORE];
 #define SL_IDLE_SPIN_MS		2	/* busy-poll this long after work */
 #define SL_IDLE_SLEEP_MS	1	/* the port is polled again after this */
 
+/** on_signal - SIGINT, SIGTERM: ask every lcore to stop. */
 static void
 on_signal(int sig)
 {
@@ -150,7 +152,7 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	w->multiseg = sp->multiseg;
 	w->rx_mp = sp->rx_mp;
 	w->quit = &sl_app.quit;
-	if (sl_worker_init(w, pc, sp->mp, h) != 0) {
+	if (sl_relay_worker_init(w, pc, sp->mp, h) != 0) {
 		fprintf(stderr, "sluice: worker %u: cannot allocate its flow "
 			"table (%u flows)\n", nb_workers, pc->max_flows);
 		sl_host_destroy(h);
@@ -218,10 +220,195 @@ early_exit_option(int argc, char **argv)
 	return false;
 }
 
+/**
+ * setup_port - set up the next ethdev port: its configuration (the global
+ * one plus its [port N] section), the port itself, its steering state when
+ * it has several queues, and one worker per queue, on the worker lcores
+ * from *@slot on (or from its pinned worker-lcore).
+ * @pid: the ethdev port
+ * @worker_lcores: the EAL worker lcores
+ * @nb_lcores: how many
+ * @slot: the next worker lcore for unpinned ports; advanced past this
+ *	port's queues
+ *
+ * Return: 0, 1 (start-up failure) or 2 (bad configuration), printed.
+ */
+static int
+setup_port(uint16_t pid, const unsigned int *worker_lcores,
+	unsigned int nb_lcores, unsigned int *slot)
+{
+	unsigned int n = sl_app.nb_ports;
+	struct sl_config *pc = &sl_app.port_cfg[n];
+	struct sl_port *sp = &ports[n];
+	unsigned int base = *slot, q;
+	char err[256];
+	int ret = 0;
+
+	if (sl_options_port(&sl_app.cfg, n, pc, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sluice: %s\n", err);
+		return 2;
+	}
+	if (pc->worker_lcore != 0) {
+		if (!rte_lcore_is_enabled(pc->worker_lcore) ||
+		    pc->worker_lcore == rte_get_main_lcore()) {
+			fprintf(stderr, "sluice: port %u: worker-lcore %u "
+				"is not an EAL worker lcore (-l)\n",
+				n, pc->worker_lcore);
+			return 2;
+		}
+		/* the pinned lcore is a worker lcore: found */
+		for (base = 0; base < nb_lcores &&
+		    worker_lcores[base] != pc->worker_lcore; base++)
+			;
+	}
+	if (sl_port_setup(pid, pc, sp, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sluice: %s\n", err);
+		return 1;
+	}
+	sl_app.nb_ports = n + 1;
+	if (sp->nb_queues > 1 && (sl_app.steer[pid] = rte_zmalloc(
+	    "sl_steer", sizeof(struct sl_steer), 0)) != NULL &&
+	    sl_steer_create(sl_app.steer[pid], pid, sp->nb_queues,
+	    sp->rss ? sp->reta_size : 0,
+	    rte_eth_dev_socket_id(pid)) != 0) {
+		rte_free(sl_app.steer[pid]);
+		sl_app.steer[pid] = NULL;
+	}
+	if (sp->nb_queues > 1 && sl_app.steer[pid] == NULL) {
+		fprintf(stderr, "sluice: port %u: cannot create its "
+			"steering rings\n", pid);
+		return 1;
+	}
+	for (q = 0; ret == 0 && q < sp->nb_queues; q++) {
+		unsigned int lc = worker_lcores[(base + q) % nb_lcores];
+
+		ret = add_worker(pc, sp, q, sl_app.steer[pid], lc);
+	}
+	if (ret == 0 && sl_app.steer[pid] != NULL && sp->vhost &&
+	    sl_vhostq_watch(pid, sl_app.steer[pid]) != 0)
+		ret = 1;
+	if (pc->worker_lcore == 0)
+		*slot += sp->nb_queues;
+	return ret;
+}
+
+/**
+ * add_forwards - start each port's forwards (the global ones: the first
+ * port's) on its workers: TCP on every worker of the port, UDP on its
+ * worker 0.
+ * Return: 0, or 2 when one cannot listen (printed).
+ */
+static int
+add_forwards(void)
+{
+	unsigned int i, k;
+	int ret = 0;
+
+	for (k = 0; ret == 0 && k < nb_workers; k++) {
+		const struct sl_config *pc = workers[k]->cfg;
+
+		for (i = 0; ret == 0 && i < pc->nb_fwd; i++) {
+			char spec[64];
+			int rc;
+
+			/* UDP forwards: a multi-queue port's worker 0 */
+			if (pc->fwd[i].proto == IPPROTO_UDP &&
+			    workers[k]->queue_id != 0)
+				continue;
+			rc = sl_fwd_add(workers[k], &pc->fwd[i]);
+
+			if (rc != 0) {
+				sl_fwd_format(&pc->fwd[i], spec, sizeof(spec));
+				fprintf(stderr, "sluice: port %u: --%s-forward "
+					"%s: cannot listen: %s\n", k,
+					pc->fwd[i].proto == IPPROTO_UDP ?
+					"udp" : "tcp", spec + 4,
+					strerror(-rc));
+				ret = 2;
+			}
+		}
+	}
+	return ret;
+}
+
+/**
+ * run - launch every worker lcore that has workers, say "ready", and do
+ * control on the main lcore (the descriptor limit, every 50 ms) until
+ * SIGINT or SIGTERM; then wait for the worker lcores to return.
+ * @worker_lcores: the EAL worker lcores
+ * @nb_lcores: how many
+ */
+static void
+run(const unsigned int *worker_lcores, unsigned int nb_lcores)
+{
+	struct timespec ts;
+	unsigned int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	sl_app.start_ms = (uint64_t)ts.tv_sec * 1000 +
+		(uint64_t)ts.tv_nsec / 1000000;
+	for (i = 0; i < nb_lcores; i++)
+		if (lcore_work[worker_lcores[i]].n > 0)
+			rte_eal_remote_launch(lcore_main,
+				&lcore_work[worker_lcores[i]],
+				worker_lcores[i]);
+	LOG(INFO, "running: %u port(s), %u worker(s)\n", sl_app.nb_ports,
+		nb_workers);
+	printf("sluice: ready\n");
+	fflush(stdout);
+	while (!sl_app.quit) {
+		usleep(50 * 1000);
+		sl_fdlimit_refresh(&sl_app);
+	}
+	LOG(INFO, "stopping\n");
+	rte_eal_mp_wait_lcore();
+}
+
+/**
+ * teardown - stop serving telemetry, close every worker's flows and
+ * sockets, stop the ports (frames on steering rings go back to their
+ * pools), print the counters after a clean run, free the workers.
+ * @ret: main's exit status so far (counters are printed when 0)
+ */
+static void
+teardown(int ret)
+{
+	unsigned int i;
+
+#ifdef SL_HAVE_TELEMETRY
+	sl_telemetry_fini();
+#endif
+	for (i = 0; i < nb_workers; i++) {
+		sl_worker_fini(workers[i]);
+	}
+	for (i = 0; i < sl_app.nb_ports; i++) {
+		uint16_t p = ports[i].port_id;
+
+		/* frames still on steering rings go back to the port's pool */
+		if (sl_app.steer[p] != NULL) {
+			if (ports[i].vhost)
+				sl_vhostq_unwatch(p, sl_app.steer[p]);
+			sl_steer_destroy(sl_app.steer[p]);
+			rte_free(sl_app.steer[p]);
+		}
+		sl_offload_unwatch(&ports[i]);
+		sl_port_stop(&ports[i]);
+	}
+	if (ret == 0)
+		print_stats();
+	for (i = 0; i < nb_workers; i++)
+		rte_free(workers[i]);
+}
+
+/**
+ * main - the sluice binary (see the comment at the top of this file).
+ * Return: the exit status: 0 clean stop, 1 start-up failure, 2 bad
+ * command line.
+ */
 int
 main(int argc, char **argv)
 {
-	unsigned int lcore, nb_ports = 0, nb_lcores = 0, slot = 0, i, k;
+	unsigned int lcore, nb_lcores = 0, slot = 0;
 	unsigned int worker_lcores[RTE_MAX_LCORE];
 	char err[256];
 	uint16_t pid;
@@ -272,90 +459,12 @@ main(int argc, char **argv)
 
 	ret = 0;
 	RTE_ETH_FOREACH_DEV(pid) {
-		struct sl_config *pc = &sl_app.port_cfg[nb_ports];
-		struct sl_port *sp = &ports[nb_ports];
-		unsigned int base = slot, q;
-
-		if (sl_options_port(&sl_app.cfg, nb_ports, pc, err, sizeof(err)) != 0) {
-			fprintf(stderr, "sluice: %s\n", err);
-			ret = 2;
-			break;
-		}
-		if (pc->worker_lcore != 0) {
-			if (!rte_lcore_is_enabled(pc->worker_lcore) ||
-			    pc->worker_lcore == rte_get_main_lcore()) {
-				fprintf(stderr, "sluice: port %u: worker-lcore %u "
-					"is not an EAL worker lcore (-l)\n",
-					nb_ports, pc->worker_lcore);
-				ret = 2;
-				break;
-			}
-			/* the pinned lcore is a worker lcore: found */
-			for (base = 0; base < nb_lcores &&
-			    worker_lcores[base] != pc->worker_lcore; base++)
-				;
-		}
-		if (sl_port_setup(pid, pc, sp, err, sizeof(err)) != 0) {
-			fprintf(stderr, "sluice: %s\n", err);
-			ret = 1;
-			break;
-		}
-		nb_ports++;
-		sl_app.nb_ports = nb_ports;
-		if (sp->nb_queues > 1 && (sl_app.steer[pid] = rte_zmalloc(
-		    "sl_steer", sizeof(struct sl_steer), 0)) != NULL &&
-		    sl_steer_create(sl_app.steer[pid], pid, sp->nb_queues,
-		    sp->rss ? sp->reta_size : 0,
-		    rte_eth_dev_socket_id(pid)) != 0) {
-			rte_free(sl_app.steer[pid]);
-			sl_app.steer[pid] = NULL;
-		}
-		if (sp->nb_queues > 1 && sl_app.steer[pid] == NULL) {
-			fprintf(stderr, "sluice: port %u: cannot create its "
-				"steering rings\n", pid);
-			ret = 1;
-			break;
-		}
-		for (q = 0; ret == 0 && q < sp->nb_queues; q++) {
-			unsigned int lc = worker_lcores[(base + q) % nb_lcores];
-
-			ret = add_worker(pc, sp, q, sl_app.steer[pid], lc);
-		}
-		if (ret == 0 && sl_app.steer[pid] != NULL &&
-		    sp->vhost &&
-		    sl_vhostq_watch(pid, sl_app.steer[pid]) != 0)
-			ret = 1;
-		if (pc->worker_lcore == 0)
-			slot += sp->nb_queues;
+		ret = setup_port(pid, worker_lcores, nb_lcores, &slot);
 		if (ret != 0)
 			break;
 	}
-
-	/* each port's forwards (global ones: the first port's) */
-	for (k = 0; ret == 0 && k < nb_workers; k++) {
-		const struct sl_config *pc = workers[k]->cfg;
-
-		for (i = 0; ret == 0 && i < pc->nb_fwd; i++) {
-			char spec[64];
-			int rc;
-
-			/* UDP forwards: a multi-queue port's worker 0 */
-			if (pc->fwd[i].proto == IPPROTO_UDP &&
-			    workers[k]->queue_id != 0)
-				continue;
-			rc = sl_fwd_add(workers[k], &pc->fwd[i]);
-
-			if (rc != 0) {
-				sl_fwd_format(&pc->fwd[i], spec, sizeof(spec));
-				fprintf(stderr, "sluice: port %u: --%s-forward "
-					"%s: cannot listen: %s\n", k,
-					pc->fwd[i].proto == IPPROTO_UDP ?
-					"udp" : "tcp", spec + 4,
-					strerror(-rc));
-				ret = 2;
-			}
-		}
-	}
+	if (ret == 0)
+		ret = add_forwards();
 	if (ret == 0)
 		sl_fdlimit_start(&sl_app);
 #ifdef SL_HAVE_TELEMETRY
@@ -370,52 +479,9 @@ main(int argc, char **argv)
 		if (ret != 0)
 			fprintf(stderr, "sluice: %s\n", err);
 	}
-	if (ret == 0) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		sl_app.start_ms = (uint64_t)ts.tv_sec * 1000 +
-			(uint64_t)ts.tv_nsec / 1000000;
-		for (i = 0; i < nb_lcores; i++)
-			if (lcore_work[worker_lcores[i]].n > 0)
-				rte_eal_remote_launch(lcore_main,
-					&lcore_work[worker_lcores[i]],
-					worker_lcores[i]);
-		LOG(INFO, "running: %u port(s), %u worker(s)\n", nb_ports,
-			nb_workers);
-		printf("sluice: ready\n");
-		fflush(stdout);
-		while (!sl_app.quit) {
-			usleep(50 * 1000);
-			sl_fdlimit_refresh(&sl_app);
-		}
-		LOG(INFO, "stopping\n");
-		rte_eal_mp_wait_lcore();
-	}
-
-#ifdef SL_HAVE_TELEMETRY
-	sl_telemetry_fini();
-#endif
-	for (i = 0; i < nb_workers; i++) {
-		sl_worker_fini(workers[i]);
-	}
-	for (i = 0; i < nb_ports; i++) {
-		uint16_t p = ports[i].port_id;
-
-		/* frames still on steering rings go back to the port's pool */
-		if (sl_app.steer[p] != NULL) {
-			if (ports[i].vhost)
-				sl_vhostq_unwatch(p, sl_app.steer[p]);
-			sl_steer_destroy(sl_app.steer[p]);
-			rte_free(sl_app.steer[p]);
-		}
-		sl_offload_unwatch(&ports[i]);
-		sl_port_stop(&ports[i]);
-	}
 	if (ret == 0)
-		print_stats();
-	for (i = 0; i < nb_workers; i++)
-		rte_free(workers[i]);
+		run(worker_lcores, nb_lcores);
+	teardown(ret);
 	rte_eal_cleanup();
 	return ret;
 }

@@ -4,8 +4,9 @@
  * sl_options.c: the application options. One table describes every option:
  * its long name (also its config file key), how its value is parsed and
  * checked, the struct sl_config field it sets, and its help text. The
- * command line parser, the config file reader, the usage text and the dump
- * are all driven by that table, so they cannot disagree.
+ * command line parser (here), the config file reader (sl_options_file.c),
+ * the usage text and the dump are all driven by that table, so they cannot
+ * disagree.
  *
  * Order of application: the caller's configuration (normally the defaults),
  * then every --config file in command-line order, then the remaining
@@ -13,25 +14,24 @@
  * resolv.conf fallback for the DNS forwarder.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <netinet/in.h>
-
-#include <rte_config.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <rte_config.h>
+
 #include "sl_config.h"
+#include "sl_fwd.h"
 #include "sl_netns.h"
 #include "sl_options.h"
+#include "sl_options_priv.h"
 #include "sl_steer.h"
 
 #ifndef SL_VERSION
@@ -39,35 +39,6 @@
 #endif
 
 const char *sl_resolv_conf_path = "/etc/resolv.conf";
-
-/** How an option's value is read. */
-enum sl_opt_type {
-	SL_OT_ADDR,	/* IPv4 address on the guest network */
-	SL_OT_DNSFWD,	/* ADDR[:PORT] or off -> dns_fwd, dns_fwd_port */
-	SL_OT_UINT,	/* decimal number in [min, max] (or 0/auto) */
-	SL_OT_SIZE,	/* byte count with optional K/M/G suffix */
-	SL_OT_BOOL,	/* on|off */
-	SL_OT_FWD,	/* -t/-u SPEC, repeatable (min: IPPROTO_*) */
-	SL_OT_RULE,	/* --allow/--deny CIDR[:PORTS], repeatable (min: allow) */
-	SL_OT_NETNS,	/* a network namespace name or path (sl_netns_check) */
-	SL_OT_CONFIG,	/* --config FILE (command line only) */
-	SL_OT_HELP,	/* -h, --help */
-	SL_OT_VERSION,	/* -V, --version */
-};
-
-/** One option. */
-struct sl_opt {
-	const char *name;	/* long option name, config file key */
-	char short_name;	/* 0: none */
-	enum sl_opt_type type;
-	size_t off;		/* field in struct sl_config */
-	size_t width;		/* field size: 1, 2 or 4 */
-	bool zero_auto;		/* 0 ("auto") allowed besides min..max */
-	uint64_t min;
-	uint64_t max;
-	const char *metavar;
-	const char *help;
-};
 
 #define SL_FIELD(f) \
 	offsetof(struct sl_config, f), sizeof(((struct sl_config *)0)->f)
@@ -169,21 +140,7 @@ static const struct sl_opt sl_opts[] = {
 /* getopt_long values of the table entries: index + SL_OPT_VAL_BASE. */
 #define SL_OPT_VAL_BASE 256
 
-/** Parsing state: the configuration being built and what was given. */
-struct sl_opt_ctx {
-	struct sl_config cfg;
-	bool dns_fwd_set;	/* dns-forward given in a file or on the line */
-};
-
-/** Whether the option sets a configuration field (is a config file key). */
-static bool
-sl_opt_is_key(const struct sl_opt *o)
-{
-	return o->type != SL_OT_CONFIG && o->type != SL_OT_HELP &&
-		o->type != SL_OT_VERSION;
-}
-
-static const struct sl_opt *
+const struct sl_opt *
 sl_opt_find(const char *name)
 {
 	size_t i;
@@ -194,6 +151,7 @@ sl_opt_find(const char *name)
 	return NULL;
 }
 
+/** sl_field_get - the value of @o's field in @c (1, 2, 4 or 8 bytes wide). */
 static uint64_t
 sl_field_get(const struct sl_config *c, const struct sl_opt *o)
 {
@@ -219,6 +177,7 @@ sl_field_get(const struct sl_config *c, const struct sl_opt *o)
 	}
 }
 
+/** sl_field_set - store @v in @o's field of @c, cut to the field's width. */
 static void
 sl_field_set(struct sl_config *c, const struct sl_opt *o, uint64_t v)
 {
@@ -305,191 +264,246 @@ sl_size_fmt(uint64_t v, char *buf, size_t len)
 }
 
 /**
- * sl_opt_apply - parse @val for option @o and store it in @ctx.
+ * sl_opt_set_addr - an IPv4 address that can be on the guest network.
  * @ctx: parsing state
- * @o: option (one that sets a field)
+ * @o: option
  * @val: the value text
  * @why: where the reason is written on error (quoting @val)
  * @whylen: size of @why
  *
+ * The other sl_opt_set_* helpers take the same arguments.
+ *
  * Return: 0 or -1.
  */
 static int
+sl_opt_set_addr(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen)
+{
+	struct in_addr a;
+	const char *bad;
+
+	if (inet_pton(AF_INET, val, &a) != 1) {
+		snprintf(why, whylen, "'%s' is not an IPv4 address "
+			"(a.b.c.d)", val);
+		return -1;
+	}
+	bad = sl_addr_unusable(a.s_addr);
+	if (bad != NULL) {
+		snprintf(why, whylen, "'%s' %s", val, bad);
+		return -1;
+	}
+	sl_field_set(&ctx->cfg, o, a.s_addr);
+	return 0;
+}
+
+/** sl_opt_set_dnsfwd - the DNS forwarder: ADDR[:PORT] or off. */
+static int
+sl_opt_set_dnsfwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen)
+{
+	char host[INET_ADDRSTRLEN];
+	const char *colon;
+	struct in_addr a;
+	uint64_t port;
+	size_t hlen;
+
+	if (strcmp(val, "off") == 0) {
+		ctx->cfg.dns_fwd = 0;
+		ctx->cfg.dns_fwd_port = 53;
+		ctx->dns_fwd_set = true;
+		return 0;
+	}
+	colon = strchr(val, ':');
+	hlen = colon != NULL ? (size_t)(colon - val) : strlen(val);
+	if (hlen >= sizeof(host))
+		hlen = 0;	/* too long to be an address */
+	memcpy(host, val, hlen);
+	host[hlen] = '\0';
+	if (inet_pton(AF_INET, host, &a) != 1) {
+		snprintf(why, whylen, "'%s' is not an IPv4 address "
+			"with an optional :PORT, or off", val);
+		return -1;
+	}
+	if (a.s_addr != 0 && (ntohl(a.s_addr) >> 28) >= 14) {
+		snprintf(why, whylen, "'%s' is not a unicast address", val);
+		return -1;
+	}
+	port = 53;
+	if (colon != NULL &&
+			(sl_parse_u64(colon + 1, NULL, &port) < 0 ||
+			port < o->min || port > o->max)) {
+		snprintf(why, whylen, "'%s': port '%s' is not a number "
+			"from %llu to %llu", val, colon + 1,
+			(unsigned long long)o->min,
+			(unsigned long long)o->max);
+		return -1;
+	}
+	ctx->cfg.dns_fwd = a.s_addr;
+	ctx->cfg.dns_fwd_port = (uint16_t)port;
+	ctx->dns_fwd_set = true;
+	return 0;
+}
+
+/** sl_opt_set_uint - a number in [o->min, o->max], or auto (0) if allowed. */
+static int
+sl_opt_set_uint(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen)
+{
+	uint64_t v;
+
+	if (o->zero_auto && strcmp(val, "auto") == 0) {
+		sl_field_set(&ctx->cfg, o, 0);
+		return 0;
+	}
+	if (sl_parse_u64(val, NULL, &v) < 0 ||
+			(v < o->min && !(o->zero_auto && v == 0)) ||
+			v > o->max) {
+		if (o->zero_auto)
+			snprintf(why, whylen, "'%s' is not auto, 0 or "
+				"a number from %llu to %llu", val,
+				(unsigned long long)o->min,
+				(unsigned long long)o->max);
+		else
+			snprintf(why, whylen, "'%s' is not a number "
+				"from %llu to %llu", val,
+				(unsigned long long)o->min,
+				(unsigned long long)o->max);
+		return -1;
+	}
+	sl_field_set(&ctx->cfg, o, v);
+	return 0;
+}
+
+/** sl_opt_set_size - a byte count with an optional K, M or G suffix. */
+static int
+sl_opt_set_size(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen)
+{
+	char lo[32], hi[32];
+	const char *p;
+	uint64_t v;
+	bool ok;
+
+	ok = sl_parse_u64(val, &p, &v) == 0;
+	if (ok) {
+		switch (*p) {
+		case 'k': case 'K':
+			v *= SL_KIB;
+			p++;
+			break;
+		case 'm': case 'M':
+			v *= SL_MIB;
+			p++;
+			break;
+		case 'g': case 'G':
+			v *= SL_GIB;
+			p++;
+			break;
+		default:
+			break;
+		}
+		ok = *p == '\0' && v >= o->min && v <= o->max;
+	}
+	if (!ok) {
+		sl_size_fmt(o->min, lo, sizeof(lo));
+		sl_size_fmt(o->max, hi, sizeof(hi));
+		snprintf(why, whylen, "'%s' is not a size from %s to "
+			"%s (bytes, or with a K, M or G suffix)", val,
+			lo, hi);
+		return -1;
+	}
+	sl_field_set(&ctx->cfg, o, v);
+	return 0;
+}
+
+/** sl_opt_set_fwd - one more port forward (o->min: its protocol). */
+static int
+sl_opt_set_fwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen)
+{
+	struct sl_fwd_spec f;
+	uint32_t i;
+
+	if (sl_fwd_parse(val, (uint8_t)o->min, &f, why, whylen) != 0)
+		return -1;
+	for (i = 0; i < ctx->cfg.nb_fwd; i++)
+		if (sl_fwd_overlap(&ctx->cfg.fwd[i], &f)) {
+			char other[64];
+
+			sl_fwd_format(&ctx->cfg.fwd[i], other, sizeof(other));
+			snprintf(why, whylen, "'%s' overlaps '%s'", val,
+				other);
+			return -1;
+		}
+	if (ctx->cfg.nb_fwd == SL_FWD_MAX) {
+		snprintf(why, whylen, "more than %d forwards", SL_FWD_MAX);
+		return -1;
+	}
+	ctx->cfg.fwd[ctx->cfg.nb_fwd++] = f;
+	return 0;
+}
+
+/** sl_opt_set_rule - one more access rule (o->min: allow, else deny). */
+static int
+sl_opt_set_rule(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen)
+{
+	if (ctx->cfg.nb_rules == SL_RULE_MAX) {
+		snprintf(why, whylen, "more than %d rules", SL_RULE_MAX);
+		return -1;
+	}
+	if (sl_rule_parse(val, o->min != 0,
+	    &ctx->cfg.rules[ctx->cfg.nb_rules], why, whylen) != 0)
+		return -1;
+	ctx->cfg.nb_rules++;
+	return 0;
+}
+
+/** sl_opt_set_bool - on|off (yes|no, true|false, 1|0 too). */
+static int
+sl_opt_set_bool(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen)
+{
+	if (strcasecmp(val, "on") == 0 || strcasecmp(val, "yes") == 0 ||
+			strcasecmp(val, "true") == 0 ||
+			strcmp(val, "1") == 0) {
+		sl_field_set(&ctx->cfg, o, 1);
+		return 0;
+	}
+	if (strcasecmp(val, "off") == 0 || strcasecmp(val, "no") == 0 ||
+			strcasecmp(val, "false") == 0 ||
+			strcmp(val, "0") == 0) {
+		sl_field_set(&ctx->cfg, o, 0);
+		return 0;
+	}
+	snprintf(why, whylen, "'%s' is not on or off", val);
+	return -1;
+}
+
+int
 sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o, const char *val,
 	char *why, size_t whylen)
 {
-	char lo[32], hi[32], host[INET_ADDRSTRLEN];
-	struct in_addr a;
-	const char *p, *colon, *bad;
-	uint64_t v, port;
-	size_t hlen;
-	bool ok;
-
 	switch (o->type) {
 	case SL_OT_ADDR:
-		if (inet_pton(AF_INET, val, &a) != 1) {
-			snprintf(why, whylen, "'%s' is not an IPv4 address "
-				"(a.b.c.d)", val);
-			return -1;
-		}
-		bad = sl_addr_unusable(a.s_addr);
-		if (bad != NULL) {
-			snprintf(why, whylen, "'%s' %s", val, bad);
-			return -1;
-		}
-		sl_field_set(&ctx->cfg, o, a.s_addr);
-		return 0;
-
+		return sl_opt_set_addr(ctx, o, val, why, whylen);
 	case SL_OT_DNSFWD:
-		if (strcmp(val, "off") == 0) {
-			ctx->cfg.dns_fwd = 0;
-			ctx->cfg.dns_fwd_port = 53;
-			ctx->dns_fwd_set = true;
-			return 0;
-		}
-		colon = strchr(val, ':');
-		hlen = colon != NULL ? (size_t)(colon - val) : strlen(val);
-		if (hlen >= sizeof(host))
-			hlen = 0;	/* too long to be an address */
-		memcpy(host, val, hlen);
-		host[hlen] = '\0';
-		if (inet_pton(AF_INET, host, &a) != 1) {
-			snprintf(why, whylen, "'%s' is not an IPv4 address "
-				"with an optional :PORT, or off", val);
-			return -1;
-		}
-		if (a.s_addr != 0 && (ntohl(a.s_addr) >> 28) >= 14) {
-			snprintf(why, whylen, "'%s' is not a unicast address",
-				val);
-			return -1;
-		}
-		port = 53;
-		if (colon != NULL &&
-				(sl_parse_u64(colon + 1, NULL, &port) < 0 ||
-				port < o->min || port > o->max)) {
-			snprintf(why, whylen, "'%s': port '%s' is not a number "
-				"from %llu to %llu", val, colon + 1,
-				(unsigned long long)o->min,
-				(unsigned long long)o->max);
-			return -1;
-		}
-		ctx->cfg.dns_fwd = a.s_addr;
-		ctx->cfg.dns_fwd_port = (uint16_t)port;
-		ctx->dns_fwd_set = true;
-		return 0;
-
+		return sl_opt_set_dnsfwd(ctx, o, val, why, whylen);
 	case SL_OT_UINT:
-		if (o->zero_auto && strcmp(val, "auto") == 0) {
-			sl_field_set(&ctx->cfg, o, 0);
-			return 0;
-		}
-		if (sl_parse_u64(val, NULL, &v) < 0 ||
-				(v < o->min && !(o->zero_auto && v == 0)) ||
-				v > o->max) {
-			if (o->zero_auto)
-				snprintf(why, whylen, "'%s' is not auto, 0 or "
-					"a number from %llu to %llu", val,
-					(unsigned long long)o->min,
-					(unsigned long long)o->max);
-			else
-				snprintf(why, whylen, "'%s' is not a number "
-					"from %llu to %llu", val,
-					(unsigned long long)o->min,
-					(unsigned long long)o->max);
-			return -1;
-		}
-		sl_field_set(&ctx->cfg, o, v);
-		return 0;
-
+		return sl_opt_set_uint(ctx, o, val, why, whylen);
 	case SL_OT_SIZE:
-		ok = sl_parse_u64(val, &p, &v) == 0;
-		if (ok) {
-			switch (*p) {
-			case 'k': case 'K':
-				v *= SL_KIB;
-				p++;
-				break;
-			case 'm': case 'M':
-				v *= SL_MIB;
-				p++;
-				break;
-			case 'g': case 'G':
-				v *= SL_GIB;
-				p++;
-				break;
-			default:
-				break;
-			}
-			ok = *p == '\0' && v >= o->min && v <= o->max;
-		}
-		if (!ok) {
-			sl_size_fmt(o->min, lo, sizeof(lo));
-			sl_size_fmt(o->max, hi, sizeof(hi));
-			snprintf(why, whylen, "'%s' is not a size from %s to "
-				"%s (bytes, or with a K, M or G suffix)", val,
-				lo, hi);
-			return -1;
-		}
-		sl_field_set(&ctx->cfg, o, v);
-		return 0;
-
-	case SL_OT_FWD: {
-		struct sl_fwd_spec f;
-		uint32_t i;
-
-		if (sl_fwd_parse(val, (uint8_t)o->min, &f, why, whylen) != 0)
-			return -1;
-		for (i = 0; i < ctx->cfg.nb_fwd; i++)
-			if (sl_fwd_overlap(&ctx->cfg.fwd[i], &f)) {
-				char other[64];
-
-				sl_fwd_format(&ctx->cfg.fwd[i], other,
-					sizeof(other));
-				snprintf(why, whylen, "'%s' overlaps '%s'", val,
-					other);
-				return -1;
-			}
-		if (ctx->cfg.nb_fwd == SL_FWD_MAX) {
-			snprintf(why, whylen, "more than %d forwards",
-				SL_FWD_MAX);
-			return -1;
-		}
-		ctx->cfg.fwd[ctx->cfg.nb_fwd++] = f;
-		return 0;
-	}
+		return sl_opt_set_size(ctx, o, val, why, whylen);
+	case SL_OT_FWD:
+		return sl_opt_set_fwd(ctx, o, val, why, whylen);
 	case SL_OT_RULE:
-		if (ctx->cfg.nb_rules == SL_RULE_MAX) {
-			snprintf(why, whylen, "more than %d rules", SL_RULE_MAX);
-			return -1;
-		}
-		if (sl_rule_parse(val, o->min != 0,
-		    &ctx->cfg.rules[ctx->cfg.nb_rules], why, whylen) != 0)
-			return -1;
-		ctx->cfg.nb_rules++;
-		return 0;
-
+		return sl_opt_set_rule(ctx, o, val, why, whylen);
 	case SL_OT_NETNS:
 		if (sl_netns_check(val, why, whylen) != 0)
 			return -1;
 		snprintf((char *)&ctx->cfg + o->off, o->width, "%s", val);
 		return 0;
-
 	case SL_OT_BOOL:
-		if (strcasecmp(val, "on") == 0 || strcasecmp(val, "yes") == 0 ||
-				strcasecmp(val, "true") == 0 ||
-				strcmp(val, "1") == 0) {
-			sl_field_set(&ctx->cfg, o, 1);
-			return 0;
-		}
-		if (strcasecmp(val, "off") == 0 || strcasecmp(val, "no") == 0 ||
-				strcasecmp(val, "false") == 0 ||
-				strcmp(val, "0") == 0) {
-			sl_field_set(&ctx->cfg, o, 0);
-			return 0;
-		}
-		snprintf(why, whylen, "'%s' is not on or off", val);
-		return -1;
-
+		return sl_opt_set_bool(ctx, o, val, why, whylen);
 	default:
 		snprintf(why, whylen, "cannot be set here");
 		return -1;
@@ -583,186 +597,6 @@ sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 	return true;
 }
 
-static int sl_check_subnet(const struct sl_config *c, char *err,
-	size_t errlen);
-
-/* Settings of "[port N]" sections: kept as text, applied per port. */
-#define SL_OVERRIDES_MAX 256
-static struct {
-	int port;
-	const struct sl_opt *o;
-	char val[128];
-} sl_overrides[SL_OVERRIDES_MAX];
-static unsigned int sl_nb_overrides;
-
-/**
- * sl_section_parse - "[port N]" -> N, "[global]" -> -1.
- * Return: 0, or -1 for anything else.
- */
-static int
-sl_section_parse(const char *text, int *section)
-{
-	unsigned int port;
-	char tail;
-
-	if (strcmp(text, "[global]") == 0) {
-		*section = -1;
-		return 0;
-	}
-	if (sscanf(text, "[port %u%c", &port, &tail) == 2 && tail == ']' &&
-	    text[strlen(text) - 1] == ']' && port < SL_PORT_SECTIONS) {
-		*section = (int)port;
-		return 0;
-	}
-	return -1;
-}
-
-/** sl_override_add - remember a port section's setting. */
-static int
-sl_override_add(int port, const struct sl_opt *o, const char *val)
-{
-	if (sl_nb_overrides == SL_OVERRIDES_MAX || strlen(val) >= 128)
-		return -1;
-	sl_overrides[sl_nb_overrides].port = port;
-	sl_overrides[sl_nb_overrides].o = o;
-	snprintf(sl_overrides[sl_nb_overrides].val,
-		sizeof(sl_overrides[0].val), "%s", val);
-	sl_nb_overrides++;
-	return 0;
-}
-
-int
-sl_options_port(const struct sl_config *global, unsigned int port,
-	struct sl_config *out, char *err, size_t errlen)
-{
-	struct sl_opt_ctx ctx;
-	char why[256];
-	unsigned int i;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.cfg = *global;
-	/* forwards given globally belong to the first port */
-	if (port != 0)
-		ctx.cfg.nb_fwd = 0;
-	for (i = 0; i < sl_nb_overrides; i++) {
-		if (sl_overrides[i].port != (int)port)
-			continue;
-		if (sl_opt_apply(&ctx, sl_overrides[i].o, sl_overrides[i].val,
-		    why, sizeof(why)) < 0) {
-			snprintf(err, errlen, "[port %u] %s: %s", port,
-				sl_overrides[i].o->name, why);
-			return -1;
-		}
-	}
-	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0)
-		return -1;
-	*out = ctx.cfg;
-	return 0;
-}
-
-/**
- * sl_config_file_load - apply the "key = value" lines of @path to @ctx.
- * @ctx: parsing state
- * @path: config file
- * @err: error line ("path:line: key: reason")
- * @errlen: size of @err
- *
- * Return: 0 or -1.
- */
-static int
-sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
-	size_t errlen)
-{
-	char why[256];
-	char *line = NULL, *key, *val, *eq, *p;
-	const struct sl_opt *o;
-	unsigned int lineno = 0;
-	int section = -1;	/* -1: global */
-	size_t cap = 0;
-	FILE *f;
-	int rc = 0;
-
-	f = fopen(path, "re");
-	if (f == NULL) {
-		snprintf(err, errlen, "--config: cannot open '%s': %s", path,
-			strerror(errno));
-		return -1;
-	}
-	while (rc == 0 && getline(&line, &cap, f) != -1) {
-		lineno++;
-		p = strchr(line, '#');
-		if (p != NULL)
-			*p = '\0';
-		/* trim both ends (this also drops the newline and any \r) */
-		for (key = line; isspace((unsigned char)*key); key++)
-			;
-		p = key + strlen(key);
-		while (p > key && isspace((unsigned char)p[-1]))
-			*--p = '\0';
-		if (*key == '\0')
-			continue;
-		if (*key == '[') {
-			if (sl_section_parse(key, &section) != 0) {
-				snprintf(err, errlen, "%s:%u: expected '[port N]' "
-					"(N < %d) or '[global]', got '%s'", path,
-					lineno, SL_PORT_SECTIONS, key);
-				rc = -1;
-			}
-			continue;
-		}
-		eq = strchr(key, '=');
-		if (eq == NULL || eq == key) {
-			snprintf(err, errlen, "%s:%u: expected 'key = value', "
-				"got '%s'", path, lineno, key);
-			rc = -1;
-			break;
-		}
-		*eq = '\0';
-		for (val = eq + 1; isspace((unsigned char)*val); val++)
-			;
-		p = eq;
-		while (p > key && isspace((unsigned char)p[-1]))
-			*--p = '\0';
-		o = sl_opt_find(key);
-		if (o != NULL && o->type == SL_OT_CONFIG) {
-			snprintf(err, errlen, "%s:%u: 'config' cannot be used "
-				"in a config file", path, lineno);
-			rc = -1;
-		} else if (o == NULL || !sl_opt_is_key(o)) {
-			snprintf(err, errlen, "%s:%u: unknown key '%s'", path,
-				lineno, key);
-			rc = -1;
-		} else if (section >= 0) {
-			/* checked now, applied per port by sl_options_port() */
-			struct sl_opt_ctx scratch = *ctx;
-
-			if (sl_opt_apply(&scratch, o, val, why,
-			    sizeof(why)) < 0) {
-				snprintf(err, errlen, "%s:%u: %s: %s", path,
-					lineno, key, why);
-				rc = -1;
-			} else if (sl_override_add(section, o, val) != 0) {
-				snprintf(err, errlen, "%s:%u: more than %d port "
-					"settings", path, lineno,
-					SL_OVERRIDES_MAX);
-				rc = -1;
-			}
-		} else if (sl_opt_apply(ctx, o, val, why, sizeof(why)) < 0) {
-			snprintf(err, errlen, "%s:%u: %s: %s", path, lineno,
-				key, why);
-			rc = -1;
-		}
-	}
-	if (rc == 0 && ferror(f)) {
-		snprintf(err, errlen, "--config: cannot read '%s': %s", path,
-			strerror(errno));
-		rc = -1;
-	}
-	free(line);
-	fclose(f);
-	return rc;
-}
-
 /**
  * sl_getopt_error - describe why getopt_long returned ':' or '?'.
  * @c: getopt_long's return value
@@ -813,15 +647,7 @@ sl_getopt_error(int c, int argc, char **argv, char *err, size_t errlen)
 		matches > 1 ? "ambiguous" : "unknown", (int)nlen, name);
 }
 
-/**
- * sl_check_subnet - check the guest network addresses against each other.
- * @c: configuration
- * @err: output line
- * @errlen: size of @err
- *
- * Return: 0 or -1.
- */
-static int
+int
 sl_check_subnet(const struct sl_config *c, char *err, size_t errlen)
 {
 	static const char *const names[3] = { "gateway", "guest-addr", "dns" };
@@ -1101,42 +927,4 @@ sl_options_dump(const struct sl_config *cfg, char *buf, size_t len)
 		used += (size_t)n;
 	}
 	return (int)used;
-}
-
-int
-sl_config_load_resolv(const char *path, uint32_t *addr)
-{
-	char *line = NULL, *p, *end;
-	struct in_addr a;
-	size_t cap = 0;
-	FILE *f;
-	int rc = -1;
-
-	if (path == NULL || addr == NULL)
-		return -1;
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	while (rc < 0 && getline(&line, &cap, f) != -1) {
-		line[strcspn(line, "#;")] = '\0';
-		for (p = line; isspace((unsigned char)*p); p++)
-			;
-		if (strncmp(p, "nameserver", 10) != 0 ||
-				!isspace((unsigned char)p[10]))
-			continue;
-		for (p += 10; isspace((unsigned char)*p); p++)
-			;
-		for (end = p; *end != '\0' &&
-				!isspace((unsigned char)*end); end++)
-			;
-		*end = '\0';
-		if (inet_pton(AF_INET, p, &a) != 1 || a.s_addr == 0 ||
-				(ntohl(a.s_addr) >> 28) >= 14)
-			continue;	/* IPv6, 0.0.0.0, not unicast */
-		*addr = a.s_addr;
-		rc = 0;
-	}
-	free(line);
-	fclose(f);
-	return rc;
 }

@@ -32,6 +32,10 @@
 
 #define PLOG(l, ...) SL_LOG(PORT, l, __VA_ARGS__)
 
+/**
+ * lsc_event - log the link of @port_id (the LSC event callback, also
+ * called once at start). Return: 0.
+ */
 static int
 lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 	void *ret)
@@ -238,43 +242,45 @@ port_offloads(const struct rte_eth_dev_info *info, struct rte_eth_conf *conf,
 	sp->tx_offloads = tx;
 }
 
-int
-sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
-	struct sl_port *sp, char *err, size_t errlen)
-{
-	struct rte_eth_conf conf;
-	struct rte_eth_dev_info info;
-	struct rte_eth_rxconf rxq;
-	struct rte_eth_txconf txq;
-	char pool[RTE_MEMPOOL_NAMESIZE];
-	uint32_t want, max_mtu, one_seg, data_room, eth_mtu = 0;
-	uint32_t afp_frame = 0, afp_rx_buf = 0, link_mtu = 0;
-	bool tap_big, vhost_chains;
-	uint16_t q;
-	int rc, socket;
+/** What sl_port_setup decides about frame sizes before it makes pools. */
+struct port_plan {
+	uint32_t want;		/* the guest MTU */
+	uint32_t eth_mtu;	/* the MTU ethdev is configured with */
+	uint32_t data_room;	/* mbuf data room of the port's pool */
+	uint32_t one_seg;	/* largest MTU whose frame fits one mbuf */
+	uint32_t afp_frame;	/* net_af_packet: frame bytes, else 0 */
+	uint32_t afp_rx_buf;	/* net_af_packet: rx mbuf room it demands */
+	uint32_t link_mtu;	/* net_af_packet: MTU of its interface */
+	bool tap_big;		/* net_tap: guest MTU over ethdev's limit */
+};
 
-	memset(sp, 0, sizeof(*sp));
-	sp->port_id = port_id;
-	rc = rte_eth_dev_info_get(port_id, &info);
-	if (rc != 0) {
-		snprintf(err, errlen, "port %u: no device info (%s)", port_id,
-			rte_strerror(-rc));
-		return -1;
-	}
-	rte_eth_dev_get_name_by_port(port_id, sp->name);
-	sp->driver = info.driver_name;
-	socket = rte_eth_dev_socket_id(port_id);
-	if (socket < 0)
-		socket = (int)rte_socket_id();
+/**
+ * port_queues_desc - the port's queue pairs (--queues) and descriptors per
+ * queue (--rxd, --txd, as the port adjusts them).
+ * @port_id: the port
+ * @cfg: its configuration
+ * @info: its device info
+ * @sp: sets nb_queues, nb_rxd and nb_txd
+ * @err: one line on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+static int
+port_queues_desc(uint16_t port_id, const struct sl_config *cfg,
+	const struct rte_eth_dev_info *info, struct sl_port *sp, char *err,
+	size_t errlen)
+{
+	int rc;
 
 	sp->nb_queues = (uint16_t)(cfg->queues ? cfg->queues : 1);
-	if (sp->nb_queues > info.max_rx_queues ||
-	    sp->nb_queues > info.max_tx_queues) {
+	if (sp->nb_queues > info->max_rx_queues ||
+	    sp->nb_queues > info->max_tx_queues) {
 		snprintf(err, errlen, "port %u (%s): queues %u: the port has "
 			"%u rx / %u tx queues (net_af_packet: qpairs=N, "
 			"net_tap: up to 16, net_vhost: queues=N)", port_id,
-			info.driver_name, sp->nb_queues, info.max_rx_queues,
-			info.max_tx_queues);
+			info->driver_name, sp->nb_queues, info->max_rx_queues,
+			info->max_tx_queues);
 		return -1;
 	}
 	sp->nb_rxd = cfg->nb_rxd ? cfg->nb_rxd : 1024;
@@ -286,21 +292,45 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 			rte_strerror(-rc));
 		return -1;
 	}
+	return 0;
+}
 
-	memset(&conf, 0, sizeof(conf));
-	data_room = RTE_MBUF_DEFAULT_BUF_SIZE;
-	one_seg = data_room - RTE_PKTMBUF_HEADROOM - RTE_ETHER_HDR_LEN -
-		RTE_ETHER_CRC_LEN;
-	want = cfg->mtu ? cfg->mtu : SL_DEFAULT_MTU;
-	max_mtu = info.max_mtu ? info.max_mtu : RTE_ETHER_MTU;
+/**
+ * port_mtu - the guest MTU (--mtu, or auto) within what the port moves,
+ * and the MTU ethdev is configured with (net_tap and net_af_packet move
+ * larger frames than ethdev lets us configure).
+ * @port_id: the port
+ * @cfg: its configuration
+ * @info: its device info
+ * @sp: nb_rxd is read
+ * @pl: filled (want, eth_mtu, data_room, one_seg, the net_af_packet
+ *	sizes, tap_big)
+ * @err: one line on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+static int
+port_mtu(uint16_t port_id, const struct sl_config *cfg,
+	const struct rte_eth_dev_info *info, const struct sl_port *sp,
+	struct port_plan *pl, char *err, size_t errlen)
+{
+	uint32_t max_mtu;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->data_room = RTE_MBUF_DEFAULT_BUF_SIZE;
+	pl->one_seg = pl->data_room - RTE_PKTMBUF_HEADROOM -
+		RTE_ETHER_HDR_LEN - RTE_ETHER_CRC_LEN;
+	pl->want = cfg->mtu ? cfg->mtu : SL_DEFAULT_MTU;
+	max_mtu = info->max_mtu ? info->max_mtu : RTE_ETHER_MTU;
 	/* ethdev checks MTU + overhead against max_rx_pktlen */
-	if (info.max_rx_pktlen > RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN) {
-		uint32_t ovh = (info.max_mtu != UINT16_MAX &&
-			info.max_rx_pktlen > info.max_mtu) ?
-			info.max_rx_pktlen - info.max_mtu :
+	if (info->max_rx_pktlen > RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN) {
+		uint32_t ovh = (info->max_mtu != UINT16_MAX &&
+			info->max_rx_pktlen > info->max_mtu) ?
+			info->max_rx_pktlen - info->max_mtu :
 			RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
 
-		max_mtu = RTE_MIN(max_mtu, info.max_rx_pktlen - ovh);
+		max_mtu = RTE_MIN(max_mtu, info->max_rx_pktlen - ovh);
 	}
 	/*
 	 * DPDK 22.11's net_tap reports a 1522-byte frame limit, but with rx
@@ -311,55 +341,74 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	 * what ethdev lets us configure: configure within the limit, offer
 	 * the guest the larger MTU.
 	 */
-	tap_big = strcmp(info.driver_name, "net_tap") == 0 &&
-		(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) &&
-		(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) &&
-		want > max_mtu &&
+	pl->tap_big = strcmp(info->driver_name, "net_tap") == 0 &&
+		(info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) &&
+		(info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) &&
+		pl->want > max_mtu &&
 		(uint64_t)sp->nb_rxd * (RTE_MBUF_DEFAULT_BUF_SIZE -
-		RTE_PKTMBUF_HEADROOM) > want + RTE_ETHER_HDR_LEN;
-	if (strcmp(info.driver_name, "net_af_packet") == 0 &&
-	    afp_frame_data(&info, &afp_frame, &link_mtu, &afp_rx_buf) != 0) {
+		RTE_PKTMBUF_HEADROOM) > pl->want + RTE_ETHER_HDR_LEN;
+	if (strcmp(info->driver_name, "net_af_packet") == 0 &&
+	    afp_frame_data(info, &pl->afp_frame, &pl->link_mtu,
+	    &pl->afp_rx_buf) != 0) {
 		snprintf(err, errlen, "port %u (%s): blocksz must be a "
 			"multiple of framesz (the PMD reads its rx ring as "
 			"if frames tiled the blocks)", port_id,
-			info.driver_name);
+			info->driver_name);
 		return -1;
 	}
-	if (tap_big) {
+	if (pl->tap_big) {
 		/* its 1522-byte frame limit is an MTU of 1500 with a VLAN
 		 * tag: ethdev's 1504 (1522 - 18) would hand a guest set to
 		 * MTU 1500 packets of 1504 bytes */
-		eth_mtu = RTE_MIN(max_mtu, (uint32_t)RTE_ETHER_MTU);
-	} else if (afp_frame > RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN +
+		pl->eth_mtu = RTE_MIN(max_mtu, (uint32_t)RTE_ETHER_MTU);
+	} else if (pl->afp_frame > RTE_PKTMBUF_HEADROOM + RTE_ETHER_HDR_LEN +
 	    RTE_ETHER_MIN_MTU) {
-		if (afp_rx_buf + RTE_PKTMBUF_HEADROOM > UINT16_MAX) {
+		if (pl->afp_rx_buf + RTE_PKTMBUF_HEADROOM > UINT16_MAX) {
 			snprintf(err, errlen, "port %u (%s): framesz too large: "
 				"a ring frame must fit one mbuf (framesz <= "
-				"%u)", port_id, info.driver_name,
+				"%u)", port_id, info->driver_name,
 				UINT16_MAX - RTE_PKTMBUF_HEADROOM +
 				(uint32_t)(TPACKET2_HDRLEN -
 				sizeof(struct sockaddr_ll)));
 			return -1;
 		}
 		/* configure within ethdev's limit, use the ring's */
-		eth_mtu = RTE_MIN(want, max_mtu);
-		want = RTE_MIN(want, RTE_MIN(link_mtu,
-			afp_frame - RTE_ETHER_HDR_LEN));
-	} else if (want > max_mtu) {
+		pl->eth_mtu = RTE_MIN(pl->want, max_mtu);
+		pl->want = RTE_MIN(pl->want, RTE_MIN(pl->link_mtu,
+			pl->afp_frame - RTE_ETHER_HDR_LEN));
+	} else if (pl->want > max_mtu) {
 		uint16_t cur;
 
 		/* auto: 65520 where the port allows, else the port's MTU */
 		if (cfg->mtu == 0 && rte_eth_dev_get_mtu(port_id, &cur) == 0 &&
-		    cur >= info.min_mtu && cur <= max_mtu)
-			want = cur;
+		    cur >= info->min_mtu && cur <= max_mtu)
+			pl->want = cur;
 		else
-			want = max_mtu;
+			pl->want = max_mtu;
 	}
-	if (want < info.min_mtu)
-		want = info.min_mtu;
-	if (!tap_big && afp_frame == 0)
-		eth_mtu = want;
-	sp->multiseg = (info.tx_offload_capa &
+	if (pl->want < info->min_mtu)
+		pl->want = info->min_mtu;
+	if (!pl->tap_big && pl->afp_frame == 0)
+		pl->eth_mtu = pl->want;
+	return 0;
+}
+
+/**
+ * port_segments - how frames larger than one mbuf move: chains (rx scatter,
+ * tx multi-segment) where the port takes them, else one large mbuf per
+ * frame (which may lower the MTU).
+ * @info: the port's device info
+ * @conf: its configuration (rx scatter, tx multi-segment offloads set)
+ * @sp: sets multiseg and vhost
+ * @pl: the plan; data_room, one_seg and want may change
+ */
+static void
+port_segments(const struct rte_eth_dev_info *info, struct rte_eth_conf *conf,
+	struct sl_port *sp, struct port_plan *pl)
+{
+	bool vhost_chains;
+
+	sp->multiseg = (info->tx_offload_capa &
 		RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
 	/*
 	 * DPDK 22.11's net_vhost reports no rx scatter, yet its rx (the vhost
@@ -367,56 +416,78 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	 * with its linear-buffer=1 devarg) and its tx takes chains: small
 	 * mbufs, chained, rather than one 64 KiB mbuf per frame.
 	 */
-	sp->vhost = strcmp(info.driver_name, "net_vhost") == 0;
+	sp->vhost = strcmp(info->driver_name, "net_vhost") == 0;
 	vhost_chains = sp->vhost && sp->multiseg;
-	if (afp_frame != 0 && sp->multiseg) {
+	if (pl->afp_frame != 0 && sp->multiseg) {
 		/* tx: chains of ordinary mbufs (the PMD copies them into its
 		 * ring); rx: a pool of mbufs that each hold a ring frame */
-		if (want > one_seg)
-			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	} else if (want > one_seg) {
-		if (tap_big || vhost_chains || ((info.rx_offload_capa &
+		if (pl->want > pl->one_seg)
+			conf->txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	} else if (pl->want > pl->one_seg) {
+		if (pl->tap_big || vhost_chains || ((info->rx_offload_capa &
 		    RTE_ETH_RX_OFFLOAD_SCATTER) && sp->multiseg)) {
-			if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
-				conf.rxmode.offloads |=
+			if (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
+				conf->rxmode.offloads |=
 					RTE_ETH_RX_OFFLOAD_SCATTER;
-			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+			conf->txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 		} else {
 			/* no rx scatter: a whole frame in one (large) mbuf */
-			data_room = RTE_MIN((uint32_t)UINT16_MAX,
-				RTE_ALIGN_CEIL(want + RTE_ETHER_HDR_LEN +
+			pl->data_room = RTE_MIN((uint32_t)UINT16_MAX,
+				RTE_ALIGN_CEIL(pl->want + RTE_ETHER_HDR_LEN +
 				RTE_ETHER_CRC_LEN + RTE_PKTMBUF_HEADROOM, 1024));
-			one_seg = data_room - RTE_PKTMBUF_HEADROOM -
+			pl->one_seg = pl->data_room - RTE_PKTMBUF_HEADROOM -
 				RTE_ETHER_HDR_LEN - RTE_ETHER_CRC_LEN;
-			want = RTE_MIN(want, one_seg);
+			pl->want = RTE_MIN(pl->want, pl->one_seg);
 			sp->multiseg = false;
 		}
 	}
+}
+
+/**
+ * port_pools - the port's mbuf pool (--mbufs, or sized from the rings and
+ * the mbuf size), and for net_af_packet frames larger than its mbufs an rx
+ * pool whose mbufs each hold one ring frame.
+ * @port_id: the port
+ * @cfg: its configuration
+ * @socket: NUMA socket of the port
+ * @pl: the plan
+ * @sp: sets nb_mbufs, mp, seg_room, and nb_rx_mbufs and rx_mp if needed
+ * @err: one line on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+static int
+port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
+	const struct port_plan *pl, struct sl_port *sp, char *err,
+	size_t errlen)
+{
+	char pool[RTE_MEMPOOL_NAMESIZE];
 
 	/* pool: rx ring + tx ring + a tx burst + flow buffering headroom;
 	 * large mbufs: fewer of them (about 512 MiB at most) */
 	if (cfg->nb_mbufs)
 		sp->nb_mbufs = cfg->nb_mbufs;
-	else if (data_room > RTE_MBUF_DEFAULT_BUF_SIZE)
+	else if (pl->data_room > RTE_MBUF_DEFAULT_BUF_SIZE)
 		sp->nb_mbufs = RTE_MAX(sp->nb_queues * (2u * (sp->nb_rxd +
-			sp->nb_txd) + SL_TX_MAX), (512u << 20) / data_room);
+			sp->nb_txd) + SL_TX_MAX), (512u << 20) / pl->data_room);
 	else
 		sp->nb_mbufs = RTE_MAX(32768u * sp->nb_queues, sp->nb_queues *
 			(2u * (sp->nb_rxd + sp->nb_txd) + 4 * SL_TX_MAX));
 	snprintf(pool, sizeof(pool), "sl_mp_%u", port_id);
 	sp->mp = rte_pktmbuf_pool_create(pool, sp->nb_mbufs, SL_MBUF_CACHE, 0,
-		(uint16_t)data_room, socket);
+		(uint16_t)pl->data_room, socket);
 	if (sp->mp == NULL) {
 		snprintf(err, errlen, "port %u: cannot create a pool of %u "
 			"mbufs of %u bytes (%s); lower --mbufs or --mtu, or give "
-			"the EAL more memory", port_id, sp->nb_mbufs, data_room,
-			rte_strerror(rte_errno));
+			"the EAL more memory", port_id, sp->nb_mbufs,
+			pl->data_room, rte_strerror(rte_errno));
 		return -1;
 	}
-	sp->seg_room = (uint16_t)(data_room - RTE_PKTMBUF_HEADROOM);
-	if (afp_rx_buf > sp->seg_room) {
+	sp->seg_room = (uint16_t)(pl->data_room - RTE_PKTMBUF_HEADROOM);
+	if (pl->afp_rx_buf > sp->seg_room) {
 		uint32_t room = RTE_MIN((uint32_t)UINT16_MAX, RTE_ALIGN_CEIL(
-			afp_rx_buf + RTE_PKTMBUF_HEADROOM, 64));
+			pl->afp_rx_buf + RTE_PKTMBUF_HEADROOM, 64));
 
 		/* 64 MiB of guest frames in flight at most (rx stops, the
 		 * kernel ring holds the rest: backpressure, not loss) */
@@ -433,33 +504,48 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 			return -1;
 		}
 	}
-	if (cfg->mtu && want != cfg->mtu)
-		PLOG(WARNING, "port %u: --mtu %u not possible, using %u\n",
-			port_id, cfg->mtu, want);
-	sp->mtu = (uint16_t)want;
-	conf.rxmode.mtu = RTE_MIN(eth_mtu, want);
-	/* net_tap drops tx frames above its configured MTU; net_af_packet
-	 * sends whatever fits a ring frame */
-	sp->tx_mtu = afp_frame ? (uint16_t)want : (uint16_t)conf.rxmode.mtu;
-	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
-		conf.intr_conf.lsc = 1;
+	return 0;
+}
+
+/**
+ * port_start - configure the port and its queues, start it, program its
+ * RSS table, and log what it became and its link.
+ * @port_id: the port
+ * @info: its device info
+ * @conf: its configuration (offloads are added here)
+ * @socket: NUMA socket of the port
+ * @sp: the port, pools made; sets started
+ * @err: one line on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+static int
+port_start(uint16_t port_id, const struct rte_eth_dev_info *info,
+	struct rte_eth_conf *conf, int socket, struct sl_port *sp, char *err,
+	size_t errlen)
+{
+	struct rte_eth_rxconf rxq;
+	struct rte_eth_txconf txq;
+	uint16_t q;
+	int rc;
 
 	/*
 	 * No rx interrupts: on 22.11's net_tap, intr_conf.rxq turns off the
 	 * SIGIO trigger its rx burst depends on, and rx stops. Idle workers
 	 * sleep at most 1 ms in their host epoll instead (sl_worker_idle_wait).
 	 */
-	port_offloads(&info, &conf, sp);
-	rc = configure_queues(port_id, &info, &conf, sp);
+	port_offloads(info, conf, sp);
+	rc = configure_queues(port_id, info, conf, sp);
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): configure failed (%s)",
 			port_id, sp->driver, rte_strerror(-rc));
 		return -1;
 	}
-	rxq = info.default_rxconf;
-	rxq.offloads = conf.rxmode.offloads;
-	txq = info.default_txconf;
-	txq.offloads = conf.txmode.offloads;
+	rxq = info->default_rxconf;
+	rxq.offloads = conf->rxmode.offloads;
+	txq = info->default_txconf;
+	txq.offloads = conf->txmode.offloads;
 	for (q = 0; rc == 0 && q < sp->nb_queues; q++) {
 		rc = rte_eth_rx_queue_setup(port_id, q, sp->nb_rxd, socket,
 			&rxq, sp->rx_mp != NULL ? sp->rx_mp : sp->mp);
@@ -472,7 +558,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 			port_id, sp->driver, rte_strerror(-rc));
 		return -1;
 	}
-	if (conf.intr_conf.lsc)
+	if (conf->intr_conf.lsc)
 		rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC,
 			lsc_event, NULL);
 	rc = rte_eth_dev_start(port_id);
@@ -495,6 +581,51 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	 * connects; later changes come from lsc_event when the port has LSC) */
 	lsc_event(port_id, RTE_ETH_EVENT_INTR_LSC, NULL, NULL);
 	return 0;
+}
+
+int
+sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
+	struct sl_port *sp, char *err, size_t errlen)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct port_plan pl;
+	int rc, socket;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->port_id = port_id;
+	rc = rte_eth_dev_info_get(port_id, &info);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u: no device info (%s)", port_id,
+			rte_strerror(-rc));
+		return -1;
+	}
+	rte_eth_dev_get_name_by_port(port_id, sp->name);
+	sp->driver = info.driver_name;
+	socket = rte_eth_dev_socket_id(port_id);
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	if (port_queues_desc(port_id, cfg, &info, sp, err, errlen) != 0)
+		return -1;
+
+	memset(&conf, 0, sizeof(conf));
+	if (port_mtu(port_id, cfg, &info, sp, &pl, err, errlen) != 0)
+		return -1;
+	port_segments(&info, &conf, sp, &pl);
+	if (port_pools(port_id, cfg, socket, &pl, sp, err, errlen) != 0)
+		return -1;
+	if (cfg->mtu && pl.want != cfg->mtu)
+		PLOG(WARNING, "port %u: --mtu %u not possible, using %u\n",
+			port_id, cfg->mtu, pl.want);
+	sp->mtu = (uint16_t)pl.want;
+	conf.rxmode.mtu = RTE_MIN(pl.eth_mtu, pl.want);
+	/* net_tap drops tx frames above its configured MTU; net_af_packet
+	 * sends whatever fits a ring frame */
+	sp->tx_mtu = pl.afp_frame ? (uint16_t)pl.want :
+		(uint16_t)conf.rxmode.mtu;
+	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
+		conf.intr_conf.lsc = 1;
+	return port_start(port_id, &info, &conf, socket, sp, err, errlen);
 }
 
 void

@@ -2,7 +2,10 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_telemetry.c: the /sluice/ telemetry commands (see sl_telemetry.h for
- * the list and the reply conventions) and rte_pdump set-up.
+ * the list and the reply conventions): their registration, the shutdown
+ * gate and helpers every handler uses, /sluice/info and /sluice/stats, and
+ * rte_pdump set-up. The flow commands are in sl_tel_flows.c, the forward
+ * and log level commands in sl_tel_ctl.c.
  *
  * Each handler runs on a telemetry client thread. What it reads directly is
  * either written once before the commands were registered (configuration,
@@ -21,7 +24,6 @@
  * flows come in pages of SL_TEL_FLOWS_PAGE, per-worker counters are inline
  * for at most SL_TEL_STATS_WORKERS workers (else /sluice/stats,N).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -37,14 +39,10 @@
 #include <rte_version.h>
 
 #include "sl_ctl.h"
-#include "sl_fwd.h"
 #include "sl_log.h"
 #include "sl_options.h"
-#include "sl_tcp.h"
 #include "sl_telemetry.h"
-
-#define SL_TEL_TIMEOUT_MS	SL_CTL_TIMEOUT_MS
-#define SL_TEL_FLOWS_CALLS	64	/* worker requests per /sluice/flows */
+#include "sl_telemetry_priv.h"
 
 static struct sl_app *tel_app;
 static uint64_t tel_start_ns;
@@ -55,6 +53,7 @@ static uint32_t tel_active;	/* atomic: handlers running */
 /* ------------------------------------------------------------------ */
 /* helpers                                                              */
 
+/** mono_ns - CLOCK_MONOTONIC in nanoseconds (uptime). */
 static uint64_t
 mono_ns(void)
 {
@@ -64,12 +63,8 @@ mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/**
- * enter - pass the shutdown gate. Return: the application, or NULL when
- * telemetry is stopped (the handler must then fail without leave()).
- */
-static struct sl_app *
-enter(void)
+struct sl_app *
+sl_tel_enter(void)
 {
 	__atomic_add_fetch(&tel_active, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&tel_closed, __ATOMIC_SEQ_CST) || tel_app == NULL) {
@@ -79,18 +74,14 @@ enter(void)
 	return tel_app;
 }
 
-static void
-leave(void)
+void
+sl_tel_leave(void)
 {
 	__atomic_sub_fetch(&tel_active, 1, __ATOMIC_SEQ_CST);
 }
 
-/**
- * parse_u64 - a whole decimal number (no sign, no blanks, no junk).
- * Return: 0 or -1.
- */
-static int
-parse_u64(const char *s, uint64_t *v)
+int
+sl_tel_parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 
@@ -103,18 +94,14 @@ parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-static bool
-no_params(const char *params)
+bool
+sl_tel_no_params(const char *params)
 {
 	return params == NULL || *params == '\0';
 }
 
-/**
- * error_reply - the reply for a well-formed request that failed.
- * Return: 0 (the reply is data, not a telemetry error).
- */
-static int
-error_reply(struct rte_tel_data *d, int rc, const char *what)
+int
+sl_tel_error_reply(struct rte_tel_data *d, int rc, const char *what)
 {
 	char text[RTE_TEL_MAX_STRING_LEN];
 
@@ -132,72 +119,14 @@ error_reply(struct rte_tel_data *d, int rc, const char *what)
 	return 0;
 }
 
-/** addr_port - "A.B.C.D:PORT" of a network-order address and port. */
-static void
-addr_port(uint32_t addr, uint16_t port, char *buf, size_t len)
-{
-	char a[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &addr, a, sizeof(a));
-	snprintf(buf, len, "%s:%u", a, (unsigned int)ntohs(port));
-}
-
-static const char *
-proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	}
-	return "other";
-}
-
-/** global_id - the id /sluice/flows shows for worker @wi's local @id. */
-static uint64_t
-global_id(const struct sl_app *app, unsigned int wi, uint64_t id)
-{
-	return id * app->nb_workers + wi;
-}
-
-/** new_dict - a fresh dict container, or NULL. */
-static struct rte_tel_data *
-new_dict(void)
+struct rte_tel_data *
+sl_tel_new_dict(void)
 {
 	struct rte_tel_data *c = rte_tel_data_alloc();
 
 	if (c != NULL)
 		rte_tel_data_start_dict(c);
 	return c;
-}
-
-/** add_flow_common - the fields every flow has, into dict @c. */
-static void
-add_flow_common(const struct sl_app *app, unsigned int wi,
-	const struct sl_ctl_flow *f, struct rte_tel_data *c)
-{
-	char buf[64];
-
-	rte_tel_data_add_dict_u64(c, "id", global_id(app, wi, f->id));
-	rte_tel_data_add_dict_int(c, "worker", (int)wi);
-	rte_tel_data_add_dict_string(c, "proto", proto_name(f->proto));
-	addr_port(f->key.gaddr, f->key.gport, buf, sizeof(buf));
-	rte_tel_data_add_dict_string(c, "guest", buf);
-	addr_port(f->key.daddr, f->key.dport, buf, sizeof(buf));
-	rte_tel_data_add_dict_string(c, "dst", buf);
-	addr_port(f->host_dst.sin_addr.s_addr, f->host_dst.sin_port, buf,
-		sizeof(buf));
-	rte_tel_data_add_dict_string(c, "host", buf);
-	rte_tel_data_add_dict_string(c, "state", f->proto == IPPROTO_TCP ?
-		sl_tcp_state_name(f->state) : "active");
-	rte_tel_data_add_dict_int(c, "inbound", f->inbound);
-	rte_tel_data_add_dict_u64(c, "age_ms", f->age_ms);
-	rte_tel_data_add_dict_u64(c, "idle_ms", f->idle_ms);
-	rte_tel_data_add_dict_u64(c, "bytes_to_host", f->bytes_to_host);
-	rte_tel_data_add_dict_u64(c, "bytes_to_guest", f->bytes_to_guest);
 }
 
 /* ------------------------------------------------------------------ */
@@ -238,7 +167,7 @@ add_config(const struct sl_app *app, struct rte_tel_data *d)
 	char *text = malloc(SL_OPT_DUMP_MAX), *line, *save = NULL, *k;
 	char **key = calloc(MAX_LINES, sizeof(*key));
 	char **val = calloc(MAX_LINES, sizeof(*val));
-	struct rte_tel_data *cfg = new_dict();
+	struct rte_tel_data *cfg = sl_tel_new_dict();
 	unsigned int n = 0, i, j;
 
 	if (cfg == NULL || text == NULL || key == NULL || val == NULL) {
@@ -329,17 +258,22 @@ add_offloads(const struct sl_port *p, const struct sl_worker *w,
 		(feat & (1ULL << VIRTIO_NET_F_HOST_TSO4)) != 0);
 }
 
+/**
+ * add_ports - each port of /sluice/info: name, driver, MAC, MTU, segments,
+ * descriptors, mbufs, link, queues, RSS, --netns and the workers that
+ * serve it.
+ */
 static void
 add_ports(const struct sl_app *app, struct rte_tel_data *d)
 {
-	struct rte_tel_data *ports = new_dict();
+	struct rte_tel_data *ports = sl_tel_new_dict();
 	unsigned int i, k;
 
 	if (ports == NULL)
 		return;
 	for (i = 0; i < app->nb_ports; i++) {
 		const struct sl_port *p = &app->ports[i];
-		struct rte_tel_data *c = new_dict();
+		struct rte_tel_data *c = sl_tel_new_dict();
 		char name[16], mac[RTE_ETHER_ADDR_FMT_SIZE];
 		struct rte_tel_data *qw;
 		struct rte_eth_link link;
@@ -424,17 +358,18 @@ add_limits(const struct sl_app *app, struct rte_tel_data *d)
 	rte_tel_data_add_dict_container(d, "warnings", w, 0);
 }
 
+/** add_workers - each worker of /sluice/info: lcore, port, queue, MTU. */
 static void
 add_workers(const struct sl_app *app, struct rte_tel_data *d)
 {
-	struct rte_tel_data *ws = new_dict();
+	struct rte_tel_data *ws = sl_tel_new_dict();
 	unsigned int i;
 
 	if (ws == NULL)
 		return;
 	for (i = 0; i < app->nb_workers; i++) {
 		const struct sl_worker *w = app->workers[i];
-		struct rte_tel_data *c = new_dict();
+		struct rte_tel_data *c = sl_tel_new_dict();
 		char name[16];
 
 		if (c == NULL)
@@ -449,16 +384,17 @@ add_workers(const struct sl_app *app, struct rte_tel_data *d)
 	rte_tel_data_add_dict_container(d, "workers", ws, 0);
 }
 
-static int
-cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
+int
+sl_tel_cmd_info(const char *cmd, const char *params,
+	struct rte_tel_data *d)
 {
 	struct sl_app *app;
 	uint64_t up;
 
 	(void)cmd;
-	if (!no_params(params))
+	if (!sl_tel_no_params(params))
 		return -EINVAL;
-	app = enter();
+	app = sl_tel_enter();
 	if (app == NULL)
 		return -ESHUTDOWN;
 	up = (mono_ns() - tel_start_ns) / 1000000;
@@ -475,7 +411,7 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	add_ports(app, d);
 	add_workers(app, d);
 	add_limits(app, d);
-	leave();
+	sl_tel_leave();
 	return 0;
 }
 
@@ -525,30 +461,31 @@ add_counters(struct sl_app *app, unsigned int lo, unsigned int hi,
 	}
 }
 
-static int
-cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+int
+sl_tel_cmd_stats(const char *cmd, const char *params,
+	struct rte_tel_data *d)
 {
 	struct sl_app *app;
 	uint64_t wi = 0;
 	unsigned int i;
 
 	(void)cmd;
-	if (!no_params(params) && parse_u64(params, &wi) != 0)
+	if (!sl_tel_no_params(params) && sl_tel_parse_u64(params, &wi) != 0)
 		return -EINVAL;
-	app = enter();
+	app = sl_tel_enter();
 	if (app == NULL)
 		return -ESHUTDOWN;
-	if (!no_params(params) && wi >= app->nb_workers) {
-		leave();
+	if (!sl_tel_no_params(params) && wi >= app->nb_workers) {
+		sl_tel_leave();
 		return -EINVAL;
 	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "uptime_ms",
 		(mono_ns() - tel_start_ns) / 1000000);
-	if (!no_params(params)) {
+	if (!sl_tel_no_params(params)) {
 		rte_tel_data_add_dict_int(d, "worker", (int)wi);
 		add_counters(app, (unsigned int)wi, (unsigned int)wi + 1, d);
-		leave();
+		sl_tel_leave();
 		return 0;
 	}
 	rte_tel_data_add_dict_int(d, "nb_workers", (int)app->nb_workers);
@@ -558,7 +495,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 			"/sluice/stats,WORKER");
 	} else {
 		for (i = 0; i < app->nb_workers; i++) {
-			struct rte_tel_data *c = new_dict();
+			struct rte_tel_data *c = sl_tel_new_dict();
 			char name[32];
 
 			if (c == NULL)
@@ -568,467 +505,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_dict_container(d, name, c, 0);
 		}
 	}
-	leave();
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* /sluice/flows and /sluice/flow                                       */
-
-static int
-cmd_flows(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct sl_ctl_flow flows[SL_TEL_FLOWS_PAGE];
-	unsigned int wi_of[SL_TEL_FLOWS_PAGE];
-	struct rte_tel_data *list;
-	uint64_t cursor = 0, total = 0;
-	unsigned int wi, n = 0, calls = 0, i;
-	uint32_t slot;
-	struct sl_app *app;
-	bool more = false;
-	int rc = 0;
-
-	(void)cmd;
-	if (!no_params(params) && parse_u64(params, &cursor) != 0)
-		return -EINVAL;
-	app = enter();
-	if (app == NULL)
-		return -ESHUTDOWN;
-	wi = (unsigned int)(cursor >> 32);
-	slot = (uint32_t)cursor;
-	if ((cursor >> 32) > app->nb_workers) {
-		leave();
-		return -EINVAL;
-	}
-	for (i = 0; i < app->nb_workers; i++) {
-		struct sl_ctl_summary s;
-
-		if (sl_ctl_summary(app->workers[i], &s, SL_TEL_TIMEOUT_MS) == 0)
-			total += s.flows_active;
-	}
-	/* fill the page: worker by worker, from the cursor on */
-	while (wi < app->nb_workers && n < SL_TEL_FLOWS_PAGE) {
-		uint32_t got = 0, next = 0;
-		bool wmore = false;
-
-		if (calls++ == SL_TEL_FLOWS_CALLS) {
-			more = true;
-			break;
-		}
-		rc = sl_ctl_flows(app->workers[wi], slot, flows + n,
-			SL_TEL_FLOWS_PAGE - n, &got, &next, &wmore,
-			SL_TEL_TIMEOUT_MS);
-		if (rc != 0)
-			break;
-		for (i = 0; i < got; i++)
-			wi_of[n + i] = wi;
-		n += got;
-		if (wmore) {
-			slot = next;
-		} else {
-			wi++;
-			slot = 0;
-		}
-	}
-	if (rc != 0 && n == 0) {
-		leave();
-		return error_reply(d, rc, "listing flows");
-	}
-	if (rc != 0 || (n == SL_TEL_FLOWS_PAGE && wi < app->nb_workers))
-		more = true;
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "total", total);
-	rte_tel_data_add_dict_int(d, "count", (int)n);
-	rte_tel_data_add_dict_int(d, "more", more);
-	/*
-	 * The cursor: worker index in the high 32 bits. clang-analyzer 14
-	 * loses the uint64_t cast and calls a shift by 32 undefined (false
-	 * positive).
-	 */
-	/* NOLINTBEGIN(clang-analyzer-core.UndefinedBinaryOperatorResult) */
-	if (more)
-		rte_tel_data_add_dict_u64(d, "next",
-			((uint64_t)wi << 32) | slot);
-	/* NOLINTEND(clang-analyzer-core.UndefinedBinaryOperatorResult) */
-	list = new_dict();
-	if (list != NULL) {
-		for (i = 0; i < n; i++) {
-			struct rte_tel_data *c = new_dict();
-			char name[32];
-
-			if (c == NULL)
-				break;
-			add_flow_common(app, wi_of[i], &flows[i], c);
-			if (flows[i].proto == IPPROTO_TCP) {
-				rte_tel_data_add_dict_u64(c, "guest_wnd",
-					flows[i].guest_wnd);
-				rte_tel_data_add_dict_u64(c, "adv_wnd",
-					flows[i].adv_wnd);
-				rte_tel_data_add_dict_u64(c, "in_flight",
-					flows[i].in_flight);
-			}
-			snprintf(name, sizeof(name), "%" PRIu64,
-				global_id(app, wi_of[i], flows[i].id));
-			rte_tel_data_add_dict_container(list, name, c, 0);
-		}
-		rte_tel_data_add_dict_container(d, "flows", list, 0);
-	}
-	leave();
-	return 0;
-}
-
-/**
- * flow_target - the worker and local id a global flow id names.
- * Return: 0, or -1 for an id that cannot be ours.
- */
-static int
-flow_target(const struct sl_app *app, const char *params, unsigned int *wi,
-	uint64_t *id)
-{
-	uint64_t gid;
-
-	if (parse_u64(params, &gid) != 0 || app->nb_workers == 0)
-		return -1;
-	*wi = (unsigned int)(gid % app->nb_workers);
-	*id = gid / app->nb_workers;
-	return 0;
-}
-
-/**
- * flow_enter - common start of the per-flow commands: enter the handler
- * gate and resolve the "ID" parameter to a worker and a local flow id.
- * Return: 0 (gate entered: the caller must leave()), -ESHUTDOWN or -EINVAL
- * (gate not held).
- */
-static int
-flow_enter(const char *params, struct sl_app **app, unsigned int *wi,
-	uint64_t *id)
-{
-	*app = enter();
-	if (*app == NULL)
-		return -ESHUTDOWN;
-	if (no_params(params) || flow_target(*app, params, wi, id) != 0) {
-		leave();
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/** flow_error - leave the gate and reply that flow @params failed (@rc). */
-static int
-flow_error(struct rte_tel_data *d, int rc, const char *params)
-{
-	char what[48];
-
-	snprintf(what, sizeof(what), "flow %s", params);
-	leave();
-	return error_reply(d, rc, what);
-}
-
-static int
-cmd_flow(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct sl_ctl_flow_info fi;
-	const struct sl_tcp_info *t = &fi.tcp;
-	struct sl_app *app;
-	unsigned int wi;
-	uint64_t id;
-	int rc;
-
-	(void)cmd;
-	rc = flow_enter(params, &app, &wi, &id);
-	if (rc != 0)
-		return rc;
-	rc = sl_ctl_flow_info(app->workers[wi], id, &fi, SL_TEL_TIMEOUT_MS);
-	if (rc != 0)
-		return flow_error(d, rc, params);
-	rte_tel_data_start_dict(d);
-	add_flow_common(app, wi, &fi.flow, d);
-	rte_tel_data_add_dict_int(d, "host_sendq",
-		fi.host_unsent < 0 ? -1 : (int)RTE_MIN(fi.host_unsent,
-		(long)INT32_MAX));
-	rte_tel_data_add_dict_int(d, "host_send_free",
-		fi.host_wspace < 0 ? -1 : (int)RTE_MIN(fi.host_wspace,
-		(long)INT32_MAX));
-	if (fi.is_tcp) {
-		rte_tel_data_add_dict_u64(d, "guest_wnd", t->snd_wnd);
-		rte_tel_data_add_dict_int(d, "guest_wscale", t->snd_wscale);
-		rte_tel_data_add_dict_u64(d, "adv_wnd", fi.adv_wnd_now);
-		rte_tel_data_add_dict_int(d, "adv_wscale", t->rcv_wscale);
-		rte_tel_data_add_dict_u64(d, "last_adv_wnd", t->last_adv_wnd);
-		rte_tel_data_add_dict_int(d, "wscale_ok", t->ws_ok);
-		rte_tel_data_add_dict_int(d, "rwnd_closed", t->rwnd_closed);
-		rte_tel_data_add_dict_u64(d, "snd_una", t->snd_una);
-		rte_tel_data_add_dict_u64(d, "snd_nxt", t->snd_nxt);
-		rte_tel_data_add_dict_u64(d, "rcv_nxt", t->rcv_nxt);
-		rte_tel_data_add_dict_u64(d, "rcv_adv", t->rcv_adv);
-		rte_tel_data_add_dict_u64(d, "in_flight", t->in_flight);
-		rte_tel_data_add_dict_u64(d, "pending_bytes", t->pend_bytes);
-		rte_tel_data_add_dict_u64(d, "held_mbufs", t->held_mbufs);
-		rte_tel_data_add_dict_u64(d, "ooo_bytes", t->ooo_bytes);
-		rte_tel_data_add_dict_u64(d, "ooo_segs", t->ooo_segs);
-		rte_tel_data_add_dict_u64(d, "srtt_ms", t->srtt_ms);
-		rte_tel_data_add_dict_u64(d, "rto_ms", t->rto_ms);
-		rte_tel_data_add_dict_int(d, "snd_mss", t->snd_mss);
-		rte_tel_data_add_dict_int(d, "sack", t->sack);
-		rte_tel_data_add_dict_u64(d, "sacked_segs", t->sacked_segs);
-		rte_tel_data_add_dict_int(d, "rd_blocked", t->rd_blocked);
-		rte_tel_data_add_dict_int(d, "fin_rcvd", t->fin_rcvd);
-		rte_tel_data_add_dict_int(d, "fin_sent", t->fin_sent);
-		rte_tel_data_add_dict_int(d, "host_eof", t->host_eof);
-	}
-	leave();
-	return 0;
-}
-
-static int
-cmd_flow_close(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct sl_app *app;
-	unsigned int wi;
-	uint64_t id;
-	int rc;
-
-	(void)cmd;
-	rc = flow_enter(params, &app, &wi, &id);
-	if (rc != 0)
-		return rc;
-	rc = sl_ctl_flow_close(app->workers[wi], id, SL_TEL_TIMEOUT_MS);
-	if (rc != 0)
-		return flow_error(d, rc, params);
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "closed", global_id(app, wi, id));
-	leave();
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* /sluice/fwd                                                          */
-
-static int
-cmd_fwd_list(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct sl_fwd_spec specs[SL_FWD_MAX];
-	struct rte_tel_data *arr, *owner;
-	struct sl_app *app;
-	unsigned int wi, i, total = 0;
-	uint32_t n;
-	int rc;
-
-	(void)cmd;
-	if (!no_params(params))
-		return -EINVAL;
-	app = enter();
-	if (app == NULL)
-		return -ESHUTDOWN;
-	arr = rte_tel_data_alloc();
-	owner = rte_tel_data_alloc();
-	if (arr == NULL || owner == NULL) {
-		rte_tel_data_free(arr);
-		rte_tel_data_free(owner);
-		leave();
-		return -ENOMEM;
-	}
-	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
-	rte_tel_data_start_array(owner, RTE_TEL_INT_VAL);
-	for (wi = 0; wi < app->nb_workers; wi++) {
-		/* a multi-queue port's forwards: listed once, by queue 0 */
-		if (app->workers[wi]->queue_id != 0)
-			continue;
-		rc = sl_ctl_fwd_list(app->workers[wi], specs, SL_FWD_MAX, &n,
-			SL_TEL_TIMEOUT_MS);
-		if (rc != 0) {
-			rte_tel_data_free(arr);
-			rte_tel_data_free(owner);
-			leave();
-			return error_reply(d, rc, "fwd/list");
-		}
-		for (i = 0; i < n; i++) {
-			char text[64];
-
-			sl_fwd_format(&specs[i], text, sizeof(text));
-			rte_tel_data_add_array_string(arr, text);
-			rte_tel_data_add_array_int(owner, (int)wi);
-			total++;
-		}
-	}
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_int(d, "count", (int)total);
-	rte_tel_data_add_dict_container(d, "forwards", arr, 0);
-	rte_tel_data_add_dict_container(d, "workers", owner, 0);
-	leave();
-	return 0;
-}
-
-/**
- * fwd_apply - add or delete forward @s on every worker of @w0's port that
- * holds it (TCP: each queue's worker, UDP: queue 0's); an add that fails
- * part-way is undone.
- * Return: 0 or the first -errno.
- */
-static int
-fwd_apply(struct sl_app *app, const struct sl_worker *w0,
-	const struct sl_fwd_spec *s, bool add)
-{
-	unsigned int k, j;
-	int rc = 0, r;
-
-	for (k = 0; k < app->nb_workers; k++) {
-		struct sl_worker *w = app->workers[k];
-
-		if (w->port_id != w0->port_id ||
-		    (s->proto == IPPROTO_UDP && w->queue_id != 0))
-			continue;
-		r = add ? sl_ctl_fwd_add(w, s, SL_TEL_TIMEOUT_MS) :
-			sl_ctl_fwd_del(w, s, SL_TEL_TIMEOUT_MS);
-		if (r != 0 && add) {
-			for (j = 0; j < k; j++)
-				if (app->workers[j]->port_id == w0->port_id &&
-				    (s->proto != IPPROTO_UDP ||
-				    app->workers[j]->queue_id == 0))
-					sl_ctl_fwd_del(app->workers[j], s,
-						SL_TEL_TIMEOUT_MS);
-			return r;
-		}
-		if (r != 0 && rc == 0)
-			rc = r;
-	}
-	return rc;
-}
-
-/**
- * fwd_change - /sluice/fwd/add and /sluice/fwd/del: "SPEC[,WORKER]"; on a
- * multi-queue port every worker of WORKER's port takes the change.
- */
-static int
-fwd_change(const char *params, struct rte_tel_data *d, bool add)
-{
-	char spec[128], err[128], text[64];
-	struct sl_fwd_spec s;
-	struct sl_app *app;
-	uint64_t wi = 0;
-	char *comma;
-	int rc;
-
-	if (no_params(params) || strlen(params) >= sizeof(spec))
-		return -EINVAL;
-	strcpy(spec, params);
-	comma = strchr(spec, ',');
-	if (comma != NULL) {
-		*comma = '\0';
-		if (parse_u64(comma + 1, &wi) != 0)
-			return -EINVAL;
-	}
-	if (sl_fwd_parse(spec, IPPROTO_TCP, &s, err, sizeof(err)) != 0) {
-		SL_LOG(CTL, NOTICE, "fwd/%s: %s\n", add ? "add" : "del", err);
-		return -EINVAL;
-	}
-	app = enter();
-	if (app == NULL)
-		return -ESHUTDOWN;
-	if (wi >= app->nb_workers) {
-		leave();
-		return -EINVAL;
-	}
-	rc = fwd_apply(app, app->workers[wi], &s, add);
-	sl_fwd_format(&s, text, sizeof(text));
-	if (rc != 0) {
-		char what[96];
-
-		snprintf(what, sizeof(what), "%s %s", add ? "fwd/add" :
-			"fwd/del", text);
-		leave();
-		return error_reply(d, rc == -EEXIST && add ?
-			-EADDRINUSE : rc, what);
-	}
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, add ? "added" : "removed", text);
-	rte_tel_data_add_dict_int(d, "worker", (int)wi);
-	leave();
-	return 0;
-}
-
-static int
-cmd_fwd_add(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return fwd_change(params, d, true);
-}
-
-static int
-cmd_fwd_del(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	(void)cmd;
-	return fwd_change(params, d, false);
-}
-
-/* ------------------------------------------------------------------ */
-/* /sluice/log_level                                                    */
-
-static void
-add_level(const char *name, int level, void *arg)
-{
-	char text[RTE_TEL_MAX_STRING_LEN];
-
-	snprintf(text, sizeof(text), "%s:%s", name, sl_log_level_name(level));
-	rte_tel_data_add_array_string(arg, text);
-}
-
-static int
-cmd_log_level(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	char buf[128], pattern[128];
-	const char *type = "sluice.*";
-	struct rte_tel_data *arr;
-	int level = -1, n;
-	char *comma;
-
-	(void)cmd;
-	if (!no_params(params)) {
-		if (strlen(params) >= sizeof(buf))
-			return -EINVAL;
-		strcpy(buf, params);
-		comma = strchr(buf, ',');
-		if (comma != NULL) {
-			*comma = '\0';
-			level = sl_log_level_parse(comma + 1);
-			if (level < 0)
-				return -EINVAL;
-		}
-		type = buf;
-	}
-	if (sl_log_type_pattern(type, pattern, sizeof(pattern)) != 0)
-		return -EINVAL;
-	if (enter() == NULL)
-		return -ESHUTDOWN;
-	if (level >= 0) {
-		n = sl_log_set_level(pattern, level);
-		if (n < 0) {
-			leave();
-			return n == -ENOENT ? -EINVAL : n;
-		}
-		SL_LOG(CTL, INFO, "log level of %s set to %s (%d type(s))\n",
-			pattern, sl_log_level_name(level), n);
-	}
-	arr = rte_tel_data_alloc();
-	if (arr == NULL) {
-		leave();
-		return -ENOMEM;
-	}
-	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
-	n = sl_log_match(pattern, add_level, arr);
-	if (n <= 0) {
-		rte_tel_data_free(arr);
-		leave();
-		return -EINVAL;	/* no such type */
-	}
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "pattern", pattern);
-	if (level >= 0)
-		rte_tel_data_add_dict_string(d, "set", sl_log_level_name(level));
-	rte_tel_data_add_dict_int(d, "count", n);
-	rte_tel_data_add_dict_container(d, "types", arr, 0);
-	leave();
+	sl_tel_leave();
 	return 0;
 }
 
@@ -1040,30 +517,30 @@ static const struct {
 	telemetry_cb fn;
 	const char *help;
 } sl_tel_cmds[] = {
-	{ "/sluice/info", cmd_info,
+	{ "/sluice/info", sl_tel_cmd_info,
 	  "sluice version, uptime, configuration, access rules (in order), "
 	  "ports and workers. "
 	  "No parameters" },
-	{ "/sluice/stats", cmd_stats,
+	{ "/sluice/stats", sl_tel_cmd_stats,
 	  "Counters summed over workers and per worker, flows active, "
 	  "mempool use. Parameter: WORKER (optional)" },
-	{ "/sluice/flows", cmd_flows,
+	{ "/sluice/flows", sl_tel_cmd_flows,
 	  "One page of flows. Parameter: CURSOR (optional, the 'next' of "
 	  "the previous page while 'more' is 1)" },
-	{ "/sluice/flow", cmd_flow,
+	{ "/sluice/flow", sl_tel_cmd_flow,
 	  "One flow in full: TCP windows, sequence numbers, RTT, host "
 	  "socket queues. Parameter: flow ID" },
-	{ "/sluice/flow/close", cmd_flow_close,
+	{ "/sluice/flow/close", sl_tel_cmd_flow_close,
 	  "Close a flow (TCP: reset both ways). Parameter: flow ID" },
-	{ "/sluice/fwd/list", cmd_fwd_list,
+	{ "/sluice/fwd/list", sl_tel_cmd_fwd_list,
 	  "Forwards in effect. No parameters" },
-	{ "/sluice/fwd/add", cmd_fwd_add,
+	{ "/sluice/fwd/add", sl_tel_cmd_fwd_add,
 	  "Start a forward. Parameters: SPEC as --tcp-forward (udp: prefix "
 	  "for UDP)[,WORKER]" },
-	{ "/sluice/fwd/del", cmd_fwd_del,
+	{ "/sluice/fwd/del", sl_tel_cmd_fwd_del,
 	  "Stop a forward; its live connections go on. Parameters: "
 	  "SPEC[,WORKER]" },
-	{ "/sluice/log_level", cmd_log_level,
+	{ "/sluice/log_level", sl_tel_cmd_log_level,
 	  "Show or set log levels. Parameters: [TYPE[,LEVEL]], TYPE a sluice "
 	  "module (tcp...), a log type or a glob" },
 };

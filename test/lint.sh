@@ -3,7 +3,7 @@
 # Copyright(c) 2026 The sluice authors
 #
 # test/lint.sh: static analysis of sluice's own code (app/, lib/, drivers/;
-# not test/), two checks that must both be clean:
+# not test/), three checks that must all be clean:
 #   1. cppcheck --enable=warning,performance,portability, with the DPDK
 #      include paths (pkg-config libdpdk) and the defines the build uses;
 #      suppressions (each justified) in test/cppcheck.supp, inline ones as
@@ -11,10 +11,16 @@
 #   2. clang-tidy with the checks of the repository's .clang-tidy (warnings
 #      are errors), using compile_commands.json of a clang build directory
 #      (default build-lint under the repository, git-ignored; configured
-#      here, nothing is compiled).
+#      here, nothing is compiled);
+#   3. layering (test/layering.py, python3): no include cycle between the
+#      modules (lib/*, drivers/host), no source file over 1,000 lines, no
+#      function over 120 lines, but for the known violations listed, each
+#      with its reason, in test/layering.allow (an entry that no longer
+#      matches anything fails too: the list only shrinks).
 # Closes with "N passed, N failed" (one check per tool). Exit status 1 when
-# either reports anything.
+# any reports anything.
 # Usage: test/lint.sh [--build-dir DIR] [--no-cppcheck] [--no-clang-tidy]
+#                     [--no-layering]
 #   env: LINT_JOBS=N parallel jobs (default: number of CPUs)
 
 set -euo pipefail
@@ -24,6 +30,7 @@ build=${LINT_BUILD:-$src/build-lint}
 jobs=${LINT_JOBS:-$(nproc)}
 do_cppcheck=1
 do_tidy=1
+do_layering=1
 
 while (($#)); do
 	case $1 in
@@ -35,7 +42,8 @@ while (($#)); do
 	--build-dir=*) build=${1#*=}; shift ;;
 	--no-cppcheck) do_cppcheck=0; shift ;;
 	--no-clang-tidy) do_tidy=0; shift ;;
-	-h | --help) sed -n '5,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	--no-layering) do_layering=0; shift ;;
+	-h | --help) sed -n '5,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*) echo "lint.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -126,6 +134,13 @@ EOF
 		say "clang-tidy: ${#files[@]} files"
 		check clang-tidy "$rc"
 	fi
+fi
+
+if ((do_layering)); then
+	say "layering (test/layering.allow)"
+	rc=0
+	python3 "$src/test/layering.py" --allow "$src/test/layering.allow" || rc=$?
+	check layering "$rc"
 fi
 
 printf '%d passed, %d failed\n' "$passed" "$failed"

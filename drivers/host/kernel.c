@@ -73,6 +73,7 @@ struct kern_host {
 	struct epoll_event ev[KERN_EV_MAX];
 };
 
+/** kern_host - @h as the kernel backend's host. */
 static inline struct kern_host *
 kern_host(struct sl_host *h)
 {
@@ -223,6 +224,7 @@ open_icmp(bool *raw)
 
 /* --- sl_host_ops -------------------------------------------------------- */
 
+/** kern_open - sl_host_open() on the kernel backend. */
 static int
 kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 {
@@ -270,6 +272,7 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 	return kern_track(k, fd, cookie, flags, 0);
 }
 
+/** kern_connect - sl_host_connect() on the kernel backend. */
 static int
 kern_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 {
@@ -283,6 +286,7 @@ kern_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 	return neg_errno();
 }
 
+/** kern_listen - sl_host_listen() on the kernel backend. */
 static int
 kern_listen(struct sl_host *h, enum sl_host_kind kind,
 	const struct sockaddr_in *sa, uint64_t cookie)
@@ -312,6 +316,7 @@ kern_listen(struct sl_host *h, enum sl_host_kind kind,
 	return kern_track(k, fd, cookie, 0, EPOLLIN);
 }
 
+/** kern_accept - sl_host_accept() on the kernel backend. */
 static int
 kern_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
 	uint64_t cookie)
@@ -337,6 +342,7 @@ kern_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
 	return kern_track(k, fd, cookie, 0, 0);
 }
 
+/** kern_watch - sl_host_watch() on the kernel backend. */
 static int
 kern_watch(struct sl_host *h, int hd, uint32_t events)
 {
@@ -505,6 +511,7 @@ raw_recv(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 	return (ssize_t)done;
 }
 
+/** kern_writev - sl_host_writev() on the kernel backend. */
 static ssize_t
 kern_writev(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 {
@@ -529,6 +536,7 @@ kern_writev(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	return n;
 }
 
+/** kern_readv - sl_host_readv() on the kernel backend. */
 static ssize_t
 kern_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 {
@@ -728,6 +736,7 @@ kern_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e, void *buf,
 	return 0;
 }
 
+/** kern_shutdown_wr - sl_host_shutdown_wr() on the kernel backend. */
 static int
 kern_shutdown_wr(struct sl_host *h, int hd)
 {
@@ -738,6 +747,7 @@ kern_shutdown_wr(struct sl_host *h, int hd)
 	return 0;
 }
 
+/** kern_close - sl_host_close() on the kernel backend. */
 static void
 kern_close(struct sl_host *h, int hd, bool abort)
 {
@@ -759,6 +769,7 @@ kern_close(struct sl_host *h, int hd, bool abort)
 	(void)close(hd);
 }
 
+/** kern_error - sl_host_error() on the kernel backend. */
 static int
 kern_error(struct sl_host *h, int hd)
 {
@@ -814,6 +825,7 @@ kern_wspace(struct sl_host *h, int hd)
 	return room > 0 ? room : 0;
 }
 
+/** kern_unsent - sl_host_unsent() on the kernel backend. */
 static long
 kern_unsent(struct sl_host *h, int hd)
 {
@@ -822,6 +834,7 @@ kern_unsent(struct sl_host *h, int hd)
 	return kern_outq(hd);
 }
 
+/** kern_poll - sl_host_poll() on the kernel backend. */
 static int
 kern_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 {
@@ -855,6 +868,7 @@ kern_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 	return n;
 }
 
+/** kern_destroy - sl_host_destroy() on the kernel backend. */
 static void
 kern_destroy(struct sl_host *h)
 {

@@ -10,8 +10,9 @@
 
 #include "sl_arp.h"
 #include "sl_neigh.h"
+#include "sl_proto.h"
 
-void
+bool
 sl_arp_input(struct sl_worker *w, const struct sl_pkt *p)
 {
 	const struct rte_arp_hdr *req = (const struct rte_arp_hdr *)
@@ -24,7 +25,7 @@ sl_arp_input(struct sl_worker *w, const struct sl_pkt *p)
 	    req->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 	    req->arp_hlen != RTE_ETHER_ADDR_LEN || req->arp_plen != 4) {
 		SL_STAT_INC(w->stats, drop_arp);
-		return;
+		return false;
 	}
 	sip = req->arp_data.arp_sip;
 	tip = req->arp_data.arp_tip;
@@ -36,17 +37,25 @@ sl_arp_input(struct sl_worker *w, const struct sl_pkt *p)
 	    (tip != cfg->gateway && tip != cfg->dns) || tip == sip) {
 		/* replies, gratuitous ARP, probes for the guest's address */
 		SL_STAT_INC(w->stats, arp_ignored);
-		return;
+		return false;
 	}
 	m = sl_alloc(w);
 	if (m == NULL)
-		return;
+		return false;
 	if (sl_net_build_arp(m, RTE_ARP_OP_REPLY, &req->arp_data.arp_sha,
 	    &w->gw_mac, tip, &req->arp_data.arp_sha, sip) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_nomem);
-		return;
+		return false;
 	}
 	SL_STAT_INC(w->stats, arp_replies);
 	sl_tx(w, m);
+	return false;
 }
+
+/** ARP in the protocol table: the frames of its ethertype. */
+const struct sl_proto sl_arp_proto = {
+	.name = "arp",
+	.ether_type = RTE_ETHER_TYPE_ARP,
+	.input = sl_arp_input,
+};

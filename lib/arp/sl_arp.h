@@ -6,8 +6,8 @@
 #ifndef SL_ARP_H
 #define SL_ARP_H
 
+#include "sl_io.h"
 #include "sl_net.h"
-#include "sl_worker.h"
 
 /**
  * sl_arp_input - answer a guest ARP request for the gateway or DNS address
@@ -15,7 +15,12 @@
  * Requests for any other address (the guest's own above all) are ignored.
  * @w: worker
  * @p: parsed ARP frame (not consumed)
+ *
+ * Return: false (the protocol table's input hook: the frame is not kept).
  */
-void sl_arp_input(struct sl_worker *w, const struct sl_pkt *p);
+bool sl_arp_input(struct sl_worker *w, const struct sl_pkt *p);
+
+/** ARP in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_arp_proto;
 
 #endif /* SL_ARP_H */

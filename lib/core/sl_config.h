@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_config.h: the configuration in effect (what the command line and the
- * config file decide). Read-only once workers start.
+ * config file decide), and the forward and access-rule types it holds.
+ * Read-only once workers start.
  */
 #ifndef SL_CONFIG_H
 #define SL_CONFIG_H
@@ -10,7 +11,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sl_fwd.h"
+/** One forward: host [bind/]lo-hi -> guest lo-hi (same length). */
+struct sl_fwd_spec {
+	uint8_t proto;		/**< IPPROTO_TCP or IPPROTO_UDP */
+	uint32_t bind_addr;	/**< network order; 0: all host addresses */
+	uint16_t host_lo;	/**< host order */
+	uint16_t host_hi;
+	uint16_t guest_lo;
+	uint16_t guest_hi;
+};
+
+/** One access rule: CIDR[:PORT[-PORT]]. */
+struct sl_rule {
+	bool allow;
+	uint32_t net;		/**< network order, masked */
+	uint8_t prefix_len;
+	uint16_t port_lo;	/**< host order; 0-65535 when absent */
+	uint16_t port_hi;
+};
+
+#define SL_FWD_MAX	64	/* forwards per worker */
+#define SL_RULE_MAX	64
 
 /** Size of the --netns value: a name under /run/netns, or a path. */
 #define SL_NETNS_LEN 128
@@ -56,5 +77,13 @@ struct sl_config {
  * 10.0.2.2, DNS 10.0.2.3, guest 10.0.2.15.
  */
 void sl_config_defaults(struct sl_config *cfg);
+
+/**
+ * sl_rules_permit - first matching rule decides; no match: allowed.
+ * @daddr: destination as the guest addressed it (network order)
+ * @dport: destination port (host order; 0 for ICMP)
+ */
+bool sl_rules_permit(const struct sl_rule *rules, unsigned int n,
+	uint32_t daddr, uint16_t dport);
 
 #endif /* SL_CONFIG_H */

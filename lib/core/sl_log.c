@@ -36,6 +36,10 @@ int sl_logtype[SL_LOGTYPE_MAX] = {
 	RTE_LOGTYPE_USER1,
 };
 
+/**
+ * sl_log_register - register sluice's log types at load time (a
+ * constructor), at level INFO unless the EAL arguments set one.
+ */
 RTE_INIT(sl_log_register)
 {
 	unsigned int i;
@@ -143,6 +147,7 @@ sl_log_match(const char *pattern, sl_log_match_fn fn, void *arg)
 	return n;
 }
 
+/** set_one - sl_log_match() callback: set log type @name to level *@arg. */
 static void
 set_one(const char *name, int level, void *arg)
 {

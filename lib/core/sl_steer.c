@@ -58,9 +58,10 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_thash.h>
 
-#include "sl_dhcp.h"
+#include "sl_net.h"
 #include "sl_steer.h"
 #include "sl_worker.h"
 
@@ -130,6 +131,8 @@ sl_steer_destroy(struct sl_steer *s)
 		rte_ring_free(*r);
 		*r = NULL;
 	}
+	rte_free(s->neigh);
+	s->neigh = NULL;
 }
 
 unsigned int

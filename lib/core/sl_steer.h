@@ -17,7 +17,6 @@
 #include <rte_ring.h>
 
 #include "sl_flow.h"
-#include "sl_neigh.h"
 
 #define SL_STEER_MAX		8	/* queues (workers) per port */
 #define SL_STEER_RING		4096	/* frames waiting for one worker */
@@ -25,6 +24,7 @@
 #define SL_STEER_RETA		128	/* indirection entries without RSS */
 
 struct sl_worker;
+struct sl_neigh_tab;
 
 /** One multi-queue port's steering state, shared by its workers. */
 struct sl_steer {
@@ -37,7 +37,9 @@ struct sl_steer {
 	struct rte_ring *ring[SL_STEER_MAX];	/**< to worker q: MP/SC */
 	struct rte_ring *tx0;		/**< frames worker 0 sends for others */
 	uint32_t tx_off;		/**< bit q: queue q cannot send (atomic) */
-	struct sl_neigh_tab neigh;	/**< the port's guest MACs */
+	/** the port's guest MACs: lib/neigh allocates them when the first
+	 * worker binds, sl_steer_destroy frees them */
+	struct sl_neigh_tab *neigh;
 	/** UDP forwards per guest port (atomic): their flows are worker 0's */
 	uint8_t udp_fwd[65536];
 };

@@ -1,24 +1,37 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The sluice authors
  *
- * sl_worker.c: the poll loop and the classifier.
+ * sl_worker.c: the poll loop and the classifier. Neither names a protocol:
+ * the modules are reached through the worker's protocol table (sl_proto.h),
+ * a list handed down from above (lib/relay) whose order is the order of
+ * the calls of one kind.
  *
  * Theory of operation (the poll loop): each worker lcore runs
  * sl_worker_poll() in a loop, run to completion:
- *   1. rx burst from its port queue;
- *   2. classify each frame (sl_net_parse, IPv4 fragments reassembled
- *      first by sl_frag.c, then by ethertype, protocol and destination)
- *      and hand it to ARP, DHCP, ICMP, UDP or TCP; TCP groups
- *      the burst's segments per flow and, at the end of the burst, writes
+ *   1. rx burst from its port queue; then the iter_start hooks (control
+ *      requests, then the neighbours' poll), the tx burst of the backlog,
+ *      the tx_resume hooks (TCP flows that waited for tx room);
+ *   2. classify each frame (sl_net_parse, IPv4 fragments reassembled first
+ *      by the reassemble hook, sl_frag.c) and hand it to one module: by
+ *      ethertype (ARP), by the one claimed UDP port (DHCP's server port,
+ *      before the source check), else by IP protocol (by_ip[], one lookup:
+ *      TCP, UDP, ICMP), once the learn hook (lib/neigh) has seen the
+ *      source MAC of the guest's IPv4 frame. TCP groups the burst's segments per flow and, at the
+ *      end of the burst (the burst_end hooks, TCP's before UDP's), writes
  *      each flow's in-order data to its host socket in one writev and emits
  *      at most one ACK/window update per flow; UDP and ICMP echo hold the
- *      burst's datagrams and send each host socket's share with one
- *      sendmmsg at the end of the burst (sl_dgram_burst_end);
+ *      burst's datagrams and send each host socket's share with one sendmmsg
+ *      at the end of the burst (sl_dgram_burst_end); then the rx_end hooks
+ *      (reassembly's expiry), burst or not;
  *   3. collect host socket readiness without waiting (epoll, timeout 0) and
- *      let each flow's module read from the host and build guest frames
- *      (datagram sockets: recvmmsg batches);
- *   4. advance the timer wheel (retransmits, probes, idle expiry);
- *   5. one tx burst for every frame produced in the iteration.
+ *      let each flow's module (host_event, by the flow's IP protocol) read
+ *      from the host and build guest frames (datagram sockets: recvmmsg
+ *      batches); a handle that is no flow goes to the special_event hook
+ *      (a forward's listener, lib/fwd, which hands it to the listen hook of
+ *      its protocol);
+ *   4. advance the timer wheel (retransmits, probes, idle expiry: the
+ *      timer hook of the flow's protocol); the iter_end hooks (TCP's ACKs);
+ *   5. one tx burst for every frame produced in the iteration (sl_io.c).
  * Frames the port's tx burst does not take stay queued, in order (the tx
  * backlog), and go first in the next iteration: a frame refused locally is
  * never lost. Flows produce data frames only while the queue has room for
@@ -27,8 +40,22 @@
  * no room waits in line and gets its turn first in the next iteration
  * (sl_tcp_tx_resume, before the host events), so one bulk flow cannot
  * starve others.
- * Nothing blocks, nothing allocates except mbufs from the pool, and no state
- * is shared with other workers.
+ * Nothing in an iteration waits: host sockets are non-blocking and their
+ * readiness is polled with timeout 0 (the one sleep, sl_worker_idle_wait, is
+ * the caller's, between iterations, with --idle-sleep on). What an iteration
+ * allocates is mbufs (the port's pools; the fragmenter's indirect pool,
+ * sl_frag.c); the flow table, the reassembly table, the datagram and TCP
+ * retransmit state and the neighbour holds (a fixed number of held mbufs)
+ * are sized by sl_worker_init (the protocols' init hooks). The exceptions
+ * are rare and bounded: the kernel host grows its descriptor table
+ * (doubling) when a socket gets a higher descriptor than it has seen, and
+ * allocates its raw ICMP buffer on first use (kernel.c); a forward added
+ * through the control ring allocates its listener table (sl_fwd_add); the
+ * worker frees a control request whose requester has given up
+ * (sl_ctl_req_put). State shared with the port's other workers: the
+ * neighbour table (one atomic word per entry, sl_neigh.c) and the steering
+ * rings (sl_steer.c); counters are written only by their worker and read
+ * atomically by telemetry.
  */
 #include <errno.h>
 #include <string.h>
@@ -36,27 +63,20 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
-#include <rte_random.h>
 #include <rte_icmp.h>
 #include <rte_udp.h>
 
-#include "sl_arp.h"
-#include "sl_ctl.h"
-#include "sl_dgflow.h"
-#include "sl_dhcp.h"
-#include "sl_frag.h"
-#include "sl_fwd_priv.h"
-#include "sl_icmp.h"
+#include "sl_io.h"
 #include "sl_log.h"
-#include "sl_neigh.h"
 #include "sl_net.h"
+#include "sl_proto.h"
 #include "sl_steer.h"
-#include "sl_tcp.h"
-#include "sl_udp.h"
 #include "sl_worker.h"
 
-#define SL_DHCP_SERVER_PORT 67
-
+/**
+ * port_tx_burst - send frames on the worker's queue; on a multi-queue
+ * port through the steering code (sl_steer_tx). Return: frames taken.
+ */
 static uint16_t
 port_tx_burst(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 {
@@ -65,11 +85,77 @@ port_tx_burst(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 	return rte_eth_tx_burst(w->port_id, w->queue_id, m, n);
 }
 
-void
-sl_worker_clock(struct sl_worker *w)
+/**
+ * proto_register - enter the worker's protocol list in the classifier's
+ * tables and gather the per-iteration hooks, in the list's order.
+ * Return: 0, or -EINVAL for a list too long or two claims of one slot.
+ */
+static int
+proto_register(struct sl_worker *w)
 {
-	if (!w->manual_clock)
-		w->now_ms = rte_get_timer_cycles() / w->hz_ms;
+	struct sl_proto_calls *c = &w->calls;
+	unsigned int i;
+
+	if (w->nb_protos > SL_PROTO_MAX)
+		return -EINVAL;
+	for (i = 0; i < w->nb_protos; i++) {
+		const struct sl_proto *p = w->protos[i];
+
+		if ((p->ip_proto != 0 && w->by_ip[p->ip_proto] != NULL) ||
+		    (p->ether_type != 0 && w->by_ether != NULL) ||
+		    (p->udp_port != 0 && w->by_udp_port != NULL) ||
+		    (p->reassemble != NULL && w->defrag != NULL) ||
+		    (p->learn != NULL && w->link != NULL) ||
+		    (p->special_event != NULL && w->special != NULL))
+			return -EINVAL;
+		if (p->ip_proto != 0)
+			w->by_ip[p->ip_proto] = p;
+		if (p->ether_type != 0)
+			w->by_ether = p;
+		if (p->udp_port != 0) {
+			w->by_udp_port = p;
+			w->udp_claim = rte_cpu_to_be_16(p->udp_port);
+		}
+		if (p->reassemble != NULL)
+			w->defrag = p;
+		if (p->learn != NULL)
+			w->link = p;
+		if (p->special_event != NULL)
+			w->special = p;
+		if (p->iter_start != NULL)
+			c->iter_start[c->n_iter_start++] = p->iter_start;
+		if (p->tx_resume != NULL)
+			c->tx_resume[c->n_tx_resume++] = p->tx_resume;
+		if (p->burst_end != NULL)
+			c->burst_end[c->n_burst_end++] = p->burst_end;
+		if (p->rx_end != NULL)
+			c->rx_end[c->n_rx_end++] = p->rx_end;
+		if (p->iter_end != NULL)
+			c->iter_end[c->n_iter_end++] = p->iter_end;
+	}
+	return 0;
+}
+
+/**
+ * proto_teardown - the teardown hooks of the first @n protocols, in
+ * reverse order: an init that failed half-way (the failing protocol's
+ * included, as teardown hooks are safe on what a failed init left).
+ */
+static void
+proto_teardown(struct sl_worker *w, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = n; i-- > 0;) {
+		const struct sl_proto *p = w->protos[i];
+
+		if (p->close != NULL)
+			p->close(w);
+		if (p->drain != NULL)
+			p->drain(w);
+		if (p->fini != NULL)
+			p->fini(w);
+	}
 }
 
 int
@@ -110,7 +196,9 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	w->gw_mac.addr_bytes[1] = 0x55;
 	memcpy(&w->gw_mac.addr_bytes[2], &cfg->gateway, 4);
 	sl_worker_clock(w);
-	sl_neigh_bind(w);
+	rc = proto_register(w);
+	if (rc != 0)
+		return rc;
 	sl_wheel_init(&w->wheel, w->now_ms);
 	snprintf(name, sizeof(name), "slft%u_%x", w->id,
 		(unsigned int)((uintptr_t)w >> 6));
@@ -118,23 +206,17 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 		(int)rte_socket_id());
 	if (rc != 0)
 		return rc;
-	w->tcp_isn_key[0] = (uint32_t)rte_rand();
-	w->tcp_isn_key[1] = (uint32_t)rte_rand();
-	w->tcp_isn_key[2] = (uint32_t)rte_rand();
-	w->tcp_isn_key[3] = (uint32_t)rte_rand();
-	rc = sl_tcp_init(w);
-	if (rc != 0) {
-		sl_flow_table_fini(&w->ft);
-		return rc;
-	}
-	rc = sl_dgram_init(w);
-	if (rc == 0)
-		rc = sl_frag_init(w);
-	if (rc != 0) {
-		sl_dgram_fini(w);
-		sl_tcp_fini(w);
-		sl_flow_table_fini(&w->ft);
-		return rc;
+	for (w->nb_protos_up = 0; w->nb_protos_up < w->nb_protos;
+	     w->nb_protos_up++) {
+		const struct sl_proto *p = w->protos[w->nb_protos_up];
+
+		rc = p->init != NULL ? p->init(w) : 0;
+		if (rc != 0) {
+			proto_teardown(w, w->nb_protos_up + 1);
+			w->nb_protos_up = 0;
+			sl_flow_table_fini(&w->ft);
+			return rc;
+		}
 	}
 	return 0;
 }
@@ -142,13 +224,13 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 void
 sl_worker_free_flow(struct sl_worker *w, struct sl_flow *f, bool abort)
 {
+	const struct sl_proto *p;
+
 	if (!f->in_use)
 		return;
-	/* guest datagrams held for its socket go out before it closes */
-	if (f->proto != IPPROTO_TCP && w->dg_n > 0 && sl_dgram_held(w, f))
-		sl_dgram_flush(w);
-	if (f->proto != IPPROTO_TCP)
-		sl_dgflow_closed(w, f);
+	p = w->by_ip[f->proto];
+	if (p != NULL && p->flow_free != NULL)
+		p->flow_free(w, f);
 	sl_timer_cancel(&w->wheel, &f->timer);
 	/* inbound UDP flows share their forward's listener: not theirs */
 	if (f->hd >= 0 && !(f->inbound && f->proto == IPPROTO_UDP))
@@ -188,24 +270,29 @@ sl_worker_socket_fail(struct sl_worker *w, const char *what, int err)
 void
 sl_worker_fini(struct sl_worker *w)
 {
+	unsigned int n = w->nb_protos_up;
 	uint32_t i;
 
-	sl_ctl_worker_fini(w);
-	if (w->ft.flows == NULL) {
-		sl_neigh_fini(w);
+	/* the protocols' hooks in list order: close (flows live; every
+	 * protocol's, as it is safe before init), drain (flows freed), fini
+	 * (the tx queue emptied) */
+	for (i = 0; i < w->nb_protos; i++)
+		if (w->protos[i]->close != NULL)
+			w->protos[i]->close(w);
+	if (w->ft.flows == NULL)
 		return;
-	}
-	sl_tcp_fini(w);
 	for (i = 0; i < w->ft.max; i++)
 		if (w->ft.flows[i].in_use)
 			sl_worker_free_flow(w, &w->ft.flows[i], false);
-	sl_dgram_fini(w);
-	/* last: closing flows above may still queue frames for the guest */
-	sl_neigh_fini(w);
+	for (i = 0; i < n; i++)
+		if (w->protos[i]->drain != NULL)
+			w->protos[i]->drain(w);
 	sl_worker_flush(w);
 	tx_discard(w);
-	sl_frag_fini(w);
-	sl_fwd_fini(w);
+	for (i = 0; i < n; i++)
+		if (w->protos[i]->fini != NULL)
+			w->protos[i]->fini(w);
+	w->nb_protos_up = 0;
 	sl_flow_table_fini(&w->ft);
 	if (w->host != NULL) {
 		sl_host_destroy(w->host);
@@ -258,31 +345,24 @@ classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
 {
 	const struct sl_config *cfg = w->cfg;
 	uint32_t src = p->ip->src_addr, dst = p->ip->dst_addr;
+	const struct sl_proto *pr;
 
 	if (p->proto == IPPROTO_UDP &&
-	    ((const struct rte_udp_hdr *)p->l4)->dst_port ==
-	    RTE_BE16(SL_DHCP_SERVER_PORT)) {
-		sl_dhcp_input(w, p);
-		return false;
-	}
+	    ((const struct rte_udp_hdr *)p->l4)->dst_port == w->udp_claim &&
+	    w->by_udp_port != NULL)
+		return w->by_udp_port->input(w, p);
 	if (src != cfg->guest_addr) {
 		SL_STAT_INC(w->stats, drop_ip_src);
 		return false;
 	}
-	sl_neigh_learn(w, src, &p->eth->src_addr);
+	if (likely(w->link != NULL))	/* the neighbours (lib/neigh) */
+		w->link->learn(w, src, &p->eth->src_addr);
 	if (sl_net_is_bcast(dst, cfg->gateway, cfg->prefix_len)) {
 		SL_STAT_INC(w->stats, drop_ip_bcast);
 		return false;
 	}
-	switch (p->proto) {
-	case IPPROTO_TCP:
-		return sl_tcp_input(w, p);
-	case IPPROTO_UDP:
-		return sl_udp_input(w, p);
-	case IPPROTO_ICMP:
-		return sl_icmp_input(w, p);
-	}
-	return false;
+	pr = w->by_ip[p->proto];
+	return pr != NULL && pr->input != NULL && pr->input(w, p);
 }
 
 /**
@@ -365,7 +445,11 @@ input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 			why = SL_STAT_drop_not_for_us;
 		} else if (rc == SL_NET_FRAG) {
 			/* on with the whole datagram, once it is complete */
-			m = sl_frag_input(w, p);
+			if (unlikely(w->defrag == NULL)) {
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			m = w->defrag->reassemble(w, p);
 			if (m == NULL)
 				continue;
 			rc = sl_net_parse(m, p, &why);
@@ -398,9 +482,10 @@ input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		struct sl_pkt *p = &pk[i];
 		bool kept = false;
 
-		if (p->ip == NULL)
-			sl_arp_input(w, p);
-		else
+		if (p->ip == NULL) {
+			if (w->by_ether != NULL)
+				kept = w->by_ether->input(w, p);
+		} else
 			kept = classify_ipv4(w, p);
 		if (!kept)
 			rte_pktmbuf_free(p->m);
@@ -415,8 +500,8 @@ sl_worker_input(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	for (off = 0; off < n; off += SL_FLOW_BULK)
 		input_chunk(w, pkts + off, RTE_MIN((uint16_t)(n - off),
 			(uint16_t)SL_FLOW_BULK));
-	sl_tcp_burst_end(w);
-	sl_dgram_burst_end(w);
+	for (off = 0; off < w->calls.n_burst_end; off++)  /* TCP, UDP */
+		w->calls.burst_end[off](w);
 }
 
 /**
@@ -428,45 +513,19 @@ timer_fired(struct sl_timer *t, void *arg)
 	struct sl_worker *w = arg;
 	struct sl_flow *f = (struct sl_flow *)((char *)t -
 		offsetof(struct sl_flow, timer));
+	const struct sl_proto *p;
 
 	if (!f->in_use)
 		return;
-	switch (f->proto) {
-	case IPPROTO_TCP:
-		sl_tcp_timer(w, f);
-		break;
-	case IPPROTO_UDP:
-		sl_udp_timer(w, f);
-		break;
-	case IPPROTO_ICMP:
-		sl_icmp_timer(w, f);
-		break;
-	}
+	p = w->by_ip[f->proto];
+	if (p != NULL && p->timer != NULL)
+		p->timer(w, f);
 }
 
 unsigned int
 sl_worker_timers(struct sl_worker *w)
 {
 	return sl_wheel_advance(&w->wheel, w->now_ms, timer_fired, w);
-}
-
-/**
- * fwd_event - a forward's listener is ready: accept (TCP) or read (UDP).
- */
-static void
-fwd_event(struct sl_worker *w, uint64_t cookie)
-{
-	const struct sl_fwd_entry *e;
-	unsigned int off;
-	int hd;
-
-	e = sl_fwd_from_cookie(w, cookie, &off, &hd);
-	if (e == NULL)
-		return;
-	if (e->spec.proto == IPPROTO_TCP)
-		sl_tcp_accept(w, &e->spec, off, hd);
-	else
-		sl_udp_inbound(w, &e->spec, off, hd);
 }
 
 int
@@ -478,82 +537,46 @@ sl_worker_host(struct sl_worker *w, int timeout_ms)
 	n = sl_host_poll(w->host, ev, SL_HOST_EV_MAX, timeout_ms);
 	for (i = 0; i < n; i++) {
 		struct sl_flow *f = sl_flow_from_cookie(&w->ft, ev[i].cookie);
+		const struct sl_proto *p;
 
 		if (f == NULL) {
-			if (ev[i].cookie & SL_COOKIE_SPECIAL)
-				fwd_event(w, ev[i].cookie);
+			/* a forward's listener (lib/fwd) */
+			if ((ev[i].cookie & SL_COOKIE_SPECIAL) &&
+			    w->special != NULL)
+				w->special->special_event(w, ev[i].cookie,
+					ev[i].events);
 			continue;
 		}
-		switch (f->proto) {
-		case IPPROTO_TCP:
-			sl_tcp_host_event(w, f, ev[i].events);
-			break;
-		case IPPROTO_UDP:
-			sl_udp_host_event(w, f, ev[i].events);
-			break;
-		case IPPROTO_ICMP:
-			sl_icmp_host_event(w, f, ev[i].events);
-			break;
-		}
+		p = w->by_ip[f->proto];
+		if (p != NULL && p->host_event != NULL)
+			p->host_event(w, f, ev[i].events);
 	}
 	return n < 0 ? 0 : n;
-}
-
-void
-sl_worker_flush(struct sl_worker *w)
-{
-	uint16_t sent = 0, i;
-	uint64_t bytes = 0;
-
-	if (w->n_tx == 0)
-		return;
-	/* a few retries absorb a momentarily full tx ring */
-	for (i = 0; i < 4 && sent < w->n_tx; i++)
-		sent += w->tx_burst(w, w->tx + sent, w->n_tx - sent);
-	for (i = 0; i < sent; i++)
-		bytes += rte_pktmbuf_pkt_len(w->tx[i]);
-	if (sent < w->n_tx) {
-		/* the rest waits for the next flush, in order */
-		SL_STAT_ADD(w->stats, tx_backlog, w->n_tx - sent);
-		memmove(w->tx, w->tx + sent, (w->n_tx - sent) * sizeof(w->tx[0]));
-	}
-	SL_STAT_ADD(w->stats, tx_frames, sent);
-	SL_STAT_ADD(w->stats, tx_bytes, bytes);
-	w->n_tx -= sent;
-}
-
-int
-sl_worker_tx_full(struct sl_worker *w, struct rte_mbuf *m)
-{
-	sl_worker_flush(w);
-	if (w->n_tx == SL_TX_MAX) {
-		SL_STAT_INC(w->stats, tx_dropped);
-		rte_pktmbuf_free(m);
-		return -1;
-	}
-	w->tx[w->n_tx++] = m;
-	return 0;
 }
 
 unsigned int
 sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
-	unsigned int work = n;
+	const struct sl_proto_calls *c = &w->calls;
+	unsigned int work = n, i;
 
 	w->iter++;
 	/* offloads change only on link events: one atomic load here */
 	w->tx_ol = __atomic_load_n(&w->tx_ol_pub, __ATOMIC_ACQUIRE);
-	sl_ctl_poll(w);
-	sl_neigh_poll(w);
+	for (i = 0; i < c->n_iter_start; i++)	/* control, neighbours */
+		c->iter_start[i](w);
 	/* the port's backlog first, then flows that waited for tx room */
 	sl_worker_flush(w);
-	work += sl_tcp_tx_resume(w);
+	for (i = 0; i < c->n_tx_resume; i++)	/* TCP */
+		work += c->tx_resume[i](w);
 	if (n > 0)
 		sl_worker_input(w, pkts, n);
-	sl_frag_burst_end(w);
+	for (i = 0; i < c->n_rx_end; i++)	/* reassembly's expiry */
+		c->rx_end[i](w);
 	work += (unsigned int)sl_worker_host(w, 0);
 	work += sl_worker_timers(w);
-	sl_tcp_iteration_end(w);
+	for (i = 0; i < c->n_iter_end; i++)	/* TCP's ACKs */
+		c->iter_end[i](w);
 	work += w->n_tx;
 	sl_worker_flush(w);
 	return work;

@@ -20,8 +20,8 @@
 #include "sl_config.h"
 #include "sl_flow.h"
 #include "sl_host.h"
-#include "sl_neigh.h"
 #include "sl_net.h"
+#include "sl_proto.h"
 #include "sl_stats.h"
 #include "sl_timer.h"
 
@@ -31,7 +31,6 @@
  * ACKs, control frames and retransmissions */
 #define SL_TX_RESERVE	256
 #define SL_HOST_EV_MAX	64	/* host events handled per iteration */
-#define SL_DGRAM_OUT_MAX (2 * SL_BURST)	/* guest datagrams held per burst */
 
 /* Offloads of frames toward the guest (struct sl_worker tx_ol) */
 #define SL_TXOL_CSUM	(1u << 0)	/* the port completes TCP checksums */
@@ -40,26 +39,12 @@
 
 struct sl_worker;
 struct sl_tcp_conn;
-struct sl_dgflow;
+struct sl_dgram;
 struct sl_steer;
 struct sl_frag;
-
-/** A guest datagram held for its host handle's batched send (sl_udp.c). */
-struct sl_dgram_out {
-	struct sl_flow *f;
-	struct rte_mbuf *m;	/**< the guest frame */
-	uint32_t off;		/**< payload offset in m */
-	uint32_t len;		/**< payload bytes */
-	uint16_t next;		/**< next held for the same handle */
-	uint8_t ttl;		/**< host-side IP TTL, 0: the default */
-};
-
-/** The held datagrams of one host handle, oldest first. */
-struct sl_dgram_grp {
-	int hd;
-	uint16_t first;
-	uint16_t last;
-};
+struct sl_neigh;
+struct sl_dhcp;
+struct sl_fwd_state;
 
 /** Where produced frames go (the port, or a test's capture). */
 typedef uint16_t (*sl_tx_fn)(struct sl_worker *w, struct rte_mbuf **m,
@@ -77,6 +62,19 @@ struct sl_worker {
 	struct rte_mempool *rx_mp;	/**< the port's rx pool (default mp) */
 	struct sl_host *host;		/**< host backend */
 	sl_tx_fn tx_burst;
+	/** the protocol modules, in call order (preset: lib/relay) */
+	const struct sl_proto *const *protos;
+	unsigned int nb_protos;
+	unsigned int nb_protos_up;	/**< of them, initialized */
+	/** classifier: the module of non-IP frames, the one claiming a UDP
+	 * port (udp_claim, network order), reassembly, the guest's MACs, and
+	 * handles that are not flows (by IP protocol: by_ip, below) */
+	const struct sl_proto *by_ether;
+	const struct sl_proto *by_udp_port;
+	uint16_t udp_claim;
+	const struct sl_proto *defrag;
+	const struct sl_proto *link;
+	const struct sl_proto *special;
 
 	struct rte_ether_addr gw_mac;	/**< our MAC (gateway, DNS) */
 	uint16_t mtu;			/**< guest link MTU in effect */
@@ -109,18 +107,11 @@ struct sl_worker {
 	uint32_t tcp_txq_tail;
 	uint32_t tcp_inbound_pending;	/**< inbound, SYN not yet answered */
 	uint64_t tcp_inbound_log_ms;	/**< next inbound-limit log line */
-	uint32_t dgram_flows;		/**< UDP + ICMP flows */
-	struct sl_dgflow *dgf;		/**< their state, parallel to ft.flows */
-	uint32_t dgf_head;		/**< LRU: least recently used slot */
-	uint32_t dgf_tail;		/**< LRU: most recently used slot */
-	uint32_t dg_refused;		/**< flows refused since the last log */
-	uint64_t dg_refuse_log_ms;	/**< when that was logged, 0: never */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
 	uint64_t hz_ms;			/**< timer cycles per ms */
-	uint32_t dhcp_xid;		/**< last DHCP transaction served */
 
-	struct sl_neigh neigh;		/**< the guest's MACs (sl_neigh.c) */
+	struct sl_neigh *neigh;		/**< the guest's MACs (lib/neigh's) */
 	struct sl_flow_table ft;
 	struct sl_wheel wheel;
 	struct sl_tcp_conn *tcp;	/**< TCP state, parallel to ft.flows */
@@ -129,28 +120,31 @@ struct sl_worker {
 	uint16_t n_tx;			/**< frames queued, backlog first */
 	struct rte_mbuf *tx[SL_TX_MAX];
 
-	uint16_t dg_n;			/**< guest datagrams held (dg_out) */
-	uint16_t dg_ngrp;		/**< host handles they go to */
-	uint32_t dg_spill_len;		/**< spill bytes per received dgram */
-	uint8_t *dg_spill;		/**< host datagrams past one mbuf */
-	struct sl_dgram_out dg_out[SL_DGRAM_OUT_MAX];
-	struct sl_dgram_grp dg_grp[SL_DGRAM_OUT_MAX];
+	struct sl_dgram *dgram;		/**< datagram flows (lib/udp owns it) */
 	struct sl_frag *frag;		/**< IPv4 fragments both ways */
+	const struct sl_proto *by_ip[256];	/**< the module of IPPROTO_* */
+	struct sl_proto_calls calls;	/**< per-iteration hooks, in order */
 
 	uint64_t stats[SL_STAT_MAX];
 	volatile bool *quit;		/**< set by the control thread */
 	struct rte_ring *ctl_ring;	/**< control requests (MP/SC) */
-	void *fwd;			/**< forwards and listeners (sl_fwd) */
+	struct sl_fwd_state *fwd;	/**< forwards and listeners (lib/fwd) */
+	struct sl_dhcp *dhcp;		/**< the DHCP server (lib/dhcp) */
 	uint64_t sockfail_log_ms;	/**< last host-socket failure logged */
 	uint32_t sockfail_quiet;	/**< failures not logged since then */
 };
 
 /**
  * sl_worker_init - set up a worker context.
- * @w: zeroed context; id, lcore, port_id, queue_id, tx_burst may be preset
+ * @w: zeroed context; protos and nb_protos preset (the protocol modules,
+ *     sl_relay_worker_init does it); id, lcore, port_id, queue_id,
+ *     tx_burst may be preset
  * @cfg: configuration (must outlive the worker)
  * @mp: mempool for frames sluice builds
  * @host: host backend (owned by the worker from now on)
+ *
+ * The protocols' init hooks run in their list's order; when one fails,
+ * the teardown hooks of it and of those before it run, in reverse order.
  *
  * Return: 0 or -errno.
  */
@@ -176,21 +170,6 @@ int sl_worker_host(struct sl_worker *w, int timeout_ms);
 
 /** sl_worker_timers - fire due timers. Return: number fired. */
 unsigned int sl_worker_timers(struct sl_worker *w);
-
-/**
- * sl_worker_flush - hand the queued frames to the port. What its tx burst
- * does not take (after a few tries) stays queued, in order, and goes first
- * in the next flush (the tx backlog, counted in tx_backlog): a frame
- * refused locally is never lost.
- */
-void sl_worker_flush(struct sl_worker *w);
-
-/**
- * sl_worker_tx_full - sl_tx() with the queue full: flush, and if the port
- * still takes nothing, drop @m (counted in tx_dropped).
- * Return: 0 when @m was queued, -1 when it was dropped (freed).
- */
-int sl_worker_tx_full(struct sl_worker *w, struct rte_mbuf *m);
 
 /** sl_worker_clock - refresh w->now_ms. */
 void sl_worker_clock(struct sl_worker *w);
@@ -260,62 +239,6 @@ sl_flow_find(struct sl_worker *w, const struct sl_pkt *p,
 	if (f != NULL && f->in_use && memcmp(&f->key, key, sizeof(*key)) == 0)
 		return f;
 	return sl_flow_lookup(&w->ft, key);
-}
-
-/**
- * sl_tx - queue a frame for this iteration's tx burst (flushes early only
- * when SL_TX_MAX frames are already queued).
- * Return: 0, or -1 when the queue stayed full and @m was dropped (freed).
- */
-static inline int
-sl_tx(struct sl_worker *w, struct rte_mbuf *m)
-{
-	if (unlikely(w->n_tx == SL_TX_MAX))
-		return sl_worker_tx_full(w, m);
-	w->tx[w->n_tx++] = m;
-	return 0;
-}
-
-/**
- * sl_tx_ready - whether one more frame can be queued now (flushing first
- * when the queue is full): a frame that must not be lost is built only
- * then.
- */
-static inline bool
-sl_tx_ready(struct sl_worker *w)
-{
-	if (unlikely(w->n_tx == SL_TX_MAX))
-		sl_worker_flush(w);
-	return w->n_tx < SL_TX_MAX;
-}
-
-/**
- * sl_tx_room - data frames a flow may still produce in this iteration: the
- * queue (the backlog the port has not taken included) less the part kept
- * for control frames. Output that would not fit waits in the host socket.
- */
-static inline uint16_t
-sl_tx_room(const struct sl_worker *w)
-{
-	return w->n_tx < SL_TX_MAX - SL_TX_RESERVE ?
-		(uint16_t)(SL_TX_MAX - SL_TX_RESERVE - w->n_tx) : 0;
-}
-
-/** sl_alloc - a fresh mbuf from the worker's pool, or NULL (counted). */
-static inline struct rte_mbuf *
-sl_alloc(struct sl_worker *w)
-{
-	struct rte_mbuf *m;
-
-	if (unlikely(w->fail_allocs > 0)) {	/* fault injection (tests) */
-		w->fail_allocs--;
-		m = NULL;
-	} else {
-		m = rte_pktmbuf_alloc(w->mp);
-	}
-	if (m == NULL)
-		SL_STAT_INC(w->stats, drop_nomem);
-	return m;
 }
 
 /**

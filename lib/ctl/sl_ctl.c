@@ -64,9 +64,9 @@
 
 #include "sl_ctl.h"
 #include "sl_fwd.h"
+#include "sl_io.h"
 #include "sl_log.h"
 #include "sl_tcp.h"
-#include "sl_worker.h"
 
 #define SL_CTL_SCAN_MAX	8192	/* flow slots looked at per FLOWS request */
 #define SL_CTL_SPIN	200	/* busy polls before sleeping while waiting */
@@ -122,6 +122,7 @@ complete(struct sl_ctl_req *req, int rc)
 	sl_ctl_req_put(req);
 }
 
+/** now_ns - CLOCK_MONOTONIC in nanoseconds (request timeouts). */
 static uint64_t
 now_ns(void)
 {
@@ -291,6 +292,10 @@ do_flows(struct sl_worker *w, struct sl_ctl_req *req)
 	return 0;
 }
 
+/**
+ * do_flow_info - worker side of sl_ctl_flow_info(): one flow in full.
+ * Return: 0 or -ENOENT.
+ */
 static int
 do_flow_info(struct sl_worker *w, struct sl_ctl_req *req)
 {
@@ -315,6 +320,10 @@ do_flow_info(struct sl_worker *w, struct sl_ctl_req *req)
 	return 0;
 }
 
+/**
+ * do_flow_close - worker side of sl_ctl_flow_close(). Return: 0 or
+ * -ENOENT.
+ */
 static int
 do_flow_close(struct sl_worker *w, struct sl_ctl_req *req)
 {
@@ -333,6 +342,10 @@ do_flow_close(struct sl_worker *w, struct sl_ctl_req *req)
 	return 0;
 }
 
+/**
+ * do_summary - worker side of sl_ctl_summary(): flows, mempool use,
+ * forwards, iterations. Return: 0.
+ */
 static int
 do_summary(struct sl_worker *w, struct sl_ctl_req *req)
 {
@@ -351,6 +364,7 @@ do_summary(struct sl_worker *w, struct sl_ctl_req *req)
 	return 0;
 }
 
+/** do_fwd_list - worker side of sl_ctl_fwd_list(). Return: 0. */
 static int
 do_fwd_list(struct sl_worker *w, struct sl_ctl_req *req)
 {
@@ -368,6 +382,10 @@ do_fwd_list(struct sl_worker *w, struct sl_ctl_req *req)
 	return 0;
 }
 
+/**
+ * do_fwd - worker side of sl_ctl_fwd_add() (@add) and sl_ctl_fwd_del(),
+ * logged. Return: 0 or -errno.
+ */
 static int
 do_fwd(struct sl_worker *w, struct sl_ctl_req *req, bool add)
 {
@@ -534,6 +552,10 @@ sl_ctl_fwd_list(struct sl_worker *w, struct sl_fwd_spec *out, uint32_t cap,
 	return rc;
 }
 
+/**
+ * fwd_call - post a forward request @op for @s to worker @w and wait for
+ * its answer at most @timeout_ms. Return: 0 or -errno.
+ */
 static int
 fwd_call(struct sl_worker *w, enum sl_ctl_op op, const struct sl_fwd_spec *s,
 	unsigned int timeout_ms)

@@ -26,8 +26,8 @@
 #include <rte_ring.h>
 
 #include "sl_fwd.h"
+#include "sl_io.h"
 #include "sl_tcp.h"
-#include "sl_worker.h"
 
 #define SL_CTL_RING_SIZE	64	/* requests queued per worker */
 #define SL_CTL_POLL_BURST	4	/* requests served per iteration */
@@ -251,5 +251,8 @@ int sl_ctl_fwd_del(struct sl_worker *w, const struct sl_fwd_spec *s,
 /** sl_ctl_exec - run @fn(@w, @arg) on the worker. Return: its result. */
 int sl_ctl_exec(struct sl_worker *w, sl_ctl_exec_fn fn, void *arg,
 	unsigned int timeout_ms);
+
+/** Control requests in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_ctl_proto;
 
 #endif /* SL_CTL_H */

@@ -8,6 +8,7 @@
  * There is one guest and one address per port, so the server keeps no lease
  * table: whoever asks for cfg->guest_addr gets it, for as long as it asks.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,15 +17,17 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_log.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_per_lcore.h>
 #include <rte_udp.h>
 
 #include "sl_dhcp.h"
+#include "sl_io.h"
 #include "sl_log.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
-#include "sl_worker.h"
+#include "sl_proto.h"
 
 #define SL_DHCP_MIN_MTU		68	/* RFC 2132 9.1: smallest MTU option */
 #define SL_DHCP_REPLY_MAX	640	/* fixed part + every option we send */
@@ -49,12 +52,14 @@ rd_raw32(const uint8_t *p)
 	return v;
 }
 
+/** rd_be32 - a big-endian 32-bit value at @p, host order. */
 static inline uint32_t
 rd_be32(const uint8_t *p)
 {
 	return rte_be_to_cpu_32(rd_raw32(p));
 }
 
+/** rd_be16 - a big-endian 16-bit value at @p, host order. */
 static inline uint16_t
 rd_be16(const uint8_t *p)
 {
@@ -243,6 +248,10 @@ struct dhcp_out {
 	uint16_t len;
 };
 
+/**
+ * opt_put - append DHCP option @code with @len bytes of @v (dropped when
+ * it would not leave room for the end option).
+ */
 static void
 opt_put(struct dhcp_out *o, uint8_t code, const void *v, uint8_t len)
 {
@@ -255,12 +264,14 @@ opt_put(struct dhcp_out *o, uint8_t code, const void *v, uint8_t len)
 	o->len += len;
 }
 
+/** opt_put_raw32 - append a 4-byte option already in network order. */
 static void
 opt_put_raw32(struct dhcp_out *o, uint8_t code, uint32_t v)
 {
 	opt_put(o, code, &v, sizeof(v));
 }
 
+/** opt_put_be32 - append a 4-byte option given in host order. */
 static void
 opt_put_be32(struct dhcp_out *o, uint8_t code, uint32_t v)
 {
@@ -392,7 +403,7 @@ dhcp_send(struct sl_worker *w, const struct sl_dhcp_msg *req, uint8_t type,
 		goto nomem;
 	sl_net_l4_cksum(m);
 	sl_tx(w, m);
-	w->dhcp_xid = req->xid;
+	w->dhcp->xid = req->xid;
 	return 0;
 nomem:
 	rte_pktmbuf_free(m);
@@ -505,7 +516,7 @@ dhcp_decline(struct sl_worker *w, const struct sl_dhcp_msg *req)
 		w->id, a[0], a[1], a[2], a[3]);
 }
 
-void
+bool
 sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 {
 	uint8_t copy[SL_DHCP_MAX_LEN];
@@ -523,7 +534,7 @@ sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 			req.op != SL_DHCP_OP_REQUEST ||
 			!rte_is_valid_assigned_ether_addr(&req.chaddr)) {
 		SL_STAT_INC(w->stats, drop_dhcp);
-		return;
+		return false;
 	}
 
 	switch (req.type) {
@@ -549,4 +560,30 @@ sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_dhcp);
 		break;
 	}
+	return false;
 }
+
+/** dhcp_init - the DHCP entry's init hook: the server's state. */
+static int
+dhcp_init(struct sl_worker *w)
+{
+	w->dhcp = rte_zmalloc("sl_dhcp", sizeof(*w->dhcp), 0);
+	return w->dhcp == NULL ? -ENOMEM : 0;
+}
+
+/** dhcp_fini - the DHCP entry's last teardown hook. */
+static void
+dhcp_fini(struct sl_worker *w)
+{
+	rte_free(w->dhcp);
+	w->dhcp = NULL;
+}
+
+/** DHCP in the protocol table: the server port, before source checks. */
+const struct sl_proto sl_dhcp_proto = {
+	.name = "dhcp",
+	.udp_port = SL_DHCP_SERVER_PORT,
+	.init = dhcp_init,
+	.fini = dhcp_fini,
+	.input = sl_dhcp_input,
+};

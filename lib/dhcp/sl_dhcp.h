@@ -18,11 +18,15 @@
 
 #include <rte_ether.h>
 
+#include "sl_net.h"
+
 struct sl_worker;
 struct sl_pkt;
 
-#define SL_DHCP_SERVER_PORT	67
-#define SL_DHCP_CLIENT_PORT	68
+/** A worker's DHCP server state (w->dhcp; it keeps no lease). */
+struct sl_dhcp {
+	uint32_t xid;		/**< last transaction served */
+};
 
 #define SL_DHCP_OP_REQUEST	1	/**< BOOTREQUEST */
 #define SL_DHCP_OP_REPLY	2	/**< BOOTREPLY */
@@ -165,7 +169,12 @@ int sl_dhcp_parse(const uint8_t *buf, size_t len, struct sl_dhcp_msg *out);
  * names another server; INFORM an ACK without lease; RELEASE and DECLINE
  * are counted. Malformed messages are counted in drop_dhcp. Replies are
  * queued with sl_tx().
+ *
+ * Return: false (the protocol table's input hook: the frame is not kept).
  */
-void sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p);
+bool sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p);
+
+/** DHCP in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_dhcp_proto;
 
 #endif /* SL_DHCP_H */

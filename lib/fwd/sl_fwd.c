@@ -19,10 +19,11 @@
 
 #include "sl_fwd.h"
 #include "sl_fwd_priv.h"
+#include "sl_io.h"
 #include "sl_log.h"
+#include "sl_proto.h"
 #include "sl_steer.h"
 #include "sl_udp.h"
-#include "sl_worker.h"
 
 #define SL_FWD_RANGE_MAX 1024	/* host ports per forward */
 
@@ -213,27 +214,10 @@ sl_rule_parse(const char *text, bool allow, struct sl_rule *out, char *err,
 	return 0;
 }
 
-bool
-sl_rules_permit(const struct sl_rule *rules, unsigned int n, uint32_t daddr,
-	uint16_t dport)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		const struct sl_rule *r = &rules[i];
-		uint32_t mask = r->prefix_len ?
-			htonl(~0u << (32 - r->prefix_len)) : 0;
-
-		if ((daddr & mask) == r->net && dport >= r->port_lo &&
-		    dport <= r->port_hi)
-			return r->allow;
-	}
-	return true;
-}
-
 /* ------------------------------------------------------------------ */
 /* worker side                                                          */
 
+/** state_of - the worker's forwards (NULL until the first is added). */
 static struct sl_fwd_state *
 state_of(const struct sl_worker *w)
 {
@@ -413,3 +397,31 @@ sl_fwd_from_cookie(const struct sl_worker *w, uint64_t cookie,
 	*hd = e->hd[off];
 	return e;
 }
+
+/**
+ * fwd_event - a forward's listener is ready: the module of its protocol
+ * accepts (TCP) or reads (UDP), through the worker's protocol table.
+ */
+static void
+fwd_event(struct sl_worker *w, uint64_t cookie, uint32_t events)
+{
+	const struct sl_fwd_entry *e;
+	const struct sl_proto *p;
+	unsigned int off;
+	int hd;
+
+	RTE_SET_USED(events);
+	e = sl_fwd_from_cookie(w, cookie, &off, &hd);
+	if (e == NULL)
+		return;
+	p = w->by_ip[e->spec.proto];
+	if (p != NULL && p->listen != NULL)
+		p->listen(w, &e->spec, off, hd);
+}
+
+/** Forwards in the protocol table: their listeners' events. */
+const struct sl_proto sl_fwd_proto = {
+	.name = "fwd",
+	.fini = sl_fwd_fini,
+	.special_event = fwd_event,
+};

@@ -11,29 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_config.h"
+
 struct sl_worker;
-
-/** One forward: host [bind/]lo-hi -> guest lo-hi (same length). */
-struct sl_fwd_spec {
-	uint8_t proto;		/**< IPPROTO_TCP or IPPROTO_UDP */
-	uint32_t bind_addr;	/**< network order; 0: all host addresses */
-	uint16_t host_lo;	/**< host order */
-	uint16_t host_hi;
-	uint16_t guest_lo;
-	uint16_t guest_hi;
-};
-
-/** One access rule: CIDR[:PORT[-PORT]]. */
-struct sl_rule {
-	bool allow;
-	uint32_t net;		/**< network order, masked */
-	uint8_t prefix_len;
-	uint16_t port_lo;	/**< host order; 0-65535 when absent */
-	uint16_t port_hi;
-};
-
-#define SL_FWD_MAX	64	/* forwards per worker */
-#define SL_RULE_MAX	64
 
 /**
  * sl_fwd_parse - parse "[tcp:|udp:][ADDR/]PORT[-PORT][:GUESTPORT[-GUESTPORT]]".
@@ -57,14 +37,6 @@ bool sl_fwd_overlap(const struct sl_fwd_spec *a, const struct sl_fwd_spec *b);
 int sl_rule_parse(const char *text, bool allow, struct sl_rule *out,
 	char *err, size_t errlen);
 
-/**
- * sl_rules_permit - first matching rule decides; no match: allowed.
- * @daddr: destination as the guest addressed it (network order)
- * @dport: destination port (host order; 0 for ICMP)
- */
-bool sl_rules_permit(const struct sl_rule *rules, unsigned int n,
-	uint32_t daddr, uint16_t dport);
-
 /* Worker side: owner lcore only (telemetry goes through the ctl ring). */
 
 /**
@@ -85,5 +57,8 @@ unsigned int sl_fwd_count(const struct sl_worker *w);
 /** sl_fwd_get - forward @i of @w (i < sl_fwd_count), or NULL. */
 const struct sl_fwd_spec *sl_fwd_get(const struct sl_worker *w,
 	unsigned int i);
+
+/** Forwards in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_fwd_proto;
 
 #endif /* SL_FWD_H */

@@ -17,6 +17,7 @@
 #include "sl_icmp.h"
 #include "sl_icmp_err.h"
 #include "sl_neigh.h"
+#include "sl_proto.h"
 #include "sl_udp.h"
 
 
@@ -139,3 +140,13 @@ sl_icmp_timer(struct sl_worker *w, struct sl_flow *f)
 {
 	sl_dgram_timer(w, f);
 }
+
+/** ICMP in the protocol table: echo flows (datagram flows, sl_udp.c). */
+const struct sl_proto sl_icmp_proto = {
+	.name = "icmp",
+	.ip_proto = IPPROTO_ICMP,
+	.input = sl_icmp_input,
+	.host_event = sl_icmp_host_event,
+	.timer = sl_icmp_timer,
+	.flow_free = sl_dgram_flow_free,
+};

@@ -7,8 +7,8 @@
 #ifndef SL_ICMP_H
 #define SL_ICMP_H
 
+#include "sl_io.h"
 #include "sl_net.h"
-#include "sl_worker.h"
 
 /**
  * sl_icmp_input - handle a guest ICMP message.
@@ -23,5 +23,8 @@ void sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f,
 
 /** sl_icmp_timer - idle expiry. */
 void sl_icmp_timer(struct sl_worker *w, struct sl_flow *f);
+
+/** ICMP in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_icmp_proto;
 
 #endif /* SL_ICMP_H */

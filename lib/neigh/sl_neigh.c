@@ -58,16 +58,19 @@
  * discovery would add entries of its own family and a Neighbor
  * Solicitation there; nothing else here knows the protocol.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_arp.h>
+#include <rte_malloc.h>
 
-#include "sl_log.h"
 #include "sl_frag.h"
+#include "sl_io.h"
+#include "sl_log.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
+#include "sl_proto.h"
 #include "sl_steer.h"
-#include "sl_worker.h"
 
 #define W_VALID		(1ULL << 63)
 #define W_GEN_SHIFT	48
@@ -87,6 +90,7 @@ enum {
 static const struct rte_ether_addr bcast_mac = {
 	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 
+/** mac_to_word - a MAC in bits 0-47 of an entry word. */
 static uint64_t
 mac_to_word(const struct rte_ether_addr *mac)
 {
@@ -98,6 +102,7 @@ mac_to_word(const struct rte_ether_addr *mac)
 	return v;
 }
 
+/** word_to_mac - the MAC of an entry word. */
 static void
 word_to_mac(uint64_t v, struct rte_ether_addr *mac)
 {
@@ -134,8 +139,8 @@ static void
 neigh_log(struct sl_worker *w, unsigned int i, const char *what,
 	const struct rte_ether_addr *mac)
 {
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
-	const uint8_t *a = (const uint8_t *)&w->neigh.tab->e[i].ip;
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
+	const uint8_t *a = (const uint8_t *)&w->neigh->tab->e[i].ip;
 	char buf[RTE_ETHER_ADDR_FMT_SIZE] = "";
 
 	if (e->log_ms != 0 && w->now_ms - e->log_ms < SL_NEIGH_LOG_GAP_MS)
@@ -151,12 +156,12 @@ neigh_log(struct sl_worker *w, unsigned int i, const char *what,
 static void
 want_clear(struct sl_worker *w, unsigned int i)
 {
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
 
 	if (!e->want_set)
 		return;
 	e->want_set = false;
-	__atomic_fetch_and(&w->neigh.tab->e[i].want, ~(1u << w->queue_id),
+	__atomic_fetch_and(&w->neigh->tab->e[i].want, ~(1u << w->queue_id),
 		__ATOMIC_RELEASE);
 }
 
@@ -164,7 +169,7 @@ want_clear(struct sl_worker *w, unsigned int i)
 static void
 release_held(struct sl_worker *w, unsigned int i)
 {
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
 
 	while (e->nheld > 0) {
 		struct rte_mbuf *m = e->held[e->head].m;
@@ -185,7 +190,7 @@ release_held(struct sl_worker *w, unsigned int i)
 static void
 adopt(struct sl_worker *w, unsigned int i, uint64_t word)
 {
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
 
 	e->word = word;
 	e->probe_asked = false;
@@ -205,14 +210,14 @@ adopt(struct sl_worker *w, unsigned int i, uint64_t word)
 static void
 confirm(struct sl_worker *w, unsigned int i)
 {
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
 
 	e->seen_ms = w->now_ms;
 	e->probe_asked = false;
 	if (w->now_ms - e->seen_pub < SL_NEIGH_RETRANS_MS && e->seen_pub != 0)
 		return;
 	e->seen_pub = w->now_ms;
-	__atomic_store_n(&w->neigh.tab->e[i].seen_ms, w->now_ms,
+	__atomic_store_n(&w->neigh->tab->e[i].seen_ms, w->now_ms,
 		__ATOMIC_RELAXED);
 }
 
@@ -224,7 +229,7 @@ confirm(struct sl_worker *w, unsigned int i)
 static void
 publish(struct sl_worker *w, unsigned int i, const struct rte_ether_addr *mac)
 {
-	struct sl_neigh_shared *s = &w->neigh.tab->e[i];
+	struct sl_neigh_shared *s = &w->neigh->tab->e[i];
 	uint64_t old = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
 	uint64_t mw = mac_to_word(mac), nw;
 
@@ -253,8 +258,8 @@ publish(struct sl_worker *w, unsigned int i, const struct rte_ether_addr *mac)
 static void
 invalidate(struct sl_worker *w, unsigned int i)
 {
-	struct sl_neigh_shared *s = &w->neigh.tab->e[i];
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	struct sl_neigh_shared *s = &w->neigh->tab->e[i];
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
 	uint64_t old = e->word, nw = next_gen(old);
 
 	if (__atomic_compare_exchange_n(&s->word, &old, nw, false,
@@ -302,8 +307,8 @@ static void
 solicit(struct sl_worker *w, unsigned int i,
 	const struct rte_ether_addr *ucast)
 {
-	w->neigh.ent[i].last_req_ms = w->now_ms;
-	arp_solicit(w, w->neigh.tab->e[i].ip, ucast);
+	w->neigh->ent[i].last_req_ms = w->now_ms;
+	arp_solicit(w, w->neigh->tab->e[i].ip, ucast);
 }
 
 /**
@@ -330,8 +335,8 @@ earliest(const struct sl_neigh_ent *e)
 static void
 probe_tick(struct sl_worker *w, unsigned int i, uint32_t want)
 {
-	struct sl_neigh_shared *s = &w->neigh.tab->e[i];
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	struct sl_neigh_shared *s = &w->neigh->tab->e[i];
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
 	uint64_t now = w->now_ms;
 
 	if (e->state != S_PROBE) {
@@ -368,8 +373,8 @@ probe_tick(struct sl_worker *w, unsigned int i, uint32_t want)
 static void
 resolve(struct sl_worker *w, unsigned int i, bool kick)
 {
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
-	uint32_t want = __atomic_load_n(&w->neigh.tab->e[i].want,
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
+	uint32_t want = __atomic_load_n(&w->neigh->tab->e[i].want,
 		__ATOMIC_ACQUIRE);
 	uint64_t now = w->now_ms, first;
 	bool demand;
@@ -407,7 +412,7 @@ resolve(struct sl_worker *w, unsigned int i, bool kick)
 static void
 expire_held(struct sl_worker *w, unsigned int i)
 {
-	struct sl_neigh_ent *e = &w->neigh.ent[i];
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
 	unsigned int dropped = 0;
 
 	while (e->nheld > 0 && w->now_ms - e->held[e->head].since_ms >=
@@ -426,13 +431,25 @@ expire_held(struct sl_worker *w, unsigned int i)
 		want_clear(w, i);
 }
 
-void
+int
 sl_neigh_bind(struct sl_worker *w)
 {
-	struct sl_neigh *nb = &w->neigh;
-	struct sl_neigh_tab *t = w->steer != NULL ? &w->steer->neigh :
-		&nb->own;
+	struct sl_neigh *nb;
+	struct sl_neigh_tab *t;
 
+	if (w->neigh == NULL)
+		w->neigh = rte_zmalloc("sl_neigh", sizeof(*w->neigh),
+			RTE_CACHE_LINE_SIZE);
+	/* the port's shared table: made when its first worker binds (the
+	 * workers are set up one after the other), freed with the steering
+	 * state */
+	if (w->steer != NULL && w->steer->neigh == NULL)
+		w->steer->neigh = rte_zmalloc("sl_neigh_tab",
+			sizeof(*w->steer->neigh), RTE_CACHE_LINE_SIZE);
+	if (w->neigh == NULL || (w->steer != NULL && w->steer->neigh == NULL))
+		return -ENOMEM;
+	nb = w->neigh;
+	t = w->steer != NULL ? w->steer->neigh : &nb->own;
 	if (nb->tab != NULL)
 		sl_neigh_fini(w);
 	memset(nb->ent, 0, sizeof(nb->ent));
@@ -442,12 +459,13 @@ sl_neigh_bind(struct sl_worker *w)
 		__atomic_store_n(&t->n, t->n + 1, __ATOMIC_RELEASE);
 	}
 	sl_neigh_start(w);
+	return 0;
 }
 
 void
 sl_neigh_start(struct sl_worker *w)
 {
-	__atomic_store_n(&w->neigh.tab->kick, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&w->neigh->tab->kick, 1, __ATOMIC_RELEASE);
 }
 
 void
@@ -455,10 +473,10 @@ sl_neigh_fini(struct sl_worker *w)
 {
 	uint32_t i;
 
-	if (w->neigh.tab == NULL)
+	if (w->neigh == NULL || w->neigh->tab == NULL)
 		return;
-	for (i = 0; i < w->neigh.tab->n; i++) {
-		struct sl_neigh_ent *e = &w->neigh.ent[i];
+	for (i = 0; i < w->neigh->tab->n; i++) {
+		struct sl_neigh_ent *e = &w->neigh->ent[i];
 
 		while (e->nheld > 0) {
 			rte_pktmbuf_free(e->held[e->head].m);
@@ -473,12 +491,12 @@ void
 sl_neigh_learn(struct sl_worker *w, uint32_t ip,
 	const struct rte_ether_addr *mac)
 {
-	int i = ent_index(w->neigh.tab, ip);
+	int i = ent_index(w->neigh->tab, ip);
 	struct sl_neigh_ent *e;
 
 	if (i < 0)
 		return;
-	e = &w->neigh.ent[i];
+	e = &w->neigh->ent[i];
 	if (likely(e->known && rte_is_same_ether_addr(&e->mac, mac))) {
 		confirm(w, (unsigned int)i);
 		return;
@@ -492,7 +510,7 @@ sl_neigh_learn(struct sl_worker *w, uint32_t ip,
 void
 sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
 {
-	int i = ent_index(w->neigh.tab, ip);
+	int i = ent_index(w->neigh->tab, ip);
 	struct sl_neigh_shared *s;
 	struct sl_neigh_ent *e;
 	uint16_t slot;
@@ -502,8 +520,8 @@ sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
 		rte_pktmbuf_free(m);
 		return;
 	}
-	s = &w->neigh.tab->e[i];
-	e = &w->neigh.ent[i];
+	s = &w->neigh->tab->e[i];
+	e = &w->neigh->ent[i];
 	if (likely(e->known)) {
 		rte_ether_addr_copy(&e->mac, &rte_pktmbuf_mtod(m,
 			struct rte_ether_hdr *)->dst_addr);
@@ -536,7 +554,7 @@ sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
 void
 sl_neigh_poll(struct sl_worker *w)
 {
-	struct sl_neigh_tab *t = w->neigh.tab;
+	struct sl_neigh_tab *t = w->neigh->tab;
 	bool kick = false;
 	uint32_t i;
 
@@ -544,7 +562,7 @@ sl_neigh_poll(struct sl_worker *w)
 		kick = __atomic_exchange_n(&t->kick, 0, __ATOMIC_ACQ_REL) != 0;
 	for (i = 0; i < t->n; i++) {
 		struct sl_neigh_shared *s = &t->e[i];
-		struct sl_neigh_ent *e = &w->neigh.ent[i];
+		struct sl_neigh_ent *e = &w->neigh->ent[i];
 		uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
 		uint64_t seen = __atomic_load_n(&s->seen_ms, __ATOMIC_RELAXED);
 
@@ -565,18 +583,18 @@ bool
 sl_neigh_lookup(const struct sl_worker *w, uint32_t ip,
 	struct rte_ether_addr *mac)
 {
-	int i = ent_index(w->neigh.tab, ip);
+	int i = ent_index(w->neigh->tab, ip);
 
-	if (i < 0 || !w->neigh.ent[i].known)
+	if (i < 0 || !w->neigh->ent[i].known)
 		return false;
-	rte_ether_addr_copy(&w->neigh.ent[i].mac, mac);
+	rte_ether_addr_copy(&w->neigh->ent[i].mac, mac);
 	return true;
 }
 
 void
 sl_neigh_flush(struct sl_worker *w)
 {
-	struct sl_neigh_tab *t = w->neigh.tab;
+	struct sl_neigh_tab *t = w->neigh->tab;
 	uint32_t i;
 
 	for (i = 0; i < t->n; i++) {
@@ -587,6 +605,31 @@ sl_neigh_flush(struct sl_worker *w)
 		    next_gen(old), false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			;
 		adopt(w, i, next_gen(old));
-		w->neigh.ent[i].state = S_IDLE;
+		w->neigh->ent[i].state = S_IDLE;
 	}
 }
+
+/**
+ * neigh_free - the neighbour entry's last teardown hook: the frames still
+ * held (a frame sent after sl_neigh_fini, a reset at shutdown) and the
+ * worker's neighbour state.
+ */
+static void
+neigh_free(struct sl_worker *w)
+{
+	sl_neigh_fini(w);
+	rte_free(w->neigh);
+	w->neigh = NULL;
+}
+
+/** The neighbours in the protocol table: bound, polled, told the guest's
+ * MACs, their holds and state freed. */
+const struct sl_proto sl_neigh_proto = {
+	.name = "neigh",
+	.init = sl_neigh_bind,
+	/* no close hook: flows closed after it (TCP's RSTs at stop) may
+	 * still hold frames for an unresolved guest; fini frees them */
+	.fini = neigh_free,
+	.iter_start = sl_neigh_poll,
+	.learn = sl_neigh_learn,
+};

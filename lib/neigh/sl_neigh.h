@@ -83,10 +83,13 @@ struct sl_neigh {
 /**
  * sl_neigh_bind - attach worker @w to its port's neighbour table (the
  * steering state's on a multi-queue port, else its own) and enter the
- * configured guest address in it. Called by sl_worker_init() before the
- * workers run; again if w->steer is set later (tests).
+ * configured guest address in it. Called by sl_worker_init() (the init
+ * hook of the neighbours' table entry) before the workers run; again if
+ * w->steer is set later (tests). The worker's neighbour state (w->neigh)
+ * and the port's shared table are allocated here the first time.
+ * Return: 0 or -ENOMEM.
  */
-void sl_neigh_bind(struct sl_worker *w);
+int sl_neigh_bind(struct sl_worker *w);
 
 /**
  * sl_neigh_start - ask for the guest's MAC at once (worker start, link
@@ -139,5 +142,8 @@ bool sl_neigh_lookup(const struct sl_worker *w, uint32_t ip,
  * flush` does); frames held are kept until resolution or their timeout.
  */
 void sl_neigh_flush(struct sl_worker *w);
+
+/** The neighbours in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_neigh_proto;
 
 #endif /* SL_NEIGH_H */

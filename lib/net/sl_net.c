@@ -70,36 +70,24 @@ l4_cksum_ok(struct sl_pkt *p)
 	return sl_net_cksum_fold(sum) == 0xffff;
 }
 
-int
-sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
+/**
+ * parse_ipv4 - check the IPv4 header after the Ethernet header, trim any
+ * Ethernet padding, and find the L4 header.
+ * @m: the frame
+ * @p: parsed so far (Ethernet); on success proto, l4_off, l4_len and l4
+ * @seg0: bytes in the first segment
+ * @plen: bytes in the frame
+ * @why: set to the drop reason when it does not return 0
+ *
+ * Return: 0, -1 (drop), or SL_NET_FRAG for a fragment.
+ */
+static __rte_always_inline int
+parse_ipv4(struct rte_mbuf *m, struct sl_pkt *p, uint16_t seg0, uint32_t plen,
+	enum sl_stat *why)
 {
-	uint16_t seg0 = rte_pktmbuf_data_len(m);
-	uint32_t plen = rte_pktmbuf_pkt_len(m);
 	struct rte_ipv4_hdr *ip;
 	uint16_t ihl, tot, frag;
 
-	memset(p, 0, sizeof(*p));
-	p->m = m;
-	if (plen < sizeof(struct rte_ether_hdr) ||
-	    seg0 < sizeof(struct rte_ether_hdr)) {
-		*why = SL_STAT_drop_short;
-		return -1;
-	}
-	p->eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	p->ether_type = rte_be_to_cpu_16(p->eth->ether_type);
-	p->l3_off = sizeof(struct rte_ether_hdr);
-	if (p->ether_type == RTE_ETHER_TYPE_ARP) {
-		if (seg0 < p->l3_off + sizeof(struct rte_arp_hdr)) {
-			*why = plen < p->l3_off + sizeof(struct rte_arp_hdr) ?
-				SL_STAT_drop_short : SL_STAT_drop_multiseg_hdr;
-			return -1;
-		}
-		return 0;
-	}
-	if (p->ether_type != RTE_ETHER_TYPE_IPV4) {
-		*why = SL_STAT_drop_ethertype;
-		return -1;
-	}
 	if (plen < p->l3_off + sizeof(struct rte_ipv4_hdr)) {
 		*why = SL_STAT_drop_short;
 		return -1;
@@ -150,6 +138,21 @@ sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
 	p->l4_off = p->l3_off + ihl;
 	p->l4_len = tot - ihl;
 	p->l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, p->l4_off);
+	return 0;
+}
+
+/**
+ * parse_l4_hdr - check the TCP, UDP or ICMP header p->l4 points to: its
+ * length fits the IP payload and the first segment; sets p->l4_hlen.
+ * @m: the frame
+ * @p: parsed up to the IPv4 header
+ * @why: set to the drop reason on failure
+ *
+ * Return: 0 or -1 (drop; other protocols too).
+ */
+static __rte_always_inline int
+parse_l4_hdr(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
+{
 	switch (p->proto) {
 	case IPPROTO_TCP: {
 		const struct rte_tcp_hdr *th = (const void *)p->l4;
@@ -171,7 +174,7 @@ sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
 			*why = SL_STAT_drop_multiseg_hdr;
 			return -1;
 		}
-		break;
+		return 0;
 	}
 	case IPPROTO_UDP: {
 		const struct rte_udp_hdr *uh = (const void *)p->l4;
@@ -191,7 +194,7 @@ sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
 			return -1;
 		}
 		p->l4_hlen = sizeof(*uh);
-		break;
+		return 0;
 	}
 	case IPPROTO_ICMP:
 		if (p->l4_len < sizeof(struct rte_icmp_hdr)) {
@@ -204,11 +207,47 @@ sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
 			return -1;
 		}
 		p->l4_hlen = sizeof(struct rte_icmp_hdr);
-		break;
+		return 0;
 	default:
 		*why = SL_STAT_drop_l4_proto;
 		return -1;
 	}
+}
+
+int
+sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
+{
+	uint16_t seg0 = rte_pktmbuf_data_len(m);
+	uint32_t plen = rte_pktmbuf_pkt_len(m);
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->m = m;
+	if (plen < sizeof(struct rte_ether_hdr) ||
+	    seg0 < sizeof(struct rte_ether_hdr)) {
+		*why = SL_STAT_drop_short;
+		return -1;
+	}
+	p->eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	p->ether_type = rte_be_to_cpu_16(p->eth->ether_type);
+	p->l3_off = sizeof(struct rte_ether_hdr);
+	if (p->ether_type == RTE_ETHER_TYPE_ARP) {
+		if (seg0 < p->l3_off + sizeof(struct rte_arp_hdr)) {
+			*why = plen < p->l3_off + sizeof(struct rte_arp_hdr) ?
+				SL_STAT_drop_short : SL_STAT_drop_multiseg_hdr;
+			return -1;
+		}
+		return 0;
+	}
+	if (p->ether_type != RTE_ETHER_TYPE_IPV4) {
+		*why = SL_STAT_drop_ethertype;
+		return -1;
+	}
+	rc = parse_ipv4(m, p, seg0, plen, why);
+	if (rc != 0)
+		return rc;
+	if (parse_l4_hdr(m, p, why) != 0)
+		return -1;
 	if (!l4_cksum_ok(p)) {
 		*why = SL_STAT_drop_l4_csum;
 		return -1;

@@ -23,6 +23,10 @@
 
 struct sl_flow;
 
+/* the DHCP ports (the server, lib/dhcp; steering, lib/core) */
+#define SL_DHCP_SERVER_PORT	67
+#define SL_DHCP_CLIENT_PORT	68
+
 /** What the parser found in a frame. */
 struct sl_pkt {
 	struct rte_mbuf *m;

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sl_io.h"
 #include "sl_net.h"
-#include "sl_worker.h"
 
 /** sl_tcp_init - allocate the worker's TCP state. Return: 0 or -ENOMEM. */
 int sl_tcp_init(struct sl_worker *w);
@@ -146,5 +146,8 @@ const char *sl_tcp_state_name(uint8_t state);
  * reset), any other is freed; counted in flows_closed_admin (owner thread).
  */
 void sl_tcp_close_flow(struct sl_worker *w, struct sl_flow *f);
+
+/** TCP in the protocol table (sl_proto.h; sl_tcp_proto.c). */
+extern const struct sl_proto sl_tcp_proto;
 
 #endif /* SL_TCP_H */

@@ -18,6 +18,7 @@ sl_wheel_init(struct sl_wheel *wh, uint64_t now_ms)
 	wh->armed = 0;
 }
 
+/** timer_unlink - take armed timer @t off its slot's list. */
 static void
 timer_unlink(struct sl_wheel *wh, struct sl_timer *t)
 {

@@ -35,34 +35,35 @@
 int
 sl_dgflow_init(struct sl_worker *w)
 {
-	w->dgf = rte_zmalloc("sl_dgflow", sizeof(*w->dgf) * w->ft.max, 0);
-	if (w->dgf == NULL)
+	w->dgram->dgf = rte_zmalloc("sl_dgflow",
+		sizeof(*w->dgram->dgf) * w->ft.max, 0);
+	if (w->dgram->dgf == NULL)
 		return -ENOMEM;
-	w->dgf_head = w->dgf_tail = SL_DGF_NONE;
+	w->dgram->dgf_head = w->dgram->dgf_tail = SL_DGF_NONE;
 	return 0;
 }
 
 void
 sl_dgflow_fini(struct sl_worker *w)
 {
-	rte_free(w->dgf);
-	w->dgf = NULL;
+	rte_free(w->dgram->dgf);
+	w->dgram->dgf = NULL;
 }
 
 /** lru_unlink - take slot @i off the LRU list. */
 static void
 lru_unlink(struct sl_worker *w, uint32_t i)
 {
-	struct sl_dgflow *d = &w->dgf[i];
+	struct sl_dgflow *d = &w->dgram->dgf[i];
 
 	if (d->prev != SL_DGF_NONE)
-		w->dgf[d->prev].next = d->next;
+		w->dgram->dgf[d->prev].next = d->next;
 	else
-		w->dgf_head = d->next;
+		w->dgram->dgf_head = d->next;
 	if (d->next != SL_DGF_NONE)
-		w->dgf[d->next].prev = d->prev;
+		w->dgram->dgf[d->next].prev = d->prev;
 	else
-		w->dgf_tail = d->prev;
+		w->dgram->dgf_tail = d->prev;
 	d->linked = false;
 }
 
@@ -70,15 +71,15 @@ lru_unlink(struct sl_worker *w, uint32_t i)
 static void
 lru_append(struct sl_worker *w, uint32_t i)
 {
-	struct sl_dgflow *d = &w->dgf[i];
+	struct sl_dgflow *d = &w->dgram->dgf[i];
 
-	d->prev = w->dgf_tail;
+	d->prev = w->dgram->dgf_tail;
 	d->next = SL_DGF_NONE;
-	if (w->dgf_tail != SL_DGF_NONE)
-		w->dgf[w->dgf_tail].next = i;
+	if (w->dgram->dgf_tail != SL_DGF_NONE)
+		w->dgram->dgf[w->dgram->dgf_tail].next = i;
 	else
-		w->dgf_head = i;
-	w->dgf_tail = i;
+		w->dgram->dgf_head = i;
+	w->dgram->dgf_tail = i;
 	d->linked = true;
 }
 
@@ -87,16 +88,16 @@ static void
 refuse_log(struct sl_worker *w)
 {
 	SL_STAT_INC(w->stats, drop_dgram_limit);
-	w->dg_refused++;
-	if (w->dg_refuse_log_ms != 0 &&
-	    w->now_ms - w->dg_refuse_log_ms < SL_DGF_LOG_GAP_MS)
+	w->dgram->dg_refused++;
+	if (w->dgram->dg_refuse_log_ms != 0 &&
+	    w->now_ms - w->dgram->dg_refuse_log_ms < SL_DGF_LOG_GAP_MS)
 		return;
 	SL_LOG(UDP, WARNING, "worker %u: %u new datagram flow(s) refused: "
 		"%u flows (--max-dgram-flows), none idle for %u ms "
-		"(drop_dgram_limit)\n", w->id, w->dg_refused, w->dgram_flows,
-		SL_DGF_EVICT_IDLE_MS);
-	w->dg_refuse_log_ms = w->now_ms;
-	w->dg_refused = 0;
+		"(drop_dgram_limit)\n", w->id, w->dgram->dg_refused,
+		w->dgram->dgram_flows, SL_DGF_EVICT_IDLE_MS);
+	w->dgram->dg_refuse_log_ms = w->now_ms;
+	w->dgram->dg_refused = 0;
 }
 
 bool
@@ -104,13 +105,13 @@ sl_dgflow_admit(struct sl_worker *w)
 {
 	struct sl_flow *f;
 
-	if (w->dgram_flows < w->cfg->max_dgram_flows)
+	if (w->dgram->dgram_flows < w->cfg->max_dgram_flows)
 		return true;
-	if (w->dgf_head == SL_DGF_NONE) {
+	if (w->dgram->dgf_head == SL_DGF_NONE) {
 		refuse_log(w);
 		return false;
 	}
-	f = &w->ft.flows[w->dgf_head];
+	f = &w->ft.flows[w->dgram->dgf_head];
 	if (!f->in_use || w->now_ms - f->last_ms < SL_DGF_EVICT_IDLE_MS) {
 		refuse_log(w);
 		return false;
@@ -120,7 +121,7 @@ sl_dgflow_admit(struct sl_worker *w)
 	else
 		SL_STAT_INC(w->stats, icmp_flow_evicted);
 	sl_worker_free_flow(w, f, false);
-	return w->dgram_flows < w->cfg->max_dgram_flows;
+	return w->dgram->dgram_flows < w->cfg->max_dgram_flows;
 }
 
 void
@@ -133,14 +134,14 @@ sl_dgflow_opened(struct sl_worker *w, struct sl_flow *f)
 	    f->key.dport == RTE_BE16(SL_DNS_PORT))
 		d->flags = SL_DGF_DNS;
 	lru_append(w, f->idx);
-	w->dgram_flows++;
+	w->dgram->dgram_flows++;
 }
 
 void
 sl_dgflow_closed(struct sl_worker *w, struct sl_flow *f)
 {
-	w->dgram_flows--;
-	if (w->dgf != NULL && w->dgf[f->idx].linked)
+	w->dgram->dgram_flows--;
+	if (w->dgram->dgf != NULL && w->dgram->dgf[f->idx].linked)
 		lru_unlink(w, f->idx);
 }
 
@@ -152,7 +153,7 @@ sl_dgflow_touch(struct sl_worker *w, struct sl_flow *f)
 	if (f->last_ms == w->now_ms)
 		return;
 	f->last_ms = w->now_ms;
-	if (w->dgf_tail == f->idx || !w->dgf[f->idx].linked)
+	if (w->dgram->dgf_tail == f->idx || !w->dgram->dgf[f->idx].linked)
 		return;
 	lru_unlink(w, f->idx);
 	lru_append(w, f->idx);

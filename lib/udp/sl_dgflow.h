@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sl_worker.h"
+#include "sl_io.h"
 
 #define SL_DNS_PORT		53
 #define SL_DNS_TIMEOUT_S	10	/* idle expiry of a DNS flow */
@@ -36,6 +36,45 @@ struct sl_dgflow {
 	bool linked;			/**< on the LRU list */
 };
 
+#define SL_DGRAM_OUT_MAX (2 * SL_BURST)	/* guest datagrams held per burst */
+
+/** A guest datagram held for its host handle's batched send (sl_udp.c). */
+struct sl_dgram_out {
+	struct sl_flow *f;
+	struct rte_mbuf *m;	/**< the guest frame */
+	uint32_t off;		/**< payload offset in m */
+	uint32_t len;		/**< payload bytes */
+	uint16_t next;		/**< next held for the same handle */
+	uint8_t ttl;		/**< host-side IP TTL, 0: the default */
+};
+
+/** The held datagrams of one host handle, oldest first. */
+struct sl_dgram_grp {
+	int hd;
+	uint16_t first;
+	uint16_t last;
+};
+
+/**
+ * A worker's datagram state (w->dgram): its UDP and ICMP echo flows, their
+ * LRU order, and the guest datagrams held for a burst's batched sends.
+ * Allocated by sl_dgram_init, freed by sl_dgram_fini (sl_udp.c).
+ */
+struct sl_dgram {
+	uint32_t dgram_flows;		/**< UDP + ICMP flows */
+	struct sl_dgflow *dgf;		/**< their state, parallel to ft */
+	uint32_t dgf_head;		/**< LRU: least recently used slot */
+	uint32_t dgf_tail;		/**< LRU: most recently used slot */
+	uint32_t dg_refused;		/**< flows refused since the last log */
+	uint64_t dg_refuse_log_ms;	/**< when that was logged, 0: never */
+	uint16_t dg_n;			/**< guest datagrams held (dg_out) */
+	uint16_t dg_ngrp;		/**< host handles they go to */
+	uint32_t dg_spill_len;		/**< spill bytes per received dgram */
+	uint8_t *dg_spill;		/**< host datagrams past one mbuf */
+	struct sl_dgram_out dg_out[SL_DGRAM_OUT_MAX];
+	struct sl_dgram_grp dg_grp[SL_DGRAM_OUT_MAX];
+};
+
 /**
  * sl_dgflow_init - allocate the per-slot state (one entry per flow-table
  * slot) and an empty LRU list. Call after the flow table is set up.
@@ -50,7 +89,7 @@ void sl_dgflow_fini(struct sl_worker *w);
 static inline struct sl_dgflow *
 sl_dgflow_of(const struct sl_worker *w, const struct sl_flow *f)
 {
-	return &w->dgf[f->idx];
+	return &w->dgram->dgf[f->idx];
 }
 
 /**
@@ -66,7 +105,7 @@ bool sl_dgflow_admit(struct sl_worker *w);
 /**
  * sl_dgflow_opened - a datagram flow was created: its state is reset, it
  * joins the LRU list as the newest, and an outbound UDP flow to port 53 is
- * marked as a DNS flow. Counts it in w->dgram_flows.
+ * marked as a DNS flow. Counts it in w->dgram->dgram_flows.
  */
 void sl_dgflow_opened(struct sl_worker *w, struct sl_flow *f);
 

@@ -44,6 +44,7 @@
 #include "sl_dgflow.h"
 #include "sl_icmp_err.h"
 #include "sl_neigh.h"
+#include "sl_proto.h"
 #include "sl_udp.h"
 
 #define SL_DGRAM_RECV_BATCH 32	/* datagrams per receive call */
@@ -228,30 +229,38 @@ sl_dgram_init(struct sl_worker *w)
 	/* the largest ICMP message (UDP: 8 bytes less): what does not fit
 	 * the link reaches the guest in fragments (sl_frag_tx_dgram) */
 	uint32_t need = UINT16_MAX - sizeof(struct rte_ipv4_hdr);
+	struct sl_dgram *dg;
 
+	dg = rte_zmalloc("sl_dgram", sizeof(*dg), RTE_CACHE_LINE_SIZE);
+	if (dg == NULL)
+		return -ENOMEM;
+	w->dgram = dg;
 	if (sl_dgflow_init(w) != 0)
-		return -ENOMEM;
-	w->dg_spill_len = need > room ? need - room : 0;
-	if (w->dg_spill_len == 0)
+		goto fail;
+	dg->dg_spill_len = need > room ? need - room : 0;
+	if (dg->dg_spill_len == 0)
 		return 0;
-	w->dg_spill = rte_malloc("sl_dgram_spill",
-		(size_t)w->dg_spill_len * SL_DGRAM_RECV_BATCH, 0);
-	if (w->dg_spill == NULL) {
-		w->dg_spill_len = 0;
-		sl_dgflow_fini(w);
-		return -ENOMEM;
-	}
-	return 0;
+	dg->dg_spill = rte_malloc("sl_dgram_spill",
+		(size_t)dg->dg_spill_len * SL_DGRAM_RECV_BATCH, 0);
+	if (dg->dg_spill != NULL)
+		return 0;
+	sl_dgflow_fini(w);
+fail:
+	rte_free(dg);
+	w->dgram = NULL;
+	return -ENOMEM;
 }
 
 void
 sl_dgram_fini(struct sl_worker *w)
 {
+	if (w->dgram == NULL)
+		return;
 	sl_dgram_flush(w);
-	rte_free(w->dg_spill);
-	w->dg_spill = NULL;
-	w->dg_spill_len = 0;
+	rte_free(w->dgram->dg_spill);
 	sl_dgflow_fini(w);
+	rte_free(w->dgram);
+	w->dgram = NULL;
 }
 
 /**
@@ -290,10 +299,10 @@ dgram_recv(struct sl_worker *w, int hd, struct rte_mbuf **m,
 		iov[i][0].iov_len = rte_pktmbuf_tailroom(m[i]);
 		msg[i].iov = iov[i];
 		msg[i].iovcnt = 1;
-		if (w->dg_spill != NULL) {
-			iov[i][1].iov_base = w->dg_spill +
-				(size_t)i * w->dg_spill_len;
-			iov[i][1].iov_len = w->dg_spill_len;
+		if (w->dgram->dg_spill != NULL) {
+			iov[i][1].iov_base = w->dgram->dg_spill +
+				(size_t)i * w->dgram->dg_spill_len;
+			iov[i][1].iov_len = w->dgram->dg_spill_len;
 			msg[i].iovcnt = 2;
 		}
 		msg[i].addr = from != NULL ? &from[i] : NULL;
@@ -398,16 +407,16 @@ sl_dgram_queue(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	struct sl_dgram_out *d;
 	uint16_t i;
 
-	if (w->dg_n == SL_DGRAM_OUT_MAX)
+	if (w->dgram->dg_n == SL_DGRAM_OUT_MAX)
 		sl_dgram_flush(w);
 	/* newest first: a burst is mostly runs of one flow */
-	for (i = w->dg_ngrp; i-- > 0;) {
-		if (w->dg_grp[i].hd == f->hd) {
-			g = &w->dg_grp[i];
+	for (i = w->dgram->dg_ngrp; i-- > 0;) {
+		if (w->dgram->dg_grp[i].hd == f->hd) {
+			g = &w->dgram->dg_grp[i];
 			break;
 		}
 	}
-	d = &w->dg_out[w->dg_n];
+	d = &w->dgram->dg_out[w->dgram->dg_n];
 	d->f = f;
 	d->m = m;
 	d->off = off;
@@ -415,14 +424,14 @@ sl_dgram_queue(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	d->ttl = ttl;
 	d->next = SL_DGRAM_NONE;
 	if (g == NULL) {
-		g = &w->dg_grp[w->dg_ngrp++];
+		g = &w->dgram->dg_grp[w->dgram->dg_ngrp++];
 		g->hd = f->hd;
-		g->first = w->dg_n;
+		g->first = w->dgram->dg_n;
 	} else {
-		w->dg_out[g->last].next = w->dg_n;
+		w->dgram->dg_out[g->last].next = w->dgram->dg_n;
 	}
-	g->last = w->dg_n;
-	w->dg_n++;
+	g->last = w->dgram->dg_n;
+	w->dgram->dg_n++;
 }
 
 bool
@@ -430,8 +439,8 @@ sl_dgram_held(const struct sl_worker *w, const struct sl_flow *f)
 {
 	uint16_t i;
 
-	for (i = 0; i < w->dg_n; i++)
-		if (w->dg_out[i].f == f)
+	for (i = 0; i < w->dgram->dg_n; i++)
+		if (w->dgram->dg_out[i].f == f)
 			return true;
 	return false;
 }
@@ -529,8 +538,8 @@ dgram_send_grp(struct sl_worker *w, const struct sl_dgram_grp *g)
 	unsigned int nmsg = 0, niov = 0;
 	uint16_t k;
 
-	for (k = g->first; k != SL_DGRAM_NONE; k = w->dg_out[k].next) {
-		struct sl_dgram_out *d = &w->dg_out[k];
+	for (k = g->first; k != SL_DGRAM_NONE; k = w->dgram->dg_out[k].next) {
+		struct sl_dgram_out *d = &w->dgram->dg_out[k];
 		int n = sl_net_iov(d->m, d->off, d->len, iov + niov,
 			(int)(SL_DGRAM_IOV_MAX - niov));
 
@@ -566,16 +575,25 @@ sl_dgram_flush(struct sl_worker *w)
 {
 	uint16_t g;
 
-	for (g = 0; g < w->dg_ngrp; g++)
-		dgram_send_grp(w, &w->dg_grp[g]);
-	w->dg_n = 0;
-	w->dg_ngrp = 0;
+	for (g = 0; g < w->dgram->dg_ngrp; g++)
+		dgram_send_grp(w, &w->dgram->dg_grp[g]);
+	w->dgram->dg_n = 0;
+	w->dgram->dg_ngrp = 0;
+}
+
+void
+sl_dgram_flow_free(struct sl_worker *w, struct sl_flow *f)
+{
+	/* guest datagrams held for its socket go out before it closes */
+	if (w->dgram->dg_n > 0 && sl_dgram_held(w, f))
+		sl_dgram_flush(w);
+	sl_dgflow_closed(w, f);
 }
 
 void
 sl_dgram_burst_end(struct sl_worker *w)
 {
-	if (w->dg_n > 0)
+	if (w->dgram->dg_n > 0)
 		sl_dgram_flush(w);
 }
 
@@ -674,3 +692,20 @@ sl_udp_timer(struct sl_worker *w, struct sl_flow *f)
 {
 	sl_dgram_timer(w, f);
 }
+
+/**
+ * UDP in the protocol table: datagram flows, their batching (burst end),
+ * the forwards' datagrams (listen).
+ */
+const struct sl_proto sl_udp_proto = {
+	.name = "udp",
+	.ip_proto = IPPROTO_UDP,
+	.init = sl_dgram_init,
+	.drain = sl_dgram_fini,
+	.input = sl_udp_input,
+	.burst_end = sl_dgram_burst_end,
+	.host_event = sl_udp_host_event,
+	.listen = sl_udp_inbound,
+	.timer = sl_udp_timer,
+	.flow_free = sl_dgram_flow_free,
+};

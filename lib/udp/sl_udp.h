@@ -8,8 +8,8 @@
 #ifndef SL_UDP_H
 #define SL_UDP_H
 
+#include "sl_io.h"
 #include "sl_net.h"
-#include "sl_worker.h"
 
 /**
  * sl_udp_input - relay one guest datagram: held for its flow's batched
@@ -48,10 +48,11 @@ struct sl_flow *sl_dgram_flow_open(struct sl_worker *w,
 void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
 
 /**
- * sl_dgram_init - per-worker datagram state: the spill area host datagrams
- * longer than one mbuf are received into (up to the largest IPv4 payload,
- * 65515 bytes, whatever the MTU: larger datagrams than the link takes are
- * fragmented). Call once the pool is set.
+ * sl_dgram_init - per-worker datagram state (w->dgram, struct sl_dgram in
+ * sl_dgflow.h): the flows' LRU, the held guest datagrams, and the spill
+ * area host datagrams longer than one mbuf are received into (up to the
+ * largest IPv4 payload, 65515 bytes, whatever the MTU: larger datagrams
+ * than the link takes are fragmented). Call once the pool is set.
  * Return: 0 or -ENOMEM.
  */
 int sl_dgram_init(struct sl_worker *w);
@@ -112,5 +113,15 @@ void sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
  * the inbound flows that send through it.
  */
 void sl_udp_forward_closed(struct sl_worker *w, int lhd);
+
+/**
+ * sl_dgram_flow_free - datagram flow @f (UDP or ICMP) is about to be freed:
+ * the guest datagrams held for its socket go out first, and it leaves the
+ * LRU (the flow_free hook of both).
+ */
+void sl_dgram_flow_free(struct sl_worker *w, struct sl_flow *f);
+
+/** UDP in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_udp_proto;
 
 #endif /* SL_UDP_H */

@@ -3,7 +3,7 @@
 # Copyright(c) 2026 The sluice authors
 #
 # test/e2e/test_dgram.sh: datagrams larger than one packet, and IPv4
-# fragments, end to end (lib/net/sl_frag.c). Checks, each as a PASS/FAIL
+# fragments, end to end (lib/frag/sl_frag.c). Checks, each as a PASS/FAIL
 # line:
 #   - net_tap (guest MTU 65520 by DHCP, the port transmits 1500): sluice
 #     logs "mtu 65520 (tx 1500)"; 8000-byte UDP echoes through 10.0.2.2

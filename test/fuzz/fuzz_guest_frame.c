@@ -91,7 +91,9 @@
 #include "sl_config.h"
 #include "sl_fwd.h"
 #include "sl_host_mem.h"
+#include "sl_io.h"
 #include "sl_net.h"
+#include "sl_relay.h"
 #include "sl_stats.h"
 #include "sl_steer.h"
 #include "sl_worker.h"
@@ -808,8 +810,8 @@ worker_up(uint8_t variant)
 		fz.w.seg_room = 256;
 	fz.w.manual_clock = true;
 	fz.w.quit = &fz.quit;
-	if (sl_worker_init(&fz.w, cfg, fz.mp, &fz.px.base) != 0)
-		FZ_DIE("sl_worker_init failed");
+	if (sl_relay_worker_init(&fz.w, cfg, fz.mp, &fz.px.base) != 0)
+		FZ_DIE("sl_relay_worker_init failed");
 	if (variant & 0x04) {
 		add_fwd(IPPROTO_TCP, 8080, 80);
 		add_fwd(IPPROTO_UDP, 5353, 53);

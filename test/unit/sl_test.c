@@ -17,6 +17,7 @@
 #include "sl_host_mem.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
+#include "sl_relay.h"
 #include "sl_steer.h"
 #include "sl_test.h"
 
@@ -110,7 +111,7 @@ sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg)
 	env->w.mtu = 1500;
 	env->w.multiseg = true;
 	env->w.quit = &env->quit;
-	if (sl_worker_init(&env->w, &env->cfg, mp, env->host) != 0)
+	if (sl_relay_worker_init(&env->w, &env->cfg, mp, env->host) != 0)
 		return -1;
 	guest_spoke(env);
 	return 0;
@@ -166,7 +167,7 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 	env->w.mtu = o->mtu != 0 ? o->mtu : 1500;
 	env->w.multiseg = true;
 	env->w.quit = &env->quit;
-	if (sl_worker_init(&env->w, &env->cfg, mp, host) != 0) {
+	if (sl_relay_worker_init(&env->w, &env->cfg, mp, host) != 0) {
 		/* a failed init has released what it took */
 		env->w.host = NULL;
 		goto fail_pool;

@@ -20,6 +20,7 @@
 #include <rte_mbuf.h>
 
 #include "sl_config.h"
+#include "sl_io.h"
 #include "sl_worker.h"
 
 struct sl_test_case {

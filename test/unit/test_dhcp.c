@@ -379,7 +379,7 @@ DHCP_TEST(discover_offer)
 
 	SL_CHECK_EQ(STAT(dhcp_offers), 1);
 	SL_CHECK_EQ(STAT(drop_dhcp), 0);
-	SL_CHECK_EQ(env.w.dhcp_xid, 0xdeadbeef);
+	SL_CHECK_EQ(env.w.dhcp->xid, 0xdeadbeef);
 	SL_CHECK(sl_neigh_lookup(&env.w, env.cfg.guest_addr, &mac));
 	SL_CHECK(rte_is_same_ether_addr(&mac, &sl_test_guest_mac));
 }

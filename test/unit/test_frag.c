@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The sluice authors
  *
- * test_frag.c: IPv4 fragments both ways (lib/net/sl_frag.c) on the
+ * test_frag.c: IPv4 fragments both ways (lib/frag/sl_frag.c) on the
  * in-memory host. Toward the guest: UDP datagrams, local echo replies and
  * relayed echo replies longer than the link leave in fragments no longer
  * than tx_mtu that reassemble to the original (chains or single mbufs);

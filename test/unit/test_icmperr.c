@@ -465,7 +465,7 @@ SL_TEST(dns_flow_ends_once_answered)
 	SL_CHECK(sl_flow_lookup(&env.w.ft, &key) == NULL);
 	SL_CHECK(!sl_host_mem_is_open(env.host, hd));
 	SL_CHECK_EQ(env.w.stats[SL_STAT_dns_flow_done], 1);
-	SL_CHECK_EQ(env.w.dgram_flows, 0);
+	SL_CHECK_EQ(env.w.dgram->dgram_flows, 0);
 	sl_test_env_fini(&env);
 }
 
@@ -519,7 +519,7 @@ SL_TEST(dgram_limit_evicts_least_recent_idle)
 	for (p = 1; p <= 4; p++)
 		sl_test_input(&env, guest_udp(&env, p, DST_ADDR, DST_PORT,
 			"a", 1, 64));
-	SL_CHECK_EQ(env.w.dgram_flows, 4);
+	SL_CHECK_EQ(env.w.dgram->dgram_flows, 4);
 	env.w.now_ms += 2000;
 	/* flow 1 is busy again: flow 2 is now the least recently used */
 	sl_test_input(&env, guest_udp(&env, 1, DST_ADDR, DST_PORT, "b", 1,
@@ -545,7 +545,7 @@ SL_TEST(dgram_limit_evicts_least_recent_idle)
 	k = udp_key(&env, 8);
 	SL_CHECK(sl_flow_lookup(&env.w.ft, &k) == NULL);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_dgram_limit], 1);
-	SL_CHECK_EQ(env.w.dgram_flows, 4);
+	SL_CHECK_EQ(env.w.dgram->dgram_flows, 4);
 	/* a second later the oldest (flow 1) is idle enough */
 	env.w.now_ms += 1000;
 	sl_test_input(&env, guest_udp(&env, 8, DST_ADDR, DST_PORT, "g", 1,

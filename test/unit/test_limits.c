@@ -12,6 +12,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "sl_dgflow.h"
 #include "sl_host_mem.h"
 #include "sl_net.h"
 #include "sl_test.h"
@@ -128,7 +129,7 @@ SL_TEST(limit_dgram_flows)
 			rte_be_to_cpu_32(env.cfg.guest_addr),
 			(uint16_t)(30000 + p), RTE_IPV4(192u, 0, 2, 10), 9,
 			"x", 1));
-	SL_CHECK_EQ(env.w.dgram_flows, 5);
+	SL_CHECK_EQ(env.w.dgram->dgram_flows, 5);
 	SL_CHECK_EQ(env.w.ft.active, 5);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_dgram_limit], 3);
 	/* a live flow still relays */
@@ -199,7 +200,7 @@ SL_TEST(host_socket_refused)
 	SL_CHECK_EQ(env.w.sockfail_quiet, 0);
 	/* nothing leaked; the live flow is still there */
 	SL_CHECK_EQ(env.w.ft.active, 1);
-	SL_CHECK_EQ(env.w.dgram_flows, 0);
+	SL_CHECK_EQ(env.w.dgram->dgram_flows, 0);
 	SL_CHECK_EQ(env.host->open_handles, SL_MEM_MAX_HANDLES);
 	for (hd = 0; hd < SL_MEM_MAX_HANDLES; hd++)
 		if (hd != live)

@@ -14,6 +14,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "sl_dgflow.h"
 #include "sl_fwd.h"
 #include "sl_host_mem.h"
 #include "sl_net.h"
@@ -216,7 +217,7 @@ SL_TEST(udp_one_flow_one_send_per_burst)
 	SL_CHECK_EQ(sl_host_mem_dgrams(env.host, hd), 20);
 	for (i = 0; i < 20; i++)
 		SL_CHECK(pop_is(&env, hd, i, &dst));
-	SL_CHECK_EQ(env.w.dg_n, 0);
+	SL_CHECK_EQ(env.w.dgram->dg_n, 0);
 	key = sl_flow_key_make(IPPROTO_UDP, env.cfg.guest_addr, htons(40000),
 		htonl(DST_ADDR), htons(DST_PORT));
 	f = sl_flow_lookup(&env.w.ft, &key);
@@ -339,7 +340,7 @@ SL_TEST(udp_host_datagrams_past_one_mbuf)
 	int hd;
 
 	SL_CHECK(sl_test_env_init_opts(&env, NULL, &o) == 0);
-	SL_CHECK(env.w.dg_spill != NULL);
+	SL_CHECK(env.w.dgram->dg_spill != NULL);
 	pay_fill(pay, 0, 4);
 	sl_test_input(&env, guest_udp(&env, 40000, DST_ADDR, DST_PORT, pay,
 		4));
@@ -510,7 +511,7 @@ SL_TEST(udp_freed_flow_sends_held_first)
 	memset(&p, 0, sizeof(p));
 	SL_CHECK_EQ(sl_net_parse(m, &p, &why), 0);
 	SL_CHECK(sl_udp_input(&env.w, &p));
-	SL_CHECK_EQ(env.w.dg_n, 1);
+	SL_CHECK_EQ(env.w.dgram->dg_n, 1);
 	key = sl_flow_key_make(IPPROTO_UDP, env.cfg.guest_addr, htons(40000),
 		htonl(DST_ADDR), htons(DST_PORT));
 	f = sl_flow_lookup(&env.w.ft, &key);
@@ -518,7 +519,7 @@ SL_TEST(udp_freed_flow_sends_held_first)
 	hd = f->hd;
 	SL_CHECK_EQ(sl_host_mem_dgrams(env.host, hd), 0);
 	sl_worker_free_flow(&env.w, f, false);
-	SL_CHECK_EQ(env.w.dg_n, 0);
+	SL_CHECK_EQ(env.w.dgram->dg_n, 0);
 	SL_CHECK(!sl_host_mem_is_open(env.host, hd));
 	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(env.host, hd, buf, sizeof(buf),
 		&dst), 4);

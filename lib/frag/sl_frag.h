@@ -81,4 +81,7 @@ void sl_frag_tx(struct sl_worker *w, struct rte_mbuf *m);
  */
 void sl_frag_tx_dgram(struct sl_worker *w, struct rte_mbuf *m);
 
+/** Fragments in the protocol table (sl_proto.h). */
+extern const struct sl_proto sl_frag_proto;
+
 #endif /* SL_FRAG_H */

@@ -7,27 +7,27 @@
  * Theory of operation
  * -------------------
  * From the guest: sl_net_parse() recognises a fragment (MF or an offset)
- * once its IPv4 header is valid and hands it back as SL_NET_FRAG; the
- * worker passes it to sl_frag_input(), which checks what DPDK 22.11's
- * reassembly does not (a fragment with no payload, a non-last one whose
- * length is not a multiple of 8, one ending past 65535 bytes: dropped,
- * drop_ip_frag) and adds it to the worker's rte_ip_frag table. The table
- * is bounded: at most max_entries datagrams at once (SL_FRAG_MAX_ENTRIES,
- * fewer when the rx pool is small: their fragments hold rx mbufs), each of
- * at most RTE_LIBRTE_IP_FRAG_MAX_FRAG (8) fragments, for at most
- * SL_FRAG_TIMEOUT_MS from its first fragment. What the table discards
- * (overlapping or duplicate fragments, a ninth fragment, no free entry,
- * timeout) goes to its death row and is counted in drop_ip_reasm, one per
- * fragment, then freed once per poll iteration (sl_frag_burst_end, which
- * also expires old entries; the death row is emptied early when a call
- * could overflow it). A completed datagram is an mbuf chain from the first
- * fragment's Ethernet header on; its IPv4 checksum is redone and the port's
- * checksum flags cleared, so sl_net_parse() parses it again and verifies
- * the L4 checksum over the whole datagram (chains are fine). The L4 header
- * must sit in the first fragment (tiny-fragment attacks: the parser's
- * drop_multiseg_hdr). Fragments have no ports: on a multi-queue port they
- * all reach worker 0 (sl_steer_owner), which hands each completed datagram
- * to the worker owning its flow (sl_steer_pass).
+ * once its IPv4 header is valid and hands it back as SL_NET_FRAG; the worker
+ * passes it (the reassemble hook) to sl_frag_input(), which checks what DPDK
+ * 22.11's reassembly does not (a fragment with no payload, a non-last one
+ * whose length is not a multiple of 8, one ending past 65535 bytes: dropped,
+ * drop_ip_frag) and adds it to the worker's rte_ip_frag table. The table is
+ * bounded: at most max_entries datagrams at once (SL_FRAG_MAX_ENTRIES, fewer
+ * when the rx pool is small: their fragments hold rx mbufs), each of at most
+ * RTE_LIBRTE_IP_FRAG_MAX_FRAG (8) fragments, for at most SL_FRAG_TIMEOUT_MS
+ * from its first fragment. What the table discards (overlapping or duplicate
+ * fragments, a ninth fragment, no free entry, timeout) goes to its death row
+ * and is counted in drop_ip_reasm, one per fragment, then freed once per
+ * poll iteration (sl_frag_burst_end, which also expires old entries; the
+ * death row is emptied early when a call could overflow it). A completed
+ * datagram is an mbuf chain from the first fragment's Ethernet header on;
+ * its IPv4 checksum is redone and the port's checksum flags cleared, so
+ * sl_net_parse() parses it again and verifies the L4 checksum over the whole
+ * datagram (chains are fine). The L4 header must sit in the first fragment
+ * (tiny-fragment attacks: the parser's drop_multiseg_hdr). Fragments have no
+ * ports: on a multi-queue port they all reach worker 0 (sl_steer_owner),
+ * which hands each completed datagram to the worker owning its flow
+ * (sl_steer_pass).
  *
  * Toward the guest: the UDP and ICMP modules queue their frames through
  * sl_frag_tx()/sl_frag_tx_dgram(). A datagram longer than w->tx_mtu (the
@@ -54,8 +54,9 @@
 #include <rte_malloc.h>
 
 #include "sl_frag.h"
+#include "sl_io.h"
+#include "sl_proto.h"
 #include "sl_steer.h"
-#include "sl_worker.h"
 
 /* fragments of one datagram at the smallest MTU (68: 48 bytes each) */
 #define SL_FRAG_OUT_MAX \
@@ -285,3 +286,12 @@ sl_frag_tx_dgram(struct sl_worker *w, struct rte_mbuf *m)
 {
 	frag_send(w, m, true);
 }
+
+/** Fragments in the protocol table: reassembly, and its expiry. */
+const struct sl_proto sl_frag_proto = {
+	.name = "frag",
+	.init = sl_frag_init,
+	.fini = sl_frag_fini,
+	.reassemble = sl_frag_input,
+	.rx_end = sl_frag_burst_end,
+};

@@ -13,8 +13,8 @@
 
 #include <stdint.h>
 
+#include "sl_io.h"
 #include "sl_net.h"
-#include "sl_worker.h"
 
 /* RFC 1812 4.3.2.3: an ICMP error datagram is at most 576 bytes. */
 #define SL_ICMP_ERR_MAX		576

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_options_priv.h: what the option table (sl_options.c) shares with the
+ * config file reader (sl_options_file.c): the option descriptor, the
+ * parsing state, and the calls that look an option up, apply a value and
+ * check the guest network as a whole. Private to app/.
+ */
+#ifndef SL_OPTIONS_PRIV_H
+#define SL_OPTIONS_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sl_config.h"
+
+/** How an option's value is read. */
+enum sl_opt_type {
+	SL_OT_ADDR,	/* IPv4 address on the guest network */
+	SL_OT_DNSFWD,	/* ADDR[:PORT] or off -> dns_fwd, dns_fwd_port */
+	SL_OT_UINT,	/* decimal number in [min, max] (or 0/auto) */
+	SL_OT_SIZE,	/* byte count with optional K/M/G suffix */
+	SL_OT_BOOL,	/* on|off */
+	SL_OT_FWD,	/* -t/-u SPEC, repeatable (min: IPPROTO_*) */
+	SL_OT_RULE,	/* --allow/--deny CIDR[:PORTS], repeatable (min: allow) */
+	SL_OT_NETNS,	/* a network namespace name or path (sl_netns_check) */
+	SL_OT_CONFIG,	/* --config FILE (command line only) */
+	SL_OT_HELP,	/* -h, --help */
+	SL_OT_VERSION,	/* -V, --version */
+};
+
+/** One option. */
+struct sl_opt {
+	const char *name;	/* long option name, config file key */
+	char short_name;	/* 0: none */
+	enum sl_opt_type type;
+	size_t off;		/* field in struct sl_config */
+	size_t width;		/* field size: 1, 2 or 4 */
+	bool zero_auto;		/* 0 ("auto") allowed besides min..max */
+	uint64_t min;
+	uint64_t max;
+	const char *metavar;
+	const char *help;
+};
+
+/** Parsing state: the configuration being built and what was given. */
+struct sl_opt_ctx {
+	struct sl_config cfg;
+	bool dns_fwd_set;	/* dns-forward given in a file or on the line */
+};
+
+/** Whether the option sets a configuration field (is a config file key). */
+static inline bool
+sl_opt_is_key(const struct sl_opt *o)
+{
+	return o->type != SL_OT_CONFIG && o->type != SL_OT_HELP &&
+		o->type != SL_OT_VERSION;
+}
+
+/**
+ * sl_opt_find - the option whose long name (config file key) is @name.
+ * Return: its table entry, or NULL.
+ */
+const struct sl_opt *sl_opt_find(const char *name);
+
+/**
+ * sl_opt_apply - parse @val for option @o and store it in @ctx.
+ * @ctx: parsing state
+ * @o: option (one that sets a field)
+ * @val: the value text
+ * @why: where the reason is written on error (quoting @val)
+ * @whylen: size of @why
+ *
+ * Return: 0 or -1.
+ */
+int sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen);
+
+/**
+ * sl_check_subnet - check the guest network addresses against each other:
+ * gateway, guest and DNS address in one subnet, distinct, not its network
+ * or broadcast address.
+ * @c: configuration
+ * @err: output line
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+int sl_check_subnet(const struct sl_config *c, char *err, size_t errlen);
+
+/**
+ * sl_config_file_load - apply the "key = value" lines of @path to @ctx;
+ * the settings of "[port N]" sections are checked and kept for
+ * sl_options_port().
+ * @ctx: parsing state
+ * @path: config file
+ * @err: error line ("path:line: key: reason")
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+int sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
+	size_t errlen);
+
+#endif /* SL_OPTIONS_PRIV_H */
