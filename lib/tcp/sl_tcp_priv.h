@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_tcp_priv.h: what the files of the TCP relay share and nothing
+ * outside lib/tcp sees: the per-connection state (struct sl_tcp_conn),
+ * its states and flags, constants, the small helpers of the hot path (static
+ * inline, so the split costs nothing) and the functions one file of the
+ * relay calls in another (tcp_ prefix).
+ */
+#ifndef SL_TCP_PRIV_H
+#define SL_TCP_PRIV_H
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+#include <rte_tcp.h>
+
+#include "sl_fwd.h"
+#include "sl_log.h"
+#include "sl_neigh.h"
+#include "sl_steer.h"
+#include "sl_tcp.h"
+#include "sl_tcp_sack.h"
+
+#define SL_TCP_OWN_BUF_DEFAULT	(256u * 1024)
+#define SL_TCP_RTO_INIT		1000u
+#define SL_TCP_RTO_MIN		200u
+#define SL_TCP_RTO_MAX		60000u
+#define SL_TCP_RTO_SYN_FIRED	3000u	/* RFC 6298 5.7 */
+#define SL_TCP_RETRIES		10
+#define SL_TCP_SYNACK_RETRIES	3	/* half-open flows hold host sockets */
+#define SL_TCP_SYN_RETRIES	3	/* inbound SYNs: 1+2+4+8 s at most */
+#define SL_TCP_ACCEPT_BUDGET	32	/* connections accepted per event */
+/* source ports tried for an inbound connection (1 in Q is a worker's own) */
+#define SL_TCP_ACCEPT_PORT_TRIES	64
+/* inbound connections leave max_flows / this free for the guest's own */
+#define SL_TCP_INBOUND_RESERVE_DIV	8
+#define SL_TCP_LOG_GAP_MS	10000u	/* rate limit of limit warnings */
+#define SL_TCP_TIME_WAIT_MS	2000u
+#define SL_TCP_RECHECK_MS	1u
+#define SL_TCP_BUDGET_RETRY_MS	5u	/* host reads paused by the budget */
+#define SL_TCP_CTL_RETRY_MS	1u	/* a control segment that failed */
+/* mbufs one flow may hold from the guest: a share of the pool's mbufs
+ * beyond the rx reserve, within [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS] */
+#define SL_TCP_HOLD_SHARE	16
+#define SL_TCP_HOLD_MIN		64
+#define SL_TCP_HOLD_SEGS	4096
+#define SL_TCP_COPY_MAX		512	/* guest payloads copied together */
+#define SL_TCP_READ_IOV		1024	/* IOV_MAX */
+#define SL_TCP_READ_SEGS	64
+#define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 20 + 20 + 8)
+#define SL_TCP_MAX_SHIFT	14
+#define SL_TCP_DEFAULT_MSS	536
+/* largest TSO payload: one IPv4 packet (no TCP options on data segments) */
+#define SL_TCP_TSO_MAX		(UINT16_MAX - 20 - 20)
+
+enum sl_tcp_state {
+	SL_TCP_S_CLOSED = 0,
+	SL_TCP_S_CONNECTING,		/* guest SYN seen, host connect pending */
+	SL_TCP_S_SYN_SENT,		/* inbound: our SYN sent to the guest */
+	SL_TCP_S_SYN_RCVD,		/* SYN-ACK sent to the guest */
+	SL_TCP_S_ESTABLISHED,	/* includes the half-closed variants */
+	SL_TCP_S_TIME_WAIT,
+};
+
+/*
+ * Host readiness that means "read": muted together while reads wait (the
+ * guest's window, the budget, tx room). RDHUP is level-triggered like IN
+ * (and IN alone reports the end of stream too): left armed it would fire
+ * on every poll once the host has closed.
+ */
+#define READ_EVENTS	(SL_HOST_EV_IN | SL_HOST_EV_RDHUP)
+
+/* Control segments owed to the guest (struct sl_tcp_conn owed) */
+#define OWE_SYNACK	0x1u
+#define OWE_FIN		0x2u
+#define OWE_ACK		0x4u	/* pure ACK / window update */
+
+/* TCP flags */
+#define F_FIN RTE_TCP_FIN_FLAG
+#define F_SYN RTE_TCP_SYN_FLAG
+#define F_RST RTE_TCP_RST_FLAG
+#define F_PSH RTE_TCP_PSH_FLAG
+#define F_ACK RTE_TCP_ACK_FLAG
+
+/* holes resent per guest ACK in SACK recovery, at most */
+#define SL_TCP_SACK_BURST	16
+
+/** Retransmit entries of a worker (preallocated, free list). */
+struct sl_tcp_rtx_pool {
+	struct sl_tcp_rtx *free;
+	uint32_t n;
+	struct sl_tcp_rtx e[];
+};
+
+/** One out-of-order segment (payload only). */
+struct sl_tcp_ooo {
+	uint32_t seq;
+	uint32_t len;
+	struct rte_mbuf *m;
+};
+
+/** Per-connection TCP state, parallel to the flow array. */
+struct sl_tcp_conn {
+	/* receive side: guest -> host */
+	uint32_t irs;
+	uint32_t rcv_nxt;
+	uint32_t rcv_adv;	/**< right edge advertised */
+	uint32_t last_adv_wnd;	/**< as the guest reconstructs it */
+	uint32_t last_ack_sent;
+	uint32_t last_win_sent;	/**< window field value last sent */
+	uint16_t rcv_mss;	/**< MSS we advertised */
+	uint8_t rcv_wscale;	/**< our shift (0 without scaling) */
+	uint8_t snd_wscale;	/**< guest's shift */
+	bool ws_ok;
+	struct rte_mbuf *pend;	/**< in-order data not yet written */
+	struct rte_mbuf *pend_tail; /**< its last segment (while pend) */
+	uint32_t pend_len;
+	uint8_t n_ooo;
+	uint32_t ooo_bytes;
+	bool fin_pending;	/**< a FIN arrived ahead of missing data */
+	uint32_t fin_seq;	/**< ... at this sequence number */
+	struct sl_tcp_ooo ooo[SL_TCP_OOO_MAX];
+
+	/* send side: host -> guest */
+	uint32_t iss;
+	uint32_t snd_una;
+	uint32_t snd_nxt;
+	uint32_t snd_wnd;	/**< guest window in bytes */
+	uint32_t max_snd_wnd;
+	uint32_t snd_wl1;
+	uint32_t snd_wl2;
+	uint16_t snd_mss;
+	struct sl_tcp_rtx *rtx_head;
+	struct sl_tcp_rtx *rtx_tail;
+	uint32_t rtx_segs;
+	uint32_t srtt8;		/**< smoothed RTT << 3, ms */
+	uint32_t rttvar4;	/**< RTT variance << 2, ms */
+	uint32_t rto;		/**< ms */
+	uint8_t backoff;
+	uint8_t dupacks;
+	uint8_t persist_backoff;
+	bool syn_rto_fired;	/**< RTO fired in the handshake (5.7) */
+	bool in_recovery;
+	uint32_t recover;
+	struct sl_tcp_sb sb;	/**< SACK scoreboard (sb.ok: negotiated) */
+
+	/* deadlines (ms, 0: off) */
+	uint64_t conn_deadline;
+	uint64_t rto_deadline;
+	uint64_t persist_deadline;
+	uint64_t recheck_deadline;
+	uint64_t tw_deadline;
+	uint64_t ctl_deadline;	/**< retry the owed control segments */
+
+	/* lifecycle flags */
+	bool fin_rcvd;		/**< guest FIN consumed */
+	bool host_shut;		/**< shutdown(SHUT_WR) done */
+	bool host_eof;		/**< host read returned 0 */
+	bool host_rst;		/**< host socket reset/failed: drain, RST */
+	bool host_hup;		/**< host socket hung up (HUP seen) */
+	bool fin_sent;
+	bool fin_acked;
+	bool active_close;	/**< our FIN went first */
+	bool rd_blocked;	/**< host data waits for guest window */
+	bool rwnd_closed;	/**< our window fell below reopen_step() */
+	bool ack_now;		/**< owe the guest an ACK this iteration */
+	uint8_t owed;		/**< OWE_*: control segments that failed */
+	bool dirty;
+	uint32_t dirty_next;
+	bool txq_on;		/**< waiting for tx room (w->tcp_txq_*) */
+	bool tx_turn;		/**< being served from that queue */
+	uint32_t txq_next;
+	uint32_t interest;	/**< host readiness interest */
+	uint32_t segs_unacked;	/**< data segments since our last ACK */
+	uint64_t win_iter;	/**< iteration win_cache was computed in */
+	uint32_t win_cache;
+};
+
+/**
+ * struct seg - the fields of a guest segment the input path works on, in
+ * host byte order.
+ */
+struct seg {
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t len;		/**< payload bytes */
+	uint16_t wnd;		/**< window field, not yet scaled */
+	uint8_t flags;
+};
+
+static inline struct sl_tcp_conn *
+conn_of(struct sl_worker *w, const struct sl_flow *f)
+{
+	return &w->tcp[f->idx];
+}
+
+/** tx_mss - the largest segment payload the port sends to the guest. */
+static inline uint16_t
+tx_mss(const struct sl_worker *w)
+{
+	return (uint16_t)((w->tx_mtu ? w->tx_mtu : w->mtu) - 40);
+}
+
+/** tso_on - whether frames to the guest may be larger than one MSS. */
+static inline bool
+tso_on(const struct sl_worker *w)
+{
+	return (w->tx_ol & (SL_TXOL_TSO | SL_TXOL_CSUM)) ==
+		(SL_TXOL_TSO | SL_TXOL_CSUM);
+}
+
+/**
+ * seg_max - the largest payload of one frame to the guest on @c: the
+ * guest's MSS, or with TSO as many whole MSS as one IPv4 packet holds.
+ */
+static inline uint32_t
+seg_max(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	if (!tso_on(w) || c->snd_mss == 0)
+		return c->snd_mss;
+	return (SL_TCP_TSO_MAX / c->snd_mss) * c->snd_mss;
+}
+
+/**
+ * tx_cksum - finish the checksums of a TCP frame to the guest per this
+ * iteration's offloads: left to the port (pseudo-header sum, TSO when the
+ * payload exceeds the MSS), or computed here.
+ * @w: worker
+ * @c: connection
+ * @m: frame built by sl_net_prepend_ipv4
+ * @len: payload bytes (more than c->snd_mss only when tso_on())
+ */
+static inline void
+tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
+	struct rte_mbuf *m, uint32_t len)
+{
+	uint16_t segsz = 0;
+
+	if (!(w->tx_ol & SL_TXOL_CSUM)) {
+		sl_net_tx_cksum_sw(m);
+		return;
+	}
+	if (len > c->snd_mss) {
+		segsz = c->snd_mss;
+		SL_STAT_INC(w->stats, tx_tso_frames);
+	}
+	sl_net_tcp_tx_offload(m, (w->tx_ol & SL_TXOL_IP_CSUM) != 0, segsz);
+	SL_STAT_INC(w->stats, tx_csum_offload);
+}
+
+static inline struct sl_tcp_rtx_pool *
+rtx_pool(struct sl_worker *w)
+{
+	return w->tcp_rtx_pool;
+}
+
+static inline void
+dirty_mark(struct sl_worker *w, const struct sl_flow *f,
+	struct sl_tcp_conn *c)
+{
+	if (c->dirty)
+		return;
+	c->dirty = true;
+	c->dirty_next = w->tcp_dirty;
+	w->tcp_dirty = f->idx + 1;
+}
+
+/**
+ * watch - give the host backend @c's interest. A socket that hung up
+ * reports HUP on every poll whatever the interest (epoll): with neither
+ * reads nor writes wanted it is made quiet, or a flow waiting for the
+ * guest's window would make the worker spin.
+ */
+static inline void
+watch(struct sl_worker *w, struct sl_flow *f, const struct sl_tcp_conn *c)
+{
+	uint32_t ev = c->interest;
+
+	if (c->host_hup && !(ev & (SL_HOST_EV_IN | SL_HOST_EV_OUT)))
+		ev = SL_HOST_EV_QUIET;
+	sl_host_watch(w->host, f->hd, ev);
+}
+
+static inline void
+set_interest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t ev)
+{
+	if (f->hd < 0 || c->interest == ev)
+		return;
+	c->interest = ev;
+	watch(w, f, c);
+}
+
+/** mbuf_writable - whether @m's buffer is ours alone (its tailroom too). */
+static inline bool
+mbuf_writable(const struct rte_mbuf *m)
+{
+	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
+}
+
+/** seg_of - the fields of the guest segment @p (TCP header @th). */
+static inline struct seg
+seg_of(const struct sl_pkt *p, const struct rte_tcp_hdr *th)
+{
+	return (struct seg){
+		.seq = rte_be_to_cpu_32(th->sent_seq),
+		.ack = rte_be_to_cpu_32(th->recv_ack),
+		.len = p->pay_len,
+		.wnd = rte_be_to_cpu_16(th->rx_win),
+		.flags = th->tcp_flags,
+	};
+}
+
+/* sl_tcp_conn.c */
+void
+tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
+	enum sl_stat why);
+void
+tcp_reset_both(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	enum sl_stat why);
+bool
+tcp_maybe_finish(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+void
+tcp_send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+void
+tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
+	const struct rte_tcp_hdr *th, const struct sl_flow_key *key);
+bool
+tcp_syn_rcvd_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct sl_pkt *p, const struct rte_tcp_hdr *th);
+void
+tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct sl_pkt *p, const struct rte_tcp_hdr *th);
+
+/* sl_tcp_in.c */
+bool
+tcp_acceptable(const struct sl_tcp_conn *c, uint32_t seq, uint32_t len);
+
+/* sl_tcp_reasm.c */
+struct rte_mbuf *
+tcp_mbuf_adj(struct rte_mbuf *m, uint32_t len);
+void
+tcp_mbuf_trim(struct rte_mbuf *m, uint32_t len);
+bool
+tcp_ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
+	uint32_t len, struct rte_mbuf *m);
+uint32_t
+tcp_held_mbufs(const struct sl_tcp_conn *c);
+void
+tcp_ooo_prune(struct sl_worker *w, struct sl_tcp_conn *c);
+int
+tcp_deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
+	uint32_t len);
+void
+tcp_ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c);
+bool
+tcp_hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
+	uint32_t len);
+
+/* sl_tcp_out.c */
+int
+tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint8_t flags, uint32_t seq, struct rte_mbuf *m, bool keep);
+void
+tcp_owe(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint8_t what);
+void
+tcp_send_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+void
+tcp_send_rst_reply(struct sl_worker *w, const struct sl_pkt *p,
+	const struct rte_tcp_hdr *th);
+void
+tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+void
+tcp_send_owed(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+
+/* sl_tcp_rtx.c */
+void
+tcp_rtt_sample(struct sl_tcp_conn *c, uint32_t r);
+uint32_t
+tcp_rto_backed_off(const struct sl_tcp_conn *c);
+void
+tcp_retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	struct sl_tcp_rtx *e);
+void
+tcp_rtx_release(struct sl_worker *w, struct sl_tcp_conn *c);
+void
+tcp_sack_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	const struct sl_tcp_opts *o, bool dup, bool partial);
+void
+tcp_rto_resend(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+
+/* sl_tcp_win.c */
+uint32_t
+tcp_max_window(const struct sl_worker *w, const struct sl_tcp_conn *c);
+uint32_t
+tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+uint32_t
+tcp_adv_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+uint32_t
+tcp_select_window(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+uint16_t
+tcp_record_adv(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint32_t win);
+void
+tcp_check_reopen(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+
+/* sl_tcp_timer.c */
+void
+tcp_rearm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+
+/* sl_tcp_host.c */
+void
+tcp_drop_pend(struct sl_worker *w, struct sl_tcp_conn *c);
+int
+tcp_flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+void
+tcp_host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+
+#endif /* SL_TCP_PRIV_H */

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_tcp_reasm.c: guest data held before it is written to the host: the
+ * pending chain (copy of small payloads), the out-of-order queue, and the
+ * per-flow hold limit.
+ *
+ * Theory of operation
+ * -------------------
+ * Guest -> host. Acceptable segments are trimmed to [RCV.NXT, right edge);
+ * in-order payload is appended, without copying, to the flow's pending mbuf
+ * chain, except small payloads (up to SL_TCP_COPY_MAX bytes): those are
+ * copied into the tailroom of the chain's last mbuf (or of a fresh one),
+ * so a flow whose host peer stalls pins about one mbuf per mbuf's worth of
+ * bytes, not one per segment. A flow holds at most w->tcp_hold_max mbufs:
+ * 1/SL_TCP_HOLD_SHARE of the pool's mbufs beyond the rx reserve, within
+ * [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS]. Out-of-order segments wait in a
+ * small sorted queue (SL_TCP_OOO_MAX, overlaps trimmed, the first bytes
+ * received win), and a FIN that arrives ahead of missing data is
+ * remembered (its sequence number) and taken when the gap is filled. At
+ * the end of the rx burst the pending chain of each touched flow goes to
+ * the host socket in one writev; what the socket does not take stays
+ * pending (sluice's own buffer, at most w->tcp_own_buf). Bytes are
+ * acknowledged once they are written or pending: never before.
+ */
+#include "sl_tcp_priv.h"
+
+/**
+ * tcp_mbuf_adj - remove @len bytes from the front of a chain, freeing segments
+ * that become empty.
+ * Return: the new head (NULL when the whole chain was consumed).
+ */
+struct rte_mbuf *
+tcp_mbuf_adj(struct rte_mbuf *m, uint32_t len)
+{
+	uint32_t pkt_len = m->pkt_len;
+	uint16_t nb_segs = m->nb_segs;
+
+	if (len >= pkt_len) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	while (len >= m->data_len) {
+		struct rte_mbuf *next = m->next;
+
+		len -= m->data_len;
+		pkt_len -= m->data_len;
+		nb_segs--;
+		m->next = NULL;
+		rte_pktmbuf_free_seg(m);
+		m = next;
+	}
+	m->data_off += len;
+	m->data_len -= len;
+	m->pkt_len = pkt_len - len;
+	m->nb_segs = nb_segs;
+	return m;
+}
+
+/**
+ * tcp_mbuf_trim - cut a chain to its first @len bytes (len > 0).
+ */
+void
+tcp_mbuf_trim(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *s = m;
+	uint32_t left = len;
+	uint16_t segs = 1;
+
+	if (len >= m->pkt_len)
+		return;
+	/* len < pkt_len = sum of data_len: s never runs off the chain */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
+	while (left > s->data_len) {
+		left -= s->data_len;
+		s = s->next;
+		segs++;
+	}
+	s->data_len = (uint16_t)left;
+	if (s->next != NULL) {
+		rte_pktmbuf_free(s->next);
+		s->next = NULL;
+	}
+	m->pkt_len = len;
+	m->nb_segs = segs;
+}
+
+/**
+ * tcp_ooo_insert - queue an out-of-order payload chain [seq, seq+len), trimmed
+ * against what is queued already (the first bytes received win).
+ * Return: true when the mbuf was kept.
+ */
+bool
+tcp_ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
+	uint32_t len, struct rte_mbuf *m)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->n_ooo && len > 0; i++) {
+		struct sl_tcp_ooo *o = &c->ooo[i];
+		uint32_t oend = o->seq + o->len;
+
+		if (SEQ_LE(seq + len, o->seq))
+			break;		/* entirely before entry i */
+		if (SEQ_GE(seq, oend))
+			continue;	/* entirely after entry i */
+		if (SEQ_LT(seq, o->seq)) {
+			/* keep the part before entry i */
+			tcp_mbuf_trim(m, o->seq - seq);
+			len = o->seq - seq;
+			break;
+		}
+		/* starts inside entry i: drop the overlap */
+		if (SEQ_GE(seq + len, oend)) {
+			uint32_t cut = oend - seq;
+
+			if (cut >= len) {
+				len = 0;
+				break;
+			}
+			m = tcp_mbuf_adj(m, cut);
+			seq += cut;
+			len -= cut;
+		} else {
+			len = 0;
+		}
+	}
+	if (len == 0) {
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	if (c->n_ooo == SL_TCP_OOO_MAX) {
+		SL_STAT_INC(w->stats, drop_tcp_ooo_full);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	for (j = c->n_ooo; j > i; j--)
+		c->ooo[j] = c->ooo[j - 1];
+	c->ooo[i].seq = seq;
+	c->ooo[i].len = len;
+	c->ooo[i].m = m;
+	c->n_ooo++;
+	c->ooo_bytes += len;
+	w->tcp_held += len;
+	SL_STAT_INC(w->stats, tcp_ooo_queued);
+	return true;
+}
+
+/** tcp_held_mbufs - mbufs the guest data of @c pins (pending and out of order). */
+uint32_t
+tcp_held_mbufs(const struct sl_tcp_conn *c)
+{
+	uint32_t n = c->pend ? c->pend->nb_segs : 0;
+	unsigned int i;
+
+	for (i = 0; i < c->n_ooo; i++)
+		n += c->ooo[i].m->nb_segs;
+	return n;
+}
+
+/**
+ * over_hold_limit - whether holding @len more bytes in @segs more mbufs
+ * would pass the flow's hard memory bound: its own buffer plus the largest
+ * window (what a stalled host socket can leave us holding, with room for
+ * the edge running ahead of real space by less than a scale unit per ACK),
+ * and w->tcp_hold_max mbufs (a share of the pool: a few flows whose host
+ * peers stall must not pin the mbufs every other flow needs).
+ */
+static bool
+over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
+	uint32_t segs, uint32_t len)
+{
+	uint32_t held_segs = tcp_held_mbufs(c);
+
+	return (uint64_t)c->pend_len + c->ooo_bytes + len >
+		(uint64_t)w->tcp_own_buf + w->cfg->tcp_buf ||
+		w->tcp_held + w->tcp_inflight + len > w->cfg->max_buffered ||
+		rte_mempool_avail_count(w->rx_mp) < w->rx_reserve ||
+		held_segs + segs > w->tcp_hold_max;
+}
+
+/**
+ * tcp_ooo_prune - free every queued out-of-order segment (never ACKed, the
+ * guest sends it again).
+ */
+void
+tcp_ooo_prune(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_ooo; i++)
+		rte_pktmbuf_free(c->ooo[i].m);
+	w->tcp_held -= c->ooo_bytes;
+	c->ooo_bytes = 0;
+	c->n_ooo = 0;
+	SL_STAT_INC(w->stats, tcp_ooo_pruned);
+}
+
+/** copy_chain - copy the @len bytes of chain @m to @dst. */
+static void
+copy_chain(uint8_t *dst, const struct rte_mbuf *m, uint32_t len)
+{
+	for (; m != NULL && len > 0; m = m->next) {
+		uint32_t l = RTE_MIN(len, (uint32_t)m->data_len);
+
+		memcpy(dst, rte_pktmbuf_mtod(m, const void *), l);
+		dst += l;
+		len -= l;
+	}
+}
+
+/**
+ * pend_coalesce - keep a small in-order payload (at most SL_TCP_COPY_MAX
+ * bytes) without pinning an mbuf of its own: copy it into the tailroom of
+ * the pending chain's last mbuf, or else, unless its own mbuf has room
+ * for the ones that follow, into a fresh mbuf.
+ * @w: worker
+ * @c: connection
+ * @m: the payload chain (exactly @len bytes)
+ * @len: payload bytes
+ *
+ * Return: the chain to append (@m, or the fresh copy; @m is then freed),
+ * or NULL when the bytes went into the pending chain (@m freed).
+ */
+static struct rte_mbuf *
+pend_coalesce(struct sl_worker *w, struct sl_tcp_conn *c,
+	struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *t = c->pend != NULL ? c->pend_tail : NULL, *n;
+
+	if (len > SL_TCP_COPY_MAX)
+		return m;
+	if (t != NULL && mbuf_writable(t) && rte_pktmbuf_tailroom(t) >= len) {
+		copy_chain(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len),
+			m, len);
+		t->data_len = (uint16_t)(t->data_len + len);
+		c->pend->pkt_len += len;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	if (m->nb_segs == 1 && mbuf_writable(m))
+		return m;	/* its tailroom takes the next ones */
+	n = rte_pktmbuf_alloc(w->mp);
+	if (n == NULL || rte_pktmbuf_tailroom(n) < len) {
+		rte_pktmbuf_free(n);
+		return m;
+	}
+	copy_chain(rte_pktmbuf_mtod(n, uint8_t *), m, len);
+	n->data_len = (uint16_t)len;
+	n->pkt_len = len;
+	rte_pktmbuf_free(m);
+	return n;
+}
+
+/**
+ * tcp_deliver - append an in-order payload chain to the pending data (small
+ * payloads copied together: pend_coalesce).
+ * Return: 0, or -1 (chain freed) when it cannot be chained.
+ */
+int
+tcp_deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
+	uint32_t len)
+{
+	m = pend_coalesce(w, c, m, len);
+	if (m != NULL && c->pend == NULL) {
+		c->pend = m;
+	} else if (m != NULL) {
+		if (c->pend->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS) {
+			rte_pktmbuf_free(m);
+			return -1;
+		}
+		/* rte_pktmbuf_chain without its walk to the last segment */
+		c->pend_tail->next = m;
+		c->pend->nb_segs = (uint16_t)(c->pend->nb_segs + m->nb_segs);
+		c->pend->pkt_len += m->pkt_len;
+	}
+	if (m != NULL)
+		c->pend_tail = rte_pktmbuf_lastseg(m);
+	c->pend_len += len;
+	w->tcp_held += len;
+	c->rcv_nxt += len;
+	return 0;
+}
+
+/** tcp_ooo_drain - move now-contiguous out-of-order data to the pending chain. */
+void
+tcp_ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	while (c->n_ooo > 0 && SEQ_LE(c->ooo[0].seq, c->rcv_nxt)) {
+		struct sl_tcp_ooo o = c->ooo[0];
+		uint32_t skip = c->rcv_nxt - o.seq;
+
+		memmove(&c->ooo[0], &c->ooo[1], sizeof(c->ooo[0]) * (c->n_ooo - 1));
+		c->n_ooo--;
+		c->ooo_bytes -= o.len;
+		w->tcp_held -= o.len;
+		if (skip >= o.len) {
+			rte_pktmbuf_free(o.m);
+			continue;
+		}
+		if (skip > 0)
+			o.m = tcp_mbuf_adj(o.m, skip);
+		tcp_deliver(w, c, o.m, o.len - skip);
+	}
+}
+
+/**
+ * tcp_hold_ok - whether @len in-window bytes in @segs mbufs may be held: out-
+ * of-order data (never acknowledged) is dropped first when the bound
+ * would refuse them, or the segment that fills the gap could never get
+ * in; beyond that they are refused, not ACKed (the guest sends them
+ * again), counted in drop_tcp_hold_limit.
+ */
+bool
+tcp_hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
+	uint32_t len)
+{
+	if (c->n_ooo > 0 && over_hold_limit(w, c, segs, len))
+		tcp_ooo_prune(w, c);
+	if (!over_hold_limit(w, c, segs, len))
+		return true;
+	SL_STAT_INC(w->stats, drop_tcp_hold_limit);
+	c->ack_now = true;
+	return false;
+}
