@@ -110,7 +110,8 @@ static const struct sl_opt sl_opts[] = {
 	  "are not read" },
 	{ "tcp-buffer", 0, SL_OT_SIZE, SL_FIELD(tcp_buf), false,
 	  4 * SL_KIB, SL_GIB, "BYTES",
-	  "guest-to-host buffering per TCP flow, 4K to 1G (K, M, G suffixes)" },
+	  "largest window advertised to the guest and most host data in flight "
+	  "to it, per TCP flow, 4K to 1G (K, M, G suffixes)" },
 	{ "mbufs", 0, SL_OT_UINT, SL_FIELD(nb_mbufs), true, 256, SL_GIB,
 	  "N|auto", "mbufs per port mempool; auto: sized from the "
 	  "configuration" },

@@ -55,7 +55,7 @@ struct sl_config {
 	uint32_t max_pending_connects;	/**< host TCP connects in progress */
 	uint32_t max_dgram_flows;	/**< UDP + ICMP flows per worker */
 	uint64_t max_buffered;	/**< bytes held by TCP, both ways, per worker */
-	uint32_t tcp_buf;	/**< per-flow guest->host buffering, bytes */
+	uint32_t tcp_buf;	/**< per-flow window and in flight, bytes */
 	uint32_t nb_mbufs;	/**< mbufs per port mempool, 0: sized from config */
 	uint16_t nb_rxd;	/**< rx descriptors per queue, 0: port default */
 	uint16_t nb_txd;	/**< tx descriptors per queue, 0: port default */

@@ -27,8 +27,10 @@ bool sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p);
 
 /**
  * sl_tcp_burst_end - end of an rx burst: write each touched flow's in-order
- * data to its host socket (one writev per flow) and emit at most one
- * ACK/window update per flow.
+ * data to its host socket (one writev per flow), finish the flows that are
+ * done, and read host data for those whose reads waited while the guest's
+ * window has room. It sends no ACK: those go at the end of the iteration
+ * (sl_tcp_iteration_end).
  */
 void sl_tcp_burst_end(struct sl_worker *w);
 

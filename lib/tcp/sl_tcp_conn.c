@@ -166,8 +166,12 @@ tcp_maybe_finish(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 }
 
 /**
- * tcp_send_synack - host connect done: SYN-ACK to the guest (owed when it
- * fails; the connect timeout still bounds the half-open flow then).
+ * tcp_send_synack - SYN-ACK to the guest once the host connect is done
+ * (at once in tcp_new_conn, or on the host event), or again when it was
+ * owed (tcp_send_owed): the flow goes to SYN_RCVD and the RTO is armed.
+ * When it cannot be built or queued it is owed (OWE_SYNACK, retried from
+ * the flow's timer SL_TCP_CTL_RETRY_MS later) and the connect timeout,
+ * armed if it was not, still bounds the half-open flow.
  */
 void
 tcp_send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
@@ -194,6 +198,7 @@ void
 tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	const struct rte_tcp_hdr *th, const struct sl_flow_key *key)
 {
+	uint32_t irs = rte_be_to_cpu_32(th->sent_seq);
 	struct sl_tcp_opts o;
 	struct sockaddr_in sa;
 	struct sl_tcp_conn *c;
@@ -239,13 +244,12 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	f->host_dst = sa;
 	f->state = SL_TCP_S_CONNECTING;
 	w->tcp_connecting++;
-	c->irs = rte_be_to_cpu_32(th->sent_seq);
-	c->rcv_nxt = c->irs + 1;
+	c->rcv_nxt = irs + 1;
 	c->iss = isn(w, key);
 	c->snd_una = c->snd_nxt = c->iss;
 	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);	/* never scaled */
 	c->max_snd_wnd = c->snd_wnd;
-	c->snd_wl1 = c->irs;
+	c->snd_wl1 = irs;
 	c->snd_wl2 = c->iss;
 	c->ws_ok = o.has_wscale;
 	c->sb.ok = o.sack_ok;	/* answered only when offered */
@@ -288,7 +292,8 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
  * then processed as on an established connection).
  */
 bool
-tcp_syn_rcvd_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+tcp_syn_rcvd_input(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c,
 	const struct sl_pkt *p, const struct rte_tcp_hdr *th)
 {
 	struct seg s = seg_of(p, th);
@@ -442,11 +447,13 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
  * tcp_syn_sent_input - the guest's answer to our SYN (inbound forward).
  */
 void
-tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c,
 	const struct sl_pkt *p, const struct rte_tcp_hdr *th)
 {
 	uint8_t flags = th->tcp_flags;
 	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
+	uint32_t irs = rte_be_to_cpu_32(th->sent_seq);
 	struct sl_tcp_opts o;
 
 	if ((flags & F_ACK) && ack != c->iss + 1) {
@@ -468,8 +475,7 @@ tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c
 		SL_STAT_INC(w->stats, drop_tcp_bad_opts);
 		return;
 	}
-	c->irs = rte_be_to_cpu_32(th->sent_seq);
-	c->rcv_nxt = c->irs + 1;
+	c->rcv_nxt = irs + 1;
 	c->rcv_adv = c->rcv_nxt + c->last_adv_wnd;	/* our SYN's window */
 	if (o.has_wscale) {
 		c->snd_wscale = RTE_MIN(o.wscale, (uint8_t)SL_TCP_MAX_SHIFT);
@@ -485,7 +491,7 @@ tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c
 	/* the SYN-ACK's window is never scaled */
 	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);
 	c->max_snd_wnd = c->snd_wnd;
-	c->snd_wl1 = c->irs;
+	c->snd_wl1 = irs;
 	c->snd_wl2 = ack;
 	c->snd_una = ack;
 	tcp_rtx_release(w, c);	/* our SYN is acknowledged */

@@ -166,7 +166,6 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		else
 			c->rtx_head = e;
 		c->rtx_tail = e;
-		c->rtx_segs++;
 		w->tcp_inflight += len;
 		rte_pktmbuf_refcnt_update(m, 1);
 	}
@@ -568,8 +567,8 @@ sl_tcp_iteration_end(struct sl_worker *w)
 }
 
 /**
- * tcp_send_owed - send again the control segments that failed (tcp_owe()); those
- * that fail again stay owed.
+ * tcp_send_owed - send again the control segments that failed (tcp_owe());
+ * those that fail again stay owed.
  */
 void
 tcp_send_owed(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)

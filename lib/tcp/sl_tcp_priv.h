@@ -108,7 +108,6 @@ struct sl_tcp_ooo {
 /** Per-connection TCP state, parallel to the flow array. */
 struct sl_tcp_conn {
 	/* receive side: guest -> host */
-	uint32_t irs;
 	uint32_t rcv_nxt;
 	uint32_t rcv_adv;	/**< right edge advertised */
 	uint32_t last_adv_wnd;	/**< as the guest reconstructs it */
@@ -138,7 +137,6 @@ struct sl_tcp_conn {
 	uint16_t snd_mss;
 	struct sl_tcp_rtx *rtx_head;
 	struct sl_tcp_rtx *rtx_tail;
-	uint32_t rtx_segs;
 	uint32_t srtt8;		/**< smoothed RTT << 3, ms */
 	uint32_t rttvar4;	/**< RTT variance << 2, ms */
 	uint32_t rto;		/**< ms */
@@ -332,10 +330,12 @@ void
 tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	const struct rte_tcp_hdr *th, const struct sl_flow_key *key);
 bool
-tcp_syn_rcvd_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+tcp_syn_rcvd_input(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c,
 	const struct sl_pkt *p, const struct rte_tcp_hdr *th);
 void
-tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c,
 	const struct sl_pkt *p, const struct rte_tcp_hdr *th);
 
 /* sl_tcp_in.c */
@@ -376,7 +376,8 @@ void
 tcp_send_rst_reply(struct sl_worker *w, const struct sl_pkt *p,
 	const struct rte_tcp_hdr *th);
 void
-tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c);
 void
 tcp_send_owed(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
 
@@ -404,7 +405,8 @@ tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
 uint32_t
 tcp_adv_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
 uint32_t
-tcp_select_window(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+tcp_select_window(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c);
 uint16_t
 tcp_record_adv(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint32_t win);
@@ -419,7 +421,8 @@ tcp_rearm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
 void
 tcp_drop_pend(struct sl_worker *w, struct sl_tcp_conn *c);
 int
-tcp_flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+tcp_flush_to_host(struct sl_worker *w, struct sl_flow *f,
+	struct sl_tcp_conn *c);
 void
 tcp_host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
 

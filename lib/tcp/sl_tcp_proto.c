@@ -28,7 +28,7 @@ tcp_init(struct sl_worker *w)
 
 /**
  * TCP in the protocol table: segments grouped per flow in a burst (burst
- * end: one writev and at most one ACK per flow), flows that waited for tx
+ * end: one writev per flow), flows that waited for tx
  * room first in an iteration (tx_resume), the per-flow ACKs at its end.
  */
 const struct sl_proto sl_tcp_proto = {

@@ -146,7 +146,10 @@ tcp_ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 	return true;
 }
 
-/** tcp_held_mbufs - mbufs the guest data of @c pins (pending and out of order). */
+/**
+ * tcp_held_mbufs - mbufs the guest data of @c pins (pending and out of
+ * order).
+ */
 uint32_t
 tcp_held_mbufs(const struct sl_tcp_conn *c)
 {
@@ -282,7 +285,10 @@ tcp_deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
 	return 0;
 }
 
-/** tcp_ooo_drain - move now-contiguous out-of-order data to the pending chain. */
+/**
+ * tcp_ooo_drain - move now-contiguous out-of-order data to the pending
+ * chain.
+ */
 void
 tcp_ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c)
 {

@@ -181,7 +181,6 @@ tcp_rtx_release(struct sl_worker *w, struct sl_tcp_conn *c)
 		pool->free = e;
 	}
 	c->rtx_tail = NULL;
-	c->rtx_segs = 0;
 	c->sb = (struct sl_tcp_sb){ .ok = c->sb.ok };
 }
 

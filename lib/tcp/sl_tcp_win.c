@@ -98,8 +98,8 @@ tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 }
 
 /**
- * tcp_adv_space - tcp_window_space() as it can be advertised: rounded down to the
- * scale unit. Reopen decisions must look at this, not at the raw space,
+ * tcp_adv_space - tcp_window_space() as it can be advertised: rounded down to
+ * the scale unit. Reopen decisions must look at this, not at the raw space,
  * or a "reopened" window could still go out below one MSS.
  */
 uint32_t
