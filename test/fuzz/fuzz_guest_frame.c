@@ -97,6 +97,7 @@
 #include "sl_stats.h"
 #include "sl_steer.h"
 #include "sl_worker.h"
+#include "../common/sl_rundir.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -873,6 +874,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_guest_frame: rte_eal_init failed\n");
 		exit(1);
 	}
+	sl_rundir_remove_at_exit();
 	rte_log_set_global_level(RTE_LOG_CRIT);
 	fz.mp = rte_pktmbuf_pool_create("slfuzz", FZ_NB_MBUFS, 0, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());

@@ -20,6 +20,7 @@
 #include "sl_relay.h"
 #include "sl_steer.h"
 #include "sl_test.h"
+#include "../common/sl_rundir.h"
 
 struct sl_test_case sl_test_cases[SL_TEST_MAX];
 unsigned int sl_test_n;
@@ -57,6 +58,7 @@ sl_test_eal(void)
 	snprintf(prefix, sizeof(prefix), "sltest%d", (int)getpid());
 	if (rte_eal_init(RTE_DIM(args), args) < 0)
 		return -1;
+	sl_rundir_remove_at_exit();
 	eal_up = true;
 	return 0;
 }
