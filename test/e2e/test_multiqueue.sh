@@ -77,12 +77,21 @@ assert w["0"]["lcore"] != w["1"]["lcore"], w
 
 check_spread() {
 	local t0 t1 so0 so1 si0 si1
+	local i
 	t0=$(stat 0 tcp_flows_opened)
 	t1=$(stat 1 tcp_flows_opened)
-	so0=$(stat 0 steer_out)
-	so1=$(stat 1 steer_out)
-	si0=$(stat 0 steer_in)
-	si1=$(stat 1 steer_in)
+	# the four counters are four telemetry queries: a frame still being
+	# handed over between them (a late ACK, the guest's ARP reply) can
+	# show as taken before it shows as handed: read again until the
+	# traffic has settled (a few seconds at most)
+	for ((i = 0; i < 20; i++)); do
+		so0=$(stat 0 steer_out)
+		so1=$(stat 1 steer_out)
+		si0=$(stat 0 steer_in)
+		si1=$(stat 1 steer_in)
+		((so0 + so1 == si0 + si1)) && break
+		sleep 0.25
+	done
 	e2e_info "workers: tcp_flows_opened $t0 / $t1, steer_out $so0 / $so1, steer_in $si0 / $si1"
 	if ((t0 >= 30 && t1 >= 30)); then
 		e2e_pass "both workers own guest flows (tcp_flows_opened $t0 and $t1)"
