@@ -77,6 +77,7 @@ reopen_step(const struct sl_worker *w, const struct sl_tcp_conn *c)
 uint32_t
 tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint64_t space = 0;
 	long ws;
 
@@ -87,8 +88,8 @@ tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		if (ws > 0)
 			space = (uint64_t)ws;
 	}
-	if (c->pend_len + c->ooo_bytes < w->tcp_own_buf)
-		space += w->tcp_own_buf - c->pend_len - c->ooo_bytes;
+	if (c->pend_len + c->ooo_bytes < tw->own_buf)
+		space += tw->own_buf - c->pend_len - c->ooo_bytes;
 	if (c->fin_rcvd || c->host_rst)
 		space = 0;
 	space = RTE_MIN(space, (uint64_t)tcp_max_window(w, c));
