@@ -3,7 +3,6 @@
  *
  * sl_config.c: configuration defaults and the counter name table.
  */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -41,22 +40,4 @@ sl_config_defaults(struct sl_config *cfg)
 	cfg->max_dgram_flows = 16384;
 	cfg->max_buffered = 256ull << 20;
 	cfg->tcp_buf = 4u << 20;
-}
-
-bool
-sl_rules_permit(const struct sl_rule *rules, unsigned int n, uint32_t daddr,
-	uint16_t dport)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		const struct sl_rule *r = &rules[i];
-		uint32_t mask = r->prefix_len ?
-			htonl(~0u << (32 - r->prefix_len)) : 0;
-
-		if ((daddr & mask) == r->net && dport >= r->port_lo &&
-		    dport <= r->port_hi)
-			return r->allow;
-	}
-	return true;
 }

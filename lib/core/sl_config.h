@@ -78,12 +78,4 @@ struct sl_config {
  */
 void sl_config_defaults(struct sl_config *cfg);
 
-/**
- * sl_rules_permit - first matching rule decides; no match: allowed.
- * @daddr: destination as the guest addressed it (network order)
- * @dport: destination port (host order; 0 for ICMP)
- */
-bool sl_rules_permit(const struct sl_rule *rules, unsigned int n,
-	uint32_t daddr, uint16_t dport);
-
 #endif /* SL_CONFIG_H */

@@ -108,7 +108,7 @@ struct sl_worker {
 	uint16_t n_tx;			/**< frames queued, backlog first */
 	struct rte_mbuf *tx[SL_TX_MAX];
 
-	struct sl_dgram *dgram;		/**< datagram flows (lib/udp owns it) */
+	struct sl_dgram *dgram;		/**< datagram state (lib/dgram's) */
 	struct sl_frag *frag;		/**< IPv4 fragments both ways */
 	const struct sl_proto *by_ip[256];	/**< the module of IPPROTO_* */
 	struct sl_proto_calls calls;	/**< per-iteration hooks, in order */
@@ -228,25 +228,5 @@ sl_flow_find(struct sl_worker *w, const struct sl_pkt *p,
 		return f;
 	return sl_flow_lookup(&w->ft, key);
 }
-
-/**
- * sl_map_dst - translate a destination the guest addressed into the host
- * address a socket must use.
- * @w: worker
- * @proto: IPPROTO_*
- * @daddr: destination address (network order)
- * @dport: destination port (network order)
- * @sa: filled with the host address
- *
- * The gateway maps to 127.0.0.1 with --host-loopback on; UDP to the DNS
- * address port 53 maps to the forwarder.
- *
- * The --allow/--deny rules are checked first.
- *
- * Return: 0, -EACCES when a rule denies it, or -1 when the destination
- * cannot be reached from the host.
- */
-int sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
-	uint16_t dport, struct sockaddr_in *sa);
 
 #endif /* SL_WORKER_H */

@@ -5,7 +5,7 @@
  * here by turning the request mbuf into the reply. Pings elsewhere go out
  * through one host ICMP socket per (destination, echo id); the kernel picks
  * the echo id on the wire, and replies get the guest's id back. Requests
- * and replies move in batches, with UDP's datagram code (sl_udp.c).
+ * and replies move in batches, with the datagram code UDP shares (lib/dgram).
  */
 #include <errno.h>
 #include <string.h>
@@ -13,12 +13,13 @@
 #include <rte_icmp.h>
 
 #include "sl_dgflow.h"
+#include "sl_dgram.h"
 #include "sl_frag.h"
 #include "sl_icmp.h"
 #include "sl_icmp_err.h"
 #include "sl_neigh.h"
+#include "sl_policy.h"
 #include "sl_proto.h"
-#include "sl_udp.h"
 
 
 /**
@@ -73,7 +74,7 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 		return echo_local(w, p);
 	if (sl_icmp_err_ttl(w, p, &ttl))
 		return false;	/* time exceeded sent */
-	rc = sl_map_dst(w, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa);
+	rc = sl_map_dst(w->cfg, IPPROTO_ICMP, p->ip->dst_addr, 0, &sa);
 	if (rc == -EACCES) {
 		SL_STAT_INC(w->stats, drop_denied);
 		return false;
@@ -141,7 +142,7 @@ sl_icmp_timer(struct sl_worker *w, struct sl_flow *f)
 	sl_dgram_timer(w, f);
 }
 
-/** ICMP in the protocol table: echo flows (datagram flows, sl_udp.c). */
+/** ICMP in the protocol table: echo flows (datagram flows, lib/dgram). */
 const struct sl_proto sl_icmp_proto = {
 	.name = "icmp",
 	.ip_proto = IPPROTO_ICMP,

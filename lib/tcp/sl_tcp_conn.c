@@ -213,7 +213,7 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		SL_STAT_INC(w->stats, drop_tcp_bad_opts);
 		return;
 	}
-	rc = sl_map_dst(w, IPPROTO_TCP, key->daddr, key->dport, &sa);
+	rc = sl_map_dst(w->cfg, IPPROTO_TCP, key->daddr, key->dport, &sa);
 	if (rc != 0) {
 		if (rc == -EACCES)
 			SL_STAT_INC(w->stats, drop_denied);

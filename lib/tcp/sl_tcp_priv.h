@@ -23,6 +23,7 @@
 #include "sl_fwd.h"
 #include "sl_log.h"
 #include "sl_neigh.h"
+#include "sl_policy.h"
 #include "sl_steer.h"
 #include "sl_tcp.h"
 #include "sl_tcp_sack.h"

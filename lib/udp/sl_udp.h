@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_udp.h: UDP relay (and DNS forwarding): one connected host UDP socket
- * per guest 5-tuple, replies back to the guest, idle expiry; the batched
- * datagram I/O it shares with ICMP echo (theory in sl_udp.c).
+ * per guest 5-tuple, replies back to the guest, idle expiry (theory in
+ * sl_udp.c); the datagram machinery it shares with ICMP echo is lib/dgram.
  */
 #ifndef SL_UDP_H
 #define SL_UDP_H
@@ -41,63 +41,6 @@ void sl_udp_timer(struct sl_worker *w, struct sl_flow *f);
 int sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
 	uint16_t sport, uint16_t dport);
 
-/* Datagram-flow building blocks shared by UDP and ICMP (see sl_udp.c). */
-struct sl_flow *sl_dgram_flow_open(struct sl_worker *w,
-	const struct sl_flow_key *key, enum sl_host_kind kind,
-	const struct sockaddr_in *sa);
-void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
-
-/**
- * sl_dgram_init - per-worker datagram state (w->dgram, struct sl_dgram in
- * sl_dgflow.h): the flows' LRU, the held guest datagrams, and the spill
- * area host datagrams longer than one mbuf are received into (up to the
- * largest IPv4 payload, 65515 bytes, whatever the MTU: larger datagrams
- * than the link takes are fragmented). Call once the pool is set.
- * Return: 0 or -ENOMEM.
- */
-int sl_dgram_init(struct sl_worker *w);
-
-/** sl_dgram_fini - send what is held, free what sl_dgram_init took. */
-void sl_dgram_fini(struct sl_worker *w);
-
-/**
- * sl_dgram_queue - hold a guest datagram for its host handle's batched
- * send (after any already held for that handle).
- * @w: worker
- * @f: UDP or ICMP flow (its hd is the handle; an inbound flow's datagram
- *     goes to f->host_dst)
- * @m: the guest frame, owned from now on (freed once sent or dropped)
- * @off: payload offset in @m
- * @len: payload bytes
- * @ttl: IP TTL it leaves the host with, 0: the socket's default
- *
- * When SL_DGRAM_OUT_MAX are held already, they are sent first.
- */
-void sl_dgram_queue(struct sl_worker *w, struct sl_flow *f,
-	struct rte_mbuf *m, uint32_t off, uint32_t len, uint8_t ttl);
-
-/** sl_dgram_held - whether @f has guest datagrams held for sending. */
-bool sl_dgram_held(const struct sl_worker *w, const struct sl_flow *f);
-
-/**
- * sl_dgram_flush - send every held datagram: one sl_host_sendmmsg per host
- * handle (more only on a partial send), order kept per handle; frames freed.
- */
-void sl_dgram_flush(struct sl_worker *w);
-
-/** sl_dgram_burst_end - end of an rx burst: sl_dgram_flush if any held. */
-void sl_dgram_burst_end(struct sl_worker *w);
-
-/**
- * sl_dgram_drain - read queued datagrams from @f's host socket in batches
- * (one host call per SL_DGRAM_RECV_BATCH, up to a budget) and hand each
- * (payload-only mbuf, @n bytes) to @deliver, which consumes the mbuf.
- * Errors the socket reports (ICMP unreachable...) are cleared.
- */
-void sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
-	void (*deliver)(struct sl_worker *w, struct sl_flow *f,
-	struct rte_mbuf *m, size_t n));
-
 struct sl_fwd_spec;
 
 /**
@@ -113,13 +56,6 @@ void sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
  * the inbound flows that send through it.
  */
 void sl_udp_forward_closed(struct sl_worker *w, int lhd);
-
-/**
- * sl_dgram_flow_free - datagram flow @f (UDP or ICMP) is about to be freed:
- * the guest datagrams held for its socket go out first, and it leaves the
- * LRU (the flow_free hook of both).
- */
-void sl_dgram_flow_free(struct sl_worker *w, struct sl_flow *f);
 
 /** UDP in the protocol table (sl_proto.h). */
 extern const struct sl_proto sl_udp_proto;

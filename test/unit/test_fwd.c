@@ -14,6 +14,7 @@
 
 #include "sl_fwd.h"
 #include "sl_host_mem.h"
+#include "sl_policy.h"
 #include "sl_tcp.h"
 #include "sl_test.h"
 

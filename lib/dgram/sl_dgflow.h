@@ -38,7 +38,7 @@ struct sl_dgflow {
 
 #define SL_DGRAM_OUT_MAX (2 * SL_BURST)	/* guest datagrams held per burst */
 
-/** A guest datagram held for its host handle's batched send (sl_udp.c). */
+/** A guest datagram held for its host handle's batched send (sl_dgram.c). */
 struct sl_dgram_out {
 	struct sl_flow *f;
 	struct rte_mbuf *m;	/**< the guest frame */
@@ -58,7 +58,7 @@ struct sl_dgram_grp {
 /**
  * A worker's datagram state (w->dgram): its UDP and ICMP echo flows, their
  * LRU order, and the guest datagrams held for a burst's batched sends.
- * Allocated by sl_dgram_init, freed by sl_dgram_fini (sl_udp.c).
+ * Allocated by sl_dgram_init, freed by sl_dgram_fini (sl_dgram.c).
  */
 struct sl_dgram {
 	uint32_t dgram_flows;		/**< UDP + ICMP flows */
