@@ -18,7 +18,7 @@
 
 #define LOG(l, ...) SL_LOG(APP, l, __VA_ARGS__)
 
-/* RLIMIT_NOFILE value as a number, RLIM_INFINITY as UINT64_MAX. */
+/** rlim_u64 - RLIMIT_NOFILE value as a number, RLIM_INFINITY as UINT64_MAX. */
 static uint64_t
 rlim_u64(rlim_t v)
 {
@@ -72,7 +72,10 @@ sl_fdlimit_raise(struct sl_fd_budget *b)
 	b->limit = rlim_u64(rl.rlim_cur);
 }
 
-/* Descriptors open in this process now (0 when /proc is not there). */
+/**
+ * open_fds - descriptors open in this process now (0 when /proc is not
+ * there).
+ */
 static unsigned int
 open_fds(void)
 {

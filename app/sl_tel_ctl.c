@@ -23,6 +23,10 @@
 /* ------------------------------------------------------------------ */
 /* /sluice/fwd                                                          */
 
+/**
+ * sl_tel_cmd_fwd_list - the /sluice/fwd/list handler (telemetry_cb): the
+ * forwards in effect, per worker. Return: 0 or -EINVAL.
+ */
 int
 sl_tel_cmd_fwd_list(const char *cmd, const char *params,
 	struct rte_tel_data *d)
@@ -167,6 +171,10 @@ fwd_change(const char *params, struct rte_tel_data *d, bool add)
 	return 0;
 }
 
+/**
+ * sl_tel_cmd_fwd_add - the /sluice/fwd/add handler: start the forward
+ * SPEC in @params (on one worker when given). Return: 0 or -errno.
+ */
 int
 sl_tel_cmd_fwd_add(const char *cmd, const char *params,
 	struct rte_tel_data *d)
@@ -175,6 +183,10 @@ sl_tel_cmd_fwd_add(const char *cmd, const char *params,
 	return fwd_change(params, d, true);
 }
 
+/**
+ * sl_tel_cmd_fwd_del - the /sluice/fwd/del handler: stop the forward
+ * SPEC in @params; its live connections go on. Return: 0 or -errno.
+ */
 int
 sl_tel_cmd_fwd_del(const char *cmd, const char *params,
 	struct rte_tel_data *d)
@@ -196,6 +208,11 @@ add_level(const char *name, int level, void *arg)
 	rte_tel_data_add_array_string(arg, text);
 }
 
+/**
+ * sl_tel_cmd_log_level - the /sluice/log_level handler: show the levels of
+ * the log types matching TYPE (default sluice.*), or set them to LEVEL.
+ * Return: 0, or -EINVAL for a malformed request.
+ */
 int
 sl_tel_cmd_log_level(const char *cmd, const char *params,
 	struct rte_tel_data *d)

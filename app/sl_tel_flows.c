@@ -82,6 +82,10 @@ add_flow_common(const struct sl_app *app, unsigned int wi,
 	rte_tel_data_add_dict_u64(c, "bytes_to_guest", f->bytes_to_guest);
 }
 
+/**
+ * sl_tel_cmd_flows - the /sluice/flows handler: one page of flows, worker
+ * by worker from the cursor in @params. Return: 0 or -EINVAL.
+ */
 int
 sl_tel_cmd_flows(const char *cmd, const char *params,
 	struct rte_tel_data *d)
@@ -233,6 +237,10 @@ flow_error(struct rte_tel_data *d, int rc, const char *params)
 	return sl_tel_error_reply(d, rc, what);
 }
 
+/**
+ * sl_tel_cmd_flow - the /sluice/flow handler: one flow in full (TCP
+ * windows, sequence numbers, RTT, host socket queues). Return: 0 or -errno.
+ */
 int
 sl_tel_cmd_flow(const char *cmd, const char *params,
 	struct rte_tel_data *d)
@@ -290,6 +298,10 @@ sl_tel_cmd_flow(const char *cmd, const char *params,
 	return 0;
 }
 
+/**
+ * sl_tel_cmd_flow_close - the /sluice/flow/close handler: close one flow
+ * (TCP: reset both ways). Return: 0 or -errno.
+ */
 int
 sl_tel_cmd_flow_close(const char *cmd, const char *params,
 	struct rte_tel_data *d)

@@ -384,6 +384,10 @@ add_workers(const struct sl_app *app, struct rte_tel_data *d)
 	rte_tel_data_add_dict_container(d, "workers", ws, 0);
 }
 
+/**
+ * sl_tel_cmd_info - the /sluice/info handler: version, uptime,
+ * configuration, access rules, ports and workers. Return: 0 or -EINVAL.
+ */
 int
 sl_tel_cmd_info(const char *cmd, const char *params,
 	struct rte_tel_data *d)
@@ -461,6 +465,10 @@ add_counters(struct sl_app *app, unsigned int lo, unsigned int hi,
 	}
 }
 
+/**
+ * sl_tel_cmd_stats - the /sluice/stats handler: the counters summed over
+ * the workers (or of the worker in @params). Return: 0 or -EINVAL.
+ */
 int
 sl_tel_cmd_stats(const char *cmd, const char *params,
 	struct rte_tel_data *d)

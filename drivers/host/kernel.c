@@ -80,7 +80,10 @@ kern_host(struct sl_host *h)
 	return (struct kern_host *)h;
 }
 
-/* errno as a negative return value, EWOULDBLOCK folded into EAGAIN. */
+/**
+ * neg_errno - errno as a negative return value, EWOULDBLOCK folded into
+ * EAGAIN.
+ */
 static inline int
 neg_errno(void)
 {
@@ -91,7 +94,7 @@ neg_errno(void)
 	return e != 0 ? -e : -EIO;
 }
 
-/* The table entry of @hd when it is one of our open descriptors. */
+/** kern_fd - the table entry of @hd when it is one of our open descriptors. */
 static struct kern_fd *
 kern_fd(struct kern_host *k, int hd)
 {
@@ -153,7 +156,7 @@ kern_track(struct kern_host *k, int fd, uint64_t cookie, uint32_t flags,
 	return fd;
 }
 
-/* setsockopt of an int option. Return: 0 or -errno. */
+/** set_int_opt - setsockopt of an int option. Return: 0 or -errno. */
 static int
 set_int_opt(int fd, int level, int name, int val)
 {
@@ -162,7 +165,7 @@ set_int_opt(int fd, int level, int name, int val)
 	return 0;
 }
 
-/* The Internet checksum of @len bytes at @p. */
+/** inet_csum - the Internet checksum of @len bytes at @p. */
 static uint16_t
 inet_csum(const uint8_t *p, size_t len)
 {
@@ -389,7 +392,7 @@ kern_set_cookie(struct sl_host *h, int hd, uint64_t cookie)
 	return 0;
 }
 
-/* The raw ICMP scratch buffer, allocated on first use. */
+/** raw_buf - the raw ICMP scratch buffer, allocated on first use. */
 static uint8_t *
 raw_buf(struct kern_host *k)
 {
@@ -783,7 +786,7 @@ kern_error(struct sl_host *h, int hd)
 	return -err;
 }
 
-/* SIOCOUTQ of @hd, 0 when the socket type does not support it. */
+/** kern_outq - SIOCOUTQ of @hd, 0 when the socket type does not support it. */
 static long
 kern_outq(int hd)
 {

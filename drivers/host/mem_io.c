@@ -164,7 +164,9 @@ iov_total(const struct iovec *iov, int cnt)
 	return total;
 }
 
-/* Scatter @len bytes of @src into @iov. Return: bytes copied. */
+/**
+ * iov_scatter - scatter @len bytes of @src into @iov. Return: bytes copied.
+ */
 static size_t
 iov_scatter(const struct iovec *iov, int cnt, const uint8_t *src, size_t len)
 {
@@ -184,7 +186,10 @@ iov_scatter(const struct iovec *iov, int cnt, const uint8_t *src, size_t len)
 	return done;
 }
 
-/* Gather up to @len bytes of @iov into @dst. Return: bytes copied. */
+/**
+ * iov_gather - gather up to @len bytes of @iov into @dst. Return: bytes
+ * copied.
+ */
 static size_t
 iov_gather(const struct iovec *iov, int cnt, uint8_t *dst, size_t len)
 {
@@ -202,11 +207,11 @@ iov_gather(const struct iovec *iov, int cnt, uint8_t *dst, size_t len)
 	return done;
 }
 
-/*
- * What a call on a reset TCP socket returns once no data is left: the
- * pending error once (reading it clears it, as Linux's sock_error()), then
- * @after (Linux: 0 for a read, the shutdown receive side; -EPIPE for a
- * write).
+/**
+ * mem_rst_err - what a call on a reset TCP socket returns once no data is
+ * left: the pending error once (reading it clears it, as Linux's
+ * sock_error()), then @after (Linux: 0 for a read, the shutdown receive
+ * side; -EPIPE for a write).
  */
 static int
 mem_rst_err(struct mem_sock *s, int after)
@@ -217,7 +222,7 @@ mem_rst_err(struct mem_sock *s, int after)
 	return err != 0 ? -err : after;
 }
 
-/* Why a TCP socket cannot carry data now (0: it can). */
+/** mem_stream_err - why a TCP socket cannot carry data now (0: it can). */
 static int
 mem_stream_err(const struct mem_sock *s)
 {
@@ -233,7 +238,10 @@ mem_stream_err(const struct mem_sock *s)
 	}
 }
 
-/* Record one outgoing datagram of @len bytes gathered from @iov. */
+/**
+ * mem_dgram_send - record one outgoing datagram of @len bytes gathered from
+ * @iov.
+ */
 static ssize_t
 mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
 	size_t len, const struct sockaddr_in *to, uint8_t ttl)
@@ -276,7 +284,10 @@ mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
 	return (ssize_t)len;
 }
 
-/* Pop one incoming datagram into @iov (truncating: *@trunc, if given). */
+/**
+ * mem_dgram_recv - pop one incoming datagram into @iov (truncating: *@trunc,
+ * if given).
+ */
 static ssize_t
 mem_dgram_recv(struct mem_sock *s, const struct iovec *iov, int cnt,
 	struct sockaddr_in *from, bool *trunc)
@@ -363,6 +374,10 @@ mem_stream_read(struct mem_sock *s, const struct iovec *iov, int cnt)
 	return (ssize_t)n;
 }
 
+/**
+ * sl_mem_writev - see sl_host_writev(): one datagram on a datagram socket,
+ * else stream bytes. Return: bytes taken, or -errno as Linux would return.
+ */
 ssize_t
 sl_mem_writev(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 {

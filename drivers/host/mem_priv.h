@@ -118,7 +118,10 @@ mem_host(struct sl_host *h)
 	return (struct mem_host *)h;
 }
 
-/* The slot of @hd when it was ever allocated (open or closed), else NULL. */
+/**
+ * mem_slot - the slot of @hd when it was ever allocated (open or closed),
+ * else NULL.
+ */
 static inline struct mem_sock *
 mem_slot(struct mem_host *m, int hd)
 {
@@ -128,7 +131,7 @@ mem_slot(struct mem_host *m, int hd)
 	return &m->socks[hd];
 }
 
-/* The slot of @hd when it is open, else NULL. */
+/** mem_open_sock - the slot of @hd when it is open, else NULL. */
 static inline struct mem_sock *
 mem_open_sock(struct mem_host *m, int hd)
 {

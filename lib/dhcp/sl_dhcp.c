@@ -42,7 +42,7 @@ static RTE_DEFINE_PER_LCORE(bool, dhcp_decline_logged);
 static const struct rte_ether_addr dhcp_bcast_mac = {
 	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 
-/* Raw 32-bit field, kept in network order. */
+/** rd_raw32 - raw 32-bit field, kept in network order. */
 static inline uint32_t
 rd_raw32(const uint8_t *p)
 {
@@ -432,14 +432,17 @@ dhcp_reply_to(const struct sl_dhcp_msg *req, uint32_t yiaddr,
 	}
 }
 
-/* The client is the guest: its chaddr is where the guest address is. */
+/**
+ * dhcp_learn - the client is the guest: its chaddr is where the guest address
+ * is.
+ */
 static void
 dhcp_learn(struct sl_worker *w, const struct sl_dhcp_msg *req)
 {
 	sl_neigh_learn(w, w->cfg->guest_addr, &req->chaddr);
 }
 
-/* Send an OFFER or ACK of the guest address. */
+/** dhcp_grant - send an OFFER or ACK of the guest address. */
 static int
 dhcp_grant(struct sl_worker *w, const struct sl_dhcp_msg *req, uint8_t type)
 {
@@ -485,7 +488,7 @@ dhcp_request(struct sl_worker *w, const struct sl_dhcp_msg *req)
 		SL_STAT_INC(w->stats, dhcp_naks);
 }
 
-/* Answer a DHCPINFORM: configuration only, to ciaddr. */
+/** dhcp_inform - answer a DHCPINFORM: configuration only, to ciaddr. */
 static void
 dhcp_inform(struct sl_worker *w, const struct sl_dhcp_msg *req)
 {
@@ -498,7 +501,10 @@ dhcp_inform(struct sl_worker *w, const struct sl_dhcp_msg *req)
 		SL_STAT_INC(w->stats, dhcp_informs);
 }
 
-/* A DHCPDECLINE: the guest found the address in use. Counted and logged. */
+/**
+ * dhcp_decline - a DHCPDECLINE: the guest found the address in use. Counted
+ * and logged.
+ */
 static void
 dhcp_decline(struct sl_worker *w, const struct sl_dhcp_msg *req)
 {

@@ -222,6 +222,9 @@ struct seg {
 	uint8_t flags;
 };
 
+/**
+ * conn_of - the TCP connection state of flow @f.
+ */
 static inline struct sl_tcp_conn *
 conn_of(struct sl_worker *w, const struct sl_flow *f)
 {
@@ -282,12 +285,20 @@ tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
 	SL_STAT_INC(w->stats, tx_csum_offload);
 }
 
+/**
+ * rtx_pool - the worker's pool of retransmit entries.
+ */
 static inline struct sl_tcp_rtx_pool *
 rtx_pool(struct sl_worker *w)
 {
 	return sl_tcp_w(w)->rtx_pool;
 }
 
+/**
+ * dirty_mark - put @c on the worker's list of flows touched (once): their
+ * data goes to the host at the burst's end (sl_tcp_burst_end), their ACK
+ * at the iteration's (sl_tcp_iteration_end, which empties the list).
+ */
 static inline void
 dirty_mark(struct sl_worker *w, const struct sl_flow *f,
 	struct sl_tcp_conn *c)
@@ -315,6 +326,10 @@ watch(struct sl_worker *w, struct sl_flow *f, const struct sl_tcp_conn *c)
 	sl_host_watch(w->host, f->hd, ev);
 }
 
+/**
+ * set_interest - change @c's host readiness interest to @ev, telling
+ * the backend only when it changed (and the flow has a socket).
+ */
 static inline void
 set_interest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint32_t ev)

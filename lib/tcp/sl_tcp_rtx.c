@@ -50,6 +50,11 @@
  */
 #include "sl_tcp_priv.h"
 
+/**
+ * tcp_rtt_sample - fold one RTT measurement @r (ms) into @c's
+ * SRTT and RTTVAR and recompute the RTO (RFC 6298 2.2-2.5, clamped to
+ * [SL_TCP_RTO_MIN, SL_TCP_RTO_MAX]).
+ */
 void
 tcp_rtt_sample(struct sl_tcp_conn *c, uint32_t r)
 {
@@ -69,6 +74,10 @@ tcp_rtt_sample(struct sl_tcp_conn *c, uint32_t r)
 	c->rto = RTE_MIN(c->rto, SL_TCP_RTO_MAX);
 }
 
+/**
+ * tcp_rto_backed_off - @c's RTO doubled once per backoff step
+ * (RFC 6298 5.5), at most SL_TCP_RTO_MAX.
+ */
 uint32_t
 tcp_rto_backed_off(const struct sl_tcp_conn *c)
 {
@@ -168,6 +177,11 @@ tcp_retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	sl_neigh_tx(w, m, f->key.gaddr);
 }
 
+/**
+ * tcp_rtx_release - free every retransmit entry of @c (their mbufs
+ * back to the pool, their bytes out of the worker's in-flight total) and
+ * clear the SACK scoreboard.
+ */
 void
 tcp_rtx_release(struct sl_worker *w, struct sl_tcp_conn *c)
 {

@@ -7,6 +7,11 @@
  */
 #include "sl_tcp_priv.h"
 
+/**
+ * tcp_rearm - arm @f's timer for the earliest of its deadlines
+ * (connect, RTO, persist, recheck, TIME-WAIT, owed control segments) and
+ * the idle timeout; untouched when already armed for that time.
+ */
 void
 tcp_rearm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
