@@ -44,6 +44,7 @@ struct sl_steer;
 struct sl_frag;
 struct sl_neigh;
 struct sl_dhcp;
+struct sl_icmp6;
 struct sl_fwd_state;
 
 /** Where produced frames go (the port, or a test's capture). */
@@ -134,6 +135,7 @@ struct sl_worker {
 	struct rte_ring *ctl_ring;	/**< control requests (MP/SC) */
 	struct sl_fwd_state *fwd;	/**< forwards and listeners (lib/fwd) */
 	struct sl_dhcp *dhcp;		/**< the DHCP server (lib/dhcp) */
+	struct sl_icmp6 *icmp6;		/**< NDP and RAs (lib/icmp6) */
 	uint64_t sockfail_log_ms;	/**< last host-socket failure logged */
 	uint32_t sockfail_quiet;	/**< failures not logged since then */
 };

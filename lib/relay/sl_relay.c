@@ -15,6 +15,7 @@
 #include "sl_frag.h"
 #include "sl_fwd.h"
 #include "sl_icmp.h"
+#include "sl_icmp6.h"
 #include "sl_neigh.h"
 #include "sl_proto.h"
 #include "sl_relay.h"
@@ -30,6 +31,7 @@ static const struct sl_proto *const relay_protos[] = {
 	&sl_tcp_proto,
 	&sl_udp_proto,
 	&sl_icmp_proto,
+	&sl_icmp6_proto,
 	&sl_fwd_proto,
 };
 

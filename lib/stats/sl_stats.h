@@ -56,7 +56,7 @@
 	X(drop_ip6_hdr) X(drop_ip6_len) X(drop_ip6_exthdr)	\
 	X(drop_ip6_frag) X(drop_ip6_src) X(drop_ip6_off)	\
 	X(drop_ip6_l4_unsupported) X(drop_icmp6) X(drop_ndp)	\
-	X(drop_ndp_dad) X(drop_dhcp6)				\
+	X(ndp_dad_defended) X(drop_dhcp6) X(icmp6_ignored)				\
 	X(icmp6_echo_local) X(ndp_ns_rx) X(ndp_na_sent) X(ndp_ns_sent) \
 	X(ndp_rs_rx) X(ndp_ra_sent) X(neigh6_full)		\
 	X(dhcp6_replies)

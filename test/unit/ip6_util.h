@@ -27,6 +27,31 @@ stat6(const struct sl_worker *w, const char *name)
 	return -1;
 }
 
+/**
+ * env6_init - a test worker with IPv6 on (manual clock), its start-up
+ * router advertisement already sent and cleared from the capture.
+ * @cfg: configuration, or NULL for the defaults
+ * Return: 0 or -1.
+ */
+static inline int
+env6_init(struct sl_test_env *env, const struct sl_config *cfg)
+{
+	struct sl_config c;
+
+	if (cfg != NULL) {
+		c = *cfg;
+	} else {
+		sl_config_defaults(&c);
+		c.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));
+		c.max_flows = 1024;
+	}
+	if (sl_test_env_init_manual(env, &c) != 0)
+		return -1;
+	sl_test_input(env, NULL);
+	sl_test_cap_clear(env);
+	return 0;
+}
+
 /** a6 - the 16 bytes of IPv6 address text @s (static buffer ring). */
 static inline const uint8_t *
 a6(const char *s)

@@ -49,7 +49,7 @@ SL_TEST(udp6_parsed_and_counted_unsupported)
 	enum sl_stat why;
 	struct sl_pkt p;
 
-	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	SL_CHECK(env6_init(&env, NULL) == 0);
 	SL_CHECK_EQ(parse(&env, &f, &p, &why, &m), 0);
 	SL_CHECK_EQ(p.ip_ver, 6);
 	SL_CHECK(p.ip == NULL && p.ip6 != NULL);
@@ -82,7 +82,7 @@ SL_TEST(ext_headers_walked)
 	enum sl_stat why;
 	struct sl_pkt p;
 
-	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	SL_CHECK(env6_init(&env, NULL) == 0);
 	f.ext = ext;
 	f.ext_len = sizeof(ext);
 	f.first_nh = 0;
@@ -101,7 +101,7 @@ expect_drop(const struct f6 *f, const char *name)
 	struct sl_test_env env;
 	bool ok;
 
-	if (sl_test_env_init(&env, NULL) != 0)
+	if (env6_init(&env, NULL) != 0)
 		return false;
 	send6(&env, f);
 	ok = stat6(&env.w, name) == 1 && env.cap.n == 0;
@@ -162,7 +162,7 @@ SL_TEST(hostile_lengths)
 	SL_CHECK(expect_drop(&f, "drop_l4_hdr"));
 	f.paylen_delta = 0;
 	/* the fixed header cut short */
-	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	SL_CHECK(env6_init(&env, NULL) == 0);
 	len = build6(&env, b, &f);
 	(void)len;
 	sl_test_input(&env, sl_test_frame(&env, b, 14 + 39));
@@ -192,7 +192,7 @@ SL_TEST(hostile_checksums_and_sources)
 	SL_CHECK(expect_drop(&f, "drop_l4_csum"));
 	f.bad_cksum = false;
 	/* UDP without a checksum: allowed over IPv4, not over IPv6 */
-	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	SL_CHECK(env6_init(&env, NULL) == 0);
 	f.l4 = zero_ck_udp;
 	f.l4_len = sizeof(zero_ck_udp);
 	len = build6(&env, b, &f);
@@ -221,7 +221,7 @@ SL_TEST(ipv6_off_drops_by_ethertype)
 
 	sl_config_defaults(&cfg);
 	cfg.ipv6 = false;
-	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	SL_CHECK(env6_init(&env, &cfg) == 0);
 	send6(&env, &f);
 	SL_CHECK_EQ(stat6(&env.w, "drop_ethertype"), 1);
 	SL_CHECK_EQ(stat6(&env.w, "drop_ip6_l4_unsupported"), 0);
@@ -234,7 +234,7 @@ SL_TEST(icmp6_number_in_ipv4_refused)
 	struct rte_mbuf *m;
 	char *d;
 
-	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	SL_CHECK(env6_init(&env, NULL) == 0);
 	m = rte_pktmbuf_alloc(env.w.mp);
 	SL_CHECK(m != NULL);
 	d = rte_pktmbuf_append(m, 8);
@@ -251,7 +251,7 @@ SL_TEST(gateway_link_local_from_mac)
 {
 	struct sl_test_env env;
 
-	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	SL_CHECK(env6_init(&env, NULL) == 0);
 	/* 52:55:0a:00:02:02 -> fe80::5055:aff:fe00:202 */
 	SL_CHECK(memcmp(env.w.gw_ll6, a6("fe80::5055:aff:fe00:202"), 16) == 0);
 	sl_test_env_fini(&env);
