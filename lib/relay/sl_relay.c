@@ -12,6 +12,7 @@
 #include "sl_arp.h"
 #include "sl_ctl.h"
 #include "sl_dhcp.h"
+#include "sl_dhcp6.h"
 #include "sl_frag.h"
 #include "sl_fwd.h"
 #include "sl_icmp.h"
@@ -28,6 +29,7 @@ static const struct sl_proto *const relay_protos[] = {
 	&sl_frag_proto,
 	&sl_arp_proto,
 	&sl_dhcp_proto,
+	&sl_dhcp6_proto,
 	&sl_tcp_proto,
 	&sl_udp_proto,
 	&sl_icmp_proto,
