@@ -16,6 +16,7 @@
 #   - IPv4 alongside: DHCP lease and ping 10.0.2.2 still work
 #   - counters: RAs sent, RS received, echo answered; no IPv6 frame counted
 #     in drop_ethertype
+#   - /sluice/info shows the IPv6 addresses, the guest's SLAAC one learned
 #   - --ipv6 off: no RA (the guest gets no global address), IPv6 frames are
 #     counted in drop_ethertype
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
@@ -191,6 +192,28 @@ test_counters() {
 	fi
 }
 
+# test_info: /sluice/info shows the port's IPv6 addresses, the guest's
+# SLAAC address among the learned ones
+test_info() {
+	local out rc=0 a
+	a=$(slaac_addr)
+	out=$("$E2E_PYTHON" "$E2E_SRC/usertools/sluice-ctl" -f "${E2E_SLUICE_PREFIXES[-1]}" \
+		-j info | "$E2E_PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+v = d["ports"]["0"]["ipv6"]
+print(v)
+ok = (v["gateway"] == "fec0::2" and v["dns"] == "fec0::3" and
+	v["gateway_link_local"] == "fe80::5055:aff:fe00:202" and
+	v["prefix"] == "fec0::/64" and sys.argv[1] in v["guest_addresses"])
+sys.exit(0 if ok else 1)' "$a" 2>&1) || rc=$?
+	if ((rc == 0)); then
+		e2e_pass "/sluice/info: the port's IPv6 addresses, guest $a learned"
+	else
+		e2e_fail "/sluice/info: the port's IPv6 addresses, guest $a learned" "" "$out"
+	fi
+}
+
 test_ipv6_off() {
 	e2e_stop_sluice || true
 	e2e_start_sluice --ipv6 off || return 0
@@ -218,6 +241,7 @@ main() {
 	test_dhcp6_info
 	test_ipv4_alongside
 	test_counters
+	test_info
 	test_ipv6_off
 	e2e_summary
 }
