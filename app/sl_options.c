@@ -59,6 +59,16 @@ static const struct sl_opt sl_opts[] = {
 	  "N", "guest subnet prefix length, 1 to 30" },
 	{ "dns", 0, SL_OT_ADDR, SL_FIELD(dns), false, 0, 0,
 	  "ADDR", "DNS server address the guest sees" },
+	{ "ipv6", 0, SL_OT_BOOL, SL_FIELD(ipv6), false, 0, 1,
+	  "on|off", "IPv6 on the guest link: router advertisements (SLAAC), "
+	  "neighbour discovery, DHCPv6; off: IPv6 frames are dropped" },
+	{ "prefix6", 0, SL_OT_PREFIX6, SL_FIELD(prefix6), false, 0, 0,
+	  "ADDR/64", "guest IPv6 prefix advertised for SLAAC; moves "
+	  "--gateway6 and --dns6 into it" },
+	{ "gateway6", 0, SL_OT_ADDR6, SL_FIELD(gateway6), false, 0, 0,
+	  "ADDR", "IPv6 gateway address the guest sees, in --prefix6" },
+	{ "dns6", 0, SL_OT_ADDR6, SL_FIELD(dns6), false, 0, 0,
+	  "ADDR", "IPv6 DNS server address the guest sees (RDNSS, DHCPv6)" },
 	{ "dns-forward", 0, SL_OT_DNSFWD, SL_FIELD(dns_fwd), false, 1, 65535,
 	  "ADDR[:PORT]|off", "host resolver the guest's DNS queries go to" },
 	{ "mtu", 0, SL_OT_UINT, SL_FIELD(mtu), true, 68, 65520,
@@ -488,6 +498,10 @@ sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o, const char *val,
 	switch (o->type) {
 	case SL_OT_ADDR:
 		return sl_opt_set_addr(ctx, o, val, why, whylen);
+	case SL_OT_ADDR6:
+		return sl_opt_set_addr6(ctx, o, val, why, whylen);
+	case SL_OT_PREFIX6:
+		return sl_opt_set_prefix6(ctx, o, val, why, whylen);
 	case SL_OT_DNSFWD:
 		return sl_opt_set_dnsfwd(ctx, o, val, why, whylen);
 	case SL_OT_UINT:
@@ -527,6 +541,10 @@ sl_opt_format(const struct sl_config *c, const struct sl_opt *o, char *buf,
 	uint64_t v;
 
 	switch (o->type) {
+	case SL_OT_ADDR6:
+	case SL_OT_PREFIX6:
+		sl_opt_format6(c, o, buf, len);
+		break;
 	case SL_OT_ADDR:
 		in.s_addr = (uint32_t)sl_field_get(c, o);
 		inet_ntop(AF_INET, &in, a, sizeof(a));
@@ -823,7 +841,8 @@ sl_options_parse(int argc, char **argv, struct sl_config *cfg,
 		}
 	}
 
-	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0)
+	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0 ||
+	    sl_check_subnet6(&ctx.cfg, err, errlen) < 0)
 		goto out;
 	if (ctx.cfg.dns_fwd == 0 && !ctx.dns_fwd_set &&
 			sl_resolv_conf_path != NULL &&

@@ -87,7 +87,8 @@ sl_options_port(const struct sl_config *global, unsigned int port,
 			return -1;
 		}
 	}
-	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0)
+	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0 ||
+	    sl_check_subnet6(&ctx.cfg, err, errlen) < 0)
 		return -1;
 	*out = ctx.cfg;
 	return 0;

@@ -18,6 +18,8 @@
 /** How an option's value is read. */
 enum sl_opt_type {
 	SL_OT_ADDR,	/* IPv4 address on the guest network */
+	SL_OT_ADDR6,	/* IPv6 address in the guest prefix (sl_options6.c) */
+	SL_OT_PREFIX6,	/* IPv6 /64 prefix (sl_options6.c) */
 	SL_OT_DNSFWD,	/* ADDR[:PORT] or off -> dns_fwd, dns_fwd_port */
 	SL_OT_UINT,	/* decimal number in [min, max] (or 0/auto) */
 	SL_OT_SIZE,	/* byte count with optional K/M/G suffix */
@@ -102,5 +104,32 @@ int sl_check_subnet(const struct sl_config *c, char *err, size_t errlen);
  */
 int sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 	size_t errlen);
+
+/**
+ * sl_opt_set_addr6 - an IPv6 address that can be on the guest network
+ * (not multicast, link-local, unspecified, loopback or IPv4-mapped).
+ * Arguments and return as sl_opt_apply().
+ */
+int sl_opt_set_addr6(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen);
+
+/**
+ * sl_opt_set_prefix6 - the guest's IPv6 prefix, ADDR/64 (or ADDR: /64);
+ * the gateway and DNS addresses move into it, their interface identifiers
+ * kept. Arguments and return as sl_opt_apply().
+ */
+int sl_opt_set_prefix6(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen);
+
+/** sl_opt_format6 - an IPv6 option's value in @c, as the parser reads it. */
+void sl_opt_format6(const struct sl_config *c, const struct sl_opt *o,
+	char *buf, size_t len);
+
+/**
+ * sl_check_subnet6 - with IPv6 on: --gateway6 and --dns6 in --prefix6, not
+ * its subnet-router anycast address, distinct.
+ * Return: 0 or -1 (@err written).
+ */
+int sl_check_subnet6(const struct sl_config *c, char *err, size_t errlen);
 
 #endif /* SL_OPTIONS_PRIV_H */

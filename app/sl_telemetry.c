@@ -31,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <linux/virtio_net.h>
 
 #include <rte_ethdev.h>
@@ -39,7 +40,9 @@
 #include <rte_version.h>
 
 #include "sl_ctl.h"
+#include "sl_dhcp6.h"
 #include "sl_log.h"
+#include "sl_neigh.h"
 #include "sl_options.h"
 #include "sl_telemetry.h"
 #include "sl_telemetry_priv.h"
@@ -259,9 +262,56 @@ add_offloads(const struct sl_port *p, const struct sl_worker *w,
 }
 
 /**
+ * add_ipv6 - a port's IPv6 addresses (under "ipv6"): the gateway's
+ * link-local, gateway and DNS addresses and prefix, the address DHCPv6
+ * hands out, and the guest addresses its neighbour table learned (each
+ * entered once by the queue-0 worker, read here after the count).
+ */
+static void
+add_ipv6(const struct sl_worker *w, struct rte_tel_data *c)
+{
+	struct rte_tel_data *v6 = sl_tel_new_dict(), *g;
+	const struct sl_neigh_tab *t;
+	char a[INET6_ADDRSTRLEN + 4];
+	uint8_t d6[16];
+	uint32_t i, n;
+
+	if (v6 == NULL)
+		return;
+	rte_tel_data_add_dict_int(v6, "enabled", w->cfg->ipv6);
+	inet_ntop(AF_INET6, w->gw_ll6, a, sizeof(a));
+	rte_tel_data_add_dict_string(v6, "gateway_link_local", a);
+	inet_ntop(AF_INET6, w->cfg->gateway6, a, sizeof(a));
+	rte_tel_data_add_dict_string(v6, "gateway", a);
+	inet_ntop(AF_INET6, w->cfg->dns6, a, sizeof(a));
+	rte_tel_data_add_dict_string(v6, "dns", a);
+	inet_ntop(AF_INET6, w->cfg->prefix6, a, INET6_ADDRSTRLEN);
+	snprintf(a + strlen(a), 5, "/%u", (unsigned int)w->cfg->prefix6_len);
+	rte_tel_data_add_dict_string(v6, "prefix", a);
+	sl_dhcp6_addr(w, d6);
+	inet_ntop(AF_INET6, d6, a, sizeof(a));
+	rte_tel_data_add_dict_string(v6, "dhcp6_address", a);
+	g = rte_tel_data_alloc();
+	if (g != NULL && w->neigh != NULL && w->neigh->tab != NULL) {
+		t = w->neigh->tab;
+		rte_tel_data_start_array(g, RTE_TEL_STRING_VAL);
+		n = __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
+		for (i = 0; i < n; i++)
+			if (t->e[i].v6) {
+				inet_ntop(AF_INET6, t->e[i].ip6, a, sizeof(a));
+				rte_tel_data_add_array_string(g, a);
+			}
+		rte_tel_data_add_dict_container(v6, "guest_addresses", g, 0);
+	} else {
+		rte_tel_data_free(g);
+	}
+	rte_tel_data_add_dict_container(c, "ipv6", v6, 0);
+}
+
+/**
  * add_ports - each port of /sluice/info: name, driver, MAC, MTU, segments,
- * descriptors, mbufs, link, queues, RSS, --netns and the workers that
- * serve it.
+ * descriptors, mbufs, link, queues, RSS, --netns, the workers that
+ * serve it and its IPv6 addresses.
  */
 static void
 add_ports(const struct sl_app *app, struct rte_tel_data *d)
@@ -313,6 +363,7 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 			    app->workers[k]->queue_id == 0) {
 				rte_tel_data_add_dict_int(c, "worker", (int)k);
 				add_offloads(p, app->workers[k], c);
+				add_ipv6(app->workers[k], c);
 			}
 		qw = rte_tel_data_alloc();
 		if (qw != NULL) {

@@ -25,6 +25,14 @@ sl_config_defaults(struct sl_config *cfg)
 	cfg->guest_addr = RTE_BE32(RTE_IPV4(10, 0, 2, 15));
 	cfg->prefix_len = 24;
 	cfg->dns = RTE_BE32(RTE_IPV4(10, 0, 2, 3));
+	cfg->ipv6 = true;
+	cfg->prefix6[0] = 0xfe;		/* fec0::/64 */
+	cfg->prefix6[1] = 0xc0;
+	cfg->prefix6_len = 64;
+	memcpy(cfg->gateway6, cfg->prefix6, 16);
+	cfg->gateway6[15] = 2;		/* fec0::2 */
+	memcpy(cfg->dns6, cfg->prefix6, 16);
+	cfg->dns6[15] = 3;		/* fec0::3 */
 	cfg->dns_fwd = 0;
 	cfg->dns_fwd_port = 53;
 	cfg->mtu = 0;

@@ -44,6 +44,11 @@ struct sl_config {
 	uint32_t dns;		/**< DNS address the guest sees, network order */
 	uint32_t dns_fwd;	/**< host resolver, network order */
 	uint16_t dns_fwd_port;	/**< host resolver port, host order */
+	bool ipv6;		/**< IPv6 on the guest link (NDP, RA, DHCPv6) */
+	uint8_t prefix6[16];	/**< guest IPv6 prefix (SLAAC), /64 */
+	uint8_t prefix6_len;	/**< its length: 64 (SLAAC's) */
+	uint8_t gateway6[16];	/**< IPv6 gateway address in the prefix */
+	uint8_t dns6[16];	/**< IPv6 DNS address the guest sees */
 	uint32_t mtu;		/**< 0: 65520 where the port allows */
 	bool host_loopback;	/**< gateway address means host 127.0.0.1 */
 	bool idle_sleep;	/**< idle workers sleep (else busy-poll) */
@@ -74,7 +79,8 @@ struct sl_config {
  * @cfg: configuration to fill
  *
  * The defaults follow QEMU's user-mode network: 10.0.2.0/24, gateway
- * 10.0.2.2, DNS 10.0.2.3, guest 10.0.2.15.
+ * 10.0.2.2, DNS 10.0.2.3, guest 10.0.2.15; IPv6 on: prefix fec0::/64,
+ * gateway fec0::2, DNS fec0::3.
  */
 void sl_config_defaults(struct sl_config *cfg);
 

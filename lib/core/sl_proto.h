@@ -9,6 +9,8 @@
  * the hooks in that list's order. Per frame the classifier makes one table
  * lookup (by IP protocol, or the one ethertype / UDP port claim) and one
  * call; the per-iteration hooks are gathered into arrays at start-up.
+ * IPv6 frames go by next header (ip6_proto: ICMPv6, and TCP and UDP once
+ * their modules take IPv6), through a table of their own, by_ip6.
  */
 #ifndef SL_PROTO_H
 #define SL_PROTO_H
@@ -31,6 +33,8 @@ struct sl_proto {
 	const char *name;
 	/** IP protocol of its frames and flows (IPPROTO_*), 0: none */
 	uint8_t ip_proto;
+	/** upper-layer protocol of its IPv6 frames (IPPROTO_*), 0: none */
+	uint8_t ip6_proto;
 	/** a non-IP ethertype it takes (host order; ARP), 0: none */
 	uint16_t ether_type;
 	/**
@@ -38,6 +42,8 @@ struct sl_proto {
 	 * the source address is checked (the DHCP server), 0: none
 	 */
 	uint16_t udp_port;
+	/** the same for IPv6 frames (the DHCPv6 server), 0: none */
+	uint16_t udp6_port;
 
 	/** set up the module's per-worker state. Return: 0 or -errno. */
 	int (*init)(struct sl_worker *w);
@@ -61,6 +67,9 @@ struct sl_proto {
 	/** an IPv4 frame from the guest address showed its MAC (the
 	 * link layer: one module takes it) */
 	void (*learn)(struct sl_worker *w, uint32_t ip,
+		const struct rte_ether_addr *mac);
+	/** the same for an IPv6 frame from a guest address (16 bytes) */
+	void (*learn6)(struct sl_worker *w, const uint8_t *ip6,
 		const struct rte_ether_addr *mac);
 	/** after a burst of guest frames */
 	void (*burst_end)(struct sl_worker *w);

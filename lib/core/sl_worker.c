@@ -16,7 +16,9 @@
  *      ethertype (ARP), by the one claimed UDP port (DHCP's server port,
  *      before the source check), else by IP protocol (by_ip[], one lookup:
  *      TCP, UDP, ICMP), once the learn hook (lib/neigh) has seen the
- *      source MAC of the guest's IPv4 frame. TCP groups the burst's segments per flow and, at the
+ *      source MAC of the guest's IPv4 frame; IPv6 frames likewise by next
+ *      header (by_ip6[]: ICMPv6; the claimed UDP port: DHCPv6's).
+ *      TCP groups the burst's segments per flow and, at the
  *      end of the burst (the burst_end hooks, TCP's before UDP's), writes
  *      each flow's in-order data to its host socket in one writev and emits
  *      at most one ACK/window update per flow; UDP and ICMP echo hold the
@@ -69,6 +71,7 @@
 #include "sl_io.h"
 #include "sl_log.h"
 #include "sl_net.h"
+#include "sl_net6.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
 #include "sl_worker.h"
@@ -102,19 +105,27 @@ proto_register(struct sl_worker *w)
 		const struct sl_proto *p = w->protos[i];
 
 		if ((p->ip_proto != 0 && w->by_ip[p->ip_proto] != NULL) ||
+		    (p->ip6_proto != 0 && w->by_ip6[p->ip6_proto] != NULL) ||
 		    (p->ether_type != 0 && w->by_ether != NULL) ||
 		    (p->udp_port != 0 && w->by_udp_port != NULL) ||
+		    (p->udp6_port != 0 && w->by_udp6_port != NULL) ||
 		    (p->reassemble != NULL && w->defrag != NULL) ||
 		    (p->learn != NULL && w->link != NULL) ||
 		    (p->special_event != NULL && w->special != NULL))
 			return -EINVAL;
 		if (p->ip_proto != 0)
 			w->by_ip[p->ip_proto] = p;
+		if (p->ip6_proto != 0)
+			w->by_ip6[p->ip6_proto] = p;
 		if (p->ether_type != 0)
 			w->by_ether = p;
 		if (p->udp_port != 0) {
 			w->by_udp_port = p;
 			w->udp_claim = rte_cpu_to_be_16(p->udp_port);
+		}
+		if (p->udp6_port != 0) {
+			w->by_udp6_port = p;
+			w->udp6_claim = rte_cpu_to_be_16(p->udp6_port);
 		}
 		if (p->reassemble != NULL)
 			w->defrag = p;
@@ -195,6 +206,7 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	w->gw_mac.addr_bytes[0] = 0x52;
 	w->gw_mac.addr_bytes[1] = 0x55;
 	memcpy(&w->gw_mac.addr_bytes[2], &cfg->gateway, 4);
+	sl_net6_link_local(w->gw_ll6, &w->gw_mac);
 	sl_worker_clock(w);
 	rc = proto_register(w);
 	if (rc != 0)
@@ -330,6 +342,63 @@ classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
 }
 
 /**
+ * src6_ok - whether @a may be the source of a guest IPv6 frame: a
+ * link-local address, or one in the guest prefix.
+ */
+static inline bool
+src6_ok(const struct sl_config *cfg, const uint8_t *a)
+{
+	return sl_net6_is_ll(a) || memcmp(a, cfg->prefix6, 8) == 0;
+}
+
+/**
+ * classify_ipv6 - route one parsed IPv6 frame to its protocol module (by
+ * next header, by_ip6), once the learn6 hook has seen its source MAC. The
+ * unspecified source (duplicate address detection) is ICMPv6's only.
+ * Return: true when the module kept the mbuf.
+ */
+static bool
+classify_ipv6(struct sl_worker *w, struct sl_pkt *p)
+{
+	const struct sl_config *cfg = w->cfg;
+	const uint8_t *src = p->ip6->src_addr;
+	const struct sl_proto *pr;
+
+	if (unlikely(!cfg->ipv6)) {
+		SL_STAT_INC(w->stats, drop_ethertype);
+		return false;
+	}
+	if (sl_net6_is_unspec(src)) {
+		if (p->proto != IPPROTO_ICMPV6) {
+			SL_STAT_INC(w->stats, drop_ip6_src);
+			return false;
+		}
+	} else if (!src6_ok(cfg, src)) {
+		SL_STAT_INC(w->stats, drop_ip6_src);
+		return false;
+	} else if (likely(w->link != NULL && w->link->learn6 != NULL)) {
+		w->link->learn6(w, src, &p->eth->src_addr);
+	}
+	if (p->proto == IPPROTO_UDP && w->by_udp6_port != NULL &&
+	    ((const struct rte_udp_hdr *)p->l4)->dst_port == w->udp6_claim)
+		return w->by_udp6_port->input(w, p);
+	if (sl_net6_is_mcast(p->ip6->dst_addr) &&
+	    p->proto != IPPROTO_ICMPV6) {
+		SL_STAT_INC(w->stats, drop_ip_bcast);
+		return false;
+	}
+	pr = w->by_ip6[p->proto];
+	if (pr == NULL || pr->input == NULL) {
+		if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP)
+			SL_STAT_INC(w->stats, drop_ip6_l4_unsupported);
+		else
+			SL_STAT_INC(w->stats, drop_l4_proto);
+		return false;
+	}
+	return pr->input(w, p);
+}
+
+/**
  * pkt_key - the flow key of a parsed guest frame (TCP, UDP, ICMP echo).
  * Return: true when the frame belongs to a flow.
  */
@@ -376,8 +445,11 @@ csum_warn(struct sl_worker *w)
 static inline bool
 for_us(const struct sl_worker *w, const struct sl_pkt *p)
 {
+	const uint8_t *d = p->eth->dst_addr.addr_bytes;
+
 	return rte_is_same_ether_addr(&p->eth->dst_addr, &w->gw_mac) ||
-		rte_is_broadcast_ether_addr(&p->eth->dst_addr);
+		rte_is_broadcast_ether_addr(&p->eth->dst_addr) ||
+		(p->ip_ver == 6 && d[0] == 0x33 && d[1] == 0x33);
 }
 
 /**
@@ -446,11 +518,14 @@ input_chunk(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		struct sl_pkt *p = &pk[i];
 		bool kept = false;
 
-		if (p->ip == NULL) {
+		if (p->ip_ver == 0) {
 			if (w->by_ether != NULL)
 				kept = w->by_ether->input(w, p);
-		} else
+		} else if (p->ip_ver == 6) {
+			kept = classify_ipv6(w, p);
+		} else {
 			kept = classify_ipv4(w, p);
+		}
 		if (!kept)
 			rte_pktmbuf_free(p->m);
 	}

@@ -44,6 +44,7 @@ struct sl_steer;
 struct sl_frag;
 struct sl_neigh;
 struct sl_dhcp;
+struct sl_icmp6;
 struct sl_fwd_state;
 
 /** Where produced frames go (the port, or a test's capture). */
@@ -72,11 +73,14 @@ struct sl_worker {
 	const struct sl_proto *by_ether;
 	const struct sl_proto *by_udp_port;
 	uint16_t udp_claim;
+	const struct sl_proto *by_udp6_port;	/**< the same for IPv6 */
+	uint16_t udp6_claim;
 	const struct sl_proto *defrag;
 	const struct sl_proto *link;
 	const struct sl_proto *special;
 
 	struct rte_ether_addr gw_mac;	/**< our MAC (gateway, DNS) */
+	uint8_t gw_ll6[16];		/**< our IPv6 link-local (EUI-64) */
 	uint16_t mtu;			/**< guest link MTU in effect */
 	uint16_t tx_mtu;		/**< largest IP packet the port sends */
 	uint16_t seg_room;		/**< payload bytes one mbuf holds */
@@ -111,6 +115,7 @@ struct sl_worker {
 	struct sl_dgram *dgram;		/**< datagram state (lib/dgram's) */
 	struct sl_frag *frag;		/**< IPv4 fragments both ways */
 	const struct sl_proto *by_ip[256];	/**< the module of IPPROTO_* */
+	const struct sl_proto *by_ip6[256];	/**< ... of IPv6 next headers */
 	struct sl_proto_calls calls;	/**< per-iteration hooks, in order */
 
 	uint64_t stats[SL_STAT_MAX];
@@ -118,6 +123,7 @@ struct sl_worker {
 	struct rte_ring *ctl_ring;	/**< control requests (MP/SC) */
 	struct sl_fwd_state *fwd;	/**< forwards and listeners (lib/fwd) */
 	struct sl_dhcp *dhcp;		/**< the DHCP server (lib/dhcp) */
+	struct sl_icmp6 *icmp6;		/**< NDP and RAs (lib/icmp6) */
 	uint64_t sockfail_log_ms;	/**< last host-socket failure logged */
 	uint32_t sockfail_quiet;	/**< failures not logged since then */
 };

@@ -54,12 +54,20 @@
  * SL_NEIGH_UCAST_TRIES unanswered the entry becomes unresolved again
  * (neigh_failed), its frames are held and broadcast requests follow.
  *
- * The protocol-specific part is solicit(): ARP for IPv4. IPv6 neighbour
- * discovery would add entries of its own family and a Neighbor
- * Solicitation there; nothing else here knows the protocol.
+ * The protocol-specific part is solicit(): ARP for IPv4, a neighbour
+ * solicitation (RFC 4861 7.2) for IPv6 entries, multicast to the
+ * address's solicited-node group or unicast to the old MAC for a stale
+ * one, from the gateway's link-local address. IPv6 entries are not
+ * configured but learned (the guest picks its addresses: SLAAC, privacy
+ * extensions, link-local): the queue-0 worker, which receives neighbour
+ * discovery, appends them (the address written before the entry count is
+ * published); other workers only look them up. Nothing else here knows the
+ * protocol.
  */
 #include <errno.h>
 #include <string.h>
+
+#include <arpa/inet.h>
 
 #include <rte_arp.h>
 #include <rte_malloc.h>
@@ -69,6 +77,7 @@
 #include "sl_log.h"
 #include "sl_neigh.h"
 #include "sl_net.h"
+#include "sl_net6.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
 
@@ -126,9 +135,48 @@ ent_index(const struct sl_neigh_tab *t, uint32_t ip)
 	uint32_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (t->e[i].ip == ip)
+		if (t->e[i].ip == ip && !t->e[i].v6)
 			return (int)i;
 	return -1;
+}
+
+/** ent_index6 - the entry of guest IPv6 address @ip6, or -1. */
+static inline int
+ent_index6(const struct sl_neigh_tab *t, const uint8_t *ip6)
+{
+	uint32_t i, n = __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < n; i++)
+		if (t->e[i].v6 && memcmp(t->e[i].ip6, ip6, 16) == 0)
+			return (int)i;
+	return -1;
+}
+
+/**
+ * ent_add6 - enter guest IPv6 address @ip6 (queue-0 worker only: the one
+ * writer of new entries; the address is written before the count).
+ * Return: its index, or -1 when the table is full (counted) or this is not
+ * the queue-0 worker.
+ */
+static int
+ent_add6(struct sl_worker *w, const uint8_t *ip6)
+{
+	struct sl_neigh_tab *t = w->neigh->tab;
+	uint32_t i, n6 = 0;
+
+	if (w->queue_id != 0)
+		return -1;
+	for (i = 0; i < t->n; i++)
+		n6 += t->e[i].v6;
+	if (n6 >= SL_NEIGH6_MAX || t->n >= SL_NEIGH_MAX) {
+		SL_STAT_INC(w->stats, neigh6_full);
+		return -1;
+	}
+	i = t->n;
+	t->e[i].v6 = true;
+	memcpy(t->e[i].ip6, ip6, 16);
+	__atomic_store_n(&t->n, i + 1, __ATOMIC_RELEASE);
+	return (int)i;
 }
 
 /**
@@ -140,16 +188,21 @@ neigh_log(struct sl_worker *w, unsigned int i, const char *what,
 	const struct rte_ether_addr *mac)
 {
 	struct sl_neigh_ent *e = &w->neigh->ent[i];
-	const uint8_t *a = (const uint8_t *)&w->neigh->tab->e[i].ip;
+	const struct sl_neigh_shared *s = &w->neigh->tab->e[i];
 	char buf[RTE_ETHER_ADDR_FMT_SIZE] = "";
+	char a[INET6_ADDRSTRLEN];
 
 	if (e->log_ms != 0 && w->now_ms - e->log_ms < SL_NEIGH_LOG_GAP_MS)
 		return;
 	e->log_ms = w->now_ms;
 	if (mac != NULL)
 		rte_ether_format_addr(buf, sizeof(buf), mac);
-	SL_LOG(PORT, INFO, "port %u: guest %u.%u.%u.%u %s %s\n", w->port_id,
-		a[0], a[1], a[2], a[3], what, buf);
+	if (s->v6)
+		inet_ntop(AF_INET6, s->ip6, a, sizeof(a));
+	else
+		inet_ntop(AF_INET, &s->ip, a, sizeof(a));
+	SL_LOG(PORT, INFO, "port %u: guest %s %s %s\n", w->port_id, a, what,
+		buf);
 }
 
 /** want_clear - drop worker @w's want bit of entry @i (nothing held). */
@@ -300,6 +353,27 @@ arp_solicit(struct sl_worker *w, uint32_t ip,
 }
 
 /**
+ * ns_solicit - send a neighbour solicitation for @ip6 from the gateway's
+ * link-local address: to its solicited-node group, or to @ucast.
+ */
+static void
+ns_solicit(struct sl_worker *w, const uint8_t *ip6,
+	const struct rte_ether_addr *ucast)
+{
+	struct rte_mbuf *m = sl_alloc(w);
+
+	if (m == NULL)
+		return;
+	if (sl_net6_build_ns(m, &w->gw_mac, w->gw_ll6, ip6, ucast) != 0) {
+		rte_pktmbuf_free(m);
+		SL_STAT_INC(w->stats, drop_nomem);
+		return;
+	}
+	SL_STAT_INC(w->stats, ndp_ns_sent);
+	sl_tx(w, m);
+}
+
+/**
  * solicit - ask entry @i's guest for its MAC (@ucast: verify this one).
  * The one protocol-specific step: ARP for IPv4 entries.
  */
@@ -307,8 +381,13 @@ static void
 solicit(struct sl_worker *w, unsigned int i,
 	const struct rte_ether_addr *ucast)
 {
+	const struct sl_neigh_shared *s = &w->neigh->tab->e[i];
+
 	w->neigh->ent[i].last_req_ms = w->now_ms;
-	arp_solicit(w, w->neigh->tab->e[i].ip, ucast);
+	if (s->v6)
+		ns_solicit(w, s->ip6, ucast);
+	else
+		arp_solicit(w, s->ip, ucast);
 }
 
 /**
@@ -425,7 +504,7 @@ expire_held(struct sl_worker *w, unsigned int i)
 	if (dropped == 0)
 		return;
 	SL_STAT_ADD(w->stats, drop_neigh_unres, dropped);
-	neigh_log(w, i, "does not answer ARP: frames for it dropped "
+	neigh_log(w, i, "does not answer ARP or NDP: frames for it dropped "
 		"(drop_neigh_unres)", NULL);
 	if (e->nheld == 0)
 		want_clear(w, i);
@@ -466,6 +545,7 @@ void
 sl_neigh_start(struct sl_worker *w)
 {
 	__atomic_store_n(&w->neigh->tab->kick, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&w->neigh->tab->link_gen, 1, __ATOMIC_RELEASE);
 }
 
 void
@@ -487,11 +567,10 @@ sl_neigh_fini(struct sl_worker *w)
 	}
 }
 
-void
-sl_neigh_learn(struct sl_worker *w, uint32_t ip,
-	const struct rte_ether_addr *mac)
+/** learn_at - entry @i's guest showed it is at @mac (sl_neigh_learn). */
+static void
+learn_at(struct sl_worker *w, int i, const struct rte_ether_addr *mac)
 {
-	int i = ent_index(w->neigh->tab, ip);
 	struct sl_neigh_ent *e;
 
 	if (i < 0)
@@ -508,9 +587,30 @@ sl_neigh_learn(struct sl_worker *w, uint32_t ip,
 }
 
 void
-sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
+sl_neigh_learn(struct sl_worker *w, uint32_t ip,
+	const struct rte_ether_addr *mac)
 {
-	int i = ent_index(w->neigh->tab, ip);
+	learn_at(w, ent_index(w->neigh->tab, ip), mac);
+}
+
+void
+sl_neigh_learn6(struct sl_worker *w, const uint8_t *ip6,
+	const struct rte_ether_addr *mac)
+{
+	int i = ent_index6(w->neigh->tab, ip6);
+
+	if (i < 0) {
+		if (!rte_is_valid_assigned_ether_addr(mac))
+			return;
+		i = ent_add6(w, ip6);
+	}
+	learn_at(w, i, mac);
+}
+
+/** tx_at - send @m to entry @i's guest, or hold it (sl_neigh_tx). */
+static void
+tx_at(struct sl_worker *w, struct rte_mbuf *m, int i)
+{
 	struct sl_neigh_shared *s;
 	struct sl_neigh_ent *e;
 	uint16_t slot;
@@ -552,15 +652,31 @@ sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
 }
 
 void
+sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
+{
+	tx_at(w, m, ent_index(w->neigh->tab, ip));
+}
+
+void
+sl_neigh_tx6(struct sl_worker *w, struct rte_mbuf *m, const uint8_t *ip6)
+{
+	int i = ent_index6(w->neigh->tab, ip6);
+
+	if (i < 0)
+		i = ent_add6(w, ip6);
+	tx_at(w, m, i);
+}
+
+void
 sl_neigh_poll(struct sl_worker *w)
 {
 	struct sl_neigh_tab *t = w->neigh->tab;
+	uint32_t i, n = __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
 	bool kick = false;
-	uint32_t i;
 
 	if (w->queue_id == 0 && __atomic_load_n(&t->kick, __ATOMIC_ACQUIRE))
 		kick = __atomic_exchange_n(&t->kick, 0, __ATOMIC_ACQ_REL) != 0;
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < n; i++) {
 		struct sl_neigh_shared *s = &t->e[i];
 		struct sl_neigh_ent *e = &w->neigh->ent[i];
 		uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
@@ -579,16 +695,28 @@ sl_neigh_poll(struct sl_worker *w)
 	}
 }
 
-bool
-sl_neigh_lookup(const struct sl_worker *w, uint32_t ip,
-	struct rte_ether_addr *mac)
+/** lookup_at - the MAC of entry @i (-1: none) into @mac. */
+static bool
+lookup_at(const struct sl_worker *w, int i, struct rte_ether_addr *mac)
 {
-	int i = ent_index(w->neigh->tab, ip);
-
 	if (i < 0 || !w->neigh->ent[i].known)
 		return false;
 	rte_ether_addr_copy(&w->neigh->ent[i].mac, mac);
 	return true;
+}
+
+bool
+sl_neigh_lookup(const struct sl_worker *w, uint32_t ip,
+	struct rte_ether_addr *mac)
+{
+	return lookup_at(w, ent_index(w->neigh->tab, ip), mac);
+}
+
+bool
+sl_neigh_lookup6(const struct sl_worker *w, const uint8_t *ip6,
+	struct rte_ether_addr *mac)
+{
+	return lookup_at(w, ent_index6(w->neigh->tab, ip6), mac);
 }
 
 void
@@ -632,4 +760,5 @@ const struct sl_proto sl_neigh_proto = {
 	.fini = neigh_free,
 	.iter_start = sl_neigh_poll,
 	.learn = sl_neigh_learn,
+	.learn6 = sl_neigh_learn6,
 };

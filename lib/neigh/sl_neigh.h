@@ -18,7 +18,8 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
-#define SL_NEIGH_MAX		4	/* guest addresses per port */
+#define SL_NEIGH_MAX		8	/* guest addresses per port */
+#define SL_NEIGH6_MAX		6	/* of them, IPv6 ones (learned) */
 #define SL_NEIGH_HOLD		32	/* frames a worker holds per address */
 #define SL_NEIGH_HOLD_MS	3000	/* a held frame is dropped after this */
 #define SL_NEIGH_REACHABLE_MS	30000	/* unconfirmed this long: stale */
@@ -34,7 +35,9 @@ struct sl_worker;
  * before the workers start and never changes; the rest is atomic.
  */
 struct sl_neigh_shared {
-	uint32_t ip;		/**< network order */
+	uint32_t ip;		/**< network order (IPv4 entries) */
+	bool v6;		/**< an IPv6 entry: ip6, not ip */
+	uint8_t ip6[16];	/**< IPv6 entries' address */
 	uint32_t want;		/**< bit q: worker q holds frames; PROBE bit */
 	uint64_t word;		/**< VALID | generation << 48 | MAC */
 	uint64_t seen_ms;	/**< last confirmation by any worker */
@@ -42,8 +45,11 @@ struct sl_neigh_shared {
 
 /** A port's neighbour table: its own on a single-queue port. */
 struct sl_neigh_tab {
-	uint32_t n;		/**< entries in use (set before start) */
+	uint32_t n;		/**< entries in use (IPv4: set before start;
+				 * IPv6 ones appended by the queue-0 worker,
+				 * the address written before n, atomic) */
 	uint32_t kick;		/**< atomic: solicit now (start, link up) */
+	uint32_t link_gen;	/**< atomic: bumped at start and link up */
 	struct sl_neigh_shared e[SL_NEIGH_MAX];
 };
 
@@ -112,6 +118,41 @@ void sl_neigh_fini(struct sl_worker *w);
  */
 void sl_neigh_learn(struct sl_worker *w, uint32_t ip,
 	const struct rte_ether_addr *mac);
+
+/**
+ * sl_neigh_learn6 - a frame from the guest showed that IPv6 address @ip6
+ * (16 bytes: link-local or in the guest prefix) is at @mac: as
+ * sl_neigh_learn, and a new address is entered in the table (by the
+ * port's queue-0 worker, which receives neighbour discovery; at most
+ * SL_NEIGH6_MAX, more counted in neigh6_full).
+ */
+void sl_neigh_learn6(struct sl_worker *w, const uint8_t *ip6,
+	const struct rte_ether_addr *mac);
+
+/**
+ * sl_neigh_tx6 - sl_neigh_tx for a frame (Ethernet + IPv6) to guest IPv6
+ * address @ip6: held while unresolved, and resolved with neighbour
+ * solicitations to its solicited-node multicast address, with ARP's hold
+ * and backoff rules. An address not yet in the table is entered (queue-0
+ * worker) or the frame dropped (drop_neigh_unres). Consumes @m.
+ */
+void sl_neigh_tx6(struct sl_worker *w, struct rte_mbuf *m,
+	const uint8_t *ip6);
+
+/** sl_neigh_lookup6 - sl_neigh_lookup for IPv6 address @ip6. */
+bool sl_neigh_lookup6(const struct sl_worker *w, const uint8_t *ip6,
+	struct rte_ether_addr *mac);
+
+/**
+ * sl_neigh_link_gen - bumped by sl_neigh_start (worker start, link up):
+ * modules that announce themselves on the link (router advertisements)
+ * compare it with the value they last saw.
+ */
+static inline uint32_t
+sl_neigh_link_gen(const struct sl_neigh *nb)
+{
+	return __atomic_load_n(&nb->tab->link_gen, __ATOMIC_ACQUIRE);
+}
 
 /**
  * sl_neigh_tx - send frame @m (Ethernet + IPv4, destination MAC not yet

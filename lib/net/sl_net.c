@@ -15,6 +15,7 @@
 #include <rte_udp.h>
 
 #include "sl_net.h"
+#include "sl_net6.h"
 
 #define SL_IPV4_MF	0x2000
 #define SL_IPV4_OFFMASK	0x1fff
@@ -49,6 +50,8 @@ l4_cksum_ok(struct sl_pkt *p)
 	}
 	if (fl == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return false;
+	if (p->ip6 != NULL)
+		return sl_net6_l4_cksum_ok(p);
 	if (p->proto == IPPROTO_UDP &&
 	    ((const struct rte_udp_hdr *)p->l4)->dgram_cksum == 0)
 		return true;
@@ -196,7 +199,17 @@ parse_l4_hdr(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
 		p->l4_hlen = sizeof(*uh);
 		return 0;
 	}
+	case IPPROTO_ICMPV6:	/* the same 8-byte minimum as ICMP's */
+		if (p->ip_ver != 6) {
+			*why = SL_STAT_drop_l4_proto;
+			return -1;
+		}
+		/* fall through */
 	case IPPROTO_ICMP:
+		if (p->proto == IPPROTO_ICMP && p->ip_ver != 4) {
+			*why = SL_STAT_drop_l4_proto;
+			return -1;
+		}
 		if (p->l4_len < sizeof(struct rte_icmp_hdr)) {
 			*why = SL_STAT_drop_l4_hdr;
 			return -1;
@@ -239,13 +252,18 @@ sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
 		}
 		return 0;
 	}
-	if (p->ether_type != RTE_ETHER_TYPE_IPV4) {
+	if (p->ether_type == RTE_ETHER_TYPE_IPV4) {
+		p->ip_ver = 4;
+		rc = parse_ipv4(m, p, seg0, plen, why);
+		if (rc != 0)
+			return rc;
+	} else if (p->ether_type == RTE_ETHER_TYPE_IPV6) {
+		if (sl_net6_parse_ip(m, p, seg0, plen, why) != 0)
+			return -1;
+	} else {
 		*why = SL_STAT_drop_ethertype;
 		return -1;
 	}
-	rc = parse_ipv4(m, p, seg0, plen, why);
-	if (rc != 0)
-		return rc;
 	if (parse_l4_hdr(m, p, why) != 0)
 		return -1;
 	if (!l4_cksum_ok(p)) {
@@ -339,9 +357,14 @@ sl_net_l4_cksum(struct rte_mbuf *m)
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
 		struct rte_ipv4_hdr *, m->l2_len);
 	uint16_t off = m->l2_len + m->l3_len;
-	uint16_t len = rte_be_to_cpu_16(ip->total_length) - m->l3_len;
-	uint16_t raw = 0, field_off;
+	uint16_t len, raw = 0, field_off;
 	uint32_t sum;
+
+	if ((ip->version_ihl >> 4) == 6) {
+		sl_net6_l4_cksum(m);
+		return;
+	}
+	len = rte_be_to_cpu_16(ip->total_length) - m->l3_len;
 
 	switch (ip->next_proto_id) {
 	case IPPROTO_TCP:

@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_net.h: frame parsing and building for guest frames (Ethernet, ARP,
- * IPv4, UDP, TCP, ICMP). The parser checks every length before reading and
+ * IPv4, UDP, TCP, ICMP; IPv6's own parts in sl_net6.h). The parser checks every length before reading and
  * reports why it refuses a frame; the builders write headers and checksums.
  *
  * Headers (Ethernet + IPv4 + L4 header, options included) must sit in the
@@ -31,16 +31,18 @@ struct sl_flow;
 struct sl_pkt {
 	struct rte_mbuf *m;
 	struct rte_ether_hdr *eth;
-	struct rte_ipv4_hdr *ip;	/**< NULL for ARP */
+	struct rte_ipv4_hdr *ip;	/**< IPv4 header; NULL otherwise */
+	struct rte_ipv6_hdr *ip6;	/**< IPv6 header; NULL otherwise */
 	uint8_t *l4;			/**< L4 header (first segment) */
-	uint16_t l3_off;		/**< offset of the IPv4 header */
+	uint16_t l3_off;		/**< offset of the IP header */
 	uint16_t l4_off;		/**< offset of the L4 header */
 	uint16_t l4_len;		/**< L4 header + payload bytes */
 	uint16_t l4_hlen;		/**< L4 header bytes (TCP: doff * 4) */
 	uint16_t pay_off;		/**< offset of the L4 payload */
 	uint16_t pay_len;		/**< L4 payload bytes */
 	uint16_t ether_type;		/**< host order */
-	uint8_t proto;			/**< IPPROTO_* for IPv4 frames */
+	uint8_t proto;			/**< IPPROTO_* (IPv6: upper layer) */
+	uint8_t ip_ver;			/**< 4 or 6; 0: not IP (ARP) */
 	bool l4_vouched;		/**< L4 checksum vouched by the port */
 	struct sl_flow *flow;		/**< burst lookup result (a hint) */
 };
@@ -51,8 +53,10 @@ struct sl_pkt {
  * @p: filled on success
  * @why: on failure, the counter naming the reason
  *
- * Accepts ARP and unfragmented, option-less IPv4 carrying TCP, UDP or ICMP
- * with valid IPv4 and L4 checksums (unless the port vouched for them:
+ * Accepts ARP; unfragmented, option-less IPv4 carrying TCP, UDP or ICMP;
+ * and IPv6 carrying TCP, UDP or ICMPv6 behind any hop-by-hop, routing and
+ * destination options headers (sl_net6.c; a fragment is dropped,
+ * drop_ip6_frag); with valid IPv4 and L4 checksums (unless the port vouched for them:
  * RTE_MBUF_F_RX_*_CKSUM_GOOD, or for L4 RTE_MBUF_F_RX_L4_CKSUM_NONE, see
  * sl_net.c). An option-less IPv4 fragment with a valid header is
  * SL_NET_FRAG: @p has eth, ip and l3_off (nothing past the IPv4 header is

@@ -12,9 +12,11 @@
 #include "sl_arp.h"
 #include "sl_ctl.h"
 #include "sl_dhcp.h"
+#include "sl_dhcp6.h"
 #include "sl_frag.h"
 #include "sl_fwd.h"
 #include "sl_icmp.h"
+#include "sl_icmp6.h"
 #include "sl_neigh.h"
 #include "sl_proto.h"
 #include "sl_relay.h"
@@ -27,9 +29,11 @@ static const struct sl_proto *const relay_protos[] = {
 	&sl_frag_proto,
 	&sl_arp_proto,
 	&sl_dhcp_proto,
+	&sl_dhcp6_proto,
 	&sl_tcp_proto,
 	&sl_udp_proto,
 	&sl_icmp_proto,
+	&sl_icmp6_proto,
 	&sl_fwd_proto,
 };
 

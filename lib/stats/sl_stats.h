@@ -52,7 +52,14 @@
 	X(steer_out) X(steer_in) X(drop_steer_full) X(tx_handed)	\
 	X(rx_csum_offload) X(tcp_large_segs_in)			\
 	X(tx_csum_offload) X(tx_tso_frames) X(tcp_rexmit_split)	\
-	X(poll_busy) X(poll_idle)
+	X(poll_busy) X(poll_idle)				\
+	X(drop_ip6_hdr) X(drop_ip6_len) X(drop_ip6_exthdr)	\
+	X(drop_ip6_frag) X(drop_ip6_src) X(drop_ip6_off)	\
+	X(drop_ip6_l4_unsupported) X(drop_icmp6) X(drop_ndp)	\
+	X(ndp_dad_defended) X(drop_dhcp6) X(icmp6_ignored)				\
+	X(icmp6_echo_local) X(ndp_ns_rx) X(ndp_na_sent) X(ndp_ns_sent) \
+	X(ndp_rs_rx) X(ndp_ra_sent) X(neigh6_full)		\
+	X(dhcp6_replies)
 
 enum sl_stat {
 #define SL_STAT_ENUM(n) SL_STAT_##n,

@@ -438,6 +438,56 @@ fz_tx(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 
 /* --- building guest frames ------------------------------------------ */
 
+/*
+ * The FL_FIXLEN and FL_CKSUM edits of an IPv6 frame: the payload length,
+ * the UDP length, and the upper-layer checksum when the fixed header is
+ * followed directly by TCP, UDP or ICMPv6.
+ */
+static void
+fix_frame6(uint8_t *b, uint16_t len, uint8_t fl)
+{
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(b +
+		RTE_ETHER_HDR_LEN);
+	uint8_t *l4 = (uint8_t *)(ip6 + 1);
+	uint16_t plen, off;
+
+	if (len < RTE_ETHER_HDR_LEN + sizeof(*ip6))
+		return;
+	plen = len - RTE_ETHER_HDR_LEN - sizeof(*ip6);
+	if (fl & FL_FIXLEN) {
+		ip6->payload_len = rte_cpu_to_be_16(plen);
+		if (ip6->proto == IPPROTO_UDP &&
+		    plen >= sizeof(struct rte_udp_hdr))
+			((struct rte_udp_hdr *)l4)->dgram_len =
+				rte_cpu_to_be_16(plen);
+	}
+	if (!(fl & FL_CKSUM) || rte_be_to_cpu_16(ip6->payload_len) > plen)
+		return;
+	switch (ip6->proto) {
+	case IPPROTO_TCP:
+		off = 16;
+		break;
+	case IPPROTO_UDP:
+		off = 6;
+		break;
+	case 58:	/* ICMPv6 */
+		off = 2;
+		break;
+	default:
+		return;
+	}
+	if (rte_be_to_cpu_16(ip6->payload_len) < off + 2)
+		return;
+	memset(l4 + off, 0, 2);
+	{
+		uint16_t c = rte_ipv6_udptcp_cksum(ip6, l4);
+
+		if (c == 0 && ip6->proto == IPPROTO_UDP)
+			c = 0xffff;
+		memcpy(l4 + off, &c, 2);
+	}
+}
+
 /* Apply the FL_FIXLEN, FL_REL and FL_CKSUM edits to a flat frame. */
 static void
 fix_frame(uint8_t *b, uint16_t len, uint8_t fl)
@@ -447,6 +497,11 @@ fix_frame(uint8_t *b, uint16_t len, uint8_t fl)
 	uint16_t ihl, tot, l4len;
 	uint8_t *l4;
 
+	if (len >= RTE_ETHER_HDR_LEN &&
+	    eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+		fix_frame6(b, len, fl);
+		return;
+	}
 	if (len < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
 	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
 		return;

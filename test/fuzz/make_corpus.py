@@ -27,6 +27,7 @@ GUEST = bytes([10, 0, 2, 15])
 GW = bytes([10, 0, 2, 2])
 DNS = bytes([10, 0, 2, 3])
 REMOTE = bytes([192, 0, 2, 10])
+REMOTE6 = bytes.fromhex("20010db8000000000000000000000001")
 
 TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
@@ -77,6 +78,45 @@ def icmp_echo(src, dst, ident, seq, pay, typ=8):
     return ipv4(src, dst, 1, i)
 
 
+GW_LL6 = bytes.fromhex("fe800000000000005055 0aff fe000202".replace(" ", ""))
+GUEST_LL6 = bytes.fromhex("fe80000000000000000000fffe000015")
+GUEST6 = bytes.fromhex("fec00000000000000000 00fffe000015".replace(" ", ""))
+GW6 = bytes.fromhex("fec00000000000000000000000000002")
+DNS6 = bytes.fromhex("fec00000000000000000000000000003")
+UNSPEC6 = b"\0" * 16
+ALL_ROUTERS6 = bytes.fromhex("ff020000000000000000000000000002")
+DHCP6_SERVERS = bytes.fromhex("ff020000000000000000000000010002")
+
+
+def sol_node(a):
+    return bytes.fromhex("ff0200000000000000000001ff") + a[13:]
+
+
+def mcast_mac(a):
+    return b"\x33\x33" + a[12:]
+
+
+def ipv6(src, dst, nh, payload, hlim=255):
+    return (struct.pack("!IHBB", 6 << 28, len(payload), nh, hlim) +
+            src + dst + payload)
+
+
+def l4_6(src, dst, proto, l4, off, hlim=255):
+    c = csum(src + dst + struct.pack("!IxxxB", len(l4), proto) + l4)
+    if proto == 17 and c == 0:
+        c = 0xFFFF
+    l4 = l4[:off] + struct.pack("!H", c) + l4[off + 2:]
+    return ipv6(src, dst, proto, l4, hlim)
+
+
+def icmp6(src, dst, typ, body, hlim=255):
+    return l4_6(src, dst, 58, bytes([typ, 0, 0, 0]) + body, 2, hlim)
+
+
+def ip6_frame(l3, dst=GW_MAC, flags=FL_STD, cut=0):
+    return frame(eth(dst, 0x86DD, l3), flags, cut)
+
+
 # --- ops ---------------------------------------------------------------------
 def frame(f, flags=FL_STD, cut=0):
     return bytes([OP_FRAME]) + struct.pack("!HBB", len(f), flags, cut) + f
@@ -108,6 +148,58 @@ def op(code, *args):
 
 
 # --- seeds -------------------------------------------------------------------
+def ipv6_ndp():
+    # RS, NS for the gateway, a DAD probe, an NA, echo to the gateway,
+    # a UDP datagram (no IPv6 transport yet) and 31 s for a periodic RA
+    sll = bytes([1, 1]) + GUEST_MAC
+    ns = lambda t, o=b"": b"\0" * 4 + t + o
+    na = b"\x60\0\0\0" + GUEST6 + bytes([2, 1]) + GUEST_MAC
+    u = struct.pack("!HHHH", 40000, 53, 12, 0) + b"abcd"
+    return (b"\x00" +
+            ip6_frame(icmp6(GUEST_LL6, ALL_ROUTERS6, 133, b"\0" * 4 + sll),
+                      dst=mcast_mac(ALL_ROUTERS6)) +
+            ip6_frame(icmp6(GUEST_LL6, sol_node(GW6), 135, ns(GW6, sll)),
+                      dst=mcast_mac(sol_node(GW6))) +
+            ip6_frame(icmp6(UNSPEC6, sol_node(GUEST6), 135, ns(GUEST6)),
+                      dst=mcast_mac(sol_node(GUEST6))) +
+            ip6_frame(icmp6(GUEST6, GW_LL6, 136, na)) +
+            ip6_frame(icmp6(GUEST6, GW6, 128, b"\0\x42\0\x01pingdata", 64)) +
+            ip6_frame(l4_6(GUEST6, REMOTE6, 17, u, 6, 64)) +
+            clock(s=31))
+
+
+def ipv6_dhcp6():
+    duid = struct.pack("!HH", 3, 1) + GUEST_MAC
+    opt = lambda c, v: struct.pack("!HH", c, len(v)) + v
+    info = b"\x0b\x12\x34\x56" + opt(1, duid) + opt(8, b"\0\0")
+    sol = (b"\x01\x65\x43\x21" + opt(1, duid) + opt(14, b"") +
+           opt(3, struct.pack("!III", 7, 0, 0)))
+    u = lambda m: struct.pack("!HHHH", 546, 547, 8 + len(m), 0) + m
+    return (b"\x00" +
+            ip6_frame(l4_6(GUEST_LL6, DHCP6_SERVERS, 17, u(info), 6, 1),
+                      dst=mcast_mac(DHCP6_SERVERS)) +
+            ip6_frame(l4_6(GUEST_LL6, DHCP6_SERVERS, 17, u(sol), 6, 1),
+                      dst=mcast_mac(DHCP6_SERVERS)))
+
+
+def ipv6_hostile():
+    # extension header chains: a loop of destination options, one that
+    # overruns, a fragment; a payload length that lies
+    u = struct.pack("!HHHH", 40000, 53, 12, 0) + b"abcd"
+    chain = b"".join(bytes([60, 0]) + b"\1\4\0\0\0\0" for _ in range(9))
+    hdr = struct.pack("!IHBB", 6 << 28, len(chain) + len(u), 60, 64)
+    over = struct.pack("!IHBB", 6 << 28, 8 + len(u), 60, 64)
+    frag = struct.pack("!IHBB", 6 << 28, 8 + len(u), 44, 64)
+    lie = struct.pack("!IHBB", 6 << 28, 400, 17, 64)
+    return (b"\x00" +
+            ip6_frame(hdr + GUEST6 + REMOTE6 + chain + u, flags=0) +
+            ip6_frame(over + GUEST6 + REMOTE6 + bytes([17, 9]) + b"\0" * 6 +
+                      u, flags=0) +
+            ip6_frame(frag + GUEST6 + REMOTE6 + bytes([17, 0, 0, 1]) +
+                      b"\0" * 4 + u, flags=0) +
+            ip6_frame(lie + GUEST6 + REMOTE6 + u, flags=0))
+
+
 def arp_request():
     arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, GUEST_MAC,
                       GUEST, b"\0" * 6, GW)
@@ -279,6 +371,9 @@ def frag_hostile():
 
 SEEDS = {
     "arp_request": arp_request,
+    "ipv6_ndp": ipv6_ndp,
+    "ipv6_dhcp6": ipv6_dhcp6,
+    "ipv6_hostile": ipv6_hostile,
     "dhcp_discover": dhcp_discover,
     "icmp_echo": icmp_echo_seed,
     "udp_dns_query": udp_dns_query,

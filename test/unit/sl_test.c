@@ -100,6 +100,9 @@ sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg)
 		sl_config_defaults(&env->cfg);
 		env->cfg.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));
 		env->cfg.max_flows = 1024;
+		/* an IPv4-only link: no router advertisements among the
+		 * frames the IPv4 tests count (IPv6 tests pass a cfg) */
+		env->cfg.ipv6 = false;
 	}
 	snprintf(name, sizeof(name), "sltp%u", pool_seq++);
 	mp = rte_pktmbuf_pool_create(name, 16384, 0, 0,
@@ -154,6 +157,9 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 		sl_config_defaults(&env->cfg);
 		env->cfg.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));
 		env->cfg.max_flows = 1024;
+		/* an IPv4-only link: no router advertisements among the
+		 * frames the IPv4 tests count (IPv6 tests pass a cfg) */
+		env->cfg.ipv6 = false;
 	}
 	snprintf(name, sizeof(name), "sltp%u", pool_seq++);
 	mp = rte_pktmbuf_pool_create(name, o->nb_mbufs ? o->nb_mbufs : 16384,

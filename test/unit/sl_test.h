@@ -97,7 +97,8 @@ struct sl_test_env {
 
 /**
  * sl_test_env_init - set up @env with default config (tweak env->cfg first
- * by passing @cfg, or NULL for defaults), a mempool and a mem host.
+ * by passing @cfg, or NULL for defaults: IPv6 off there, so the IPv4 tests
+ * see no router advertisement), a mempool and a mem host.
  * Return: 0 or -1.
  */
 int sl_test_env_init(struct sl_test_env *env, const struct sl_config *cfg);

@@ -430,6 +430,7 @@ SL_TEST(offer_config)
 
 	SL_CHECK(sl_test_eal() == 0);
 	sl_config_defaults(&cfg);
+	cfg.ipv6 = false;	/* IPv4 only: no RAs counted */
 	cfg.prefix_len = 16;
 	cfg.lease_time_s = 3600;
 	cfg.guest_addr = RTE_BE32(IP4(10, 0, 7, 9));

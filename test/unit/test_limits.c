@@ -65,6 +65,7 @@ SL_TEST(limit_pending_connects)
 	uint16_t p;
 
 	sl_config_defaults(&cfg);
+	cfg.ipv6 = false;	/* IPv4 only: no RAs counted */
 	cfg.max_flows = 64;
 	cfg.max_pending_connects = 3;
 	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
@@ -121,6 +122,7 @@ SL_TEST(limit_dgram_flows)
 	uint16_t p;
 
 	sl_config_defaults(&cfg);
+	cfg.ipv6 = false;	/* IPv4 only: no RAs counted */
 	cfg.max_flows = 64;
 	cfg.max_dgram_flows = 5;
 	cfg.dns_fwd = inet_addr("127.0.0.53");
@@ -150,6 +152,7 @@ SL_TEST(limit_total_flows)
 	uint16_t p;
 
 	sl_config_defaults(&cfg);
+	cfg.ipv6 = false;	/* IPv4 only: no RAs counted */
 	cfg.max_flows = 8;
 	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
 	for (p = 0; p < 8; p++)
@@ -171,6 +174,7 @@ SL_TEST(host_socket_refused)
 	int live, hd;
 
 	sl_config_defaults(&cfg);
+	cfg.ipv6 = false;	/* IPv4 only: no RAs counted */
 	cfg.max_flows = 64;
 	SL_CHECK(sl_test_env_init_manual(&env, &cfg) == 0);
 	/* one live guest flow, then the host runs out of sockets */

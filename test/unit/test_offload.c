@@ -65,6 +65,7 @@ static struct sl_test_env env;
 									\
 		SL_CHECK(sl_test_eal() == 0);				\
 		sl_config_defaults(&cfg);				\
+		cfg.ipv6 = false;					\
 		cfg.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));	\
 		cfg.max_flows = 64;					\
 		SL_CHECK(sl_test_env_init_manual(&env, &cfg) == 0);	\

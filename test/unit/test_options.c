@@ -833,6 +833,75 @@ SL_TEST(netns)
 	SL_CHECK(strstr(err, ":2: netns:") != NULL);
 }
 
+/** ip6eq - whether 16-byte @a is IPv6 address text @s. */
+static bool
+ip6eq(const uint8_t *a, const char *s)
+{
+	uint8_t b[16];
+
+	return inet_pton(AF_INET6, s, b) == 1 && memcmp(a, b, 16) == 0;
+}
+
+SL_TEST(ipv6_options)
+{
+	static const char *const bad[][2] = {
+		{ "--prefix6", "fec0::/48" },
+		{ "--prefix6", "fec0::" "/" },
+		{ "--prefix6", "10.0.2.0/64" },
+		{ "--prefix6", "ff02::/64" },
+		{ "--prefix6", "fe80::/64" },
+		{ "--gateway6", "fec0::2/64" },
+		{ "--gateway6", "::1" },
+		{ "--gateway6", "fec1::2" },	/* outside the prefix */
+		{ "--gateway6", "fec0::" },	/* subnet-router anycast */
+		{ "--dns6", "fec0::2" },	/* the gateway's */
+		{ "--dns6", "ff02::1" },
+		{ "--ipv6", "maybe" },
+	};
+	struct sl_config cfg;
+	char err[256], path[32];
+	unsigned int i;
+
+	setup(&cfg);
+	SL_CHECK(cfg.ipv6);
+	SL_CHECK(ip6eq(cfg.prefix6, "fec0::"));
+	SL_CHECK_EQ(cfg.prefix6_len, 64);
+	SL_CHECK(ip6eq(cfg.gateway6, "fec0::2"));
+	SL_CHECK(ip6eq(cfg.dns6, "fec0::3"));
+	/* the prefix carries the gateway and DNS addresses with it */
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--prefix6",
+		"2001:db8:7:1::/64")), 0);
+	SL_CHECK(ip6eq(cfg.prefix6, "2001:db8:7:1::"));
+	SL_CHECK(ip6eq(cfg.gateway6, "2001:db8:7:1::2"));
+	SL_CHECK(ip6eq(cfg.dns6, "2001:db8:7:1::3"));
+	setup(&cfg);
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--prefix6",
+		"2001:db8:7:1::", "--gateway6", "2001:db8:7:1::1", "--dns6",
+		"2001:db8:7:1::53", "--ipv6", "off")), 0);
+	SL_CHECK(ip6eq(cfg.gateway6, "2001:db8:7:1::1"));
+	SL_CHECK(ip6eq(cfg.dns6, "2001:db8:7:1::53"));
+	SL_CHECK(!cfg.ipv6);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setup(&cfg);
+		err[0] = '\0';
+		if (parse(&cfg, err, sizeof(err), ARGV((char *)bad[i][0],
+		    (char *)bad[i][1])) == 0 ||
+		    strstr(err, bad[i][0] + 2) == NULL) {
+			fprintf(stderr, "  %s %s: accepted or unnamed: %s\n",
+				bad[i][0], bad[i][1], err);
+			SL_CHECK(0);
+		}
+	}
+	/* and in the config file */
+	setup(&cfg);
+	SL_CHECK_EQ(parse_file(&cfg, err, sizeof(err),
+		"prefix6 = 2001:db8:9::/64\n"
+		"dns6 = 2001:db8:9::35\n"
+		"ipv6 = on\n", path, NULL), 0);
+	SL_CHECK(ip6eq(cfg.gateway6, "2001:db8:9::2"));
+	SL_CHECK(ip6eq(cfg.dns6, "2001:db8:9::35"));
+}
+
 int
 main(int argc, char **argv)
 {

@@ -1,0 +1,249 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The sluice authors
+#
+# test/e2e/test_ipv6.sh: the IPv6 guest link (issue 15, lib/icmp6,
+# lib/dhcp6) with a stock Linux guest namespace over net_tap (--netns).
+# Checks, each a PASS/FAIL:
+#   - SLAAC: the guest forms an address in fec0::/64 from sluice's router
+#     advertisements (no manual configuration) and its default route goes
+#     via sluice's link-local address fe80::5055:aff:fe00:202
+#   - ping -6 the gateway fec0::2, its link-local address and fec0::3
+#   - an RA sniffed in the guest after a router solicitation carries the
+#     prefix (on-link, autonomous), the link MTU and RDNSS fec0::3, M=0 O=1
+#   - DHCPv6 (scapy from the guest): an Information-Request is answered
+#     with DNS server fec0::3 and sluice's DUID
+#   - IPv4 alongside: DHCP lease and ping 10.0.2.2 still work
+#   - counters: RAs sent, RS received, echo answered; no IPv6 frame counted
+#     in drop_ethertype
+#   - /sluice/info shows the IPv6 addresses, the guest's SLAAC one learned
+#   - --ipv6 off: no RA (the guest gets no global address), IPv6 frames are
+#     counted in drop_ethertype
+# Ends with "N passed, N failed"; exit status 1 when anything failed.
+# Usage (root): BUILD=/path/to/build test/e2e/test_ipv6.sh
+
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+GW6=fec0::2
+DNS6=fec0::3
+GW_LL=fe80::5055:aff:fe00:202
+WAIT=30			# generous: DAD alone takes 1-2 s
+
+# wstat NAME: a counter of worker 0 of the running sluice
+wstat() { e2e_worker_stat "${E2E_SLUICE_PREFIXES[-1]}" 0 "$1"; }
+
+# guest_v6_on: IPv6 on the guest's tap, router advertisements accepted
+guest_v6_on() {
+	e2e_in_guest sysctl -q -w "net.ipv6.conf.$E2E_TAP.disable_ipv6=0" &&
+		e2e_in_guest sysctl -q -w "net.ipv6.conf.$E2E_TAP.accept_ra=2"
+}
+
+# slaac_addr: the guest's fec0:: address (scope site: fec0::/10 was
+# site-local), once it is no longer tentative (empty when none)
+slaac_addr() {
+	ip -n "$E2E_G" -6 -o addr show dev "$E2E_TAP" 2>/dev/null |
+		grep -v tentative | grep -o 'fec0::[0-9a-f:]*' | head -n 1 || true
+}
+
+test_slaac() {
+	local a="" route deadline=$((SECONDS + WAIT))
+	while [[ -z $a ]] && ((SECONDS < deadline)); do
+		sleep 0.5
+		a=$(slaac_addr)
+	done
+	if [[ -n $a ]]; then
+		e2e_pass "SLAAC: guest address $a in fec0::/64"
+	else
+		e2e_fail "SLAAC: guest address in fec0::/64" "none after $WAIT s" \
+			"$(ip -n "$E2E_G" -6 addr show dev "$E2E_TAP")" \
+			"$(e2e_log_tail "$E2E_SLUICE_LOG" 10)"
+	fi
+	deadline=$((SECONDS + WAIT))
+	route=""
+	while ((SECONDS < deadline)); do
+		route=$(ip -n "$E2E_G" -6 route show default || true)
+		grep -q "via $GW_LL dev $E2E_TAP" <<<"$route" && break
+		sleep 0.5
+	done
+	e2e_check "SLAAC: default route via $GW_LL" \
+		grep -q "via $GW_LL dev $E2E_TAP" <<<"$route" || true
+}
+
+test_ping6() {
+	local t
+	for t in "$GW6" "$GW_LL%$E2E_TAP" "$DNS6"; do
+		if e2e_ping "$E2E_G" "$t" 3 >"$E2E_DIR/ping6.out" 2>&1; then
+			e2e_pass "ping -6 $t"
+		else
+			e2e_fail "ping -6 $t" "" "$(cat "$E2E_DIR/ping6.out")"
+		fi
+	done
+}
+
+# the guest's side of the RA and DHCPv6 checks (scapy)
+cat >"$E2E_DIR/v6probe.py" <<'PY'
+import sys
+from scapy.all import (Ether, IPv6, ICMPv6ND_RS, ICMPv6ND_RA,
+	ICMPv6NDOptPrefixInfo, ICMPv6NDOptMTU, ICMPv6NDOptRDNSS, UDP,
+	DHCP6_InfoRequest, DHCP6_Reply, DHCP6OptDNSServers, DHCP6OptServerId,
+	DHCP6OptClientId, DHCP6OptElapsedTime, DUID_LL, AsyncSniffer,
+	get_if_hwaddr, sendp, conf)
+conf.verb = 0
+iface, what = sys.argv[1], sys.argv[2]
+mac = get_if_hwaddr(iface)
+
+def ra_check():
+	s = AsyncSniffer(iface=iface, lfilter=lambda p: ICMPv6ND_RA in p,
+		count=1, timeout=10)
+	s.start()
+	import time; time.sleep(0.5)
+	sendp(Ether(src=mac, dst="33:33:00:00:00:02") /
+		IPv6(src="::", dst="ff02::2", hlim=255) / ICMPv6ND_RS(),
+		iface=iface)
+	s.join()
+	if not s.results:
+		print("no RA"); return 1
+	p = s.results[0]
+	ra = p[ICMPv6ND_RA]
+	pi = p[ICMPv6NDOptPrefixInfo]
+	mtu = p[ICMPv6NDOptMTU].mtu
+	dns = p[ICMPv6NDOptRDNSS].dns
+	print("RA M=%d O=%d lifetime=%d prefix=%s/%d L=%d A=%d mtu=%d dns=%s" %
+		(ra.M, ra.O, ra.routerlifetime, pi.prefix, pi.prefixlen,
+		pi.L, pi.A, mtu, dns))
+	ok = (ra.M == 0 and ra.O == 1 and ra.routerlifetime > 0 and
+		pi.prefix == "fec0::" and pi.prefixlen == 64 and pi.L == 1 and
+		pi.A == 1 and mtu >= 1280 and "fec0::3" in dns and
+		p[IPv6].src == "fe80::5055:aff:fe00:202")
+	return 0 if ok else 1
+
+def dhcp6_check(src):
+	s = AsyncSniffer(iface=iface, lfilter=lambda p: DHCP6_Reply in p,
+		count=1, timeout=10)
+	s.start()
+	import time; time.sleep(0.5)
+	sendp(Ether(src=mac, dst="33:33:00:01:00:02") /
+		IPv6(src=src, dst="ff02::1:2") / UDP(sport=546, dport=547) /
+		DHCP6_InfoRequest(trid=0x123456) /
+		DHCP6OptClientId(duid=DUID_LL(lladdr=mac)) /
+		DHCP6OptElapsedTime(), iface=iface)
+	s.join()
+	if not s.results:
+		print("no DHCPv6 reply"); return 1
+	p = s.results[0]
+	r = p[DHCP6_Reply]
+	dns = p[DHCP6OptDNSServers].dnsservers if DHCP6OptDNSServers in p else []
+	sid = DHCP6OptServerId in p
+	print("DHCPv6 reply trid=%x dns=%s serverid=%s" % (r.trid, dns, sid))
+	return 0 if (r.trid == 0x123456 and "fec0::3" in dns and sid) else 1
+
+if what == "ra":
+	sys.exit(ra_check())
+sys.exit(dhcp6_check(sys.argv[3]))
+PY
+
+test_ra_contents() {
+	local out rc=0
+	out=$(timeout 30 ip netns exec "$E2E_G" "$E2E_PYTHON" "$E2E_DIR/v6probe.py" \
+		"$E2E_TAP" ra 2>&1) || rc=$?
+	if ((rc == 0)); then
+		e2e_pass "RA: prefix fec0::/64 (L, A), MTU, RDNSS $DNS6, M=0 O=1 ($out)"
+	else
+		e2e_fail "RA: prefix fec0::/64 (L, A), MTU, RDNSS $DNS6, M=0 O=1" "" "$out"
+	fi
+}
+
+test_dhcp6_info() {
+	local out rc=0 ll
+	ll=$(ip -n "$E2E_G" -6 -o addr show dev "$E2E_TAP" scope link |
+		grep -o 'fe80::[0-9a-f:]*' | head -n 1 || true)
+	out=$(timeout 30 ip netns exec "$E2E_G" "$E2E_PYTHON" "$E2E_DIR/v6probe.py" \
+		"$E2E_TAP" dhcp6 "$ll" 2>&1) || rc=$?
+	if ((rc == 0)); then
+		e2e_pass "DHCPv6: Information-Request answered with DNS $DNS6 ($out)"
+	else
+		e2e_fail "DHCPv6: Information-Request answered with DNS $DNS6" "" "$out"
+	fi
+}
+
+test_ipv4_alongside() {
+	e2e_dhcp || return 0
+	if e2e_ping "$E2E_G" "$E2E_GW" 3 >"$E2E_DIR/ping4.out" 2>&1; then
+		e2e_pass "IPv4 alongside: ping $E2E_GW"
+	else
+		e2e_fail "IPv4 alongside: ping $E2E_GW" "" "$(cat "$E2E_DIR/ping4.out")"
+	fi
+}
+
+test_counters() {
+	local ra rs echo eth
+	ra=$(wstat ndp_ra_sent)
+	rs=$(wstat ndp_rs_rx)
+	echo=$(wstat icmp6_echo_local)
+	eth=$(wstat drop_ethertype)
+	if ((ra >= 2 && rs >= 1 && echo >= 9 && eth == 0)); then
+		e2e_pass "counters: ndp_ra_sent $ra, ndp_rs_rx $rs, icmp6_echo_local $echo, drop_ethertype 0"
+	else
+		e2e_fail "counters: RAs sent, RS received, echo answered, drop_ethertype 0" \
+			"ndp_ra_sent $ra ndp_rs_rx $rs icmp6_echo_local $echo drop_ethertype $eth"
+	fi
+}
+
+# test_info: /sluice/info shows the port's IPv6 addresses, the guest's
+# SLAAC address among the learned ones
+test_info() {
+	local out rc=0 a
+	a=$(slaac_addr)
+	out=$("$E2E_PYTHON" "$E2E_SRC/usertools/sluice-ctl" -f "${E2E_SLUICE_PREFIXES[-1]}" \
+		-j info | "$E2E_PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+v = d["ports"]["0"]["ipv6"]
+print(v)
+ok = (v["gateway"] == "fec0::2" and v["dns"] == "fec0::3" and
+	v["gateway_link_local"] == "fe80::5055:aff:fe00:202" and
+	v["prefix"] == "fec0::/64" and sys.argv[1] in v["guest_addresses"])
+sys.exit(0 if ok else 1)' "$a" 2>&1) || rc=$?
+	if ((rc == 0)); then
+		e2e_pass "/sluice/info: the port's IPv6 addresses, guest $a learned"
+	else
+		e2e_fail "/sluice/info: the port's IPv6 addresses, guest $a learned" "" "$out"
+	fi
+}
+
+test_ipv6_off() {
+	e2e_stop_sluice || true
+	e2e_start_sluice --ipv6 off || return 0
+	guest_v6_on || true
+	sleep 8
+	local a eth
+	a=$(slaac_addr)
+	eth=$(wstat drop_ethertype)
+	if [[ -z $a ]] && ((eth > 0)); then
+		e2e_pass "--ipv6 off: no SLAAC address, IPv6 frames in drop_ethertype ($eth)"
+	else
+		e2e_fail "--ipv6 off: no SLAAC address, IPv6 frames in drop_ethertype" \
+			"address '$a', drop_ethertype $eth"
+	fi
+}
+
+main() {
+	e2e_require ip busybox || { e2e_summary; return; }
+	e2e_setup || { e2e_summary; return; }
+	e2e_start_sluice || { e2e_summary; return; }
+	guest_v6_on || e2e_fail "IPv6 on in the guest namespace"
+	test_slaac
+	test_ping6
+	test_ra_contents
+	test_dhcp6_info
+	test_ipv4_alongside
+	test_counters
+	test_info
+	test_ipv6_off
+	e2e_summary
+}
+
+main "$@"
