@@ -429,7 +429,7 @@ sl_opt_set_fwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 		return -1;
 	for (i = 0; i < ctx->cfg.nb_fwd; i++)
 		if (sl_fwd_overlap(&ctx->cfg.fwd[i], &f)) {
-			char other[64];
+			char other[SL_FWD_TEXT_LEN];
 
 			sl_fwd_format(&ctx->cfg.fwd[i], other, sizeof(other));
 			snprintf(why, whylen, "'%s' overlaps '%s'", val,
@@ -573,7 +573,7 @@ sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 	char *buf, size_t len)
 {
 	if (o->type == SL_OT_FWD) {
-		char full[64];
+		char full[SL_FWD_TEXT_LEN];
 
 		if (k >= c->nb_fwd || c->fwd[k].proto != o->min)
 			return false;
@@ -585,10 +585,11 @@ sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 		return false;
 	{
 		const struct sl_rule *r = &c->rules[k];
-		char a[INET_ADDRSTRLEN];
-		struct in_addr in = { .s_addr = r->net };
+		char t[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN + 2];
 
-		inet_ntop(AF_INET, &in, a, sizeof(a));
+		sl_addr_ntop(&r->net, t, sizeof(t));
+		snprintf(a, sizeof(a), r->family == AF_INET6 ? "[%s]" : "%s",
+			t);
 		if (r->port_lo == 0 && r->port_hi == 65535)
 			snprintf(buf, len, "%s/%u", a, r->prefix_len);
 		else

@@ -70,8 +70,7 @@ add_flow_common(const struct sl_app *app, unsigned int wi,
 	rte_tel_data_add_dict_string(c, "guest", buf);
 	addr_port(f->key.daddr, f->key.dport, buf, sizeof(buf));
 	rte_tel_data_add_dict_string(c, "dst", buf);
-	addr_port(f->host_dst.sin_addr.s_addr, f->host_dst.sin_port, buf,
-		sizeof(buf));
+	sl_sockaddr_ntop(&f->host_dst, buf, sizeof(buf));
 	rte_tel_data_add_dict_string(c, "host", buf);
 	rte_tel_data_add_dict_string(c, "state", f->proto == IPPROTO_TCP ?
 		sl_tcp_state_name(f->state) : "active");

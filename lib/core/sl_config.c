@@ -44,18 +44,20 @@ sl_config_defaults(struct sl_config *cfg)
 }
 
 bool
-sl_rules_permit(const struct sl_rule *rules, unsigned int n, uint32_t daddr,
-	uint16_t dport)
+sl_rules_permit_addr(const struct sl_rule *rules, unsigned int n,
+	const struct sl_addr *daddr, uint16_t dport)
 {
+	int fam = sl_addr_family(daddr);
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		const struct sl_rule *r = &rules[i];
-		uint32_t mask = r->prefix_len ?
-			htonl(~0u << (32 - r->prefix_len)) : 0;
+		/* IPv4 prefixes count from the mapped address's 97th bit */
+		unsigned int bits = r->prefix_len + (fam == AF_INET ? 96u : 0u);
 
-		if ((daddr & mask) == r->net && dport >= r->port_lo &&
-		    dport <= r->port_hi)
+		if (r->family == fam &&
+		    sl_addr_prefix_eq(daddr, &r->net, bits) &&
+		    dport >= r->port_lo && dport <= r->port_hi)
 			return r->allow;
 	}
 	return true;

@@ -11,10 +11,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sl_addr.h"
+
 /** One forward: host [bind/]lo-hi -> guest lo-hi (same length). */
 struct sl_fwd_spec {
 	uint8_t proto;		/**< IPPROTO_TCP or IPPROTO_UDP */
-	uint32_t bind_addr;	/**< network order; 0: all host addresses */
+	/** family of bind_addr: AF_INET, AF_INET6 (IPv6 only), or 0: no
+	 * address given, every host address of both families (dual-stack;
+	 * IPv4 only when the host has no IPv6) */
+	uint8_t family;
+	struct sl_addr bind_addr;	/**< IPv4 v4-mapped; zero when family 0 */
 	uint16_t host_lo;	/**< host order */
 	uint16_t host_hi;
 	uint16_t guest_lo;
@@ -24,8 +30,9 @@ struct sl_fwd_spec {
 /** One access rule: CIDR[:PORT[-PORT]]. */
 struct sl_rule {
 	bool allow;
-	uint32_t net;		/**< network order, masked */
-	uint8_t prefix_len;
+	uint8_t family;		/**< AF_INET or AF_INET6: matches that family */
+	struct sl_addr net;	/**< masked; IPv4 v4-mapped */
+	uint8_t prefix_len;	/**< in the family's bits (0-32 or 0-128) */
 	uint16_t port_lo;	/**< host order; 0-65535 when absent */
 	uint16_t port_hi;
 };
@@ -79,11 +86,23 @@ struct sl_config {
 void sl_config_defaults(struct sl_config *cfg);
 
 /**
- * sl_rules_permit - first matching rule decides; no match: allowed.
- * @daddr: destination as the guest addressed it (network order)
+ * sl_rules_permit_addr - first matching rule decides; no match: allowed.
+ * A rule matches destinations of its own family only.
+ * @daddr: destination as the guest addressed it (IPv4 v4-mapped)
  * @dport: destination port (host order; 0 for ICMP)
  */
-bool sl_rules_permit(const struct sl_rule *rules, unsigned int n,
-	uint32_t daddr, uint16_t dport);
+bool sl_rules_permit_addr(const struct sl_rule *rules, unsigned int n,
+	const struct sl_addr *daddr, uint16_t dport);
+
+/** sl_rules_permit - sl_rules_permit_addr() for IPv4 @daddr (network
+ * order). */
+static inline bool
+sl_rules_permit(const struct sl_rule *rules, unsigned int n, uint32_t daddr,
+	uint16_t dport)
+{
+	struct sl_addr a = sl_addr_v4(daddr);
+
+	return sl_rules_permit_addr(rules, n, &a, dport);
+}
 
 #endif /* SL_CONFIG_H */

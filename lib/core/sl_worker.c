@@ -302,15 +302,15 @@ sl_worker_fini(struct sl_worker *w)
 
 int
 sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
-	uint16_t dport, struct sockaddr_in *sa)
+	uint16_t dport, union sl_sockaddr *sa)
 {
 	const struct sl_config *cfg = w->cfg;
 	uint32_t mask = cfg->prefix_len ?
 		RTE_BE32(~0u << (32 - cfg->prefix_len)) : 0;
 
 	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = dport;
+	sa->in.sin_family = AF_INET;
+	sa->in.sin_port = dport;
 	if (!sl_rules_permit(cfg->rules, cfg->nb_rules, daddr,
 	    rte_be_to_cpu_16(dport)))
 		return -EACCES;
@@ -318,21 +318,21 @@ sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
 	    dport == RTE_BE16(53)) {
 		if (cfg->dns_fwd == 0)
 			return -1;
-		sa->sin_addr.s_addr = cfg->dns_fwd;
-		sa->sin_port = rte_cpu_to_be_16(cfg->dns_fwd_port);
+		sa->in.sin_addr.s_addr = cfg->dns_fwd;
+		sa->in.sin_port = rte_cpu_to_be_16(cfg->dns_fwd_port);
 		return 0;
 	}
 	if (daddr == cfg->gateway) {
 		if (!cfg->host_loopback)
 			return -1;
-		sa->sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1));
+		sa->in.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1));
 		return 0;
 	}
 	if ((daddr & mask) == (cfg->gateway & mask) ||
 	    sl_net_is_bcast(daddr, cfg->gateway, cfg->prefix_len) ||
 	    daddr == 0 || (rte_be_to_cpu_32(daddr) >> 24) == 127)
 		return -1;
-	sa->sin_addr.s_addr = daddr;
+	sa->in.sin_addr.s_addr = daddr;
 	return 0;
 }
 

@@ -259,6 +259,6 @@ sl_flow_find(struct sl_worker *w, const struct sl_pkt *p,
  * cannot be reached from the host.
  */
 int sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
-	uint16_t dport, struct sockaddr_in *sa);
+	uint16_t dport, union sl_sockaddr *sa);
 
 #endif /* SL_WORKER_H */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "sl_addr.h"
 #include "sl_timer.h"
 
 struct rte_hash;
@@ -37,7 +38,7 @@ struct sl_flow_key {
 /** One flow. Protocol state beyond this lives in the protocol module. */
 struct sl_flow {
 	struct sl_flow_key key;
-	struct sockaddr_in host_dst;	/**< where the host socket points */
+	union sl_sockaddr host_dst;	/**< where the host socket points */
 	uint32_t idx;			/**< slot index */
 	uint32_t gen;			/**< bumped on every reuse */
 	int hd;				/**< host handle, -1 when none */

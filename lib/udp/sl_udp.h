@@ -44,7 +44,7 @@ int sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
 /* Datagram-flow building blocks shared by UDP and ICMP (see sl_udp.c). */
 struct sl_flow *sl_dgram_flow_open(struct sl_worker *w,
 	const struct sl_flow_key *key, enum sl_host_kind kind,
-	const struct sockaddr_in *sa);
+	const union sl_sockaddr *sa);
 void sl_dgram_timer(struct sl_worker *w, struct sl_flow *f);
 
 /**

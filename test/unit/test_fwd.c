@@ -25,10 +25,11 @@ SL_TEST(fwd_parse_forms)
 	SL_CHECK(sl_fwd_parse("8080", IPPROTO_TCP, &s, err, sizeof(err)) == 0);
 	SL_CHECK_EQ(s.host_lo, 8080);
 	SL_CHECK_EQ(s.guest_lo, 8080);
-	SL_CHECK_EQ(s.bind_addr, 0);
+	SL_CHECK_EQ(s.family, 0);
 	SL_CHECK(sl_fwd_parse("127.0.0.1/2222:22", IPPROTO_TCP, &s, err,
 		sizeof(err)) == 0);
-	SL_CHECK_EQ(s.bind_addr, inet_addr("127.0.0.1"));
+	SL_CHECK_EQ(s.family, AF_INET);
+	SL_CHECK_EQ(sl_addr_get_v4(&s.bind_addr), inet_addr("127.0.0.1"));
 	SL_CHECK_EQ(s.host_lo, 2222);
 	SL_CHECK_EQ(s.guest_lo, 22);
 	SL_CHECK(sl_fwd_parse("8000-8009:9000-9009", IPPROTO_TCP, &s, err,
@@ -42,11 +43,50 @@ SL_TEST(fwd_parse_forms)
 	SL_CHECK(strcmp(buf, "udp:5353:53") == 0);
 }
 
+SL_TEST(fwd_parse_ipv6)
+{
+	static const struct sl_addr lo6 = { .b[15] = 1 };
+	struct sl_fwd_spec s;
+	char err[128], buf[SL_FWD_TEXT_LEN];
+
+	SL_CHECK(sl_fwd_parse("[::1]/8080", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(s.family, AF_INET6);
+	SL_CHECK(sl_addr_eq(&s.bind_addr, &lo6));
+	SL_CHECK_EQ(s.host_lo, 8080);
+	SL_CHECK_EQ(s.guest_lo, 8080);
+	sl_fwd_format(&s, buf, sizeof(buf));
+	SL_CHECK(strcmp(buf, "tcp:[::1]/8080:8080") == 0);
+	SL_CHECK(sl_fwd_parse("::/8080:80", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(s.family, AF_INET6);
+	SL_CHECK(sl_addr_is_any(&s.bind_addr));
+	SL_CHECK_EQ(s.guest_lo, 80);
+	sl_fwd_format(&s, buf, sizeof(buf));
+	SL_CHECK(strcmp(buf, "tcp:[::]/8080:80") == 0);
+	SL_CHECK(sl_fwd_parse("udp:[2001:db8::1]/5353-5354:53-54", IPPROTO_TCP,
+		&s, err, sizeof(err)) == 0);
+	SL_CHECK_EQ(s.proto, IPPROTO_UDP);
+	SL_CHECK_EQ(s.family, AF_INET6);
+	SL_CHECK_EQ(s.bind_addr.b[0], 0x20);
+	SL_CHECK_EQ(s.host_hi, 5354);
+	SL_CHECK_EQ(s.guest_hi, 54);
+	/* the longest forward text fits SL_FWD_TEXT_LEN */
+	SL_CHECK(sl_fwd_parse("udp:[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]/"
+		"64000-65000:1000-2000", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK(sl_fwd_format(&s, buf, sizeof(buf)) < (int)sizeof(buf));
+	SL_CHECK(strcmp(buf, "udp:[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]/"
+		"64000-65000:1000-2000") == 0);
+}
+
 SL_TEST(fwd_parse_rejects)
 {
 	static const char *const bad[] = {
 		"", "0", "65536", "80-70", "8000-8009:9000", "8000-8001:90-92",
 		"abc", "1.2.3/80", "80:", "80:0", "80x", "/80", "1-2000",
+		"[::1/80", "[]/80", "[1.2.3.4]/80", "::1x/80", "[::1]80",
+		"[::1]/", "[::1]/0", "fe80::1%eth0/80",
 	};
 	struct sl_fwd_spec s;
 	char err[128];
@@ -79,6 +119,31 @@ SL_TEST(fwd_overlap)
 	SL_CHECK(sl_fwd_overlap(&a, &b));	/* any-address overlaps */
 }
 
+SL_TEST(fwd_overlap_families)
+{
+	struct sl_fwd_spec a, b;
+	char err[128];
+
+	/* no address: both families, so every address overlaps */
+	sl_fwd_parse("8080", IPPROTO_TCP, &a, err, sizeof(err));
+	sl_fwd_parse("[::1]/8080", IPPROTO_TCP, &b, err, sizeof(err));
+	SL_CHECK(sl_fwd_overlap(&a, &b));
+	SL_CHECK(sl_fwd_overlap(&b, &a));
+	/* an explicit IPv6 address is IPv6 only */
+	sl_fwd_parse("127.0.0.1/8080", IPPROTO_TCP, &a, err, sizeof(err));
+	SL_CHECK(!sl_fwd_overlap(&a, &b));
+	sl_fwd_parse("0.0.0.0/8080", IPPROTO_TCP, &a, err, sizeof(err));
+	sl_fwd_parse("::/8080", IPPROTO_TCP, &b, err, sizeof(err));
+	SL_CHECK(!sl_fwd_overlap(&a, &b));
+	/* within IPv6: the unspecified address takes them all */
+	sl_fwd_parse("[::1]/8080", IPPROTO_TCP, &a, err, sizeof(err));
+	SL_CHECK(sl_fwd_overlap(&a, &b));
+	sl_fwd_parse("[2001:db8::1]/8080", IPPROTO_TCP, &b, err, sizeof(err));
+	SL_CHECK(!sl_fwd_overlap(&a, &b));
+	sl_fwd_parse("[::1]/8080", IPPROTO_TCP, &b, err, sizeof(err));
+	SL_CHECK(sl_fwd_overlap(&a, &b));
+}
+
 SL_TEST(rules_first_match_wins)
 {
 	struct sl_rule r[3];
@@ -100,6 +165,63 @@ SL_TEST(rules_first_match_wins)
 	SL_CHECK(sl_rule_parse("1.2.3.4:0", false, &r[0], err,
 		sizeof(err)) != 0);
 	SL_CHECK(sl_rule_parse("nope", false, &r[0], err, sizeof(err)) != 0);
+}
+
+/** v6 - the sl_addr of IPv6 text @s. */
+static struct sl_addr
+v6(const char *s)
+{
+	struct sl_addr a;
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET6, s, a.b);
+	return a;
+}
+
+SL_TEST(rules_ipv6)
+{
+	struct sl_addr a;
+	struct sl_rule r[4];
+	char err[128];
+
+	SL_CHECK(sl_rule_parse("2001:db8::/32:443", true, &r[0], err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(r[0].family, AF_INET6);
+	SL_CHECK_EQ(r[0].prefix_len, 32);
+	SL_CHECK_EQ(r[0].port_lo, 443);
+	SL_CHECK(sl_rule_parse("[2001:db8::]/32", false, &r[1], err,
+		sizeof(err)) == 0);
+	SL_CHECK(sl_rule_parse("[2001:db8:1::7]:22", true, &r[2], err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(r[2].prefix_len, 128);
+	SL_CHECK(sl_rule_parse("0.0.0.0/0", false, &r[3], err,
+		sizeof(err)) == 0);
+	a = v6("2001:db8:5::1");
+	SL_CHECK(sl_rules_permit_addr(r, 4, &a, 443));
+	SL_CHECK(!sl_rules_permit_addr(r, 4, &a, 80));
+	a = v6("2001:db8:1::7");
+	SL_CHECK(!sl_rules_permit_addr(r, 4, &a, 22));	/* /32 denies first */
+	SL_CHECK(sl_rules_permit_addr(&r[2], 2, &a, 22));
+	SL_CHECK(sl_rules_permit_addr(&r[2], 1, &a, 22));
+	a = v6("2001:db9::1");
+	SL_CHECK(sl_rules_permit_addr(r, 3, &a, 80));	/* outside the /32 */
+	/* an IPv4 rule never matches IPv6, nor an IPv6 one IPv4 */
+	SL_CHECK(sl_rules_permit_addr(&r[3], 1, &a, 80));
+	SL_CHECK(!sl_rules_permit(&r[3], 1, inet_addr("198.51.100.1"), 80));
+	SL_CHECK(sl_rule_parse("::/0", false, &r[0], err, sizeof(err)) == 0);
+	SL_CHECK(sl_rules_permit(r, 1, inet_addr("198.51.100.1"), 80));
+	SL_CHECK(!sl_rules_permit_addr(r, 1, &a, 80));
+	/* an IPv4 prefix is masked in its own 32 bits */
+	SL_CHECK(sl_rule_parse("198.51.100.77/24", false, &r[0], err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_addr_get_v4(&r[0].net), inet_addr("198.51.100.0"));
+	SL_CHECK(sl_addr_is_v4(&r[0].net));
+	SL_CHECK(sl_rule_parse("2001:db8::/129", false, &r[0], err,
+		sizeof(err)) != 0);
+	SL_CHECK(sl_rule_parse("[2001:db8::", false, &r[0], err,
+		sizeof(err)) != 0);
+	SL_CHECK(sl_rule_parse("[1.2.3.4]/8", false, &r[0], err,
+		sizeof(err)) != 0);
 }
 
 /* ---- inbound TCP through the worker ---- */
@@ -156,9 +278,9 @@ guest_tcp(struct sl_test_env *env, uint16_t sport, uint16_t dport,
 SL_TEST(tcp_inbound_syn_ack_transition)
 {
 	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 9 };
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_port = htons(40000),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(40000),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	struct rte_tcp_hdr *th;
@@ -235,11 +357,121 @@ SL_TEST(tcp_inbound_syn_ack_transition)
 	sl_test_env_fini(&env);
 }
 
+/**
+ * inbound_syn_from - a host client @peer connects to listener @lhd: the
+ * guest is sent a SYN from the gateway, source port @sport, to guest port
+ * @gport. Return: true when it is.
+ */
+static bool
+inbound_syn_from(struct sl_test_env *env, int lhd,
+	const union sl_sockaddr *peer, uint16_t sport, uint16_t gport)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	unsigned int idx;
+
+	sl_test_cap_clear(env);
+	if (sl_host_mem_incoming(env->host, lhd, peer) != 0)
+		return false;
+	sl_test_input(env, NULL);
+	th = find_tcp(env, 0, &idx);
+	if (th == NULL)
+		return false;
+	ip = rte_pktmbuf_mtod_offset(env->cap.m[idx], struct rte_ipv4_hdr *,
+		RTE_ETHER_HDR_LEN);
+	return th->tcp_flags == RTE_TCP_SYN_FLAG &&
+		ip->src_addr == env->cfg.gateway &&
+		ip->dst_addr == env->cfg.guest_addr &&
+		rte_be_to_cpu_16(th->src_port) == sport &&
+		rte_be_to_cpu_16(th->dst_port) == gport;
+}
+
+SL_TEST(tcp_inbound_dual_stack)
+{
+	union sl_sockaddr p6, p4 = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(40011),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sl_fwd_spec spec, spec6;
+	struct sl_test_env env;
+	union sl_sockaddr la;
+	char err[64];
+	int lhd;
+
+	memset(&p6, 0, sizeof(p6));
+	p6.in6.sin6_family = AF_INET6;
+	p6.in6.sin6_port = htons(40010);
+	p6.in6.sin6_addr = in6addr_loopback;
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	/* no address: one dual-stack listener on :: */
+	SL_CHECK(sl_fwd_parse("8080:80", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	lhd = sl_host_mem_last(env.host);
+	la = sl_host_mem_sockaddr(env.host, lhd);
+	SL_CHECK_EQ(la.sa.sa_family, AF_INET6);
+	SL_CHECK(IN6_IS_ADDR_UNSPECIFIED(&la.in6.sin6_addr));
+	SL_CHECK_EQ(la.in6.sin6_port, htons(8080));
+	/* an IPv6 client and an IPv4 one both reach the guest (over IPv4),
+	 * from the gateway, as loopback clients do */
+	SL_CHECK(inbound_syn_from(&env, lhd, &p6, 40010, 80));
+	SL_CHECK(inbound_syn_from(&env, lhd, &p4, 40011, 80));
+	SL_CHECK_EQ(env.w.ft.active, 2);
+	/* an IPv6 address: IPv6 only, beside an IPv4 forward of the port */
+	SL_CHECK(sl_fwd_parse("[::1]/8081:81", IPPROTO_TCP, &spec6, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec6), 0);
+	lhd = sl_host_mem_last(env.host);
+	la = sl_host_mem_sockaddr(env.host, lhd);
+	SL_CHECK_EQ(la.sa.sa_family, AF_INET6);
+	SL_CHECK(IN6_IS_ADDR_LOOPBACK(&la.in6.sin6_addr));
+	SL_CHECK_EQ(sl_host_mem_incoming(env.host, lhd, &p4), -ECONNREFUSED);
+	p6.in6.sin6_port = htons(40012);
+	SL_CHECK(inbound_syn_from(&env, lhd, &p6, 40012, 81));
+	SL_CHECK(sl_fwd_parse("127.0.0.1/8081:82", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	SL_CHECK_EQ(sl_host_mem_sockaddr(env.host,
+		sl_host_mem_last(env.host)).sa.sa_family, AF_INET);
+	SL_CHECK_EQ(sl_fwd_del(&env.w, &spec6), 0);
+	SL_CHECK_EQ(sl_fwd_count(&env.w), 2);
+	sl_test_env_fini(&env);
+}
+
+SL_TEST(fwd_no_ipv6_host_falls_back_to_ipv4)
+{
+	union sl_sockaddr p4 = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(40020),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sl_fwd_spec spec;
+	struct sl_test_env env;
+	char err[64];
+	int lhd;
+
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	sl_host_mem_set_inet6(env.host, false);
+	/* an IPv6 forward cannot be had; one without address is IPv4 */
+	SL_CHECK(sl_fwd_parse("[::1]/8080:80", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), -EAFNOSUPPORT);
+	SL_CHECK(sl_fwd_parse("udp:5300-5301:53-54", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	SL_CHECK(sl_fwd_parse("8080:80", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	lhd = sl_host_mem_last(env.host);
+	SL_CHECK_EQ(sl_host_mem_sockaddr(env.host, lhd).sa.sa_family,
+		AF_INET);
+	SL_CHECK(inbound_syn_from(&env, lhd, &p4, 40020, 80));
+	SL_CHECK_EQ(sl_fwd_count(&env.w), 2);
+	sl_test_env_fini(&env);
+}
+
 SL_TEST(tcp_inbound_guest_rst_resets_client)
 {
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_port = htons(40001),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(40001),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	struct rte_tcp_hdr *th;
@@ -278,8 +510,8 @@ inbound_flood(struct sl_test_env *env, const struct sl_config *cfg,
 	unsigned int n)
 {
 	struct sl_test_env_opts o = { .manual_clock = true };
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sl_fwd_spec spec;
 	unsigned int i;
 	char err[64];
@@ -291,7 +523,7 @@ inbound_flood(struct sl_test_env *env, const struct sl_config *cfg,
 		return -1;
 	lhd = sl_host_mem_last(env->host);
 	for (i = 0; i < n; i++) {
-		peer.sin_port = htons((uint16_t)(20000 + i));
+		peer.in.sin_port = htons((uint16_t)(20000 + i));
 		if (sl_host_mem_incoming(env->host, lhd, &peer) != 0)
 			return -1;
 	}
@@ -353,9 +585,9 @@ SL_TEST(tcp_inbound_flood_bounded)
 	sl_test_cap_clear(&env);
 	SL_CHECK_EQ(env.w.ft.active, 0);
 	{
-		struct sockaddr_in peer = { .sin_family = AF_INET,
-			.sin_port = htons(30000),
-			.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		union sl_sockaddr peer = { .in.sin_family = AF_INET,
+			.in.sin_port = htons(30000),
+			.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
 		SL_CHECK(sl_host_mem_incoming(env.host, lhd, &peer) == 0);
 		sl_test_input(&env, NULL);
@@ -404,10 +636,10 @@ SL_TEST(tcp_inbound_small_guest_mss_honoured)
 
 SL_TEST(udp_inbound_forward_round_trip)
 {
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_port = htons(50000),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct sockaddr_in to;
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(50000),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr to;
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	struct rte_udp_hdr *uh;
@@ -437,7 +669,7 @@ SL_TEST(udp_inbound_forward_round_trip)
 	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(env.host, lhd, buf, sizeof(buf),
 		&to), 4);
 	SL_CHECK(memcmp(buf, "pong", 4) == 0);
-	SL_CHECK_EQ(to.sin_port, htons(50000));
+	SL_CHECK_EQ(to.in.sin_port, htons(50000));
 	/* deleting the forward ends its flows; the listener is closed */
 	SL_CHECK_EQ(sl_fwd_del(&env.w, &spec), 0);
 	SL_CHECK_EQ(env.w.ft.active, 0);

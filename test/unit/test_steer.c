@@ -190,9 +190,9 @@ SL_TEST(steer_frames_reach_their_owner)
 	struct rte_mbuf *pkts[2 * SL_BURST];
 	struct sl_steer *s = sl_test_steer_new(2);
 	struct rte_ether_addr mac;
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = RTE_BE16(80),
-		.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
+	union sl_sockaddr sa = { .in.sin_family = AF_INET,
+		.in.sin_port = RTE_BE16(80),
+		.in.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
 	uint16_t p0 = 0, p1 = 0, sport, n;
 	unsigned int i;
 
@@ -251,8 +251,8 @@ SL_TEST(steer_frames_reach_their_owner)
 SL_TEST(steer_inbound_port_is_the_acceptors)
 {
 	struct sl_steer *s = sl_test_steer_new(2);
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	char err[64];
@@ -272,7 +272,7 @@ SL_TEST(steer_inbound_port_is_the_acceptors)
 	for (cport = 40000, i = 0; i < 20; cport++) {
 		if (owner_of_port(s, &env.cfg, 80, cport) != 0)
 			continue;
-		peer.sin_port = rte_cpu_to_be_16(cport);
+		peer.in.sin_port = rte_cpu_to_be_16(cport);
 		SL_CHECK(sl_host_mem_incoming(env.host, lhd, &peer) == 0);
 		i++;
 	}
