@@ -718,6 +718,19 @@ run_op(struct fz_rd *r, uint8_t op)
 
 		hd = pick_hd(rd_u8(r));
 		peer.in.sin_port = rte_cpu_to_be_16(rd_u16(r));
+		if (peer.in.sin_port & RTE_BE16(1)) {
+			/* odd ports: an IPv6 client (2001:db8::7) */
+			uint16_t port = peer.in.sin_port;
+
+			memset(&peer, 0, sizeof(peer));
+			peer.in6.sin6_family = AF_INET6;
+			peer.in6.sin6_addr.s6_addr[0] = 0x20;
+			peer.in6.sin6_addr.s6_addr[1] = 0x01;
+			peer.in6.sin6_addr.s6_addr[2] = 0x0d;
+			peer.in6.sin6_addr.s6_addr[3] = 0xb8;
+			peer.in6.sin6_addr.s6_addr[15] = 7;
+			peer.in6.sin6_port = port;
+		}
 		if (hd >= 0)
 			sl_host_mem_incoming(fz.mem, hd, &peer);
 		break;
@@ -778,7 +791,9 @@ worker_up(uint8_t variant)
 	if (variant & 0x08) {
 		cfg->rules[0] = (struct sl_rule){
 			.allow = false,
-			.net = RTE_BE32(RTE_IPV4(192u, 0, 2, 0)),
+			.family = AF_INET,
+			.net = { .w = { 0, 0, RTE_BE32(0xffff),
+				RTE_BE32(RTE_IPV4(192u, 0, 2, 0)) } },
 			.prefix_len = 24, .port_lo = 443, .port_hi = 443,
 		};
 		cfg->nb_rules = 1;
