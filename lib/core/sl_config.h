@@ -51,6 +51,11 @@ struct sl_config {
 	uint32_t dns;		/**< DNS address the guest sees, network order */
 	uint32_t dns_fwd;	/**< host resolver, network order */
 	uint16_t dns_fwd_port;	/**< host resolver port, host order */
+	bool ipv6;		/**< IPv6 on the guest link (NDP, RA, DHCPv6) */
+	uint8_t prefix6[16];	/**< guest IPv6 prefix (SLAAC), /64 */
+	uint8_t prefix6_len;	/**< its length: 64 (SLAAC's) */
+	uint8_t gateway6[16];	/**< IPv6 gateway address in the prefix */
+	uint8_t dns6[16];	/**< IPv6 DNS address the guest sees */
 	uint32_t mtu;		/**< 0: 65520 where the port allows */
 	bool host_loopback;	/**< gateway address means host 127.0.0.1 */
 	bool idle_sleep;	/**< idle workers sleep (else busy-poll) */
@@ -70,6 +75,9 @@ struct sl_config {
 	uint32_t queues;	/**< queue pairs (workers) of the port; 0: 1 */
 	char netns[SL_NETNS_LEN]; /**< net_tap: move the tap there; "": no */
 	bool netns_up;		/**< and bring it up there */
+	/** IPv6 host resolver (port dns_fwd_port), used when dns_fwd is 0;
+	 * all zero: none */
+	struct sl_addr dns_fwd6;
 	uint32_t nb_fwd;	/**< forwards given at start-up */
 	struct sl_fwd_spec fwd[SL_FWD_MAX];
 	uint32_t nb_rules;	/**< --allow/--deny rules, first match wins */

@@ -261,4 +261,18 @@ sl_flow_find(struct sl_worker *w, const struct sl_pkt *p,
 int sl_map_dst(const struct sl_worker *w, uint8_t proto, uint32_t daddr,
 	uint16_t dport, union sl_sockaddr *sa);
 
+/**
+ * sl_map_dst6 - sl_map_dst() for a destination of either family: an IPv4
+ * one (v4-mapped) as sl_map_dst; the IPv6 gateway maps to ::1 with
+ * --host-loopback on, UDP and TCP to the IPv6 DNS address port 53 to the
+ * forwarder (of either family); the guest's prefix, link-local,
+ * multicast, unspecified and loopback addresses are not reachable; any
+ * other address maps to itself. The rules are checked first.
+ *
+ * Return: 0, -EACCES when a rule denies it, or -1 when the destination
+ * cannot be reached from the host.
+ */
+int sl_map_dst6(const struct sl_worker *w, uint8_t proto,
+	const struct sl_addr *daddr, uint16_t dport, union sl_sockaddr *sa);
+
 #endif /* SL_WORKER_H */

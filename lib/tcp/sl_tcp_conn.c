@@ -48,11 +48,18 @@
  */
 #include "sl_tcp_priv.h"
 
-/** isn - RFC 6528: keyed hash of the 4-tuple plus a 4 us clock. */
+/**
+ * isn - RFC 6528: keyed hash of the 4-tuple plus a 4 us clock (an IPv6
+ * tuple: the whole key hashed, seeded with the secret).
+ */
 static uint32_t
 isn(const struct sl_worker *w, const struct sl_flow_key *k)
 {
-	uint32_t h = rte_jhash_3words(k->gaddr ^ w->tcp_isn_key[0],
+	uint32_t h = k->family == AF_INET6 ?
+		rte_jhash_3words(rte_jhash_32b((const uint32_t *)k,
+		sizeof(*k) / 4, w->tcp_isn_key[0]), w->tcp_isn_key[1],
+		w->tcp_isn_key[2], w->tcp_isn_key[3]) :
+		rte_jhash_3words(k->gaddr ^ w->tcp_isn_key[0],
 		k->daddr ^ w->tcp_isn_key[1],
 		((uint32_t)k->gport << 16 | k->dport) ^ w->tcp_isn_key[2],
 		w->tcp_isn_key[3]);

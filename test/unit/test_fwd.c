@@ -717,3 +717,113 @@ main(int argc, char **argv)
 {
 	return sl_test_main(argc, argv);
 }
+
+/* ---- IPv6 destinations and flow keys (issue 15) ---- */
+
+SL_TEST(map_dst6)
+{
+	struct sl_addr d, lo6 = v6("::1");
+	struct sl_test_env env;
+	struct sl_config cfg;
+	union sl_sockaddr sa;
+	char err[64];
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	inet_pton(AF_INET6, "fec0::", cfg.prefix6);
+	cfg.prefix6_len = 64;
+	inet_pton(AF_INET6, "fec0::2", cfg.gateway6);
+	inet_pton(AF_INET6, "fec0::3", cfg.dns6);
+	cfg.dns_fwd = inet_addr("127.0.0.53");
+	SL_CHECK(sl_rule_parse("2001:db8:dead::/48", false, &cfg.rules[0], err,
+		sizeof(err)) == 0);
+	cfg.nb_rules = 1;
+	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	/* a far IPv6 destination is itself */
+	d = v6("2001:db8::80");
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_TCP, &d, htons(443), &sa), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET6);
+	SL_CHECK(memcmp(&sa.in6.sin6_addr, d.b, 16) == 0);
+	SL_CHECK_EQ(sa.in6.sin6_port, htons(443));
+	/* the rules see IPv6 destinations */
+	d = v6("2001:db8:dead::1");
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_TCP, &d, htons(443), &sa),
+		-EACCES);
+	/* the gateway is the host's ::1 (--host-loopback on) */
+	d = v6("fec0::2");
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_TCP, &d, htons(22), &sa), 0);
+	SL_CHECK(sl_sockaddr_same(&sa, &(union sl_sockaddr){ .in6 = {
+		.sin6_family = AF_INET6, .sin6_port = htons(22),
+		.sin6_addr = in6addr_loopback } }, true));
+	env.cfg.host_loopback = false;
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_TCP, &d, htons(22), &sa), -1);
+	/* the DNS address, port 53, is the forwarder (here IPv4) */
+	d = v6("fec0::3");
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_UDP, &d, htons(53), &sa), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET);
+	SL_CHECK_EQ(sa.in.sin_addr.s_addr, inet_addr("127.0.0.53"));
+	SL_CHECK_EQ(sa.in.sin_port, htons(53));
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_UDP, &d, htons(54), &sa), -1);
+	/* ... or the IPv6 one when there is no IPv4 one */
+	env.cfg.dns_fwd = 0;
+	env.cfg.dns_fwd6 = lo6;
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_TCP, &d, htons(53), &sa), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET6);
+	SL_CHECK(IN6_IS_ADDR_LOOPBACK(&sa.in6.sin6_addr));
+	/* not reachable: the guest's prefix, link-local, multicast, ::, ::1 */
+	d = v6("fec0::99");
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_UDP, &d, htons(9), &sa), -1);
+	d = v6("fe80::1");
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_UDP, &d, htons(9), &sa), -1);
+	d = v6("ff02::1");
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_UDP, &d, htons(9), &sa), -1);
+	d = v6("::");
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_UDP, &d, htons(9), &sa), -1);
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_UDP, &lo6, htons(9), &sa), -1);
+	/* an IPv4 destination goes the IPv4 way */
+	d = sl_addr_v4(inet_addr("198.51.100.9"));
+	SL_CHECK_EQ(sl_map_dst6(&env.w, IPPROTO_UDP, &d, htons(9), &sa), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET);
+	SL_CHECK_EQ(sa.in.sin_addr.s_addr, inet_addr("198.51.100.9"));
+	sl_test_env_fini(&env);
+}
+
+SL_TEST(flow_key_families)
+{
+	struct sl_addr g6 = v6("fec0::15"), d6 = v6("2001:db8::1");
+	struct sl_addr g4 = sl_addr_v4(inet_addr("10.0.2.15"));
+	struct sl_addr d4 = sl_addr_v4(inet_addr("198.51.100.1"));
+	struct sl_flow_key k4, k4b, k6;
+	struct sl_test_env env;
+	struct sl_flow *f4, *f6;
+	char buf[64];
+
+	/* IPv4: v4-mapped, gaddr/daddr the IPv4 words; both makers agree */
+	k4 = sl_flow_key_make(IPPROTO_TCP, inet_addr("10.0.2.15"), htons(1000),
+		inet_addr("198.51.100.1"), htons(80));
+	k4b = sl_flow_key_make6(IPPROTO_TCP, &g4, htons(1000), &d4, htons(80));
+	SL_CHECK(memcmp(&k4, &k4b, sizeof(k4)) == 0);
+	SL_CHECK_EQ(k4.family, AF_INET);
+	SL_CHECK_EQ(k4.gaddr, inet_addr("10.0.2.15"));
+	SL_CHECK_EQ(k4.daddr, inet_addr("198.51.100.1"));
+	SL_CHECK(sl_addr_is_v4(&k4.dip));
+	/* IPv6 with the same last words is another flow */
+	k6 = sl_flow_key_make6(IPPROTO_TCP, &g6, htons(1000), &d6, htons(80));
+	SL_CHECK_EQ(k6.family, AF_INET6);
+	memcpy(&k6.gip.w[3], &k4.gaddr, 4);
+	memcpy(&k6.dip.w[3], &k4.daddr, 4);
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	f4 = sl_flow_add(&env.w.ft, &k4, 0);
+	f6 = sl_flow_add(&env.w.ft, &k6, 0);
+	SL_CHECK(f4 != NULL && f6 != NULL && f4 != f6);
+	SL_CHECK(sl_flow_lookup(&env.w.ft, &k4) == f4);
+	SL_CHECK(sl_flow_lookup(&env.w.ft, &k6) == f6);
+	/* telemetry text: dotted quad, [IPv6] */
+	SL_CHECK(strcmp(sl_flow_addr_text(&f4->key.dip, f4->key.dport, buf,
+		sizeof(buf)), "198.51.100.1:80") == 0);
+	SL_CHECK(strcmp(sl_flow_addr_text(&f6->key.gip, f6->key.gport, buf,
+		sizeof(buf)), "[fec0::a00:20f]:1000") == 0);
+	sl_flow_del(&env.w.ft, f4);
+	sl_flow_del(&env.w.ft, f6);
+	sl_test_env_fini(&env);
+}

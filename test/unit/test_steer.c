@@ -108,6 +108,49 @@ SL_TEST(steer_owner_function)
 	sl_test_steer_free(s);
 }
 
+SL_TEST(steer_mine_ipv6_keys)
+{
+	struct sl_steer *s = sl_test_steer_new(4);
+	struct sl_addr g, d;
+	struct rte_ipv6_hdr ip;
+	union rte_thash_tuple t;
+	unsigned int count[4] = { 0 }, i, q, owner;
+	struct sl_test_env env;
+	struct sl_flow_key k;
+
+	SL_CHECK(s != NULL);
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	env.w.steer = s;
+	inet_pton(AF_INET6, "fec0::15", g.b);
+	inet_pton(AF_INET6, "2001:db8::80", d.b);
+	for (i = 0; i < 4000; i++) {
+		k = sl_flow_key_make6(IPPROTO_TCP, &g,
+			rte_cpu_to_be_16((uint16_t)(30000 + i)), &d,
+			RTE_BE16(443));
+		/* the owner is the one queue whose worker calls it mine:
+		 * RSS's Toeplitz over the IPv6 addresses and the ports */
+		memcpy(ip.src_addr, g.b, 16);
+		memcpy(ip.dst_addr, d.b, 16);
+		memset(&t, 0, sizeof(t));
+		rte_thash_load_v6_addrs(&ip, &t);
+		t.v6.sport = (uint16_t)(30000 + i);
+		t.v6.dport = 443;
+		owner = (rte_softrss((uint32_t *)&t, RTE_THASH_V6_L4_LEN,
+			sl_steer_key()) % SL_STEER_RETA) % 4;
+		for (q = 0; q < 4; q++) {
+			env.w.queue_id = (uint16_t)q;
+			SL_CHECK_EQ(sl_steer_mine(&env.w, &k), q == owner);
+		}
+		count[owner]++;
+	}
+	for (q = 0; q < 4; q++)
+		SL_CHECK(count[q] > 700);	/* about 1000 each */
+	env.w.steer = NULL;
+	env.w.queue_id = 0;
+	sl_test_env_fini(&env);
+	sl_test_steer_free(s);
+}
+
 SL_TEST(steer_owner_of_frames)
 {
 	static const uint8_t arp[42] = {

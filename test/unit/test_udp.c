@@ -586,3 +586,53 @@ main(int argc, char **argv)
 {
 	return sl_test_main(argc, argv);
 }
+
+SL_TEST(udp_dns_to_an_ipv6_resolver)
+{
+	union sl_sockaddr r6, from;
+	struct rte_mbuf *pk[1];
+	struct sl_test_env env;
+	struct sl_config cfg;
+	uint8_t pay[64];
+	int hd;
+
+	/* the host has an IPv6 resolver only ([::1]:5353): the guest's
+	 * queries to the DNS address go there on an IPv6 socket */
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	cfg.dns_fwd = 0;
+	cfg.dns_fwd_port = 5353;
+	cfg.dns_fwd6.b[15] = 1;
+	memset(&r6, 0, sizeof(r6));
+	r6.in6.sin6_family = AF_INET6;
+	r6.in6.sin6_addr = in6addr_loopback;
+	r6.in6.sin6_port = htons(5353);
+	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	pay_fill(pay, 3, 40);
+	pk[0] = guest_udp(&env, 40053, rte_be_to_cpu_32(env.cfg.dns), 53, pay,
+		40);
+	step(&env, pk, 1);
+	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &r6);
+	SL_CHECK(hd >= 0);
+	from = sl_host_mem_sockaddr(env.host, hd);
+	SL_CHECK_EQ(from.sa.sa_family, AF_INET6);
+	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(env.host, hd, pay, sizeof(pay),
+		&from), 40);
+	SL_CHECK(sl_sockaddr_same(&from, &r6, true));
+	/* the answer comes back from the DNS address */
+	SL_CHECK_EQ(sl_host_mem_push_dgram(env.host, hd, "answer", 6, NULL), 0);
+	sl_test_cap_clear(&env);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(env.cap.n, 1);
+	{
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+			env.cap.m[0], const struct rte_ipv4_hdr *,
+			RTE_ETHER_HDR_LEN);
+		const struct rte_udp_hdr *uh = (const void *)(ip + 1);
+
+		SL_CHECK_EQ(ip->src_addr, env.cfg.dns);
+		SL_CHECK_EQ(uh->src_port, htons(53));
+		SL_CHECK_EQ(uh->dst_port, htons(40053));
+	}
+	sl_test_env_fini(&env);
+}
