@@ -60,7 +60,8 @@ static const struct sl_opt sl_opts[] = {
 	{ "dns", 0, SL_OT_ADDR, SL_FIELD(dns), false, 0, 0,
 	  "ADDR", "DNS server address the guest sees" },
 	{ "dns-forward", 0, SL_OT_DNSFWD, SL_FIELD(dns_fwd), false, 1, 65535,
-	  "ADDR[:PORT]|off", "host resolver the guest's DNS queries go to" },
+	  "ADDR[:PORT]|off", "host resolver the guest's DNS queries go to "
+	  "(IPv6: [ADDR]:PORT)" },
 	{ "mtu", 0, SL_OT_UINT, SL_FIELD(mtu), true, 68, 65520,
 	  "N|auto", "guest link MTU, 68 to 65520; auto: 65520 where the port "
 	  "allows" },

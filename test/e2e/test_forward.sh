@@ -30,7 +30,8 @@
 #     IPv6-only forward [::1]/8083 reaches guest 9090 from [::1] and
 #     refuses 127.0.0.1; a forward added at run time with an IPv6 address
 #     (sluice-ctl fwd add [::1]/8084:9091) works; UDP 5353 from [::1];
-#     flows show the IPv6 host peer in telemetry
+#     flows show the IPv6 host peer in telemetry; --dns-forward [::1]:5354
+#     (dnsmasq on slh's ::1 only): the guest's query to 10.0.2.3 answered
 #   - SIGTERM: exit 0
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
 # Usage (root): BUILD=/path/to/build test/e2e/test_forward.sh
@@ -48,9 +49,10 @@ CONC=200
 CONC_SIZE=65536
 LO=127.0.0.1
 LO6=::1
+DNS6_PORT=5354
 FWD_ARGS=(-t 8080:80 -t 8081:81 -t 8082:82 -t 8090-8092:9090-9092 -u 5353:53
 	--deny 198.51.100.0/24:7777 -t "[$LO6]/8083:9090"
-	--deny "[2001:db8::]/32:443")
+	--deny "[2001:db8::]/32:443" --dns-forward "[$LO6]:$DNS6_PORT")
 
 # ------------------------------------------------------------ command line
 
@@ -249,6 +251,8 @@ test_ipv6() {
 	fi
 	e2e_kill_pid "$hpid"
 	e2e_kill_pid "$spid"
+	e2e_check "DNS through an IPv6 resolver (--dns-forward [::1]:$DNS6_PORT): sluice.test via $E2E_DNS" \
+		e2e_in_guest "$E2E_PYTHON" "$E2E_TOOLS" dns "$E2E_DNS" sluice.test || true
 }
 
 test_deny() {
@@ -275,7 +279,7 @@ if [[ ! -x $SLUICE ]]; then
 		"build it first (usertools/sluice-setup) or set BUILD / SLUICE"
 	e2e_summary || exit 1
 fi
-e2e_require ip ss nft busybox timeout "$TCP_PY" || true
+e2e_require ip ss nft busybox dnsmasq timeout "$TCP_PY" || true
 
 test_cli || true
 
@@ -286,6 +290,11 @@ if e2e_setup; then
 	tcp_bg "$E2E_F" far-udp-7777 "$TCP_PY" "$E2E_TOOLS" udp-echo-server "$E2E_FAR_ADDR" 7777
 	tcp_bg "$E2E_F" far-7778 "$TCP_PY" "$E2E_TOOLS" tcp-echo-server "$E2E_FAR_ADDR" 7778
 	tcp_wait_listen "$E2E_F" tcp 7778 10 || true
+	# the resolver sluice forwards to: on slh's ::1 only
+	e2e_bg "$E2E_H" "$E2E_DIR/dnsmasq6.log" dnsmasq --no-daemon --no-resolv \
+		--no-hosts --port "$DNS6_PORT" --listen-address "$LO6" \
+		--bind-interfaces --pid-file= --log-facility=- \
+		--address=/sluice.test/198.51.100.77
 
 	if e2e_start_sluice "${FWD_ARGS[@]}"; then
 		e2e_pass "sluice starts with ${FWD_ARGS[*]}"
