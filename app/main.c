@@ -308,7 +308,7 @@ add_forwards(void)
 		const struct sl_config *pc = workers[k]->cfg;
 
 		for (i = 0; ret == 0 && i < pc->nb_fwd; i++) {
-			char spec[64];
+			char spec[SL_FWD_TEXT_LEN];
 			int rc;
 
 			/* UDP forwards: a multi-queue port's worker 0 */
@@ -435,8 +435,8 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return ret < 0 ? 2 : 0;
 	}
-	if (sl_app.cfg.dns_fwd == 0)
-		LOG(WARNING, "no IPv4 resolver found: DNS forwarding is off\n");
+	if (sl_app.cfg.dns_fwd == 0 && sl_addr_is_any(&sl_app.cfg.dns_fwd6))
+		LOG(WARNING, "no resolver found: DNS forwarding is off\n");
 
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		worker_lcores[nb_lcores++] = lcore;

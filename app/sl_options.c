@@ -70,7 +70,8 @@ static const struct sl_opt sl_opts[] = {
 	{ "dns6", 0, SL_OT_ADDR6, SL_FIELD(dns6), false, 0, 0,
 	  "ADDR", "IPv6 DNS server address the guest sees (RDNSS, DHCPv6)" },
 	{ "dns-forward", 0, SL_OT_DNSFWD, SL_FIELD(dns_fwd), false, 1, 65535,
-	  "ADDR[:PORT]|off", "host resolver the guest's DNS queries go to" },
+	  "ADDR[:PORT]|off", "host resolver the guest's DNS queries go to "
+	  "(IPv6: [ADDR]:PORT)" },
 	{ "mtu", 0, SL_OT_UINT, SL_FIELD(mtu), true, 68, 65520,
 	  "N|auto", "guest link MTU, 68 to 65520; auto: 65520 where the port "
 	  "allows" },
@@ -307,32 +308,61 @@ sl_opt_set_addr(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 	return 0;
 }
 
-/** sl_opt_set_dnsfwd - the DNS forwarder: ADDR[:PORT] or off. */
+/**
+ * sl_opt_set_dnsfwd - the DNS forwarder: ADDR[:PORT] or off; an IPv6
+ * ADDR bare (port 53) or in brackets ("[::1]:5353").
+ */
 static int
 sl_opt_set_dnsfwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 	const char *val, char *why, size_t whylen)
 {
-	char host[INET_ADDRSTRLEN];
-	const char *colon;
+	char host[INET6_ADDRSTRLEN];
+	const char *colon, *h = val;
+	struct sl_addr a6;
 	struct in_addr a;
+	bool want6 = false;
 	uint64_t port;
 	size_t hlen;
 
 	if (strcmp(val, "off") == 0) {
 		ctx->cfg.dns_fwd = 0;
+		memset(&ctx->cfg.dns_fwd6, 0, sizeof(ctx->cfg.dns_fwd6));
 		ctx->cfg.dns_fwd_port = 53;
 		ctx->dns_fwd_set = true;
 		return 0;
 	}
 	colon = strchr(val, ':');
-	hlen = colon != NULL ? (size_t)(colon - val) : strlen(val);
+	if (*val == '[') {		/* [V6] or [V6]:PORT */
+		const char *rb = strchr(val, ']');
+
+		h = val + 1;
+		hlen = rb != NULL && (rb[1] == '\0' || rb[1] == ':') ?
+			(size_t)(rb - h) : sizeof(host);
+		colon = rb != NULL && rb[1] == ':' ? rb + 1 : NULL;
+		want6 = true;
+	} else if (colon != NULL && strchr(colon + 1, ':') != NULL) {
+		hlen = strlen(val);	/* a bare IPv6 address, port 53 */
+		colon = NULL;
+		want6 = true;
+	} else
+		hlen = colon != NULL ? (size_t)(colon - val) : strlen(val);
 	if (hlen >= sizeof(host))
 		hlen = 0;	/* too long to be an address */
-	memcpy(host, val, hlen);
+	memcpy(host, h, hlen);
 	host[hlen] = '\0';
-	if (inet_pton(AF_INET, host, &a) != 1) {
-		snprintf(why, whylen, "'%s' is not an IPv4 address "
-			"with an optional :PORT, or off", val);
+	memset(&a6, 0, sizeof(a6));
+	a.s_addr = 0;
+	if (want6 ? inet_pton(AF_INET6, host, a6.b) != 1 :
+	    inet_pton(AF_INET, host, &a) != 1) {
+		snprintf(why, whylen, "'%s' is not an IPv4 or IPv6 address "
+			"with an optional :PORT ([ADDR]:PORT for IPv6), or "
+			"off", val);
+		return -1;
+	}
+	if (!sl_addr_is_any(&a6) && (a6.b[0] == 0xff || sl_addr_is_v4(&a6) ||
+	    (a6.b[0] == 0xfe && (a6.b[1] & 0xc0) == 0x80))) {
+		snprintf(why, whylen, "'%s' is not a global or loopback "
+			"unicast address", val);
 		return -1;
 	}
 	if (a.s_addr != 0 && (ntohl(a.s_addr) >> 28) >= 14) {
@@ -350,6 +380,7 @@ sl_opt_set_dnsfwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 		return -1;
 	}
 	ctx->cfg.dns_fwd = a.s_addr;
+	ctx->cfg.dns_fwd6 = a6;
 	ctx->cfg.dns_fwd_port = (uint16_t)port;
 	ctx->dns_fwd_set = true;
 	return 0;
@@ -439,7 +470,7 @@ sl_opt_set_fwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 		return -1;
 	for (i = 0; i < ctx->cfg.nb_fwd; i++)
 		if (sl_fwd_overlap(&ctx->cfg.fwd[i], &f)) {
-			char other[64];
+			char other[SL_FWD_TEXT_LEN];
 
 			sl_fwd_format(&ctx->cfg.fwd[i], other, sizeof(other));
 			snprintf(why, whylen, "'%s' overlaps '%s'", val,
@@ -552,6 +583,13 @@ sl_opt_format(const struct sl_config *c, const struct sl_opt *o, char *buf,
 		break;
 	case SL_OT_DNSFWD:
 		in.s_addr = c->dns_fwd;
+		if (c->dns_fwd == 0 && !sl_addr_is_any(&c->dns_fwd6)) {
+			union sl_sockaddr s = sl_sockaddr_make(&c->dns_fwd6,
+				htons(c->dns_fwd_port));
+
+			sl_sockaddr_ntop(&s, buf, len);
+			break;
+		}
 		if (c->dns_fwd == 0 && c->dns_fwd_port == 53) {
 			snprintf(buf, len, "off");
 			break;
@@ -591,7 +629,7 @@ sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 	char *buf, size_t len)
 {
 	if (o->type == SL_OT_FWD) {
-		char full[64];
+		char full[SL_FWD_TEXT_LEN];
 
 		if (k >= c->nb_fwd || c->fwd[k].proto != o->min)
 			return false;
@@ -603,10 +641,11 @@ sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 		return false;
 	{
 		const struct sl_rule *r = &c->rules[k];
-		char a[INET_ADDRSTRLEN];
-		struct in_addr in = { .s_addr = r->net };
+		char t[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN + 2];
 
-		inet_ntop(AF_INET, &in, a, sizeof(a));
+		sl_addr_ntop(&r->net, t, sizeof(t));
+		snprintf(a, sizeof(a), r->family == AF_INET6 ? "[%s]" : "%s",
+			t);
 		if (r->port_lo == 0 && r->port_hi == 65535)
 			snprintf(buf, len, "%s/%u", a, r->prefix_len);
 		else
@@ -846,8 +885,10 @@ sl_options_parse(int argc, char **argv, struct sl_config *cfg,
 		goto out;
 	if (ctx.cfg.dns_fwd == 0 && !ctx.dns_fwd_set &&
 			sl_resolv_conf_path != NULL &&
-			sl_config_load_resolv(sl_resolv_conf_path,
-				&ctx.cfg.dns_fwd) == 0)
+			(sl_config_load_resolv(sl_resolv_conf_path,
+				&ctx.cfg.dns_fwd) == 0 ||
+			sl_config_load_resolv6(sl_resolv_conf_path,
+				&ctx.cfg.dns_fwd6) == 0))
 		ctx.cfg.dns_fwd_port = 53;	/* resolv.conf has no ports */
 	*cfg = ctx.cfg;
 	rc = 0;

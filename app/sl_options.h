@@ -84,6 +84,17 @@ int sl_options_dump(const struct sl_config *cfg, char *buf, size_t len);
  */
 int sl_config_load_resolv(const char *path, uint32_t *addr);
 
+/**
+ * sl_config_load_resolv6 - find the first IPv6 nameserver of a resolv.conf
+ * a socket reaches without a scope (link-local, multicast, unspecified and
+ * v4-mapped ones are skipped), for a host with IPv6 resolvers only.
+ * @path: file in resolv.conf(5) format
+ * @addr: where the address is stored (untouched on failure)
+ *
+ * Return: 0 when one was found, -1 otherwise.
+ */
+int sl_config_load_resolv6(const char *path, struct sl_addr *addr);
+
 /** Largest N of a "[port N]" config file section. */
 #define SL_PORT_SECTIONS 64
 

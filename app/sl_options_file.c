@@ -188,16 +188,19 @@ sl_config_file_load(struct sl_opt_ctx *ctx, const char *path, char *err,
 	return rc;
 }
 
-int
-sl_config_load_resolv(const char *path, uint32_t *addr)
+/**
+ * resolv_pick - the first nameserver of resolv.conf @path that @take
+ * accepts (into @out). Return: 0 when one was, -1 otherwise.
+ */
+static int
+resolv_pick(const char *path, bool (*take)(const char *, void *), void *out)
 {
 	char *line = NULL, *p, *end;
-	struct in_addr a;
 	size_t cap = 0;
 	FILE *f;
 	int rc = -1;
 
-	if (path == NULL || addr == NULL)
+	if (path == NULL || out == NULL)
 		return -1;
 	f = fopen(path, "re");
 	if (f == NULL)
@@ -215,13 +218,53 @@ sl_config_load_resolv(const char *path, uint32_t *addr)
 				!isspace((unsigned char)*end); end++)
 			;
 		*end = '\0';
-		if (inet_pton(AF_INET, p, &a) != 1 || a.s_addr == 0 ||
-				(ntohl(a.s_addr) >> 28) >= 14)
-			continue;	/* IPv6, 0.0.0.0, not unicast */
-		*addr = a.s_addr;
-		rc = 0;
+		if (take(p, out))
+			rc = 0;
 	}
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+/** take_v4 - @text is a unicast IPv4 address other than 0.0.0.0. */
+static bool
+take_v4(const char *text, void *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, text, &a) != 1 || a.s_addr == 0 ||
+	    (ntohl(a.s_addr) >> 28) >= 14)
+		return false;	/* IPv6, 0.0.0.0, not unicast */
+	*(uint32_t *)out = a.s_addr;
+	return true;
+}
+
+/**
+ * take_v6 - @text is an IPv6 address a socket reaches without a scope:
+ * not link-local (fe80::/10 needs %IFACE), multicast, unspecified or
+ * v4-mapped.
+ */
+static bool
+take_v6(const char *text, void *out)
+{
+	struct sl_addr a;
+
+	if (inet_pton(AF_INET6, text, a.b) != 1 || sl_addr_is_any(&a) ||
+	    sl_addr_is_v4(&a) || a.b[0] == 0xff ||
+	    (a.b[0] == 0xfe && (a.b[1] & 0xc0) == 0x80))
+		return false;
+	*(struct sl_addr *)out = a;
+	return true;
+}
+
+int
+sl_config_load_resolv(const char *path, uint32_t *addr)
+{
+	return resolv_pick(path, take_v4, addr);
+}
+
+int
+sl_config_load_resolv6(const char *path, struct sl_addr *addr)
+{
+	return resolv_pick(path, take_v6, addr);
 }

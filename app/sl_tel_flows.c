@@ -24,16 +24,6 @@
 
 #define SL_TEL_FLOWS_CALLS	64	/* worker requests per /sluice/flows */
 
-/** addr_port - "A.B.C.D:PORT" of a network-order address and port. */
-static void
-addr_port(uint32_t addr, uint16_t port, char *buf, size_t len)
-{
-	char a[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &addr, a, sizeof(a));
-	snprintf(buf, len, "%s:%u", a, (unsigned int)ntohs(port));
-}
-
 /** proto_name - the name /sluice/flows gives an IP protocol number. */
 static const char *
 proto_name(uint8_t proto)
@@ -66,12 +56,11 @@ add_flow_common(const struct sl_app *app, unsigned int wi,
 	rte_tel_data_add_dict_u64(c, "id", global_id(app, wi, f->id));
 	rte_tel_data_add_dict_int(c, "worker", (int)wi);
 	rte_tel_data_add_dict_string(c, "proto", proto_name(f->proto));
-	addr_port(f->key.gaddr, f->key.gport, buf, sizeof(buf));
+	sl_flow_addr_text(&f->key.gip, f->key.gport, buf, sizeof(buf));
 	rte_tel_data_add_dict_string(c, "guest", buf);
-	addr_port(f->key.daddr, f->key.dport, buf, sizeof(buf));
+	sl_flow_addr_text(&f->key.dip, f->key.dport, buf, sizeof(buf));
 	rte_tel_data_add_dict_string(c, "dst", buf);
-	addr_port(f->host_dst.sin_addr.s_addr, f->host_dst.sin_port, buf,
-		sizeof(buf));
+	sl_sockaddr_ntop(&f->host_dst, buf, sizeof(buf));
 	rte_tel_data_add_dict_string(c, "host", buf);
 	rte_tel_data_add_dict_string(c, "state", f->proto == IPPROTO_TCP ?
 		sl_tcp_state_name(f->state) : "active");

@@ -3,7 +3,7 @@
  *
  * kern_errq.c: the kernel backend's error queue reading: one
  * recvmsg(MSG_ERRQUEUE) decoded into a struct sl_host_dgerr (the
- * IP_RECVERR report and its offender), and the cache of the host's own
+ * IP_RECVERR or IPV6_RECVERR report and its offender), and the cache of the host's own
  * addresses that tells its own ICMP errors from a router's.
  */
 #include <errno.h>
@@ -28,18 +28,21 @@ mono_ns(void)
 }
 
 /**
- * sl_kern_is_local - whether @a (network order) is one of the host's own
- * IPv4 addresses (loopback included): the list is read with getifaddrs(3)
- * at most once a second, only when an error report needs it.
+ * sl_kern_is_local - whether @sa is unknown or one of the host's own
+ * addresses (loopback included): the list is read with getifaddrs(3) at
+ * most once a second, only when an error report needs it.
  */
 bool
-sl_kern_is_local(struct sl_kern_local *k, uint32_t a)
+sl_kern_is_local(struct sl_kern_local *k, const union sl_sockaddr *sa)
 {
+	static const struct sl_addr lo6 = { .b[15] = 1 };
+	struct sl_addr a = sl_sockaddr_addr(sa);
 	struct ifaddrs *ifa, *i;
 	uint64_t now = mono_ns();
 	unsigned int j;
 
-	if ((ntohl(a) >> 24) == 127)
+	if (sl_addr_is_any(&a) || sl_addr_eq(&a, &lo6) ||
+	    (sl_addr_is_v4(&a) && (ntohl(sl_addr_get_v4(&a)) >> 24) == 127))
 		return true;
 	if (k->read_ns == 0 || now - k->read_ns > SL_KERN_LOCAL_TTL_NS) {
 		k->read_ns = now;
@@ -48,17 +51,18 @@ sl_kern_is_local(struct sl_kern_local *k, uint32_t a)
 			ifa = NULL;
 		for (i = ifa; i != NULL && k->n < SL_KERN_LOCAL_MAX;
 		     i = i->ifa_next) {
-			const struct sockaddr_in *sa =
-				(const struct sockaddr_in *)(void *)i->ifa_addr;
+			const union sl_sockaddr *ia =
+				(const union sl_sockaddr *)(void *)i->ifa_addr;
 
-			if (sa != NULL && sa->sin_family == AF_INET)
-				k->addr[k->n++] = sa->sin_addr.s_addr;
+			if (ia != NULL && (ia->sa.sa_family == AF_INET ||
+			    ia->sa.sa_family == AF_INET6))
+				k->addr[k->n++] = sl_sockaddr_addr(ia);
 		}
 		if (ifa != NULL)
 			freeifaddrs(ifa);
 	}
 	for (j = 0; j < k->n; j++)
-		if (k->addr[j] == a)
+		if (sl_addr_eq(&k->addr[j], &a))
 			return true;
 	return false;
 }
@@ -72,7 +76,7 @@ sl_kern_errq_read(int hd, struct sl_host_dgerr *e, void *buf, size_t len)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
-			sizeof(struct sockaddr_in))];
+			sizeof(struct sockaddr_in6))];
 		struct cmsghdr align;
 	} cbuf;
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
@@ -93,24 +97,35 @@ sl_kern_errq_read(int hd, struct sl_host_dgerr *e, void *buf, size_t len)
 	if (n < 0)
 		return errno == EINTR || errno == EWOULDBLOCK ? -EAGAIN :
 			-errno;
-	if (msg.msg_namelen < sizeof(e->dst) || e->dst.sin_family != AF_INET)
+	if ((e->dst.sa.sa_family != AF_INET &&
+	    e->dst.sa.sa_family != AF_INET6) ||
+	    msg.msg_namelen < sl_sockaddr_len(&e->dst))
 		memset(&e->dst, 0, sizeof(e->dst));
 	e->len = (size_t)n;
 	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
+		size_t olen;
+
+		if (!((c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_RECVERR) ||
+		    (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_RECVERR)) ||
 		    c->cmsg_len < CMSG_LEN(sizeof(ee)))
 			continue;
 		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
 		e->err = (int)ee.ee_errno;
-		e->origin = ee.ee_origin == SO_EE_ORIGIN_ICMP ?
+		e->origin = ee.ee_origin == SO_EE_ORIGIN_ICMP ||
+			ee.ee_origin == SO_EE_ORIGIN_ICMP6 ?
 			SL_HOST_ERR_ICMP : SL_HOST_ERR_LOCAL;
 		e->type = ee.ee_type;
 		e->code = ee.ee_code;
 		e->info = ee.ee_info;
-		if (c->cmsg_len >= CMSG_LEN(sizeof(ee) + sizeof(e->offender)))
-			memcpy(&e->offender, CMSG_DATA(c) + sizeof(ee),
-				sizeof(e->offender));
-		if (e->offender.sin_family != AF_INET)
+		olen = c->cmsg_len - CMSG_LEN(sizeof(ee));
+		if (olen > sizeof(e->offender))
+			olen = sizeof(e->offender);
+		memcpy(&e->offender, CMSG_DATA(c) + sizeof(ee), olen);
+		if ((e->offender.sa.sa_family != AF_INET &&
+		    e->offender.sa.sa_family != AF_INET6) ||
+		    olen < sl_sockaddr_len(&e->offender))
 			memset(&e->offender, 0, sizeof(e->offender));
 		return 0;
 	}

@@ -54,6 +54,7 @@ static uint64_t kern_fd_limit;
 #define KF_OPEN		0x1u	/* created by this backend, not closed */
 #define KF_RAW_ICMP	0x2u	/* SOCK_RAW ICMP: strip IP header, checksum */
 #define KF_QUIET	0x4u	/* taken out of the epoll set (EV_QUIET) */
+#define KF_INET6	0x8u	/* an AF_INET6 socket */
 
 struct kern_fd {
 	uint64_t cookie;
@@ -201,12 +202,18 @@ inet_csum(const uint8_t *p, size_t len)
  * Return: descriptor or -errno; *@raw tells which kind was made.
  */
 static int
-open_icmp(bool *raw)
+open_icmp(bool *raw, bool inet6)
 {
 	struct icmp_filter filt;
 	int fd, rc;
 
 	*raw = false;
+	if (inet6) {
+		/* ICMPv6 ping sockets only: no raw fallback */
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK |
+			SOCK_CLOEXEC, IPPROTO_ICMPV6);
+		return fd >= 0 ? fd : neg_errno();
+	}
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		IPPROTO_ICMP);
 	if (fd >= 0 || (errno != EACCES && errno != EPERM))
@@ -232,13 +239,16 @@ static int
 kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 {
 	struct kern_host *k = kern_host(h);
-	uint32_t flags = 0;
+	bool inet6 = (kind & SL_HOST_INET6) != 0;
+	int af = inet6 ? AF_INET6 : AF_INET;
+	uint32_t flags = inet6 ? KF_INET6 : 0;
 	bool raw;
 	int fd, rc;
 
+	kind = SL_HOST_KIND(kind);
 	switch (kind) {
 	case SL_HOST_TCP:
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
+		fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK |
 			SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return neg_errno();
@@ -249,13 +259,13 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 		}
 		break;
 	case SL_HOST_UDP:
-		fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
+		fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK |
 			SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return neg_errno();
 		break;
 	case SL_HOST_ICMP:
-		fd = open_icmp(&raw);
+		fd = open_icmp(&raw, inet6);
 		if (fd < 0)
 			return fd;
 		if (raw)
@@ -266,7 +276,8 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 	}
 	if (kind != SL_HOST_TCP) {
 		/* errors datagrams meet queue up with their reporter */
-		rc = set_int_opt(fd, IPPROTO_IP, IP_RECVERR, 1);
+		rc = inet6 ? set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVERR, 1) :
+			set_int_opt(fd, IPPROTO_IP, IP_RECVERR, 1);
 		if (rc < 0) {
 			close(fd);
 			return rc;
@@ -277,11 +288,11 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 
 /** kern_connect - sl_host_connect() on the kernel backend. */
 static int
-kern_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
+kern_connect(struct sl_host *h, int hd, const union sl_sockaddr *sa)
 {
 	if (kern_fd(kern_host(h), hd) == NULL)
 		return -EBADF;
-	if (connect(hd, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+	if (connect(hd, &sa->sa, sl_sockaddr_len(sa)) == 0)
 		return 0;
 	/* a non-blocking connect interrupted by a signal still proceeds */
 	if (errno == EINPROGRESS || errno == EINTR)
@@ -289,26 +300,36 @@ kern_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 	return neg_errno();
 }
 
-/** kern_listen - sl_host_listen() on the kernel backend. */
+/**
+ * kern_listen - sl_host_listen() on the kernel backend: a socket of the
+ * family of @sa; an IPv6 one is dual-stack (IPV6_V6ONLY 0, whatever
+ * net.ipv6.bindv6only says) unless SL_HOST_V6ONLY.
+ */
 static int
 kern_listen(struct sl_host *h, enum sl_host_kind kind,
-	const struct sockaddr_in *sa, uint64_t cookie)
+	const union sl_sockaddr *sa, uint64_t cookie)
 {
 	struct kern_host *k = kern_host(h);
 	bool shared = (kind & SL_HOST_SHARED) != 0;
+	bool v6only = (kind & SL_HOST_V6ONLY) != 0;
+	bool inet6 = sa->sa.sa_family == AF_INET6;
 	int fd, rc;
 
-	kind = (enum sl_host_kind)(kind & ~SL_HOST_SHARED);
+	kind = SL_HOST_KIND(kind);
 	if (kind != SL_HOST_TCP && kind != SL_HOST_UDP)
 		return -EINVAL;
-	fd = socket(AF_INET, (kind == SL_HOST_TCP ? SOCK_STREAM : SOCK_DGRAM) |
-		SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (!inet6 && sa->sa.sa_family != AF_INET)
+		return -EAFNOSUPPORT;
+	fd = socket(inet6 ? AF_INET6 : AF_INET, (kind == SL_HOST_TCP ?
+		SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return neg_errno();
 	rc = set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (rc == 0 && shared)
 		rc = set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1);
-	if (rc == 0 && bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
+	if (rc == 0 && inet6)
+		rc = set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only);
+	if (rc == 0 && bind(fd, &sa->sa, sl_sockaddr_len(sa)) < 0)
 		rc = neg_errno();
 	if (rc == 0 && kind == SL_HOST_TCP && listen(fd, SOMAXCONN) < 0)
 		rc = neg_errno();
@@ -316,22 +337,24 @@ kern_listen(struct sl_host *h, enum sl_host_kind kind,
 		close(fd);
 		return rc;
 	}
-	return kern_track(k, fd, cookie, 0, EPOLLIN);
+	return kern_track(k, fd, cookie, inet6 ? KF_INET6 : 0, EPOLLIN);
 }
 
 /** kern_accept - sl_host_accept() on the kernel backend. */
 static int
-kern_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
+kern_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	uint64_t cookie)
 {
 	struct kern_host *k = kern_host(h);
-	struct sockaddr_in sa;
+	struct kern_fd *lf = kern_fd(k, lhd);
+	union sl_sockaddr sa;
 	socklen_t len = sizeof(sa);
 	int fd, rc;
 
-	if (kern_fd(k, lhd) == NULL)
+	if (lf == NULL)
 		return -EBADF;
-	fd = accept4(lhd, (struct sockaddr *)&sa, &len,
+	memset(&sa, 0, sizeof(sa));
+	fd = accept4(lhd, &sa.sa, &len,
 		SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
@@ -342,7 +365,7 @@ kern_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
 	}
 	if (peer != NULL)
 		*peer = sa;
-	return kern_track(k, fd, cookie, 0, 0);
+	return kern_track(k, fd, cookie, lf->flags & KF_INET6, 0);
 }
 
 /** kern_watch - sl_host_watch() on the kernel backend. */
@@ -414,7 +437,7 @@ raw_buf(struct kern_host *k)
  */
 static ssize_t
 raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
-	const struct sockaddr_in *to, uint8_t ttl)
+	const union sl_sockaddr *to, uint8_t ttl)
 {
 	uint8_t *p = raw_buf(k);
 	size_t len = 0;
@@ -453,7 +476,7 @@ raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 		k->fds[hd].has_echo_id = true;
 	}
 	n = sendto(hd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT,
-		(const struct sockaddr *)to, to != NULL ? sizeof(*to) : 0);
+		to != NULL ? &to->sa : NULL, to != NULL ? sl_sockaddr_len(to) : 0);
 	return n < 0 ? neg_errno() : n;
 }
 
@@ -470,10 +493,10 @@ raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
  */
 static ssize_t
 raw_recv(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
-	struct sockaddr_in *from, bool *trunc)
+	union sl_sockaddr *from, bool *trunc)
 {
 	uint8_t *p = raw_buf(k);
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 	socklen_t salen;
 	size_t ihl, len, done;
 	ssize_t n;
@@ -484,7 +507,7 @@ raw_recv(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 	for (;;) {
 		salen = sizeof(sa);
 		n = recvfrom(hd, p, KERN_RAW_MAX, MSG_DONTWAIT,
-			(struct sockaddr *)&sa, &salen);
+			&sa.sa, &salen);
 		if (n < 0)
 			return neg_errno();
 		ihl = (size_t)(p[0] & 0x0f) * 4;
@@ -568,7 +591,8 @@ kern_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
  * @msg, for sendmmsg(2) and recvmmsg(2) alike.
  */
 static void
-mmsg_fill(struct mmsghdr *mm, struct sl_host_msg *msg, unsigned int n)
+mmsg_fill(struct mmsghdr *mm, struct sl_host_msg *msg, unsigned int n,
+	bool rx)
 {
 	unsigned int i;
 
@@ -578,7 +602,11 @@ mmsg_fill(struct mmsghdr *mm, struct sl_host_msg *msg, unsigned int n)
 		mm[i].msg_hdr.msg_iovlen = (size_t)msg[i].iovcnt;
 		if (msg[i].addr != NULL) {
 			mm[i].msg_hdr.msg_name = msg[i].addr;
-			mm[i].msg_hdr.msg_namelen = sizeof(*msg[i].addr);
+			/* receive: room for either family; send: the
+			 * destination's own */
+			mm[i].msg_hdr.msg_namelen = rx ?
+				sizeof(*msg[i].addr) :
+				sl_sockaddr_len(msg[i].addr);
 		}
 	}
 }
@@ -591,11 +619,12 @@ union kern_ttl_cmsg {
 
 /**
  * mmsg_ttl - give every datagram of @msg that names a TTL its IP_TTL
- * control message (in @cm, one per entry of @mm).
+ * control message (IPV6_HOPLIMIT on an IPv6 socket; in @cm, one per
+ * entry of @mm).
  */
 static void
 mmsg_ttl(struct mmsghdr *mm, union kern_ttl_cmsg *cm,
-	const struct sl_host_msg *msg, unsigned int n)
+	const struct sl_host_msg *msg, unsigned int n, bool inet6)
 {
 	unsigned int i;
 
@@ -605,8 +634,8 @@ mmsg_ttl(struct mmsghdr *mm, union kern_ttl_cmsg *cm,
 
 		if (ttl == 0)
 			continue;
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_TTL;
+		c->cmsg_level = inet6 ? IPPROTO_IPV6 : IPPROTO_IP;
+		c->cmsg_type = inet6 ? IPV6_HOPLIMIT : IP_TTL;
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
 		mm[i].msg_hdr.msg_control = cm[i].buf;
@@ -647,8 +676,8 @@ kern_sendmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	}
 	if (n > SL_HOST_MMSG_MAX)
 		n = SL_HOST_MMSG_MAX;
-	mmsg_fill(mm, msg, n);
-	mmsg_ttl(mm, cm, msg, n);
+	mmsg_fill(mm, msg, n, false);
+	mmsg_ttl(mm, cm, msg, n, (f->flags & KF_INET6) != 0);
 	rc = sendmmsg(hd, mm, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (rc < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
@@ -692,7 +721,7 @@ kern_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	if (n > SL_HOST_MMSG_MAX)
 		n = SL_HOST_MMSG_MAX;
 	/* sources straight into the callers' addresses, checked below */
-	mmsg_fill(mm, msg, n);
+	mmsg_fill(mm, msg, n, true);
 	rc = recvmmsg(hd, mm, n, MSG_DONTWAIT, NULL);
 	if (rc < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
@@ -701,8 +730,8 @@ kern_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 		msg[i].flags = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) ?
 			SL_HOST_MSG_TRUNC : 0;
 		if (msg[i].addr != NULL &&
-		    (mm[i].msg_hdr.msg_namelen < sizeof(*msg[i].addr) ||
-		    msg[i].addr->sin_family != AF_INET))
+		    mm[i].msg_hdr.msg_namelen <
+		    sl_sockaddr_len(msg[i].addr))
 			memset(msg[i].addr, 0, sizeof(*msg[i].addr));
 	}
 	return rc;
@@ -734,8 +763,7 @@ kern_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e, void *buf,
 			break;
 	}
 	e->offender_local = e->origin == SL_HOST_ERR_LOCAL ||
-		e->offender.sin_addr.s_addr == 0 ||
-		sl_kern_is_local(&k->local, e->offender.sin_addr.s_addr);
+		sl_kern_is_local(&k->local, &e->offender);
 	return 0;
 }
 

@@ -45,6 +45,7 @@ mem_alloc(struct mem_host *m, enum sl_host_kind kind, uint64_t cookie)
 	s->used = true;
 	s->open = true;
 	s->kind = kind;
+	s->family = AF_INET;
 	s->state = MS_IDLE;
 	s->cookie = cookie;
 	s->seq = ++m->seq;
@@ -116,12 +117,20 @@ static int
 mem_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 {
 	struct mem_host *m = mem_host(h);
+	bool inet6 = (kind & SL_HOST_INET6) != 0;
+	int hd;
 
 	if (m == NULL)
 		return -EINVAL;
+	kind = SL_HOST_KIND(kind);
 	if (kind != SL_HOST_TCP && kind != SL_HOST_UDP && kind != SL_HOST_ICMP)
 		return -EPROTONOSUPPORT;
-	return mem_alloc(m, kind, cookie);
+	if (inet6 && m->no_inet6)
+		return -EAFNOSUPPORT;
+	hd = mem_alloc(m, kind, cookie);
+	if (hd >= 0 && inet6)
+		m->socks[hd].family = AF_INET6;
+	return hd;
 }
 
 /** mem_set_cookie - see sl_host_set_cookie(). */
@@ -138,15 +147,20 @@ mem_set_cookie(struct sl_host *h, int hd, uint64_t cookie)
 
 /** mem_connect - sl_host_connect() on the mem host. */
 static int
-mem_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
+mem_connect(struct sl_host *h, int hd, const union sl_sockaddr *sa)
 {
 	struct mem_host *m = mem_host(h);
 	struct mem_sock *s = mem_open_sock(m, hd);
+
+	int rc;
 
 	if (s == NULL)
 		return -EBADF;
 	if (sa == NULL)
 		return -EINVAL;
+	rc = sl_mem_family_ok(s->family, s->v6only, sa);
+	if (rc != 0)
+		return rc;
 	if (mem_is_dgram(s)) {
 		s->dst = *sa;
 		s->last = *sa;
@@ -182,27 +196,57 @@ mem_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 	}
 }
 
+/**
+ * mem_bind_clash - whether binding @sa (IPv6 only: @v6only) on the port
+ * of the bound socket @s clashes, as Linux decides without SO_REUSEPORT:
+ * the same family clashes when the addresses are equal or either is the
+ * unspecified one; across families only an IPv6 socket on :: that is not
+ * V6ONLY clashes with every IPv4 address.
+ */
+static bool
+mem_bind_clash(const struct mem_sock *s, const union sl_sockaddr *sa,
+	bool v6only)
+{
+	struct sl_addr a = sl_sockaddr_addr(&s->local);
+	struct sl_addr b = sl_sockaddr_addr(sa);
+
+	if (sl_sockaddr_port(&s->local) != sl_sockaddr_port(sa))
+		return false;
+	if (s->family == sa->sa.sa_family)
+		return sl_addr_eq(&a, &b) || sl_addr_is_any(&a) ||
+			sl_addr_is_any(&b);
+	if (s->family == AF_INET6)
+		return !s->v6only && sl_addr_is_any(&a);
+	return !v6only && sl_addr_is_any(&b);
+}
+
 /** mem_listen - sl_host_listen() on the mem host. */
 static int
 mem_listen(struct sl_host *h, enum sl_host_kind kind,
-	const struct sockaddr_in *sa, uint64_t cookie)
+	const union sl_sockaddr *sa, uint64_t cookie)
 {
 	struct mem_host *m = mem_host(h);
 	struct mem_sock *s;
+	bool v6only;
 	int hd, i;
 
 	if (m == NULL || sa == NULL)
 		return -EINVAL;
 	/* one in-memory host per worker: sharing an address with another
 	 * worker's listener (SL_HOST_SHARED) is between separate hosts */
-	kind = (enum sl_host_kind)(kind & ~SL_HOST_SHARED);
+	v6only = (kind & SL_HOST_V6ONLY) != 0;
+	kind = SL_HOST_KIND(kind);
 	if (kind != SL_HOST_TCP && kind != SL_HOST_UDP)
 		return -EINVAL;
-	/* refuse a second open socket bound to the same address and port */
+	if ((sa->sa.sa_family != AF_INET && sa->sa.sa_family != AF_INET6) ||
+	    (sa->sa.sa_family == AF_INET6 && m->no_inet6))
+		return -EAFNOSUPPORT;
+	v6only = v6only && sa->sa.sa_family == AF_INET6;
+	/* refuse a second open socket whose address overlaps on the port */
 	for (i = 0; i < m->hi; i++) {
 		s = &m->socks[i];
 		if (s->open && s->bound && s->kind == kind &&
-				addr_eq(&s->local, sa, true))
+		    mem_bind_clash(s, sa, v6only))
 			return -EADDRINUSE;
 	}
 	hd = mem_alloc(m, kind, cookie);
@@ -210,6 +254,8 @@ mem_listen(struct sl_host *h, enum sl_host_kind kind,
 		return hd;
 	s = &m->socks[hd];
 	s->local = *sa;
+	s->family = sa->sa.sa_family;
+	s->v6only = v6only;
 	s->bound = true;
 	s->interest = SL_HOST_EV_IN;
 	if (kind == SL_HOST_TCP)
@@ -219,7 +265,7 @@ mem_listen(struct sl_host *h, enum sl_host_kind kind,
 
 /** mem_accept - sl_host_accept() on the mem host. */
 static int
-mem_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
+mem_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	uint64_t cookie)
 {
 	struct mem_host *m = mem_host(h);
@@ -239,6 +285,7 @@ mem_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
 		return hd;
 	c = sl_mem_dq_pop(&l->inq);
 	s = &m->socks[hd];
+	s->family = l->family;
 	s->state = MS_CONNECTED;
 	s->dst = c->addr;
 	s->last = c->addr;

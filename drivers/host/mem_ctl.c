@@ -26,6 +26,15 @@ sl_host_mem_set_connect_mode(struct sl_host *h, int mode)
 		m->connect_mode = mode;
 }
 
+void
+sl_host_mem_set_inet6(struct sl_host *h, bool on)
+{
+	struct mem_host *m = mem_host(h);
+
+	if (m != NULL)
+		m->no_inet6 = !on;
+}
+
 int
 sl_host_mem_connect_done(struct sl_host *h, int hd, int err)
 {
@@ -49,7 +58,7 @@ sl_host_mem_connect_done(struct sl_host *h, int hd, int err)
 
 int
 sl_host_mem_find(struct sl_host *h, enum sl_host_kind kind,
-	const struct sockaddr_in *dst)
+	const union sl_sockaddr *dst)
 {
 	struct mem_host *m = mem_host(h);
 	uint64_t best_seq = 0;
@@ -211,11 +220,11 @@ sl_host_mem_interest(struct sl_host *h, int hd)
 	return s != NULL ? s->interest : 0;
 }
 
-struct sockaddr_in
+union sl_sockaddr
 sl_host_mem_sockaddr(struct sl_host *h, int hd)
 {
 	struct mem_sock *s = mem_slot(mem_host(h), hd);
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 
 	if (s != NULL && s->has_last)
 		return s->last;
@@ -227,7 +236,7 @@ sl_host_mem_sockaddr(struct sl_host *h, int hd)
 
 ssize_t
 sl_host_mem_pop_dgram_to(struct sl_host *h, int hd, void *buf, size_t max,
-	struct sockaddr_in *to)
+	union sl_sockaddr *to)
 {
 	struct mem_sock *s = mem_slot(mem_host(h), hd);
 	struct mem_dgram *d;
@@ -263,7 +272,7 @@ sl_host_mem_dgrams(struct sl_host *h, int hd)
 
 int
 sl_host_mem_push_dgram(struct sl_host *h, int hd, const void *buf,
-	size_t len, const struct sockaddr_in *from)
+	size_t len, const union sl_sockaddr *from)
 {
 	struct mem_sock *s = mem_open_sock(mem_host(h), hd);
 
@@ -275,7 +284,15 @@ sl_host_mem_push_dgram(struct sl_host *h, int hd, const void *buf,
 		return -EFAULT;
 	if (from == NULL)
 		from = s->has_last ? &s->last : NULL;
-	return sl_mem_dq_push(&s->rxq, buf, len, from);
+	if (from != NULL) {
+		/* as the socket's family sees it (v4-mapped on IPv6) */
+		union sl_sockaddr a = sl_mem_peer_addr(s->family, from);
+
+		if (sl_mem_family_ok(s->family, s->v6only, from) != 0)
+			return -EAFNOSUPPORT;
+		return sl_mem_dq_push(&s->rxq, buf, len, &a);
+	}
+	return sl_mem_dq_push(&s->rxq, buf, len, NULL);
 }
 
 int
@@ -291,15 +308,21 @@ sl_host_mem_set_error(struct sl_host *h, int hd, int err)
 
 int
 sl_host_mem_incoming(struct sl_host *h, int lhd,
-	const struct sockaddr_in *peer)
+	const union sl_sockaddr *peer)
 {
 	struct mem_sock *l = mem_open_sock(mem_host(h), lhd);
+	union sl_sockaddr a;
 
 	if (l == NULL)
 		return -EBADF;
 	if (l->kind != SL_HOST_TCP || l->state != MS_LISTEN || peer == NULL)
 		return -EINVAL;
-	return sl_mem_dq_push(&l->inq, NULL, 0, peer);
+	/* an IPv4 listener hears no IPv6 client, a V6ONLY one no IPv4
+	 * client; a dual-stack one hears IPv4 clients v4-mapped */
+	if (sl_mem_family_ok(l->family, l->v6only, peer) != 0)
+		return -ECONNREFUSED;
+	a = sl_mem_peer_addr(l->family, peer);
+	return sl_mem_dq_push(&l->inq, NULL, 0, &a);
 }
 
 int

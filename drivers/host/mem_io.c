@@ -76,7 +76,7 @@ sl_mem_dq_init(struct mem_dq *q)
 /* Append a copy of @buf/@len from/to @addr. Return: the entry or NULL. */
 struct mem_dgram *
 sl_mem_dq_push_entry(struct mem_dq *q, const void *buf, size_t len,
-	const struct sockaddr_in *addr)
+	const union sl_sockaddr *addr)
 {
 	struct mem_dgram *d = calloc(1, sizeof(*d) + len);
 
@@ -100,7 +100,7 @@ sl_mem_dq_push_entry(struct mem_dq *q, const void *buf, size_t len,
 /* sl_mem_dq_push_entry, Return: 0 or -ENOMEM. */
 int
 sl_mem_dq_push(struct mem_dq *q, const void *buf, size_t len,
-	const struct sockaddr_in *addr)
+	const union sl_sockaddr *addr)
 {
 	return sl_mem_dq_push_entry(q, buf, len, addr) != NULL ? 0 : -ENOMEM;
 }
@@ -244,7 +244,7 @@ mem_stream_err(const struct mem_sock *s)
  */
 static ssize_t
 mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
-	size_t len, const struct sockaddr_in *to, uint8_t ttl)
+	size_t len, const union sl_sockaddr *to, uint8_t ttl)
 {
 	struct mem_dgram *d;
 
@@ -252,6 +252,11 @@ mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
 		if (!s->connected_dst)
 			return -EDESTADDRREQ;
 		to = &s->dst;
+	} else {
+		int rc = sl_mem_family_ok(s->family, s->v6only, to);
+
+		if (rc != 0)
+			return rc;
 	}
 	if (s->shut_wr)
 		return -EPIPE;
@@ -290,7 +295,7 @@ mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
  */
 static ssize_t
 mem_dgram_recv(struct mem_sock *s, const struct iovec *iov, int cnt,
-	struct sockaddr_in *from, bool *trunc)
+	union sl_sockaddr *from, bool *trunc)
 {
 	struct mem_dgram *d;
 	size_t n;

@@ -44,7 +44,7 @@ struct mem_buf {
  * report with the datagram's quote). */
 struct mem_dgram {
 	struct mem_dgram *next;
-	struct sockaddr_in addr;	/* source (rx), destination (tx), peer */
+	union sl_sockaddr addr;	/* source (rx), destination (tx), peer */
 	struct sl_host_dgerr rep;	/* error queue: the report */
 	uint8_t ttl;			/* tx: the TTL it was sent with */
 	size_t len;
@@ -70,6 +70,8 @@ struct mem_sock {
 	bool connected_dst;	/* dst set by connect() */
 	bool has_last;		/* last is meaningful */
 	bool bound;		/* made by listen() */
+	bool v6only;		/* IPv6 listener without IPv4 (V6ONLY) */
+	int family;		/* AF_INET or AF_INET6 */
 	enum sl_host_kind kind;
 	enum mem_state state;
 	int err;		/* pending SO_ERROR (positive), 0: none */
@@ -83,9 +85,9 @@ struct mem_sock {
 	unsigned int fail_after;	/* sends still accepted before failing */
 	unsigned int fail_count;	/* sends that fail then */
 	int fail_err;			/* their error (positive), 0: none */
-	struct sockaddr_in dst;		/* connected peer */
-	struct sockaddr_in last;	/* what find()/sockaddr() report */
-	struct sockaddr_in local;	/* bound address (listen) */
+	union sl_sockaddr dst;		/* connected peer */
+	union sl_sockaddr last;	/* what find()/sockaddr() report */
+	union sl_sockaddr local;	/* bound address (listen) */
 	struct mem_buf rx;		/* peer -> sluice (TCP) */
 	struct mem_buf tx;		/* sluice -> peer (TCP) */
 	struct mem_dq rxq;		/* peer -> sluice datagrams */
@@ -97,6 +99,7 @@ struct mem_sock {
 struct mem_host {
 	struct sl_host base;	/* must be first */
 	int connect_mode;
+	bool no_inet6;		/* a host without IPv6 (ipv6.disable=1) */
 	size_t default_sndbuf;
 	int next;		/* round-robin allocation cursor */
 	int hi;			/* one past the highest slot ever used */
@@ -154,13 +157,54 @@ buf_used(const struct mem_buf *b)
 	return b->len - b->off;
 }
 
-/** addr_eq - same address (and same port when @ports). */
+/**
+ * addr_eq - same address (and same port when @ports); a v4-mapped IPv6
+ * address and its IPv4 address are the same.
+ */
 static inline bool
-addr_eq(const struct sockaddr_in *a, const struct sockaddr_in *b,
+addr_eq(const union sl_sockaddr *a, const union sl_sockaddr *b,
 	bool ports)
 {
-	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
-		(!ports || a->sin_port == b->sin_port);
+	return sl_sockaddr_same(a, b, ports);
+}
+
+/**
+ * sl_mem_peer_addr - the address a socket of @family sees for the peer
+ * @a: as it is, or (an IPv4 peer of an IPv6 socket) v4-mapped in a
+ * sockaddr_in6, as Linux reports it.
+ */
+static inline union sl_sockaddr
+sl_mem_peer_addr(int family, const union sl_sockaddr *a)
+{
+	union sl_sockaddr x = *a;
+
+	if (family == AF_INET6 && a->sa.sa_family == AF_INET) {
+		struct sl_addr m = sl_sockaddr_addr(a);
+
+		memset(&x, 0, sizeof(x));
+		x.in6.sin6_family = AF_INET6;
+		memcpy(x.in6.sin6_addr.s6_addr, m.b, 16);
+		x.in6.sin6_port = a->in.sin_port;
+	}
+	return x;
+}
+
+/**
+ * sl_mem_family_ok - whether a socket of @family (IPv6 only when @v6only)
+ * can reach the peer @a, as Linux: an IPv4 socket IPv4 peers only (else
+ * -EAFNOSUPPORT), an IPv6 one both families (IPv4 as v4-mapped) unless
+ * V6ONLY (-ENETUNREACH). Return: 0 or -errno.
+ */
+static inline int
+sl_mem_family_ok(int family, bool v6only, const union sl_sockaddr *a)
+{
+	struct sl_addr x = sl_sockaddr_addr(a);
+
+	if (family == AF_INET)
+		return a->sa.sa_family == AF_INET ? 0 : -EAFNOSUPPORT;
+	if (a->sa.sa_family != AF_INET && a->sa.sa_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	return v6only && sl_addr_is_v4(&x) ? -ENETUNREACH : 0;
 }
 
 /**
@@ -183,11 +227,11 @@ void sl_mem_dq_init(struct mem_dq *q);
  * Return: the entry, or NULL (no memory).
  */
 struct mem_dgram *sl_mem_dq_push_entry(struct mem_dq *q, const void *buf,
-	size_t len, const struct sockaddr_in *addr);
+	size_t len, const union sl_sockaddr *addr);
 
 /** sl_mem_dq_push - sl_mem_dq_push_entry(). Return: 0 or -ENOMEM. */
 int sl_mem_dq_push(struct mem_dq *q, const void *buf, size_t len,
-	const struct sockaddr_in *addr);
+	const union sl_sockaddr *addr);
 
 /**
  * sl_mem_dq_pop - detach the oldest entry of @q (the caller frees it).

@@ -24,6 +24,12 @@
  * in the socket's error queue, read with sl_host_errqueue(); while one is
  * pending the socket reports SL_HOST_EV_ERR, whatever its interest (the
  * kernel backend turns IP_RECVERR on for these sockets).
+ *
+ * Addresses are union sl_sockaddr (lib/addr/sl_addr.h): sockaddr_in or
+ * sockaddr_in6. sl_host_open() makes an IPv4 socket, an IPv6 one with
+ * the SL_HOST_INET6 flag; a listener takes the family of its address (an
+ * IPv6 listener on :: is dual-stack unless SL_HOST_V6ONLY). A datagram's
+ * TTL is its hop limit on an IPv6 socket.
  */
 #ifndef SL_HOST_H
 #define SL_HOST_H
@@ -35,6 +41,8 @@
 #include <sys/uio.h>
 #include <netinet/in.h>
 
+#include "sl_addr.h"
+
 /* Socket kinds. */
 enum sl_host_kind {
 	SL_HOST_TCP,	/**< stream socket */
@@ -43,7 +51,19 @@ enum sl_host_kind {
 	/** listen flag: share the address with other listeners of this
 	 * process (SO_REUSEPORT), for the workers of a multi-queue port */
 	SL_HOST_SHARED = 0x100,
+	/** listen flag, for an IPv6 address: IPv6 only (IPV6_V6ONLY=1).
+	 * Without it an IPv6 listener on :: is dual-stack: IPv4 peers come
+	 * as v4-mapped IPv6 addresses (::ffff:a.b.c.d), as on Linux */
+	SL_HOST_V6ONLY = 0x200,
+	/** open flag: an IPv6 socket (without it sl_host_open makes an IPv4
+	 * one); a listener takes the family of its address instead */
+	SL_HOST_INET6 = 0x400,
 };
+
+/** The kind of @k without its flags. */
+#define SL_HOST_KIND(k) \
+	((enum sl_host_kind)((k) & ~(SL_HOST_SHARED | SL_HOST_V6ONLY | \
+	SL_HOST_INET6)))
 
 /* Readiness bits (interest and events). */
 #define SL_HOST_EV_IN	0x1u	/**< readable */
@@ -76,7 +96,7 @@ enum sl_host_kind {
 struct sl_host_msg {
 	struct iovec *iov;
 	int iovcnt;
-	struct sockaddr_in *addr;
+	union sl_sockaddr *addr;
 	size_t len;		/**< out: bytes sent / stored */
 	uint32_t flags;		/**< out: SL_HOST_MSG_* */
 	uint8_t ttl;		/**< send: IP TTL, 0: the socket's default */
@@ -99,8 +119,8 @@ struct sl_host_dgerr {
 	uint8_t code;			/**< ICMP code (origin ICMP) */
 	bool offender_local;		/**< the reporter is this host */
 	uint32_t info;			/**< next-hop MTU (EMSGSIZE), else 0 */
-	struct sockaddr_in offender;	/**< the reporter; zero: unknown */
-	struct sockaddr_in dst;		/**< where the datagram was going */
+	union sl_sockaddr offender;	/**< the reporter; zero: unknown */
+	union sl_sockaddr dst;		/**< where the datagram was going */
 	size_t len;			/**< bytes of the datagram stored */
 };
 
@@ -115,10 +135,10 @@ struct sl_host;
 /** Backend operations; see the sl_host_* wrappers below for semantics. */
 struct sl_host_ops {
 	int (*open)(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie);
-	int (*connect)(struct sl_host *h, int hd, const struct sockaddr_in *sa);
+	int (*connect)(struct sl_host *h, int hd, const union sl_sockaddr *sa);
 	int (*listen)(struct sl_host *h, enum sl_host_kind kind,
-		const struct sockaddr_in *sa, uint64_t cookie);
-	int (*accept)(struct sl_host *h, int lhd, struct sockaddr_in *peer,
+		const union sl_sockaddr *sa, uint64_t cookie);
+	int (*accept)(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 		uint64_t cookie);
 	int (*watch)(struct sl_host *h, int hd, uint32_t events);
 	int (*set_cookie)(struct sl_host *h, int hd, uint64_t cookie);
@@ -182,7 +202,7 @@ sl_host_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 
 /** Start a non-blocking connect; Return: 0, -EINPROGRESS or -errno. */
 static inline int
-sl_host_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
+sl_host_connect(struct sl_host *h, int hd, const union sl_sockaddr *sa)
 {
 	return h->ops->connect(h, hd, sa);
 }
@@ -190,14 +210,14 @@ sl_host_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 /** Bind and (TCP) listen on @sa; Return: handle or -errno. */
 static inline int
 sl_host_listen(struct sl_host *h, enum sl_host_kind kind,
-	const struct sockaddr_in *sa, uint64_t cookie)
+	const union sl_sockaddr *sa, uint64_t cookie)
 {
 	return h->ops->listen(h, kind, sa, cookie);
 }
 
 /** Accept one connection; Return: handle, -EAGAIN or -errno. */
 static inline int
-sl_host_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
+sl_host_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	uint64_t cookie)
 {
 	return h->ops->accept(h, lhd, peer, cookie);
@@ -307,12 +327,12 @@ sl_host_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e,
  */
 static inline ssize_t
 sl_host_sendto(struct sl_host *h, int hd, const void *buf, size_t len,
-	const struct sockaddr_in *to)
+	const union sl_sockaddr *to)
 {
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
 		.iov_len = len };
 	struct sl_host_msg m = { .iov = &iov, .iovcnt = 1,
-		.addr = (struct sockaddr_in *)(uintptr_t)to };
+		.addr = (union sl_sockaddr *)(uintptr_t)to };
 	int rc = sl_host_sendmmsg(h, hd, &m, 1);
 
 	return rc < 0 ? rc : (ssize_t)m.len;
@@ -326,7 +346,7 @@ sl_host_sendto(struct sl_host *h, int hd, const void *buf, size_t len,
  */
 static inline ssize_t
 sl_host_recvfrom(struct sl_host *h, int hd, void *buf, size_t len,
-	struct sockaddr_in *from)
+	union sl_sockaddr *from)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	struct sl_host_msg m = { .iov = &iov, .iovcnt = 1, .addr = from };

@@ -45,6 +45,14 @@
  * wait to be accepted. Nothing is ever reported for closed handles or for
  * connects still pending.
  *
+ * Families (as Linux): a socket is IPv4 unless opened with SL_HOST_INET6
+ * or listening on an IPv6 address. An IPv4 socket reaches IPv4 peers only
+ * (-EAFNOSUPPORT); an IPv6 one both, an IPv4 peer as v4-mapped
+ * (::ffff:a.b.c.d: what accept() and recvmmsg() report), unless it is a
+ * V6ONLY listener (-ENETUNREACH). Binding clashes as in Linux: equal
+ * addresses or the unspecified one in a family on the same port, and a
+ * dual-stack :: with every IPv4 address (-EADDRINUSE).
+ *
  * Handles are allocated round-robin over the table, so a handle closed by
  * the core is not reused until the table wraps: tests may keep inspecting
  * it (sl_host_mem_is_open() false, sl_host_mem_aborted(), the bytes left in
@@ -98,6 +106,14 @@ struct sl_host *sl_host_mem_create(void);
 void sl_host_mem_set_connect_mode(struct sl_host *h, int mode);
 
 /**
+ * sl_host_mem_set_inet6 - whether the host has IPv6 (default: it has).
+ * Without it (a kernel booted with ipv6.disable=1) an IPv6 socket cannot
+ * be made: open with SL_HOST_INET6 and listen on an IPv6 address fail
+ * with -EAFNOSUPPORT.
+ */
+void sl_host_mem_set_inet6(struct sl_host *h, bool on);
+
+/**
  * sl_host_mem_connect_done - finish a connect left pending.
  * @h: mem host
  * @hd: handle whose connect returned -EINPROGRESS
@@ -122,7 +138,7 @@ int sl_host_mem_connect_done(struct sl_host *h, int hd, int err);
  * Return: the newest open matching handle, or -1.
  */
 int sl_host_mem_find(struct sl_host *h, enum sl_host_kind kind,
-	const struct sockaddr_in *dst);
+	const union sl_sockaddr *dst);
 
 /**
  * sl_host_mem_last - the most recently allocated handle (open or not).
@@ -249,7 +265,7 @@ uint32_t sl_host_mem_interest(struct sl_host *h, int hd);
  * socket the destination of its last datagram; for an accepted socket the peer;
  * for a listener its bound address. All zero when there is none.
  */
-struct sockaddr_in sl_host_mem_sockaddr(struct sl_host *h, int hd);
+union sl_sockaddr sl_host_mem_sockaddr(struct sl_host *h, int hd);
 
 /**
  * sl_host_mem_pop_dgram - the host peer receives a datagram sluice sent.
@@ -278,7 +294,7 @@ ssize_t sl_host_mem_pop_dgram(struct sl_host *h, int hd, void *buf,
  * Return: bytes copied, -EAGAIN or -EBADF.
  */
 ssize_t sl_host_mem_pop_dgram_to(struct sl_host *h, int hd, void *buf,
-	size_t max, struct sockaddr_in *to);
+	size_t max, union sl_sockaddr *to);
 
 /**
  * sl_host_mem_dgrams - Return: datagrams sluice sent on @hd not yet popped.
@@ -291,12 +307,14 @@ unsigned int sl_host_mem_dgrams(struct sl_host *h, int hd);
  * @hd: open UDP or ICMP handle
  * @buf: payload (for ICMP: ICMP header and data)
  * @len: payload length
- * @from: source recvmmsg() reports; NULL: the socket's destination
+ * @from: source recvmmsg() reports (v4-mapped on an IPv6 socket); NULL:
+ *        the socket's destination
  *
- * Return: 0, -EBADF, -EPROTOTYPE (TCP) or -ENOMEM.
+ * Return: 0, -EBADF, -EPROTOTYPE (TCP), -EAFNOSUPPORT (a family the
+ * socket cannot hear) or -ENOMEM.
  */
 int sl_host_mem_push_dgram(struct sl_host *h, int hd, const void *buf,
-	size_t len, const struct sockaddr_in *from);
+	size_t len, const union sl_sockaddr *from);
 
 /**
  * sl_host_mem_set_error - make a pending socket error (SO_ERROR) appear.
@@ -316,15 +334,17 @@ int sl_host_mem_set_error(struct sl_host *h, int hd, int err);
  * sl_host_mem_incoming - a host client connects to a listener.
  * @h: mem host
  * @lhd: open TCP listener handle
- * @peer: the client's address (what accept() reports)
+ * @peer: the client's address (accept() reports it v4-mapped when an IPv4
+ *        client reaches a dual-stack IPv6 listener)
  *
  * The listener reports IN until every queued connection is accepted.
  * accept() then returns a new connected TCP handle.
  *
- * Return: 0, -EBADF, -EINVAL (not a TCP listener) or -ENOMEM.
+ * Return: 0, -EBADF, -EINVAL (not a TCP listener), -ECONNREFUSED (a
+ * family the listener does not hear) or -ENOMEM.
  */
 int sl_host_mem_incoming(struct sl_host *h, int lhd,
-	const struct sockaddr_in *peer);
+	const union sl_sockaddr *peer);
 
 /**
  * sl_host_mem_fail_sends - make datagram sends on @hd fail.

@@ -11,10 +11,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sl_addr.h"
+
 /** One forward: host [bind/]lo-hi -> guest lo-hi (same length). */
 struct sl_fwd_spec {
 	uint8_t proto;		/**< IPPROTO_TCP or IPPROTO_UDP */
-	uint32_t bind_addr;	/**< network order; 0: all host addresses */
+	/** family of bind_addr: AF_INET, AF_INET6 (IPv6 only), or 0: no
+	 * address given, every host address of both families (dual-stack;
+	 * IPv4 only when the host has no IPv6) */
+	uint8_t family;
+	struct sl_addr bind_addr;	/**< IPv4 v4-mapped; zero when family 0 */
 	uint16_t host_lo;	/**< host order */
 	uint16_t host_hi;
 	uint16_t guest_lo;
@@ -24,8 +30,9 @@ struct sl_fwd_spec {
 /** One access rule: CIDR[:PORT[-PORT]]. */
 struct sl_rule {
 	bool allow;
-	uint32_t net;		/**< network order, masked */
-	uint8_t prefix_len;
+	uint8_t family;		/**< AF_INET or AF_INET6: matches that family */
+	struct sl_addr net;	/**< masked; IPv4 v4-mapped */
+	uint8_t prefix_len;	/**< in the family's bits (0-32 or 0-128) */
 	uint16_t port_lo;	/**< host order; 0-65535 when absent */
 	uint16_t port_hi;
 };
@@ -68,6 +75,9 @@ struct sl_config {
 	uint32_t queues;	/**< queue pairs (workers) of the port; 0: 1 */
 	char netns[SL_NETNS_LEN]; /**< net_tap: move the tap there; "": no */
 	bool netns_up;		/**< and bring it up there */
+	/** IPv6 host resolver (port dns_fwd_port), used when dns_fwd is 0;
+	 * all zero: none */
+	struct sl_addr dns_fwd6;
 	uint32_t nb_fwd;	/**< forwards given at start-up */
 	struct sl_fwd_spec fwd[SL_FWD_MAX];
 	uint32_t nb_rules;	/**< --allow/--deny rules, first match wins */

@@ -154,11 +154,37 @@ sl_steer_owner_tuple(const struct sl_steer *s, uint8_t proto,
 	return sl_steer_queue_of_entry(s, h % s->reta_size);
 }
 
+/**
+ * owner_tuple6 - sl_steer_owner_tuple() for an IPv6 tuple (Toeplitz over
+ * the IPv6 addresses, and the ports for TCP and UDP, as RSS hashes it).
+ */
+static unsigned int
+owner_tuple6(const struct sl_steer *s, const struct sl_flow_key *k)
+{
+	struct rte_ipv6_hdr ip;
+	union rte_thash_tuple t;
+	uint32_t h, len = RTE_THASH_V6_L3_LEN;
+
+	memset(&t, 0, sizeof(t));
+	memcpy(ip.src_addr, k->gip.b, 16);
+	memcpy(ip.dst_addr, k->dip.b, 16);
+	rte_thash_load_v6_addrs(&ip, &t);
+	if (k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) {
+		t.v6.sport = rte_be_to_cpu_16(k->gport);
+		t.v6.dport = rte_be_to_cpu_16(k->dport);
+		len = RTE_THASH_V6_L4_LEN;
+	}
+	h = rte_softrss_be((uint32_t *)&t, len, s->key_be);
+	return sl_steer_queue_of_entry(s, h % s->reta_size);
+}
+
 bool
 sl_steer_mine(const struct sl_worker *w, const struct sl_flow_key *k)
 {
 	if (w->steer == NULL)
 		return true;
+	if (k->family == AF_INET6)
+		return owner_tuple6(w->steer, k) == w->queue_id;
 	return sl_steer_owner_tuple(w->steer, k->proto, k->gaddr, k->daddr,
 		k->gport, k->dport) == w->queue_id;
 }

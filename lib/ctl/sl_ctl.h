@@ -58,7 +58,7 @@ enum sl_ctl_state {
 struct sl_ctl_flow {
 	uint64_t id;		/**< worker-local id: sl_ctl_flow_id() */
 	struct sl_flow_key key;	/**< guest side */
-	struct sockaddr_in host_dst;	/**< host peer */
+	union sl_sockaddr host_dst;	/**< host peer */
 	uint8_t proto;
 	uint8_t state;		/**< protocol-specific (TCP: sl_tcp states) */
 	bool inbound;		/**< opened from the host side (forward) */

@@ -53,7 +53,7 @@
  */
 struct sl_flow *
 sl_dgram_flow_open(struct sl_worker *w, const struct sl_flow_key *key,
-	enum sl_host_kind kind, const struct sockaddr_in *sa)
+	enum sl_host_kind kind, const union sl_sockaddr *sa)
 {
 	struct sl_flow *f;
 	int hd, rc;
@@ -66,7 +66,9 @@ sl_dgram_flow_open(struct sl_worker *w, const struct sl_flow_key *key,
 		return NULL;
 	}
 	sl_dgflow_opened(w, f);
-	hd = sl_host_open(w->host, kind, sl_flow_cookie(f));
+	hd = sl_host_open(w->host, sa->sa.sa_family == AF_INET6 ?
+		(enum sl_host_kind)(kind | SL_HOST_INET6) : kind,
+		sl_flow_cookie(f));
 	if (hd < 0) {
 		SL_STAT_INC(w->stats, drop_host_socket);
 		sl_worker_socket_fail(w, kind == SL_HOST_ICMP ? "ICMP" : "UDP",
@@ -200,7 +202,7 @@ sl_dgram_fini(struct sl_worker *w)
  */
 int
 sl_dgram_recv(struct sl_worker *w, int hd, struct rte_mbuf **m,
-	struct sockaddr_in *from, uint8_t proto)
+	union sl_sockaddr *from, uint8_t proto)
 {
 	struct sl_host_msg msg[SL_DGRAM_RECV_BATCH];
 	struct iovec iov[SL_DGRAM_RECV_BATCH][2];

@@ -25,7 +25,7 @@
  */
 struct sl_flow *sl_dgram_flow_open(struct sl_worker *w,
 	const struct sl_flow_key *key, enum sl_host_kind kind,
-	const struct sockaddr_in *sa);
+	const union sl_sockaddr *sa);
 
 /**
  * sl_dgram_timer - idle expiry shared by UDP and ICMP flows: free the flow
@@ -93,7 +93,7 @@ void sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
  * -EAGAIN or another -errno of the host.
  */
 int sl_dgram_recv(struct sl_worker *w, int hd, struct rte_mbuf **m,
-	struct sockaddr_in *from, uint8_t proto);
+	union sl_sockaddr *from, uint8_t proto);
 
 /**
  * sl_dgram_flow_free - datagram flow @f (UDP or ICMP) is about to be freed:

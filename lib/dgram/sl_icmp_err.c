@@ -214,10 +214,12 @@ static uint32_t
 err_src(const struct sl_worker *w, const struct sl_flow *f,
 	const struct sl_host_dgerr *e)
 {
-	uint32_t a = e->offender.sin_addr.s_addr;
+	struct sl_addr o = sl_sockaddr_addr(&e->offender);
+	struct sl_addr d = sl_sockaddr_addr(&f->host_dst);
+	/* an IPv6 reporter cannot be named in an IPv4 error: the gateway */
+	uint32_t a = sl_addr_is_v4(&o) ? sl_addr_get_v4(&o) : 0;
 
-	if (e->origin == SL_HOST_ERR_ICMP && a != 0 &&
-	    a == f->host_dst.sin_addr.s_addr)
+	if (e->origin == SL_HOST_ERR_ICMP && a != 0 && sl_addr_eq(&o, &d))
 		return f->key.daddr;
 	if (e->origin != SL_HOST_ERR_ICMP || a == 0 || e->offender_local)
 		return w->cfg->gateway;

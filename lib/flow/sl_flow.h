@@ -20,24 +20,54 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "sl_addr.h"
 #include "sl_timer.h"
 
 struct rte_hash;
 
-/** Guest-side 5-tuple; addresses and ports in network order. */
+/**
+ * Guest-side 5-tuple of either family; addresses and ports in network
+ * order, 40 bytes hashed whole (keys are made with sl_flow_key_make or
+ * sl_flow_key_make6 only, so the padding is always zero).
+ *
+ * The addresses are 16 bytes each (struct sl_addr), an IPv4 one stored
+ * v4-mapped (::ffff:a.b.c.d); @gaddr and @daddr name the last 32-bit word,
+ * which is the IPv4 address itself, so IPv4 code reads them as before.
+ *
+ *   0       gip   (gaddr = bytes 12..15)
+ *   16      dip   (daddr = bytes 28..31)
+ *   32      gport  34 dport  36 proto  37 family  38 pad[2]
+ */
 struct sl_flow_key {
-	uint32_t gaddr;		/**< guest address */
-	uint32_t daddr;		/**< destination as the guest addresses it */
+	union {
+		struct sl_addr gip;	/**< guest address (IPv4 v4-mapped) */
+		struct {
+			uint32_t gmap_[3];
+			uint32_t gaddr;	/**< IPv4: the guest address */
+		};
+	};
+	union {
+		/** destination as the guest addresses it */
+		struct sl_addr dip;
+		struct {
+			uint32_t dmap_[3];
+			uint32_t daddr;	/**< IPv4: the destination */
+		};
+	};
 	uint16_t gport;		/**< guest port (ICMP: echo id) */
 	uint16_t dport;		/**< destination port (ICMP: 0) */
-	uint8_t proto;		/**< IPPROTO_* */
-	uint8_t pad[3];
+	uint8_t proto;		/**< IPPROTO_* (ICMPv6: IPPROTO_ICMPV6) */
+	uint8_t family;		/**< AF_INET or AF_INET6 */
+	uint8_t pad[2];
 };
+
+_Static_assert(sizeof(struct sl_flow_key) == 40,
+	"the flow key is 40 bytes, hashed whole");
 
 /** One flow. Protocol state beyond this lives in the protocol module. */
 struct sl_flow {
 	struct sl_flow_key key;
-	struct sockaddr_in host_dst;	/**< where the host socket points */
+	union sl_sockaddr host_dst;	/**< where the host socket points */
 	uint32_t idx;			/**< slot index */
 	uint32_t gen;			/**< bumped on every reuse */
 	int hd;				/**< host handle, -1 when none */
@@ -127,16 +157,43 @@ sl_flow_from_cookie(struct sl_flow_table *ft, uint64_t cookie)
 	return f;
 }
 
-/** sl_flow_key_make - build a key. */
+/** sl_flow_key_make - build an IPv4 key (addresses network order). */
 static inline struct sl_flow_key
 sl_flow_key_make(uint8_t proto, uint32_t gaddr, uint16_t gport,
 	uint32_t daddr, uint16_t dport)
 {
 	struct sl_flow_key k = {
-		.gaddr = gaddr, .daddr = daddr,
+		.gip = sl_addr_v4(gaddr), .dip = sl_addr_v4(daddr),
 		.gport = gport, .dport = dport, .proto = proto,
+		.family = AF_INET,
 	};
 	return k;
+}
+
+/**
+ * sl_flow_key_make6 - build a key of either family from full addresses
+ * (an IPv4 pair v4-mapped gives the key sl_flow_key_make would).
+ */
+static inline struct sl_flow_key
+sl_flow_key_make6(uint8_t proto, const struct sl_addr *gip, uint16_t gport,
+	const struct sl_addr *dip, uint16_t dport)
+{
+	struct sl_flow_key k = {
+		.gip = *gip, .dip = *dip,
+		.gport = gport, .dport = dport, .proto = proto,
+		.family = (uint8_t)sl_addr_family(dip),
+	};
+	return k;
+}
+
+/** sl_flow_addr_text - "ADDR:PORT" (IPv6 "[ADDR]:PORT") of @a and @port. */
+static inline char *
+sl_flow_addr_text(const struct sl_addr *a, uint16_t port, char *buf,
+	size_t len)
+{
+	union sl_sockaddr s = sl_sockaddr_make(a, port);
+
+	return sl_sockaddr_ntop(&s, buf, len);
 }
 
 #endif /* SL_FLOW_H */

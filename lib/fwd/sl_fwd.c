@@ -56,13 +56,38 @@ parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
 	return end;
 }
 
+/**
+ * parse_addr - the address of @n bytes at @s: IPv4, IPv6, or IPv6 in
+ * brackets. Return: AF_INET, AF_INET6, or 0 when it is none.
+ */
+static int
+parse_addr(const char *s, size_t n, struct sl_addr *out)
+{
+	char addr[INET6_ADDRSTRLEN];
+	int fam;
+
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+		if (n == 0 || n >= sizeof(addr))
+			return 0;
+		memcpy(addr, s, n);
+		addr[n] = '\0';
+		fam = sl_addr_pton(addr, out);
+		return fam == AF_INET6 ? fam : 0;
+	}
+	if (n == 0 || n >= sizeof(addr))
+		return 0;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	return sl_addr_pton(addr, out);
+}
+
 int
 sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 	char *err, size_t errlen)
 {
 	const char *s = spec, *slash, *p;
-	char addr[INET_ADDRSTRLEN];
-	struct in_addr a;
 
 	memset(out, 0, sizeof(*out));
 	out->proto = proto;
@@ -76,19 +101,14 @@ sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 	slash = strchr(s, '/');
 	if (slash != NULL) {
 		size_t n = (size_t)(slash - s);
+		int fam = parse_addr(s, n, &out->bind_addr);
 
-		if (n == 0 || n >= sizeof(addr)) {
-			snprintf(err, errlen, "'%s': bad bind address", spec);
+		if (fam == 0) {
+			snprintf(err, errlen, "'%s': bad bind address '%.*s'",
+				spec, (int)n, s);
 			return -1;
 		}
-		memcpy(addr, s, n);
-		addr[n] = '\0';
-		if (inet_pton(AF_INET, addr, &a) != 1) {
-			snprintf(err, errlen, "'%s': bad bind address '%s'",
-				spec, addr);
-			return -1;
-		}
-		out->bind_addr = a.s_addr;
+		out->family = (uint8_t)fam;
 		s = slash + 1;
 	}
 	p = parse_port_range(s, &out->host_lo, &out->host_hi);
@@ -132,13 +152,12 @@ sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 int
 sl_fwd_format(const struct sl_fwd_spec *s, char *buf, size_t len)
 {
-	char addr[INET_ADDRSTRLEN + 1] = "";
+	char addr[SL_ADDR_STRLEN] = "", a[INET6_ADDRSTRLEN];
 	char host[16], guest[16];
 
-	if (s->bind_addr != 0) {
-		inet_ntop(AF_INET, &s->bind_addr, addr, sizeof(addr) - 1);
-		strcat(addr, "/");
-	}
+	if (s->family != 0)
+		snprintf(addr, sizeof(addr), s->family == AF_INET6 ? "[%s]/" :
+			"%s/", sl_addr_ntop(&s->bind_addr, a, sizeof(a)));
 	if (s->host_lo == s->host_hi)
 		snprintf(host, sizeof(host), "%u", s->host_lo);
 	else
@@ -157,8 +176,12 @@ sl_fwd_overlap(const struct sl_fwd_spec *a, const struct sl_fwd_spec *b)
 {
 	if (a->proto != b->proto)
 		return false;
-	if (a->bind_addr != 0 && b->bind_addr != 0 &&
-	    a->bind_addr != b->bind_addr)
+	/* no address: both families, everything; an explicit IPv6 one is
+	 * IPv6 only; within a family the unspecified address takes all */
+	if (a->family != 0 && b->family != 0 &&
+	    (a->family != b->family ||
+	    (!sl_addr_eq(&a->bind_addr, &b->bind_addr) &&
+	    !sl_addr_is_any(&a->bind_addr) && !sl_addr_is_any(&b->bind_addr))))
 		return false;
 	return a->host_lo <= b->host_hi && b->host_lo <= a->host_hi;
 }
@@ -167,32 +190,38 @@ int
 sl_rule_parse(const char *text, bool allow, struct sl_rule *out, char *err,
 	size_t errlen)
 {
-	char addr[INET_ADDRSTRLEN];
 	const char *p = text, *q;
-	struct in_addr a;
-	unsigned long plen = 32;
+	unsigned long plen, max;
 	size_t n;
 	char *end;
+	int fam;
 
 	memset(out, 0, sizeof(*out));
 	out->allow = allow;
 	out->port_lo = 0;
 	out->port_hi = 65535;
-	n = strcspn(p, "/:");
-	if (n == 0 || n >= sizeof(addr)) {
-		snprintf(err, errlen, "'%s': expected CIDR[:PORT[-PORT]]", text);
+	/* IPv4 "A.B.C.D", IPv6 "[V6]" or a bare IPv6 address (two colons
+	 * at least: its port can only follow a prefix length) */
+	if (*p == '[')
+		n = strcspn(p, "]") + 1;
+	else {
+		n = strcspn(p, "/:");
+		if (p[n] == ':' && strchr(p + n + 1, ':') != NULL &&
+		    memchr(p, '/', n) == NULL)
+			n = strcspn(p, "/");
+	}
+	fam = parse_addr(p, n, &out->net);
+	if (fam == 0) {
+		snprintf(err, errlen, "'%s': expected CIDR[:PORT[-PORT]] "
+			"(IPv6: [ADDR]/LEN:PORT or ADDR/LEN)", text);
 		return -1;
 	}
-	memcpy(addr, p, n);
-	addr[n] = '\0';
-	if (inet_pton(AF_INET, addr, &a) != 1) {
-		snprintf(err, errlen, "'%s': bad address '%s'", text, addr);
-		return -1;
-	}
+	out->family = (uint8_t)fam;
+	plen = max = fam == AF_INET ? 32 : 128;
 	q = p + n;
 	if (*q == '/') {
 		plen = strtoul(q + 1, &end, 10);
-		if (end == q + 1 || plen > 32) {
+		if (end == q + 1 || plen > max) {
 			snprintf(err, errlen, "'%s': bad prefix length", text);
 			return -1;
 		}
@@ -210,7 +239,7 @@ sl_rule_parse(const char *text, bool allow, struct sl_rule *out, char *err,
 		return -1;
 	}
 	out->prefix_len = (uint8_t)plen;
-	out->net = a.s_addr & (plen ? htonl(~0u << (32 - plen)) : 0);
+	sl_addr_mask(&out->net, (unsigned int)plen + (fam == AF_INET ? 96 : 0));
 	return 0;
 }
 
@@ -245,6 +274,46 @@ close_listeners(struct sl_worker *w, struct sl_fwd_entry *e)
 	e->active = false;
 }
 
+/**
+ * listen_one - the listener of forward @s on host @port: on its address,
+ * IPv6 only for an IPv6 one; without an address dual-stack on :: (IPv4
+ * clients come v4-mapped), or on 0.0.0.0 when the host has no IPv6 (one
+ * log line per worker). A multi-queue port's workers share TCP listeners
+ * (the kernel spreads connections); UDP forwards live on its worker 0
+ * (sl_steer.c).
+ * Return: the handle or -errno.
+ */
+static int
+listen_one(struct sl_worker *w, const struct sl_fwd_spec *s, uint16_t port,
+	uint64_t cookie)
+{
+	static const struct sl_addr any6;
+	unsigned int kind = s->proto == IPPROTO_UDP ? SL_HOST_UDP :
+		w->steer != NULL ? SL_HOST_TCP | SL_HOST_SHARED : SL_HOST_TCP;
+	union sl_sockaddr sa;
+	int hd;
+
+	if (s->family != 0) {
+		sa = sl_sockaddr_make(&s->bind_addr, htons(port));
+		if (s->family == AF_INET6)
+			kind |= SL_HOST_V6ONLY;
+		return sl_host_listen(w->host, (enum sl_host_kind)kind, &sa,
+			cookie);
+	}
+	sa = sl_sockaddr_make(&any6, htons(port));
+	hd = sl_host_listen(w->host, (enum sl_host_kind)kind, &sa, cookie);
+	if (hd != -EAFNOSUPPORT)
+		return hd;
+	if (!w->fwd->v4_only_logged) {
+		w->fwd->v4_only_logged = true;
+		SL_LOG(FWD, WARNING, "worker %u: the host has no IPv6: "
+			"forwards without an address listen on IPv4 only\n",
+			w->id);
+	}
+	sa = sl_sockaddr_v4(0, htons(port));
+	return sl_host_listen(w->host, (enum sl_host_kind)kind, &sa, cookie);
+}
+
 int
 sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s)
 {
@@ -273,20 +342,9 @@ sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s)
 	for (i = 0; i < n; i++)
 		e->hd[i] = -1;
 	for (i = 0; i < n; i++) {
-		struct sockaddr_in sa = {
-			.sin_family = AF_INET,
-			.sin_addr.s_addr = s->bind_addr,
-			.sin_port = htons((uint16_t)(s->host_lo + i)),
-		};
 		uint64_t cookie = SL_COOKIE_SPECIAL |
 			((uint64_t)(e - st->e) << 16) | i;
-		/* a multi-queue port's workers share TCP listeners (the
-		 * kernel spreads connections); UDP forwards live on its
-		 * worker 0 (sl_steer.c) */
-		int hd = sl_host_listen(w->host, s->proto == IPPROTO_UDP ?
-			SL_HOST_UDP : w->steer != NULL ?
-			(enum sl_host_kind)(SL_HOST_TCP | SL_HOST_SHARED) :
-			SL_HOST_TCP, &sa, cookie);
+		int hd = listen_one(w, s, (uint16_t)(s->host_lo + i), cookie);
 
 		if (hd < 0) {
 			close_listeners(w, e);
@@ -300,7 +358,7 @@ sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s)
 	if (s->proto == IPPROTO_UDP && w->steer != NULL)
 		sl_steer_udp_fwd(w->steer, s->guest_lo, s->guest_hi, true);
 	{
-		char txt[64];
+		char txt[SL_FWD_TEXT_LEN];
 
 		sl_fwd_format(s, txt, sizeof(txt));
 		SL_LOG(FWD, INFO, "worker %u: forward %s added\n", w->id, txt);
@@ -320,12 +378,13 @@ sl_fwd_del(struct sl_worker *w, const struct sl_fwd_spec *s)
 		struct sl_fwd_entry *e = &st->e[i];
 
 		if (e->active && e->spec.proto == s->proto &&
-		    e->spec.bind_addr == s->bind_addr &&
+		    e->spec.family == s->family &&
+		    sl_addr_eq(&e->spec.bind_addr, &s->bind_addr) &&
 		    e->spec.host_lo == s->host_lo &&
 		    e->spec.host_hi == s->host_hi &&
 		    e->spec.guest_lo == s->guest_lo &&
 		    e->spec.guest_hi == s->guest_hi) {
-			char txt[64];
+			char txt[SL_FWD_TEXT_LEN];
 
 			sl_fwd_format(&e->spec, txt, sizeof(txt));
 			close_listeners(w, e);

@@ -15,8 +15,14 @@
 
 struct sl_worker;
 
+/** Room for the text of any forward (sl_fwd_format). */
+#define SL_FWD_TEXT_LEN 96
+
 /**
  * sl_fwd_parse - parse "[tcp:|udp:][ADDR/]PORT[-PORT][:GUESTPORT[-GUESTPORT]]".
+ * ADDR: IPv4, or IPv6 bare or in brackets ("[::1]/8080", "::/8080": IPv6
+ * only); without it the forward listens on both families.
+ *
  * @spec: text
  * @proto: protocol when the text has no prefix
  * @out: filled
@@ -27,13 +33,20 @@ struct sl_worker;
 int sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 	char *err, size_t errlen);
 
-/** sl_fwd_format - "tcp:[ADDR/]LO-HI:GLO-GHI" text of @s. Return: length. */
+/**
+ * sl_fwd_format - "tcp:[ADDR/]LO-HI:GLO-GHI" text of @s (an IPv6 ADDR in
+ * brackets); SL_FWD_TEXT_LEN bytes always suffice. Return: length.
+ */
 int sl_fwd_format(const struct sl_fwd_spec *s, char *buf, size_t len);
 
 /** sl_fwd_overlap - whether two forwards claim a common host port. */
 bool sl_fwd_overlap(const struct sl_fwd_spec *a, const struct sl_fwd_spec *b);
 
-/** sl_rule_parse - parse "CIDR[:PORT[-PORT]]". Return: 0 or -1 (err set). */
+/**
+ * sl_rule_parse - parse "CIDR[:PORT[-PORT]]": IPv4 "A.B.C.D[/LEN]", IPv6
+ * "[ADDR][/LEN]" or "ADDR[/LEN]" (a bare IPv6 address takes a port only
+ * after its length: "2001:db8::/32:443"). Return: 0 or -1 (err set).
+ */
 int sl_rule_parse(const char *text, bool allow, struct sl_rule *out,
 	char *err, size_t errlen);
 

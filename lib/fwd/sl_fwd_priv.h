@@ -24,6 +24,7 @@ struct sl_fwd_entry {
 /** The forwards of one worker. */
 struct sl_fwd_state {
 	unsigned int n;
+	bool v4_only_logged;	/**< "no IPv6 on the host" said */
 	struct sl_fwd_entry e[SL_FWD_MAX];
 };
 

@@ -58,7 +58,7 @@ sl_icmp_input(struct sl_worker *w, const struct sl_pkt *p)
 {
 	const struct rte_icmp_hdr *ic = (const struct rte_icmp_hdr *)p->l4;
 	struct sl_flow_key key;
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 	struct sl_flow *f;
 	uint8_t ttl;
 	int rc;

@@ -48,12 +48,19 @@
  */
 #include "sl_tcp_priv.h"
 
-/** isn - RFC 6528: keyed hash of the 4-tuple plus a 4 us clock. */
+/**
+ * isn - RFC 6528: keyed hash of the 4-tuple plus a 4 us clock (an IPv6
+ * tuple: the whole key hashed, seeded with the secret).
+ */
 static uint32_t
 isn(const struct sl_worker *w, const struct sl_flow_key *k)
 {
 	struct sl_tcp_worker *tw = sl_tcp_w(w);
-	uint32_t h = rte_jhash_3words(k->gaddr ^ tw->isn_key[0],
+	uint32_t h = k->family == AF_INET6 ?
+		rte_jhash_3words(rte_jhash_32b((const uint32_t *)k,
+		sizeof(*k) / 4, tw->isn_key[0]), tw->isn_key[1],
+		tw->isn_key[2], tw->isn_key[3]) :
+		rte_jhash_3words(k->gaddr ^ tw->isn_key[0],
 		k->daddr ^ tw->isn_key[1],
 		((uint32_t)k->gport << 16 | k->dport) ^ tw->isn_key[2],
 		tw->isn_key[3]);
@@ -203,7 +210,7 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint32_t irs = rte_be_to_cpu_32(th->sent_seq);
 	struct sl_tcp_opts o;
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 	struct sl_tcp_conn *c;
 	struct sl_flow *f;
 	int rc, hd;
@@ -235,7 +242,9 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	}
 	c = conn_of(w, f);
 	conn_clear(c);
-	hd = sl_host_open(w->host, SL_HOST_TCP, sl_flow_cookie(f));
+	hd = sl_host_open(w->host, sa.sa.sa_family == AF_INET6 ?
+		(enum sl_host_kind)(SL_HOST_TCP | SL_HOST_INET6) : SL_HOST_TCP,
+		sl_flow_cookie(f));
 	if (hd < 0) {
 		SL_STAT_INC(w->stats, drop_host_socket);
 		sl_worker_socket_fail(w, "TCP", hd);
@@ -375,7 +384,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	unsigned int k;
 
 	for (k = 0; k < SL_TCP_ACCEPT_BUDGET; k++) {
-		struct sockaddr_in peer;
+		union sl_sockaddr peer;
 		struct sl_flow_key key;
 		struct sl_tcp_conn *c;
 		struct sl_flow *f;
@@ -399,7 +408,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 		 * port, would belong to another worker: sl_steer.c) */
 		key = sl_flow_key_make(IPPROTO_TCP, w->cfg->guest_addr,
 			rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off)),
-			w->cfg->gateway, peer.sin_port);
+			w->cfg->gateway, sl_sockaddr_port(&peer));
 		f = NULL;
 		for (tries = 0; tries < SL_TCP_ACCEPT_PORT_TRIES && f == NULL;
 		    tries++) {

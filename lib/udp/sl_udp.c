@@ -33,7 +33,7 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 {
 	const struct rte_udp_hdr *uh = (const struct rte_udp_hdr *)p->l4;
 	struct sl_flow_key key;
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 	struct sl_flow *f;
 	uint8_t ttl;
 
@@ -130,17 +130,18 @@ sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
  */
 static void
 inbound_one(struct sl_worker *w, uint16_t gport, int lhd, struct rte_mbuf *m,
-	const struct sockaddr_in *peer)
+	const union sl_sockaddr *peer)
 {
 	uint32_t n = rte_pktmbuf_pkt_len(m);
+	uint16_t pport = sl_sockaddr_port(peer);
 	struct sl_flow_key key;
 	struct sl_flow *f;
 
 	key = sl_flow_key_make(IPPROTO_UDP, w->cfg->guest_addr, gport,
-		w->cfg->gateway, peer->sin_port);
+		w->cfg->gateway, pport);
 	f = sl_flow_lookup(&w->ft, &key);
-	if (f != NULL && (f->host_dst.sin_addr.s_addr !=
-	    peer->sin_addr.s_addr || !f->inbound)) {
+	if (f != NULL && (!sl_sockaddr_same(&f->host_dst, peer, false) ||
+	    !f->inbound)) {
 		/* same port from another peer: not distinguishable */
 		SL_STAT_INC(w->stats, drop_udp);
 		rte_pktmbuf_free(m);
@@ -167,8 +168,7 @@ inbound_one(struct sl_worker *w, uint16_t gport, int lhd, struct rte_mbuf *m,
 	}
 	sl_dgflow_touch(w, f);
 	f->bytes_to_guest += n;
-	if (sl_udp_to_guest(w, m, w->cfg->gateway, peer->sin_port,
-	    gport) == 0)
+	if (sl_udp_to_guest(w, m, w->cfg->gateway, pport, gport) == 0)
 		SL_STAT_INC(w->stats, udp_to_guest);
 }
 
@@ -177,7 +177,7 @@ sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	unsigned int off, int lhd)
 {
 	uint16_t gport = rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off));
-	struct sockaddr_in peer[SL_DGRAM_RECV_BATCH];
+	union sl_sockaddr peer[SL_DGRAM_RECV_BATCH];
 	struct rte_mbuf *m[SL_DGRAM_RECV_BATCH];
 	unsigned int got = 0;
 

@@ -827,8 +827,8 @@ g_tcp_open(struct benv *b, struct gflow *g, uint8_t ws, uint16_t syn_win,
 static int
 ksock(int type, uint16_t *port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr sa = { .in.sin_family = AF_INET,
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int one = 1;
@@ -842,7 +842,7 @@ ksock(int type, uint16_t *port)
 		close(fd);
 		return -1;
 	}
-	*port = ntohs(sa.sin_port);
+	*port = ntohs(sa.in.sin_port);
 	return fd;
 }
 
@@ -1040,9 +1040,9 @@ static int
 inbound_connect(struct inbound *x, unsigned int i, uint16_t cport,
 	char *err, size_t errlen)
 {
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_port = htons(cport),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(cport),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int fd;
 
 	x->clients[i] = -1;
@@ -1056,7 +1056,7 @@ inbound_connect(struct inbound *x, unsigned int i, uint16_t cport,
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	x->clients[i] = fd;
-	peer.sin_port = htons(x->port);
+	peer.in.sin_port = htons(x->port);
 	if (fd < 0 || (connect(fd, (struct sockaddr *)&peer,
 	    sizeof(peer)) != 0 && errno != EINPROGRESS)) {
 		errf(err, errlen, "connect: %s", strerror(errno));
@@ -1263,8 +1263,8 @@ static int
 bulk_init(struct bulk *k, enum bench_host kind, uint8_t ws, uint16_t win,
 	char *err, size_t errlen)
 {
-	struct sockaddr_in dst = { .sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr dst = { .in.sin_family = AF_INET,
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
 	memset(k, 0, sizeof(*k));
 	k->lfd = -1;
@@ -1295,7 +1295,7 @@ bulk_init(struct bulk *k, enum bench_host kind, uint8_t ws, uint16_t win,
 		return -1;
 	}
 	if (kind == BH_MEM) {
-		dst.sin_port = htons(k->g.dport);
+		dst.in.sin_port = htons(k->g.dport);
 		k->hd = sl_host_mem_find(benv_inner(&k->b), SL_HOST_TCP, &dst);
 		if (k->hd < 0) {
 			errf(err, errlen, "no host socket");
@@ -1688,7 +1688,7 @@ mixed_frame(struct mixed *x, struct gflow *g)
 static void
 mixed_host_side(struct mixed *x, struct gflow *g)
 {
-	struct sockaddr_in from;
+	union sl_sockaddr from;
 	socklen_t fl = sizeof(from);
 	uint8_t buf[2048];
 	ssize_t n;

@@ -50,20 +50,20 @@ t_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 }
 
 static int
-t_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
+t_connect(struct sl_host *h, int hd, const union sl_sockaddr *sa)
 {
 	return TIMED(h, sl_host_connect(timed(h)->inner, hd, sa));
 }
 
 static int
 t_listen(struct sl_host *h, enum sl_host_kind kind,
-	const struct sockaddr_in *sa, uint64_t cookie)
+	const union sl_sockaddr *sa, uint64_t cookie)
 {
 	return TIMED(h, sl_host_listen(timed(h)->inner, kind, sa, cookie));
 }
 
 static int
-t_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
+t_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	uint64_t cookie)
 {
 	return TIMED(h, sl_host_accept(timed(h)->inner, lhd, peer, cookie));
@@ -355,7 +355,7 @@ sink_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 }
 
 static int
-sink_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
+sink_connect(struct sl_host *h, int hd, const union sl_sockaddr *sa)
 {
 	struct sink_host *k = sink(h);
 
@@ -369,7 +369,7 @@ sink_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
 
 static int
 sink_listen(struct sl_host *h, enum sl_host_kind kind,
-	const struct sockaddr_in *sa, uint64_t cookie)
+	const union sl_sockaddr *sa, uint64_t cookie)
 {
 	int hd = sink_open(h, kind, cookie);
 
@@ -382,7 +382,7 @@ sink_listen(struct sl_host *h, enum sl_host_kind kind,
 }
 
 static int
-sink_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
+sink_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	uint64_t cookie)
 {
 	(void)peer;

@@ -391,7 +391,8 @@ def udp_echo_server(addr, port):
 
 def udp_echo_client(host, port, size, timeout=2.0, tries=5):
     data = os.urandom(size)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
+                      socket.SOCK_DGRAM)
     s.settimeout(timeout)
     for _ in range(tries):
         s.sendto(data, (host, port))

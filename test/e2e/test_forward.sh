@@ -5,9 +5,10 @@
 # test/e2e/test_forward.sh: end-to-end test of inbound port forwarding and
 # the access rules (issue 4). sluice runs in slh with
 #   -t 8080:80 -t 8081:81 -t 8082:82 -t 8090-8092:9090-9092 -u 5353:53
-#   --deny 198.51.100.0/24:7777
-# and clients in slh connect to 127.0.0.1:PORT, reaching servers inside the
-# guest (slg). Checks, each as a PASS/FAIL line:
+#   --deny 198.51.100.0/24:7777 -t [::1]/8083:9090 --deny [2001:db8::]/32:443
+# and clients in slh connect to 127.0.0.1:PORT or [::1]:PORT (forwards
+# without an address are dual-stack), reaching servers inside the guest
+# (slg). Checks, each as a PASS/FAIL line:
 #   - 64 MiB download and upload through 8080 -> guest 80, sha256-identical,
 #     then the same with 2% random loss both ways on the guest's link
 #   - 200 concurrent inbound connections (64 KiB each) to a guest echo
@@ -24,6 +25,13 @@
 #     --deny 1.2.3.4/33) exit 2 with one line naming the option and value
 #   - a host port that cannot be bound (a socket of ours holds it in slh,
 #     TCP and UDP) makes sluice exit 2 with a line naming the forward
+#   - IPv6 clients (issue 15): 64 MiB download and upload through
+#     [::1]:8080 in the same run as the IPv4 ones, sha256-identical; the
+#     IPv6-only forward [::1]/8083 reaches guest 9090 from [::1] and
+#     refuses 127.0.0.1; a forward added at run time with an IPv6 address
+#     (sluice-ctl fwd add [::1]/8084:9091) works; UDP 5353 from [::1];
+#     flows show the IPv6 host peer in telemetry; --dns-forward [::1]:5354
+#     (dnsmasq on slh's ::1 only): the guest's query to 10.0.2.3 answered
 #   - SIGTERM: exit 0
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
 # Usage (root): BUILD=/path/to/build test/e2e/test_forward.sh
@@ -40,8 +48,11 @@ BIG=${TCP_BIG:-$((64 << 20))}
 CONC=200
 CONC_SIZE=65536
 LO=127.0.0.1
+LO6=::1
+DNS6_PORT=5354
 FWD_ARGS=(-t 8080:80 -t 8081:81 -t 8082:82 -t 8090-8092:9090-9092 -u 5353:53
-	--deny 198.51.100.0/24:7777)
+	--deny 198.51.100.0/24:7777 -t "[$LO6]/8083:9090"
+	--deny "[2001:db8::]/32:443" --dns-forward "[$LO6]:$DNS6_PORT")
 
 # ------------------------------------------------------------ command line
 
@@ -103,6 +114,8 @@ test_cli() {
 	cli_bad overlap "--tcp-forward 8000:81 overlaps" -t 8000 -t 8000:81
 	cli_bad prefix "--deny 1.2.3.4/33" --deny 1.2.3.4/33
 	cli_bad udpzero "--udp-forward 70000" -u 70000
+	cli_bad v6prefix "--deny 2001:db8::/129" --deny 2001:db8::/129
+	cli_bad v6addr "--tcp-forward [::1/80" -t "[::1/80"
 }
 
 # bind_conflict PROTO PORT: a socket of ours holds PORT in slh; sluice with
@@ -191,6 +204,57 @@ test_ranges() {
 	e2e_kill_pid "$spid"
 }
 
+# banner_is NS HOST PORT WANT: the banner read from HOST:PORT is WANT
+banner_is() {
+	local got
+	got=$(timeout 10 ip netns exec "$1" "$TCP_PY" "$TCP_TOOLS" banner "$2" "$3" 2>&1) || true
+	[[ $got == "$4" ]] || { echo "$2 port $3: '$got' (want $4)"; return 1; }
+}
+
+# IPv6 host clients of the forwards (issue 15)
+test_ipv6() {
+	tcp_guest_server banner6 9091 "$TCP_PY" "$TCP_TOOLS" banner-server 0.0.0.0 9090 9091 || return 1
+	local spid=$E2E_BG_PID prefix=${E2E_SLUICE_PREFIXES[-1]}
+	local ctl=("$E2E_PYTHON" "$E2E_SRC/usertools/sluice-ctl" -f "$prefix")
+	tcp_wait_listen "$E2E_G" tcp 9090 5 || true
+	e2e_check "IPv6-only forward [::1]/8083:9090: [::1]:8083 reaches guest 9090" \
+		banner_is "$E2E_H" "$LO6" 8083 port=9090 || true
+	# shellcheck disable=SC2016 # $1.. belong to the inner shell
+	e2e_check "IPv6-only forward [::1]/8083:9090: $LO:8083 is refused" \
+		bash -c '! timeout 10 ip netns exec "$1" "$2" "$3" banner "$4" 8083' _ \
+		"$E2E_H" "$TCP_PY" "$TCP_TOOLS" "$LO" || true
+	if "${ctl[@]}" fwd add "[$LO6]/8084:9091" >"$E2E_DIR/fwd6-add.out" 2>&1; then
+		e2e_check "run-time forward [::1]/8084:9091 (sluice-ctl fwd add): [::1]:8084 reaches guest 9091" \
+			banner_is "$E2E_H" "$LO6" 8084 port=9091 || true
+		e2e_check "sluice-ctl fwd list shows tcp:[::1]/8084:9091" \
+			grep -qF "tcp:[::1]/8084:9091" <("${ctl[@]}" fwd list 2>&1) || true
+	else
+		e2e_fail "sluice-ctl fwd add [::1]/8084:9091" "$(cat "$E2E_DIR/fwd6-add.out")"
+	fi
+	e2e_kill_pid "$spid"
+	tcp_guest_server udp6-53 53 "$TCP_PY" "$E2E_TOOLS" udp-echo-server 0.0.0.0 53 || return 1
+	spid=$E2E_BG_PID
+	e2e_check "UDP forward (dual-stack): [::1]:5353 -> guest 53 round trip" \
+		ip netns exec "$E2E_H" "$TCP_PY" "$E2E_TOOLS" udp-echo "$LO6" 5353 1000 || true
+	e2e_kill_pid "$spid"
+	# a live IPv6 client's flow: telemetry names its host peer in IPv6
+	tcp_guest_server echo6-82 82 "$TCP_PY" "$TCP_TOOLS" echo-server 0.0.0.0 82 || return 1
+	spid=$E2E_BG_PID
+	tcp_bg "$E2E_H" hold6 "$TCP_PY" -c \
+		"import socket, time; c = socket.create_connection(('::1', 8082)); print('up', flush=True); time.sleep(30)"
+	local hpid=$E2E_BG_PID
+	# shellcheck disable=SC2016 # $1.. belong to the inner shell
+	if e2e_wait_for 10 bash -c '"$@" -j flows 2>/dev/null | grep -qF "\"host\": \"[::1]:"' _ "${ctl[@]}"; then
+		e2e_pass "sluice-ctl -j flows shows the IPv6 host peer: $("${ctl[@]}" -j flows 2>&1 | grep -F '"host": "[::1]:' | head -n 1 | tr -s ' ')"
+	else
+		e2e_fail "sluice-ctl -j flows shows the IPv6 host peer \"[::1]:PORT\"" "$("${ctl[@]}" -j flows 2>&1)"
+	fi
+	e2e_kill_pid "$hpid"
+	e2e_kill_pid "$spid"
+	e2e_check "DNS through an IPv6 resolver (--dns-forward [::1]:$DNS6_PORT): sluice.test via $E2E_DNS" \
+		e2e_in_guest "$E2E_PYTHON" "$E2E_TOOLS" dns "$E2E_DNS" sluice.test || true
+}
+
 test_deny() {
 	local out rc=0
 	out=$(timeout 20 ip netns exec "$E2E_G" "$TCP_PY" "$TCP_TOOLS" refused "$E2E_FAR_ADDR" 7777 2>&1) || rc=$?
@@ -215,7 +279,7 @@ if [[ ! -x $SLUICE ]]; then
 		"build it first (usertools/sluice-setup) or set BUILD / SLUICE"
 	e2e_summary || exit 1
 fi
-e2e_require ip ss nft busybox timeout "$TCP_PY" || true
+e2e_require ip ss nft busybox dnsmasq timeout "$TCP_PY" || true
 
 test_cli || true
 
@@ -226,6 +290,11 @@ if e2e_setup; then
 	tcp_bg "$E2E_F" far-udp-7777 "$TCP_PY" "$E2E_TOOLS" udp-echo-server "$E2E_FAR_ADDR" 7777
 	tcp_bg "$E2E_F" far-7778 "$TCP_PY" "$E2E_TOOLS" tcp-echo-server "$E2E_FAR_ADDR" 7778
 	tcp_wait_listen "$E2E_F" tcp 7778 10 || true
+	# the resolver sluice forwards to: on slh's ::1 only
+	e2e_bg "$E2E_H" "$E2E_DIR/dnsmasq6.log" dnsmasq --no-daemon --no-resolv \
+		--no-hosts --port "$DNS6_PORT" --listen-address "$LO6" \
+		--bind-interfaces --pid-file= --log-facility=- \
+		--address=/sluice.test/198.51.100.77
 
 	if e2e_start_sluice "${FWD_ARGS[@]}"; then
 		e2e_pass "sluice starts with ${FWD_ARGS[*]}"
@@ -246,11 +315,16 @@ if e2e_setup; then
 			else
 				e2e_fail "2% loss on the guest link (nftables meta random)" "nft failed"
 			fi
+			tcp_xfer "forward download from an IPv6 client: $((BIG >> 20)) MiB guest:80 -> host client via [$LO6]:8080" \
+				120 down "$BIG" "$E2E_G" 0.0.0.0 80 "$E2E_H" "$LO6" 8080 || true
+			tcp_xfer "forward upload from an IPv6 client: $((BIG >> 20)) MiB host client -> guest:80 via [$LO6]:8080" \
+				120 up "$BIG" "$E2E_G" 0.0.0.0 80 "$E2E_H" "$LO6" 8080 || true
 			test_concurrent || true
 			test_closed_guest_port || true
 			test_udp || true
 			test_ranges || true
 			test_deny || true
+			test_ipv6 || true
 		fi
 		if e2e_stop_sluice 0; then
 			denied=$(tcp_counter drop_denied)

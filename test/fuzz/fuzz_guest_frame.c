@@ -189,20 +189,20 @@ px_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 }
 
 static int
-px_connect(struct sl_host *h, int hd, const struct sockaddr_in *sa)
+px_connect(struct sl_host *h, int hd, const union sl_sockaddr *sa)
 {
 	return sl_host_connect(px_in(h), hd, sa);
 }
 
 static int
 px_listen(struct sl_host *h, enum sl_host_kind kind,
-	const struct sockaddr_in *sa, uint64_t cookie)
+	const union sl_sockaddr *sa, uint64_t cookie)
 {
 	return sl_host_listen(px_in(h), kind, sa, cookie);
 }
 
 static int
-px_accept(struct sl_host *h, int lhd, struct sockaddr_in *peer,
+px_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	uint64_t cookie)
 {
 	return sl_host_accept(px_in(h), lhd, peer, cookie);
@@ -766,13 +766,26 @@ run_op(struct fz_rd *r, uint8_t op)
 				fz_errs[n % RTE_DIM(fz_errs)]);
 		break;
 	case OP_INCOMING: {
-		struct sockaddr_in peer = {
-			.sin_family = AF_INET,
-			.sin_addr.s_addr = RTE_BE32(RTE_IPV4(198u, 51, 100, 7)),
+		union sl_sockaddr peer = {
+			.in.sin_family = AF_INET,
+			.in.sin_addr.s_addr = RTE_BE32(RTE_IPV4(198u, 51, 100, 7)),
 		};
 
 		hd = pick_hd(rd_u8(r));
-		peer.sin_port = rte_cpu_to_be_16(rd_u16(r));
+		peer.in.sin_port = rte_cpu_to_be_16(rd_u16(r));
+		if (peer.in.sin_port & RTE_BE16(1)) {
+			/* odd ports: an IPv6 client (2001:db8::7) */
+			uint16_t port = peer.in.sin_port;
+
+			memset(&peer, 0, sizeof(peer));
+			peer.in6.sin6_family = AF_INET6;
+			peer.in6.sin6_addr.s6_addr[0] = 0x20;
+			peer.in6.sin6_addr.s6_addr[1] = 0x01;
+			peer.in6.sin6_addr.s6_addr[2] = 0x0d;
+			peer.in6.sin6_addr.s6_addr[3] = 0xb8;
+			peer.in6.sin6_addr.s6_addr[15] = 7;
+			peer.in6.sin6_port = port;
+		}
 		if (hd >= 0)
 			sl_host_mem_incoming(fz.mem, hd, &peer);
 		break;
@@ -833,7 +846,9 @@ worker_up(uint8_t variant)
 	if (variant & 0x08) {
 		cfg->rules[0] = (struct sl_rule){
 			.allow = false,
-			.net = RTE_BE32(RTE_IPV4(192u, 0, 2, 0)),
+			.family = AF_INET,
+			.net = { .w = { 0, 0, RTE_BE32(0xffff),
+				RTE_BE32(RTE_IPV4(192u, 0, 2, 0)) } },
 			.prefix_len = 24, .port_lo = 443, .port_hi = 443,
 		};
 		cfg->nb_rules = 1;

@@ -46,12 +46,12 @@ ctr(const struct sl_test_env *env, const char *name)
 }
 
 /** far_sa - where a guest datagram to FAR_ADDR:FAR_PORT goes. */
-static struct sockaddr_in
+static union sl_sockaddr
 far_sa(void)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = htons(FAR_PORT),
-		.sin_addr.s_addr = htonl(FAR_ADDR) };
+	union sl_sockaddr sa = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(FAR_PORT),
+		.in.sin_addr.s_addr = htonl(FAR_ADDR) };
 
 	return sa;
 }
@@ -294,7 +294,7 @@ got_is(uint32_t len, uint8_t proto, uint16_t sport, uint16_t gport,
 static int
 open_udp(struct sl_test_env *env, uint16_t gport)
 {
-	struct sockaddr_in sa = far_sa();
+	union sl_sockaddr sa = far_sa();
 	struct rte_mbuf *m = sl_test_udp_frame(env, &sl_test_guest_mac,
 		rte_be_to_cpu_32(env->cfg.guest_addr), gport, FAR_ADDR,
 		FAR_PORT, "hi", 2);
@@ -385,7 +385,7 @@ SL_TEST(frag_tx_mtu_below_guest_mtu)
 
 SL_TEST(frag_echo_replies_in_fragments)
 {
-	struct sockaddr_in sa = far_sa();
+	union sl_sockaddr sa = far_sa();
 	struct rte_mbuf *m;
 	struct sl_test_env env;
 	struct rte_icmp_hdr *ic;
@@ -462,7 +462,7 @@ SL_TEST(frag_df_is_honoured)
 SL_TEST(frag_guest_udp_reassembled)
 {
 	static uint8_t want[4000];
-	struct sockaddr_in sa = far_sa();
+	union sl_sockaddr sa = far_sa();
 	struct rte_mbuf *fr[8], *pk[8];
 	struct sl_test_env env;
 	unsigned int n, avail;
@@ -511,7 +511,7 @@ SL_TEST(frag_guest_udp_reassembled)
 
 SL_TEST(frag_guest_ping_reassembled_and_answered)
 {
-	struct sockaddr_in sa = far_sa();
+	union sl_sockaddr sa = far_sa();
 	struct rte_mbuf *fr[8];
 	struct sl_test_env env;
 	unsigned int n;
@@ -688,7 +688,7 @@ SL_TEST(frag_hostile_never_completed_many_ids)
 
 SL_TEST(frag_steered_to_the_flow_owner)
 {
-	struct sockaddr_in sa = far_sa();
+	union sl_sockaddr sa = far_sa();
 	struct rte_mbuf *fr[8], *pk[2 * SL_BURST];
 	struct sl_steer *s = sl_test_steer_new(2);
 	struct sl_test_env e0, e1;

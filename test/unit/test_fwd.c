@@ -26,10 +26,11 @@ SL_TEST(fwd_parse_forms)
 	SL_CHECK(sl_fwd_parse("8080", IPPROTO_TCP, &s, err, sizeof(err)) == 0);
 	SL_CHECK_EQ(s.host_lo, 8080);
 	SL_CHECK_EQ(s.guest_lo, 8080);
-	SL_CHECK_EQ(s.bind_addr, 0);
+	SL_CHECK_EQ(s.family, 0);
 	SL_CHECK(sl_fwd_parse("127.0.0.1/2222:22", IPPROTO_TCP, &s, err,
 		sizeof(err)) == 0);
-	SL_CHECK_EQ(s.bind_addr, inet_addr("127.0.0.1"));
+	SL_CHECK_EQ(s.family, AF_INET);
+	SL_CHECK_EQ(sl_addr_get_v4(&s.bind_addr), inet_addr("127.0.0.1"));
 	SL_CHECK_EQ(s.host_lo, 2222);
 	SL_CHECK_EQ(s.guest_lo, 22);
 	SL_CHECK(sl_fwd_parse("8000-8009:9000-9009", IPPROTO_TCP, &s, err,
@@ -43,11 +44,50 @@ SL_TEST(fwd_parse_forms)
 	SL_CHECK(strcmp(buf, "udp:5353:53") == 0);
 }
 
+SL_TEST(fwd_parse_ipv6)
+{
+	static const struct sl_addr lo6 = { .b[15] = 1 };
+	struct sl_fwd_spec s;
+	char err[128], buf[SL_FWD_TEXT_LEN];
+
+	SL_CHECK(sl_fwd_parse("[::1]/8080", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(s.family, AF_INET6);
+	SL_CHECK(sl_addr_eq(&s.bind_addr, &lo6));
+	SL_CHECK_EQ(s.host_lo, 8080);
+	SL_CHECK_EQ(s.guest_lo, 8080);
+	sl_fwd_format(&s, buf, sizeof(buf));
+	SL_CHECK(strcmp(buf, "tcp:[::1]/8080:8080") == 0);
+	SL_CHECK(sl_fwd_parse("::/8080:80", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(s.family, AF_INET6);
+	SL_CHECK(sl_addr_is_any(&s.bind_addr));
+	SL_CHECK_EQ(s.guest_lo, 80);
+	sl_fwd_format(&s, buf, sizeof(buf));
+	SL_CHECK(strcmp(buf, "tcp:[::]/8080:80") == 0);
+	SL_CHECK(sl_fwd_parse("udp:[2001:db8::1]/5353-5354:53-54", IPPROTO_TCP,
+		&s, err, sizeof(err)) == 0);
+	SL_CHECK_EQ(s.proto, IPPROTO_UDP);
+	SL_CHECK_EQ(s.family, AF_INET6);
+	SL_CHECK_EQ(s.bind_addr.b[0], 0x20);
+	SL_CHECK_EQ(s.host_hi, 5354);
+	SL_CHECK_EQ(s.guest_hi, 54);
+	/* the longest forward text fits SL_FWD_TEXT_LEN */
+	SL_CHECK(sl_fwd_parse("udp:[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]/"
+		"64000-65000:1000-2000", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK(sl_fwd_format(&s, buf, sizeof(buf)) < (int)sizeof(buf));
+	SL_CHECK(strcmp(buf, "udp:[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]/"
+		"64000-65000:1000-2000") == 0);
+}
+
 SL_TEST(fwd_parse_rejects)
 {
 	static const char *const bad[] = {
 		"", "0", "65536", "80-70", "8000-8009:9000", "8000-8001:90-92",
 		"abc", "1.2.3/80", "80:", "80:0", "80x", "/80", "1-2000",
+		"[::1/80", "[]/80", "[1.2.3.4]/80", "::1x/80", "[::1]80",
+		"[::1]/", "[::1]/0", "fe80::1%eth0/80",
 	};
 	struct sl_fwd_spec s;
 	char err[128];
@@ -80,6 +120,31 @@ SL_TEST(fwd_overlap)
 	SL_CHECK(sl_fwd_overlap(&a, &b));	/* any-address overlaps */
 }
 
+SL_TEST(fwd_overlap_families)
+{
+	struct sl_fwd_spec a, b;
+	char err[128];
+
+	/* no address: both families, so every address overlaps */
+	sl_fwd_parse("8080", IPPROTO_TCP, &a, err, sizeof(err));
+	sl_fwd_parse("[::1]/8080", IPPROTO_TCP, &b, err, sizeof(err));
+	SL_CHECK(sl_fwd_overlap(&a, &b));
+	SL_CHECK(sl_fwd_overlap(&b, &a));
+	/* an explicit IPv6 address is IPv6 only */
+	sl_fwd_parse("127.0.0.1/8080", IPPROTO_TCP, &a, err, sizeof(err));
+	SL_CHECK(!sl_fwd_overlap(&a, &b));
+	sl_fwd_parse("0.0.0.0/8080", IPPROTO_TCP, &a, err, sizeof(err));
+	sl_fwd_parse("::/8080", IPPROTO_TCP, &b, err, sizeof(err));
+	SL_CHECK(!sl_fwd_overlap(&a, &b));
+	/* within IPv6: the unspecified address takes them all */
+	sl_fwd_parse("[::1]/8080", IPPROTO_TCP, &a, err, sizeof(err));
+	SL_CHECK(sl_fwd_overlap(&a, &b));
+	sl_fwd_parse("[2001:db8::1]/8080", IPPROTO_TCP, &b, err, sizeof(err));
+	SL_CHECK(!sl_fwd_overlap(&a, &b));
+	sl_fwd_parse("[::1]/8080", IPPROTO_TCP, &b, err, sizeof(err));
+	SL_CHECK(sl_fwd_overlap(&a, &b));
+}
+
 SL_TEST(rules_first_match_wins)
 {
 	struct sl_rule r[3];
@@ -101,6 +166,63 @@ SL_TEST(rules_first_match_wins)
 	SL_CHECK(sl_rule_parse("1.2.3.4:0", false, &r[0], err,
 		sizeof(err)) != 0);
 	SL_CHECK(sl_rule_parse("nope", false, &r[0], err, sizeof(err)) != 0);
+}
+
+/** v6 - the sl_addr of IPv6 text @s. */
+static struct sl_addr
+v6(const char *s)
+{
+	struct sl_addr a;
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET6, s, a.b);
+	return a;
+}
+
+SL_TEST(rules_ipv6)
+{
+	struct sl_addr a;
+	struct sl_rule r[4];
+	char err[128];
+
+	SL_CHECK(sl_rule_parse("2001:db8::/32:443", true, &r[0], err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(r[0].family, AF_INET6);
+	SL_CHECK_EQ(r[0].prefix_len, 32);
+	SL_CHECK_EQ(r[0].port_lo, 443);
+	SL_CHECK(sl_rule_parse("[2001:db8::]/32", false, &r[1], err,
+		sizeof(err)) == 0);
+	SL_CHECK(sl_rule_parse("[2001:db8:1::7]:22", true, &r[2], err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(r[2].prefix_len, 128);
+	SL_CHECK(sl_rule_parse("0.0.0.0/0", false, &r[3], err,
+		sizeof(err)) == 0);
+	a = v6("2001:db8:5::1");
+	SL_CHECK(sl_rules_permit_addr(r, 4, &a, 443));
+	SL_CHECK(!sl_rules_permit_addr(r, 4, &a, 80));
+	a = v6("2001:db8:1::7");
+	SL_CHECK(!sl_rules_permit_addr(r, 4, &a, 22));	/* /32 denies first */
+	SL_CHECK(sl_rules_permit_addr(&r[2], 2, &a, 22));
+	SL_CHECK(sl_rules_permit_addr(&r[2], 1, &a, 22));
+	a = v6("2001:db9::1");
+	SL_CHECK(sl_rules_permit_addr(r, 3, &a, 80));	/* outside the /32 */
+	/* an IPv4 rule never matches IPv6, nor an IPv6 one IPv4 */
+	SL_CHECK(sl_rules_permit_addr(&r[3], 1, &a, 80));
+	SL_CHECK(!sl_rules_permit(&r[3], 1, inet_addr("198.51.100.1"), 80));
+	SL_CHECK(sl_rule_parse("::/0", false, &r[0], err, sizeof(err)) == 0);
+	SL_CHECK(sl_rules_permit(r, 1, inet_addr("198.51.100.1"), 80));
+	SL_CHECK(!sl_rules_permit_addr(r, 1, &a, 80));
+	/* an IPv4 prefix is masked in its own 32 bits */
+	SL_CHECK(sl_rule_parse("198.51.100.77/24", false, &r[0], err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_addr_get_v4(&r[0].net), inet_addr("198.51.100.0"));
+	SL_CHECK(sl_addr_is_v4(&r[0].net));
+	SL_CHECK(sl_rule_parse("2001:db8::/129", false, &r[0], err,
+		sizeof(err)) != 0);
+	SL_CHECK(sl_rule_parse("[2001:db8::", false, &r[0], err,
+		sizeof(err)) != 0);
+	SL_CHECK(sl_rule_parse("[1.2.3.4]/8", false, &r[0], err,
+		sizeof(err)) != 0);
 }
 
 /* ---- inbound TCP through the worker ---- */
@@ -157,9 +279,9 @@ guest_tcp(struct sl_test_env *env, uint16_t sport, uint16_t dport,
 SL_TEST(tcp_inbound_syn_ack_transition)
 {
 	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 9 };
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_port = htons(40000),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(40000),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	struct rte_tcp_hdr *th;
@@ -236,11 +358,121 @@ SL_TEST(tcp_inbound_syn_ack_transition)
 	sl_test_env_fini(&env);
 }
 
+/**
+ * inbound_syn_from - a host client @peer connects to listener @lhd: the
+ * guest is sent a SYN from the gateway, source port @sport, to guest port
+ * @gport. Return: true when it is.
+ */
+static bool
+inbound_syn_from(struct sl_test_env *env, int lhd,
+	const union sl_sockaddr *peer, uint16_t sport, uint16_t gport)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	unsigned int idx;
+
+	sl_test_cap_clear(env);
+	if (sl_host_mem_incoming(env->host, lhd, peer) != 0)
+		return false;
+	sl_test_input(env, NULL);
+	th = find_tcp(env, 0, &idx);
+	if (th == NULL)
+		return false;
+	ip = rte_pktmbuf_mtod_offset(env->cap.m[idx], struct rte_ipv4_hdr *,
+		RTE_ETHER_HDR_LEN);
+	return th->tcp_flags == RTE_TCP_SYN_FLAG &&
+		ip->src_addr == env->cfg.gateway &&
+		ip->dst_addr == env->cfg.guest_addr &&
+		rte_be_to_cpu_16(th->src_port) == sport &&
+		rte_be_to_cpu_16(th->dst_port) == gport;
+}
+
+SL_TEST(tcp_inbound_dual_stack)
+{
+	union sl_sockaddr p6, p4 = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(40011),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sl_fwd_spec spec, spec6;
+	struct sl_test_env env;
+	union sl_sockaddr la;
+	char err[64];
+	int lhd;
+
+	memset(&p6, 0, sizeof(p6));
+	p6.in6.sin6_family = AF_INET6;
+	p6.in6.sin6_port = htons(40010);
+	p6.in6.sin6_addr = in6addr_loopback;
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	/* no address: one dual-stack listener on :: */
+	SL_CHECK(sl_fwd_parse("8080:80", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	lhd = sl_host_mem_last(env.host);
+	la = sl_host_mem_sockaddr(env.host, lhd);
+	SL_CHECK_EQ(la.sa.sa_family, AF_INET6);
+	SL_CHECK(IN6_IS_ADDR_UNSPECIFIED(&la.in6.sin6_addr));
+	SL_CHECK_EQ(la.in6.sin6_port, htons(8080));
+	/* an IPv6 client and an IPv4 one both reach the guest (over IPv4),
+	 * from the gateway, as loopback clients do */
+	SL_CHECK(inbound_syn_from(&env, lhd, &p6, 40010, 80));
+	SL_CHECK(inbound_syn_from(&env, lhd, &p4, 40011, 80));
+	SL_CHECK_EQ(env.w.ft.active, 2);
+	/* an IPv6 address: IPv6 only, beside an IPv4 forward of the port */
+	SL_CHECK(sl_fwd_parse("[::1]/8081:81", IPPROTO_TCP, &spec6, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec6), 0);
+	lhd = sl_host_mem_last(env.host);
+	la = sl_host_mem_sockaddr(env.host, lhd);
+	SL_CHECK_EQ(la.sa.sa_family, AF_INET6);
+	SL_CHECK(IN6_IS_ADDR_LOOPBACK(&la.in6.sin6_addr));
+	SL_CHECK_EQ(sl_host_mem_incoming(env.host, lhd, &p4), -ECONNREFUSED);
+	p6.in6.sin6_port = htons(40012);
+	SL_CHECK(inbound_syn_from(&env, lhd, &p6, 40012, 81));
+	SL_CHECK(sl_fwd_parse("127.0.0.1/8081:82", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	SL_CHECK_EQ(sl_host_mem_sockaddr(env.host,
+		sl_host_mem_last(env.host)).sa.sa_family, AF_INET);
+	SL_CHECK_EQ(sl_fwd_del(&env.w, &spec6), 0);
+	SL_CHECK_EQ(sl_fwd_count(&env.w), 2);
+	sl_test_env_fini(&env);
+}
+
+SL_TEST(fwd_no_ipv6_host_falls_back_to_ipv4)
+{
+	union sl_sockaddr p4 = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(40020),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sl_fwd_spec spec;
+	struct sl_test_env env;
+	char err[64];
+	int lhd;
+
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	sl_host_mem_set_inet6(env.host, false);
+	/* an IPv6 forward cannot be had; one without address is IPv4 */
+	SL_CHECK(sl_fwd_parse("[::1]/8080:80", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), -EAFNOSUPPORT);
+	SL_CHECK(sl_fwd_parse("udp:5300-5301:53-54", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	SL_CHECK(sl_fwd_parse("8080:80", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	lhd = sl_host_mem_last(env.host);
+	SL_CHECK_EQ(sl_host_mem_sockaddr(env.host, lhd).sa.sa_family,
+		AF_INET);
+	SL_CHECK(inbound_syn_from(&env, lhd, &p4, 40020, 80));
+	SL_CHECK_EQ(sl_fwd_count(&env.w), 2);
+	sl_test_env_fini(&env);
+}
+
 SL_TEST(tcp_inbound_guest_rst_resets_client)
 {
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_port = htons(40001),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(40001),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	struct rte_tcp_hdr *th;
@@ -279,8 +511,8 @@ inbound_flood(struct sl_test_env *env, const struct sl_config *cfg,
 	unsigned int n)
 {
 	struct sl_test_env_opts o = { .manual_clock = true };
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sl_fwd_spec spec;
 	unsigned int i;
 	char err[64];
@@ -292,7 +524,7 @@ inbound_flood(struct sl_test_env *env, const struct sl_config *cfg,
 		return -1;
 	lhd = sl_host_mem_last(env->host);
 	for (i = 0; i < n; i++) {
-		peer.sin_port = htons((uint16_t)(20000 + i));
+		peer.in.sin_port = htons((uint16_t)(20000 + i));
 		if (sl_host_mem_incoming(env->host, lhd, &peer) != 0)
 			return -1;
 	}
@@ -354,9 +586,9 @@ SL_TEST(tcp_inbound_flood_bounded)
 	sl_test_cap_clear(&env);
 	SL_CHECK_EQ(env.w.ft.active, 0);
 	{
-		struct sockaddr_in peer = { .sin_family = AF_INET,
-			.sin_port = htons(30000),
-			.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		union sl_sockaddr peer = { .in.sin_family = AF_INET,
+			.in.sin_port = htons(30000),
+			.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
 		SL_CHECK(sl_host_mem_incoming(env.host, lhd, &peer) == 0);
 		sl_test_input(&env, NULL);
@@ -405,10 +637,10 @@ SL_TEST(tcp_inbound_small_guest_mss_honoured)
 
 SL_TEST(udp_inbound_forward_round_trip)
 {
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_port = htons(50000),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct sockaddr_in to;
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(50000),
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr to;
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	struct rte_udp_hdr *uh;
@@ -438,7 +670,7 @@ SL_TEST(udp_inbound_forward_round_trip)
 	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(env.host, lhd, buf, sizeof(buf),
 		&to), 4);
 	SL_CHECK(memcmp(buf, "pong", 4) == 0);
-	SL_CHECK_EQ(to.sin_port, htons(50000));
+	SL_CHECK_EQ(to.in.sin_port, htons(50000));
 	/* deleting the forward ends its flows; the listener is closed */
 	SL_CHECK_EQ(sl_fwd_del(&env.w, &spec), 0);
 	SL_CHECK_EQ(env.w.ft.active, 0);
@@ -485,4 +717,114 @@ int
 main(int argc, char **argv)
 {
 	return sl_test_main(argc, argv);
+}
+
+/* ---- IPv6 destinations and flow keys (issue 15) ---- */
+
+SL_TEST(map_dst6)
+{
+	struct sl_addr d, lo6 = v6("::1");
+	struct sl_test_env env;
+	struct sl_config cfg;
+	union sl_sockaddr sa;
+	char err[64];
+
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	inet_pton(AF_INET6, "fec0::", cfg.prefix6);
+	cfg.prefix6_len = 64;
+	inet_pton(AF_INET6, "fec0::2", cfg.gateway6);
+	inet_pton(AF_INET6, "fec0::3", cfg.dns6);
+	cfg.dns_fwd = inet_addr("127.0.0.53");
+	SL_CHECK(sl_rule_parse("2001:db8:dead::/48", false, &cfg.rules[0], err,
+		sizeof(err)) == 0);
+	cfg.nb_rules = 1;
+	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	/* a far IPv6 destination is itself */
+	d = v6("2001:db8::80");
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_TCP, &d, htons(443), &sa), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET6);
+	SL_CHECK(memcmp(&sa.in6.sin6_addr, d.b, 16) == 0);
+	SL_CHECK_EQ(sa.in6.sin6_port, htons(443));
+	/* the rules see IPv6 destinations */
+	d = v6("2001:db8:dead::1");
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_TCP, &d, htons(443), &sa),
+		-EACCES);
+	/* the gateway is the host's ::1 (--host-loopback on) */
+	d = v6("fec0::2");
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_TCP, &d, htons(22), &sa), 0);
+	SL_CHECK(sl_sockaddr_same(&sa, &(union sl_sockaddr){ .in6 = {
+		.sin6_family = AF_INET6, .sin6_port = htons(22),
+		.sin6_addr = in6addr_loopback } }, true));
+	env.cfg.host_loopback = false;
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_TCP, &d, htons(22), &sa), -1);
+	/* the DNS address, port 53, is the forwarder (here IPv4) */
+	d = v6("fec0::3");
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_UDP, &d, htons(53), &sa), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET);
+	SL_CHECK_EQ(sa.in.sin_addr.s_addr, inet_addr("127.0.0.53"));
+	SL_CHECK_EQ(sa.in.sin_port, htons(53));
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_UDP, &d, htons(54), &sa), -1);
+	/* ... or the IPv6 one when there is no IPv4 one */
+	env.cfg.dns_fwd = 0;
+	env.cfg.dns_fwd6 = lo6;
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_TCP, &d, htons(53), &sa), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET6);
+	SL_CHECK(IN6_IS_ADDR_LOOPBACK(&sa.in6.sin6_addr));
+	/* not reachable: the guest's prefix, link-local, multicast, ::, ::1 */
+	d = v6("fec0::99");
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_UDP, &d, htons(9), &sa), -1);
+	d = v6("fe80::1");
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_UDP, &d, htons(9), &sa), -1);
+	d = v6("ff02::1");
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_UDP, &d, htons(9), &sa), -1);
+	d = v6("::");
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_UDP, &d, htons(9), &sa), -1);
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_UDP, &lo6, htons(9), &sa), -1);
+	/* an IPv4 destination goes the IPv4 way */
+	d = sl_addr_v4(inet_addr("198.51.100.9"));
+	SL_CHECK_EQ(sl_map_dst6(env.w.cfg, IPPROTO_UDP, &d, htons(9), &sa), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET);
+	SL_CHECK_EQ(sa.in.sin_addr.s_addr, inet_addr("198.51.100.9"));
+	sl_test_env_fini(&env);
+}
+
+SL_TEST(flow_key_families)
+{
+	struct sl_addr g6 = v6("fec0::15"), d6 = v6("2001:db8::1");
+	struct sl_addr g4 = sl_addr_v4(inet_addr("10.0.2.15"));
+	struct sl_addr d4 = sl_addr_v4(inet_addr("198.51.100.1"));
+	struct sl_flow_key k4, k4b, k6;
+	struct sl_test_env env;
+	struct sl_flow *f4, *f6;
+	char buf[64];
+
+	/* IPv4: v4-mapped, gaddr/daddr the IPv4 words; both makers agree */
+	k4 = sl_flow_key_make(IPPROTO_TCP, inet_addr("10.0.2.15"), htons(1000),
+		inet_addr("198.51.100.1"), htons(80));
+	k4b = sl_flow_key_make6(IPPROTO_TCP, &g4, htons(1000), &d4, htons(80));
+	SL_CHECK(memcmp(&k4, &k4b, sizeof(k4)) == 0);
+	SL_CHECK_EQ(k4.family, AF_INET);
+	SL_CHECK_EQ(k4.gaddr, inet_addr("10.0.2.15"));
+	SL_CHECK_EQ(k4.daddr, inet_addr("198.51.100.1"));
+	SL_CHECK(sl_addr_is_v4(&k4.dip));
+	/* IPv6 with the same last words is another flow */
+	k6 = sl_flow_key_make6(IPPROTO_TCP, &g6, htons(1000), &d6, htons(80));
+	SL_CHECK_EQ(k6.family, AF_INET6);
+	memcpy(&k6.gip.w[3], &k4.gaddr, 4);
+	memcpy(&k6.dip.w[3], &k4.daddr, 4);
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	f4 = sl_flow_add(&env.w.ft, &k4, 0);
+	f6 = sl_flow_add(&env.w.ft, &k6, 0);
+	SL_CHECK(f4 != NULL && f6 != NULL && f4 != f6);
+	SL_CHECK(sl_flow_lookup(&env.w.ft, &k4) == f4);
+	SL_CHECK(sl_flow_lookup(&env.w.ft, &k6) == f6);
+	/* telemetry text: dotted quad, [IPv6] */
+	SL_CHECK(strcmp(sl_flow_addr_text(&f4->key.dip, f4->key.dport, buf,
+		sizeof(buf)), "198.51.100.1:80") == 0);
+	SL_CHECK(strcmp(sl_flow_addr_text(&f6->key.gip, f6->key.gport, buf,
+		sizeof(buf)), "[fec0::a00:20f]:1000") == 0);
+	sl_flow_del(&env.w.ft, f4);
+	sl_flow_del(&env.w.ft, f6);
+	sl_test_env_fini(&env);
 }

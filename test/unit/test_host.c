@@ -25,19 +25,19 @@
 
 /* --- helpers ------------------------------------------------------------ */
 
-static struct sockaddr_in
+static union sl_sockaddr
 sin4(uint32_t addr, uint16_t port)
 {
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(addr);
-	sa.sin_port = htons(port);
+	sa.in.sin_family = AF_INET;
+	sa.in.sin_addr.s_addr = htonl(addr);
+	sa.in.sin_port = htons(port);
 	return sa;
 }
 
-static struct sockaddr_in
+static union sl_sockaddr
 loopback(uint16_t port)
 {
 	return sin4(INADDR_LOOPBACK, port);
@@ -93,7 +93,7 @@ fd_readable(int fd, int timeout_ms)
 static int
 tcp_listener(uint16_t *port)
 {
-	struct sockaddr_in sa = loopback(0);
+	union sl_sockaddr sa = loopback(0);
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -105,7 +105,7 @@ tcp_listener(uint16_t *port)
 		close(fd);
 		return -1;
 	}
-	*port = ntohs(sa.sin_port);
+	*port = ntohs(sa.in.sin_port);
 	return fd;
 }
 
@@ -113,7 +113,7 @@ tcp_listener(uint16_t *port)
 static int
 udp_socket(uint16_t *port)
 {
-	struct sockaddr_in sa = loopback(0);
+	union sl_sockaddr sa = loopback(0);
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -124,7 +124,7 @@ udp_socket(uint16_t *port)
 		close(fd);
 		return -1;
 	}
-	*port = ntohs(sa.sin_port);
+	*port = ntohs(sa.in.sin_port);
 	return fd;
 }
 
@@ -144,7 +144,7 @@ accept_within(int lfd, int timeout_ms)
 static int
 kern_connect_wait(struct sl_host *h, int hd, uint64_t cookie, uint16_t port)
 {
-	struct sockaddr_in dst = loopback(port);
+	union sl_sockaddr dst = loopback(port);
 	int rc = sl_host_connect(h, hd, &dst);
 
 	if (rc != 0 && rc != -EINPROGRESS)
@@ -269,8 +269,8 @@ SL_TEST(mem_round_robin_wrap)
 SL_TEST(mem_connect_now_find)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d1 = sin4(0x0a000001, 80), d2 = sin4(0x0a000001, 81);
-	struct sockaddr_in got;
+	union sl_sockaddr d1 = sin4(0x0a000001, 80), d2 = sin4(0x0a000001, 81);
+	union sl_sockaddr got;
 	int a, b, c;
 
 	SL_CHECK(h != NULL);
@@ -289,10 +289,10 @@ SL_TEST(mem_connect_now_find)
 	sl_host_close(h, b, false);
 	SL_CHECK_EQ(sl_host_mem_find(h, SL_HOST_TCP, &d1), a);
 	got = sl_host_mem_sockaddr(h, c);
-	SL_CHECK_EQ(got.sin_addr.s_addr, d2.sin_addr.s_addr);
-	SL_CHECK_EQ(got.sin_port, d2.sin_port);
+	SL_CHECK_EQ(got.in.sin_addr.s_addr, d2.in.sin_addr.s_addr);
+	SL_CHECK_EQ(got.in.sin_port, d2.in.sin_port);
 	got = sl_host_mem_sockaddr(h, 4000);
-	SL_CHECK_EQ(got.sin_addr.s_addr, 0);
+	SL_CHECK_EQ(got.in.sin_addr.s_addr, 0);
 	/* connected, nothing queued: writable */
 	SL_CHECK_EQ(sl_host_watch(h, a, SL_HOST_EV_OUT), 0);
 	SL_CHECK_EQ(sl_host_mem_interest(h, a), SL_HOST_EV_OUT);
@@ -310,7 +310,7 @@ SL_TEST(mem_connect_now_find)
 SL_TEST(mem_connect_pending)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d = sin4(0x0a000002, 443);
+	union sl_sockaddr d = sin4(0x0a000002, 443);
 	struct iovec iov;
 	char c = 'x';
 	int hd;
@@ -341,7 +341,7 @@ SL_TEST(mem_connect_pending)
 SL_TEST(mem_connect_pending_fail)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d = sin4(0x0a000002, 443);
+	union sl_sockaddr d = sin4(0x0a000002, 443);
 	struct iovec iov;
 	char c = 'x';
 	int hd;
@@ -375,7 +375,7 @@ SL_TEST(mem_connect_pending_fail)
 SL_TEST(mem_connect_refuse)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d = sin4(0x0a000003, 22);
+	union sl_sockaddr d = sin4(0x0a000003, 22);
 	int hd, u;
 
 	SL_CHECK(h != NULL);
@@ -407,7 +407,7 @@ SL_TEST(mem_connect_refuse)
 SL_TEST(mem_stream_data)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d = sin4(0x0a000004, 8080), from;
+	union sl_sockaddr d = sin4(0x0a000004, 8080), from;
 	char a[4], b[8], out[32];
 	struct iovec iov[2];
 	int hd;
@@ -435,7 +435,7 @@ SL_TEST(mem_stream_data)
 	SL_CHECK_EQ(sl_host_mem_push(h, hd, "abcdef", 6), 0);
 	SL_CHECK_EQ(sl_host_recvfrom(h, hd, out, 4, &from), 4);
 	SL_CHECK(memcmp(out, "abcd", 4) == 0);
-	SL_CHECK_EQ(from.sin_port, d.sin_port);
+	SL_CHECK_EQ(from.in.sin_port, d.in.sin_port);
 	SL_CHECK_EQ(sl_host_readv(h, hd, iov, 1), 2);
 	SL_CHECK(memcmp(a, "ef", 2) == 0);
 
@@ -469,7 +469,7 @@ SL_TEST(mem_stream_data)
 SL_TEST(mem_sndbuf)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d = sin4(0x0a000005, 9000);
+	union sl_sockaddr d = sin4(0x0a000005, 9000);
 	char data[25], out[32];
 	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
 	int hd, hd2, i;
@@ -523,7 +523,7 @@ SL_TEST(mem_sndbuf)
 SL_TEST(mem_fin_and_shutdown)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d = sin4(0x0a000006, 25);
+	union sl_sockaddr d = sin4(0x0a000006, 25);
 	char buf[16];
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	int hd;
@@ -573,7 +573,7 @@ SL_TEST(mem_fin_and_shutdown)
 SL_TEST(mem_rst)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d = sin4(0x0a000007, 110);
+	union sl_sockaddr d = sin4(0x0a000007, 110);
 	char buf[8];
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	int hd, u;
@@ -631,8 +631,8 @@ SL_TEST(mem_rst)
 SL_TEST(mem_udp_datagrams)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d1 = sin4(0x08080808, 53), d2 = sin4(0x01010101, 53);
-	struct sockaddr_in from, to, other = sin4(0x09090909, 5353);
+	union sl_sockaddr d1 = sin4(0x08080808, 53), d2 = sin4(0x01010101, 53);
+	union sl_sockaddr from, to, other = sin4(0x09090909, 5353);
 	char buf[64];
 	struct iovec iov[2];
 	int u, c;
@@ -653,7 +653,7 @@ SL_TEST(mem_udp_datagrams)
 	SL_CHECK(sl_host_wspace(h, u) > 0);
 	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, u, buf, sizeof(buf), &to), 7);
 	SL_CHECK(memcmp(buf, "query-1", 7) == 0);
-	SL_CHECK_EQ(to.sin_addr.s_addr, d1.sin_addr.s_addr);
+	SL_CHECK_EQ(to.in.sin_addr.s_addr, d1.in.sin_addr.s_addr);
 	/* truncation consumes the datagram */
 	SL_CHECK_EQ(sl_host_mem_pop_dgram(h, u, buf, 5), 5);
 	SL_CHECK(memcmp(buf, "query", 5) == 0);
@@ -668,11 +668,11 @@ SL_TEST(mem_udp_datagrams)
 	SL_CHECK_EQ(events_of(h, 60, 0), SL_HOST_EV_IN);
 	SL_CHECK_EQ(sl_host_recvfrom(h, u, buf, sizeof(buf), &from), 6);
 	SL_CHECK(memcmp(buf, "answer", 6) == 0);
-	SL_CHECK_EQ(from.sin_addr.s_addr, other.sin_addr.s_addr);
-	SL_CHECK_EQ(from.sin_port, other.sin_port);
+	SL_CHECK_EQ(from.in.sin_addr.s_addr, other.in.sin_addr.s_addr);
+	SL_CHECK_EQ(from.in.sin_port, other.in.sin_port);
 	/* NULL from: the socket's destination (last sendto) */
 	SL_CHECK_EQ(sl_host_recvfrom(h, u, buf, sizeof(buf), &from), 6);
-	SL_CHECK_EQ(from.sin_addr.s_addr, d2.sin_addr.s_addr);
+	SL_CHECK_EQ(from.in.sin_addr.s_addr, d2.in.sin_addr.s_addr);
 	SL_CHECK_EQ(sl_host_recvfrom(h, u, buf, sizeof(buf), &from), -EAGAIN);
 	SL_CHECK_EQ(events_of(h, 60, 0), 0);
 	/* OUT is always ready on a datagram socket */
@@ -690,7 +690,7 @@ SL_TEST(mem_udp_datagrams)
 	SL_CHECK_EQ(sl_host_writev(h, c, iov, 2), 4);
 	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, c, buf, sizeof(buf), &to), 4);
 	SL_CHECK(memcmp(buf, "abcd", 4) == 0);
-	SL_CHECK_EQ(to.sin_port, d1.sin_port);
+	SL_CHECK_EQ(to.in.sin_port, d1.in.sin_port);
 	SL_CHECK_EQ(sl_host_mem_push_dgram(h, c, "xyz", 3, NULL), 0);
 	iov[0].iov_base = buf;
 	iov[0].iov_len = 1;
@@ -722,7 +722,7 @@ SL_TEST(mem_udp_datagrams)
 
 /* msg1 - a one-iovec batch entry over @buf/@len to/from @addr. */
 static struct sl_host_msg
-msg1(struct iovec *iov, void *buf, size_t len, struct sockaddr_in *addr)
+msg1(struct iovec *iov, void *buf, size_t len, union sl_sockaddr *addr)
 {
 	struct sl_host_msg m = { .iov = iov, .iovcnt = 1, .addr = addr };
 
@@ -734,8 +734,8 @@ msg1(struct iovec *iov, void *buf, size_t len, struct sockaddr_in *addr)
 SL_TEST(mem_dgram_batches)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d1 = sin4(0x08080808, 53), d2 = sin4(0x01010101, 53);
-	struct sockaddr_in p1 = sin4(0x0a000001, 1001), p2 = sin4(0x0a000002,
+	union sl_sockaddr d1 = sin4(0x08080808, 53), d2 = sin4(0x01010101, 53);
+	union sl_sockaddr p1 = sin4(0x0a000001, 1001), p2 = sin4(0x0a000002,
 		1002), from[4], to;
 	struct sl_host_msg m[70];
 	struct iovec iov[70][2];
@@ -762,12 +762,12 @@ SL_TEST(mem_dgram_batches)
 	SL_CHECK_EQ(rc, 0);
 	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, u, big, sizeof(big), &to), 3);
 	SL_CHECK(memcmp(big, "abc", 3) == 0);
-	SL_CHECK_EQ(to.sin_addr.s_addr, d1.sin_addr.s_addr);
+	SL_CHECK_EQ(to.in.sin_addr.s_addr, d1.in.sin_addr.s_addr);
 	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, u, big, sizeof(big), &to), 3);
 	SL_CHECK(memcmp(big, "xyz", 3) == 0);
-	SL_CHECK_EQ(to.sin_addr.s_addr, d2.sin_addr.s_addr);
+	SL_CHECK_EQ(to.in.sin_addr.s_addr, d2.in.sin_addr.s_addr);
 	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, u, big, sizeof(big), &to), 1);
-	SL_CHECK_EQ(to.sin_addr.s_addr, d1.sin_addr.s_addr);
+	SL_CHECK_EQ(to.in.sin_addr.s_addr, d1.in.sin_addr.s_addr);
 
 	/* injected failures: 1 accepted, then 2 sends fail with EAGAIN */
 	SL_CHECK_EQ(sl_host_mem_fail_sends(h, u, 1, EAGAIN, 2), 0);
@@ -796,13 +796,13 @@ SL_TEST(mem_dgram_batches)
 	SL_CHECK_EQ(m[0].len, 4);
 	SL_CHECK_EQ(m[0].flags, 0);
 	SL_CHECK(memcmp(buf[0], "four", 4) == 0);
-	SL_CHECK_EQ(from[0].sin_port, p1.sin_port);
+	SL_CHECK_EQ(from[0].in.sin_port, p1.in.sin_port);
 	SL_CHECK_EQ(m[1].len, 8);
 	SL_CHECK_EQ(m[1].flags, SL_HOST_MSG_TRUNC);
 	SL_CHECK(memcmp(buf[1], "01234567", 8) == 0);
-	SL_CHECK_EQ(from[1].sin_addr.s_addr, p2.sin_addr.s_addr);
+	SL_CHECK_EQ(from[1].in.sin_addr.s_addr, p2.in.sin_addr.s_addr);
 	SL_CHECK_EQ(m[2].len, 2);
-	SL_CHECK_EQ(from[2].sin_addr.s_addr, d1.sin_addr.s_addr);
+	SL_CHECK_EQ(from[2].in.sin_addr.s_addr, d1.in.sin_addr.s_addr);
 	SL_CHECK_EQ(sl_host_recvmmsg(h, u, m, 4), -EAGAIN);
 	/* a pending error comes first, alone */
 	SL_CHECK_EQ(sl_host_mem_push_dgram(h, u, "x", 1, NULL), 0);
@@ -822,7 +822,7 @@ SL_TEST(mem_dgram_batches)
 SL_TEST(mem_icmp)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in d = sin4(0x0a000008, 0), q = sin4(0x0a000008, 99);
+	union sl_sockaddr d = sin4(0x0a000008, 0), q = sin4(0x0a000008, 99);
 	uint8_t echo[8] = { 8, 0, 0, 0, 0x12, 0x34, 0, 1 }, buf[16];
 	int hd, t;
 
@@ -851,7 +851,7 @@ SL_TEST(mem_icmp)
 SL_TEST(mem_listen_accept)
 {
 	struct sl_host *h = sl_host_mem_create();
-	struct sockaddr_in any = sin4(INADDR_ANY, 8000), p1 = sin4(0xc0a80001,
+	union sl_sockaddr any = sin4(INADDR_ANY, 8000), p1 = sin4(0xc0a80001,
 		40001), p2 = sin4(0xc0a80002, 40002), peer, sa;
 	char buf[8];
 	int l, a, b, t, u;
@@ -863,7 +863,7 @@ SL_TEST(mem_listen_accept)
 	SL_CHECK_EQ(h->open_handles, 1);
 	SL_CHECK_EQ(sl_host_mem_interest(h, l), SL_HOST_EV_IN);
 	sa = sl_host_mem_sockaddr(h, l);
-	SL_CHECK_EQ(sa.sin_port, htons(8000));
+	SL_CHECK_EQ(sa.in.sin_port, htons(8000));
 	SL_CHECK_EQ(sl_host_listen(h, SL_HOST_TCP, &any, 81), -EADDRINUSE);
 	SL_CHECK_EQ(h->open_handles, 1);
 	SL_CHECK_EQ(sl_host_accept(h, l, &peer, 82), -EAGAIN);
@@ -874,8 +874,8 @@ SL_TEST(mem_listen_accept)
 	SL_CHECK_EQ(events_of(h, 80, 0), SL_HOST_EV_IN);
 	a = sl_host_accept(h, l, &peer, 83);
 	SL_CHECK(a >= 0 && a != l);
-	SL_CHECK_EQ(peer.sin_addr.s_addr, p1.sin_addr.s_addr);
-	SL_CHECK_EQ(peer.sin_port, p1.sin_port);
+	SL_CHECK_EQ(peer.in.sin_addr.s_addr, p1.in.sin_addr.s_addr);
+	SL_CHECK_EQ(peer.in.sin_port, p1.in.sin_port);
 	SL_CHECK_EQ(sl_host_mem_cookie(h, a), 83);
 	SL_CHECK_EQ(sl_host_mem_interest(h, a), 0);
 	SL_CHECK(sl_host_mem_is_open(h, a));
@@ -888,7 +888,7 @@ SL_TEST(mem_listen_accept)
 	SL_CHECK_EQ(events_of(h, 80, 0), SL_HOST_EV_IN);
 	b = sl_host_accept(h, l, NULL, 84);
 	SL_CHECK(b >= 0);
-	SL_CHECK_EQ(sl_host_mem_sockaddr(h, b).sin_port, p2.sin_port);
+	SL_CHECK_EQ(sl_host_mem_sockaddr(h, b).in.sin_port, p2.in.sin_port);
 	SL_CHECK_EQ(events_of(h, 80, 0), 0);
 	SL_CHECK_EQ(sl_host_accept(h, l, &peer, 85), -EAGAIN);
 	SL_CHECK_EQ(h->open_handles, 3);
@@ -905,7 +905,7 @@ SL_TEST(mem_listen_accept)
 	SL_CHECK_EQ(sl_host_mem_push_dgram(h, u, "d", 1, &p1), 0);
 	SL_CHECK_EQ(events_of(h, 88, 0), SL_HOST_EV_IN);
 	SL_CHECK_EQ(sl_host_recvfrom(h, u, buf, sizeof(buf), &peer), 1);
-	SL_CHECK_EQ(peer.sin_port, p1.sin_port);
+	SL_CHECK_EQ(peer.in.sin_port, p1.in.sin_port);
 	SL_CHECK_EQ(sl_host_listen(h, SL_HOST_UDP, &any, 89), -EADDRINUSE);
 
 	/* closing the listener drops unaccepted connections */
@@ -929,7 +929,7 @@ SL_TEST(mem_poll_rotates)
 {
 	struct sl_host *h = sl_host_mem_create();
 	struct sl_host_ev ev[3];
-	struct sockaddr_in d = sin4(0x0a000009, 1);
+	union sl_sockaddr d = sin4(0x0a000009, 1);
 	bool seen[10];
 	int hd[10], i, j, n, rounds;
 
@@ -964,7 +964,7 @@ SL_TEST(mem_poll_rotates)
 SL_TEST(mem_control_on_other_host)
 {
 	struct sl_host *k = sl_host_kernel_create();
-	struct sockaddr_in d = loopback(1);
+	union sl_sockaddr d = loopback(1);
 	char buf[4];
 
 	SL_CHECK(k != NULL);
@@ -987,7 +987,7 @@ SL_TEST(mem_control_on_other_host)
 SL_TEST(kern_tcp_roundtrip)
 {
 	struct sl_host *h = sl_host_kernel_create();
-	struct sockaddr_in dst;
+	union sl_sockaddr dst;
 	struct iovec iov[2];
 	uint16_t port;
 	char buf[64], a[3], b[16];
@@ -1188,7 +1188,7 @@ SL_TEST(kern_tcp_peer_reset_keeps_data)
 SL_TEST(kern_tcp_refused)
 {
 	struct sl_host *h = sl_host_kernel_create();
-	struct sockaddr_in dst;
+	union sl_sockaddr dst;
 	uint16_t port;
 	uint32_t ev;
 	int lfd, hd, rc;
@@ -1260,7 +1260,7 @@ SL_TEST(kern_tcp_fill_sndbuf)
 SL_TEST(kern_tcp_listen_accept)
 {
 	struct sl_host *h = sl_host_kernel_create();
-	struct sockaddr_in any = loopback(0), sa, peer;
+	union sl_sockaddr any = loopback(0), sa, peer;
 	socklen_t len = sizeof(sa);
 	char buf[8];
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
@@ -1273,7 +1273,7 @@ SL_TEST(kern_tcp_listen_accept)
 	SL_CHECK_EQ(h->open_handles, 1);
 	/* kernel handles are descriptors */
 	SL_CHECK_EQ(getsockname(l, (struct sockaddr *)&sa, &len), 0);
-	SL_CHECK(sa.sin_port != 0);
+	SL_CHECK(sa.in.sin_port != 0);
 	SL_CHECK_EQ(sl_host_accept(h, l, &peer, 0x101), -EAGAIN);
 	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	SL_CHECK(cfd >= 0);
@@ -1284,8 +1284,8 @@ SL_TEST(kern_tcp_listen_accept)
 	SL_CHECK_EQ(h->open_handles, 2);
 	len = sizeof(sa);
 	SL_CHECK_EQ(getsockname(cfd, (struct sockaddr *)&sa, &len), 0);
-	SL_CHECK_EQ(peer.sin_port, sa.sin_port);
-	SL_CHECK_EQ(peer.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	SL_CHECK_EQ(peer.in.sin_port, sa.in.sin_port);
+	SL_CHECK_EQ(peer.in.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	SL_CHECK_EQ(sl_host_accept(h, l, &peer, 0x103), -EAGAIN);
 	/* the accepted handle carries its own cookie */
 	SL_CHECK_EQ(send(cfd, "in", 2, 0), 2);
@@ -1302,7 +1302,7 @@ SL_TEST(kern_tcp_listen_accept)
 SL_TEST(kern_udp_echo)
 {
 	struct sl_host *h = sl_host_kernel_create();
-	struct sockaddr_in dst, from, src;
+	union sl_sockaddr dst, from, src;
 	socklen_t len;
 	char buf[64];
 	struct iovec iov[2];
@@ -1330,8 +1330,8 @@ SL_TEST(kern_udp_echo)
 	SL_CHECK(wait_for(h, 0x55, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
 	SL_CHECK_EQ(sl_host_recvfrom(h, u, buf, sizeof(buf), &from), 5);
 	SL_CHECK(memcmp(buf, "pong!", 5) == 0);
-	SL_CHECK_EQ(from.sin_port, htons(port));
-	SL_CHECK_EQ(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	SL_CHECK_EQ(from.in.sin_port, htons(port));
+	SL_CHECK_EQ(from.in.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	SL_CHECK_EQ(sl_host_recvfrom(h, u, buf, sizeof(buf), &from), -EAGAIN);
 
 	/* connected: writev/readv */
@@ -1363,7 +1363,7 @@ SL_TEST(kern_udp_mmsg)
 {
 	struct sl_host *h = sl_host_kernel_create();
 	static const char *const out[3] = { "one", "two!", "three" };
-	struct sockaddr_in dst, from[4], src;
+	union sl_sockaddr dst, from[4], src;
 	struct sl_host_msg m[4];
 	struct iovec iov[4][2];
 	char buf[4][8], rx[32];
@@ -1404,12 +1404,12 @@ SL_TEST(kern_udp_mmsg)
 	SL_CHECK_EQ(m[0].len, 5);
 	SL_CHECK_EQ(m[0].flags, 0);
 	SL_CHECK(memcmp(buf[0], "abcde", 5) == 0);
-	SL_CHECK_EQ(from[0].sin_port, htons(port));
+	SL_CHECK_EQ(from[0].in.sin_port, htons(port));
 	SL_CHECK_EQ(m[1].len, 8);
 	SL_CHECK_EQ(m[1].flags, SL_HOST_MSG_TRUNC);
 	SL_CHECK(memcmp(buf[1], "01234567", 8) == 0);
 	SL_CHECK_EQ(m[2].len, 3);
-	SL_CHECK_EQ(from[2].sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	SL_CHECK_EQ(from[2].in.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	SL_CHECK_EQ(sl_host_recvmmsg(h, u, m, 4), -EAGAIN);
 	SL_CHECK_EQ(sl_host_sendmmsg(h, -1, m, 1), -EBADF);
 	SL_CHECK_EQ(sl_host_recvmmsg(h, efd, m, 1), -EBADF);
@@ -1422,7 +1422,7 @@ SL_TEST(kern_udp_mmsg)
 SL_TEST(kern_udp_listen)
 {
 	struct sl_host *h = sl_host_kernel_create();
-	struct sockaddr_in any = loopback(0), sa, from;
+	union sl_sockaddr any = loopback(0), sa, from;
 	socklen_t len = sizeof(sa);
 	char buf[8];
 	int u, cfd;
@@ -1438,7 +1438,7 @@ SL_TEST(kern_udp_listen)
 	/* listen() watches IN by itself */
 	SL_CHECK(wait_for(h, 0x77, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
 	SL_CHECK_EQ(sl_host_recvfrom(h, u, buf, sizeof(buf), &from), 2);
-	SL_CHECK_EQ(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	SL_CHECK_EQ(from.in.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	sl_host_close(h, u, false);
 	SL_CHECK_EQ(h->open_handles, 0);
 	close(cfd);
@@ -1448,7 +1448,7 @@ SL_TEST(kern_udp_listen)
 SL_TEST(kern_icmp_echo)
 {
 	struct sl_host *h = sl_host_kernel_create();
-	struct sockaddr_in dst = loopback(0), from;
+	union sl_sockaddr dst = loopback(0), from;
 	uint8_t req[16] = { 8, 0, 0, 0, 0x12, 0x34, 0x00, 0x07,
 		'p', 'i', 'n', 'g', 'd', 'a', 't', 'a' };
 	uint8_t buf[128];
@@ -1481,7 +1481,7 @@ SL_TEST(kern_icmp_echo)
 	SL_CHECK_EQ(buf[6], 0x00);
 	SL_CHECK_EQ(buf[7], 0x07);
 	SL_CHECK(memcmp(buf + 8, "pingdata", 8) == 0);
-	SL_CHECK_EQ(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	SL_CHECK_EQ(from.in.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	sl_host_close(h, hd, false);
 	SL_CHECK_EQ(h->open_handles, 0);
 	sl_host_destroy(h);
@@ -1530,4 +1530,211 @@ int
 main(int argc, char **argv)
 {
 	return sl_test_main(argc, argv);
+}
+
+/* --- IPv6 and dual-stack (issue 15) ------------------------------------- */
+
+/** sin6 - the sockaddr_in6 of IPv6 text @a and @port (host order). */
+static union sl_sockaddr
+sin6(const char *a, uint16_t port)
+{
+	union sl_sockaddr sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.in6.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, a, &sa.in6.sin6_addr);
+	sa.in6.sin6_port = htons(port);
+	return sa;
+}
+
+/** is_mapped - @sa is the sockaddr_in6 of ::ffff:@v4 (host order), @port. */
+static bool
+is_mapped(const union sl_sockaddr *sa, uint32_t v4, uint16_t port)
+{
+	struct sl_addr a = sl_sockaddr_addr(sa);
+
+	return sa->sa.sa_family == AF_INET6 && sl_addr_is_v4(&a) &&
+		sl_addr_get_v4(&a) == htonl(v4) &&
+		sa->in6.sin6_port == htons(port);
+}
+
+SL_TEST(mem_dual_stack_listen)
+{
+	struct sl_host *h = sl_host_mem_create();
+	union sl_sockaddr any6 = sin6("::", 8080), lo6 = sin6("::1", 8080);
+	union sl_sockaddr c6 = sin6("::1", 40000), c4 = loopback(40001);
+	union sl_sockaddr any4 = sin4(INADDR_ANY, 8080), peer;
+	int l, l6, l4, a;
+
+	SL_CHECK(h != NULL);
+	/* :: without V6ONLY hears both families, IPv4 v4-mapped */
+	l = sl_host_listen(h, SL_HOST_TCP, &any6, 1);
+	SL_CHECK(l >= 0);
+	SL_CHECK_EQ(sl_host_mem_sockaddr(h, l).sa.sa_family, AF_INET6);
+	SL_CHECK_EQ(sl_host_mem_incoming(h, l, &c6), 0);
+	SL_CHECK_EQ(sl_host_mem_incoming(h, l, &c4), 0);
+	a = sl_host_accept(h, l, &peer, 2);
+	SL_CHECK(a >= 0);
+	SL_CHECK(sl_sockaddr_same(&peer, &c6, true));
+	SL_CHECK_EQ(peer.sa.sa_family, AF_INET6);
+	a = sl_host_accept(h, l, &peer, 3);
+	SL_CHECK(a >= 0);
+	SL_CHECK(is_mapped(&peer, INADDR_LOOPBACK, 40001));
+	/* it holds the port for IPv4 too; a V6ONLY ::1 clashes with :: */
+	SL_CHECK_EQ(sl_host_listen(h, SL_HOST_TCP, &any4, 4), -EADDRINUSE);
+	SL_CHECK_EQ(sl_host_listen(h, (enum sl_host_kind)(SL_HOST_TCP |
+		SL_HOST_V6ONLY), &lo6, 4), -EADDRINUSE);
+	sl_host_close(h, l, false);
+	/* V6ONLY :: and 0.0.0.0 share the port; each hears its family */
+	l6 = sl_host_listen(h, (enum sl_host_kind)(SL_HOST_TCP |
+		SL_HOST_V6ONLY), &any6, 5);
+	SL_CHECK(l6 >= 0);
+	l4 = sl_host_listen(h, SL_HOST_TCP, &any4, 6);
+	SL_CHECK(l4 >= 0);
+	SL_CHECK_EQ(sl_host_mem_incoming(h, l6, &c4), -ECONNREFUSED);
+	SL_CHECK_EQ(sl_host_mem_incoming(h, l4, &c6), -ECONNREFUSED);
+	SL_CHECK_EQ(sl_host_mem_incoming(h, l6, &c6), 0);
+	SL_CHECK_EQ(sl_host_mem_incoming(h, l4, &c4), 0);
+	SL_CHECK(sl_host_accept(h, l4, &peer, 7) >= 0);
+	SL_CHECK_EQ(peer.sa.sa_family, AF_INET);
+	/* a second IPv4 address on the port clashes with 0.0.0.0 */
+	c4 = loopback(8080);
+	SL_CHECK_EQ(sl_host_listen(h, SL_HOST_TCP, &c4, 8), -EADDRINUSE);
+	sl_host_destroy(h);
+}
+
+SL_TEST(mem_inet6_sockets)
+{
+	struct sl_host *h = sl_host_mem_create();
+	union sl_sockaddr d6 = sin6("2001:db8::5", 53), d4 = sin4(0x0a000001,
+		53), any6 = sin6("::", 5353), from, to;
+	char buf[8];
+	int u4, u6, l;
+
+	SL_CHECK(h != NULL);
+	u4 = sl_host_open(h, SL_HOST_UDP, 1);
+	u6 = sl_host_open(h, (enum sl_host_kind)(SL_HOST_UDP | SL_HOST_INET6),
+		2);
+	SL_CHECK(u4 >= 0 && u6 >= 0);
+	/* an IPv4 socket reaches no IPv6 peer, as in Linux */
+	SL_CHECK_EQ(sl_host_sendto(h, u4, "x", 1, &d6), -EAFNOSUPPORT);
+	SL_CHECK_EQ(sl_host_connect(h, u4, &d6), -EAFNOSUPPORT);
+	SL_CHECK_EQ(sl_host_sendto(h, u6, "v6", 2, &d6), 2);
+	SL_CHECK_EQ(sl_host_mem_find(h, SL_HOST_UDP, &d6), u6);
+	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, u6, buf, sizeof(buf), &to), 2);
+	SL_CHECK(sl_sockaddr_same(&to, &d6, true));
+	SL_CHECK_EQ(sl_host_mem_push_dgram(h, u6, "r", 1, &d6), 0);
+	SL_CHECK_EQ(sl_host_recvfrom(h, u6, buf, sizeof(buf), &from), 1);
+	SL_CHECK_EQ(from.sa.sa_family, AF_INET6);
+	SL_CHECK(sl_sockaddr_same(&from, &d6, true));
+	SL_CHECK_EQ(sl_host_mem_push_dgram(h, u4, "r", 1, &d6), -EAFNOSUPPORT);
+	/* a dual-stack UDP listener hears IPv4 peers v4-mapped and answers
+	 * them at either form of their address */
+	l = sl_host_listen(h, SL_HOST_UDP, &any6, 3);
+	SL_CHECK(l >= 0);
+	SL_CHECK_EQ(sl_host_mem_push_dgram(h, l, "q", 1, &d4), 0);
+	SL_CHECK_EQ(sl_host_recvfrom(h, l, buf, sizeof(buf), &from), 1);
+	SL_CHECK(is_mapped(&from, 0x0a000001, 53));
+	SL_CHECK_EQ(sl_host_sendto(h, l, "a", 1, &from), 1);
+	SL_CHECK_EQ(sl_host_sendto(h, l, "b", 1, &d4), 1);
+	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(h, l, buf, sizeof(buf), &to), 1);
+	SL_CHECK(sl_sockaddr_same(&to, &d4, true));
+	sl_host_close(h, u4, false);
+	sl_host_close(h, u6, false);
+	sl_host_close(h, l, false);
+	sl_host_destroy(h);
+}
+
+/** kern_client - a blocking TCP client of family @af connected to @sa. */
+static int
+kern_client(int af, const union sl_sockaddr *sa)
+{
+	int fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0 && connect(fd, &sa->sa, sl_sockaddr_len(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+SL_TEST(kern_dual_stack_listen)
+{
+	struct sl_host *h = sl_host_kernel_create();
+	union sl_sockaddr any6 = sin6("::", 0), lo6, lo4, sa, peer;
+	socklen_t len = sizeof(sa);
+	int l, l6, c4, c6, a4, a6, fd;
+	char buf[4];
+
+	SL_CHECK(h != NULL);
+	l = sl_host_listen(h, SL_HOST_TCP, &any6, 0x200);
+	SL_CHECK(l >= 0);
+	SL_CHECK_EQ(getsockname(l, &sa.sa, &len), 0);
+	SL_CHECK_EQ(sa.sa.sa_family, AF_INET6);
+	lo6 = sin6("::1", ntohs(sa.in6.sin6_port));
+	lo4 = loopback(ntohs(sa.in6.sin6_port));
+	/* one listener, both families (IPV6_V6ONLY 0 whatever the sysctl) */
+	c6 = kern_client(AF_INET6, &lo6);
+	c4 = kern_client(AF_INET, &lo4);
+	SL_CHECK(c6 >= 0 && c4 >= 0);
+	SL_CHECK(wait_for(h, 0x200, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
+	a6 = sl_host_accept(h, l, &peer, 0x201);
+	SL_CHECK(a6 >= 0);
+	SL_CHECK_EQ(peer.sa.sa_family, AF_INET6);
+	SL_CHECK(sl_sockaddr_same(&peer, &lo6, false));
+	SL_CHECK(wait_for(h, 0x200, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
+	a4 = sl_host_accept(h, l, &peer, 0x202);
+	SL_CHECK(a4 >= 0);
+	SL_CHECK(is_mapped(&peer, INADDR_LOOPBACK, ntohs(peer.in6.sin6_port)));
+	SL_CHECK(sl_sockaddr_same(&peer, &lo4, false));
+	SL_CHECK_EQ(send(c4, "v4", 2, 0), 2);
+	SL_CHECK_EQ(sl_host_watch(h, a4, SL_HOST_EV_IN), 0);
+	SL_CHECK(wait_for(h, 0x202, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
+	{
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+
+		SL_CHECK_EQ(sl_host_readv(h, a4, &iov, 1), 2);
+	}
+	sl_host_close(h, a4, false);
+	sl_host_close(h, a6, false);
+	close(c4);
+	close(c6);
+	/* V6ONLY on the port the dual-stack one held: IPv4 is refused */
+	sl_host_close(h, l, false);
+	l6 = sl_host_listen(h, (enum sl_host_kind)(SL_HOST_TCP |
+		SL_HOST_V6ONLY), &lo6, 0x203);
+	SL_CHECK(l6 >= 0);
+	fd = kern_client(AF_INET, &lo4);
+	SL_CHECK_EQ(fd, -1);
+	c6 = kern_client(AF_INET6, &lo6);
+	SL_CHECK(c6 >= 0);
+	close(c6);
+	sl_host_close(h, l6, false);
+	/* an IPv6 UDP socket: a datagram to ::1 and back */
+	{
+		union sl_sockaddr u = sin6("::1", 0), from;
+		int lu = sl_host_listen(h, SL_HOST_UDP, &u, 0x204);
+		int cu = sl_host_open(h, (enum sl_host_kind)(SL_HOST_UDP |
+			SL_HOST_INET6), 0x205);
+
+		SL_CHECK(lu >= 0 && cu >= 0);
+		len = sizeof(u);
+		SL_CHECK_EQ(getsockname(lu, &u.sa, &len), 0);
+		SL_CHECK_EQ(sl_host_connect(h, cu, &u), 0);
+		SL_CHECK_EQ(sl_host_watch(h, cu, SL_HOST_EV_IN), 0);
+		SL_CHECK_EQ(sl_host_sendto(h, cu, "six", 3, NULL), 3);
+		SL_CHECK(wait_for(h, 0x204, SL_HOST_EV_IN, 2000) &
+			SL_HOST_EV_IN);
+		SL_CHECK_EQ(sl_host_recvfrom(h, lu, buf, sizeof(buf), &from),
+			3);
+		SL_CHECK_EQ(from.sa.sa_family, AF_INET6);
+		SL_CHECK_EQ(sl_host_sendto(h, lu, "ok", 2, &from), 2);
+		SL_CHECK(wait_for(h, 0x205, SL_HOST_EV_IN, 2000) &
+			SL_HOST_EV_IN);
+		SL_CHECK_EQ(sl_host_recvfrom(h, cu, buf, sizeof(buf), NULL), 2);
+		sl_host_close(h, lu, false);
+		sl_host_close(h, cu, false);
+	}
+	SL_CHECK_EQ(h->open_handles, 0);
+	sl_host_destroy(h);
 }

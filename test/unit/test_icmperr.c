@@ -30,11 +30,11 @@
 #define L4 (L3 + sizeof(struct rte_ipv4_hdr))
 
 /** sa_of - a host-order address and port as a sockaddr. */
-static struct sockaddr_in
+static union sl_sockaddr
 sa_of(uint32_t addr, uint16_t port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = htons(port), .sin_addr.s_addr = htonl(addr) };
+	union sl_sockaddr sa = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(port), .in.sin_addr.s_addr = htonl(addr) };
 
 	return sa;
 }
@@ -125,7 +125,7 @@ quote_of(const struct rte_mbuf *m)
 static int
 open_udp_flow(struct sl_test_env *env, uint16_t sport)
 {
-	struct sockaddr_in dst = sa_of(DST_ADDR, DST_PORT);
+	union sl_sockaddr dst = sa_of(DST_ADDR, DST_PORT);
 
 	sl_test_input(env, guest_udp(env, sport, DST_ADDR, DST_PORT, "hello",
 		5, 64));
@@ -171,8 +171,8 @@ SL_TEST(icmp_err_fill_layout)
 
 SL_TEST(ttl_one_ends_at_sluice)
 {
-	struct sockaddr_in dst = sa_of(DST_ADDR, DST_PORT);
-	struct sockaddr_in gw = sa_of(INADDR_LOOPBACK, DST_PORT);
+	union sl_sockaddr dst = sa_of(DST_ADDR, DST_PORT);
+	union sl_sockaddr gw = sa_of(INADDR_LOOPBACK, DST_PORT);
 	uint8_t want[64], got[64];
 	struct sl_test_env env;
 	struct rte_mbuf *m;
@@ -216,9 +216,9 @@ SL_TEST(ttl_one_ends_at_sluice)
 SL_TEST(ttl_less_one_per_datagram)
 {
 	static const uint8_t ttl[] = { 64, 5, 2, 255 };
-	struct sockaddr_in dst = sa_of(DST_ADDR, DST_PORT);
-	struct sockaddr_in gw = sa_of(INADDR_LOOPBACK, DST_PORT);
-	struct sockaddr_in echo = sa_of(DST_ADDR, 0);
+	union sl_sockaddr dst = sa_of(DST_ADDR, DST_PORT);
+	union sl_sockaddr gw = sa_of(INADDR_LOOPBACK, DST_PORT);
+	union sl_sockaddr echo = sa_of(DST_ADDR, 0);
 	struct rte_mbuf *pk[4];
 	struct sl_test_env env;
 	unsigned int i, sc = 0;
@@ -346,8 +346,8 @@ SL_TEST(errqueue_router_and_host_reports)
 
 SL_TEST(errqueue_dns_and_gateway_sources)
 {
-	struct sockaddr_in fwd = sa_of(RTE_IPV4(127u, 0, 0, 53), 53);
-	struct sockaddr_in lo = sa_of(INADDR_LOOPBACK, 5000);
+	union sl_sockaddr fwd = sa_of(RTE_IPV4(127u, 0, 0, 53), 53);
+	union sl_sockaddr lo = sa_of(INADDR_LOOPBACK, 5000);
 	struct sl_host_dgerr e;
 	struct sl_test_env env;
 	uint8_t q[12] = { 0x12, 0x34, 0x01, 0x00 };
@@ -385,7 +385,7 @@ SL_TEST(errqueue_dns_and_gateway_sources)
 
 SL_TEST(errqueue_echo_gets_guest_id)
 {
-	struct sockaddr_in echo = sa_of(DST_ADDR, 0);
+	union sl_sockaddr echo = sa_of(DST_ADDR, 0);
 	uint8_t req[16] = { 8, 0, 0, 0, 0x99, 0x99, 0x00, 0x07,
 		'p', 'i', 'n', 'g', 'd', 'a', 't', 'a' };
 	struct sl_host_dgerr e = dgerr(11, 0, ROUTER_ADDR, EHOSTUNREACH);
@@ -428,7 +428,7 @@ dns_msg(uint8_t *b, uint16_t id, bool qr)
 
 SL_TEST(dns_flow_ends_once_answered)
 {
-	struct sockaddr_in fwd = sa_of(RTE_IPV4(127u, 0, 0, 53), 53);
+	union sl_sockaddr fwd = sa_of(RTE_IPV4(127u, 0, 0, 53), 53);
 	struct rte_mbuf *pk[2];
 	struct sl_test_env env;
 	struct sl_flow_key key;
@@ -562,16 +562,16 @@ SL_TEST(dgram_limit_evicts_least_recent_idle)
 static uint16_t
 closed_port(void)
 {
-	struct sockaddr_in sa = sa_of(INADDR_LOOPBACK, 0);
+	union sl_sockaddr sa = sa_of(INADDR_LOOPBACK, 0);
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0)
-		sa.sin_port = 0;
+		sa.in.sin_port = 0;
 	if (fd >= 0)
 		close(fd);
-	return ntohs(sa.sin_port);
+	return ntohs(sa.in.sin_port);
 }
 
 /** wait_err - poll @h up to ~2 s for an ERR event on cookie @c. */
@@ -593,13 +593,13 @@ wait_err(struct sl_host *h, uint64_t c)
 SL_TEST(kern_errqueue_port_unreachable)
 {
 	struct sl_host *h = sl_host_kernel_create();
-	struct sockaddr_in dst = sa_of(INADDR_LOOPBACK, closed_port());
+	union sl_sockaddr dst = sa_of(INADDR_LOOPBACK, closed_port());
 	struct sl_host_dgerr e;
 	uint8_t buf[64];
 	int hd;
 
 	SL_CHECK(h != NULL);
-	SL_CHECK(dst.sin_port != 0);
+	SL_CHECK(dst.in.sin_port != 0);
 	hd = sl_host_open(h, SL_HOST_UDP, 0x77);
 	SL_CHECK(hd >= 0);
 	SL_CHECK_EQ(sl_host_connect(h, hd, &dst), 0);
@@ -612,9 +612,9 @@ SL_TEST(kern_errqueue_port_unreachable)
 	SL_CHECK_EQ(e.type, 3);
 	SL_CHECK_EQ(e.code, 3);
 	SL_CHECK_EQ(e.err, ECONNREFUSED);
-	SL_CHECK_EQ(e.offender.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	SL_CHECK_EQ(e.offender.in.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	SL_CHECK(e.offender_local);
-	SL_CHECK_EQ(e.dst.sin_port, dst.sin_port);
+	SL_CHECK_EQ(e.dst.in.sin_port, dst.in.sin_port);
 	SL_CHECK_EQ(e.len, 5);
 	SL_CHECK(memcmp(buf, "knock", 5) == 0);
 	/* read: nothing queued, nothing pending */
@@ -628,7 +628,7 @@ SL_TEST(kern_ttl_per_datagram)
 {
 	static const uint8_t ttl[] = { 5, 0, 200 };
 	struct sl_host *h = sl_host_kernel_create();
-	struct sockaddr_in dst = sa_of(INADDR_LOOPBACK, 0);
+	union sl_sockaddr dst = sa_of(INADDR_LOOPBACK, 0);
 	struct sl_host_msg msg[3];
 	struct iovec iov[3];
 	socklen_t len = sizeof(dst);

@@ -166,8 +166,8 @@ static int
 connect_in(struct sl_test_env *env, int lhd, unsigned int n,
 	uint16_t first_port)
 {
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sl_fwd_spec spec;
 	char err[64];
 	unsigned int i;
@@ -179,7 +179,7 @@ connect_in(struct sl_test_env *env, int lhd, unsigned int n,
 		lhd = sl_host_mem_last(env->host);
 	}
 	for (i = 0; i < n; i++) {
-		peer.sin_port = htons((uint16_t)(first_port + i));
+		peer.in.sin_port = htons((uint16_t)(first_port + i));
 		if (sl_host_mem_incoming(env->host, lhd, &peer) != 0)
 			return -1;
 	}

@@ -286,7 +286,7 @@ handshake(struct gconn *c)
 {
 	static const uint8_t opt[8] = { 2, 4, MSS >> 8, MSS & 0xff, 1, 3, 3,
 		GWS };
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 	struct rte_mbuf *m;
 
 	c->gseq = 0x1000;
@@ -307,9 +307,9 @@ handshake(struct gconn *c)
 	HCHECK(take_out(c->iss - 1) == 1 && !out_bad);
 	c->gseq++;
 	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = rte_cpu_to_be_16(DST_PORT);
-	sa.sin_addr.s_addr = rte_cpu_to_be_32(DST_IP);
+	sa.in.sin_family = AF_INET;
+	sa.in.sin_port = rte_cpu_to_be_16(DST_PORT);
+	sa.in.sin_addr.s_addr = rte_cpu_to_be_32(DST_IP);
 	c->hd = sl_host_mem_find(env.host, SL_HOST_TCP, &sa);
 	HCHECK(c->hd >= 0);
 	m = guest_frame(F_ACK, c->gseq, c->iss + 1, 65535, NULL, 0, 0, 0,

@@ -75,6 +75,8 @@ cfg_diff(const struct sl_config *a, const struct sl_config *b)
 	DIFF(dns);
 	DIFF(dns_fwd);
 	DIFF(dns_fwd_port);
+	if (!sl_addr_eq(&a->dns_fwd6, &b->dns_fwd6))
+		return "dns_fwd6";
 	DIFF(mtu);
 	DIFF(host_loopback);
 	DIFF(lease_time_s);
@@ -259,7 +261,13 @@ SL_TEST(bad_values_name_the_option)
 		{ "--dns-forward", "1.2.3.4:65536" },
 		{ "--dns-forward", "1.2.3.4:" },
 		{ "--dns-forward", "1.2.3.4:53x" },
-		{ "--dns-forward", "::1" },
+		{ "--dns-forward", "::1x" },
+		{ "--dns-forward", "[::1" },
+		{ "--dns-forward", "[::1]x" },
+		{ "--dns-forward", "[::1]:0" },
+		{ "--dns-forward", "[1.2.3.4]:53" },
+		{ "--dns-forward", "fe80::1" },
+		{ "--dns-forward", "ff02::fb" },
 		{ "--dns-forward", "255.255.255.255" },
 		{ "--mtu", "67" },
 		{ "--mtu", "65521" },
@@ -729,6 +737,73 @@ SL_TEST(resolv_conf)
 
 	SL_CHECK_EQ(sl_config_load_resolv(NO_RESOLV, &a), -1);
 	SL_CHECK_EQ(sl_config_load_resolv(NULL, &a), -1);
+}
+
+SL_TEST(dns_forward_ipv6)
+{
+	struct sl_config cfg, back;
+	char err[256], path[32], buf[SL_OPT_DUMP_MAX];
+	struct sl_addr want;
+
+	/* bare (port 53) and in brackets with a port */
+	memset(&want, 0, sizeof(want));
+	inet_pton(AF_INET6, "2001:db8::53", want.b);
+	setup(&cfg);
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--dns-forward",
+		"2001:db8::53")), 0);
+	SL_CHECK_EQ(cfg.dns_fwd, 0);
+	SL_CHECK(sl_addr_eq(&cfg.dns_fwd6, &want));
+	SL_CHECK_EQ(cfg.dns_fwd_port, 53);
+	setup(&cfg);
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--dns-forward",
+		"[::1]:5353")), 0);
+	SL_CHECK_EQ(cfg.dns_fwd6.b[15], 1);
+	SL_CHECK_EQ(cfg.dns_fwd_port, 5353);
+	/* it dumps as [ADDR]:PORT and reads back */
+	SL_CHECK(sl_options_dump(&cfg, buf, sizeof(buf)) > 0);
+	SL_CHECK(strstr(buf, "dns-forward = [::1]:5353\n") != NULL);
+	setup(&back);
+	SL_CHECK_EQ(parse_file(&back, err, sizeof(err), buf, path, NULL), 0);
+	SL_CHECK(sl_addr_eq(&cfg.dns_fwd6, &back.dns_fwd6));
+	SL_CHECK(cfg_diff(&cfg, &back) == NULL);
+	/* an IPv4 one given later replaces it, off clears both */
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--dns-forward",
+		"[::1]:5353", "--dns-forward", "9.9.9.9")), 0);
+	SL_CHECK(sl_addr_is_any(&cfg.dns_fwd6));
+	SL_CHECK_EQ(cfg.dns_fwd, ip("9.9.9.9"));
+	SL_CHECK_EQ(parse(&cfg, err, sizeof(err), ARGV("--dns-forward",
+		"::1", "--dns-forward", "off")), 0);
+	SL_CHECK(sl_addr_is_any(&cfg.dns_fwd6));
+	SL_CHECK_EQ(cfg.dns_fwd, 0);
+}
+
+SL_TEST(resolv_conf_ipv6)
+{
+	struct sl_addr a, want;
+	char path[32];
+
+	memset(&want, 0, sizeof(want));
+	inet_pton(AF_INET6, "2001:db8::53", want.b);
+	/* link-local (needs a scope), multicast, :: and v4-mapped skipped */
+	SL_CHECK_EQ(write_tmp(path,
+		"nameserver fe80::1%eth0\n"
+		"nameserver fe80::1\n"
+		"nameserver ff02::fb\n"
+		"nameserver ::\n"
+		"nameserver ::ffff:192.0.2.1\n"
+		"nameserver 192.0.2.53\n"
+		"nameserver 2001:db8::53\n"
+		"nameserver 2001:db8::54\n"), 0);
+	memset(&a, 0, sizeof(a));
+	SL_CHECK_EQ(sl_config_load_resolv6(path, &a), 0);
+	unlink(path);
+	SL_CHECK(sl_addr_eq(&a, &want));
+	SL_CHECK_EQ(write_tmp(path, "nameserver 192.0.2.53\n"), 0);
+	a.b[0] = 7;
+	SL_CHECK_EQ(sl_config_load_resolv6(path, &a), -1);
+	unlink(path);
+	SL_CHECK_EQ(a.b[0], 7);
+	SL_CHECK_EQ(sl_config_load_resolv6(NULL, &a), -1);
 }
 
 SL_TEST(dump_round_trip)

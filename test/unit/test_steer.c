@@ -108,6 +108,49 @@ SL_TEST(steer_owner_function)
 	sl_test_steer_free(s);
 }
 
+SL_TEST(steer_mine_ipv6_keys)
+{
+	struct sl_steer *s = sl_test_steer_new(4);
+	struct sl_addr g, d;
+	struct rte_ipv6_hdr ip;
+	union rte_thash_tuple t;
+	unsigned int count[4] = { 0 }, i, q, owner;
+	struct sl_test_env env;
+	struct sl_flow_key k;
+
+	SL_CHECK(s != NULL);
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	env.w.steer = s;
+	inet_pton(AF_INET6, "fec0::15", g.b);
+	inet_pton(AF_INET6, "2001:db8::80", d.b);
+	for (i = 0; i < 4000; i++) {
+		k = sl_flow_key_make6(IPPROTO_TCP, &g,
+			rte_cpu_to_be_16((uint16_t)(30000 + i)), &d,
+			RTE_BE16(443));
+		/* the owner is the one queue whose worker calls it mine:
+		 * RSS's Toeplitz over the IPv6 addresses and the ports */
+		memcpy(ip.src_addr, g.b, 16);
+		memcpy(ip.dst_addr, d.b, 16);
+		memset(&t, 0, sizeof(t));
+		rte_thash_load_v6_addrs(&ip, &t);
+		t.v6.sport = (uint16_t)(30000 + i);
+		t.v6.dport = 443;
+		owner = (rte_softrss((uint32_t *)&t, RTE_THASH_V6_L4_LEN,
+			sl_steer_key()) % SL_STEER_RETA) % 4;
+		for (q = 0; q < 4; q++) {
+			env.w.queue_id = (uint16_t)q;
+			SL_CHECK_EQ(sl_steer_mine(&env.w, &k), q == owner);
+		}
+		count[owner]++;
+	}
+	for (q = 0; q < 4; q++)
+		SL_CHECK(count[q] > 700);	/* about 1000 each */
+	env.w.steer = NULL;
+	env.w.queue_id = 0;
+	sl_test_env_fini(&env);
+	sl_test_steer_free(s);
+}
+
 SL_TEST(steer_owner_of_frames)
 {
 	static const uint8_t arp[42] = {
@@ -190,9 +233,9 @@ SL_TEST(steer_frames_reach_their_owner)
 	struct rte_mbuf *pkts[2 * SL_BURST];
 	struct sl_steer *s = sl_test_steer_new(2);
 	struct rte_ether_addr mac;
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = RTE_BE16(80),
-		.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
+	union sl_sockaddr sa = { .in.sin_family = AF_INET,
+		.in.sin_port = RTE_BE16(80),
+		.in.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
 	uint16_t p0 = 0, p1 = 0, sport, n;
 	unsigned int i;
 
@@ -251,8 +294,8 @@ SL_TEST(steer_frames_reach_their_owner)
 SL_TEST(steer_inbound_port_is_the_acceptors)
 {
 	struct sl_steer *s = sl_test_steer_new(2);
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-		.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
+	union sl_sockaddr peer = { .in.sin_family = AF_INET,
+		.in.sin_addr.s_addr = RTE_BE32(RTE_IPV4(127, 0, 0, 1)) };
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	char err[64];
@@ -272,7 +315,7 @@ SL_TEST(steer_inbound_port_is_the_acceptors)
 	for (cport = 40000, i = 0; i < 20; cport++) {
 		if (owner_of_port(s, &env.cfg, 80, cport) != 0)
 			continue;
-		peer.sin_port = rte_cpu_to_be_16(cport);
+		peer.in.sin_port = rte_cpu_to_be_16(cport);
 		SL_CHECK(sl_host_mem_incoming(env.host, lhd, &peer) == 0);
 		i++;
 	}

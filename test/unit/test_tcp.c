@@ -343,15 +343,15 @@ struct tconn {
 	uint32_t edge;		/**< right edge last advertised */
 };
 
-static struct sockaddr_in
+static union sl_sockaddr
 dst_sa(void)
 {
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = rte_cpu_to_be_16(DST_PORT);
-	sa.sin_addr.s_addr = rte_cpu_to_be_32(DST_IP);
+	sa.in.sin_family = AF_INET;
+	sa.in.sin_port = rte_cpu_to_be_16(DST_PORT);
+	sa.in.sin_addr.s_addr = rte_cpu_to_be_32(DST_IP);
 	return sa;
 }
 
@@ -396,7 +396,7 @@ syn_opts(uint8_t *o, int gws)
 static int
 syn_only(struct tconn *c, const uint8_t *opt, uint8_t optlen)
 {
-	struct sockaddr_in sa = dst_sa();
+	union sl_sockaddr sa = dst_sa();
 	const struct oseg *o;
 	uint8_t i;
 
@@ -2300,7 +2300,7 @@ tx_queue_fill(void)
  */
 TCP_TEST(tcp_failed_control_segments_retried)
 {
-	struct sockaddr_in sa = dst_sa();
+	union sl_sockaddr sa = dst_sa();
 	struct sl_tcp_info info;
 	struct rte_mbuf *syn;
 	uint32_t sent = 0;
@@ -2812,7 +2812,7 @@ TCP_TEST(tcp_syn_rcvd_checks_before_established)
 
 TCP_TEST(tcp_connect_refused_sends_rst)
 {
-	struct sockaddr_in sa = dst_sa();
+	union sl_sockaddr sa = dst_sa();
 	uint8_t opt[8];
 	uint8_t n = syn_opts(opt, 7);
 	int hd;
@@ -2850,7 +2850,7 @@ TCP_TEST(tcp_connect_refused_sends_rst)
 
 TCP_TEST(tcp_connect_timeout_sends_rst)
 {
-	struct sockaddr_in sa = dst_sa();
+	union sl_sockaddr sa = dst_sa();
 	uint8_t opt[8];
 	uint8_t n = syn_opts(opt, 7);
 	int hd;
@@ -3066,7 +3066,7 @@ TCP_TEST(tcp_slot_reuse_keeps_burst_acks)
 
 TCP_TEST(tcp_no_leaks)
 {
-	struct sockaddr_in sa = dst_sa();
+	union sl_sockaddr sa = dst_sa();
 	unsigned int start, i, j;
 	uint8_t opt[8];
 	uint8_t n = syn_opts(opt, 7);

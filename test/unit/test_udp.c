@@ -25,12 +25,12 @@
 #define DST_PORT 9
 
 /** dst_sa - the host address a guest datagram to DST_ADDR goes to. */
-static struct sockaddr_in
+static union sl_sockaddr
 dst_sa(uint8_t last)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-		.sin_port = htons(DST_PORT),
-		.sin_addr.s_addr = htonl(RTE_IPV4(192u, 0, 2, last)) };
+	union sl_sockaddr sa = { .in.sin_family = AF_INET,
+		.in.sin_port = htons(DST_PORT),
+		.in.sin_addr.s_addr = htonl(RTE_IPV4(192u, 0, 2, last)) };
 
 	return sa;
 }
@@ -137,14 +137,15 @@ recv_calls(struct sl_test_env *env, int hd)
 
 /**
  * pop_is - the next datagram sent on @hd is payload @i (pay_fill, pay_len)
- * to @to. Return: true when it is.
+ * to @to (the same peer; a dual-stack listener's is v4-mapped).
+ * Return: true when it is.
  */
 static bool
 pop_is(struct sl_test_env *env, int hd, unsigned int i,
-	const struct sockaddr_in *to)
+	const union sl_sockaddr *to)
 {
 	uint8_t got[2048], want[2048];
-	struct sockaddr_in at;
+	union sl_sockaddr at;
 	ssize_t n;
 
 	n = sl_host_mem_pop_dgram_to(env->host, hd, got, sizeof(got), &at);
@@ -154,8 +155,8 @@ pop_is(struct sl_test_env *env, int hd, unsigned int i,
 			pay_len(i));
 		return false;
 	}
-	return to == NULL || (at.sin_addr.s_addr == to->sin_addr.s_addr &&
-		at.sin_port == to->sin_port);
+	/* the same peer (a dual-stack forward's is v4-mapped) */
+	return to == NULL || sl_sockaddr_same(&at, to, true);
 }
 
 /**
@@ -187,7 +188,7 @@ guest_frame_is(struct sl_test_env *env, unsigned int k, uint16_t sport,
 
 SL_TEST(udp_one_flow_one_send_per_burst)
 {
-	struct sockaddr_in dst = dst_sa(10);
+	union sl_sockaddr dst = dst_sa(10);
 	struct rte_mbuf *pk[20];
 	struct sl_test_env env;
 	struct sl_flow_key key;
@@ -232,7 +233,7 @@ SL_TEST(udp_one_flow_one_send_per_burst)
 
 SL_TEST(udp_two_flows_interleaved)
 {
-	struct sockaddr_in da = dst_sa(10), db = dst_sa(11);
+	union sl_sockaddr da = dst_sa(10), db = dst_sa(11);
 	struct rte_mbuf *pk[24];
 	struct sl_test_env env;
 	uint8_t pay[2048];
@@ -267,7 +268,7 @@ SL_TEST(udp_two_flows_interleaved)
 
 SL_TEST(udp_burst_beyond_held_max)
 {
-	struct sockaddr_in dst = dst_sa(10);
+	union sl_sockaddr dst = dst_sa(10);
 	struct rte_mbuf *pk[100];
 	struct sl_test_env env;
 	uint8_t pay[2048];
@@ -294,7 +295,7 @@ SL_TEST(udp_burst_beyond_held_max)
 
 SL_TEST(udp_host_datagrams_in_batches)
 {
-	struct sockaddr_in dst = dst_sa(10);
+	union sl_sockaddr dst = dst_sa(10);
 	struct sl_test_env env;
 	uint8_t pay[2048];
 	unsigned int i;
@@ -334,7 +335,7 @@ SL_TEST(udp_host_datagrams_past_one_mbuf)
 	static const uint32_t lens[] = { 100, 5000, 8972, 8973, 9500, 3 };
 	static uint8_t pay[9600];
 	struct sl_test_env_opts o = { .mtu = 9000 };
-	struct sockaddr_in dst = dst_sa(10);
+	union sl_sockaddr dst = dst_sa(10);
 	struct sl_test_env env;
 	unsigned int i, k = 0;
 	int hd;
@@ -374,7 +375,7 @@ SL_TEST(udp_host_datagrams_past_one_mbuf)
 
 SL_TEST(udp_partial_send_and_eagain_counted)
 {
-	struct sockaddr_in dst = dst_sa(10);
+	union sl_sockaddr dst = dst_sa(10);
 	struct sl_test_env env;
 	uint8_t pay[2048];
 	unsigned int i, avail;
@@ -445,7 +446,7 @@ SL_TEST(udp_partial_send_and_eagain_counted)
 
 SL_TEST(udp_forward_replies_to_peers_in_one_call)
 {
-	struct sockaddr_in peer[3];
+	union sl_sockaddr peer[3];
 	struct rte_mbuf *pk[4];
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
@@ -460,9 +461,9 @@ SL_TEST(udp_forward_replies_to_peers_in_one_call)
 	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
 	lhd = sl_host_mem_last(env.host);
 	for (i = 0; i < 3; i++) {
-		peer[i].sin_family = AF_INET;
-		peer[i].sin_port = htons((uint16_t)(5000 + i));
-		peer[i].sin_addr.s_addr = htonl(RTE_IPV4(10u, 0, 0, 1 + i));
+		peer[i].in.sin_family = AF_INET;
+		peer[i].in.sin_port = htons((uint16_t)(5000 + i));
+		peer[i].in.sin_addr.s_addr = htonl(RTE_IPV4(10u, 0, 0, 1 + i));
 		pay_fill(pay, 50 + i, pay_len(50 + i));
 		SL_CHECK_EQ(sl_host_mem_push_dgram(env.host, lhd, pay,
 			pay_len(50 + i), &peer[i]), 0);
@@ -495,7 +496,7 @@ SL_TEST(udp_forward_replies_to_peers_in_one_call)
 
 SL_TEST(udp_freed_flow_sends_held_first)
 {
-	struct sockaddr_in dst = dst_sa(10);
+	union sl_sockaddr dst = dst_sa(10);
 	struct sl_test_env env;
 	struct sl_flow_key key;
 	enum sl_stat why;
@@ -530,7 +531,7 @@ SL_TEST(udp_freed_flow_sends_held_first)
 
 SL_TEST(icmp_echo_batched)
 {
-	struct sockaddr_in dst = dst_sa(10);
+	union sl_sockaddr dst = dst_sa(10);
 	struct rte_mbuf *pk[5];
 	struct sl_test_env env;
 	struct rte_icmp_hdr ic;
@@ -584,4 +585,54 @@ int
 main(int argc, char **argv)
 {
 	return sl_test_main(argc, argv);
+}
+
+SL_TEST(udp_dns_to_an_ipv6_resolver)
+{
+	union sl_sockaddr r6, from;
+	struct rte_mbuf *pk[1];
+	struct sl_test_env env;
+	struct sl_config cfg;
+	uint8_t pay[64];
+	int hd;
+
+	/* the host has an IPv6 resolver only ([::1]:5353): the guest's
+	 * queries to the DNS address go there on an IPv6 socket */
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 64;
+	cfg.dns_fwd = 0;
+	cfg.dns_fwd_port = 5353;
+	cfg.dns_fwd6.b[15] = 1;
+	memset(&r6, 0, sizeof(r6));
+	r6.in6.sin6_family = AF_INET6;
+	r6.in6.sin6_addr = in6addr_loopback;
+	r6.in6.sin6_port = htons(5353);
+	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	pay_fill(pay, 3, 40);
+	pk[0] = guest_udp(&env, 40053, rte_be_to_cpu_32(env.cfg.dns), 53, pay,
+		40);
+	step(&env, pk, 1);
+	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &r6);
+	SL_CHECK(hd >= 0);
+	from = sl_host_mem_sockaddr(env.host, hd);
+	SL_CHECK_EQ(from.sa.sa_family, AF_INET6);
+	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(env.host, hd, pay, sizeof(pay),
+		&from), 40);
+	SL_CHECK(sl_sockaddr_same(&from, &r6, true));
+	/* the answer comes back from the DNS address */
+	SL_CHECK_EQ(sl_host_mem_push_dgram(env.host, hd, "answer", 6, NULL), 0);
+	sl_test_cap_clear(&env);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(env.cap.n, 1);
+	{
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+			env.cap.m[0], const struct rte_ipv4_hdr *,
+			RTE_ETHER_HDR_LEN);
+		const struct rte_udp_hdr *uh = (const void *)(ip + 1);
+
+		SL_CHECK_EQ(ip->src_addr, env.cfg.dns);
+		SL_CHECK_EQ(uh->src_port, htons(53));
+		SL_CHECK_EQ(uh->dst_port, htons(40053));
+	}
+	sl_test_env_fini(&env);
 }
