@@ -308,7 +308,7 @@ add_forwards(void)
 		const struct sl_config *pc = workers[k]->cfg;
 
 		for (i = 0; ret == 0 && i < pc->nb_fwd; i++) {
-			char spec[64];
+			char spec[SL_FWD_TEXT_MAX];
 			int rc;
 
 			/* UDP forwards: a multi-queue port's worker 0 */

@@ -429,7 +429,7 @@ sl_opt_set_fwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 		return -1;
 	for (i = 0; i < ctx->cfg.nb_fwd; i++)
 		if (sl_fwd_overlap(&ctx->cfg.fwd[i], &f)) {
-			char other[64];
+			char other[SL_FWD_TEXT_MAX];
 
 			sl_fwd_format(&ctx->cfg.fwd[i], other, sizeof(other));
 			snprintf(why, whylen, "'%s' overlaps '%s'", val,
@@ -573,7 +573,7 @@ sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 	char *buf, size_t len)
 {
 	if (o->type == SL_OT_FWD) {
-		char full[64];
+		char full[SL_FWD_TEXT_MAX];
 
 		if (k >= c->nb_fwd || c->fwd[k].proto != o->min)
 			return false;

@@ -63,7 +63,7 @@ sl_tel_cmd_fwd_list(const char *cmd, const char *params,
 			return sl_tel_error_reply(d, rc, "fwd/list");
 		}
 		for (i = 0; i < n; i++) {
-			char text[64];
+			char text[SL_FWD_TEXT_MAX];
 
 			sl_fwd_format(&specs[i], text, sizeof(text));
 			rte_tel_data_add_array_string(arr, text);
@@ -122,7 +122,7 @@ fwd_apply(struct sl_app *app, const struct sl_worker *w0,
 static int
 fwd_change(const char *params, struct rte_tel_data *d, bool add)
 {
-	char spec[128], err[128], text[64];
+	char spec[128], err[128], text[SL_FWD_TEXT_MAX];
 	struct sl_fwd_spec s;
 	struct sl_app *app;
 	uint64_t wi = 0;
@@ -132,8 +132,9 @@ fwd_change(const char *params, struct rte_tel_data *d, bool add)
 	if (sl_tel_no_params(params) || strlen(params) >= sizeof(spec))
 		return -EINVAL;
 	strcpy(spec, params);
-	comma = strchr(spec, ',');
-	if (comma != NULL) {
+	/* a last ",N" is the worker (",source=..." belongs to the spec) */
+	comma = strrchr(spec, ',');
+	if (comma != NULL && strncmp(comma + 1, "source=", 7) != 0) {
 		*comma = '\0';
 		if (sl_tel_parse_u64(comma + 1, &wi) != 0)
 			return -EINVAL;
@@ -152,7 +153,7 @@ fwd_change(const char *params, struct rte_tel_data *d, bool add)
 	rc = fwd_apply(app, app->workers[wi], &s, add);
 	sl_fwd_format(&s, text, sizeof(text));
 	if (rc != 0) {
-		char what[96];
+		char what[SL_FWD_TEXT_MAX + 16];
 
 		snprintf(what, sizeof(what), "%s %s", add ? "fwd/add" :
 			"fwd/del", text);

@@ -389,7 +389,7 @@ do_fwd_list(struct sl_worker *w, struct sl_ctl_req *req)
 static int
 do_fwd(struct sl_worker *w, struct sl_ctl_req *req, bool add)
 {
-	char text[64];
+	char text[SL_FWD_TEXT_MAX];
 	int rc;
 
 	rc = add ? sl_fwd_add(w, &req->fwd) : sl_fwd_del(w, &req->fwd);

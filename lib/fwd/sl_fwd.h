@@ -15,8 +15,15 @@
 
 struct sl_worker;
 
+/** Room for sl_fwd_format's text, the terminating NUL included. */
+#define SL_FWD_TEXT_MAX	96
+
 /**
- * sl_fwd_parse - parse "[tcp:|udp:][ADDR/]PORT[-PORT][:GUESTPORT[-GUESTPORT]]".
+ * sl_fwd_parse - parse "[tcp:|udp:][ADDR/]PORT[-PORT]
+ * [:[TOADDR/]GUESTPORT[-GUESTPORT]][,source=client|gateway]": the host
+ * side (bind address, ports), the guest side (the target host, default
+ * --guest-addr; its ports, default the host's) and whose address inbound
+ * flows show the guest (default --fwd-source).
  * @spec: text
  * @proto: protocol when the text has no prefix
  * @out: filled
@@ -27,7 +34,10 @@ struct sl_worker;
 int sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 	char *err, size_t errlen);
 
-/** sl_fwd_format - "tcp:[ADDR/]LO-HI:GLO-GHI" text of @s. Return: length. */
+/**
+ * sl_fwd_format - "tcp:[ADDR/]LO-HI:[TOADDR/]GLO-GHI[,source=...]" text of
+ * @s (at most SL_FWD_TEXT_MAX bytes with the NUL). Return: length.
+ */
 int sl_fwd_format(const struct sl_fwd_spec *s, char *buf, size_t len);
 
 /** sl_fwd_overlap - whether two forwards claim a common host port. */
