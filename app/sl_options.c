@@ -73,6 +73,22 @@ static const struct sl_opt sl_opts[] = {
 	  "FILE", "read \"key = value\" lines from FILE" },
 	{ "lease-time", 0, SL_OT_UINT, SL_FIELD(lease_time_s), false,
 	  1, UINT32_MAX, "SECONDS", "DHCP lease time" },
+	{ "dhcp-range", 0, SL_OT_RANGE, 0, 0, false, 0, 0, "FIRST-LAST|auto",
+	  "DHCP pool after --guest-addr (which is always leased first); "
+	  "auto: the --max-hosts addresses from --guest-addr" },
+	{ "dhcp-host", 0, SL_OT_DHCPHOST, 0, 0, false, 0, 0, "MAC,ADDR",
+	  "DHCP always leases ADDR to MAC, and to no other host "
+	  "(repeatable)" },
+	{ "max-hosts", 0, SL_OT_UINT, SL_FIELD(max_hosts), false, 1,
+	  SL_HOSTS_MAX, "N", "hosts (guest addresses) on one port, 1 to 64; "
+	  "more are refused (hosts_limit)" },
+	{ "fwd-source", 0, SL_OT_FWDSRC, 0, 0, false, 0, 0, "client|gateway",
+	  "source address of forwarded connections and datagrams as the "
+	  "guest sees it: the client's own (loopback clients: the gateway), "
+	  "or always the gateway's; a forward's ,source= overrides it" },
+	{ "outbound-addr", 0, SL_OT_HOSTADDR, 0, 0, false, 0, 0, "ADDR|any",
+	  "bind the host sockets of guest flows (TCP, UDP, ICMP) to this "
+	  "host address" },
 	{ "udp-timeout", 0, SL_OT_UINT, SL_FIELD(udp_timeout_s), false,
 	  1, SL_MAX_S, "SECONDS", "idle expiry of UDP and ICMP flows" },
 	{ "tcp-connect-timeout", 0, SL_OT_UINT,
@@ -120,8 +136,10 @@ static const struct sl_opt sl_opts[] = {
 	{ "txd", 0, SL_OT_UINT, SL_FIELD(nb_txd), true, 8, 32768,
 	  "N|auto", "tx descriptors per queue; auto: the port's default" },
 	{ "tcp-forward", 't', SL_OT_FWD, 0, 0, false, IPPROTO_TCP, 0,
-	  "SPEC", "forward host TCP port(s) to the guest: "
-	  "[ADDR/]PORT[-PORT][:GUESTPORT[-GUESTPORT]] (repeatable)" },
+	  "SPEC", "forward host TCP port(s) to a guest host: "
+	  "[ADDR/]PORT[-PORT][:[TOADDR/]GUESTPORT[-GUESTPORT]]"
+	  "[,source=client|gateway] (repeatable; TOADDR default "
+	  "--guest-addr)" },
 	{ "udp-forward", 'u', SL_OT_FWD, 0, 0, false, IPPROTO_UDP, 0,
 	  "SPEC", "forward host UDP port(s) to the guest (repeatable)" },
 	{ "allow", 0, SL_OT_RULE, 0, 0, false, 1, 0,
@@ -506,8 +524,7 @@ sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o, const char *val,
 	case SL_OT_BOOL:
 		return sl_opt_set_bool(ctx, o, val, why, whylen);
 	default:
-		snprintf(why, whylen, "cannot be set here");
-		return -1;
+		return sl_opt_hosts_apply(&ctx->cfg, o, val, why, whylen);
 	}
 }
 
@@ -558,7 +575,7 @@ sl_opt_format(const struct sl_config *c, const struct sl_opt *o, char *buf,
 		snprintf(buf, len, "%s", (const char *)c + o->off);
 		break;
 	default:
-		snprintf(buf, len, "-");
+		sl_opt_hosts_format(c, o, buf, len);
 		break;
 	}
 }
@@ -572,6 +589,8 @@ static bool
 sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 	char *buf, size_t len)
 {
+	if (o->type == SL_OT_DHCPHOST)
+		return sl_opt_hosts_list(c, k, buf, len);
 	if (o->type == SL_OT_FWD) {
 		char full[SL_FWD_TEXT_MAX];
 
@@ -823,7 +842,8 @@ sl_options_parse(int argc, char **argv, struct sl_config *cfg,
 		}
 	}
 
-	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0)
+	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0 ||
+	    sl_check_hosts(&ctx.cfg, err, errlen) < 0)
 		goto out;
 	if (ctx.cfg.dns_fwd == 0 && !ctx.dns_fwd_set &&
 			sl_resolv_conf_path != NULL &&
@@ -901,12 +921,15 @@ sl_options_dump(const struct sl_config *cfg, char *buf, size_t len)
 
 		if (!sl_opt_is_key(&sl_opts[i]))
 			continue;
-		if (sl_opts[i].type == SL_OT_FWD || sl_opts[i].type == SL_OT_RULE) {
+		if (sl_opts[i].type == SL_OT_FWD ||
+		    sl_opts[i].type == SL_OT_RULE ||
+		    sl_opts[i].type == SL_OT_DHCPHOST) {
 			/* rules keep their order (first match wins): all of
 			 * them are written at "allow", each under its key */
 			if (sl_opts[i].type == SL_OT_RULE && sl_opts[i].min == 0)
 				continue;
-			for (k = 0; k < cfg->nb_fwd + cfg->nb_rules; k++) {
+			for (k = 0; k < cfg->nb_fwd + cfg->nb_rules +
+			    cfg->nb_dhcp_res; k++) {
 				if (!sl_list_format(cfg, &sl_opts[i], k, val,
 				    sizeof(val)))
 					continue;
