@@ -116,12 +116,21 @@ static int
 mem_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 {
 	struct mem_host *m = mem_host(h);
+	int hd;
 
 	if (m == NULL)
 		return -EINVAL;
 	if (kind != SL_HOST_TCP && kind != SL_HOST_UDP && kind != SL_HOST_ICMP)
 		return -EPROTONOSUPPORT;
-	return mem_alloc(m, kind, cookie);
+	hd = mem_alloc(m, kind, cookie);
+	if (hd >= 0 && h->outbound_addr != 0) {
+		/* bound before connect or send, as the kernel backend does */
+		struct mem_sock *s = mem_slot(m, hd);
+
+		s->src.sin_family = AF_INET;
+		s->src.sin_addr.s_addr = h->outbound_addr;
+	}
+	return hd;
 }
 
 /** mem_set_cookie - see sl_host_set_cookie(). */

@@ -86,6 +86,7 @@ struct mem_sock {
 	struct sockaddr_in dst;		/* connected peer */
 	struct sockaddr_in last;	/* what find()/sockaddr() report */
 	struct sockaddr_in local;	/* bound address (listen) */
+	struct sockaddr_in src;		/* --outbound-addr bind, port 0 */
 	struct mem_buf rx;		/* peer -> sluice (TCP) */
 	struct mem_buf tx;		/* sluice -> peer (TCP) */
 	struct mem_dq rxq;		/* peer -> sluice datagrams */

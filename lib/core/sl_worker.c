@@ -168,6 +168,8 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	w->cfg = cfg;
 	w->mp = mp;
 	w->host = host;
+	if (host != NULL)
+		host->outbound_addr = cfg->outbound_addr;
 	if (w->tx_burst == NULL)
 		w->tx_burst = port_tx_burst;
 	w->hz_ms = rte_get_timer_hz() / 1000;

@@ -7,9 +7,14 @@
  * leases for distinct MACs, each host's MAC in the neighbour table, the
  * host cap, frames from a static host).
  */
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -19,6 +24,7 @@
 
 #include "sl_dhcp.h"
 #include "sl_dhcp_lease.h"
+#include "sl_host_mem.h"
 #include "sl_neigh.h"
 #include "sl_test.h"
 #include "sl_worker.h"
@@ -363,6 +369,106 @@ SL_TEST(hosts_static_and_cap)
 	sl_test_input(&env, f);
 	SL_CHECK_EQ(STAT(drop_ip_src), 2);
 	sl_test_env_fini(&env);
+}
+
+/* --outbound-addr through the worker (mem host): the sockets of guest
+ * flows (UDP, ICMP) are bound to it when opened; a forward's listener
+ * is not. */
+SL_TEST(outbound_addr_binds_flow_sockets)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET,
+		.sin_port = htons(9),
+		.sin_addr.s_addr = rte_cpu_to_be_32(IP4(203, 0, 113, 1)) };
+	struct sl_config cfg;
+	struct rte_mbuf *f;
+	int hd;
+
+	SL_CHECK(sl_test_eal() == 0);
+	sl_config_defaults(&cfg);
+	cfg.outbound_addr = rte_cpu_to_be_32(IP4(198, 51, 100, 9));
+	SL_CHECK(sl_test_env_init(&env, &cfg) == 0);
+	f = sl_test_udp_frame(&env, &sl_test_guest_mac, NET10(15), 5000,
+		IP4(203, 0, 113, 1), 9, "x", 1);
+	sl_test_input(&env, f);
+	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &dst);
+	SL_CHECK(hd >= 0);
+	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).sin_addr.s_addr,
+		cfg.outbound_addr);
+	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).sin_port, 0);
+	sl_test_input(&env, sl_test_echo_frame(&env, IP4(203, 0, 113, 1), 7,
+		1));
+	hd = sl_host_mem_find(env.host, SL_HOST_ICMP, &dst);
+	SL_CHECK(hd >= 0);
+	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).sin_addr.s_addr,
+		cfg.outbound_addr);
+	sl_test_env_fini(&env);
+	/* without the option: unbound */
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	f = sl_test_udp_frame(&env, &sl_test_guest_mac, NET10(15), 5000,
+		IP4(203, 0, 113, 1), 9, "x", 1);
+	sl_test_input(&env, f);
+	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &dst);
+	SL_CHECK(hd >= 0);
+	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).sin_addr.s_addr, 0);
+	sl_test_env_fini(&env);
+}
+
+/* The kernel backend binds before connect and send: the peer sees the
+ * outbound address (127.0.0.2 on loopback); an address the host does
+ * not have fails the open. */
+SL_TEST(outbound_addr_kernel)
+{
+	struct sl_host *h = sl_host_kernel_create();
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) }, from;
+	socklen_t sl = sizeof(sa);
+	struct pollfd pfd;
+	char buf[8];
+	int lfd, ufd, hd, afd, rc;
+
+	SL_CHECK(h != NULL);
+	h->outbound_addr = inet_addr("127.0.0.2");
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ufd = socket(AF_INET, SOCK_DGRAM, 0);
+	SL_CHECK(lfd >= 0 && ufd >= 0);
+	SL_CHECK(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	SL_CHECK(listen(lfd, 4) == 0);
+	SL_CHECK(getsockname(lfd, (struct sockaddr *)&sa, &sl) == 0);
+	hd = sl_host_open(h, SL_HOST_TCP, 1);
+	SL_CHECK(hd >= 0);
+	rc = sl_host_connect(h, hd, &sa);
+	SL_CHECK(rc == 0 || rc == -EINPROGRESS);
+	sl = sizeof(from);
+	pfd.fd = lfd;
+	pfd.events = POLLIN;
+	SL_CHECK(poll(&pfd, 1, 2000) == 1);
+	afd = accept(lfd, (struct sockaddr *)&from, &sl);
+	SL_CHECK(afd >= 0);
+	SL_CHECK_EQ(from.sin_addr.s_addr, inet_addr("127.0.0.2"));
+	close(afd);
+	sl_host_close(h, hd, true);
+	/* UDP */
+	sa.sin_port = 0;
+	SL_CHECK(bind(ufd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	sl = sizeof(sa);
+	SL_CHECK(getsockname(ufd, (struct sockaddr *)&sa, &sl) == 0);
+	hd = sl_host_open(h, SL_HOST_UDP, 2);
+	SL_CHECK(hd >= 0);
+	SL_CHECK_EQ(sl_host_sendto(h, hd, "u", 1, &sa), 1);
+	pfd.fd = ufd;
+	SL_CHECK(poll(&pfd, 1, 2000) == 1);
+	sl = sizeof(from);
+	SL_CHECK_EQ(recvfrom(ufd, buf, sizeof(buf), 0,
+		(struct sockaddr *)&from, &sl), 1);
+	SL_CHECK_EQ(from.sin_addr.s_addr, inet_addr("127.0.0.2"));
+	sl_host_close(h, hd, true);
+	/* not an address of this host */
+	h->outbound_addr = inet_addr("198.51.100.9");
+	SL_CHECK_EQ(sl_host_open(h, SL_HOST_UDP, 3), -EADDRNOTAVAIL);
+	SL_CHECK_EQ(h->open_handles, 0);
+	close(lfd);
+	close(ufd);
+	sl_host_destroy(h);
 }
 
 int
