@@ -22,6 +22,7 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "sl_ctl.h"
 #include "sl_dhcp.h"
 #include "sl_dhcp_lease.h"
 #include "sl_host_mem.h"
@@ -469,6 +470,57 @@ SL_TEST(outbound_addr_kernel)
 	close(lfd);
 	close(ufd);
 	sl_host_destroy(h);
+}
+
+/* /sluice/hosts' worker side: every host with its MAC, lease, live
+ * flows and frames each way. */
+SL_TEST(ctl_hosts_counts)
+{
+	struct rte_ether_addr m1 = mac_n(1);
+	struct sl_ctl_req *req;
+	struct sl_ctl_host *a = NULL, *b = NULL;
+	uint32_t i;
+	uint8_t type;
+
+	SL_CHECK(sl_test_eal() == 0);
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	dhcp_from(&m1, SL_DHCP_DISCOVER, 0);
+	dhcp_from(&m1, SL_DHCP_REQUEST, BE10(16));
+	SL_CHECK_EQ(yiaddr_of(&type), 0);	/* two replies captured */
+	sl_test_cap_clear(&env);
+	/* .16 opens two UDP flows (3 frames), .15 one */
+	sl_test_input(&env, sl_test_udp_frame(&env, &m1, NET10(16), 5000,
+		IP4(203, 0, 113, 1), 9, "abc", 3));
+	sl_test_input(&env, sl_test_udp_frame(&env, &m1, NET10(16), 5000,
+		IP4(203, 0, 113, 1), 9, "abc", 3));
+	sl_test_input(&env, sl_test_udp_frame(&env, &m1, NET10(16), 5001,
+		IP4(203, 0, 113, 1), 9, "abc", 3));
+	sl_test_input(&env, sl_test_udp_frame(&env, &sl_test_guest_mac,
+		NET10(15), 5000, IP4(203, 0, 113, 1), 9, "abc", 3));
+	req = sl_ctl_req_alloc(SL_CTL_OP_HOSTS, SL_HOSTS_MAX);
+	SL_CHECK(req != NULL);
+	SL_CHECK_EQ(sl_ctl_do_hosts(&env.w, req), 0);
+	SL_CHECK_EQ(req->n, 2);
+	for (i = 0; i < req->n; i++) {
+		if (req->hosts[i].ip == BE10(15))
+			a = &req->hosts[i];
+		if (req->hosts[i].ip == BE10(16))
+			b = &req->hosts[i];
+	}
+	SL_CHECK(a != NULL && b != NULL);
+	SL_CHECK(b->known);
+	SL_CHECK(rte_is_same_ether_addr(&b->mac, &m1));
+	SL_CHECK_EQ(b->lease, SL_LEASE_BOUND + 1);
+	SL_CHECK_EQ(b->lease_left_ms, (uint64_t)env.cfg.lease_time_s * 1000);
+	SL_CHECK_EQ(b->flows, 2);
+	SL_CHECK_EQ(b->flow_bytes_to_host, 9);
+	SL_CHECK_EQ(b->frames_in, 3);
+	SL_CHECK(b->bytes_in >= 3 * (14 + 20 + 8 + 3));
+	SL_CHECK_EQ(a->flows, 1);
+	SL_CHECK_EQ(a->frames_in, 1);
+	SL_CHECK_EQ(a->lease, 0);
+	sl_ctl_req_put(req);
+	sl_test_env_fini(&env);
 }
 
 int
