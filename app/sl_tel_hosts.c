@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The sluice authors
  *
- * sl_tel_hosts.c: /sluice/hosts, the hosts of every port: address, MAC,
- * DHCP lease, live flows, frames and bytes each way. Each worker reports
+ * sl_tel_hosts.c: /sluice/hosts, the hosts of every port, keyed PORT/N (N
+ * in the order the port met them): address, MAC, DHCP lease, live flows,
+ * frames and bytes each way. Each worker reports
  * its port's hosts with its own counts through the control ring
  * (sl_ctl_hosts); the counts of a multi-queue port's workers are summed
  * here, the lease is its queue-0 worker's.
@@ -54,9 +55,13 @@ host_dict(const struct sl_ctl_host *h, uint16_t port)
 	struct rte_tel_data *c = rte_tel_data_alloc();
 	char mac[RTE_ETHER_ADDR_FMT_SIZE] = "";
 
+	char a[INET_ADDRSTRLEN];
+
 	if (c == NULL)
 		return NULL;
 	rte_tel_data_start_dict(c);
+	inet_ntop(AF_INET, &h->ip, a, sizeof(a));
+	rte_tel_data_add_dict_string(c, "address", a);
 	rte_tel_data_add_dict_int(c, "port", port);
 	if (h->known)
 		rte_ether_format_addr(mac, sizeof(mac), &h->mac);
@@ -149,13 +154,13 @@ sl_tel_cmd_hosts(const char *cmd, const char *params, struct rte_tel_data *d)
 		for (i = 0; i < n; i++) {
 			struct rte_tel_data *c = host_dict(&h[i],
 				app->workers[wi]->port_id);
-			char key[INET_ADDRSTRLEN + 8], a[INET_ADDRSTRLEN];
+			char key[24];
 
 			if (c == NULL)
 				continue;
-			inet_ntop(AF_INET, &h[i].ip, a, sizeof(a));
-			snprintf(key, sizeof(key), "%u/%s",
-				(unsigned int)app->workers[wi]->port_id, a);
+			/* telemetry names allow letters, digits, _ and / */
+			snprintf(key, sizeof(key), "%u/%d",
+				(unsigned int)app->workers[wi]->port_id, i);
 			if (rte_tel_data_add_dict_container(d, key, c, 0) != 0)
 				rte_tel_data_free(c);
 		}
