@@ -54,7 +54,8 @@ hs_cleanup() {
 		rm -rf "/etc/netns/$ns"
 	done
 }
-trap 'hs_rc=$?; hs_cleanup; (exit $hs_rc); e2e_on_exit' EXIT
+# set +e: (exit N) must set $? for e2e_on_exit, not end the trap
+trap 'hs_rc=$?; hs_cleanup; set +e; (exit $hs_rc); e2e_on_exit' EXIT
 
 cat >"$HS_TOOLS" <<'EOF'
 """hs_tools.py: servers and clients of test_hosts.sh (stdlib only)."""
