@@ -84,6 +84,22 @@ static const struct sl_opt sl_opts[] = {
 	  "FILE", "read \"key = value\" lines from FILE" },
 	{ "lease-time", 0, SL_OT_UINT, SL_FIELD(lease_time_s), false,
 	  1, UINT32_MAX, "SECONDS", "DHCP lease time" },
+	{ "dhcp-range", 0, SL_OT_RANGE, 0, 0, false, 0, 0, "FIRST-LAST|auto",
+	  "DHCP pool after --guest-addr (which is always leased first); "
+	  "auto: the --max-hosts addresses from --guest-addr" },
+	{ "dhcp-host", 0, SL_OT_DHCPHOST, 0, 0, false, 0, 0, "MAC,ADDR",
+	  "DHCP always leases ADDR to MAC, and to no other host "
+	  "(repeatable)" },
+	{ "max-hosts", 0, SL_OT_UINT, SL_FIELD(max_hosts), false, 1,
+	  SL_HOSTS_MAX, "N", "hosts (guest addresses) on one port, 1 to 64; "
+	  "more are refused (hosts_limit)" },
+	{ "fwd-source", 0, SL_OT_FWDSRC, 0, 0, false, 0, 0, "client|gateway",
+	  "source address of forwarded connections and datagrams as the "
+	  "guest sees it: the client's own (loopback clients: the gateway), "
+	  "or always the gateway's; a forward's ,source= overrides it" },
+	{ "outbound-addr", 0, SL_OT_HOSTADDR, 0, 0, false, 0, 0, "ADDR|any",
+	  "bind the host sockets of guest flows (TCP, UDP, ICMP) to this "
+	  "host address" },
 	{ "udp-timeout", 0, SL_OT_UINT, SL_FIELD(udp_timeout_s), false,
 	  1, SL_MAX_S, "SECONDS", "idle expiry of UDP and ICMP flows" },
 	{ "tcp-connect-timeout", 0, SL_OT_UINT,
@@ -131,8 +147,10 @@ static const struct sl_opt sl_opts[] = {
 	{ "txd", 0, SL_OT_UINT, SL_FIELD(nb_txd), true, 8, 32768,
 	  "N|auto", "tx descriptors per queue; auto: the port's default" },
 	{ "tcp-forward", 't', SL_OT_FWD, 0, 0, false, IPPROTO_TCP, 0,
-	  "SPEC", "forward host TCP port(s) to the guest: "
-	  "[ADDR/]PORT[-PORT][:GUESTPORT[-GUESTPORT]] (repeatable)" },
+	  "SPEC", "forward host TCP port(s) to a guest host: "
+	  "[ADDR/]PORT[-PORT][:[TOADDR/]GUESTPORT[-GUESTPORT]]"
+	  "[,source=client|gateway] (repeatable; TOADDR default "
+	  "--guest-addr)" },
 	{ "udp-forward", 'u', SL_OT_FWD, 0, 0, false, IPPROTO_UDP, 0,
 	  "SPEC", "forward host UDP port(s) to the guest (repeatable)" },
 	{ "allow", 0, SL_OT_RULE, 0, 0, false, 1, 0,
@@ -223,7 +241,7 @@ sl_field_set(struct sl_config *c, const struct sl_opt *o, uint64_t v)
  * Return: 0, or -1 when @s is not such a number or exceeds UINT64_MAX / 1G
  * (large enough for any option, small enough for a suffix multiplier).
  */
-static int
+int
 sl_parse_u64(const char *s, const char **end, uint64_t *v)
 {
 	uint64_t n = 0;
@@ -305,84 +323,6 @@ sl_opt_set_addr(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 		return -1;
 	}
 	sl_field_set(&ctx->cfg, o, a.s_addr);
-	return 0;
-}
-
-/**
- * sl_opt_set_dnsfwd - the DNS forwarder: ADDR[:PORT] or off; an IPv6
- * ADDR bare (port 53) or in brackets ("[::1]:5353").
- */
-static int
-sl_opt_set_dnsfwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
-	const char *val, char *why, size_t whylen)
-{
-	char host[INET6_ADDRSTRLEN];
-	const char *colon, *h = val;
-	struct sl_addr a6;
-	struct in_addr a;
-	bool want6 = false;
-	uint64_t port;
-	size_t hlen;
-
-	if (strcmp(val, "off") == 0) {
-		ctx->cfg.dns_fwd = 0;
-		memset(&ctx->cfg.dns_fwd6, 0, sizeof(ctx->cfg.dns_fwd6));
-		ctx->cfg.dns_fwd_port = 53;
-		ctx->dns_fwd_set = true;
-		return 0;
-	}
-	colon = strchr(val, ':');
-	if (*val == '[') {		/* [V6] or [V6]:PORT */
-		const char *rb = strchr(val, ']');
-
-		h = val + 1;
-		hlen = rb != NULL && (rb[1] == '\0' || rb[1] == ':') ?
-			(size_t)(rb - h) : sizeof(host);
-		colon = rb != NULL && rb[1] == ':' ? rb + 1 : NULL;
-		want6 = true;
-	} else if (colon != NULL && strchr(colon + 1, ':') != NULL) {
-		hlen = strlen(val);	/* a bare IPv6 address, port 53 */
-		colon = NULL;
-		want6 = true;
-	} else
-		hlen = colon != NULL ? (size_t)(colon - val) : strlen(val);
-	if (hlen >= sizeof(host))
-		hlen = 0;	/* too long to be an address */
-	memcpy(host, h, hlen);
-	host[hlen] = '\0';
-	memset(&a6, 0, sizeof(a6));
-	a.s_addr = 0;
-	if (want6 ? inet_pton(AF_INET6, host, a6.b) != 1 :
-	    inet_pton(AF_INET, host, &a) != 1) {
-		snprintf(why, whylen, "'%s' is not an IPv4 or IPv6 address "
-			"with an optional :PORT ([ADDR]:PORT for IPv6), or "
-			"off", val);
-		return -1;
-	}
-	if (!sl_addr_is_any(&a6) && (a6.b[0] == 0xff || sl_addr_is_v4(&a6) ||
-	    (a6.b[0] == 0xfe && (a6.b[1] & 0xc0) == 0x80))) {
-		snprintf(why, whylen, "'%s' is not a global or loopback "
-			"unicast address", val);
-		return -1;
-	}
-	if (a.s_addr != 0 && (ntohl(a.s_addr) >> 28) >= 14) {
-		snprintf(why, whylen, "'%s' is not a unicast address", val);
-		return -1;
-	}
-	port = 53;
-	if (colon != NULL &&
-			(sl_parse_u64(colon + 1, NULL, &port) < 0 ||
-			port < o->min || port > o->max)) {
-		snprintf(why, whylen, "'%s': port '%s' is not a number "
-			"from %llu to %llu", val, colon + 1,
-			(unsigned long long)o->min,
-			(unsigned long long)o->max);
-		return -1;
-	}
-	ctx->cfg.dns_fwd = a.s_addr;
-	ctx->cfg.dns_fwd6 = a6;
-	ctx->cfg.dns_fwd_port = (uint16_t)port;
-	ctx->dns_fwd_set = true;
 	return 0;
 }
 
@@ -551,8 +491,7 @@ sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o, const char *val,
 	case SL_OT_BOOL:
 		return sl_opt_set_bool(ctx, o, val, why, whylen);
 	default:
-		snprintf(why, whylen, "cannot be set here");
-		return -1;
+		return sl_opt_hosts_apply(&ctx->cfg, o, val, why, whylen);
 	}
 }
 
@@ -614,7 +553,7 @@ sl_opt_format(const struct sl_config *c, const struct sl_opt *o, char *buf,
 		snprintf(buf, len, "%s", (const char *)c + o->off);
 		break;
 	default:
-		snprintf(buf, len, "-");
+		sl_opt_hosts_format(c, o, buf, len);
 		break;
 	}
 }
@@ -628,6 +567,8 @@ static bool
 sl_list_format(const struct sl_config *c, const struct sl_opt *o, uint32_t k,
 	char *buf, size_t len)
 {
+	if (o->type == SL_OT_DHCPHOST)
+		return sl_opt_hosts_list(c, k, buf, len);
 	if (o->type == SL_OT_FWD) {
 		char full[SL_FWD_TEXT_LEN];
 
@@ -881,7 +822,8 @@ sl_options_parse(int argc, char **argv, struct sl_config *cfg,
 	}
 
 	if (sl_check_subnet(&ctx.cfg, err, errlen) < 0 ||
-	    sl_check_subnet6(&ctx.cfg, err, errlen) < 0)
+	    sl_check_subnet6(&ctx.cfg, err, errlen) < 0 ||
+	    sl_check_hosts(&ctx.cfg, err, errlen) < 0)
 		goto out;
 	if (ctx.cfg.dns_fwd == 0 && !ctx.dns_fwd_set &&
 			sl_resolv_conf_path != NULL &&
@@ -961,12 +903,15 @@ sl_options_dump(const struct sl_config *cfg, char *buf, size_t len)
 
 		if (!sl_opt_is_key(&sl_opts[i]))
 			continue;
-		if (sl_opts[i].type == SL_OT_FWD || sl_opts[i].type == SL_OT_RULE) {
+		if (sl_opts[i].type == SL_OT_FWD ||
+		    sl_opts[i].type == SL_OT_RULE ||
+		    sl_opts[i].type == SL_OT_DHCPHOST) {
 			/* rules keep their order (first match wins): all of
 			 * them are written at "allow", each under its key */
 			if (sl_opts[i].type == SL_OT_RULE && sl_opts[i].min == 0)
 				continue;
-			for (k = 0; k < cfg->nb_fwd + cfg->nb_rules; k++) {
+			for (k = 0; k < cfg->nb_fwd + cfg->nb_rules +
+			    cfg->nb_dhcp_res; k++) {
 				if (!sl_list_format(cfg, &sl_opts[i], k, val,
 				    sizeof(val)))
 					continue;

@@ -3,8 +3,8 @@
  *
  * sl_options6.c: the IPv6 addressing options of the option table
  * (sl_options.c): --prefix6 (a /64, SLAAC's length), --gateway6 and
- * --dns6 (addresses in it), their dump format, and the check of the IPv6
- * guest network as a whole.
+ * --dns6 (addresses in it), their dump format, the check of the IPv6
+ * guest network as a whole, and --dns-forward (an IPv4 or IPv6 resolver).
  */
 #include <stdio.h>
 #include <string.h>
@@ -145,5 +145,83 @@ sl_check_subnet6(const struct sl_config *c, char *err, size_t errlen)
 			"--gateway6", s);
 		return -1;
 	}
+	return 0;
+}
+
+/**
+ * sl_opt_set_dnsfwd - the DNS forwarder: ADDR[:PORT] or off; an IPv6
+ * ADDR bare (port 53) or in brackets ("[::1]:5353").
+ */
+int
+sl_opt_set_dnsfwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen)
+{
+	char host[INET6_ADDRSTRLEN];
+	const char *colon, *h = val;
+	struct sl_addr a6;
+	struct in_addr a;
+	bool want6 = false;
+	uint64_t port;
+	size_t hlen;
+
+	if (strcmp(val, "off") == 0) {
+		ctx->cfg.dns_fwd = 0;
+		memset(&ctx->cfg.dns_fwd6, 0, sizeof(ctx->cfg.dns_fwd6));
+		ctx->cfg.dns_fwd_port = 53;
+		ctx->dns_fwd_set = true;
+		return 0;
+	}
+	colon = strchr(val, ':');
+	if (*val == '[') {		/* [V6] or [V6]:PORT */
+		const char *rb = strchr(val, ']');
+
+		h = val + 1;
+		hlen = rb != NULL && (rb[1] == '\0' || rb[1] == ':') ?
+			(size_t)(rb - h) : sizeof(host);
+		colon = rb != NULL && rb[1] == ':' ? rb + 1 : NULL;
+		want6 = true;
+	} else if (colon != NULL && strchr(colon + 1, ':') != NULL) {
+		hlen = strlen(val);	/* a bare IPv6 address, port 53 */
+		colon = NULL;
+		want6 = true;
+	} else
+		hlen = colon != NULL ? (size_t)(colon - val) : strlen(val);
+	if (hlen >= sizeof(host))
+		hlen = 0;	/* too long to be an address */
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	memset(&a6, 0, sizeof(a6));
+	a.s_addr = 0;
+	if (want6 ? inet_pton(AF_INET6, host, a6.b) != 1 :
+	    inet_pton(AF_INET, host, &a) != 1) {
+		snprintf(why, whylen, "'%s' is not an IPv4 or IPv6 address "
+			"with an optional :PORT ([ADDR]:PORT for IPv6), or "
+			"off", val);
+		return -1;
+	}
+	if (!sl_addr_is_any(&a6) && (a6.b[0] == 0xff || sl_addr_is_v4(&a6) ||
+	    (a6.b[0] == 0xfe && (a6.b[1] & 0xc0) == 0x80))) {
+		snprintf(why, whylen, "'%s' is not a global or loopback "
+			"unicast address", val);
+		return -1;
+	}
+	if (a.s_addr != 0 && (ntohl(a.s_addr) >> 28) >= 14) {
+		snprintf(why, whylen, "'%s' is not a unicast address", val);
+		return -1;
+	}
+	port = 53;
+	if (colon != NULL &&
+			(sl_parse_u64(colon + 1, NULL, &port) < 0 ||
+			port < o->min || port > o->max)) {
+		snprintf(why, whylen, "'%s': port '%s' is not a number "
+			"from %llu to %llu", val, colon + 1,
+			(unsigned long long)o->min,
+			(unsigned long long)o->max);
+		return -1;
+	}
+	ctx->cfg.dns_fwd = a.s_addr;
+	ctx->cfg.dns_fwd6 = a6;
+	ctx->cfg.dns_fwd_port = (uint16_t)port;
+	ctx->dns_fwd_set = true;
 	return 0;
 }

@@ -27,6 +27,10 @@ enum sl_opt_type {
 	SL_OT_FWD,	/* -t/-u SPEC, repeatable (min: IPPROTO_*) */
 	SL_OT_RULE,	/* --allow/--deny CIDR[:PORTS], repeatable (min: allow) */
 	SL_OT_NETNS,	/* a network namespace name or path (sl_netns_check) */
+	SL_OT_RANGE,	/* --dhcp-range FIRST-LAST (sl_options_hosts.c) */
+	SL_OT_DHCPHOST,	/* --dhcp-host MAC,ADDR, repeatable */
+	SL_OT_FWDSRC,	/* --fwd-source client|gateway */
+	SL_OT_HOSTADDR,	/* a host address or any (--outbound-addr) */
 	SL_OT_CONFIG,	/* --config FILE (command line only) */
 	SL_OT_HELP,	/* -h, --help */
 	SL_OT_VERSION,	/* -V, --version */
@@ -92,6 +96,30 @@ int sl_opt_apply(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 int sl_check_subnet(const struct sl_config *c, char *err, size_t errlen);
 
 /**
+ * sl_opt_hosts_apply - parse @val for the many-hosts option @o (types
+ * SL_OT_RANGE to SL_OT_HOSTADDR) into @c. Return: 0 or -1 (@why set).
+ */
+int sl_opt_hosts_apply(struct sl_config *c, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen);
+
+/** sl_opt_hosts_format - the value of such an option, as it is read. */
+void sl_opt_hosts_format(const struct sl_config *c, const struct sl_opt *o,
+	char *buf, size_t len);
+
+/**
+ * sl_opt_hosts_list - reservation @k as "MAC,ADDR".
+ * Return: false when there is no reservation @k.
+ */
+bool sl_opt_hosts_list(const struct sl_config *c, uint32_t k, char *buf,
+	size_t len);
+
+/**
+ * sl_check_hosts - the pool and the reservations lie in the guest subnet
+ * (and are host addresses of it). Return: 0 or -1 (@err set).
+ */
+int sl_check_hosts(const struct sl_config *c, char *err, size_t errlen);
+
+/**
  * sl_config_file_load - apply the "key = value" lines of @path to @ctx;
  * the settings of "[port N]" sections are checked and kept for
  * sl_options_port().
@@ -124,6 +152,17 @@ int sl_opt_set_prefix6(struct sl_opt_ctx *ctx, const struct sl_opt *o,
 /** sl_opt_format6 - an IPv6 option's value in @c, as the parser reads it. */
 void sl_opt_format6(const struct sl_config *c, const struct sl_opt *o,
 	char *buf, size_t len);
+
+/** sl_parse_u64 - a plain decimal number (sl_options.c). Return: 0 or -1. */
+int sl_parse_u64(const char *s, const char **end, uint64_t *v);
+
+/**
+ * sl_opt_set_dnsfwd - the DNS forwarder: ADDR[:PORT] or off; an IPv6
+ * ADDR bare (port 53) or in brackets ("[::1]:5353") (sl_options6.c).
+ * Return: 0, or -1 with @why set.
+ */
+int sl_opt_set_dnsfwd(struct sl_opt_ctx *ctx, const struct sl_opt *o,
+	const char *val, char *why, size_t whylen);
 
 /**
  * sl_check_subnet6 - with IPv6 on: --gateway6 and --dns6 in --prefix6, not

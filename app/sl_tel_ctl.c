@@ -136,8 +136,9 @@ fwd_change(const char *params, struct rte_tel_data *d, bool add)
 	if (sl_tel_no_params(params) || strlen(params) >= sizeof(spec))
 		return -EINVAL;
 	strcpy(spec, params);
-	comma = strchr(spec, ',');
-	if (comma != NULL) {
+	/* a last ",N" is the worker (",source=..." belongs to the spec) */
+	comma = strrchr(spec, ',');
+	if (comma != NULL && strncmp(comma + 1, "source=", 7) != 0) {
 		*comma = '\0';
 		if (sl_tel_parse_u64(comma + 1, &wi) != 0)
 			return -EINVAL;

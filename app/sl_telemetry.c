@@ -599,6 +599,9 @@ static const struct {
 	{ "/sluice/fwd/del", sl_tel_cmd_fwd_del,
 	  "Stop a forward; its live connections go on. Parameters: "
 	  "SPEC[,WORKER]" },
+	{ "/sluice/hosts", sl_tel_cmd_hosts,
+	  "The hosts of every port, keyed PORT/N: address, MAC, DHCP "
+	  "lease, live flows, frames and bytes each way. No parameters" },
 	{ "/sluice/log_level", sl_tel_cmd_log_level,
 	  "Show or set log levels. Parameters: [TYPE[,LEVEL]], TYPE a sluice "
 	  "module (tcp...), a log type or a glob" },

@@ -78,5 +78,7 @@ int sl_tel_cmd_fwd_del(const char *cmd, const char *params,
 	struct rte_tel_data *d);	/* /sluice/fwd/del */
 int sl_tel_cmd_log_level(const char *cmd, const char *params,
 	struct rte_tel_data *d);	/* /sluice/log_level */
+int sl_tel_cmd_hosts(const char *cmd, const char *params,
+	struct rte_tel_data *d);	/* /sluice/hosts */
 
 #endif /* SL_TELEMETRY_PRIV_H */

@@ -283,6 +283,18 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 			return rc;
 		}
 	}
+	if (h->outbound_addr != 0) {
+		/* --outbound-addr: before connect or the first send */
+		struct sockaddr_in src = { .sin_family = AF_INET,
+			.sin_addr.s_addr = h->outbound_addr };
+
+		if (bind(fd, (const struct sockaddr *)&src,
+		    sizeof(src)) != 0) {
+			rc = neg_errno();
+			close(fd);
+			return rc;
+		}
+	}
 	return kern_track(k, fd, cookie, flags, 0);
 }
 

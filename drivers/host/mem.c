@@ -130,6 +130,12 @@ mem_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 	hd = mem_alloc(m, kind, cookie);
 	if (hd >= 0 && inet6)
 		m->socks[hd].family = AF_INET6;
+	if (hd >= 0 && h->outbound_addr != 0) {
+		/* bound before connect or send, as the kernel backend does */
+		struct mem_sock *s = mem_slot(m, hd);
+
+		s->src = sl_sockaddr_v4(h->outbound_addr, 0);
+	}
 	return hd;
 }
 

@@ -234,6 +234,18 @@ sl_host_mem_sockaddr(struct sl_host *h, int hd)
 	return sa;
 }
 
+struct sockaddr_in
+sl_host_mem_source(struct sl_host *h, int hd)
+{
+	struct mem_sock *s = mem_slot(mem_host(h), hd);
+	struct sockaddr_in sa;
+
+	if (s != NULL)
+		return s->src.in;
+	memset(&sa, 0, sizeof(sa));
+	return sa;
+}
+
 ssize_t
 sl_host_mem_pop_dgram_to(struct sl_host *h, int hd, void *buf, size_t max,
 	union sl_sockaddr *to)

@@ -88,6 +88,7 @@ struct mem_sock {
 	union sl_sockaddr dst;		/* connected peer */
 	union sl_sockaddr last;	/* what find()/sockaddr() report */
 	union sl_sockaddr local;	/* bound address (listen) */
+	union sl_sockaddr src;		/* --outbound-addr bind, port 0 */
 	struct mem_buf rx;		/* peer -> sluice (TCP) */
 	struct mem_buf tx;		/* sluice -> peer (TCP) */
 	struct mem_dq rxq;		/* peer -> sluice datagrams */

@@ -167,6 +167,10 @@ struct sl_host {
 	const struct sl_host_ops *ops;
 	const char *name;
 	unsigned int open_handles;	/**< live handles, for leak checks */
+	/** sockets made by sl_host_open() are bound to this address (port
+	 * 0: the kernel picks) before they connect or send (network
+	 * order; 0: not bound). --outbound-addr, set by the worker. */
+	uint32_t outbound_addr;
 };
 
 /**
@@ -193,7 +197,10 @@ void sl_host_kernel_set_fd_limit(uint64_t limit);
  */
 struct sl_host *sl_host_kernel_create(void);
 
-/** Open a socket of @kind; Return: handle or -errno. */
+/**
+ * Open a socket of @kind (bound to h->outbound_addr when set); Return:
+ * handle or -errno (a bind failure's too).
+ */
 static inline int
 sl_host_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 {

@@ -268,6 +268,12 @@ uint32_t sl_host_mem_interest(struct sl_host *h, int hd);
 union sl_sockaddr sl_host_mem_sockaddr(struct sl_host *h, int hd);
 
 /**
+ * sl_host_mem_source - the local address @hd was bound to when opened
+ * (the backend's outbound_addr, port 0), all zero when none.
+ */
+struct sockaddr_in sl_host_mem_source(struct sl_host *h, int hd);
+
+/**
  * sl_host_mem_pop_dgram - the host peer receives a datagram sluice sent.
  * @h: mem host
  * @hd: UDP or ICMP handle (open or closed)

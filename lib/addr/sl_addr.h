@@ -211,6 +211,19 @@ sl_sockaddr_addr(const union sl_sockaddr *s)
 	return a;
 }
 
+/**
+ * sl_sockaddr_v4_or_0 - the IPv4 address of @s (network order), also of a
+ * v4-mapped sockaddr_in6 (a dual-stack listener's IPv4 client); 0 for
+ * any other address.
+ */
+static inline uint32_t
+sl_sockaddr_v4_or_0(const union sl_sockaddr *s)
+{
+	struct sl_addr a = sl_sockaddr_addr(s);
+
+	return sl_addr_is_v4(&a) ? sl_addr_get_v4(&a) : 0;
+}
+
 /** sl_sockaddr_port - the port of @s, network order (0: other family). */
 static inline uint16_t
 sl_sockaddr_port(const union sl_sockaddr *s)

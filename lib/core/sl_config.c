@@ -40,6 +40,8 @@ sl_config_defaults(struct sl_config *cfg)
 	cfg->idle_sleep = true;
 	cfg->netns_up = true;
 	cfg->lease_time_s = 86400;
+	cfg->max_hosts = 16;
+	cfg->fwd_source = SL_FWD_SRC_CLIENT;
 	cfg->udp_timeout_s = 180;
 	cfg->tcp_connect_timeout_ms = 10000;
 	cfg->tcp_idle_timeout_s = 7200;

@@ -13,14 +13,25 @@
 
 #include "sl_addr.h"
 
-/** One forward: host [bind/]lo-hi -> guest lo-hi (same length). */
+/** Whose address an inbound flow shows the guest as its source. */
+enum sl_fwd_source {
+	SL_FWD_SRC_DEFAULT = 0,	/**< per forward: the global --fwd-source */
+	SL_FWD_SRC_CLIENT,	/**< the client's own (loopback: gateway) */
+	SL_FWD_SRC_GATEWAY,	/**< always the gateway address */
+};
+
+/**
+ * One forward: host [bind/]lo-hi -> guest [to_addr/]lo-hi (same length).
+ */
 struct sl_fwd_spec {
 	uint8_t proto;		/**< IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t source;		/**< enum sl_fwd_source */
 	/** family of bind_addr: AF_INET, AF_INET6 (IPv6 only), or 0: no
 	 * address given, every host address of both families (dual-stack;
 	 * IPv4 only when the host has no IPv6) */
 	uint8_t family;
 	struct sl_addr bind_addr;	/**< IPv4 v4-mapped; zero when family 0 */
+	uint32_t to_addr;	/**< guest host, network order; 0: guest_addr */
 	uint16_t host_lo;	/**< host order */
 	uint16_t host_hi;
 	uint16_t guest_lo;
@@ -37,7 +48,15 @@ struct sl_rule {
 	uint16_t port_hi;
 };
 
+/** A static DHCP reservation: this MAC always gets this address. */
+struct sl_dhcp_res {
+	uint8_t mac[6];
+	uint32_t addr;		/**< network order */
+};
+
 #define SL_FWD_MAX	64	/* forwards per worker */
+#define SL_HOSTS_MAX	64	/* hosts (guest addresses) per port, at most */
+#define SL_DHCP_RES_MAX	32	/* --dhcp-host reservations */
 #define SL_RULE_MAX	64
 
 /** Size of the --netns value: a name under /run/netns, or a path. */
@@ -60,6 +79,15 @@ struct sl_config {
 	bool host_loopback;	/**< gateway address means host 127.0.0.1 */
 	bool idle_sleep;	/**< idle workers sleep (else busy-poll) */
 	uint32_t lease_time_s;	/**< DHCP lease time */
+	uint32_t dhcp_first;	/**< pool's first address, network order;
+				 * 0: the addresses after guest_addr */
+	uint32_t dhcp_last;	/**< pool's last address, network order */
+	uint32_t max_hosts;	/**< hosts per port (<= SL_HOSTS_MAX) */
+	uint32_t nb_dhcp_res;	/**< reservations in dhcp_res[] */
+	struct sl_dhcp_res dhcp_res[SL_DHCP_RES_MAX];
+	uint8_t fwd_source;	/**< enum sl_fwd_source, never DEFAULT */
+	uint32_t outbound_addr;	/**< host sockets of guest flows bind to it;
+				 * network order, 0: any */
 	uint32_t udp_timeout_s;	/**< UDP/ICMP flow idle expiry */
 	uint32_t tcp_connect_timeout_ms; /**< host connect bound */
 	uint32_t tcp_idle_timeout_s;	/**< established flow idle expiry */
@@ -93,5 +121,39 @@ struct sl_config {
  * gateway fec0::2, DNS fec0::3.
  */
 void sl_config_defaults(struct sl_config *cfg);
+
+/** sl_fwd_target - the guest host forward @s leads to (network order). */
+static inline uint32_t
+sl_fwd_target(const struct sl_config *cfg, const struct sl_fwd_spec *s)
+{
+	return s->to_addr != 0 ? s->to_addr : cfg->guest_addr;
+}
+
+/**
+ * sl_fwd_src_client - whether an inbound flow of forward @s from host
+ * client @peer (an IPv4 address, network order; 0 for an IPv6 client,
+ * which an IPv4 guest cannot be shown: sl_sockaddr_v4_or_0) shows the
+ * guest the client's own address and port: so in client mode (the forward's, else --fwd-source), unless
+ * the client is on loopback (127.0.0.0/8) or has an address of the guest
+ * prefix (the guest would answer it on its link, not through sluice).
+ */
+static inline bool
+sl_fwd_src_client(const struct sl_config *cfg, const struct sl_fwd_spec *s,
+	uint32_t peer)
+{
+	uint8_t mode = s->source != SL_FWD_SRC_DEFAULT ? s->source :
+		cfg->fwd_source;
+	const uint8_t *a = (const uint8_t *)&peer;
+	uint32_t mask = cfg->prefix_len == 0 ? 0 : cfg->prefix_len >= 32 ?
+		UINT32_MAX : ~(UINT32_MAX >> cfg->prefix_len);
+	uint32_t hp = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+		(uint32_t)a[2] << 8 | a[3];
+	const uint8_t *g = (const uint8_t *)&cfg->gateway;
+	uint32_t hg = (uint32_t)g[0] << 24 | (uint32_t)g[1] << 16 |
+		(uint32_t)g[2] << 8 | g[3];
+
+	return mode != SL_FWD_SRC_GATEWAY && peer != 0 && a[0] != 127 &&
+		(hp & mask) != (hg & mask);
+}
 
 #endif /* SL_CONFIG_H */

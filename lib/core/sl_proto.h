@@ -64,10 +64,11 @@ struct sl_proto {
 	/** a guest IPv4 fragment. Return: the whole datagram, or NULL */
 	struct rte_mbuf *(*reassemble)(struct sl_worker *w,
 		const struct sl_pkt *p);
-	/** an IPv4 frame from the guest address showed its MAC (the
-	 * link layer: one module takes it) */
-	void (*learn)(struct sl_worker *w, uint32_t ip,
-		const struct rte_ether_addr *mac);
+	/** an IPv4 frame of @len bytes from guest address @ip showed its
+	 * MAC (the link layer: one module takes it). Return: false when
+	 * @ip is no host of the port (the frame is dropped) */
+	bool (*learn)(struct sl_worker *w, uint32_t ip,
+		const struct rte_ether_addr *mac, uint32_t len);
 	/** the same for an IPv6 frame from a guest address (16 bytes) */
 	void (*learn6)(struct sl_worker *w, const uint8_t *ip6,
 		const struct rte_ether_addr *mac);

@@ -179,6 +179,8 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	w->cfg = cfg;
 	w->mp = mp;
 	w->host = host;
+	if (host != NULL)
+		host->outbound_addr = cfg->outbound_addr;
 	if (w->tx_burst == NULL)
 		w->tx_burst = port_tx_burst;
 	w->hz_ms = rte_get_timer_hz() / 1000;
@@ -327,12 +329,13 @@ classify_ipv4(struct sl_worker *w, struct sl_pkt *p)
 	    ((const struct rte_udp_hdr *)p->l4)->dst_port == w->udp_claim &&
 	    w->by_udp_port != NULL)
 		return w->by_udp_port->input(w, p);
-	if (src != cfg->guest_addr) {
+	/* the neighbours (lib/neigh) know the port's hosts */
+	if (likely(w->link != NULL) ? !w->link->learn(w, src,
+	    &p->eth->src_addr, rte_pktmbuf_pkt_len(p->m)) :
+	    src != cfg->guest_addr) {
 		SL_STAT_INC(w->stats, drop_ip_src);
 		return false;
 	}
-	if (likely(w->link != NULL))	/* the neighbours (lib/neigh) */
-		w->link->learn(w, src, &p->eth->src_addr);
 	if (sl_net_is_bcast(dst, cfg->gateway, cfg->prefix_len)) {
 		SL_STAT_INC(w->stats, drop_ip_bcast);
 		return false;

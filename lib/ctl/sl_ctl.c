@@ -85,6 +85,8 @@ sl_ctl_req_alloc(enum sl_ctl_op op, uint32_t cap)
 		list = sizeof(struct sl_ctl_flow) * cap;
 	else if (op == SL_CTL_OP_FWD_LIST)
 		list = sizeof(struct sl_fwd_spec) * cap;
+	else if (op == SL_CTL_OP_HOSTS)
+		list = sizeof(struct sl_ctl_host) * cap;
 	else
 		cap = 0;
 	req = calloc(1, sizeof(*req) + list);
@@ -98,6 +100,8 @@ sl_ctl_req_alloc(enum sl_ctl_op op, uint32_t cap)
 		req->flows = (struct sl_ctl_flow *)(req + 1);
 	else if (op == SL_CTL_OP_FWD_LIST)
 		req->fwds = (struct sl_fwd_spec *)(req + 1);
+	else if (op == SL_CTL_OP_HOSTS)
+		req->hosts = (struct sl_ctl_host *)(req + 1);
 	return req;
 }
 
@@ -426,6 +430,8 @@ execute(struct sl_worker *w, struct sl_ctl_req *req)
 		return do_fwd(w, req, false);
 	case SL_CTL_OP_EXEC:
 		return req->fn == NULL ? -EINVAL : req->fn(w, req->arg);
+	case SL_CTL_OP_HOSTS:
+		return sl_ctl_do_hosts(w, req);
 	case SL_CTL_OP_MAX:
 		break;
 	}

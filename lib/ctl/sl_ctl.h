@@ -23,6 +23,7 @@
 #include <netinet/in.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_ether.h>
 #include <rte_ring.h>
 
 #include "sl_fwd.h"
@@ -44,6 +45,7 @@ enum sl_ctl_op {
 	SL_CTL_OP_FWD_ADD,	/**< start a forward */
 	SL_CTL_OP_FWD_DEL,	/**< stop a forward */
 	SL_CTL_OP_EXEC,		/**< run a function on the worker (tests) */
+	SL_CTL_OP_HOSTS,	/**< the port's hosts, this worker's counts */
 	SL_CTL_OP_MAX
 };
 
@@ -94,6 +96,24 @@ struct sl_ctl_summary {
 };
 
 /** A function run on the worker by SL_CTL_OP_EXEC; returns req->rc. */
+/**
+ * One host of a port as one worker sees it (SL_CTL_OP_HOSTS): the
+ * port-wide facts (address, MAC, lease) and this worker's counts.
+ */
+struct sl_ctl_host {
+	uint32_t ip;			/**< network order */
+	bool known;			/**< MAC resolved */
+	struct rte_ether_addr mac;
+	uint64_t idle_ms;		/**< since its last frame; UINT64_MAX: never */
+	uint8_t lease;			/**< enum sl_lease_state + 1; 0: none */
+	uint64_t lease_left_ms;		/**< UINT64_MAX: infinite */
+	uint32_t flows;			/**< live flows of the host */
+	uint64_t flow_bytes_to_host;	/**< over those flows */
+	uint64_t flow_bytes_to_guest;
+	uint64_t frames_in, bytes_in;	/**< frames from the host */
+	uint64_t frames_out, bytes_out;	/**< frames to it */
+};
+
 typedef int (*sl_ctl_exec_fn)(struct sl_worker *w, void *arg);
 
 /**
@@ -126,6 +146,7 @@ struct sl_ctl_req {
 	} u;
 	struct sl_ctl_flow *flows;	/**< FLOWS: cap entries */
 	struct sl_fwd_spec *fwds;	/**< FWD_LIST: cap entries */
+	struct sl_ctl_host *hosts;	/**< HOSTS: cap entries */
 };
 
 /**
@@ -232,6 +253,16 @@ int sl_ctl_flow_info(struct sl_worker *w, uint64_t id,
 /** sl_ctl_flow_close - close a flow by local id. Return: -ENOENT, ... */
 int sl_ctl_flow_close(struct sl_worker *w, uint64_t id,
 	unsigned int timeout_ms);
+
+/**
+ * sl_ctl_hosts - the hosts of @w's port with @w's counts (up to @cap;
+ * SL_HOSTS_MAX always fits). Return: as sl_ctl_call(); *n entries.
+ */
+int sl_ctl_hosts(struct sl_worker *w, struct sl_ctl_host *out, uint32_t cap,
+	uint32_t *n, unsigned int timeout_ms);
+
+/** sl_ctl_do_hosts - worker side of sl_ctl_hosts() (sl_ctl_hosts.c). */
+int sl_ctl_do_hosts(struct sl_worker *w, struct sl_ctl_req *req);
 
 /**
  * sl_ctl_fwd_list - the forwards of @w (up to @cap; SL_FWD_MAX always

@@ -66,9 +66,16 @@ sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	uint8_t code, uint32_t rest, const uint8_t *quote, uint32_t qlen)
 {
 	uint32_t room = SL_ICMP_ERR_MAX - sizeof(struct rte_ipv4_hdr);
+	uint32_t dst = w->cfg->guest_addr;
 	struct rte_mbuf *m;
 	uint8_t *buf;
 	uint32_t n;
+
+	/* to the host whose datagram it quotes (QUOTE_MIN covers the
+	 * IPv4 header) */
+	if (qlen >= SL_ICMP_ERR_QUOTE_MIN)
+		memcpy(&dst, quote + offsetof(struct rte_ipv4_hdr, src_addr),
+			sizeof(dst));
 
 	if (qlen < SL_ICMP_ERR_QUOTE_MIN || w->tx_mtu < SL_ICMP_ERR_QUOTE_MIN +
 	    SL_ICMP_ERR_HLEN + sizeof(struct rte_ipv4_hdr)) {
@@ -85,15 +92,15 @@ sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	n = buf != NULL ? sl_icmp_err_fill(buf, room, type, code, rest, quote,
 		qlen) : 0;
 	if (n == 0 || rte_pktmbuf_trim(m, (uint16_t)(room - n)) != 0 ||
-	    sl_net_prepend_ipv4(m, &w->gw_mac, NULL, src,
-	    w->cfg->guest_addr, IPPROTO_ICMP) != 0) {
+	    sl_net_prepend_ipv4(m, &w->gw_mac, NULL, src, dst,
+	    IPPROTO_ICMP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_nomem);
 		return -1;
 	}
 	sl_net_l4_cksum(m);
 	SL_STAT_INC(w->stats, icmp_err_tx);
-	sl_neigh_tx(w, m, w->cfg->guest_addr);
+	sl_neigh_tx(w, m, dst);
 	return 0;
 }
 

@@ -5,8 +5,9 @@
  * message parser, the DISCOVER/REQUEST/INFORM/RELEASE/DECLINE handling and
  * the OFFER/ACK/NAK builder.
  *
- * There is one guest and one address per port, so the server keeps no lease
- * table: whoever asks for cfg->guest_addr gets it, for as long as it asks.
+ * Which host gets which address is the lease table's decision
+ * (sl_dhcp_lease.c); a leased address enters the neighbour table with its
+ * host's MAC.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -34,10 +35,6 @@
 #define SL_DHCP_LOG_GAP_MS	10000	/* DECLINE log rate limit */
 /* 255.255.255.255 (DPDK's RTE_IPV4_BROADCAST is 224.0.0.0, not this) */
 #define SL_DHCP_BCAST_IP	UINT32_MAX
-
-/* Last DECLINE log line of this lcore (a guest must not flood the log). */
-static RTE_DEFINE_PER_LCORE(uint64_t, dhcp_decline_log_ms);
-static RTE_DEFINE_PER_LCORE(bool, dhcp_decline_logged);
 
 static const struct rte_ether_addr dhcp_bcast_mac = {
 	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
@@ -433,25 +430,76 @@ dhcp_reply_to(const struct sl_dhcp_msg *req, uint32_t yiaddr,
 }
 
 /**
- * dhcp_learn - the client is the guest: its chaddr is where the guest address
- * is.
+ * dhcp_log - one warning line, at most one per SL_DHCP_LOG_GAP_MS (hosts
+ * must not flood the log): @what about address @ip (network order).
  */
 static void
-dhcp_learn(struct sl_worker *w, const struct sl_dhcp_msg *req)
+dhcp_log(struct sl_worker *w, const char *what, uint32_t ip)
 {
-	sl_neigh_learn(w, w->cfg->guest_addr, &req->chaddr);
+	const uint8_t *a = (const uint8_t *)&ip;
+
+	if (w->dhcp->logged && w->now_ms - w->dhcp->log_ms <
+	    SL_DHCP_LOG_GAP_MS)
+		return;
+	w->dhcp->logged = true;
+	w->dhcp->log_ms = w->now_ms;
+	if (ip == 0)
+		SL_LOG(DHCP, WARNING, "worker %u: %s\n", w->id, what);
+	else
+		SL_LOG(DHCP, WARNING, "worker %u: %s %u.%u.%u.%u\n", w->id,
+			what, a[0], a[1], a[2], a[3]);
 }
 
-/** dhcp_grant - send an OFFER or ACK of the guest address. */
+/** dhcp_learn - the client's chaddr is where address @ip is. */
+static void
+dhcp_learn(struct sl_worker *w, const struct sl_dhcp_msg *req, uint32_t ip)
+{
+	sl_neigh_learn(w, ip, &req->chaddr);
+}
+
+/** dhcp_grant - send an OFFER or ACK of address @yiaddr. */
 static int
-dhcp_grant(struct sl_worker *w, const struct sl_dhcp_msg *req, uint8_t type)
+dhcp_grant(struct sl_worker *w, const struct sl_dhcp_msg *req, uint8_t type,
+	uint32_t yiaddr)
 {
 	const struct rte_ether_addr *mac;
 	uint32_t ip;
 
-	dhcp_reply_to(req, w->cfg->guest_addr, &mac, &ip);
-	return dhcp_send(w, req, type, w->cfg->guest_addr, DHCP_EXTRA_LEASE,
-		mac, ip);
+	dhcp_reply_to(req, yiaddr, &mac, &ip);
+	return dhcp_send(w, req, type, yiaddr, DHCP_EXTRA_LEASE, mac, ip);
+}
+
+/**
+ * dhcp_discover - answer a DHCPDISCOVER with an OFFER of the address the
+ * lease table picks (and the neighbour table has room for); none when the
+ * pool is exhausted or the port has its hosts.
+ */
+static void
+dhcp_discover(struct sl_worker *w, const struct sl_dhcp_msg *req)
+{
+	enum sl_lease_why why;
+	uint32_t ip;
+
+	ip = sl_lease_offer(&w->dhcp->leases, &req->chaddr,
+		sl_dhcp_has(req, SL_DHCP_OPT_REQ_IP) ? req->requested_ip : 0,
+		w->now_ms, &why);
+	if (ip == 0) {
+		if (why == SL_LEASE_FULL) {
+			SL_STAT_INC(w->stats, hosts_limit);
+			dhcp_log(w, "no DHCP offer: the port has its "
+				"--max-hosts hosts (hosts_limit)", 0);
+		} else {
+			SL_STAT_INC(w->stats, dhcp_pool_empty);
+			dhcp_log(w, "no DHCP offer: every pool address is "
+				"taken (dhcp_pool_empty)", 0);
+		}
+		return;
+	}
+	if (sl_neigh_add(w, ip) < 0)
+		return;		/* counted in hosts_limit */
+	dhcp_learn(w, req, ip);
+	if (dhcp_grant(w, req, SL_DHCP_OFFER, ip) == 0)
+		SL_STAT_INC(w->stats, dhcp_offers);
 }
 
 /**
@@ -459,8 +507,9 @@ dhcp_grant(struct sl_worker *w, const struct sl_dhcp_msg *req, uint8_t type)
  *
  * SELECTING names a server: another server's means the client turned us
  * down, which calls for silence. Otherwise the address asked for is option
- * 50 (SELECTING, INIT-REBOOT) or ciaddr (RENEWING, REBINDING): the guest
- * address is acknowledged, anything else refused with a broadcast NAK.
+ * 50 (SELECTING, INIT-REBOOT) or ciaddr (RENEWING, REBINDING): acknowledged
+ * when the lease table grants it to the client's chaddr, else refused with a
+ * broadcast NAK.
  */
 static void
 dhcp_request(struct sl_worker *w, const struct sl_dhcp_msg *req)
@@ -476,9 +525,10 @@ dhcp_request(struct sl_worker *w, const struct sl_dhcp_msg *req)
 		SL_STAT_INC(w->stats, drop_dhcp);
 		return;
 	}
-	dhcp_learn(w, req);
-	if (want == w->cfg->guest_addr) {
-		if (dhcp_grant(w, req, SL_DHCP_ACK) == 0)
+	if (sl_lease_bind(&w->dhcp->leases, &req->chaddr, want,
+	    w->now_ms) == 0 && sl_neigh_add(w, want) >= 0) {
+		dhcp_learn(w, req, want);
+		if (dhcp_grant(w, req, SL_DHCP_ACK, want) == 0)
 			SL_STAT_INC(w->stats, dhcp_acks);
 		return;
 	}
@@ -495,31 +545,43 @@ dhcp_inform(struct sl_worker *w, const struct sl_dhcp_msg *req)
 	const struct rte_ether_addr *mac;
 	uint32_t ip;
 
-	dhcp_learn(w, req);
+	if (req->ciaddr != 0)
+		dhcp_learn(w, req, req->ciaddr);
 	dhcp_reply_to(req, 0, &mac, &ip);
 	if (dhcp_send(w, req, SL_DHCP_ACK, 0, DHCP_EXTRA_PARAMS, mac, ip) == 0)
 		SL_STAT_INC(w->stats, dhcp_informs);
 }
 
 /**
- * dhcp_decline - a DHCPDECLINE: the guest found the address in use. Counted
- * and logged.
+ * dhcp_decline - a DHCPDECLINE: the host found its address in use. The
+ * address rests (offered to nobody for SL_LEASE_DECLINE_MS); counted and
+ * logged. A decline of an address the host does not hold is a drop.
  */
 static void
 dhcp_decline(struct sl_worker *w, const struct sl_dhcp_msg *req)
 {
-	const uint8_t *a = (const uint8_t *)&req->requested_ip;
-
-	SL_STAT_INC(w->stats, drop_dhcp);
-	if (RTE_PER_LCORE(dhcp_decline_logged) &&
-			w->now_ms - RTE_PER_LCORE(dhcp_decline_log_ms) <
-			SL_DHCP_LOG_GAP_MS)
+	if (sl_lease_decline(&w->dhcp->leases, &req->chaddr,
+	    req->requested_ip, w->now_ms) != 0) {
+		SL_STAT_INC(w->stats, drop_dhcp);
 		return;
-	RTE_PER_LCORE(dhcp_decline_logged) = true;
-	RTE_PER_LCORE(dhcp_decline_log_ms) = w->now_ms;
-	SL_LOG(DHCP, WARNING,
-		"worker %u: guest declined DHCP address %u.%u.%u.%u\n",
-		w->id, a[0], a[1], a[2], a[3]);
+	}
+	SL_STAT_INC(w->stats, dhcp_declines);
+	dhcp_log(w, "a host declined DHCP address", req->requested_ip);
+}
+
+/**
+ * dhcp_release - a DHCPRELEASE: the host gives its address back (the
+ * table remembers the MAC for when it comes back).
+ */
+static void
+dhcp_release(struct sl_worker *w, const struct sl_dhcp_msg *req)
+{
+	if (sl_lease_release(&w->dhcp->leases, &req->chaddr,
+	    req->ciaddr) != 0) {
+		SL_STAT_INC(w->stats, drop_dhcp);
+		return;
+	}
+	SL_STAT_INC(w->stats, dhcp_releases);
 }
 
 bool
@@ -545,15 +607,13 @@ sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 
 	switch (req.type) {
 	case SL_DHCP_DISCOVER:
-		dhcp_learn(w, &req);
-		if (dhcp_grant(w, &req, SL_DHCP_OFFER) == 0)
-			SL_STAT_INC(w->stats, dhcp_offers);
+		dhcp_discover(w, &req);
 		break;
 	case SL_DHCP_REQUEST:
 		dhcp_request(w, &req);
 		break;
 	case SL_DHCP_RELEASE:
-		SL_STAT_INC(w->stats, dhcp_releases);
+		dhcp_release(w, &req);
 		break;
 	case SL_DHCP_DECLINE:
 		dhcp_decline(w, &req);
@@ -569,12 +629,28 @@ sl_dhcp_input(struct sl_worker *w, const struct sl_pkt *p)
 	return false;
 }
 
+/**
+ * dhcp_busy - the lease table's view of the neighbour table: @ip is in use
+ * by a host other than @mac that never asked for it (a static address).
+ */
+static bool
+dhcp_busy(void *arg, uint32_t ip, const struct rte_ether_addr *mac)
+{
+	struct rte_ether_addr at;
+
+	return sl_neigh_lookup(arg, ip, &at) &&
+		!rte_is_same_ether_addr(&at, mac);
+}
+
 /** dhcp_init - the DHCP entry's init hook: the server's state. */
 static int
 dhcp_init(struct sl_worker *w)
 {
 	w->dhcp = rte_zmalloc("sl_dhcp", sizeof(*w->dhcp), 0);
-	return w->dhcp == NULL ? -ENOMEM : 0;
+	if (w->dhcp == NULL)
+		return -ENOMEM;
+	sl_lease_init(&w->dhcp->leases, w->cfg, dhcp_busy, w);
+	return 0;
 }
 
 /** dhcp_fini - the DHCP entry's last teardown hook. */

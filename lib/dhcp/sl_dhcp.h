@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The sluice authors
  *
- * sl_dhcp.h: the DHCP server (RFC 2131/2132) answering the single guest of a
- * port, and the DHCP message parser it shares with the tests.
+ * sl_dhcp.h: the DHCP server (RFC 2131/2132) answering the hosts of a port,
+ * and the DHCP message parser it shares with the tests.
  *
- * The server hands out one address (cfg->guest_addr) and names the gateway as
- * server, router and (through cfg->dns) resolver, the way QEMU's user-mode
- * network does. It keeps no lease state: any request for the guest address
- * is granted, any request for another address is refused.
+ * The server leases addresses of the guest prefix from its lease table
+ * (sl_dhcp_lease.h: cfg->guest_addr first, then the pool) and names the
+ * gateway as server, router and (through cfg->dns) resolver, the way QEMU's
+ * user-mode network does. A request for an address the host may not have
+ * is refused.
  */
 #ifndef SL_DHCP_H
 #define SL_DHCP_H
@@ -18,14 +19,21 @@
 
 #include <rte_ether.h>
 
+#include "sl_dhcp_lease.h"
 #include "sl_net.h"
 
 struct sl_worker;
 struct sl_pkt;
 
-/** A worker's DHCP server state (w->dhcp; it keeps no lease). */
+/**
+ * A worker's DHCP server state (w->dhcp). The leases are used by the
+ * port's queue-0 worker, which receives every DHCP message.
+ */
 struct sl_dhcp {
 	uint32_t xid;		/**< last transaction served */
+	uint64_t log_ms;	/**< last pool or decline log line */
+	bool logged;
+	struct sl_lease_tab leases;
 };
 
 #define SL_DHCP_OP_REQUEST	1	/**< BOOTREQUEST */
@@ -164,10 +172,12 @@ int sl_dhcp_parse(const uint8_t *buf, size_t len, struct sl_dhcp_msg *out);
  * @w: worker
  * @p: parsed IPv4/UDP frame to port 67 (not freed here)
  *
- * DISCOVER gets an OFFER of cfg->guest_addr; REQUEST an ACK when it asks for
- * that address from us, a NAK when it asks for another one, nothing when it
- * names another server; INFORM an ACK without lease; RELEASE and DECLINE
- * are counted. Malformed messages are counted in drop_dhcp. Replies are
+ * DISCOVER gets an OFFER of the address the lease table chooses for its
+ * chaddr (none when the pool is empty: dhcp_pool_empty, or the port has
+ * its --max-hosts: hosts_limit); REQUEST an ACK when the table grants the
+ * address asked for, a NAK when not, nothing when it names another server;
+ * INFORM an ACK without lease; RELEASE frees the lease, DECLINE rests the
+ * address (both counted). Malformed messages are counted in drop_dhcp. Replies are
  * queued with sl_tx().
  *
  * Return: false (the protocol table's input hook: the frame is not kept).

@@ -21,6 +21,7 @@
 #include "sl_fwd_priv.h"
 #include "sl_io.h"
 #include "sl_log.h"
+#include "sl_neigh.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
 #include "sl_udp.h"
@@ -83,11 +84,109 @@ parse_addr(const char *s, size_t n, struct sl_addr *out)
 	return sl_addr_pton(addr, out);
 }
 
+/**
+ * parse_target - the guest side of a forward: "[TOADDR/]PORT[-PORT]", the
+ * guest host (an address of the guest prefix; none: --guest-addr) and its
+ * ports (passt's -t form).
+ * @t: text after the ':'
+ * @spec: the whole forward text, for messages
+ * @out: to_addr, guest_lo and guest_hi are set
+ * Return: pointer past the target, or NULL (err set).
+ */
+static const char *
+parse_target(const char *t, const char *spec, struct sl_fwd_spec *out,
+	char *err, size_t errlen)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *slash = strchr(t, '/'), *p;
+	struct in_addr a;
+
+	if (slash != NULL && slash < t + strcspn(t, ",")) {
+		size_t n = (size_t)(slash - t);
+
+		if (n == 0 || n >= sizeof(addr)) {
+			snprintf(err, errlen, "'%s': bad target address", spec);
+			return NULL;
+		}
+		memcpy(addr, t, n);
+		addr[n] = '\0';
+		if (inet_pton(AF_INET, addr, &a) != 1 || a.s_addr == 0 ||
+		    (ntohl(a.s_addr) >> 24) == 127 ||
+		    (ntohl(a.s_addr) >> 28) >= 14) {
+			snprintf(err, errlen, "'%s': bad target address '%s'",
+				spec, addr);
+			return NULL;
+		}
+		out->to_addr = a.s_addr;
+		t = slash + 1;
+	}
+	p = parse_port_range(t, &out->guest_lo, &out->guest_hi);
+	if (p == NULL)
+		snprintf(err, errlen, "'%s': bad guest port range", spec);
+	return p;
+}
+
+/**
+ * parse_flags - the forward's options after a ',': "source=client" or
+ * "source=gateway" (whose address inbound flows show the guest).
+ * Return: 0 or -1 (err set).
+ */
+static int
+parse_flags(const char *f, const char *spec, struct sl_fwd_spec *out,
+	char *err, size_t errlen)
+{
+	if (strcmp(f, "source=client") == 0)
+		out->source = SL_FWD_SRC_CLIENT;
+	else if (strcmp(f, "source=gateway") == 0)
+		out->source = SL_FWD_SRC_GATEWAY;
+	else {
+		snprintf(err, errlen, "'%s': unknown option '%s' (source="
+			"client or source=gateway)", spec, f);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * parse_listen - the host side of a forward: "[ADDR/]PORT[-PORT]" (the
+ * bind address, IPv4 or IPv6, bare or in brackets, and the host ports).
+ * The text before the first '/' is a bind address when it parses as one;
+ * otherwise that '/' belongs to the target ("8080:10.0.2.16/80").
+ * Return: pointer past it, or NULL (err set).
+ */
+static const char *
+parse_listen(const char *s, const char *spec, struct sl_fwd_spec *out,
+	char *err, size_t errlen)
+{
+	const char *slash = strchr(s, '/'), *p;
+
+	if (slash != NULL) {
+		size_t n = (size_t)(slash - s);
+		int fam = parse_addr(s, n, &out->bind_addr);
+
+		if (fam != 0) {
+			out->family = (uint8_t)fam;
+			s = slash + 1;
+		} else if (n == 0 || s[0] == '[' ||
+		    memchr(s, ':', n) == NULL) {
+			snprintf(err, errlen, "'%s': bad bind address '%.*s'",
+				spec, (int)n, s);
+			return NULL;
+		}
+	}
+	p = parse_port_range(s, &out->host_lo, &out->host_hi);
+	if (p == NULL)
+		snprintf(err, errlen, "'%s': expected [ADDR/]PORT[-PORT]"
+			"[:[TOADDR/]GUESTPORT[-GUESTPORT]] with ports 1-65535",
+			spec);
+	return p;
+}
+
 int
 sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 	char *err, size_t errlen)
 {
-	const char *s = spec, *slash, *p;
+	const char *s = spec, *p;
 
 	memset(out, 0, sizeof(*out));
 	out->proto = proto;
@@ -98,39 +197,26 @@ sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 		out->proto = IPPROTO_UDP;
 		s += 4;
 	}
-	slash = strchr(s, '/');
-	if (slash != NULL) {
-		size_t n = (size_t)(slash - s);
-		int fam = parse_addr(s, n, &out->bind_addr);
-
-		if (fam == 0) {
-			snprintf(err, errlen, "'%s': bad bind address '%.*s'",
-				spec, (int)n, s);
-			return -1;
-		}
-		out->family = (uint8_t)fam;
-		s = slash + 1;
-	}
-	p = parse_port_range(s, &out->host_lo, &out->host_hi);
-	if (p == NULL) {
-		snprintf(err, errlen, "'%s': expected [ADDR/]PORT[-PORT]"
-			"[:GUESTPORT[-GUESTPORT]] with ports 1-65535", spec);
+	p = parse_listen(s, spec, out, err, errlen);
+	if (p == NULL)
 		return -1;
-	}
 	out->guest_lo = out->host_lo;
 	out->guest_hi = out->host_hi;
 	if (*p == ':') {
-		p = parse_port_range(p + 1, &out->guest_lo, &out->guest_hi);
-		if (p == NULL) {
-			snprintf(err, errlen, "'%s': bad guest port range", spec);
+		p = parse_target(p + 1, spec, out, err, errlen);
+		if (p == NULL)
 			return -1;
-		}
 		if (out->guest_lo == out->guest_hi &&
 		    out->host_lo != out->host_hi) {
 			snprintf(err, errlen, "'%s': a host range needs a guest "
 				"range of the same length", spec);
 			return -1;
 		}
+	}
+	if (*p == ',') {
+		if (parse_flags(p + 1, spec, out, err, errlen) != 0)
+			return -1;
+		p += strlen(p);
 	}
 	if (*p != '\0') {
 		snprintf(err, errlen, "'%s': unexpected '%s'", spec, p);
@@ -149,26 +235,36 @@ sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 	return 0;
 }
 
+/** port_range_fmt - "LO" or "LO-HI". */
+static void
+port_range_fmt(uint16_t lo, uint16_t hi, char *buf, size_t len)
+{
+	if (lo == hi)
+		snprintf(buf, len, "%u", lo);
+	else
+		snprintf(buf, len, "%u-%u", lo, hi);
+}
+
 int
 sl_fwd_format(const struct sl_fwd_spec *s, char *buf, size_t len)
 {
 	char addr[SL_ADDR_STRLEN] = "", a[INET6_ADDRSTRLEN];
+	char to[INET_ADDRSTRLEN + 1] = "";
 	char host[16], guest[16];
 
 	if (s->family != 0)
 		snprintf(addr, sizeof(addr), s->family == AF_INET6 ? "[%s]/" :
 			"%s/", sl_addr_ntop(&s->bind_addr, a, sizeof(a)));
-	if (s->host_lo == s->host_hi)
-		snprintf(host, sizeof(host), "%u", s->host_lo);
-	else
-		snprintf(host, sizeof(host), "%u-%u", s->host_lo, s->host_hi);
-	if (s->guest_lo == s->guest_hi)
-		snprintf(guest, sizeof(guest), "%u", s->guest_lo);
-	else
-		snprintf(guest, sizeof(guest), "%u-%u", s->guest_lo,
-			s->guest_hi);
-	return snprintf(buf, len, "%s:%s%s:%s",
-		s->proto == IPPROTO_UDP ? "udp" : "tcp", addr, host, guest);
+	if (s->to_addr != 0) {
+		inet_ntop(AF_INET, &s->to_addr, to, sizeof(to) - 1);
+		strcat(to, "/");
+	}
+	port_range_fmt(s->host_lo, s->host_hi, host, sizeof(host));
+	port_range_fmt(s->guest_lo, s->guest_hi, guest, sizeof(guest));
+	return snprintf(buf, len, "%s:%s%s:%s%s%s",
+		s->proto == IPPROTO_UDP ? "udp" : "tcp", addr, host, to, guest,
+		s->source == SL_FWD_SRC_CLIENT ? ",source=client" :
+		s->source == SL_FWD_SRC_GATEWAY ? ",source=gateway" : "");
 }
 
 bool
@@ -335,6 +431,8 @@ sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s)
 	}
 	if (e == NULL)
 		return -ENOSPC;
+	if (s->to_addr != 0 && !sl_neigh_is_host_addr(w->cfg, s->to_addr))
+		return -EINVAL;		/* no host of the guest prefix */
 	e->hd = rte_malloc("sl_fwd_hd", sizeof(int) * n, 0);
 	if (e->hd == NULL)
 		return -ENOMEM;
@@ -380,6 +478,8 @@ sl_fwd_del(struct sl_worker *w, const struct sl_fwd_spec *s)
 		if (e->active && e->spec.proto == s->proto &&
 		    e->spec.family == s->family &&
 		    sl_addr_eq(&e->spec.bind_addr, &s->bind_addr) &&
+		    e->spec.to_addr == s->to_addr &&
+		    e->spec.source == s->source &&
 		    e->spec.host_lo == s->host_lo &&
 		    e->spec.host_hi == s->host_hi &&
 		    e->spec.guest_lo == s->guest_lo &&

@@ -15,14 +15,17 @@
 
 struct sl_worker;
 
-/** Room for the text of any forward (sl_fwd_format). */
-#define SL_FWD_TEXT_LEN 96
+/** Room for sl_fwd_format's text, the terminating NUL included. */
+#define SL_FWD_TEXT_LEN	128
 
 /**
- * sl_fwd_parse - parse "[tcp:|udp:][ADDR/]PORT[-PORT][:GUESTPORT[-GUESTPORT]]".
- * ADDR: IPv4, or IPv6 bare or in brackets ("[::1]/8080", "::/8080": IPv6
- * only); without it the forward listens on both families.
- *
+ * sl_fwd_parse - parse "[tcp:|udp:][ADDR/]PORT[-PORT]
+ * [:[TOADDR/]GUESTPORT[-GUESTPORT]][,source=client|gateway]": the host
+ * side (bind address: IPv4, or IPv6 bare or in brackets, "[::1]/8080",
+ * "::/8080": IPv6 only; without it the forward listens on both families;
+ * the ports), the guest side (the target host, default --guest-addr; its
+ * ports, default the host's) and whose address inbound flows show the
+ * guest (default --fwd-source).
  * @spec: text
  * @proto: protocol when the text has no prefix
  * @out: filled
@@ -34,8 +37,9 @@ int sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
 	char *err, size_t errlen);
 
 /**
- * sl_fwd_format - "tcp:[ADDR/]LO-HI:GLO-GHI" text of @s (an IPv6 ADDR in
- * brackets); SL_FWD_TEXT_LEN bytes always suffice. Return: length.
+ * sl_fwd_format - "tcp:[ADDR/]LO-HI:[TOADDR/]GLO-GHI[,source=...]" text of
+ * @s (an IPv6 ADDR in brackets); SL_FWD_TEXT_LEN bytes always suffice.
+ * Return: length.
  */
 int sl_fwd_format(const struct sl_fwd_spec *s, char *buf, size_t len);
 

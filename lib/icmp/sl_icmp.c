@@ -118,14 +118,14 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	}
 	ic->icmp_ident = f->key.gport;
 	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL,
-	    f->key.daddr, w->cfg->guest_addr, IPPROTO_ICMP) != 0) {
+	    f->key.daddr, f->key.gaddr, IPPROTO_ICMP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_icmp);
 		return;
 	}
 	sl_net_l4_cksum(m);
 	SL_STAT_INC(w->stats, icmp_replies);
-	sl_neigh_tx(w, m, w->cfg->guest_addr);
+	sl_neigh_tx(w, m, f->key.gaddr);
 }
 
 void

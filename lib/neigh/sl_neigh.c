@@ -10,8 +10,10 @@
  * unknown guest used to go to ff:ff:ff:ff:ff:ff, and Linux TCP drops
  * unicast IP that arrives as L2 broadcast).
  *
- * The table. Each port has one small table keyed by guest IPv4 address
- * (today only the configured guest address is entered): a struct
+ * The table. Each port has one small table keyed by guest IPv4 address,
+ * an entry per host of the port (the configured guest address first; then
+ * every address DHCP leases, a host sends from or a forward targets, up to
+ * --max-hosts: sl_neigh_add, appending under the table's lock): a struct
  * sl_neigh_tab, the worker's own on a single-queue port, the steering
  * state's on a multi-queue port, shared by the port's workers. An entry's
  * state that every worker needs is one 64-bit word, written only with an
@@ -132,10 +134,12 @@ next_gen(uint64_t word)
 static inline int
 ent_index(const struct sl_neigh_tab *t, uint32_t ip)
 {
-	uint32_t i;
+	uint32_t i, n = __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
 
-	for (i = 0; i < t->n; i++)
-		if (t->e[i].ip == ip && !t->e[i].v6)
+	if (unlikely(ip == 0))	/* the packed slot of an IPv6 entry */
+		return -1;
+	for (i = 0; i < n; i++)
+		if (t->ips[i] == ip)
 			return (int)i;
 	return -1;
 }
@@ -153,8 +157,9 @@ ent_index6(const struct sl_neigh_tab *t, const uint8_t *ip6)
 }
 
 /**
- * ent_add6 - enter guest IPv6 address @ip6 (queue-0 worker only: the one
- * writer of new entries; the address is written before the count).
+ * ent_add6 - enter guest IPv6 address @ip6 (queue-0 worker only, under the
+ * table's lock like sl_neigh_add; the address is written before the
+ * count).
  * Return: its index, or -1 when the table is full (counted) or this is not
  * the queue-0 worker.
  */
@@ -163,20 +168,80 @@ ent_add6(struct sl_worker *w, const uint8_t *ip6)
 {
 	struct sl_neigh_tab *t = w->neigh->tab;
 	uint32_t i, n6 = 0;
+	int at;
 
 	if (w->queue_id != 0)
 		return -1;
+	rte_spinlock_lock(&t->lock);
 	for (i = 0; i < t->n; i++)
 		n6 += t->e[i].v6;
 	if (n6 >= SL_NEIGH6_MAX || t->n >= SL_NEIGH_MAX) {
+		rte_spinlock_unlock(&t->lock);
 		SL_STAT_INC(w->stats, neigh6_full);
 		return -1;
 	}
 	i = t->n;
 	t->e[i].v6 = true;
 	memcpy(t->e[i].ip6, ip6, 16);
+	t->ips[i] = 0;
 	__atomic_store_n(&t->n, i + 1, __ATOMIC_RELEASE);
-	return (int)i;
+	at = (int)i;
+	rte_spinlock_unlock(&t->lock);
+	return at;
+}
+
+bool
+sl_neigh_is_host_addr(const struct sl_config *cfg, uint32_t ip)
+{
+	uint8_t plen = cfg->prefix_len > 32 ? 32 : cfg->prefix_len;
+	uint32_t mask = plen == 0 ? 0 : UINT32_MAX << (32 - plen);
+	uint32_t h = rte_be_to_cpu_32(ip);
+	uint32_t net = rte_be_to_cpu_32(cfg->gateway) & mask;
+
+	return (h & mask) == net && h != net && h != (net | ~mask) &&
+		ip != cfg->gateway && ip != cfg->dns;
+}
+
+/** limit_log - say (rate-limited) that @ip found the host table full. */
+static void
+limit_log(struct sl_worker *w, uint32_t ip)
+{
+	const uint8_t *a = (const uint8_t *)&ip;
+
+	SL_STAT_INC(w->stats, hosts_limit);
+	if (w->neigh->limit_log_ms != 0 &&
+	    w->now_ms - w->neigh->limit_log_ms < SL_NEIGH_LOG_GAP_MS)
+		return;
+	w->neigh->limit_log_ms = w->now_ms;
+	SL_LOG(PORT, WARNING, "port %u: host %u.%u.%u.%u refused: the port "
+		"has its --max-hosts %u hosts (hosts_limit)\n", w->port_id,
+		a[0], a[1], a[2], a[3], w->cfg->max_hosts);
+}
+
+int
+sl_neigh_add(struct sl_worker *w, uint32_t ip)
+{
+	struct sl_neigh_tab *t = w->neigh->tab;
+	uint32_t cap = w->cfg->max_hosts == 0 ||
+		w->cfg->max_hosts > SL_NEIGH_MAX ? SL_NEIGH_MAX :
+		w->cfg->max_hosts;
+	int i;
+
+	if (!sl_neigh_is_host_addr(w->cfg, ip))
+		return -1;
+	rte_spinlock_lock(&t->lock);
+	i = ent_index(t, ip);
+	if (i < 0 && t->n4 < cap && t->n < SL_NEIGH_MAX) {
+		i = (int)t->n;
+		t->e[i].ip = ip;
+		t->ips[i] = ip;
+		t->n4++;
+		__atomic_store_n(&t->n, t->n + 1, __ATOMIC_RELEASE);
+	}
+	rte_spinlock_unlock(&t->lock);
+	if (i < 0)
+		limit_log(w, ip);
+	return i;
 }
 
 /**
@@ -533,10 +598,9 @@ sl_neigh_bind(struct sl_worker *w)
 		sl_neigh_fini(w);
 	memset(nb->ent, 0, sizeof(nb->ent));
 	nb->tab = t;
-	if (ent_index(t, w->cfg->guest_addr) < 0 && t->n < SL_NEIGH_MAX) {
-		t->e[t->n].ip = w->cfg->guest_addr;
-		__atomic_store_n(&t->n, t->n + 1, __ATOMIC_RELEASE);
-	}
+	if (t->n == 0)
+		rte_spinlock_init(&t->lock);
+	sl_neigh_add(w, w->cfg->guest_addr);
 	sl_neigh_start(w);
 	return 0;
 }
@@ -567,15 +631,15 @@ sl_neigh_fini(struct sl_worker *w)
 	}
 }
 
-/** learn_at - entry @i's guest showed it is at @mac (sl_neigh_learn). */
+/**
+ * learn_at - entry @i's host is at @mac: confirm it, or publish the new
+ * MAC (a MAC that cannot be a host's is ignored).
+ */
 static void
 learn_at(struct sl_worker *w, int i, const struct rte_ether_addr *mac)
 {
-	struct sl_neigh_ent *e;
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
 
-	if (i < 0)
-		return;
-	e = &w->neigh->ent[i];
 	if (likely(e->known && rte_is_same_ether_addr(&e->mac, mac))) {
 		confirm(w, (unsigned int)i);
 		return;
@@ -590,7 +654,13 @@ void
 sl_neigh_learn(struct sl_worker *w, uint32_t ip,
 	const struct rte_ether_addr *mac)
 {
-	learn_at(w, ent_index(w->neigh->tab, ip), mac);
+	int i = ent_index(w->neigh->tab, ip);
+
+	/* a host new to the port (ARP from a static address, a lease) */
+	if (i < 0 && rte_is_valid_assigned_ether_addr(mac))
+		i = sl_neigh_add(w, ip);
+	if (i >= 0)
+		learn_at(w, i, mac);
 }
 
 void
@@ -604,10 +674,61 @@ sl_neigh_learn6(struct sl_worker *w, const uint8_t *ip6,
 			return;
 		i = ent_add6(w, ip6);
 	}
-	learn_at(w, i, mac);
+	if (i >= 0)
+		learn_at(w, i, mac);
 }
 
-/** tx_at - send @m to entry @i's guest, or hold it (sl_neigh_tx). */
+/**
+ * neigh_rx - the learn hook: an IPv4 frame of @len bytes from @ip at @mac
+ * (the classifier, per frame). A new host in the guest prefix is entered;
+ * the frame is counted as the host's.
+ * Return: false when @ip is no host of the port (or the table is full).
+ */
+static bool
+neigh_rx(struct sl_worker *w, uint32_t ip, const struct rte_ether_addr *mac,
+	uint32_t len)
+{
+	int i = ent_index(w->neigh->tab, ip);
+	struct sl_neigh_ent *e;
+
+	if (unlikely(i < 0)) {
+		if (!rte_is_valid_assigned_ether_addr(mac))
+			return false;
+		i = sl_neigh_add(w, ip);
+		if (i < 0)
+			return false;
+	}
+	learn_at(w, i, mac);
+	e = &w->neigh->ent[i];
+	e->rx_frames++;
+	e->rx_bytes += len;
+	return true;
+}
+
+bool
+sl_neigh_host(const struct sl_worker *w, uint32_t i,
+	struct sl_neigh_host_info *out)
+{
+	const struct sl_neigh_tab *t = w->neigh->tab;
+	const struct sl_neigh_ent *e = &w->neigh->ent[i];
+	uint64_t word;
+
+	if (i >= __atomic_load_n(&t->n, __ATOMIC_ACQUIRE))
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->ip = t->e[i].ip;
+	word = __atomic_load_n(&t->e[i].word, __ATOMIC_ACQUIRE);
+	out->known = (word & W_VALID) != 0;
+	word_to_mac(word & W_MAC_MASK, &out->mac);
+	out->seen_ms = __atomic_load_n(&t->e[i].seen_ms, __ATOMIC_RELAXED);
+	out->rx_frames = __atomic_load_n(&e->rx_frames, __ATOMIC_RELAXED);
+	out->rx_bytes = __atomic_load_n(&e->rx_bytes, __ATOMIC_RELAXED);
+	out->tx_frames = __atomic_load_n(&e->tx_frames, __ATOMIC_RELAXED);
+	out->tx_bytes = __atomic_load_n(&e->tx_bytes, __ATOMIC_RELAXED);
+	return true;
+}
+
+/** tx_at - send @m to entry @i's host, or hold it (sl_neigh_tx). */
 static void
 tx_at(struct sl_worker *w, struct rte_mbuf *m, int i)
 {
@@ -622,6 +743,8 @@ tx_at(struct sl_worker *w, struct rte_mbuf *m, int i)
 	}
 	s = &w->neigh->tab->e[i];
 	e = &w->neigh->ent[i];
+	e->tx_frames++;
+	e->tx_bytes += rte_pktmbuf_pkt_len(m);
 	if (likely(e->known)) {
 		rte_ether_addr_copy(&e->mac, &rte_pktmbuf_mtod(m,
 			struct rte_ether_hdr *)->dst_addr);
@@ -654,7 +777,11 @@ tx_at(struct sl_worker *w, struct rte_mbuf *m, int i)
 void
 sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
 {
-	tx_at(w, m, ent_index(w->neigh->tab, ip));
+	int i = ent_index(w->neigh->tab, ip);
+
+	if (unlikely(i < 0))
+		i = sl_neigh_add(w, ip);	/* a forward's target host */
+	tx_at(w, m, i);
 }
 
 void
@@ -759,6 +886,6 @@ const struct sl_proto sl_neigh_proto = {
 	 * still hold frames for an unresolved guest; fini frees them */
 	.fini = neigh_free,
 	.iter_start = sl_neigh_poll,
-	.learn = sl_neigh_learn,
+	.learn = neigh_rx,
 	.learn6 = sl_neigh_learn6,
 };

@@ -17,9 +17,13 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_spinlock.h>
 
-#define SL_NEIGH_MAX		8	/* guest addresses per port */
-#define SL_NEIGH6_MAX		6	/* of them, IPv6 ones (learned) */
+#include "sl_config.h"
+
+#define SL_NEIGH6_MAX		16	/* IPv6 guest addresses per port */
+/* guest addresses per port: the hosts, and the IPv6 ones */
+#define SL_NEIGH_MAX		(SL_HOSTS_MAX + SL_NEIGH6_MAX)
 #define SL_NEIGH_HOLD		32	/* frames a worker holds per address */
 #define SL_NEIGH_HOLD_MS	3000	/* a held frame is dropped after this */
 #define SL_NEIGH_REACHABLE_MS	30000	/* unconfirmed this long: stale */
@@ -32,7 +36,8 @@ struct sl_worker;
 
 /**
  * One guest address of a port, shared by the port's workers. @ip is set
- * before the workers start and never changes; the rest is atomic.
+ * before the entry is counted in the table's n and never changes; the rest
+ * is atomic.
  */
 struct sl_neigh_shared {
 	uint32_t ip;		/**< network order (IPv4 entries) */
@@ -43,13 +48,21 @@ struct sl_neigh_shared {
 	uint64_t seen_ms;	/**< last confirmation by any worker */
 } __rte_cache_aligned;
 
-/** A port's neighbour table: its own on a single-queue port. */
+/**
+ * A port's neighbour table: its own on a single-queue port. Entries are
+ * only ever appended (a new host: sl_neigh_add, under @lock), never
+ * removed; n is stored with release after the entry is written.
+ */
 struct sl_neigh_tab {
-	uint32_t n;		/**< entries in use (IPv4: set before start;
-				 * IPv6 ones appended by the queue-0 worker,
-				 * the address written before n, atomic) */
+	uint32_t n;		/**< entries in use (atomic; appended under
+				 * @lock: IPv4 hosts by any worker, IPv6
+				 * addresses by the queue-0 worker) */
+	uint32_t n4;		/**< of them, IPv4 hosts (under @lock) */
 	uint32_t kick;		/**< atomic: solicit now (start, link up) */
 	uint32_t link_gen;	/**< atomic: bumped at start and link up */
+	rte_spinlock_t lock;	/**< serialises appends */
+	uint32_t ips[SL_NEIGH_MAX];	/**< e[i].ip, packed for lookups (0:
+					 * an IPv6 entry) */
 	struct sl_neigh_shared e[SL_NEIGH_MAX];
 };
 
@@ -76,6 +89,12 @@ struct sl_neigh_ent {
 	uint64_t last_req_ms;	/**< resolver: last request sent */
 	uint64_t probe_seen;	/**< resolver: seen_ms when a probe began */
 	uint64_t log_ms;	/**< last change logged */
+	/* this worker's traffic with the host (read by telemetry with
+	 * relaxed atomics; this worker is the only writer) */
+	uint64_t rx_frames;	/**< frames from the host */
+	uint64_t rx_bytes;
+	uint64_t tx_frames;	/**< frames to the host */
+	uint64_t tx_bytes;
 	struct sl_neigh_held held[SL_NEIGH_HOLD];
 };
 
@@ -83,6 +102,7 @@ struct sl_neigh_ent {
 struct sl_neigh {
 	struct sl_neigh_tab *tab;	/**< the port's table */
 	struct sl_neigh_tab own;	/**< used when the port has one queue */
+	uint64_t limit_log_ms;		/**< last "too many hosts" line */
 	struct sl_neigh_ent ent[SL_NEIGH_MAX];
 };
 
@@ -153,6 +173,41 @@ sl_neigh_link_gen(const struct sl_neigh *nb)
 {
 	return __atomic_load_n(&nb->tab->link_gen, __ATOMIC_ACQUIRE);
 }
+
+/**
+ * sl_neigh_add - enter host address @ip in @w's port table (a new host:
+ * DHCP leased it, it sent from it, a forward targets it). At most
+ * cfg->max_hosts entries: beyond, counted in hosts_limit and logged
+ * (rate-limited). Addresses that cannot be a host of the guest prefix are
+ * refused.
+ * Return: the entry's index, or -1.
+ */
+int sl_neigh_add(struct sl_worker *w, uint32_t ip);
+
+/**
+ * sl_neigh_is_host_addr - whether @ip (network order) can be a host of the
+ * guest prefix: in it, neither its network nor broadcast address, nor the
+ * gateway or DNS address.
+ */
+bool sl_neigh_is_host_addr(const struct sl_config *cfg, uint32_t ip);
+
+/** One host as telemetry shows it (sl_neigh_host). */
+struct sl_neigh_host_info {
+	uint32_t ip;			/**< network order */
+	bool known;			/**< the MAC is resolved */
+	struct rte_ether_addr mac;
+	uint64_t seen_ms;		/**< last frame from it (port-wide) */
+	uint64_t rx_frames, rx_bytes;	/**< this worker's */
+	uint64_t tx_frames, tx_bytes;
+};
+
+/**
+ * sl_neigh_host - entry @i of @w's port table, with @w's counters (any
+ * thread: the counters are read with relaxed atomics).
+ * Return: false when there is no entry @i.
+ */
+bool sl_neigh_host(const struct sl_worker *w, uint32_t i,
+	struct sl_neigh_host_info *out);
 
 /**
  * sl_neigh_tx - send frame @m (Ethernet + IPv4, destination MAC not yet

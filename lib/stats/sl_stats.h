@@ -17,7 +17,8 @@
 	X(arp_replies) X(arp_ignored) X(arp_req_sent)		\
 	X(neigh_resolved) X(neigh_changed) X(neigh_failed) X(neigh_held) \
 	X(dhcp_offers) X(dhcp_acks) X(dhcp_naks) X(dhcp_releases) \
-	X(dhcp_informs)						\
+	X(dhcp_informs) X(dhcp_declines) X(dhcp_pool_empty)	\
+	X(hosts_limit)						\
 	X(icmp_echo_local) X(icmp_relayed) X(icmp_replies)	\
 	X(udp_to_host) X(udp_to_guest) X(dns_queries)		\
 	X(udp_send_calls) X(udp_recv_calls)			\

@@ -403,12 +403,19 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 			inbound_refuse(w, hd);
 			continue;
 		}
-		/* from the gateway, source port = the host client's port
-		 * (another one if that 4-tuple is busy or, on a multi-queue
-		 * port, would belong to another worker: sl_steer.c) */
-		key = sl_flow_key_make(IPPROTO_TCP, w->cfg->guest_addr,
+		/* to the forward's guest host, from the host client's own
+		 * address and port (sl_fwd_src_client) or from the gateway
+		 * with the client's port: another one if that 4-tuple is
+		 * busy or, on a multi-queue port, would belong to another
+		 * worker (sl_steer.c); a client's address that cannot be
+		 * used so falls back to the gateway's */
+		key = sl_flow_key_make(IPPROTO_TCP,
+			sl_fwd_target(w->cfg, spec),
 			rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off)),
-			w->cfg->gateway, sl_sockaddr_port(&peer));
+			sl_fwd_src_client(w->cfg, spec,
+			sl_sockaddr_v4_or_0(&peer)) ?
+			sl_sockaddr_v4_or_0(&peer) : w->cfg->gateway,
+			sl_sockaddr_port(&peer));
 		f = NULL;
 		for (tries = 0; tries < SL_TCP_ACCEPT_PORT_TRIES && f == NULL;
 		    tries++) {
@@ -418,6 +425,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 				if (f == NULL)
 					break;
 			} else {
+				key.daddr = w->cfg->gateway;
 				key.dport = rte_cpu_to_be_16((uint16_t)(49152 +
 					(rte_rand() % 16384)));
 			}

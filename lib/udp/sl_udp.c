@@ -65,8 +65,8 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 }
 
 int
-sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
-	uint16_t sport, uint16_t dport)
+sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t daddr,
+	uint32_t saddr, uint16_t sport, uint16_t dport)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	struct rte_udp_hdr *uh;
@@ -86,14 +86,14 @@ sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
 	uh->dst_port = dport;
 	uh->dgram_len = rte_cpu_to_be_16((uint16_t)(len + sizeof(*uh)));
 	uh->dgram_cksum = 0;
-	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL, saddr,
-	    w->cfg->guest_addr, IPPROTO_UDP) != 0) {
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL, saddr, daddr,
+	    IPPROTO_UDP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_nomem);
 		return -1;
 	}
 	sl_net_l4_cksum(m);
-	sl_neigh_tx(w, m, w->cfg->guest_addr);
+	sl_neigh_tx(w, m, daddr);
 	return 0;
 }
 
@@ -105,7 +105,7 @@ udp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	(void)n;
 	if (f->key.dport == RTE_BE16(SL_DNS_PORT))
 		sl_dgflow_dns_answer(w, f, m);
-	if (sl_udp_to_guest(w, m, f->key.daddr, f->key.dport,
+	if (sl_udp_to_guest(w, m, f->key.gaddr, f->key.daddr, f->key.dport,
 	    f->key.gport) == 0)
 		SL_STAT_INC(w->stats, udp_to_guest);
 }
@@ -121,24 +121,31 @@ sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 
 /**
  * inbound_one - one datagram a forward's listener received: find or make
- * its inbound flow and relay it to the guest.
+ * its inbound flow and relay it to the guest host. The datagram's source
+ * is the client's own address, or the gateway's (sl_fwd_src_client), its
+ * port the client's either way.
  * @w: worker
+ * @spec: the forward
  * @gport: guest port (network order)
  * @lhd: the listener
  * @m: payload-only mbuf (consumed)
  * @peer: the datagram's source
  */
 static void
-inbound_one(struct sl_worker *w, uint16_t gport, int lhd, struct rte_mbuf *m,
+inbound_one(struct sl_worker *w, const struct sl_fwd_spec *spec,
+	uint16_t gport, int lhd, struct rte_mbuf *m,
 	const union sl_sockaddr *peer)
 {
 	uint32_t n = rte_pktmbuf_pkt_len(m);
 	uint16_t pport = sl_sockaddr_port(peer);
+	uint32_t pv4 = sl_sockaddr_v4_or_0(peer);
+	uint32_t src = sl_fwd_src_client(w->cfg, spec, pv4) ? pv4 :
+		w->cfg->gateway;
 	struct sl_flow_key key;
 	struct sl_flow *f;
 
-	key = sl_flow_key_make(IPPROTO_UDP, w->cfg->guest_addr, gport,
-		w->cfg->gateway, pport);
+	key = sl_flow_key_make(IPPROTO_UDP, sl_fwd_target(w->cfg, spec),
+		gport, src, pport);
 	f = sl_flow_lookup(&w->ft, &key);
 	if (f != NULL && (!sl_sockaddr_same(&f->host_dst, peer, false) ||
 	    !f->inbound)) {
@@ -168,7 +175,7 @@ inbound_one(struct sl_worker *w, uint16_t gport, int lhd, struct rte_mbuf *m,
 	}
 	sl_dgflow_touch(w, f);
 	f->bytes_to_guest += n;
-	if (sl_udp_to_guest(w, m, w->cfg->gateway, pport, gport) == 0)
+	if (sl_udp_to_guest(w, m, key.gaddr, src, pport, gport) == 0)
 		SL_STAT_INC(w->stats, udp_to_guest);
 }
 
@@ -188,7 +195,8 @@ sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
 			return;
 		for (i = 0; i < n; i++)
 			if (m[i] != NULL)
-				inbound_one(w, gport, lhd, m[i], &peer[i]);
+				inbound_one(w, spec, gport, lhd, m[i],
+					&peer[i]);
 		got += (unsigned int)n;
 		if (n < SL_DGRAM_RECV_BATCH)
 			return;

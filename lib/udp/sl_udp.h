@@ -27,9 +27,10 @@ void sl_udp_host_event(struct sl_worker *w, struct sl_flow *f,
 void sl_udp_timer(struct sl_worker *w, struct sl_flow *f);
 
 /**
- * sl_udp_to_guest - build and queue a UDP frame to the guest.
+ * sl_udp_to_guest - build and queue a UDP frame to a guest host.
  * @w: worker
  * @m: mbuf (chain) holding only the payload, with headroom for headers
+ * @daddr: the guest host's address (network order)
  * @saddr: source address as the guest sees it (network order)
  * @sport: source port (network order)
  * @dport: guest port (network order)
@@ -38,8 +39,8 @@ void sl_udp_timer(struct sl_worker *w, struct sl_flow *f);
  *
  * Return: 0, or -1 (mbuf freed, counted) past the IPv4 length limit.
  */
-int sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t saddr,
-	uint16_t sport, uint16_t dport);
+int sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t daddr,
+	uint32_t saddr, uint16_t sport, uint16_t dport);
 
 struct sl_fwd_spec;
 

@@ -586,7 +586,8 @@ DHCP_TEST(request_wrong_addr_nak)
 	SL_CHECK_EQ(STAT(dhcp_acks), 0);
 	sl_test_cap_clear(&env);
 
-	/* INIT-REBOOT and RENEWING with a foreign address: NAK too */
+	/* INIT-REBOOT with a foreign address, RENEWING one outside the
+	 * pool: NAK too */
 	msg_std(&d, SL_DHCP_REQUEST, 0x4445);
 	msg_opt32(&d, SL_DHCP_OPT_REQ_IP, RTE_BE32(IP4(192, 168, 1, 7)));
 	msg_end(&d);
@@ -596,9 +597,9 @@ DHCP_TEST(request_wrong_addr_nak)
 	SL_CHECK_EQ(r.msg.type, SL_DHCP_NAK);
 	sl_test_cap_clear(&env);
 	msg_std(&d, SL_DHCP_REQUEST, 0x4446);
-	msg_put32(&d, SL_DHCP_OFF_CIADDR, RTE_BE32(NET10(16)));
+	msg_put32(&d, SL_DHCP_OFF_CIADDR, RTE_BE32(NET10(200)));
 	msg_end(&d);
-	SL_CHECK(send_from(&d, &sl_test_guest_mac, NET10(16), NET10(2)) == 0);
+	SL_CHECK(send_from(&d, &sl_test_guest_mac, NET10(200), NET10(2)) == 0);
 	SL_CHECK_EQ(env.cap.n, 1);
 	SL_CHECK(reply_decode(env.cap.m[0], &r) == 0);
 	SL_CHECK_EQ(r.msg.type, SL_DHCP_NAK);
@@ -622,11 +623,27 @@ DHCP_TEST(request_other_server)
 	SL_CHECK_EQ(STAT(drop_dhcp), 0);
 }
 
-/* RELEASE is counted, never answered. */
+/* Bind the guest address to the test guest's MAC (an INIT-REBOOT). */
+static void
+bind_guest(void)
+{
+	struct dmsg d;
+
+	msg_std(&d, SL_DHCP_REQUEST, 0x2223);
+	msg_opt32(&d, SL_DHCP_OPT_REQ_IP, env.cfg.guest_addr);
+	msg_end(&d);
+	SL_CHECK(send_msg(&d) == 0);
+	SL_CHECK_EQ(STAT(dhcp_acks), 1);
+	sl_test_cap_clear(&env);
+}
+
+/* RELEASE frees the lease, is counted, never answered; one of an address
+ * the host does not hold is a drop. */
 DHCP_TEST(release)
 {
 	struct dmsg d;
 
+	bind_guest();
 	msg_std(&d, SL_DHCP_RELEASE, 0x6666);
 	msg_put32(&d, SL_DHCP_OFF_CIADDR, env.cfg.guest_addr);
 	msg_opt32(&d, SL_DHCP_OPT_SERVER_ID, env.cfg.gateway);
@@ -637,22 +654,39 @@ DHCP_TEST(release)
 	SL_CHECK_EQ(env.cap.n, 0);
 	SL_CHECK_EQ(STAT(dhcp_releases), 1);
 	SL_CHECK_EQ(STAT(drop_dhcp), 0);
+	SL_CHECK(send_from(&d, &sl_test_guest_mac,
+		rte_be_to_cpu_32(env.cfg.guest_addr),
+		rte_be_to_cpu_32(env.cfg.gateway)) == 0);
+	SL_CHECK_EQ(STAT(dhcp_releases), 1);
+	SL_CHECK_EQ(STAT(drop_dhcp), 1);
 }
 
-/* DECLINE is counted as a drop, never answered. */
+/* DECLINE of the host's lease is counted, never answered; the address
+ * rests, so the next DISCOVER gets another one. A second DECLINE (the
+ * address is no longer the host's) is a drop. */
 DHCP_TEST(decline)
 {
+	struct reply r;
 	struct dmsg d;
 
+	bind_guest();
 	msg_std(&d, SL_DHCP_DECLINE, 0x7777);
 	msg_opt32(&d, SL_DHCP_OPT_SERVER_ID, env.cfg.gateway);
 	msg_opt32(&d, SL_DHCP_OPT_REQ_IP, env.cfg.guest_addr);
 	msg_end(&d);
 	SL_CHECK(send_msg(&d) == 0);
-	SL_CHECK(send_msg(&d) == 0);	/* the second is not logged */
+	SL_CHECK(send_msg(&d) == 0);
 	SL_CHECK_EQ(env.cap.n, 0);
-	SL_CHECK_EQ(STAT(drop_dhcp), 2);
-	SL_CHECK_EQ(STAT(dhcp_acks) + STAT(dhcp_naks) + STAT(dhcp_offers), 0);
+	SL_CHECK_EQ(STAT(dhcp_declines), 1);
+	SL_CHECK_EQ(STAT(drop_dhcp), 1);
+	SL_CHECK_EQ(STAT(dhcp_naks) + STAT(dhcp_offers), 0);
+	msg_std(&d, SL_DHCP_DISCOVER, 0x7778);
+	msg_end(&d);
+	SL_CHECK(send_msg(&d) == 0);
+	SL_CHECK_EQ(env.cap.n, 1);
+	SL_CHECK(reply_decode(env.cap.m[0], &r) == 0);
+	SL_CHECK_EQ(r.msg.type, SL_DHCP_OFFER);
+	SL_CHECK_EQ(r.msg.yiaddr, RTE_BE32(NET10(16)));
 }
 
 /* INFORM: ACK with configuration but no lease, yiaddr 0, to ciaddr. */

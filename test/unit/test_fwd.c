@@ -246,9 +246,13 @@ find_tcp(struct sl_test_env *env, unsigned int from, unsigned int *idx)
 	return NULL;
 }
 
-/** guest_tcp - a guest TCP segment frame with valid checksums. */
+/**
+ * guest_tcp_at - a TCP segment frame with valid checksums from guest host
+ * @saddr at @mac to @daddr (network order).
+ */
 static struct rte_mbuf *
-guest_tcp(struct sl_test_env *env, uint16_t sport, uint16_t dport,
+guest_tcp_at(struct sl_test_env *env, const struct rte_ether_addr *mac,
+	uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
 	uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 	const uint8_t *opts, uint8_t optlen)
 {
@@ -270,10 +274,21 @@ guest_tcp(struct sl_test_env *env, uint16_t sport, uint16_t dport,
 	th->rx_win = rte_cpu_to_be_16(win);
 	if (optlen)
 		memcpy(th + 1, opts, optlen);
-	sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env->w.gw_mac,
-		env->cfg.guest_addr, env->cfg.gateway, IPPROTO_TCP);
+	sl_net_prepend_ipv4(m, mac, &env->w.gw_mac, saddr, daddr,
+		IPPROTO_TCP);
 	sl_net_l4_cksum(m);
 	return m;
+}
+
+/** guest_tcp - a TCP segment from the guest address to the gateway. */
+static struct rte_mbuf *
+guest_tcp(struct sl_test_env *env, uint16_t sport, uint16_t dport,
+	uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+	const uint8_t *opts, uint8_t optlen)
+{
+	return guest_tcp_at(env, &sl_test_guest_mac, env->cfg.guest_addr,
+		env->cfg.gateway, sport, dport, flags, seq, ack, win, opts,
+		optlen);
 }
 
 SL_TEST(tcp_inbound_syn_ack_transition)
@@ -710,6 +725,178 @@ SL_TEST(denied_destination_gets_rst)
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_denied], 1);
 	SL_CHECK_EQ(env.w.ft.active, 0);
 	SL_CHECK_EQ(env.host->open_handles, 0);
+	sl_test_env_fini(&env);
+}
+
+/* passt's [ADDR/]PORT:[TOADDR/]PORT form and the source option. */
+SL_TEST(fwd_parse_targets)
+{
+	static const char *const bad[] = {
+		"80:127.0.0.1/80", "80:/80", "80:1.2.3/80", "80:10.0.2.16/",
+		"80,source=x", "80:10.0.2.16/80,", "80:224.0.0.1/80",
+	};
+	struct sl_fwd_spec s;
+	char err[128], buf[SL_FWD_TEXT_LEN];
+	unsigned int i;
+
+	SL_CHECK(sl_fwd_parse("8080:10.0.2.16/80", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(s.to_addr, inet_addr("10.0.2.16"));
+	SL_CHECK_EQ(s.host_lo, 8080);
+	SL_CHECK_EQ(s.guest_lo, 80);
+	SL_CHECK_EQ(s.source, SL_FWD_SRC_DEFAULT);
+	sl_fwd_format(&s, buf, sizeof(buf));
+	SL_CHECK(strcmp(buf, "tcp:8080:10.0.2.16/80") == 0);
+	SL_CHECK(sl_fwd_parse("udp:255.255.255.254/65000-65001:"
+		"10.255.255.254/65000-65001,source=gateway", IPPROTO_TCP, &s,
+		err, sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_addr_get_v4(&s.bind_addr), inet_addr("255.255.255.254"));
+	SL_CHECK_EQ(s.to_addr, inet_addr("10.255.255.254"));
+	SL_CHECK_EQ(s.source, SL_FWD_SRC_GATEWAY);
+	sl_fwd_format(&s, buf, sizeof(buf));
+	SL_CHECK(strcmp(buf, "udp:255.255.255.254/65000-65001:"
+		"10.255.255.254/65000-65001,source=gateway") == 0);
+	SL_CHECK(sl_fwd_parse("2222,source=client", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(s.source, SL_FWD_SRC_CLIENT);
+	SL_CHECK_EQ(s.guest_lo, 2222);
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		if (sl_fwd_parse(bad[i], IPPROTO_TCP, &s, err,
+		    sizeof(err)) == 0) {
+			fprintf(stderr, "  accepted '%s'\n", bad[i]);
+			SL_CHECK(0);
+		}
+	}
+}
+
+/** ip_of - the IPv4 header of captured frame @k. */
+static const struct rte_ipv4_hdr *
+ip_of(struct sl_test_env *env, unsigned int k)
+{
+	return rte_pktmbuf_mtod_offset(env->cap.m[k],
+		const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+}
+
+/*
+ * A forward to the second host: the SYN goes to 10.0.2.16 (resolved from
+ * its own frames) with the far client's own address and port as source;
+ * its SYN-ACK, sent to that address, finds the flow. A loopback client,
+ * or a forward with source=gateway, shows the gateway.
+ */
+SL_TEST(tcp_inbound_target_host_client_source)
+{
+	static const struct rte_ether_addr mac16 = {
+		.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x16 } };
+	union sl_sockaddr peer = { .in = { .sin_family = AF_INET,
+		.sin_port = htons(40000),
+		.sin_addr.s_addr = inet_addr("198.51.100.7") } };
+	uint32_t h16 = inet_addr("10.0.2.16");
+	struct sl_fwd_spec spec, gw;
+	const struct rte_ether_hdr *eth;
+	struct sl_test_env env;
+	struct rte_tcp_hdr *th;
+	unsigned int idx;
+	char err[64];
+	uint32_t iss;
+	int lhd;
+
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	/* the second host speaks: its MAC is learned */
+	sl_test_input(&env, sl_test_udp_frame(&env, &mac16,
+		ntohl(h16), 5000, ntohl(env.cfg.gateway), 9, "x", 1));
+	SL_CHECK(sl_fwd_parse("8080:10.0.2.16/80", IPPROTO_TCP, &spec, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	lhd = sl_host_mem_last(env.host);
+	SL_CHECK(sl_host_mem_incoming(env.host, lhd, &peer) == 0);
+	sl_test_input(&env, NULL);
+	th = find_tcp(&env, 0, &idx);
+	SL_CHECK(th != NULL);
+	SL_CHECK_EQ(th->tcp_flags, RTE_TCP_SYN_FLAG);
+	SL_CHECK_EQ(ip_of(&env, idx)->dst_addr, h16);
+	SL_CHECK_EQ(ip_of(&env, idx)->src_addr, peer.in.sin_addr.s_addr);
+	SL_CHECK_EQ(th->src_port, peer.in.sin_port);
+	eth = rte_pktmbuf_mtod(env.cap.m[idx], const struct rte_ether_hdr *);
+	SL_CHECK(rte_is_same_ether_addr(&eth->dst_addr, &mac16));
+	iss = rte_be_to_cpu_32(th->sent_seq);
+	sl_test_cap_clear(&env);
+	sl_test_input(&env, guest_tcp_at(&env, &mac16, h16,
+		peer.in.sin_addr.s_addr, 80, 40000,
+		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, 7000, iss + 1, 1000,
+		NULL, 0));
+	th = find_tcp(&env, 0, &idx);
+	SL_CHECK(th != NULL);
+	SL_CHECK_EQ(th->tcp_flags, RTE_TCP_ACK_FLAG);
+	SL_CHECK_EQ(rte_be_to_cpu_32(th->recv_ack), 7001);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_tcp_no_flow], 0);
+	sl_test_cap_clear(&env);
+	/* a loopback client of the same forward: the gateway */
+	peer.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	peer.in.sin_port = htons(40001);
+	SL_CHECK(sl_host_mem_incoming(env.host, lhd, &peer) == 0);
+	sl_test_input(&env, NULL);
+	th = find_tcp(&env, 0, &idx);
+	SL_CHECK(th != NULL);
+	SL_CHECK_EQ(ip_of(&env, idx)->src_addr, env.cfg.gateway);
+	SL_CHECK_EQ(ip_of(&env, idx)->dst_addr, h16);
+	sl_test_cap_clear(&env);
+	/* source=gateway: the far client shows as the gateway too */
+	SL_CHECK(sl_fwd_parse("8081:10.0.2.16/81,source=gateway",
+		IPPROTO_TCP, &gw, err, sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &gw), 0);
+	peer.in.sin_addr.s_addr = inet_addr("198.51.100.7");
+	SL_CHECK(sl_host_mem_incoming(env.host, sl_host_mem_last(env.host),
+		&peer) == 0);
+	sl_test_input(&env, NULL);
+	th = find_tcp(&env, 0, &idx);
+	SL_CHECK(th != NULL);
+	SL_CHECK_EQ(ip_of(&env, idx)->src_addr, env.cfg.gateway);
+	SL_CHECK_EQ(rte_be_to_cpu_16(th->dst_port), 81);
+	/* a target outside the guest prefix is refused */
+	SL_CHECK(sl_fwd_parse("8082:192.168.9.9/82", IPPROTO_TCP, &gw, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &gw), -EINVAL);
+	sl_test_env_fini(&env);
+}
+
+/* A UDP forward to the second host: the datagram reaches 10.0.2.16 from
+ * the client's own address; its answer to that address reaches the
+ * client through the listener. */
+SL_TEST(udp_inbound_target_host_client_source)
+{
+	static const struct rte_ether_addr mac16 = {
+		.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x16 } };
+	union sl_sockaddr to, peer = { .in = { .sin_family = AF_INET,
+		.sin_port = htons(50000),
+		.sin_addr.s_addr = inet_addr("203.0.113.5") } };
+	uint32_t h16 = inet_addr("10.0.2.16");
+	struct sl_fwd_spec spec;
+	struct sl_test_env env;
+	char err[64], buf[16];
+	int lhd;
+
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	sl_test_input(&env, sl_test_udp_frame(&env, &mac16,
+		ntohl(h16), 5000, ntohl(env.cfg.gateway), 9, "x", 1));
+	SL_CHECK(sl_fwd_parse("udp:5300:10.0.2.16/53", IPPROTO_TCP, &spec,
+		err, sizeof(err)) == 0);
+	SL_CHECK_EQ(sl_fwd_add(&env.w, &spec), 0);
+	lhd = sl_host_mem_last(env.host);
+	SL_CHECK(sl_host_mem_push_dgram(env.host, lhd, "ping", 4, &peer) == 0);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(env.cap.n, 1);
+	SL_CHECK_EQ(ip_of(&env, 0)->dst_addr, h16);
+	SL_CHECK_EQ(ip_of(&env, 0)->src_addr, peer.in.sin_addr.s_addr);
+	sl_test_cap_clear(&env);
+	sl_test_input(&env, sl_test_udp_frame(&env, &mac16, ntohl(h16), 53,
+		ntohl(peer.in.sin_addr.s_addr), 50000, "pong", 4));
+	SL_CHECK_EQ(sl_host_mem_pop_dgram_to(env.host, lhd, buf, sizeof(buf),
+		&to), 4);
+	SL_CHECK(memcmp(buf, "pong", 4) == 0);
+	/* the dual-stack listener names the client v4-mapped */
+	SL_CHECK_EQ(sl_sockaddr_v4_or_0(&to), peer.in.sin_addr.s_addr);
+	SL_CHECK_EQ(sl_sockaddr_port(&to), peer.in.sin_port);
+	SL_CHECK_EQ(sl_fwd_del(&env.w, &spec), 0);
 	sl_test_env_fini(&env);
 }
 

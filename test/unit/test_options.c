@@ -89,7 +89,18 @@ cfg_diff(const struct sl_config *a, const struct sl_config *b)
 	DIFF(nb_rxd);
 	DIFF(nb_txd);
 	DIFF(netns_up);
+	DIFF(dhcp_first);
+	DIFF(dhcp_last);
+	DIFF(max_hosts);
+	DIFF(nb_dhcp_res);
+	DIFF(fwd_source);
+	DIFF(outbound_addr);
+	DIFF(nb_fwd);
 #undef DIFF
+	if (memcmp(a->dhcp_res, b->dhcp_res, sizeof(a->dhcp_res)) != 0)
+		return "dhcp_res";
+	if (memcmp(a->fwd, b->fwd, sizeof(a->fwd[0]) * a->nb_fwd) != 0)
+		return "fwd";
 	if (strcmp(a->netns, b->netns) != 0) {
 		fprintf(stderr, "  field netns: '%s' != '%s'\n", a->netns,
 			b->netns);
@@ -822,7 +833,13 @@ SL_TEST(dump_round_trip)
 		"--udp-timeout", "60", "--tcp-connect-timeout", "2500",
 		"--tcp-idle-timeout", "600", "--max-flows", "1024",
 		"--tcp-buffer", "65537", "--mbufs", "8192", "--rxd", "512",
-		"--txd", "1024", "--netns", "slg-7", "--netns-up", "off")), 0);
+		"--txd", "1024", "--netns", "slg-7", "--netns-up", "off",
+		"--dhcp-range", "192.168.7.110-192.168.7.120",
+		"--dhcp-host", "52:54:00:00:00:01,192.168.7.101",
+		"--dhcp-host", "52:54:00:00:00:02,192.168.7.102",
+		"--max-hosts", "8", "--fwd-source", "gateway",
+		"--outbound-addr", "198.51.100.9",
+		"-t", "8080:192.168.7.101/80,source=client")), 0);
 	n = sl_options_dump(&cfg, buf, sizeof(buf));
 	SL_CHECK(n > 0);
 	SL_CHECK_EQ((size_t)n, strlen(buf));
@@ -830,6 +847,13 @@ SL_TEST(dump_round_trip)
 	SL_CHECK(strstr(buf, "dns-forward = 9.9.9.9:5353\n") != NULL);
 	SL_CHECK(strstr(buf, "host-loopback = off\n") != NULL);
 	SL_CHECK(strstr(buf, "netns = slg-7\n") != NULL);
+	SL_CHECK(strstr(buf, "dhcp-host = 52:54:00:00:00:02,192.168.7.102\n")
+		!= NULL);
+	SL_CHECK(strstr(buf, "tcp-forward = 8080:192.168.7.101/80,"
+		"source=client\n") != NULL);
+	SL_CHECK_EQ(cfg.nb_dhcp_res, 2);
+	SL_CHECK_EQ(cfg.fwd_source, SL_FWD_SRC_GATEWAY);
+	SL_CHECK_EQ(cfg.outbound_addr, inet_addr("198.51.100.9"));
 	setup(&back);
 	SL_CHECK_EQ(parse_file(&back, err, sizeof(err), buf, path, NULL), 0);
 	SL_CHECK(cfg_diff(&cfg, &back) == NULL);

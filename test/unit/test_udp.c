@@ -478,10 +478,12 @@ SL_TEST(udp_forward_replies_to_peers_in_one_call)
 	}
 	SL_CHECK_EQ(env.w.ft.active, 3);
 	sc = send_calls(&env, lhd);
-	/* the guest answers all three (the first twice) in one burst */
+	/* the guest answers all three (the first twice) in one burst, to
+	 * the clients' own addresses (--fwd-source client) */
 	for (i = 0; i < 4; i++) {
 		pay_fill(pay, i, pay_len(i));
-		pk[i] = guest_udp(&env, 53, rte_be_to_cpu_32(env.cfg.gateway),
+		pk[i] = guest_udp(&env, 53,
+			rte_be_to_cpu_32(peer[i % 3].in.sin_addr.s_addr),
 			(uint16_t)(5000 + i % 3), pay, pay_len(i));
 	}
 	step(&env, pk, 4);
