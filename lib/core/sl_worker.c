@@ -16,7 +16,8 @@
  *      ethertype (ARP), by the one claimed UDP port (DHCP's server port,
  *      before the source check), else by IP protocol (by_ip[], one lookup:
  *      TCP, UDP, ICMP), once the learn hook (lib/neigh) has seen the
- *      source MAC of the guest's IPv4 frame. TCP groups the burst's segments per flow and, at the
+ *      source MAC of the guest's IPv4 frame and found its source a host
+ *      of the port (else drop_ip_src). TCP groups the burst's segments per flow and, at the
  *      end of the burst (the burst_end hooks, TCP's before UDP's), writes
  *      each flow's in-order data to its host socket in one writev and emits
  *      at most one ACK/window update per flow; UDP and ICMP echo hold the
