@@ -139,6 +139,7 @@ sl_tel_cmd_hosts(const char *cmd, const char *params, struct rte_tel_data *d)
 	(void)cmd;
 	if (!sl_tel_no_params(params))
 		return -EINVAL;
+	memset(h, 0, sizeof(h));	/* port_hosts fills the first n */
 	app = sl_tel_enter();
 	if (app == NULL)
 		return -ESHUTDOWN;

@@ -16,7 +16,8 @@
  *      ethertype (ARP), by the one claimed UDP port (DHCP's server port,
  *      before the source check), else by IP protocol (by_ip[], one lookup:
  *      TCP, UDP, ICMP), once the learn hook (lib/neigh) has seen the
- *      source MAC of the guest's IPv4 frame; IPv6 frames likewise by next
+ *      source MAC of the guest's IPv4 frame and found its source a host
+ *      of the port (else drop_ip_src); IPv6 frames likewise by next
  *      header (by_ip6[]: ICMPv6; the claimed UDP port: DHCPv6's).
  *      TCP groups the burst's segments per flow and, at the
  *      end of the burst (the burst_end hooks, TCP's before UDP's), writes

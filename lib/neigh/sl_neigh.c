@@ -229,6 +229,13 @@ sl_neigh_add(struct sl_worker *w, uint32_t ip)
 
 	if (!sl_neigh_is_host_addr(w->cfg, ip))
 		return -1;
+	i = ent_index(t, ip);
+	if (i >= 0)
+		return i;
+	if (__atomic_load_n(&t->n, __ATOMIC_ACQUIRE) >= cap) {
+		limit_log(w, ip);	/* full: no lock per refused frame */
+		return -1;
+	}
 	rte_spinlock_lock(&t->lock);
 	i = ent_index(t, ip);
 	if (i < 0 && t->n4 < cap && t->n < SL_NEIGH_MAX) {

@@ -155,9 +155,9 @@ ss_field() {
 check_help_info() {
 	raw_reply cmds "/"
 	local c
-	expect cmds "/ lists the nine /sluice/ commands" \
-		"sum(1 for c in d['/'] if c.startswith('/sluice/')) == 9"
-	for c in info stats flows flow flow/close fwd/list fwd/add fwd/del log_level; do
+	expect cmds "/ lists the ten /sluice/ commands" \
+		"sum(1 for c in d['/'] if c.startswith('/sluice/')) == 10"
+	for c in info stats flows flow flow/close fwd/list fwd/add fwd/del hosts log_level; do
 		raw_reply help "/help,/sluice/$c"
 		expect help "/help,/sluice/$c: help text" \
 			"len(d['/help']['/sluice/$c']) > 20"
@@ -188,6 +188,9 @@ check_counters() {
 		"d['rx_frames'] > $(json_get stats0 rx_frames) and d['tx_frames'] > $(json_get stats0 tx_frames) and d['udp_to_host'] > $(json_get stats0 udp_to_host) and d['flows_opened'] > $(json_get stats0 flows_opened)" || true
 	tel_json stats_w0 stats 0
 	expect stats_w0 "stats,0: one worker's counters" "d['worker'] == 0 and d['rx_frames'] > 0"
+	tel_json hosts hosts
+	expect hosts "hosts: the guest with its MAC, a bound lease, frames both ways" \
+		"any(h['address'] == '$E2E_GUEST' and len(h['mac']) == 17 and h['lease'] == 'bound' and h['frames_in'] > 0 and h['frames_out'] > 0 and h['bytes_in'] > 0 for h in d.values())"
 }
 
 # json_get NAME KEY: a top-level value of $E2E_DIR/NAME.json.

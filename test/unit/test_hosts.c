@@ -476,6 +476,52 @@ SL_TEST(outbound_addr_kernel)
 	sl_host_destroy(h);
 }
 
+/* Replies go to the host of the flow, not to --guest-addr: a UDP
+ * answer and an ICMP error (TTL 1) to 10.0.2.16 leave for its MAC. */
+SL_TEST(hosts_replies_to_their_host)
+{
+	struct rte_ether_addr m1 = mac_n(1);
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv4_hdr *ip;
+	union sl_sockaddr dst = { .in = { .sin_family = AF_INET,
+		.sin_port = htons(9),
+		.sin_addr.s_addr = rte_cpu_to_be_32(IP4(203, 0, 113, 1)) } };
+	struct rte_ipv4_hdr *hdr;
+	struct rte_mbuf *f;
+	int hd;
+
+	SL_CHECK(sl_test_eal() == 0);
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	sl_test_input(&env, sl_test_udp_frame(&env, &m1, NET10(16), 5000,
+		IP4(203, 0, 113, 1), 9, "abc", 3));
+	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &dst);
+	SL_CHECK(hd >= 0);
+	SL_CHECK_EQ(sl_host_mem_push_dgram(env.host, hd, "xyz", 3, &dst), 0);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(env.cap.n, 1);
+	eth = rte_pktmbuf_mtod(env.cap.m[0], const struct rte_ether_hdr *);
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	SL_CHECK_EQ(ip->dst_addr, BE10(16));
+	SL_CHECK(rte_is_same_ether_addr(&eth->dst_addr, &m1));
+	sl_test_cap_clear(&env);
+	f = sl_test_udp_frame(&env, &m1, NET10(16), 5001, IP4(203, 0, 113, 1),
+		9, "abc", 3);
+	SL_CHECK(f != NULL);
+	hdr = rte_pktmbuf_mtod_offset(f, struct rte_ipv4_hdr *,
+		RTE_ETHER_HDR_LEN);
+	hdr->time_to_live = 1;
+	hdr->hdr_checksum = 0;
+	hdr->hdr_checksum = rte_ipv4_cksum(hdr);
+	sl_test_input(&env, f);
+	SL_CHECK_EQ(env.cap.n, 1);
+	eth = rte_pktmbuf_mtod(env.cap.m[0], const struct rte_ether_hdr *);
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	SL_CHECK_EQ(ip->next_proto_id, IPPROTO_ICMP);
+	SL_CHECK_EQ(ip->dst_addr, BE10(16));
+	SL_CHECK(rte_is_same_ether_addr(&eth->dst_addr, &m1));
+	sl_test_env_fini(&env);
+}
+
 /* /sluice/hosts' worker side: every host with its MAC, lease, live
  * flows and frames each way. */
 SL_TEST(ctl_hosts_counts)
