@@ -4,9 +4,10 @@
  * sl_neigh.h: the guest's link layer. One module owns the MAC address of
  * every guest address a port serves: it learns it (from ARP, DHCP and the
  * guest's IP frames), publishes it to every worker of the port, resolves it
- * when it is unknown or stale (ARP requests, retried with backoff) and holds
- * the frames meant for an unresolved guest until it answers. Theory of
- * operation in sl_neigh.c.
+ * when it is unknown or stale (ARP requests; for IPv6 addresses, which it
+ * learns as the guest uses them, neighbour solicitations; retried with
+ * backoff) and holds the frames meant for an unresolved guest until it
+ * answers. Theory of operation in sl_neigh.c.
  */
 #ifndef SL_NEIGH_H
 #define SL_NEIGH_H

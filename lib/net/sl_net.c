@@ -352,21 +352,12 @@ sl_net_build_arp(struct rte_mbuf *m, uint16_t op,
 }
 
 void
-sl_net_l4_cksum(struct rte_mbuf *m)
+sl_net_l4_cksum_at(struct rte_mbuf *m, uint16_t off, uint16_t len,
+	uint8_t proto, uint32_t phdr)
 {
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
-		struct rte_ipv4_hdr *, m->l2_len);
-	uint16_t off = m->l2_len + m->l3_len;
-	uint16_t len, raw = 0, field_off;
-	uint32_t sum;
+	uint16_t raw = 0, field_off;
 
-	if ((ip->version_ihl >> 4) == 6) {
-		sl_net6_l4_cksum(m);
-		return;
-	}
-	len = rte_be_to_cpu_16(ip->total_length) - m->l3_len;
-
-	switch (ip->next_proto_id) {
+	switch (proto) {
 	case IPPROTO_TCP:
 		field_off = offsetof(struct rte_tcp_hdr, cksum);
 		break;
@@ -374,6 +365,7 @@ sl_net_l4_cksum(struct rte_mbuf *m)
 		field_off = offsetof(struct rte_udp_hdr, dgram_cksum);
 		break;
 	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
 		field_off = offsetof(struct rte_icmp_hdr, icmp_cksum);
 		break;
 	default:
@@ -382,15 +374,27 @@ sl_net_l4_cksum(struct rte_mbuf *m)
 	/* the L4 header is in the first segment (we built it there) */
 	memset(rte_pktmbuf_mtod_offset(m, uint8_t *, off + field_off), 0, 2);
 	rte_raw_cksum_mbuf(m, off, len, &raw);
-	if (ip->next_proto_id == IPPROTO_ICMP) {
-		raw = (uint16_t)~raw;
-	} else {
-		sum = rte_ipv4_phdr_cksum(ip, 0) + raw;
-		raw = (uint16_t)~sl_net_cksum_fold(sum);
-		if (raw == 0 && ip->next_proto_id == IPPROTO_UDP)
-			raw = 0xffff;
-	}
+	raw = (uint16_t)~sl_net_cksum_fold(phdr + raw);
+	if (raw == 0 && proto == IPPROTO_UDP)
+		raw = 0xffff;
 	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, off + field_off), &raw, 2);
+}
+
+void
+sl_net_l4_cksum(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+		struct rte_ipv4_hdr *, m->l2_len);
+
+	if ((ip->version_ihl >> 4) == 6) {
+		sl_net6_l4_cksum(m);
+		return;
+	}
+	/* ICMP has no pseudo-header */
+	sl_net_l4_cksum_at(m, m->l2_len + m->l3_len,
+		rte_be_to_cpu_16(ip->total_length) - m->l3_len,
+		ip->next_proto_id, ip->next_proto_id == IPPROTO_ICMP ? 0 :
+		rte_ipv4_phdr_cksum(ip, 0));
 }
 
 void

@@ -124,6 +124,23 @@ int sl_net_build_arp(struct rte_mbuf *m, uint16_t op,
  */
 void sl_net_l4_cksum(struct rte_mbuf *m);
 
+#ifndef IPPROTO_ICMPV6
+#define IPPROTO_ICMPV6	58
+#endif
+
+/**
+ * sl_net_l4_cksum_at - compute and store the checksum of the TCP, UDP,
+ * ICMP or ICMPv6 packet of @len bytes at @off (its header in the first
+ * segment, the rest may span the chain); a UDP sum of 0 is sent as 0xffff.
+ * @m: frame
+ * @off: offset of the L4 header
+ * @len: L4 header and payload bytes
+ * @proto: IPPROTO_*
+ * @phdr: the unfolded pseudo-header sum (0 for ICMP, which has none)
+ */
+void sl_net_l4_cksum_at(struct rte_mbuf *m, uint16_t off, uint16_t len,
+	uint8_t proto, uint32_t phdr);
+
 /** The tx offload requests sluice may set on a frame (ol_flags). */
 #define SL_NET_TX_OL_MASK (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | \
 	RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)

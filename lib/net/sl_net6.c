@@ -208,32 +208,11 @@ sl_net6_l4_cksum(struct rte_mbuf *m)
 {
 	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m,
 		struct rte_ipv6_hdr *, m->l2_len);
-	uint16_t off = m->l2_len + m->l3_len;
 	uint16_t len = rte_be_to_cpu_16(ip6->payload_len);
-	uint16_t raw = 0, field_off;
-	uint32_t sum;
 
-	switch (ip6->proto) {
-	case IPPROTO_TCP:
-		field_off = offsetof(struct rte_tcp_hdr, cksum);
-		break;
-	case IPPROTO_UDP:
-		field_off = offsetof(struct rte_udp_hdr, dgram_cksum);
-		break;
-	case IPPROTO_ICMPV6:
-		field_off = offsetof(struct rte_icmp_hdr, icmp_cksum);
-		break;
-	default:
-		return;
-	}
-	memset(rte_pktmbuf_mtod_offset(m, uint8_t *, off + field_off), 0, 2);
-	rte_raw_cksum_mbuf(m, off, len, &raw);
-	sum = sl_net6_phdr_sum(ip6->src_addr, ip6->dst_addr, len, ip6->proto) +
-		raw;
-	raw = (uint16_t)~sl_net_cksum_fold(sum);
-	if (raw == 0 && ip6->proto == IPPROTO_UDP)
-		raw = 0xffff;
-	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, off + field_off), &raw, 2);
+	sl_net_l4_cksum_at(m, m->l2_len + m->l3_len, len, ip6->proto,
+		sl_net6_phdr_sum(ip6->src_addr, ip6->dst_addr, len,
+		ip6->proto));
 }
 
 int

@@ -22,10 +22,6 @@
 #include "sl_net.h"
 #include "sl_stats.h"
 
-#ifndef IPPROTO_ICMPV6
-#define IPPROTO_ICMPV6	58
-#endif
-
 #define SL_IP6_HLEN		40	/* fixed header */
 #define SL_IP6_EXT_MAX		8	/* extension headers walked, at most */
 

@@ -292,6 +292,30 @@ SL_TEST(rs_answered_with_prefix_mtu_rdnss)
 	sl_test_env_fini(&env);
 }
 
+SL_TEST(rs_flood_answered_at_most_once_per_gap)
+{
+	struct sl_test_env env;
+	uint8_t rs[8] = { SL_ICMP6_RS };
+	unsigned int k;
+	struct f6 f;
+
+	SL_CHECK(env6_init(&env, NULL) == 0);
+	f = icmp6(GUEST_LL, "ff02::2", rs, 8);
+	env.w.now_ms += 300;
+	for (k = 0; k < 10; k++) {	/* ten within 50 ms */
+		send6(&env, &f);
+		env.w.now_ms += 5;
+	}
+	SL_CHECK_EQ(count_type(&env, SL_ICMP6_RA), 1);
+	SL_CHECK_EQ(stat6(&env.w, "ndp_rs_rx"), 10);
+	sl_test_cap_clear(&env);
+	/* the ones that waited get one RA when the gap ends */
+	env.w.now_ms += SL_RA_MIN_GAP_MS;
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(count_type(&env, SL_ICMP6_RA), 1);
+	sl_test_env_fini(&env);
+}
+
 SL_TEST(unsolicited_ras_at_start_and_periodic)
 {
 	struct sl_test_env env;
