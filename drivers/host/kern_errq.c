@@ -3,8 +3,9 @@
  *
  * kern_errq.c: the kernel backend's error queue reading: one
  * recvmsg(MSG_ERRQUEUE) decoded into a struct sl_host_dgerr (the
- * IP_RECVERR or IPV6_RECVERR report and its offender), and the cache of the host's own
- * addresses that tells its own ICMP errors from a router's.
+ * IP_RECVERR or IPV6_RECVERR report and its offender), and the cache of
+ * the host's own addresses (both families) that tells its own ICMP errors
+ * from a router's.
  */
 #include <errno.h>
 #include <ifaddrs.h>

@@ -488,7 +488,8 @@ raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 		k->fds[hd].has_echo_id = true;
 	}
 	n = sendto(hd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT,
-		to != NULL ? &to->sa : NULL, to != NULL ? sl_sockaddr_len(to) : 0);
+		to != NULL ? &to->sa : NULL,
+		to != NULL ? sl_sockaddr_len(to) : 0);
 	return n < 0 ? neg_errno() : n;
 }
 

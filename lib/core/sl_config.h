@@ -41,7 +41,7 @@ struct sl_fwd_spec {
 /** One access rule: CIDR[:PORT[-PORT]]. */
 struct sl_rule {
 	bool allow;
-	uint8_t family;		/**< AF_INET or AF_INET6: matches that family */
+	uint8_t family;		/**< AF_INET or AF_INET6: matches it only */
 	struct sl_addr net;	/**< masked; IPv4 v4-mapped */
 	uint8_t prefix_len;	/**< in the family's bits (0-32 or 0-128) */
 	uint16_t port_lo;	/**< host order; 0-65535 when absent */

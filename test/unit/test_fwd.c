@@ -201,11 +201,12 @@ SL_TEST(rules_ipv6)
 	SL_CHECK(sl_rules_permit_addr(r, 4, &a, 443));
 	SL_CHECK(!sl_rules_permit_addr(r, 4, &a, 80));
 	a = v6("2001:db8:1::7");
-	SL_CHECK(!sl_rules_permit_addr(r, 4, &a, 22));	/* /32 denies first */
+	/* the /32 denies first */
+	SL_CHECK(!sl_rules_permit_addr(r, 4, &a, 22));
 	SL_CHECK(sl_rules_permit_addr(&r[2], 2, &a, 22));
 	SL_CHECK(sl_rules_permit_addr(&r[2], 1, &a, 22));
 	a = v6("2001:db9::1");
-	SL_CHECK(sl_rules_permit_addr(r, 3, &a, 80));	/* outside the /32 */
+	SL_CHECK(sl_rules_permit_addr(r, 3, &a, 80));	/* not in the /32 */
 	/* an IPv4 rule never matches IPv6, nor an IPv6 one IPv4 */
 	SL_CHECK(sl_rules_permit_addr(&r[3], 1, &a, 80));
 	SL_CHECK(!sl_rules_permit(&r[3], 1, inet_addr("198.51.100.1"), 80));
