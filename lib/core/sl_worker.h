@@ -38,7 +38,7 @@
 #define SL_TXOL_TSO	(1u << 2)	/* it segments TCP frames (with CSUM) */
 
 struct sl_worker;
-struct sl_tcp_conn;
+struct sl_tcp_worker;
 struct sl_dgram;
 struct sl_steer;
 struct sl_frag;
@@ -96,17 +96,6 @@ struct sl_worker {
 	uint64_t iter;			/**< poll iterations so far */
 	bool manual_clock;		/**< tests: now_ms is set by hand */
 	uint32_t fail_allocs;		/**< tests: the next N sl_alloc fail */
-	void *tcp_rtx_pool;		/**< TCP retransmit entries */
-	uint32_t tcp_dirty;		/**< head of flows touched (idx + 1) */
-	uint32_t tcp_own_buf;		/**< per-flow guest->host buffering */
-	uint32_t tcp_hold_max;		/**< mbufs one flow may hold */
-	uint64_t tcp_held;		/**< guest data held, all flows (bytes) */
-	uint64_t tcp_inflight;		/**< host data unacked, all flows */
-	uint32_t tcp_connecting;	/**< half-open guest connections */
-	uint32_t tcp_txq_head;		/**< flows waiting for tx room (idx+1) */
-	uint32_t tcp_txq_tail;
-	uint32_t tcp_inbound_pending;	/**< inbound, SYN not yet answered */
-	uint64_t tcp_inbound_log_ms;	/**< next inbound-limit log line */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
 	uint64_t hz_ms;			/**< timer cycles per ms */
@@ -114,8 +103,7 @@ struct sl_worker {
 	struct sl_neigh *neigh;		/**< the guest's MACs (lib/neigh's) */
 	struct sl_flow_table ft;
 	struct sl_wheel wheel;
-	struct sl_tcp_conn *tcp;	/**< TCP state, parallel to ft.flows */
-	uint32_t tcp_isn_key[4];	/**< RFC 6528 secret */
+	struct sl_tcp_worker *tcp;	/**< TCP's state (lib/tcp owns it) */
 
 	uint16_t n_tx;			/**< frames queued, backlog first */
 	struct rte_mbuf *tx[SL_TX_MAX];

@@ -45,42 +45,44 @@ int
 sl_tcp_init(struct sl_worker *w)
 {
 	struct sl_tcp_rtx_pool *pool;
+	struct sl_tcp_worker *tw;
 	uint32_t n = w->mp ? w->mp->size : 16384, i;
+	uint32_t pool_n = w->rx_mp ? w->rx_mp->size : n;
+	uint32_t usable = pool_n - RTE_MIN(pool_n, w->rx_reserve);
 
-	if (w->tcp_own_buf == 0)
-		w->tcp_own_buf = SL_TCP_OWN_BUF_DEFAULT;
-	if (w->tcp_hold_max == 0) {
-		uint32_t pool = w->rx_mp ? w->rx_mp->size : n;
-		uint32_t usable = pool - RTE_MIN(pool, w->rx_reserve);
-
-		w->tcp_hold_max = RTE_MAX((uint32_t)SL_TCP_HOLD_MIN,
-			RTE_MIN(usable / SL_TCP_HOLD_SHARE,
-			(uint32_t)SL_TCP_HOLD_SEGS));
-	}
-	w->tcp = rte_zmalloc("sl_tcp", sizeof(*w->tcp) * w->ft.max,
-		RTE_CACHE_LINE_SIZE);
+	tw = rte_zmalloc("sl_tcp", sizeof(*tw) + sizeof(tw->conns[0]) *
+		w->ft.max, RTE_CACHE_LINE_SIZE);
 	pool = rte_zmalloc("sl_tcp_rtx", sizeof(*pool) +
 		sizeof(pool->e[0]) * n, RTE_CACHE_LINE_SIZE);
-	if (w->tcp == NULL || pool == NULL) {
-		rte_free(w->tcp);
+	if (tw == NULL || pool == NULL) {
+		rte_free(tw);
 		rte_free(pool);
-		w->tcp = NULL;
 		return -ENOMEM;
 	}
+	tw->isn_key[0] = (uint32_t)rte_rand();
+	tw->isn_key[1] = (uint32_t)rte_rand();
+	tw->isn_key[2] = (uint32_t)rte_rand();
+	tw->isn_key[3] = (uint32_t)rte_rand();
+	tw->own_buf = SL_TCP_OWN_BUF_DEFAULT;
+	tw->hold_max = RTE_MAX((uint32_t)SL_TCP_HOLD_MIN,
+		RTE_MIN(usable / SL_TCP_HOLD_SHARE,
+		(uint32_t)SL_TCP_HOLD_SEGS));
 	pool->n = n;
 	for (i = 0; i < n; i++)
 		pool->e[i].next = i + 1 < n ? &pool->e[i + 1] : NULL;
 	pool->free = &pool->e[0];
-	w->tcp_rtx_pool = pool;
+	tw->rtx_pool = pool;
+	w->tcp = tw;
 	return 0;
 }
 
 void
 sl_tcp_fini(struct sl_worker *w)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint32_t i;
 
-	if (w->tcp == NULL)
+	if (tw == NULL)
 		return;
 	for (i = 0; i < w->ft.max; i++) {
 		struct sl_flow *f = &w->ft.flows[i];
@@ -90,22 +92,53 @@ sl_tcp_fini(struct sl_worker *w)
 		if (f->state == SL_TCP_S_TIME_WAIT)
 			tcp_free(w, f, false, SL_STAT_tcp_closed_normal);
 		else if (f->state >= SL_TCP_S_SYN_RCVD)
-			tcp_reset_both(w, f, &w->tcp[i],
+			tcp_reset_both(w, f, &tw->conns[i],
 				SL_STAT_tcp_closed_shutdown);
 		else
 			tcp_free(w, f, true, SL_STAT_tcp_closed_shutdown);
 	}
-	rte_free(w->tcp);
-	rte_free(w->tcp_rtx_pool);
+	rte_free(tw->rtx_pool);
+	rte_free(tw);
 	w->tcp = NULL;
-	w->tcp_rtx_pool = NULL;
+}
+
+/* The per-worker figures tests and telemetry read (sl_tcp.h). */
+
+uint32_t
+sl_tcp_connecting(const struct sl_worker *w)
+{
+	return sl_tcp_w(w)->connecting;
+}
+
+uint64_t
+sl_tcp_held(const struct sl_worker *w)
+{
+	return sl_tcp_w(w)->held;
+}
+
+uint64_t
+sl_tcp_inflight(const struct sl_worker *w)
+{
+	return sl_tcp_w(w)->inflight;
+}
+
+uint32_t
+sl_tcp_hold_max(const struct sl_worker *w)
+{
+	return sl_tcp_w(w)->hold_max;
+}
+
+void
+sl_tcp_set_own_buf(struct sl_worker *w, uint32_t bytes)
+{
+	sl_tcp_w(w)->own_buf = bytes;
 }
 
 void
 sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
 	struct sl_tcp_info *info)
 {
-	const struct sl_tcp_conn *c = &w->tcp[f->idx];
+	const struct sl_tcp_conn *c = &sl_tcp_w(w)->conns[f->idx];
 
 	memset(info, 0, sizeof(*info));
 	info->state = f->state;

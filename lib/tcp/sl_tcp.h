@@ -19,6 +19,29 @@ int sl_tcp_init(struct sl_worker *w);
 /** sl_tcp_fini - free TCP state; live connections are reset both ways. */
 void sl_tcp_fini(struct sl_worker *w);
 
+/*
+ * The worker's TCP figures, for telemetry and tests (the state itself,
+ * struct sl_tcp_worker, is private to lib/tcp). Only after sl_tcp_init.
+ */
+
+/** sl_tcp_connecting - half-open guest connections (SYN not answered). */
+uint32_t sl_tcp_connecting(const struct sl_worker *w);
+
+/** sl_tcp_held - guest data held by sluice, all flows (bytes). */
+uint64_t sl_tcp_held(const struct sl_worker *w);
+
+/** sl_tcp_inflight - host data sent to the guest and not acked (bytes). */
+uint64_t sl_tcp_inflight(const struct sl_worker *w);
+
+/** sl_tcp_hold_max - the mbufs one flow may hold from the guest. */
+uint32_t sl_tcp_hold_max(const struct sl_worker *w);
+
+/**
+ * sl_tcp_set_own_buf - tests: set the per-flow guest->host buffering
+ * sluice adds to the socket's (default SL_TCP_OWN_BUF_DEFAULT).
+ */
+void sl_tcp_set_own_buf(struct sl_worker *w, uint32_t bytes);
+
 /**
  * sl_tcp_input - handle one guest TCP segment.
  * Return: true when the TCP code kept the mbuf (queued data).

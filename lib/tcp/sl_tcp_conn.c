@@ -25,7 +25,7 @@
  * RFC 6528: a keyed hash of the 4-tuple plus a 4 us clock. Inbound (a host
  * client accepted on a forward): our SYN goes to the guest from the
  * gateway; at most cfg->max_pending_connects such connections wait for the
- * guest's SYN-ACK (w->tcp_inbound_pending, apart from the guest's own
+ * guest's SYN-ACK (inbound_pending, apart from the guest's own
  * half-open ones) and they never take the last eighth of the flow table;
  * beyond that a client is accepted and reset (inbound_room).
  *
@@ -52,10 +52,11 @@
 static uint32_t
 isn(const struct sl_worker *w, const struct sl_flow_key *k)
 {
-	uint32_t h = rte_jhash_3words(k->gaddr ^ w->tcp_isn_key[0],
-		k->daddr ^ w->tcp_isn_key[1],
-		((uint32_t)k->gport << 16 | k->dport) ^ w->tcp_isn_key[2],
-		w->tcp_isn_key[3]);
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+	uint32_t h = rte_jhash_3words(k->gaddr ^ tw->isn_key[0],
+		k->daddr ^ tw->isn_key[1],
+		((uint32_t)k->gport << 16 | k->dport) ^ tw->isn_key[2],
+		tw->isn_key[3]);
 	uint64_t us4 = rte_get_timer_cycles() / (rte_get_timer_hz() / 250000 + 1);
 
 	return h + (uint32_t)us4;
@@ -90,18 +91,19 @@ void
 tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
 	enum sl_stat why)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	struct sl_tcp_conn *c = conn_of(w, f);
 	unsigned int i;
 
 	tcp_rtx_release(w, c);
-	w->tcp_held -= (uint64_t)c->pend_len + c->ooo_bytes;
+	tw->held -= (uint64_t)c->pend_len + c->ooo_bytes;
 	c->pend_len = 0;
 	c->ooo_bytes = 0;
 	if (f->state == SL_TCP_S_CONNECTING ||
 	    (f->state == SL_TCP_S_SYN_RCVD && !f->inbound))
-		w->tcp_connecting--;
+		tw->connecting--;
 	else if (f->state == SL_TCP_S_SYN_SENT)
-		w->tcp_inbound_pending--;
+		tw->inbound_pending--;
 	if (c->pend != NULL)
 		rte_pktmbuf_free(c->pend);
 	for (i = 0; i < c->n_ooo; i++)
@@ -198,6 +200,7 @@ void
 tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	const struct rte_tcp_hdr *th, const struct sl_flow_key *key)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint32_t irs = rte_be_to_cpu_32(th->sent_seq);
 	struct sl_tcp_opts o;
 	struct sockaddr_in sa;
@@ -219,7 +222,7 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		tcp_send_rst_reply(w, p, th);
 		return;
 	}
-	if (w->tcp_connecting >= w->cfg->max_pending_connects) {
+	if (tw->connecting >= w->cfg->max_pending_connects) {
 		SL_STAT_INC(w->stats, drop_connect_limit);
 		tcp_send_rst_reply(w, p, th);
 		return;
@@ -243,7 +246,7 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	f->hd = hd;
 	f->host_dst = sa;
 	f->state = SL_TCP_S_CONNECTING;
-	w->tcp_connecting++;
+	tw->connecting++;
 	c->rcv_nxt = irs + 1;
 	c->iss = isn(w, key);
 	c->snd_una = c->snd_nxt = c->iss;
@@ -321,7 +324,7 @@ tcp_syn_rcvd_input(struct sl_worker *w, struct sl_flow *f,
 		return false;
 	}
 	f->state = SL_TCP_S_ESTABLISHED;
-	w->tcp_connecting--;	/* no longer half-open */
+	sl_tcp_w(w)->connecting--;	/* no longer half-open */
 	c->snd_wl1 = s.seq - 1;
 	set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
 	return true;
@@ -339,7 +342,7 @@ inbound_room(const struct sl_worker *w)
 {
 	uint32_t reserve = w->ft.max / SL_TCP_INBOUND_RESERVE_DIV;
 
-	return w->tcp_inbound_pending < w->cfg->max_pending_connects &&
+	return sl_tcp_w(w)->inbound_pending < w->cfg->max_pending_connects &&
 		w->ft.active + reserve < w->ft.max;
 }
 
@@ -352,14 +355,16 @@ inbound_room(const struct sl_worker *w)
 static void
 inbound_refuse(struct sl_worker *w, int hd)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+
 	SL_STAT_INC(w->stats, drop_inbound_limit);
 	sl_host_close(w->host, hd, true);
-	if (w->now_ms < w->tcp_inbound_log_ms)
+	if (w->now_ms < tw->inbound_log_ms)
 		return;
-	w->tcp_inbound_log_ms = w->now_ms + SL_TCP_LOG_GAP_MS;
+	tw->inbound_log_ms = w->now_ms + SL_TCP_LOG_GAP_MS;
 	SL_LOG(TCP, WARNING, "worker %u: inbound connection limit reached "
 		"(%u waiting for the guest, %u of %u flows): new connections "
-		"are reset\n", w->id, w->tcp_inbound_pending, w->ft.active,
+		"are reset\n", w->id, tw->inbound_pending, w->ft.active,
 		w->ft.max);
 }
 
@@ -419,7 +424,7 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 		f->inbound = true;
 		f->host_dst = peer;
 		f->state = SL_TCP_S_SYN_SENT;
-		w->tcp_inbound_pending++;
+		sl_tcp_w(w)->inbound_pending++;
 		sl_host_set_cookie(w->host, hd, sl_flow_cookie(f));
 		c->interest = UINT32_MAX;	/* force the first watch */
 		set_interest(w, f, c, 0);
@@ -498,7 +503,7 @@ tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f,
 	c->rto_deadline = 0;
 	c->backoff = 0;
 	f->state = SL_TCP_S_ESTABLISHED;
-	w->tcp_inbound_pending--;	/* no longer half-open */
+	sl_tcp_w(w)->inbound_pending--;	/* no longer half-open */
 	f->last_ms = w->now_ms;
 	c->ack_now = true;
 	dirty_mark(w, f, c);

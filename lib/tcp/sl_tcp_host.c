@@ -17,7 +17,7 @@ tcp_drop_pend(struct sl_worker *w, struct sl_tcp_conn *c)
 		return;
 	rte_pktmbuf_free(c->pend);
 	c->pend = NULL;
-	w->tcp_held -= c->pend_len;
+	sl_tcp_w(w)->held -= c->pend_len;
 	c->pend_len = 0;
 }
 
@@ -77,7 +77,7 @@ tcp_flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		if (n > 0) {
 			c->pend = tcp_mbuf_adj(c->pend, (uint32_t)n);
 			c->pend_len -= (uint32_t)n;
-			w->tcp_held -= (uint64_t)n;
+			sl_tcp_w(w)->held -= (uint64_t)n;
 			f->bytes_to_host += (uint64_t)n;
 			SL_STAT_ADD(w->stats, tcp_to_host_bytes, n);
 			c->win_iter = 0;	/* space changed */
@@ -115,11 +115,12 @@ tcp_host_reset(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 void
 sl_tcp_burst_end(struct sl_worker *w)
 {
-	uint32_t i = w->tcp_dirty;
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+	uint32_t i = tw->dirty;
 
 	while (i != 0) {
 		struct sl_flow *f = &w->ft.flows[i - 1];
-		struct sl_tcp_conn *c = &w->tcp[i - 1];
+		struct sl_tcp_conn *c = &tw->conns[i - 1];
 
 		i = c->dirty_next;
 		if (!f->in_use || f->state != SL_TCP_S_ESTABLISHED)

@@ -44,7 +44,7 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		c->rtx_head = e->next;
 		if (c->rtx_head == NULL)
 			c->rtx_tail = NULL;
-		w->tcp_inflight -= e->len;
+		sl_tcp_w(w)->inflight -= e->len;
 		rte_pktmbuf_free(e->m);
 		e->next = pool->free;
 		pool->free = e;

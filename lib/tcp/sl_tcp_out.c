@@ -166,7 +166,7 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		else
 			c->rtx_head = e;
 		c->rtx_tail = e;
-		w->tcp_inflight += len;
+		sl_tcp_w(w)->inflight += len;
 		rte_pktmbuf_refcnt_update(m, 1);
 	}
 	if ((flags & F_ACK) && len == 0 && !(flags & (F_SYN | F_FIN | F_RST)))
@@ -282,31 +282,34 @@ send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 static void
 tx_defer(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+
 	set_interest(w, f, c, c->interest & ~READ_EVENTS);
 	if (c->txq_on)
 		return;
 	SL_STAT_INC(w->stats, tcp_tx_waits);
 	c->txq_on = true;
 	c->txq_next = 0;
-	if (w->tcp_txq_tail != 0)
-		w->tcp[w->tcp_txq_tail - 1].txq_next = f->idx + 1;
+	if (tw->txq_tail != 0)
+		tw->conns[tw->txq_tail - 1].txq_next = f->idx + 1;
 	else
-		w->tcp_txq_head = f->idx + 1;
-	w->tcp_txq_tail = f->idx + 1;
+		tw->txq_head = f->idx + 1;
+	tw->txq_tail = f->idx + 1;
 }
 
 unsigned int
 sl_tcp_tx_resume(struct sl_worker *w)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	unsigned int n = 0;
 
-	while (w->tcp_txq_head != 0 && sl_tx_room(w) > 0) {
-		struct sl_flow *f = &w->ft.flows[w->tcp_txq_head - 1];
-		struct sl_tcp_conn *c = &w->tcp[w->tcp_txq_head - 1];
+	while (tw->txq_head != 0 && sl_tx_room(w) > 0) {
+		struct sl_flow *f = &w->ft.flows[tw->txq_head - 1];
+		struct sl_tcp_conn *c = &tw->conns[tw->txq_head - 1];
 
-		w->tcp_txq_head = c->txq_next;
-		if (w->tcp_txq_head == 0)
-			w->tcp_txq_tail = 0;
+		tw->txq_head = c->txq_next;
+		if (tw->txq_head == 0)
+			tw->txq_tail = 0;
 		c->txq_on = false;
 		if (!f->in_use || f->state != SL_TCP_S_ESTABLISHED)
 			continue;	/* freed (slot maybe reused) meanwhile */
@@ -413,6 +416,7 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 void
 tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	struct rte_mbuf *seg[SL_TCP_READ_SEGS];
 	struct iovec iov[SL_TCP_READ_IOV];
 	uint32_t seg_len[SL_TCP_READ_SEGS];
@@ -429,7 +433,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		avail = 0;
 	else
 		avail = RTE_MIN(avail, w->cfg->tcp_buf - in_flight);
-	if (avail > 0 && (w->tcp_held + w->tcp_inflight >= w->cfg->max_buffered ||
+	if (avail > 0 && (tw->held + tw->inflight >= w->cfg->max_buffered ||
 	    rte_mempool_avail_count(w->mp) < w->mbuf_reserve)) {
 		/* the worker's buffering budget (bytes, or mbufs: the rx
 		 * path and control frames keep a reserve, or the guest's
@@ -442,7 +446,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		return;
 	}
 	avail = (uint32_t)RTE_MIN((uint64_t)avail, w->cfg->max_buffered -
-		w->tcp_held - w->tcp_inflight);
+		tw->held - tw->inflight);
 	/* sender SWS avoidance (RFC 9293 3.8.6.2.1) */
 	if (avail < c->snd_mss && in_flight > 0 &&
 	    avail < c->max_snd_wnd / 2)
@@ -461,7 +465,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	}
 	c->rd_blocked = false;
 	seg_lim = RTE_MIN((unsigned int)SL_TCP_READ_SEGS, sl_tx_room(w));
-	if (seg_lim == 0 || (w->tcp_txq_head != 0 && !c->tx_turn)) {
+	if (seg_lim == 0 || (tw->txq_head != 0 && !c->tx_turn)) {
 		tx_defer(w, f, c);	/* the port is busy: wait in line */
 		return;
 	}
@@ -531,12 +535,13 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 void
 sl_tcp_iteration_end(struct sl_worker *w)
 {
-	uint32_t i = w->tcp_dirty;
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+	uint32_t i = tw->dirty;
 
-	w->tcp_dirty = 0;
+	tw->dirty = 0;
 	while (i != 0) {
 		struct sl_flow *f = &w->ft.flows[i - 1];
-		struct sl_tcp_conn *c = &w->tcp[i - 1];
+		struct sl_tcp_conn *c = &tw->conns[i - 1];
 		uint32_t win;
 
 		i = c->dirty_next;

@@ -171,7 +171,7 @@ struct sl_tcp_conn {
 	uint8_t owed;		/**< OWE_*: control segments that failed */
 	bool dirty;
 	uint32_t dirty_next;
-	bool txq_on;		/**< waiting for tx room (w->tcp_txq_*) */
+	bool txq_on;		/**< waiting for tx room (tw->txq_*) */
 	bool tx_turn;		/**< being served from that queue */
 	uint32_t txq_next;
 	uint32_t interest;	/**< host readiness interest */
@@ -179,6 +179,35 @@ struct sl_tcp_conn {
 	uint64_t win_iter;	/**< iteration win_cache was computed in */
 	uint32_t win_cache;
 };
+
+/**
+ * struct sl_tcp_worker - TCP's per-worker state (behind w->tcp): made by
+ * sl_tcp_init (the TCP entry's init hook), freed by sl_tcp_fini (its close
+ * hook). Reached through sl_tcp_w(); the poll loop never looks inside.
+ */
+struct sl_tcp_worker {
+	struct sl_tcp_rtx_pool *rtx_pool;	/**< retransmit entries */
+	uint32_t dirty;			/**< head of flows touched (idx + 1) */
+	uint32_t own_buf;		/**< per-flow guest->host buffering */
+	uint32_t hold_max;		/**< mbufs one flow may hold */
+	uint32_t connecting;		/**< half-open guest connections */
+	uint64_t held;			/**< guest data held, all flows */
+	uint64_t inflight;		/**< host data unacked, all flows */
+	uint32_t txq_head;		/**< flows waiting for tx room */
+	uint32_t txq_tail;
+	uint32_t inbound_pending;	/**< inbound, SYN not yet answered */
+	uint32_t isn_key[4];		/**< RFC 6528 secret */
+	uint64_t inbound_log_ms;	/**< next inbound-limit log line */
+	/** connection state, parallel to w->ft.flows */
+	struct sl_tcp_conn conns[] __rte_cache_aligned;
+};
+
+/** sl_tcp_w - the worker's TCP state (NULL before init, after fini). */
+static inline struct sl_tcp_worker *
+sl_tcp_w(const struct sl_worker *w)
+{
+	return w->tcp;
+}
 
 /**
  * struct seg - the fields of a guest segment the input path works on, in
@@ -195,7 +224,7 @@ struct seg {
 static inline struct sl_tcp_conn *
 conn_of(struct sl_worker *w, const struct sl_flow *f)
 {
-	return &w->tcp[f->idx];
+	return &sl_tcp_w(w)->conns[f->idx];
 }
 
 /** tx_mss - the largest segment payload the port sends to the guest. */
@@ -255,7 +284,7 @@ tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
 static inline struct sl_tcp_rtx_pool *
 rtx_pool(struct sl_worker *w)
 {
-	return w->tcp_rtx_pool;
+	return sl_tcp_w(w)->rtx_pool;
 }
 
 static inline void
@@ -265,8 +294,8 @@ dirty_mark(struct sl_worker *w, const struct sl_flow *f,
 	if (c->dirty)
 		return;
 	c->dirty = true;
-	c->dirty_next = w->tcp_dirty;
-	w->tcp_dirty = f->idx + 1;
+	c->dirty_next = sl_tcp_w(w)->dirty;
+	sl_tcp_w(w)->dirty = f->idx + 1;
 }
 
 /**

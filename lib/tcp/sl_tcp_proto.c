@@ -6,25 +6,8 @@
  */
 #include <netinet/in.h>
 
-#include <rte_random.h>
-
 #include "sl_proto.h"
 #include "sl_tcp.h"
-
-/**
- * tcp_init - the TCP entry's init hook: a fresh RFC 6528 secret for the
- * worker's initial sequence numbers, then the relay's state (sl_tcp_init).
- * Return: 0 or -errno.
- */
-static int
-tcp_init(struct sl_worker *w)
-{
-	w->tcp_isn_key[0] = (uint32_t)rte_rand();
-	w->tcp_isn_key[1] = (uint32_t)rte_rand();
-	w->tcp_isn_key[2] = (uint32_t)rte_rand();
-	w->tcp_isn_key[3] = (uint32_t)rte_rand();
-	return sl_tcp_init(w);
-}
 
 /**
  * TCP in the protocol table: segments grouped per flow in a burst (burst
@@ -34,7 +17,7 @@ tcp_init(struct sl_worker *w)
 const struct sl_proto sl_tcp_proto = {
 	.name = "tcp",
 	.ip_proto = IPPROTO_TCP,
-	.init = tcp_init,
+	.init = sl_tcp_init,
 	.close = sl_tcp_fini,
 	.tx_resume = sl_tcp_tx_resume,
 	.input = sl_tcp_input,

@@ -12,15 +12,15 @@
  * chain, except small payloads (up to SL_TCP_COPY_MAX bytes): those are
  * copied into the tailroom of the chain's last mbuf (or of a fresh one),
  * so a flow whose host peer stalls pins about one mbuf per mbuf's worth of
- * bytes, not one per segment. A flow holds at most w->tcp_hold_max mbufs:
- * 1/SL_TCP_HOLD_SHARE of the pool's mbufs beyond the rx reserve, within
- * [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS]. Out-of-order segments wait in a
+ * bytes, not one per segment. A flow holds at most the worker's hold_max
+ * mbufs (struct sl_tcp_worker): 1/SL_TCP_HOLD_SHARE of the pool's mbufs
+ * beyond the rx reserve, within [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS]. Out-of-order segments wait in a
  * small sorted queue (SL_TCP_OOO_MAX, overlaps trimmed, the first bytes
  * received win), and a FIN that arrives ahead of missing data is
  * remembered (its sequence number) and taken when the gap is filled. At
  * the end of the rx burst the pending chain of each touched flow goes to
  * the host socket in one writev; what the socket does not take stays
- * pending (sluice's own buffer, at most w->tcp_own_buf). Bytes are
+ * pending (sluice's own buffer, at most own_buf). Bytes are
  * acknowledged once they are written or pending: never before.
  */
 #include "sl_tcp_priv.h"
@@ -141,7 +141,7 @@ tcp_ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 	c->ooo[i].m = m;
 	c->n_ooo++;
 	c->ooo_bytes += len;
-	w->tcp_held += len;
+	sl_tcp_w(w)->held += len;
 	SL_STAT_INC(w->stats, tcp_ooo_queued);
 	return true;
 }
@@ -166,20 +166,21 @@ tcp_held_mbufs(const struct sl_tcp_conn *c)
  * would pass the flow's hard memory bound: its own buffer plus the largest
  * window (what a stalled host socket can leave us holding, with room for
  * the edge running ahead of real space by less than a scale unit per ACK),
- * and w->tcp_hold_max mbufs (a share of the pool: a few flows whose host
+ * and the worker's hold_max mbufs (a share of the pool: a few flows whose host
  * peers stall must not pin the mbufs every other flow needs).
  */
 static bool
 over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 	uint32_t segs, uint32_t len)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint32_t held_segs = tcp_held_mbufs(c);
 
 	return (uint64_t)c->pend_len + c->ooo_bytes + len >
-		(uint64_t)w->tcp_own_buf + w->cfg->tcp_buf ||
-		w->tcp_held + w->tcp_inflight + len > w->cfg->max_buffered ||
+		(uint64_t)tw->own_buf + w->cfg->tcp_buf ||
+		tw->held + tw->inflight + len > w->cfg->max_buffered ||
 		rte_mempool_avail_count(w->rx_mp) < w->rx_reserve ||
-		held_segs + segs > w->tcp_hold_max;
+		held_segs + segs > tw->hold_max;
 }
 
 /**
@@ -193,7 +194,7 @@ tcp_ooo_prune(struct sl_worker *w, struct sl_tcp_conn *c)
 
 	for (i = 0; i < c->n_ooo; i++)
 		rte_pktmbuf_free(c->ooo[i].m);
-	w->tcp_held -= c->ooo_bytes;
+	sl_tcp_w(w)->held -= c->ooo_bytes;
 	c->ooo_bytes = 0;
 	c->n_ooo = 0;
 	SL_STAT_INC(w->stats, tcp_ooo_pruned);
@@ -280,7 +281,7 @@ tcp_deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
 	if (m != NULL)
 		c->pend_tail = rte_pktmbuf_lastseg(m);
 	c->pend_len += len;
-	w->tcp_held += len;
+	sl_tcp_w(w)->held += len;
 	c->rcv_nxt += len;
 	return 0;
 }
@@ -299,7 +300,7 @@ tcp_ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c)
 		memmove(&c->ooo[0], &c->ooo[1], sizeof(c->ooo[0]) * (c->n_ooo - 1));
 		c->n_ooo--;
 		c->ooo_bytes -= o.len;
-		w->tcp_held -= o.len;
+		sl_tcp_w(w)->held -= o.len;
 		if (skip >= o.len) {
 			rte_pktmbuf_free(o.m);
 			continue;

@@ -177,7 +177,7 @@ tcp_rtx_release(struct sl_worker *w, struct sl_tcp_conn *c)
 		struct sl_tcp_rtx *e = c->rtx_head;
 
 		c->rtx_head = e->next;
-		w->tcp_inflight -= e->len;
+		sl_tcp_w(w)->inflight -= e->len;
 		rte_pktmbuf_free(e->m);
 		e->next = pool->free;
 		pool->free = e;

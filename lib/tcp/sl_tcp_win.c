@@ -48,7 +48,7 @@ sl_tcp_should_reopen(uint32_t last_adv, uint32_t space, uint32_t mss,
 }
 
 /**
- * hold_bytes - guest data a flow may hold: w->tcp_hold_max mbufs of at most
+ * hold_bytes - guest data a flow may hold: the hold_max mbufs of at most
  * an MTU's payload each, three quarters of it (segments a little below the
  * MSS, timestamps), at least 64 KiB.
  */
@@ -58,7 +58,7 @@ hold_bytes(const struct sl_worker *w)
 	uint32_t per_mbuf = RTE_MIN((uint32_t)(rte_pktmbuf_data_room_size(
 		w->rx_mp) - RTE_PKTMBUF_HEADROOM), (uint32_t)w->mtu - 40u);
 
-	return RTE_MAX((uint64_t)w->tcp_hold_max * per_mbuf * 3 / 4,
+	return RTE_MAX((uint64_t)sl_tcp_w(w)->hold_max * per_mbuf * 3 / 4,
 		(uint64_t)UINT16_MAX);
 }
 
@@ -100,6 +100,7 @@ reopen_step(const struct sl_worker *w, const struct sl_tcp_conn *c)
 uint32_t
 tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint64_t space = 0, own;
 	long ws;
 
@@ -111,7 +112,7 @@ tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 			space = (uint64_t)ws;
 	}
 	/* sluice's own buffer: no more than the flow may hold */
-	own = RTE_MIN((uint64_t)w->tcp_own_buf, hold_bytes(w));
+	own = RTE_MIN((uint64_t)tw->own_buf, hold_bytes(w));
 	if (c->pend_len + c->ooo_bytes < own)
 		space += own - c->pend_len - c->ooo_bytes;
 	if (c->fin_rcvd || c->host_rst)

@@ -15,6 +15,7 @@
 #include "sl_dgflow.h"
 #include "sl_host_mem.h"
 #include "sl_net.h"
+#include "sl_tcp.h"
 #include "sl_test.h"
 
 /** syn - a guest SYN from port @sport to 192.0.2.10:80. */
@@ -76,7 +77,7 @@ SL_TEST(limit_pending_connects)
 	SL_CHECK(last_tcp_flags(&env) & RTE_TCP_RST_FLAG);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 1);
 	SL_CHECK_EQ(env.w.ft.active, 3);
-	SL_CHECK_EQ(env.w.tcp_connecting, 3);
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 3);
 	/* one host connect completes: the SYN-ACK is out, but the flow is
 	 * half-open until the guest answers it */
 	sl_test_cap_clear(&env);
@@ -84,7 +85,7 @@ SL_TEST(limit_pending_connects)
 		sl_host_mem_last(env.host), 0) == 0);
 	sl_test_input(&env, NULL);
 	SL_CHECK_EQ(last_tcp_flags(&env), RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	SL_CHECK_EQ(env.w.tcp_connecting, 3);
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 3);
 	sl_test_input(&env, syn(&env, 40004));
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 2);
 	/* the guest completes the handshake: room for one more */
@@ -106,9 +107,9 @@ SL_TEST(limit_pending_connects)
 		sl_net_l4_cksum(m);
 		sl_test_input(&env, m);
 	}
-	SL_CHECK_EQ(env.w.tcp_connecting, 2);
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 2);
 	sl_test_input(&env, syn(&env, 40005));
-	SL_CHECK_EQ(env.w.tcp_connecting, 3);
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 3);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_connect_limit], 2);
 	sl_test_env_fini(&env);
 }

@@ -593,7 +593,7 @@ OL_TEST(offload_tso_large_segments)
 		sl_tcp_get_info(&env.w, f, &info);
 		SL_CHECK_EQ(info.in_flight, 0);
 	}
-	SL_CHECK_EQ(env.w.tcp_inflight, 0);
+	SL_CHECK_EQ(sl_tcp_inflight(&env.w), 0);
 }
 
 /* The guest's window still gates TSO: with a window of 20000 bytes only
@@ -670,7 +670,7 @@ OL_TEST(offload_tso_retransmit_follows_current_offloads)
 	SL_CHECK_EQ(STAT(tcp_rexmit_split), 1);
 	/* the entry is still one: a full ACK frees it */
 	SL_CHECK(gack(&c, len) == 0);
-	SL_CHECK_EQ(env.w.tcp_inflight, 0);
+	SL_CHECK_EQ(sl_tcp_inflight(&env.w), 0);
 }
 
 int

@@ -701,7 +701,7 @@ TCP_TEST(tcp_synack_window_unscaled)
 
 	/* small space: the SYN-ACK carries it in bytes, not >> 7 */
 	sl_host_mem_set_default_sndbuf(env.host, 20000);
-	env.w.tcp_own_buf = 10000;
+	sl_tcp_set_own_buf(&env.w, 10000);
 	SL_CHECK(handshake(&c, 40021, 7, 65535) == 0);
 	SL_CHECK_EQ(c.shift, 7);
 	SL_CHECK_EQ(c.synack_win, 30000);
@@ -755,7 +755,7 @@ static int
 small_conn(struct tconn *c, uint16_t port)
 {
 	sl_host_mem_set_default_sndbuf(env.host, SMALL_SNDBUF);
-	env.w.tcp_own_buf = SMALL_OWN;
+	sl_tcp_set_own_buf(&env.w, SMALL_OWN);
 	HCHECK(handshake(c, port, 7, 65535) == 0);
 	HCHECK(c->shift == 7);
 	HCHECK(c->synack_win == SMALL_SPACE);
@@ -892,7 +892,7 @@ TCP_TEST(tcp_window_never_shrinks)
 	/* the host socket shrinks to below what it holds, then pieces of
 	 * odd sizes keep coming, host data goes out with ACKs too */
 	SL_CHECK(sl_host_mem_set_sndbuf(env.host, c.hd, 1000) == 0);
-	env.w.tcp_own_buf = 3000;
+	sl_tcp_set_own_buf(&env.w, 3000);
 	for (rounds = 0; rounds < 40; rounds++) {
 		uint16_t len = (uint16_t)(333 + (rounds * 37) % 1000);
 
@@ -1066,7 +1066,7 @@ TCP_TEST(tcp_small_buffer_window_not_closed_for_ever)
 	cfg.tcp_buf = 1000;
 	SL_CHECK(env_restart(&cfg) == 0);
 	sl_host_mem_set_default_sndbuf(env.host, 400);
-	env.w.tcp_own_buf = 600;
+	sl_tcp_set_own_buf(&env.w, 600);
 	SL_CHECK(handshake(&c, 40600, 0, 65535) == 0);
 	SL_CHECK_EQ(c.synack_win, 1000);
 	SL_CHECK(gdata_off(&c, 0, 100) == 0);
@@ -1696,8 +1696,8 @@ TCP_TEST(tcp_stalled_flows_cannot_pin_the_pool)
 	default_cfg(&cfg);
 	SL_CHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
 	env_up = true;
-	SL_CHECK(env.w.tcp_hold_max <= (4096 - env.w.rx_reserve) / 8);
-	SL_CHECK(env.w.tcp_hold_max >= 64);
+	SL_CHECK(sl_tcp_hold_max(&env.w) <= (4096 - env.w.rx_reserve) / 8);
+	SL_CHECK(sl_tcp_hold_max(&env.w) >= 64);
 	/* stalled host peers: their sockets take 16 bytes, then nothing */
 	sl_host_mem_set_default_sndbuf(env.host, 16);
 	for (i = 0; i < RTE_DIM(st); i++) {
@@ -1717,7 +1717,7 @@ TCP_TEST(tcp_stalled_flows_cannot_pin_the_pool)
 	SL_CHECK(handshake(&big, 40310, 7, 65535) == 0);
 	SL_CHECK(gdata_many(&big, 300, 1200) == 0);
 	SL_CHECK(info_of(&big, &info) == 0);
-	SL_CHECK(info.held_mbufs <= env.w.tcp_hold_max);
+	SL_CHECK(info.held_mbufs <= sl_tcp_hold_max(&env.w));
 	/* the rest was refused: its window closed before the hold limit */
 	SL_CHECK(info.rcv_nxt != big.gseq);
 	SL_CHECK(STAT(drop_tcp_out_of_window) > 0);
@@ -1752,9 +1752,9 @@ TCP_TEST(tcp_window_within_hold_limit)
 	default_cfg(&cfg);
 	SL_CHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
 	env_up = true;
-	hold = env.w.tcp_hold_max * (env.w.mtu - 40) * 3 / 4;
+	hold = sl_tcp_hold_max(&env.w) * (env.w.mtu - 40) * 3 / 4;
 	SL_CHECK(hold < 1024 * 1024);
-	env.w.tcp_own_buf = 2 * 1024 * 1024;
+	sl_tcp_set_own_buf(&env.w, 2 * 1024 * 1024);
 	sl_host_mem_set_default_sndbuf(env.host, 16);
 	SL_CHECK(handshake(&c, 40330, 7, 65535) == 0);
 	adv = c.edge - c.gseq;
@@ -1775,7 +1775,7 @@ TCP_TEST(tcp_window_within_hold_limit)
 	SL_CHECK_EQ(STAT(drop_tcp_hold_limit), 0);
 	SL_CHECK(info_of(&c, &info) == 0);
 	SL_CHECK_EQ(info.pend_bytes, sent - 16);
-	SL_CHECK(info.held_mbufs <= env.w.tcp_hold_max);
+	SL_CHECK(info.held_mbufs <= sl_tcp_hold_max(&env.w));
 	SL_CHECK(host_take_pat(&c, 0, 16) == 0);
 }
 
@@ -2379,7 +2379,7 @@ TCP_TEST(tcp_failed_control_segments_retried)
 		NULL, 0) == 0);
 	SL_CHECK(info_of(&(struct tconn){ .port = 40400 }, &info) == 0);
 	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
-	SL_CHECK_EQ(env.w.tcp_connecting, 0);
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 0);
 
 	/* FIN: no mbuf for it when the host's EOF is read */
 	SL_CHECK(handshake(&c, 40401, 7, 65535) == 0);
@@ -2752,8 +2752,8 @@ TCP_TEST(tcp_host_rst_delivers_queued_data)
 	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
 	SL_CHECK_EQ(STAT(tcp_closed_host_rst), 1);
 	SL_CHECK_EQ(STAT(tcp_host_rst_drain), 1);
-	SL_CHECK_EQ(env.w.tcp_held, 0);
-	SL_CHECK_EQ(env.w.tcp_inflight, 0);
+	SL_CHECK_EQ(sl_tcp_held(&env.w), 0);
+	SL_CHECK_EQ(sl_tcp_inflight(&env.w), 0);
 }
 
 /*
@@ -2842,7 +2842,7 @@ TCP_TEST(tcp_syn_rcvd_checks_before_established)
 	SL_CHECK_EQ(out[0].ack, c.gseq);
 	SL_CHECK(info_of(&c, &info) == 0);
 	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "syn_rcvd"), 0);
-	SL_CHECK_EQ(env.w.tcp_connecting, 1);
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 1);
 	/* the right sequence number, an ACK of something never sent */
 	SL_CHECK(gsend(c.port, F_ACK, c.gseq, c.una + 5, c.gwin, NULL, 0,
 		NULL, 0) == 0);
@@ -2856,7 +2856,7 @@ TCP_TEST(tcp_syn_rcvd_checks_before_established)
 	SL_CHECK_EQ(take_out(c.port), 0);
 	SL_CHECK(info_of(&c, &info) == 0);
 	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "established"), 0);
-	SL_CHECK_EQ(env.w.tcp_connecting, 0);
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 0);
 	SL_CHECK_EQ(sl_host_mem_queued(env.host, c.hd), 0);
 }
 
