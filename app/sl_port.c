@@ -486,6 +486,7 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 		};
 
 		sp->nb_mbufs = sl_pool_mbufs(&need);
+		sp->mbuf_reserve = sl_pool_reserve(&need);
 		if (sp->nb_mbufs == 0) {
 			snprintf(err, errlen, "port %u: no pool size fits %u "
 				"queue(s) of %u/%u descriptors and a %u"

@@ -12,24 +12,43 @@
 #include "sl_pool.h"
 #include "sl_worker.h"
 
-uint32_t
-sl_pool_mbufs(const struct sl_pool_need *n)
+/** pool_parts - the non-TCP and the TCP part of the pool (0, 0: nonsense). */
+static void
+pool_parts(const struct sl_pool_need *n, uint64_t *base, uint64_t *tcp)
 {
-	uint64_t ring, cache, tcp, total;
-
+	*base = *tcp = 0;
 	if (n->queues == 0 || n->rxd == 0 || n->txd == 0 ||
 	    n->seg_data == 0 || n->tcp_buf == 0 || n->max_buffered == 0 ||
 	    n->queues > RTE_MAX_LCORE)
-		return 0;
-	ring = (uint64_t)n->queues * ((uint64_t)n->rxd + n->txd +
-		SL_TX_MAX + SL_BURST);
-	/* a cache may grow to 1.5 times its size; the main lcore has one */
-	cache = (uint64_t)(n->queues + 1) * SL_MBUF_CACHE * 3 / 2;
-	tcp = RTE_MIN(n->max_buffered * n->queues,
+		return;
+	/* per queue: its rings, an iteration's frames, an rx burst; a
+	 * cache may grow to 1.5 times its size; the main lcore has one */
+	*base = (uint64_t)n->queues * ((uint64_t)n->rxd + n->txd +
+		SL_TX_MAX + SL_BURST) +
+		(uint64_t)(n->queues + 1) * SL_MBUF_CACHE * 3 / 2;
+	*tcp = RTE_MIN(n->max_buffered * n->queues,
 		(uint64_t)SL_POOL_TCP_WINDOWS * n->tcp_buf * n->queues);
-	tcp = (tcp + n->seg_data - 1) / n->seg_data;
-	total = ring + cache + tcp;
-	return total > SL_POOL_MAX ? 0 : (uint32_t)total;
+	*tcp = (*tcp + n->seg_data - 1) / n->seg_data;
+	if (*base + *tcp > SL_POOL_MAX)
+		*base = *tcp = 0;
+}
+
+uint32_t
+sl_pool_mbufs(const struct sl_pool_need *n)
+{
+	uint64_t base, tcp;
+
+	pool_parts(n, &base, &tcp);
+	return (uint32_t)(base + tcp);
+}
+
+uint32_t
+sl_pool_reserve(const struct sl_pool_need *n)
+{
+	uint64_t base, tcp;
+
+	pool_parts(n, &base, &tcp);
+	return (uint32_t)base;
 }
 
 struct rte_mempool *

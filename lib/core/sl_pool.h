@@ -45,6 +45,18 @@ struct sl_pool_need {
 uint32_t sl_pool_mbufs(const struct sl_pool_need *n);
 
 /**
+ * sl_pool_reserve - the part of sl_pool_mbufs(@n) that is not TCP's: the
+ * rings, an iteration's frames and the caches of every queue. TCP stops
+ * buffering when fewer mbufs than this are left (the workers'
+ * mbuf_reserve), so that receiving and the ACKs and control frames of an
+ * iteration always find mbufs.
+ * @n: what the port needs
+ *
+ * Return: the count, or 0 when sl_pool_mbufs(@n) is 0.
+ */
+uint32_t sl_pool_reserve(const struct sl_pool_need *n);
+
+/**
  * sl_pool_create - a pktmbuf pool like rte_pktmbuf_pool_create(), but
  * without hugepages (no device DMA: --no-huge) its objects are not kept
  * within one 4 KiB page each (RTE_MEMPOOL_F_NO_IOVA_CONTIG): a 2,176-byte

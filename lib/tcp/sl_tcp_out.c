@@ -325,6 +325,16 @@ sl_tcp_tx_resume(struct sl_worker *w)
 	return n;
 }
 
+/** seg_mbufs - mbufs one full-size segment of @c takes (lay_out_segs). */
+static unsigned int
+seg_mbufs(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	uint32_t room = w->seg_room - SL_TCP_HDR_ROOM;
+
+	/* NOLINTNEXTLINE(clang-analyzer-core.DivideZero) */
+	return (seg_max(w, c) + room - 1) / room;
+}
+
 /**
  * lay_out_segs - the mbuf chains of up to @max segments to the guest for
  * @avail bytes of host data (each up to seg_max() bytes, headroom left for
@@ -444,8 +454,10 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		avail = 0;
 	else
 		avail = RTE_MIN(avail, w->cfg->tcp_buf - in_flight);
+	/* mbufs: the reserve stays, and at least one whole segment must
+	 * fit above it (else lay_out_segs finds no room every iteration) */
 	if (avail > 0 && (tw->held + tw->inflight >= w->cfg->max_buffered ||
-	    sl_mp_avail(w, false) < w->mbuf_reserve)) {
+	    sl_mp_avail(w, false) < w->mbuf_reserve + seg_mbufs(w, c))) {
 		/* the worker's buffering budget (bytes, or mbufs: the rx
 		 * path and control frames keep a reserve, or the guest's
 		 * ACKs could not even be received) is spent: read this

@@ -259,6 +259,10 @@ SL_TEST(pool_sizing_formula)
 	 * fixed 32768 it replaces */
 	SL_CHECK(def >= 1024 + 1024 + SL_TX_MAX + 2 * (4u << 20) / 1460);
 	SL_CHECK(def < 16384);
+	/* what TCP leaves: the rings and an iteration's frames, below all */
+	SL_CHECK(sl_pool_reserve(&n) >= 1024 + 1024 + SL_TX_MAX);
+	SL_CHECK(sl_pool_reserve(&n) < def);
+	SL_CHECK(def - sl_pool_reserve(&n) >= 2 * (4u << 20) / 1460);
 	/* a larger window, a second queue: more; a smaller budget: less */
 	n.tcp_buf = 16u << 20;
 	more = sl_pool_mbufs(&n);
@@ -290,6 +294,7 @@ SL_TEST(pool_sizing_formula)
 	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);	/* above SL_POOL_MAX */
 	bad = n; bad.queues = 128; bad.rxd = 65535; bad.txd = 65535;
 	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	SL_CHECK_EQ(sl_pool_reserve(&bad), 0);
 }
 
 /** add_chunk - rte_mempool_mem_iter callback: sum the chunks' lengths. */

@@ -2329,6 +2329,39 @@ pool_release(void)
 	n_hog = 0;
 }
 
+/*
+ * Host data with the pool just at the worker's reserve: no segment fits
+ * above it, so TCP waits on its budget (counted, socket rechecked after
+ * SL_TCP_BUDGET_RETRY_MS), not a failed allocation every iteration
+ * (before: drop_nomem once per iteration); the data follows, intact, once
+ * mbufs are back.
+ */
+TCP_TEST(tcp_pool_at_reserve_waits_on_budget)
+{
+	unsigned int k;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40410, 7, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 3000) == 0);
+	while (n_hog < RTE_DIM(hog) &&
+	    rte_mempool_avail_count(env.w.mp) > env.w.mbuf_reserve &&
+	    (hog[n_hog] = rte_pktmbuf_alloc(env.w.mp)) != NULL)
+		n_hog++;
+	SL_CHECK_EQ(rte_mempool_avail_count(env.w.mp), env.w.mbuf_reserve);
+	for (k = 0; k < 3; k++)
+		step();
+	pool_release();		/* before any check can end the case */
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(drop_nomem), 0);
+	SL_CHECK(STAT(tcp_buffer_limit_waits) > 0);
+	advance(50);	/* past the budget recheck (SL_TCP_BUDGET_RETRY_MS) */
+	SL_CHECK_EQ(take_out(c.port), 3);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK(is_pat(out[0].pay, out[0].len, 0));
+	SL_CHECK_EQ(out[0].len + out[1].len + out[2].len, 3000);
+	SL_CHECK_EQ(STAT(drop_nomem), 0);
+}
+
 /* Fill the worker's tx queue while the port refuses everything. */
 static int
 tx_queue_fill(void)
