@@ -445,6 +445,48 @@ port_segments(const struct rte_eth_dev_info *info, struct rte_eth_conf *conf,
 }
 
 /**
+ * auto_mbufs - the pool --mbufs auto gives a port whose mbufs have the
+ * default data room (sl_pool_mbufs), and TCP's reserve in it.
+ * @port_id: the port
+ * @cfg: its configuration
+ * @pl: the plan
+ * @sp: sets nb_mbufs and mbuf_reserve
+ * @err: one line on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+static int
+auto_mbufs(uint16_t port_id, const struct sl_config *cfg,
+	const struct port_plan *pl, struct sl_port *sp, char *err,
+	size_t errlen)
+{
+	uint32_t mtu = RTE_MAX(pl->eth_mtu, 576u);
+	struct sl_pool_need need;
+
+	memset(&need, 0, sizeof(need));
+	need.queues = sp->nb_queues;
+	need.rxd = sp->nb_rxd;
+	need.txd = sp->nb_txd;
+	/* TCP payload an mbuf carries toward the guest: an MTU's less
+	 * headers, at most the mbuf's room */
+	need.seg_data = RTE_MIN(pl->data_room - RTE_PKTMBUF_HEADROOM,
+		mtu - 40u);
+	need.tcp_buf = cfg->tcp_buf;
+	need.max_buffered = cfg->max_buffered;
+	sp->nb_mbufs = sl_pool_mbufs(&need);
+	sp->mbuf_reserve = sl_pool_reserve(&need);
+	if (sp->nb_mbufs == 0) {
+		snprintf(err, errlen, "port %u: no pool size fits %u queue(s) "
+			"of %u/%u descriptors and a %u-byte TCP buffer; give "
+			"--mbufs", port_id, sp->nb_queues, sp->nb_rxd,
+			sp->nb_txd, cfg->tcp_buf);
+		return -1;
+	}
+	return 0;
+}
+
+/**
  * port_pools - the port's mbuf pool (--mbufs, or sized from the rings and
  * the mbuf size), and for net_af_packet frames larger than its mbufs an rx
  * pool whose mbufs each hold one ring frame.
@@ -473,29 +515,8 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 	else if (pl->data_room > RTE_MBUF_DEFAULT_BUF_SIZE)
 		sp->nb_mbufs = RTE_MAX(sp->nb_queues * (2u * (sp->nb_rxd +
 			sp->nb_txd) + SL_TX_MAX), (512u << 20) / pl->data_room);
-	else {
-		struct sl_pool_need need = {
-			.queues = sp->nb_queues,
-			.rxd = sp->nb_rxd,
-			.txd = sp->nb_txd,
-			.seg_data = RTE_MIN(pl->data_room -
-				RTE_PKTMBUF_HEADROOM, RTE_MAX(pl->eth_mtu, 576u) -
-				40u),
-			.tcp_buf = cfg->tcp_buf,
-			.max_buffered = cfg->max_buffered,
-		};
-
-		sp->nb_mbufs = sl_pool_mbufs(&need);
-		sp->mbuf_reserve = sl_pool_reserve(&need);
-		if (sp->nb_mbufs == 0) {
-			snprintf(err, errlen, "port %u: no pool size fits %u "
-				"queue(s) of %u/%u descriptors and a %u"
-				"-byte TCP buffer; give --mbufs", port_id,
-				sp->nb_queues, sp->nb_rxd, sp->nb_txd,
-				cfg->tcp_buf);
-			return -1;
-		}
-	}
+	else if (auto_mbufs(port_id, cfg, pl, sp, err, errlen) != 0)
+		return -1;
 	snprintf(pool, sizeof(pool), "sl_mp_%u", port_id);
 	sp->mp = sl_pool_create(pool, sp->nb_mbufs, SL_MBUF_CACHE,
 		(uint16_t)pl->data_room, socket);
