@@ -151,6 +151,7 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	w->seg_room = sp->seg_room;
 	w->multiseg = sp->multiseg;
 	w->rx_mp = sp->rx_mp;
+	w->mbuf_reserve = sp->mbuf_reserve;
 	w->quit = &sl_app.quit;
 	if (sl_relay_worker_init(w, pc, sp->mp, h) != 0) {
 		fprintf(stderr, "sluice: worker %u: cannot allocate its flow "

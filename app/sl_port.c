@@ -8,6 +8,7 @@
  */
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,12 @@
 #include <rte_mbuf.h>
 
 #include "sl_log.h"
+#include "sl_pool.h"
 #include "sl_port.h"
 #include "sl_steer.h"
 #include "sl_worker.h"
 
 #define SL_DEFAULT_MTU 65520
-#define SL_MBUF_CACHE 256
 
 #define PLOG(l, ...) SL_LOG(PORT, l, __VA_ARGS__)
 
@@ -444,6 +445,48 @@ port_segments(const struct rte_eth_dev_info *info, struct rte_eth_conf *conf,
 }
 
 /**
+ * auto_mbufs - the pool --mbufs auto gives a port whose mbufs have the
+ * default data room (sl_pool_mbufs), and TCP's reserve in it.
+ * @port_id: the port
+ * @cfg: its configuration
+ * @pl: the plan
+ * @sp: sets nb_mbufs and mbuf_reserve
+ * @err: one line on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1.
+ */
+static int
+auto_mbufs(uint16_t port_id, const struct sl_config *cfg,
+	const struct port_plan *pl, struct sl_port *sp, char *err,
+	size_t errlen)
+{
+	uint32_t mtu = RTE_MAX(pl->eth_mtu, 576u);
+	struct sl_pool_need need;
+
+	memset(&need, 0, sizeof(need));
+	need.queues = sp->nb_queues;
+	need.rxd = sp->nb_rxd;
+	need.txd = sp->nb_txd;
+	/* TCP payload an mbuf carries toward the guest: an MTU's less
+	 * headers, at most the mbuf's room */
+	need.seg_data = RTE_MIN(pl->data_room - RTE_PKTMBUF_HEADROOM,
+		mtu - 40u);
+	need.tcp_buf = cfg->tcp_buf;
+	need.max_buffered = cfg->max_buffered;
+	sp->nb_mbufs = sl_pool_mbufs(&need);
+	sp->mbuf_reserve = sl_pool_reserve(&need);
+	if (sp->nb_mbufs == 0) {
+		snprintf(err, errlen, "port %u: no pool size fits %u queue(s) "
+			"of %u/%u descriptors and a %u-byte TCP buffer; give "
+			"--mbufs", port_id, sp->nb_queues, sp->nb_rxd,
+			sp->nb_txd, cfg->tcp_buf);
+		return -1;
+	}
+	return 0;
+}
+
+/**
  * port_pools - the port's mbuf pool (--mbufs, or sized from the rings and
  * the mbuf size), and for net_af_packet frames larger than its mbufs an rx
  * pool whose mbufs each hold one ring frame.
@@ -464,18 +507,18 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 {
 	char pool[RTE_MEMPOOL_NAMESIZE];
 
-	/* pool: rx ring + tx ring + a tx burst + flow buffering headroom;
-	 * large mbufs: fewer of them (about 512 MiB at most) */
+	/* pool: the rings, an iteration's frames, the lcore caches and the
+	 * TCP buffering the configuration allows (sl_pool_mbufs); large
+	 * mbufs: fewer of them (about 512 MiB at most) */
 	if (cfg->nb_mbufs)
 		sp->nb_mbufs = cfg->nb_mbufs;
 	else if (pl->data_room > RTE_MBUF_DEFAULT_BUF_SIZE)
 		sp->nb_mbufs = RTE_MAX(sp->nb_queues * (2u * (sp->nb_rxd +
 			sp->nb_txd) + SL_TX_MAX), (512u << 20) / pl->data_room);
-	else
-		sp->nb_mbufs = RTE_MAX(32768u * sp->nb_queues, sp->nb_queues *
-			(2u * (sp->nb_rxd + sp->nb_txd) + 4 * SL_TX_MAX));
+	else if (auto_mbufs(port_id, cfg, pl, sp, err, errlen) != 0)
+		return -1;
 	snprintf(pool, sizeof(pool), "sl_mp_%u", port_id);
-	sp->mp = rte_pktmbuf_pool_create(pool, sp->nb_mbufs, SL_MBUF_CACHE, 0,
+	sp->mp = sl_pool_create(pool, sp->nb_mbufs, SL_MBUF_CACHE,
 		(uint16_t)pl->data_room, socket);
 	if (sp->mp == NULL) {
 		snprintf(err, errlen, "port %u: cannot create a pool of %u "
@@ -493,8 +536,8 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 		 * kernel ring holds the rest: backpressure, not loss) */
 		sp->nb_rx_mbufs = RTE_MAX(256u, (64u << 20) / room);
 		snprintf(pool, sizeof(pool), "sl_rxmp_%u", port_id);
-		sp->rx_mp = rte_pktmbuf_pool_create(pool, sp->nb_rx_mbufs,
-			SL_MBUF_CACHE, 0, (uint16_t)room, socket);
+		sp->rx_mp = sl_pool_create(pool, sp->nb_rx_mbufs,
+			SL_MBUF_CACHE, (uint16_t)room, socket);
 		if (sp->rx_mp == NULL) {
 			snprintf(err, errlen, "port %u: cannot create an rx "
 				"pool of %u mbufs of %u bytes (%s); lower the "

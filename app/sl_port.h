@@ -34,6 +34,7 @@ struct sl_port {
 	uint16_t nb_rxd;
 	uint16_t nb_txd;
 	unsigned int nb_mbufs;
+	unsigned int mbuf_reserve; /**< mbufs TCP leaves (0: a quarter) */
 	unsigned int nb_rx_mbufs; /**< size of rx_mp */
 	uint16_t nb_queues;	/**< rx/tx queue pairs, one worker each */
 	bool rss;		/**< RSS programmed with sluice's steering */

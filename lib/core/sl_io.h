@@ -72,6 +72,33 @@ sl_tx_room(const struct sl_worker *w)
 		(uint16_t)(SL_TX_MAX - SL_TX_RESERVE - w->n_tx) : 0;
 }
 
+/**
+ * sl_mp_avail - mbufs left in the worker's pool (@rx: in the pool guest
+ * frames arrive in), counted once per iteration (rte_mempool_avail_count
+ * walks every lcore's cache) and lowered by what sl_mp_took() reports since.
+ * Frees later in the iteration are not seen (a low estimate: TCP waits a
+ * little early); other allocations neither, a few per flow at most, well
+ * within the reserve the callers compare it with.
+ */
+static inline uint32_t
+sl_mp_avail(struct sl_worker *w, bool rx)
+{
+	unsigned int i = rx && w->rx_mp != w->mp;
+
+	if (w->mp_avail_iter[i] != w->iter || w->iter == 0) {
+		w->mp_avail[i] = rte_mempool_avail_count(i ? w->rx_mp : w->mp);
+		w->mp_avail_iter[i] = w->iter;
+	}
+	return w->mp_avail[i];
+}
+
+/** sl_mp_took - @n mbufs were taken from the worker's pool (sl_mp_avail). */
+static inline void
+sl_mp_took(struct sl_worker *w, uint32_t n)
+{
+	w->mp_avail[0] -= RTE_MIN(n, w->mp_avail[0]);
+}
+
 /** sl_alloc - a fresh mbuf from the worker's pool, or NULL (counted). */
 static inline struct rte_mbuf *
 sl_alloc(struct sl_worker *w)

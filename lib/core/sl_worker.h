@@ -102,6 +102,8 @@ struct sl_worker {
 	uint32_t fail_allocs;		/**< tests: the next N sl_alloc fail */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
+	uint32_t mp_avail[2];		/**< sl_mp_avail: mp, rx_mp */
+	uint64_t mp_avail_iter[2];	/**< iteration they were counted in */
 	uint64_t hz_ms;			/**< timer cycles per ms */
 
 	struct sl_neigh *neigh;		/**< the guest's MACs (lib/neigh's) */

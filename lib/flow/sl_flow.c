@@ -24,8 +24,6 @@ sl_flow_table_init(struct sl_flow_table *ft, uint32_t max, const char *name,
 		.hash_func_init_val = 0x5a17ce,
 		.socket_id = socket_id,
 	};
-	uint32_t i;
-
 	memset(ft, 0, sizeof(*ft));
 	ft->flows = rte_zmalloc_socket("sl_flows", sizeof(*ft->flows) * max,
 		RTE_CACHE_LINE_SIZE, socket_id);
@@ -38,13 +36,10 @@ sl_flow_table_init(struct sl_flow_table *ft, uint32_t max, const char *name,
 		return -ENOMEM;
 	}
 	ft->max = max;
-	for (i = 0; i < max; i++) {
-		ft->flows[i].idx = i;
-		ft->flows[i].hd = -1;
-		ft->flows[i].next_free = i + 1;
-		sl_timer_init(&ft->flows[i].timer);
-	}
+	/* slots are set up when first taken (sl_flow_add): an idle worker
+	 * does not touch the pages of a table sized for --max-flows */
 	ft->free_head = 0;
+	ft->fresh = 0;
 	return 0;
 }
 
@@ -97,7 +92,8 @@ sl_flow_add(struct sl_flow_table *ft, const struct sl_flow_key *key,
 	f = &ft->flows[idx];
 	if (rte_hash_add_key_data(ft->hash, key, (void *)(uintptr_t)idx) < 0)
 		return NULL;
-	ft->free_head = f->next_free;
+	/* a slot never taken before is followed by the next one */
+	ft->free_head = idx == ft->fresh ? ++ft->fresh : f->next_free;
 	gen = f->gen + 1;
 	memset(f, 0, sizeof(*f));
 	f->idx = idx;

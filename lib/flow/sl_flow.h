@@ -90,6 +90,7 @@ struct sl_flow_table {
 	uint32_t max;
 	uint32_t active;
 	uint32_t free_head;
+	uint32_t fresh;		/* slots ever taken: [fresh, max) untouched */
 };
 
 #define SL_COOKIE_SPECIAL (1ull << 63)	/* not a flow (listeners etc.) */

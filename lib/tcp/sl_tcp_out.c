@@ -325,6 +325,16 @@ sl_tcp_tx_resume(struct sl_worker *w)
 	return n;
 }
 
+/** seg_mbufs - mbufs one full-size segment of @c takes (lay_out_segs). */
+static unsigned int
+seg_mbufs(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	uint32_t room = w->seg_room - SL_TCP_HDR_ROOM;
+
+	/* NOLINTNEXTLINE(clang-analyzer-core.DivideZero) */
+	return (seg_max(w, c) + room - 1) / room;
+}
+
 /**
  * lay_out_segs - the mbuf chains of up to @max segments to the guest for
  * @avail bytes of host data (each up to seg_max() bytes, headroom left for
@@ -346,16 +356,18 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 	uint32_t *seg_len, struct iovec *iov, unsigned int *niov)
 {
 	uint32_t want = 0, room = w->seg_room - SL_TCP_HDR_ROOM;
-	unsigned int nseg = 0, spare;
+	unsigned int nseg = 0, spare, avail_mb = sl_mp_avail(w, false);
+	struct rte_mbuf *bulk[SL_TCP_READ_IOV];
 
 	*niov = 0;
-	spare = rte_mempool_avail_count(w->mp) - w->mbuf_reserve;
+	spare = avail_mb > w->mbuf_reserve ? avail_mb - w->mbuf_reserve : 0;
 	/* lay out segments of up to snd_mss bytes (TSO: up to seg_max),
-	 * each an mbuf chain */
+	 * each an mbuf chain taken from the pool in one bulk get */
 	while (want < avail && nseg < max) {
 		uint32_t slen = RTE_MIN(seg_max(w, c), avail - want);
 		uint32_t left = slen, first = 1;
 		struct rte_mbuf *head = NULL, *last = NULL;
+		unsigned int need, nb = 0, k = 0;
 
 		if (!w->multiseg)
 			slen = left = RTE_MIN(slen, room);
@@ -365,12 +377,19 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 		if (*niov + (slen + room - 1) / room > SL_TCP_READ_IOV ||
 		    *niov + (slen + room - 1) / room > spare)
 			break;
+		/* the first mbuf holds room bytes, the others seg_room */
+		need = 1 + (slen > room ? (slen - room + w->seg_room - 1) /
+			w->seg_room : 0);
+		if (rte_pktmbuf_alloc_bulk(w->mp, bulk, need) == 0)
+			nb = need;
 		while (left > 0) {
-			struct rte_mbuf *m = rte_pktmbuf_alloc(w->mp);
+			struct rte_mbuf *m = k < nb ? bulk[k++] :
+				rte_pktmbuf_alloc(w->mp);
 			uint32_t take;
 
 			if (m == NULL)
 				break;
+			sl_mp_took(w, 1);
 			if (first) {
 				/* headers are prepended into the headroom */
 				take = RTE_MIN(left, room);
@@ -393,6 +412,8 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 			last = m;
 			left -= take;
 		}
+		if (k < nb)	/* not expected: the count is exact */
+			rte_pktmbuf_free_bulk(bulk + k, nb - k);
 		if (head == NULL)
 			break;
 		slen -= left;	/* short of mbufs: a shorter segment */
@@ -433,8 +454,10 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		avail = 0;
 	else
 		avail = RTE_MIN(avail, w->cfg->tcp_buf - in_flight);
+	/* mbufs: the reserve stays, and at least one whole segment must
+	 * fit above it (else lay_out_segs finds no room every iteration) */
 	if (avail > 0 && (tw->held + tw->inflight >= w->cfg->max_buffered ||
-	    rte_mempool_avail_count(w->mp) < w->mbuf_reserve)) {
+	    sl_mp_avail(w, false) < w->mbuf_reserve + seg_mbufs(w, c))) {
 		/* the worker's buffering budget (bytes, or mbufs: the rx
 		 * path and control frames keep a reserve, or the guest's
 		 * ACKs could not even be received) is spent: read this

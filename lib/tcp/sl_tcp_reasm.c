@@ -170,7 +170,7 @@ tcp_held_mbufs(const struct sl_tcp_conn *c)
  * peers stall must not pin the mbufs every other flow needs).
  */
 static bool
-over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
+over_hold_limit(struct sl_worker *w, const struct sl_tcp_conn *c,
 	uint32_t segs, uint32_t len)
 {
 	struct sl_tcp_worker *tw = sl_tcp_w(w);
@@ -179,7 +179,7 @@ over_hold_limit(const struct sl_worker *w, const struct sl_tcp_conn *c,
 	return (uint64_t)c->pend_len + c->ooo_bytes + len >
 		(uint64_t)tw->own_buf + w->cfg->tcp_buf ||
 		tw->held + tw->inflight + len > w->cfg->max_buffered ||
-		rte_mempool_avail_count(w->rx_mp) < w->rx_reserve ||
+		sl_mp_avail(w, true) < w->rx_reserve ||
 		held_segs + segs > tw->hold_max;
 }
 

@@ -47,14 +47,36 @@ sl_tcp_should_reopen(uint32_t last_adv, uint32_t space, uint32_t mss,
 	return space >= last_adv + step;
 }
 
-/** tcp_max_window - the largest window we advertise on this connection. */
+/**
+ * hold_bytes - guest data a flow may hold: the hold_max mbufs of at most
+ * an MTU's payload each, three quarters of it (segments a little below the
+ * MSS, timestamps), at least 64 KiB.
+ */
+static uint64_t
+hold_bytes(const struct sl_worker *w)
+{
+	uint32_t per_mbuf = RTE_MIN((uint32_t)(rte_pktmbuf_data_room_size(
+		w->rx_mp) - RTE_PKTMBUF_HEADROOM), (uint32_t)w->mtu - 40u);
+
+	return RTE_MAX((uint64_t)sl_tcp_w(w)->hold_max * per_mbuf * 3 / 4,
+		(uint64_t)UINT16_MAX);
+}
+
+/**
+ * tcp_max_window - the largest window we advertise on this connection:
+ * --tcp-buffer, and no more than the flow may hold (hold_bytes): a full
+ * window the guest sends while one segment is lost waits out of order, and
+ * past the hold limit it would be dropped and sent again, window after
+ * window.
+ */
 uint32_t
 tcp_max_window(const struct sl_worker *w, const struct sl_tcp_conn *c)
 {
 	uint64_t lim = c->ws_ok ? (uint64_t)UINT16_MAX << c->rcv_wscale :
 		UINT16_MAX;
 
-	return (uint32_t)RTE_MIN(lim, (uint64_t)w->cfg->tcp_buf);
+	return (uint32_t)RTE_MIN(RTE_MIN(lim, (uint64_t)w->cfg->tcp_buf),
+		hold_bytes(w));
 }
 
 /**
@@ -71,14 +93,15 @@ reopen_step(const struct sl_worker *w, const struct sl_tcp_conn *c)
 
 /**
  * tcp_window_space - real space for guest data right now: what the host socket
- * will still accept plus what is left of sluice's own buffer, capped.
+ * will still accept plus what is left of sluice's own buffer (within what
+ * the flow may hold), capped.
  * Cached per iteration (it costs a syscall or two).
  */
 uint32_t
 tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	struct sl_tcp_worker *tw = sl_tcp_w(w);
-	uint64_t space = 0;
+	uint64_t space = 0, own;
 	long ws;
 
 	if (c->win_iter == w->iter && w->iter != 0)
@@ -88,8 +111,10 @@ tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		if (ws > 0)
 			space = (uint64_t)ws;
 	}
-	if (c->pend_len + c->ooo_bytes < tw->own_buf)
-		space += tw->own_buf - c->pend_len - c->ooo_bytes;
+	/* sluice's own buffer: no more than the flow may hold */
+	own = RTE_MIN((uint64_t)tw->own_buf, hold_bytes(w));
+	if (c->pend_len + c->ooo_bytes < own)
+		space += own - c->pend_len - c->ooo_bytes;
 	if (c->fin_rcvd || c->host_rst)
 		space = 0;
 	space = RTE_MIN(space, (uint64_t)tcp_max_window(w, c));

@@ -6,6 +6,8 @@
  * datagram flows, total flows, and the worker's TCP buffering budget; and
  * a host that refuses sockets (out of descriptors) is counted and logged
  * at most once a second, the guest gets its RST, live flows keep going.
+ * The pool sizing formula refuses nonsense, and a pool smaller than
+ * --max-flows still lets every flow open and the limit refuse the next.
  */
 #include <arpa/inet.h>
 
@@ -15,6 +17,7 @@
 #include "sl_dgflow.h"
 #include "sl_host_mem.h"
 #include "sl_net.h"
+#include "sl_pool.h"
 #include "sl_tcp.h"
 #include "sl_test.h"
 
@@ -210,6 +213,187 @@ SL_TEST(host_socket_refused)
 	for (hd = 0; hd < SL_MEM_MAX_HANDLES; hd++)
 		if (hd != live)
 			sl_host_close(env.host, hd, false);
+	sl_test_env_fini(&env);
+}
+
+/**
+ * complete - the guest's ACK to the SYN-ACK captured first (@sport's),
+ * which moves the flow to ESTABLISHED.
+ */
+static void
+complete(struct sl_test_env *env, uint16_t sport)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *sa, *th;
+	struct rte_mbuf *m;
+	uint32_t iss;
+
+	if (env->cap.n == 0)
+		return;
+	ip = rte_pktmbuf_mtod_offset(env->cap.m[0], struct rte_ipv4_hdr *,
+		RTE_ETHER_HDR_LEN);
+	sa = (struct rte_tcp_hdr *)(ip + 1);
+	iss = rte_be_to_cpu_32(sa->sent_seq);
+	m = syn(env, sport);
+	if (m == NULL)
+		return;
+	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *,
+		RTE_ETHER_HDR_LEN + 20);
+	th->tcp_flags = RTE_TCP_ACK_FLAG;
+	th->sent_seq = rte_cpu_to_be_32(1001);
+	th->recv_ack = rte_cpu_to_be_32(iss + 1);
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = 20;
+	sl_net_l4_cksum(m);
+	sl_test_cap_clear(env);
+	sl_test_input(env, m);
+}
+
+SL_TEST(pool_sizing_formula)
+{
+	struct sl_pool_need n = {
+		.queues = 1, .rxd = 1024, .txd = 1024, .seg_data = 1460,
+		.tcp_buf = 4u << 20, .max_buffered = 256ull << 20,
+	};
+	struct sl_pool_need bad;
+	uint32_t def, more;
+
+	def = sl_pool_mbufs(&n);
+	/* the rings, an iteration's frames and two windows, well below the
+	 * fixed 32768 it replaces */
+	SL_CHECK(def >= 1024 + 1024 + SL_TX_MAX + 2 * (4u << 20) / 1460);
+	SL_CHECK(def < 16384);
+	/* what TCP leaves: the rings and an iteration's frames, below all */
+	SL_CHECK(sl_pool_reserve(&n) >= 1024 + 1024 + SL_TX_MAX);
+	SL_CHECK(sl_pool_reserve(&n) < def);
+	SL_CHECK(def - sl_pool_reserve(&n) >= 2 * (4u << 20) / 1460);
+	/* a larger window, a second queue: more; a smaller budget: less */
+	n.tcp_buf = 16u << 20;
+	more = sl_pool_mbufs(&n);
+	SL_CHECK(more > def);
+	n.max_buffered = 1u << 20;
+	SL_CHECK(sl_pool_mbufs(&n) < def);
+	n.tcp_buf = 4u << 20;
+	n.max_buffered = 256ull << 20;
+	n.queues = 2;
+	SL_CHECK(sl_pool_mbufs(&n) >= 2 * def - 2 * SL_MBUF_CACHE);
+	n.queues = 1;
+	/* nonsense is refused (0), never a tiny or wrapped-around pool */
+	bad = n; bad.queues = 0;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	bad = n; bad.rxd = 0;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	bad = n; bad.txd = 0;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	bad = n; bad.seg_data = 0;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	bad = n; bad.tcp_buf = 0;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	bad = n; bad.max_buffered = 0;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	bad = n; bad.queues = RTE_MAX_LCORE + 1;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	bad = n; bad.tcp_buf = 1ull << 40; bad.max_buffered = 1ull << 40;
+	bad.seg_data = 1;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);	/* above SL_POOL_MAX */
+	bad = n; bad.queues = 128; bad.rxd = 65535; bad.txd = 65535;
+	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
+	SL_CHECK_EQ(sl_pool_reserve(&bad), 0);
+}
+
+/** add_chunk - rte_mempool_mem_iter callback: sum the chunks' lengths. */
+static void
+add_chunk(struct rte_mempool *mp, void *opaque,
+	struct rte_mempool_memhdr *memhdr, unsigned int mem_idx)
+{
+	RTE_SET_USED(mp);
+	RTE_SET_USED(mem_idx);
+	*(size_t *)opaque += memhdr->len;
+}
+
+SL_TEST(pool_create_without_hugepages)
+{
+	struct rte_mbuf *m[512];
+	struct rte_mempool *mp;
+	size_t mem = 0;
+	unsigned int i;
+
+	SL_CHECK(sl_test_eal() == 0);
+	mp = sl_pool_create("sl_pool_t", 512, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+		(int)rte_socket_id());
+	SL_CHECK(mp != NULL);
+	SL_CHECK_EQ(rte_pktmbuf_data_room_size(mp),
+		RTE_MBUF_DEFAULT_BUF_SIZE);
+	/* objects packed across 4 KiB pages: not a page per mbuf */
+	rte_mempool_mem_iter(mp, add_chunk, &mem);
+	SL_CHECK(mem < 512u * 3072);
+	/* every mbuf is there and usable to its last byte */
+	SL_CHECK(rte_pktmbuf_alloc_bulk(mp, m, RTE_DIM(m)) == 0);
+	for (i = 0; i < RTE_DIM(m); i++) {
+		char *d = rte_pktmbuf_append(m[i], 2048);
+
+		SL_CHECK(d != NULL);
+		memset(d, (int)i, 2048);
+	}
+	SL_CHECK(rte_pktmbuf_alloc(mp) == NULL);
+	rte_pktmbuf_free_bulk(m, RTE_DIM(m));
+	SL_CHECK_EQ(rte_mempool_avail_count(mp), 512);
+	rte_mempool_free(mp);
+}
+
+/*
+ * A pool sized by sl_pool_mbufs for small rings and a small TCP budget,
+ * fewer mbufs than --max-flows: every flow up to the limit opens, the next
+ * is refused (RST, counted), and with host data waiting on every flow the
+ * pool running low makes TCP wait (counted), it never runs dry, and every
+ * flow stays open.
+ */
+SL_TEST(limit_flows_beyond_small_pool)
+{
+	struct sl_pool_need need = {
+		.queues = 1, .rxd = 64, .txd = 64, .seg_data = 1460,
+		.tcp_buf = 64u << 10, .max_buffered = 64u << 10,
+	};
+	static char data[3000];
+	struct sl_test_env_opts o = { .manual_clock = true };
+	struct sl_test_env env;
+	struct sl_config cfg;
+	uint32_t i;
+	int hd;
+
+	o.nb_mbufs = sl_pool_mbufs(&need);
+	SL_CHECK(o.nb_mbufs > 0 && o.nb_mbufs < 3000);
+	sl_config_defaults(&cfg);
+	cfg.max_flows = 3000;
+	cfg.tcp_buf = (uint32_t)need.tcp_buf;
+	cfg.max_buffered = need.max_buffered;
+	SL_CHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
+	for (i = 0; i < cfg.max_flows; i++) {
+		uint16_t sport = (uint16_t)(20000 + i);
+
+		sl_test_cap_clear(&env);
+		sl_test_input(&env, syn(&env, sport));
+		SL_CHECK_EQ(last_tcp_flags(&env),
+			RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+		complete(&env, sport);
+	}
+	SL_CHECK_EQ(env.w.ft.active, cfg.max_flows);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_tcp_flows_opened], cfg.max_flows);
+	sl_test_cap_clear(&env);
+	sl_test_input(&env, syn(&env, 19999));
+	SL_CHECK(last_tcp_flags(&env) & RTE_TCP_RST_FLAG);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_flow_limit], 1);
+	/* every host peer sends: more than the pool can carry at once */
+	sl_test_cap_clear(&env);
+	for (hd = 0; hd < SL_MEM_MAX_HANDLES; hd++)
+		(void)sl_host_mem_push(env.host, hd, data, sizeof(data));
+	for (i = 0; i < 4; i++)
+		sl_test_input(&env, NULL);
+	SL_CHECK(env.w.stats[SL_STAT_tcp_buffer_limit_waits] > 0);
+	SL_CHECK(rte_mempool_avail_count(env.w.mp) > 0);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_nomem], 0);
+	SL_CHECK_EQ(env.w.ft.active, cfg.max_flows);
+	sl_test_cap_clear(&env);
 	sl_test_env_fini(&env);
 }
 

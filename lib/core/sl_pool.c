@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_pool.c: the sizing formula of a port's mbuf pool and its creation
+ * (sl_pool.h).
+ */
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_pool_ops.h>
+
+#include "sl_pool.h"
+#include "sl_worker.h"
+
+/** pool_parts - the non-TCP and the TCP part of the pool (0, 0: nonsense). */
+static void
+pool_parts(const struct sl_pool_need *n, uint64_t *base, uint64_t *tcp)
+{
+	*base = *tcp = 0;
+	if (n->queues == 0 || n->rxd == 0 || n->txd == 0 ||
+	    n->seg_data == 0 || n->tcp_buf == 0 || n->max_buffered == 0 ||
+	    n->queues > RTE_MAX_LCORE)
+		return;
+	/* per queue: its rings, an iteration's frames, an rx burst; a
+	 * cache may grow to 1.5 times its size; the main lcore has one */
+	*base = (uint64_t)n->queues * ((uint64_t)n->rxd + n->txd +
+		SL_TX_MAX + SL_BURST) +
+		(uint64_t)(n->queues + 1) * SL_MBUF_CACHE * 3 / 2;
+	*tcp = RTE_MIN(n->max_buffered * n->queues,
+		(uint64_t)SL_POOL_TCP_WINDOWS * n->tcp_buf * n->queues);
+	*tcp = (*tcp + n->seg_data - 1) / n->seg_data;
+	if (*base + *tcp > SL_POOL_MAX)
+		*base = *tcp = 0;
+}
+
+uint32_t
+sl_pool_mbufs(const struct sl_pool_need *n)
+{
+	uint64_t base, tcp;
+
+	pool_parts(n, &base, &tcp);
+	return (uint32_t)(base + tcp);
+}
+
+uint32_t
+sl_pool_reserve(const struct sl_pool_need *n)
+{
+	uint64_t base, tcp;
+
+	pool_parts(n, &base, &tcp);
+	return (uint32_t)base;
+}
+
+struct rte_mempool *
+sl_pool_create(const char *name, uint32_t n, uint32_t cache,
+	uint16_t data_room, int socket)
+{
+	struct rte_pktmbuf_pool_private priv = {
+		.mbuf_data_room_size = data_room,
+		.mbuf_priv_size = 0,
+	};
+	struct rte_mempool *mp;
+	unsigned int flags = 0;
+
+	/* with hugepages a device may DMA into an mbuf: keep the default
+	 * (objects IOVA-contiguous) */
+	if (rte_eal_has_hugepages())
+		return rte_pktmbuf_pool_create(name, n, cache, 0, data_room,
+			socket);
+	flags |= RTE_MEMPOOL_F_NO_IOVA_CONTIG;
+	mp = rte_mempool_create_empty(name, n, sizeof(struct rte_mbuf) +
+		data_room, cache, sizeof(priv), socket, flags);
+	if (mp == NULL)
+		return NULL;
+	if (rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(),
+	    NULL) != 0)
+		goto fail;
+	rte_pktmbuf_pool_init(mp, &priv);
+	if (rte_mempool_populate_default(mp) < 0)
+		goto fail;
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+fail:
+	rte_mempool_free(mp);
+	rte_errno = ENOMEM;
+	return NULL;
+}

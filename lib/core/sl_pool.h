@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_pool.h: how many mbufs a port's pool needs (sl_pool_mbufs: its rings,
+ * an iteration's frames, the per-lcore caches and the TCP buffering the
+ * configuration allows, not a fixed count) and the pool itself
+ * (sl_pool_create: without hugepages its objects may cross 4 KiB pages, so
+ * a 2 KiB mbuf no longer takes a page of its own).
+ */
+#ifndef SL_POOL_H
+#define SL_POOL_H
+
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#define SL_MBUF_CACHE	256	/* per-lcore mempool cache */
+/* full TCP windows (cfg->tcp_buf) toward the guest the pool holds at once
+ * beyond its rings: more flows share them (backpressure, not loss) */
+#define SL_POOL_TCP_WINDOWS	2
+#define SL_POOL_MAX	(1u << 24)	/* larger: a mistake, not a need */
+
+/** What a port's pool must hold. */
+struct sl_pool_need {
+	uint32_t queues;	/**< rx/tx queue pairs (one worker each) */
+	uint32_t rxd;		/**< rx descriptors per queue */
+	uint32_t txd;		/**< tx descriptors per queue */
+	uint32_t seg_data;	/**< TCP payload bytes one mbuf carries */
+	uint64_t tcp_buf;	/**< per-flow TCP window (cfg->tcp_buf) */
+	uint64_t max_buffered;	/**< per-worker TCP budget (bytes) */
+};
+
+/**
+ * sl_pool_mbufs - mbufs for a port's pool: per queue its rx and tx rings,
+ * an iteration's frames (SL_TX_MAX) and an rx burst; the lcore caches; and
+ * the TCP data in flight or held that SL_POOL_TCP_WINDOWS windows of
+ * @n->tcp_buf (at most @n->max_buffered per worker) take. More flows than
+ * that share the pool: TCP stops reading a host socket when the pool runs
+ * low (tcp_buffer_limit_waits) and resumes as the guest acknowledges.
+ * @n: what the port needs
+ *
+ * Return: the count, or 0 when @n makes no sense (a zero ring, queue count
+ * or payload, or a pool above SL_POOL_MAX).
+ */
+uint32_t sl_pool_mbufs(const struct sl_pool_need *n);
+
+/**
+ * sl_pool_reserve - the part of sl_pool_mbufs(@n) that is not TCP's: the
+ * rings, an iteration's frames and the caches of every queue. TCP stops
+ * buffering when fewer mbufs than this are left (the workers'
+ * mbuf_reserve), so that receiving and the ACKs and control frames of an
+ * iteration always find mbufs.
+ * @n: what the port needs
+ *
+ * Return: the count, or 0 when sl_pool_mbufs(@n) is 0.
+ */
+uint32_t sl_pool_reserve(const struct sl_pool_need *n);
+
+/**
+ * sl_pool_create - a pktmbuf pool like rte_pktmbuf_pool_create(), but
+ * without hugepages (no device DMA: --no-huge) its objects are not kept
+ * within one 4 KiB page each (RTE_MEMPOOL_F_NO_IOVA_CONTIG): a 2,176-byte
+ * mbuf then takes about 2.4 KiB instead of 4 KiB.
+ * @name: pool name
+ * @n: mbufs
+ * @cache: per-lcore cache size
+ * @data_room: data room of each mbuf (headroom included)
+ * @socket: NUMA socket
+ *
+ * Return: the pool, or NULL (rte_errno set).
+ */
+struct rte_mempool *sl_pool_create(const char *name, uint32_t n,
+	uint32_t cache, uint16_t data_room, int socket);
+
+#endif /* SL_POOL_H */
