@@ -364,6 +364,7 @@ SL_TEST(limit_flows_beyond_small_pool)
 	o.nb_mbufs = sl_pool_mbufs(&need);
 	SL_CHECK(o.nb_mbufs > 0 && o.nb_mbufs < 3000);
 	sl_config_defaults(&cfg);
+	cfg.ipv6 = false;	/* IPv4 only: no RA among the frames */
 	cfg.max_flows = 3000;
 	cfg.tcp_buf = (uint32_t)need.tcp_buf;
 	cfg.max_buffered = need.max_buffered;
