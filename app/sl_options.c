@@ -147,10 +147,10 @@ static const struct sl_opt sl_opts[] = {
 	{ "txd", 0, SL_OT_UINT, SL_FIELD(nb_txd), true, 8, 32768,
 	  "N|auto", "tx descriptors per queue; auto: the port's default" },
 	{ "tcp-forward", 't', SL_OT_FWD, 0, 0, false, IPPROTO_TCP, 0,
-	  "SPEC", "forward host TCP port(s) to a guest host: "
-	  "[ADDR/]PORT[-PORT][:[TOADDR/]GUESTPORT[-GUESTPORT]]"
-	  "[,source=client|gateway] (repeatable; TOADDR default "
-	  "--guest-addr)" },
+	  "SPEC", "forward host TCP port(s) to a guest host (repeatable); "
+	  "SPEC: [ADDR/]PORT[-PORT], then optionally "
+	  ":[TOADDR/]GUESTPORT[-GUESTPORT] (TOADDR default --guest-addr) "
+	  "and ,source=client|gateway" },
 	{ "udp-forward", 'u', SL_OT_FWD, 0, 0, false, IPPROTO_UDP, 0,
 	  "SPEC", "forward host UDP port(s) to the guest (repeatable)" },
 	{ "allow", 0, SL_OT_RULE, 0, 0, false, 1, 0,

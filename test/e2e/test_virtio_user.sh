@@ -108,8 +108,12 @@ tp_stop() {
 }
 
 # guest_tap_to_slg: move testpmd's tap into slg and bring it up there.
+# The guest keeps its MAC across testpmd restarts, as a restarted VM keeps
+# the one QEMU or libvirt gives it: the DHCP lease table hands a host its
+# address back, while a new MAC would get the next free one (.16).
 guest_tap_to_slg() {
 	if ! ip -n "$E2E_H" link set "$E2E_TAP" netns "$E2E_G" ||
+		! ip -n "$E2E_G" link set "$E2E_TAP" address 52:54:00:12:34:56 ||
 		! ip -n "$E2E_G" link set "$E2E_TAP" up; then
 		e2e_fail "move $E2E_TAP into $E2E_G" "$(e2e_log_tail "$TP_LOG")"
 		return 1
