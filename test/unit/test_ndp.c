@@ -88,7 +88,7 @@ SL_TEST(ns_for_gateway_addresses_answered)
 
 	SL_CHECK(env6_init(&env, NULL) == 0);
 	for (k = 0; k < 3; k++) {
-		const struct rte_ipv6_hdr *ip6;
+		const struct rte_ipv6_hdr *ip6 = NULL;
 		const struct rte_ether_hdr *eth;
 		const uint8_t *na;
 		uint16_t len = ns_msg(msg, ours[k], true);
@@ -485,7 +485,7 @@ SL_TEST(guest_ipv6_resolved_by_ns)
 	i = find_type(&env, SL_ICMP6_NS);
 	SL_CHECK(i >= 0);
 	{
-		const struct rte_ipv6_hdr *ip6;
+		const struct rte_ipv6_hdr *ip6 = NULL;
 		const uint8_t *ns = cap6(&env, (unsigned int)i, &ip6, NULL);
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(
 			env.cap.m[i], const struct rte_ether_hdr *);
