@@ -31,6 +31,10 @@
  * guest's datagrams from a UDP-forwarded port belong to worker 0 (a per-port
  * count of forwards per guest port, updated atomically when forwards change,
  * read here). DHCP, ARP and everything without a tuple belong to worker 0.
+ * IPv6 TCP and UDP frames go by their tuple (Toeplitz over the IPv6
+ * addresses and ports, the hash sl_steer_mine() gives the flow's key) when
+ * the fixed header names them; ICMPv6, DHCPv6 and frames with extension
+ * headers go to worker 0.
  * The guest's MAC is the port's neighbour table (lib/neigh), which lives
  * here so that every worker of the port shares it. IPv4 fragments have no tuple (only
  * the first carries the ports): all of them go to worker 0, which
@@ -62,6 +66,7 @@
 #include <rte_thash.h>
 
 #include "sl_net.h"
+#include "sl_net6.h"
 #include "sl_steer.h"
 #include "sl_worker.h"
 
@@ -189,6 +194,32 @@ sl_steer_mine(const struct sl_worker *w, const struct sl_flow_key *k)
 		k->gport, k->dport) == w->queue_id;
 }
 
+/**
+ * owner6 - the owner of a guest IPv6 frame: a TCP or UDP one whose fixed
+ * header names it (no extension headers) goes by its tuple, as
+ * sl_steer_mine() hashes the flow's key; the rest (ICMPv6, NDP, DHCPv6,
+ * extension headers) to worker 0.
+ */
+static unsigned int
+owner6(const struct sl_steer *s, const struct rte_ether_hdr *eth,
+	uint32_t len)
+{
+	const struct rte_ipv6_hdr *ip6 = (const void *)(eth + 1);
+	const uint16_t *ports = (const void *)(ip6 + 1);
+	struct sl_addr g, d;
+	struct sl_flow_key k;
+
+	if (len < sizeof(*eth) + sizeof(*ip6) + 4 ||
+	    (ip6->proto != IPPROTO_TCP && ip6->proto != IPPROTO_UDP) ||
+	    (ip6->proto == IPPROTO_UDP &&
+	    ports[1] == RTE_BE16(SL_DHCP6_SERVER_PORT)))
+		return 0;
+	memcpy(g.b, ip6->src_addr, 16);
+	memcpy(d.b, ip6->dst_addr, 16);
+	k = sl_flow_key_make6(ip6->proto, &g, ports[0], &d, ports[1]);
+	return owner_tuple6(s, &k);
+}
+
 unsigned int
 sl_steer_owner(const struct sl_steer *s, const struct rte_mbuf *m)
 {
@@ -200,6 +231,8 @@ sl_steer_owner(const struct sl_steer *s, const struct rte_mbuf *m)
 	if (len < sizeof(*eth) + sizeof(*ip))
 		return 0;
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		return owner6(s, eth, len);
 	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
 		return 0;
 	ip = (const struct rte_ipv4_hdr *)(eth + 1);

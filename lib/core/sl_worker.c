@@ -367,6 +367,7 @@ classify_ipv6(struct sl_worker *w, struct sl_pkt *p)
 	const struct sl_config *cfg = w->cfg;
 	const uint8_t *src = p->ip6->src_addr;
 	const struct sl_proto *pr;
+	struct sl_addr dst;
 
 	if (unlikely(!cfg->ipv6)) {
 		SL_STAT_INC(w->stats, drop_ethertype);
@@ -391,6 +392,12 @@ classify_ipv6(struct sl_worker *w, struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_ip_bcast);
 		return false;
 	}
+	memcpy(dst.b, p->ip6->dst_addr, sizeof(dst.b));
+	if (unlikely(sl_addr_is_v4(&dst))) {
+		/* ::ffff:a.b.c.d would make an IPv4 flow of an IPv6 frame */
+		SL_STAT_INC(w->stats, drop_ip6_dst);
+		return false;
+	}
 	pr = w->by_ip6[p->proto];
 	if (pr == NULL || pr->input == NULL) {
 		if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP)
@@ -411,8 +418,13 @@ pkt_key(const struct sl_pkt *p, struct sl_flow_key *k)
 {
 	const struct rte_udp_hdr *uh = (const struct rte_udp_hdr *)p->l4;
 
-	if (p->ip == NULL)
-		return false;
+	if (p->ip == NULL) {
+		if (p->ip6 == NULL ||
+		    (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP))
+			return false;
+		*k = sl_pkt_key(p, p->proto, uh->src_port, uh->dst_port);
+		return true;
+	}
 	switch (p->proto) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:

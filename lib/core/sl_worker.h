@@ -237,4 +237,22 @@ sl_flow_find(struct sl_worker *w, const struct sl_pkt *p,
 	return sl_flow_lookup(&w->ft, key);
 }
 
+/**
+ * sl_pkt_key - the flow key of guest frame @p (IPv4 or IPv6) for @proto
+ * and the guest's and the destination's ports (network order).
+ */
+static inline struct sl_flow_key
+sl_pkt_key(const struct sl_pkt *p, uint8_t proto, uint16_t gport,
+	uint16_t dport)
+{
+	struct sl_addr g, d;
+
+	if (likely(p->ip != NULL))
+		return sl_flow_key_make(proto, p->ip->src_addr, gport,
+			p->ip->dst_addr, dport);
+	memcpy(g.b, p->ip6->src_addr, sizeof(g.b));
+	memcpy(d.b, p->ip6->dst_addr, sizeof(d.b));
+	return sl_flow_key_make6(proto, &g, gport, &d, dport);
+}
+
 #endif /* SL_WORKER_H */

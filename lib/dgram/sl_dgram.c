@@ -355,8 +355,9 @@ dgram_sent(struct sl_worker *w, struct sl_dgram_out *d)
 	f->bytes_to_host += d->len;
 	if (f->proto == IPPROTO_UDP) {
 		SL_STAT_INC(w->stats, udp_to_host);
-		if (f->key.daddr == w->cfg->dns &&
-		    f->key.dport == RTE_BE16(53))
+		if (f->key.dport == RTE_BE16(53) &&
+		    (f->key.family == AF_INET ? f->key.daddr == w->cfg->dns :
+		    memcmp(f->key.dip.b, w->cfg->dns6, 16) == 0))
 			SL_STAT_INC(w->stats, dns_queries);
 	} else {
 		SL_STAT_INC(w->stats, icmp_relayed);

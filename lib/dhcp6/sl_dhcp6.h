@@ -13,9 +13,9 @@
 
 #include "sl_io.h"
 #include "sl_net.h"
+#include "sl_net6.h"	/* SL_DHCP6_SERVER_PORT */
 
 #define SL_DHCP6_CLIENT_PORT	546
-#define SL_DHCP6_SERVER_PORT	547
 
 /* message types (RFC 8415 7.3) */
 #define SL_DHCP6_SOLICIT	1

@@ -24,6 +24,7 @@
 
 #define SL_IP6_HLEN		40	/* fixed header */
 #define SL_IP6_EXT_MAX		8	/* extension headers walked, at most */
+#define SL_DHCP6_SERVER_PORT	547	/* its frames steer to worker 0 */
 
 /* ICMPv6 types (RFC 4443, RFC 4861) */
 #define SL_ICMP6_ECHO_REQUEST	128

@@ -60,7 +60,8 @@
 	X(ndp_dad_defended) X(drop_dhcp6) X(icmp6_ignored)				\
 	X(icmp6_echo_local) X(ndp_ns_rx) X(ndp_na_sent) X(ndp_ns_sent) \
 	X(ndp_rs_rx) X(ndp_ra_sent) X(neigh6_full)		\
-	X(dhcp6_replies)
+	X(dhcp6_replies)						\
+	X(drop_ip6_dst) X(drop_udp6_too_big)
 
 enum sl_stat {
 #define SL_STAT_ENUM(n) SL_STAT_##n,

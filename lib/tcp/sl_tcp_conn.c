@@ -220,7 +220,9 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		SL_STAT_INC(w->stats, drop_tcp_bad_opts);
 		return;
 	}
-	rc = sl_map_dst(w->cfg, IPPROTO_TCP, key->daddr, key->dport, &sa);
+	rc = likely(key->family == AF_INET) ?
+		sl_map_dst(w->cfg, IPPROTO_TCP, key->daddr, key->dport, &sa) :
+		sl_map_dst6(w->cfg, IPPROTO_TCP, &key->dip, key->dport, &sa);
 	if (rc != 0) {
 		if (rc == -EACCES)
 			SL_STAT_INC(w->stats, drop_denied);
@@ -242,6 +244,7 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	}
 	c = conn_of(w, f);
 	conn_clear(c);
+	c->v6 = key->family == AF_INET6;
 	hd = sl_host_open(w->host, sa.sa.sa_family == AF_INET6 ?
 		(enum sl_host_kind)(SL_HOST_TCP | SL_HOST_INET6) : SL_HOST_TCP,
 		sl_flow_cookie(f));
@@ -270,11 +273,12 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		c->snd_wscale = RTE_MIN(o.wscale, (uint8_t)SL_TCP_MAX_SHIFT);
 		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
 	}
-	c->rcv_mss = (uint16_t)(w->mtu - 40);
+	c->rcv_mss = rx_mss(w, c);
 	/* the guest's MSS as it is, however small (an MSS of 0 is taken as
 	 * absent, as Linux does): never a larger segment to it */
-	c->snd_mss = o.mss ? RTE_MIN(o.mss, tx_mss(w)) :
-		RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w));
+	c->snd_mss = o.mss ? RTE_MIN(o.mss, tx_mss(w, c)) :
+		RTE_MIN(c->v6 ? (uint16_t)SL_TCP_DEFAULT_MSS6 :
+		(uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w, c));
 	c->rto = SL_TCP_RTO_INIT;
 	SL_STAT_INC(w->stats, flows_opened);
 	SL_STAT_INC(w->stats, tcp_flows_opened);
@@ -450,8 +454,8 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 		c->ws_ok = true;	/* offered; kept only if echoed */
 		c->sb.ok = true;	/* SACK-permitted likewise */
 		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
-		c->rcv_mss = (uint16_t)(w->mtu - 40);
-		c->snd_mss = RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w));
+		c->rcv_mss = rx_mss(w, c);
+		c->snd_mss = RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w, c));
 		c->rto = SL_TCP_RTO_INIT;
 		SL_STAT_INC(w->stats, flows_opened);
 		SL_STAT_INC(w->stats, tcp_flows_opened);
@@ -508,7 +512,7 @@ tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f,
 		c->snd_wscale = 0;
 	}
 	if (o.mss)
-		c->snd_mss = RTE_MIN(o.mss, tx_mss(w));	/* however small */
+		c->snd_mss = RTE_MIN(o.mss, tx_mss(w, c));	/* however small */
 	c->sb.ok = o.sack_ok;
 	/* the SYN-ACK's window is never scaled */
 	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);

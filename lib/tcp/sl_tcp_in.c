@@ -403,8 +403,7 @@ sl_tcp_input(struct sl_worker *w, const struct sl_pkt *p)
 	struct sl_flow *f;
 	uint8_t flags = th->tcp_flags;
 
-	key = sl_flow_key_make(IPPROTO_TCP, p->ip->src_addr, th->src_port,
-		p->ip->dst_addr, th->dst_port);
+	key = sl_pkt_key(p, IPPROTO_TCP, th->src_port, th->dst_port);
 	f = sl_flow_find(w, p, &key);
 	if (f != NULL && f->state == SL_TCP_S_TIME_WAIT &&
 	    (flags & (F_SYN | F_ACK)) == F_SYN) {

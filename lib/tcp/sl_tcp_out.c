@@ -148,8 +148,7 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->tcp_urp = 0;
 	th->cksum = 0;
-	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL,
-	    f->key.daddr, f->key.gaddr, IPPROTO_TCP) != 0)
+	if (tcp_prepend_l3(w, f, m) != 0)
 		goto fail;
 	tx_cksum(w, c, m, len);
 	if (e != NULL) {
@@ -171,7 +170,7 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	}
 	if ((flags & F_ACK) && len == 0 && !(flags & (F_SYN | F_FIN | F_RST)))
 		SL_STAT_INC(w->stats, tcp_pure_acks);
-	sl_neigh_tx(w, m, f->key.gaddr);
+	tcp_to_guest(w, f, m);
 	return 0;
 fail:
 	SL_STAT_INC(w->stats, drop_nomem);
@@ -243,8 +242,11 @@ tcp_send_rst_reply(struct sl_worker *w, const struct sl_pkt *p,
 			rte_be_to_cpu_32(th->sent_seq) + seglen);
 		r->tcp_flags = F_RST | F_ACK;
 	}
-	if (sl_net_prepend_ipv4(m, &w->gw_mac, &p->eth->src_addr,
-	    p->ip->dst_addr, p->ip->src_addr, IPPROTO_TCP) != 0) {
+	if ((p->ip != NULL ? sl_net_prepend_ipv4(m, &w->gw_mac,
+	    &p->eth->src_addr, p->ip->dst_addr, p->ip->src_addr,
+	    IPPROTO_TCP) : sl_net_prepend_ipv6(m, &w->gw_mac,
+	    &p->eth->src_addr, p->ip6->dst_addr, p->ip6->src_addr,
+	    IPPROTO_TCP, SL_TCP_HOP_LIMIT)) != 0) {
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -23,6 +23,7 @@
 #include "sl_fwd.h"
 #include "sl_log.h"
 #include "sl_neigh.h"
+#include "sl_net6.h"
 #include "sl_policy.h"
 #include "sl_steer.h"
 #include "sl_tcp.h"
@@ -54,9 +55,11 @@
 #define SL_TCP_COPY_MAX		512	/* guest payloads copied together */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
-#define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 20 + 20 + 8)
+#define SL_TCP_HOP_LIMIT	64	/* IPv6 segments to the guest */
+#define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 40 + 20 + 8) /* IPv6 */
 #define SL_TCP_MAX_SHIFT	14
 #define SL_TCP_DEFAULT_MSS	536
+#define SL_TCP_DEFAULT_MSS6	1220	/* RFC 8200 5: 1280 - 60 */
 /* largest TSO payload: one IPv4 packet (no TCP options on data segments) */
 #define SL_TCP_TSO_MAX		(UINT16_MAX - 20 - 20)
 
@@ -118,6 +121,7 @@ struct sl_tcp_conn {
 	uint8_t rcv_wscale;	/**< our shift (0 without scaling) */
 	uint8_t snd_wscale;	/**< guest's shift */
 	bool ws_ok;
+	bool v6;		/**< an IPv6 flow (set at open) */
 	struct rte_mbuf *pend;	/**< in-order data not yet written */
 	struct rte_mbuf *pend_tail; /**< its last segment (while pend) */
 	uint32_t pend_len;
@@ -231,11 +235,26 @@ conn_of(struct sl_worker *w, const struct sl_flow *f)
 	return &sl_tcp_w(w)->conns[f->idx];
 }
 
+/** l3l4_hlen - IP and TCP header bytes (no options) of @c's segments. */
+static inline uint16_t
+l3l4_hlen(const struct sl_tcp_conn *c)
+{
+	return c->v6 ? 60 : 40;
+}
+
 /** tx_mss - the largest segment payload the port sends to the guest. */
 static inline uint16_t
-tx_mss(const struct sl_worker *w)
+tx_mss(const struct sl_worker *w, const struct sl_tcp_conn *c)
 {
-	return (uint16_t)((w->tx_mtu ? w->tx_mtu : w->mtu) - 40);
+	return (uint16_t)((w->tx_mtu ? w->tx_mtu : w->mtu) - l3l4_hlen(c));
+}
+
+/** rx_mss - the MSS we advertise to the guest (its link MTU less the
+ * headers of @c's family). */
+static inline uint16_t
+rx_mss(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	return (uint16_t)(w->mtu - l3l4_hlen(c));
 }
 
 /** tso_on - whether frames to the guest may be larger than one MSS. */
@@ -248,12 +267,13 @@ tso_on(const struct sl_worker *w)
 
 /**
  * seg_max - the largest payload of one frame to the guest on @c: the
- * guest's MSS, or with TSO as many whole MSS as one IPv4 packet holds.
+ * guest's MSS, or with TSO as many whole MSS as one IPv4 packet holds
+ * (IPv6 segments are never larger than the MSS: no TSO for them yet).
  */
 static inline uint32_t
 seg_max(const struct sl_worker *w, const struct sl_tcp_conn *c)
 {
-	if (!tso_on(w) || c->snd_mss == 0)
+	if (!tso_on(w) || c->snd_mss == 0 || c->v6)
 		return c->snd_mss;
 	return (SL_TCP_TSO_MAX / c->snd_mss) * c->snd_mss;
 }
@@ -264,8 +284,10 @@ seg_max(const struct sl_worker *w, const struct sl_tcp_conn *c)
  * payload exceeds the MSS), or computed here.
  * @w: worker
  * @c: connection
- * @m: frame built by sl_net_prepend_ipv4
+ * @m: frame built by tcp_prepend_l3
  * @len: payload bytes (more than c->snd_mss only when tso_on())
+ *
+ * IPv6 segments get their checksum computed here (no offload for them).
  */
 static inline void
 tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
@@ -273,7 +295,7 @@ tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
 {
 	uint16_t segsz = 0;
 
-	if (!(w->tx_ol & SL_TXOL_CSUM)) {
+	if (!(w->tx_ol & SL_TXOL_CSUM) || c->v6) {
 		sl_net_tx_cksum_sw(m);
 		return;
 	}
@@ -283,6 +305,35 @@ tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
 	}
 	sl_net_tcp_tx_offload(m, (w->tx_ol & SL_TXOL_IP_CSUM) != 0, segsz);
 	SL_STAT_INC(w->stats, tx_csum_offload);
+}
+
+/**
+ * tcp_prepend_l3 - prepend the Ethernet and IP headers of flow @f (of
+ * its family: IPv4, or IPv6 with hop limit 64) to TCP segment @m toward
+ * the guest. Return: 0, or -1 (no headroom).
+ */
+static inline int
+tcp_prepend_l3(const struct sl_worker *w, const struct sl_flow *f,
+	struct rte_mbuf *m)
+{
+	if (likely(f->key.family == AF_INET))
+		return sl_net_prepend_ipv4(m, &w->gw_mac, NULL,
+			f->key.daddr, f->key.gaddr, IPPROTO_TCP);
+	return sl_net_prepend_ipv6(m, &w->gw_mac, NULL, f->key.dip.b,
+		f->key.gip.b, IPPROTO_TCP, SL_TCP_HOP_LIMIT);
+}
+
+/**
+ * tcp_to_guest - send built segment @m of flow @f through the neighbour
+ * table of its family (consumes @m).
+ */
+static inline void
+tcp_to_guest(struct sl_worker *w, const struct sl_flow *f, struct rte_mbuf *m)
+{
+	if (likely(f->key.family == AF_INET))
+		sl_neigh_tx(w, m, f->key.gaddr);
+	else
+		sl_neigh_tx6(w, m, f->key.gip.b);
 }
 
 /**

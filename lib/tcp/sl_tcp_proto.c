@@ -17,6 +17,7 @@
 const struct sl_proto sl_tcp_proto = {
 	.name = "tcp",
 	.ip_proto = IPPROTO_TCP,
+	.ip6_proto = IPPROTO_TCP,
 	.init = sl_tcp_init,
 	.close = sl_tcp_fini,
 	.tx_resume = sl_tcp_tx_resume,

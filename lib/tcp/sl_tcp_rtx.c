@@ -174,7 +174,7 @@ tcp_retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	e->rexmit = true;
 	e->sent_ms = w->now_ms;
 	rte_pktmbuf_refcnt_update(m, 1);
-	sl_neigh_tx(w, m, f->key.gaddr);
+	tcp_to_guest(w, f, m);
 }
 
 /**

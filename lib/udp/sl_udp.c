@@ -24,6 +24,7 @@
 #include "sl_dgram.h"
 #include "sl_icmp_err.h"
 #include "sl_neigh.h"
+#include "sl_net6.h"
 #include "sl_policy.h"
 #include "sl_proto.h"
 #include "sl_udp.h"
@@ -37,13 +38,18 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 	struct sl_flow *f;
 	uint8_t ttl;
 
-	if (sl_icmp_err_ttl(w, p, &ttl))
-		return false;	/* time exceeded sent */
-	key = sl_flow_key_make(IPPROTO_UDP, p->ip->src_addr, uh->src_port,
-		p->ip->dst_addr, uh->dst_port);
+	if (likely(p->ip != NULL)) {
+		if (sl_icmp_err_ttl(w, p, &ttl))
+			return false;	/* time exceeded sent */
+	} else {
+		ttl = 0;	/* IPv6: the host's default hop limit */
+	}
+	key = sl_pkt_key(p, IPPROTO_UDP, uh->src_port, uh->dst_port);
 	f = sl_flow_find(w, p, &key);
 	if (f == NULL) {
-		int rc = sl_map_dst(w->cfg, IPPROTO_UDP, key.daddr,
+		int rc = likely(key.family == AF_INET) ?
+			sl_map_dst(w->cfg, IPPROTO_UDP, key.daddr, key.dport,
+			&sa) : sl_map_dst6(w->cfg, IPPROTO_UDP, &key.dip,
 			key.dport, &sa);
 
 		if (rc != 0) {
@@ -57,7 +63,8 @@ sl_udp_input(struct sl_worker *w, const struct sl_pkt *p)
 		if (f == NULL)
 			return false;
 	}
-	sl_dgflow_of(w, f)->ttl = p->ip->time_to_live;
+	sl_dgflow_of(w, f)->ttl = p->ip != NULL ? p->ip->time_to_live :
+		p->ip6->hop_limits;
 	if (uh->dst_port == RTE_BE16(SL_DNS_PORT))
 		sl_dgflow_dns_query(w, f, p->m, p->pay_off, p->pay_len);
 	sl_dgram_queue(w, f, p->m, p->pay_off, p->pay_len, ttl);
@@ -97,6 +104,37 @@ sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t daddr,
 	return 0;
 }
 
+int
+sl_udp_to_guest6(struct sl_worker *w, struct rte_mbuf *m, const uint8_t *daddr,
+	const uint8_t *saddr, uint16_t sport, uint16_t dport)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	struct rte_udp_hdr *uh;
+
+	if (len + sizeof(*uh) + SL_IP6_HLEN > w->mtu) {
+		/* no IPv6 fragments toward the guest */
+		SL_STAT_INC(w->stats, drop_udp6_too_big);
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	uh = (struct rte_udp_hdr *)rte_pktmbuf_prepend(m, sizeof(*uh));
+	if (uh == NULL || sl_net_prepend_ipv6(m, &w->gw_mac, NULL, saddr,
+	    daddr, IPPROTO_UDP, SL_UDP6_HOP_LIMIT) != 0) {
+		rte_pktmbuf_free(m);
+		SL_STAT_INC(w->stats, drop_nomem);
+		return -1;
+	}
+	uh = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *,
+		m->l2_len + m->l3_len);
+	uh->src_port = sport;
+	uh->dst_port = dport;
+	uh->dgram_len = rte_cpu_to_be_16((uint16_t)(len + sizeof(*uh)));
+	uh->dgram_cksum = 0;
+	sl_net6_l4_cksum(m);
+	sl_neigh_tx6(w, m, daddr);
+	return 0;
+}
+
 /** udp_deliver - one host datagram of a UDP flow to the guest. */
 static void
 udp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
@@ -105,8 +143,10 @@ udp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	(void)n;
 	if (f->key.dport == RTE_BE16(SL_DNS_PORT))
 		sl_dgflow_dns_answer(w, f, m);
-	if (sl_udp_to_guest(w, m, f->key.gaddr, f->key.daddr, f->key.dport,
-	    f->key.gport) == 0)
+	if ((likely(f->key.family == AF_INET) ?
+	    sl_udp_to_guest(w, m, f->key.gaddr, f->key.daddr, f->key.dport,
+	    f->key.gport) : sl_udp_to_guest6(w, m, f->key.gip.b,
+	    f->key.dip.b, f->key.dport, f->key.gport)) == 0)
 		SL_STAT_INC(w->stats, udp_to_guest);
 }
 
@@ -230,6 +270,7 @@ sl_udp_timer(struct sl_worker *w, struct sl_flow *f)
 const struct sl_proto sl_udp_proto = {
 	.name = "udp",
 	.ip_proto = IPPROTO_UDP,
+	.ip6_proto = IPPROTO_UDP,
 	.init = sl_dgram_init,
 	.drain = sl_dgram_fini,
 	.input = sl_udp_input,

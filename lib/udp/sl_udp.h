@@ -42,6 +42,20 @@ void sl_udp_timer(struct sl_worker *w, struct sl_flow *f);
 int sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t daddr,
 	uint32_t saddr, uint16_t sport, uint16_t dport);
 
+#define SL_UDP6_HOP_LIMIT	64	/* IPv6 datagrams to the guest */
+
+/**
+ * sl_udp_to_guest6 - sl_udp_to_guest() for an IPv6 guest address: @daddr
+ * and @saddr are 16 bytes each. A datagram longer than the guest's link
+ * MTU less 48 bytes of headers is dropped (drop_udp6_too_big): no IPv6
+ * fragments toward the guest.
+ *
+ * Return: 0, or -1 (mbuf freed, counted).
+ */
+int sl_udp_to_guest6(struct sl_worker *w, struct rte_mbuf *m,
+	const uint8_t *daddr, const uint8_t *saddr, uint16_t sport,
+	uint16_t dport);
+
 struct sl_fwd_spec;
 
 /**

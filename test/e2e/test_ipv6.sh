@@ -17,6 +17,10 @@
 #   - counters: RAs sent, RS received, echo answered; no IPv6 frame counted
 #     in drop_ethertype
 #   - /sluice/info shows the IPv6 addresses, the guest's SLAAC one learned
+#   - TCP over IPv6 (issue 15): 64 MiB down and up, sha256-identical,
+#     between the guest and slh's [::1] through fec0::2 (--host-loopback)
+#   - UDP echo over IPv6; AAAA through fec0::3 (dnsmasq behind
+#     --dns-forward); sluice-ctl flows shows an IPv6 flow
 #   - --ipv6 off: no RA (the guest gets no global address), IPv6 frames are
 #     counted in drop_ethertype
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
@@ -31,6 +35,8 @@ GW6=fec0::2
 DNS6=fec0::3
 GW_LL=fe80::5055:aff:fe00:202
 WAIT=30			# generous: DAD alone takes 1-2 s
+BIG=${V6_BIG:-67108864}	# bytes of the IPv6 bulk transfers
+DNS_PORT=${V6_DNS_PORT:-5363}
 
 # wstat NAME: a counter of worker 0 of the running sluice
 wstat() { e2e_worker_stat "${E2E_SLUICE_PREFIXES[-1]}" 0 "$1"; }
@@ -230,16 +236,127 @@ test_ipv6_off() {
 	fi
 }
 
+# tcp6_xfer DESC DIR PORT [4]: BIG bytes over TCP between the guest and a
+# server on slh's [::1]:PORT reached through the IPv6 gateway fec0::2
+# (--host-loopback on), DIR down (host -> guest) or up; sha256-identical.
+# With 4: the same over IPv4 (127.0.0.1 through 10.0.2.2), to compare.
+tcp6_xfer() {
+	local desc=$1 dir=$2 port=$3 src=$E2E_DIR/v6src.bin out=$E2E_DIR/v6out.bin
+	local spid t0 secs want got
+	local lsn="TCP6-LISTEN:$port,bind=[::1],reuseaddr" conn="TCP6:[$GW6]:$port"
+	if [[ ${4:-6} == 4 ]]; then
+		lsn="TCP4-LISTEN:$port,bind=127.0.0.1,reuseaddr"
+		conn="TCP4:$E2E_GW:$port"
+	fi
+	rm -f "$out"
+	want=$(sha256sum <"$src" | cut -d' ' -f1)
+	if [[ $dir == down ]]; then
+		e2e_bg "$E2E_H" "$E2E_DIR/v6srv-$port.log" socat -u \
+			"OPEN:$src" "$lsn"
+	else
+		e2e_bg "$E2E_H" "$E2E_DIR/v6srv-$port.log" socat -u \
+			"$lsn" "CREATE:$out"
+	fi
+	spid=$E2E_BG_PID
+	sleep 0.5
+	t0=$EPOCHREALTIME
+	if [[ $dir == down ]]; then
+		timeout 180 ip netns exec "$E2E_G" socat -u \
+			"$conn" "CREATE:$out" || true
+	else
+		timeout 180 ip netns exec "$E2E_G" socat -u "OPEN:$src" \
+			"$conn" || true
+	fi
+	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+	local deadline=$((SECONDS + 30))
+	while kill -0 "$spid" 2>/dev/null &&
+		[[ $(ps -o stat= -p "$spid" 2>/dev/null) != Z* ]] &&
+		((SECONDS < deadline)); do
+		sleep 0.2
+	done
+	e2e_kill_pid "$spid" || true
+	got=$(sha256sum <"$out" 2>/dev/null | cut -d' ' -f1 || true)
+	if [[ $got == "$want" ]]; then
+		e2e_pass "$desc: $((BIG >> 20)) MiB sha256-identical in $secs s ($(awk -v b="$BIG" -v s="$secs" 'BEGIN { printf "%.0f", b * 8 / s / 1e6 }') Mbit/s)"
+	else
+		e2e_fail "$desc" "sha256 $got, want $want ($(stat -c %s "$out" 2>/dev/null || echo 0) bytes)" \
+			"$(cat "$E2E_DIR/v6srv-$port.log")" "$(e2e_log_tail "$E2E_SLUICE_LOG" 10)"
+	fi
+}
+
+test_tcp6() {
+	head -c "$BIG" /dev/urandom >"$E2E_DIR/v6src.bin"
+	tcp6_xfer "TCP over IPv6: download [::1] -> guest via $GW6" down 7261
+	tcp6_xfer "TCP over IPv6: upload guest -> [::1] via $GW6" up 7262
+	rm -f "$E2E_DIR/v6src.bin" "$E2E_DIR/v6out.bin"
+}
+
+# test_tcp4_compare: the same transfers over IPv4 in the same run (the
+# IPv6-vs-IPv4 throughput figures in README's IPv6 section)
+test_tcp4_compare() {
+	head -c "$BIG" /dev/urandom >"$E2E_DIR/v6src.bin"
+	tcp6_xfer "same over IPv4: download 127.0.0.1 -> guest via $E2E_GW" down 7265 4
+	tcp6_xfer "same over IPv4: upload guest -> 127.0.0.1 via $E2E_GW" up 7266 4
+	rm -f "$E2E_DIR/v6src.bin" "$E2E_DIR/v6out.bin"
+}
+
+test_udp6_echo() {
+	local got
+	e2e_bg "$E2E_H" "$E2E_DIR/v6udp.log" socat \
+		"UDP6-RECVFROM:7263,bind=[::1],fork" EXEC:cat
+	local pid=$E2E_BG_PID
+	sleep 0.5
+	got=$(echo "udp over ipv6" | timeout 10 ip netns exec "$E2E_G" socat -t 3 \
+		- "UDP6:[$GW6]:7263" 2>&1 || true)
+	e2e_kill_pid "$pid" || true
+	e2e_check "UDP echo over IPv6 via $GW6 (got '$got')" \
+		test "$got" = "udp over ipv6" || true
+}
+
+test_aaaa() {
+	local out
+	out=$(timeout 15 ip netns exec "$E2E_G" busybox nslookup -type=AAAA \
+		v6.sluice.test "$DNS6" 2>&1 || true)
+	e2e_check "AAAA v6.sluice.test through $DNS6: 2001:db8::42" \
+		grep -q "2001:db8::42" <<<"$out" || true
+	[[ $(wstat dns_queries) -ge 1 ]] || e2e_fail "dns_queries counted" "$(wstat dns_queries)"
+}
+
+test_flows6() {
+	local out
+	e2e_bg "$E2E_H" "$E2E_DIR/v6hold.log" socat -u \
+		"TCP6-LISTEN:7264,bind=[::1],reuseaddr" /dev/null
+	local spid=$E2E_BG_PID
+	sleep 0.5
+	e2e_bg "$E2E_G" "$E2E_DIR/v6holdc.log" sh -c \
+		"sleep 6 | socat -u - TCP6:[$GW6]:7264"
+	local cpid=$E2E_BG_PID
+	sleep 2
+	out=$("$E2E_PYTHON" "$E2E_SRC/usertools/sluice-ctl" \
+		-f "${E2E_SLUICE_PREFIXES[-1]}" flows 2>&1 || true)
+	e2e_kill_pid "$cpid" || true
+	e2e_kill_pid "$spid" || true
+	e2e_check "sluice-ctl flows shows the IPv6 flow to [$GW6]:7264" \
+		grep -q "\[$GW6\]:7264" <<<"$out" || { printf '%s\n' "$out" | head -20; true; }
+}
+
 main() {
-	e2e_require ip busybox || { e2e_summary; return; }
+	e2e_require ip busybox socat dnsmasq || { e2e_summary; return; }
 	e2e_setup || { e2e_summary; return; }
-	e2e_start_sluice || { e2e_summary; return; }
+	e2e_dnsmasq "$DNS_PORT" --host-record=v6.sluice.test,2001:db8::42
+	e2e_start_sluice --host-loopback on \
+		--dns-forward "127.0.0.1:$DNS_PORT" || { e2e_summary; return; }
 	guest_v6_on || e2e_fail "IPv6 on in the guest namespace"
 	test_slaac
+	test_tcp6
+	test_udp6_echo
+	test_aaaa
+	test_flows6
 	test_ping6
 	test_ra_contents
 	test_dhcp6_info
 	test_ipv4_alongside
+	test_tcp4_compare
 	test_counters
 	test_info
 	test_ipv6_off

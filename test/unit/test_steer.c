@@ -227,6 +227,82 @@ SL_TEST(steer_owner_of_frames)
 	sl_test_steer_free(s);
 }
 
+/**
+ * frame6 - a guest IPv6 frame fec0::15:@sport -> 2001:db8::80:@dport with
+ * upper layer @proto (8 bytes: the ports and zeros).
+ */
+static struct rte_mbuf *
+frame6(struct sl_test_env *env, uint8_t proto, uint16_t sport,
+	uint16_t dport)
+{
+	uint8_t b[14 + 40 + 8];
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(b + 14);
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, env->w.gw_mac.addr_bytes, 6);
+	memcpy(b + 6, sl_test_guest_mac.addr_bytes, 6);
+	b[12] = 0x86;
+	b[13] = 0xdd;
+	ip6->vtc_flow = RTE_BE32(6u << 28);
+	ip6->payload_len = RTE_BE16(8);
+	ip6->proto = proto;
+	ip6->hop_limits = 64;
+	inet_pton(AF_INET6, "fec0::15", ip6->src_addr);
+	inet_pton(AF_INET6, "2001:db8::80", ip6->dst_addr);
+	b[54] = (uint8_t)(sport >> 8);
+	b[55] = (uint8_t)sport;
+	b[56] = (uint8_t)(dport >> 8);
+	b[57] = (uint8_t)dport;
+	return sl_test_frame(env, b, sizeof(b));
+}
+
+SL_TEST(steer_ipv6_frames_reach_their_flows_owner)
+{
+	struct sl_steer *s = sl_test_steer_new(4);
+	unsigned int i, q, seen[4] = { 0 };
+	struct sl_test_env env;
+	struct sl_addr g, d;
+	struct sl_flow_key k;
+	struct rte_mbuf *m;
+
+	SL_CHECK(s != NULL);
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	inet_pton(AF_INET6, "fec0::15", g.b);
+	inet_pton(AF_INET6, "2001:db8::80", d.b);
+	for (i = 0; i < 64; i++) {
+		uint8_t proto = (i & 1) ? IPPROTO_UDP : IPPROTO_TCP;
+
+		m = frame6(&env, proto, (uint16_t)(40000 + i), 443);
+		SL_CHECK(m != NULL);
+		q = sl_steer_owner(s, m);
+		SL_CHECK(q < 4);
+		seen[q]++;
+		/* the worker that calls the flow's key its own gets it */
+		k = sl_flow_key_make6(proto, &g,
+			rte_cpu_to_be_16((uint16_t)(40000 + i)), &d,
+			RTE_BE16(443));
+		env.w.steer = s;
+		env.w.queue_id = (uint16_t)q;
+		SL_CHECK(sl_steer_mine(&env.w, &k));
+		env.w.steer = NULL;
+		env.w.queue_id = 0;
+		rte_pktmbuf_free(m);
+	}
+	for (q = 0; q < 4; q++)
+		SL_CHECK(seen[q] > 0);
+	/* ICMPv6 and DHCPv6 to the server port: worker 0 */
+	for (i = 0; i < 16; i++) {
+		m = frame6(&env, IPPROTO_ICMPV6, (uint16_t)(40000 + i), 0);
+		SL_CHECK_EQ(sl_steer_owner(s, m), 0);
+		rte_pktmbuf_free(m);
+		m = frame6(&env, IPPROTO_UDP, (uint16_t)(40000 + i), 547);
+		SL_CHECK_EQ(sl_steer_owner(s, m), 0);
+		rte_pktmbuf_free(m);
+	}
+	sl_test_env_fini(&env);
+	sl_test_steer_free(s);
+}
+
 SL_TEST(steer_frames_reach_their_owner)
 {
 	struct sl_test_env e0, e1;
