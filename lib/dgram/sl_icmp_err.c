@@ -61,6 +61,28 @@ sl_icmp_err_fill(uint8_t *buf, uint32_t room, uint8_t type, uint8_t code,
 	return SL_ICMP_ERR_HLEN + n;
 }
 
+struct rte_mbuf *
+sl_icmp_err_build(struct sl_worker *w, uint32_t room, uint8_t type,
+	uint8_t code, uint32_t rest, const uint8_t *quote, uint32_t qlen)
+{
+	struct rte_mbuf *m = sl_alloc(w);
+	uint8_t *buf;
+	uint32_t n;
+
+	if (m == NULL)
+		return NULL;
+	room = RTE_MIN(room, (uint32_t)rte_pktmbuf_tailroom(m));
+	buf = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)room);
+	n = buf != NULL ? sl_icmp_err_fill(buf, room, type, code, rest, quote,
+		qlen) : 0;
+	if (n == 0 || rte_pktmbuf_trim(m, (uint16_t)(room - n)) != 0) {
+		rte_pktmbuf_free(m);
+		SL_STAT_INC(w->stats, drop_nomem);
+		return NULL;
+	}
+	return m;
+}
+
 int
 sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	uint8_t code, uint32_t rest, const uint8_t *quote, uint32_t qlen)
@@ -68,8 +90,6 @@ sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	uint32_t room = SL_ICMP_ERR_MAX - sizeof(struct rte_ipv4_hdr);
 	uint32_t dst = w->cfg->guest_addr;
 	struct rte_mbuf *m;
-	uint8_t *buf;
-	uint32_t n;
 
 	/* to the host whose datagram it quotes (QUOTE_MIN covers the
 	 * IPv4 header) */
@@ -84,15 +104,10 @@ sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	}
 	room = RTE_MIN(room, (uint32_t)w->tx_mtu -
 		(uint32_t)sizeof(struct rte_ipv4_hdr));
-	m = sl_alloc(w);
+	m = sl_icmp_err_build(w, room, type, code, rest, quote, qlen);
 	if (m == NULL)
 		return -1;
-	room = RTE_MIN(room, (uint32_t)rte_pktmbuf_tailroom(m));
-	buf = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)room);
-	n = buf != NULL ? sl_icmp_err_fill(buf, room, type, code, rest, quote,
-		qlen) : 0;
-	if (n == 0 || rte_pktmbuf_trim(m, (uint16_t)(room - n)) != 0 ||
-	    sl_net_prepend_ipv4(m, &w->gw_mac, NULL, src, dst,
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL, src, dst,
 	    IPPROTO_ICMP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_nomem);

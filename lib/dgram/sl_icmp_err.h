@@ -50,6 +50,16 @@ uint32_t sl_icmp_err_fill(uint8_t *buf, uint32_t room, uint8_t type,
 	uint8_t code, uint32_t rest, const uint8_t *quote, uint32_t qlen);
 
 /**
+ * sl_icmp_err_build - an ICMP (or ICMPv6: same layout) error message in a
+ * fresh payload-only mbuf, headroom left for the IP header: @room bytes at
+ * most (cut to the mbuf), laid out by sl_icmp_err_fill; checksum zero.
+ * Return: the mbuf, or NULL (no mbuf; drop_nomem when it had no room).
+ */
+struct rte_mbuf *sl_icmp_err_build(struct sl_worker *w, uint32_t room,
+	uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,
+	uint32_t qlen);
+
+/**
  * sl_icmp_err_to_guest - send the guest an ICMPv4 error about one of its
  * packets (icmp_err_tx), quoting at most SL_ICMP_ERR_QUOTE_MAX bytes and
  * no more than the guest's MTU takes.
