@@ -38,7 +38,9 @@
 #include <rte_udp.h>
 
 #include "sl_dgflow.h"
+#include "sl_icmp6_err.h"
 #include "sl_icmp_err.h"
+#include "sl_net6.h"
 #include "sl_neigh.h"
 
 #define SL_ICMP_ERR_BUDGET 16	/* errors relayed per host event */
@@ -257,29 +259,10 @@ cksum_adjust(uint16_t ck, uint16_t old, uint16_t new)
 	return (uint16_t)~sl_net_cksum_fold(sum);
 }
 
-/**
- * quote_rebuild - the guest datagram of flow @f an error is about, as the
- * guest sent it: IPv4 header, then UDP header and the @plen payload bytes
- * the host kept (@pl), or the ICMP message the host kept with the guest's
- * echo id back.
- * @w: worker
- * @f: flow
- * @type: the error's ICMP type
- * @code: its code
- * @pl: what the host kept
- * @plen: its length
- * @q: output, SL_ICMP_ERR_QUOTE_MAX bytes
- *
- * Return: the quote's length.
- */
-static uint32_t
-quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
-	uint8_t type, uint8_t code, const uint8_t *pl, uint32_t plen,
-	uint8_t *q)
+uint32_t
+sl_icmp_err_quote_l4(const struct sl_flow *f, const uint8_t *pl,
+	uint32_t plen, uint8_t *l4, uint32_t room)
 {
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)q;
-	uint8_t *l4 = q + sizeof(*ip);
-	uint32_t room = SL_ICMP_ERR_QUOTE_MAX - sizeof(*ip);
 	uint32_t l4len;
 
 	if (f->proto == IPPROTO_UDP) {
@@ -300,7 +283,9 @@ quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
 		l4len = RTE_MIN(plen, room);
 		if (l4len < sizeof(*ic)) {
 			memset(ic, 0, sizeof(*ic));
-			ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+			ic->icmp_type = f->key.family == AF_INET6 ?
+				SL_ICMP6_ECHO_REQUEST :
+				RTE_IP_ICMP_ECHO_REQUEST;
 		}
 		memcpy(l4, pl, l4len);
 		l4len = RTE_MAX(l4len, (uint32_t)sizeof(*ic));
@@ -309,6 +294,32 @@ quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
 		ic->icmp_cksum = cksum_adjust(ic->icmp_cksum, id,
 			f->key.gport);
 	}
+	return l4len;
+}
+
+/**
+ * quote_rebuild - the guest datagram of flow @f an error is about, as the
+ * guest sent it: IPv4 header, then the datagram sl_icmp_err_quote_l4
+ * rebuilds from the @plen bytes the host kept (@pl).
+ * @w: worker
+ * @f: flow
+ * @type: the error's ICMP type
+ * @code: its code
+ * @pl: what the host kept
+ * @plen: its length
+ * @q: output, SL_ICMP_ERR_QUOTE_MAX bytes
+ *
+ * Return: the quote's length.
+ */
+static uint32_t
+quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
+	uint8_t type, uint8_t code, const uint8_t *pl, uint32_t plen,
+	uint8_t *q)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)q;
+	uint32_t l4len = sl_icmp_err_quote_l4(f, pl, plen, q + sizeof(*ip),
+		SL_ICMP_ERR_QUOTE_MAX - sizeof(*ip));
+
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + l4len));
@@ -330,6 +341,10 @@ sl_icmp_err_drain(struct sl_worker *w, struct sl_flow *f)
 	struct sl_host_dgerr e;
 	unsigned int i;
 
+	if (f->key.family == AF_INET6) {
+		sl_icmp6_err_drain(w, f);
+		return;
+	}
 	for (i = 0; i < SL_ICMP_ERR_BUDGET; i++) {
 		uint8_t type, code;
 		uint32_t rest, qlen;

@@ -60,6 +60,19 @@ struct rte_mbuf *sl_icmp_err_build(struct sl_worker *w, uint32_t room,
 	uint32_t qlen);
 
 /**
+ * sl_icmp_err_quote_l4 - the upper-layer part of the quote of an error
+ * about a datagram of flow @f, as the guest sent it: the UDP header from
+ * the flow's ports and the @plen payload bytes the host kept (@pl), or the
+ * ICMP (ICMPv6) message the host kept with the guest's echo id back (its
+ * checksum adjusted).
+ * @l4: output
+ * @room: bytes of @l4
+ * Return: bytes written.
+ */
+uint32_t sl_icmp_err_quote_l4(const struct sl_flow *f, const uint8_t *pl,
+	uint32_t plen, uint8_t *l4, uint32_t room);
+
+/**
  * sl_icmp_err_to_guest - send the guest an ICMPv4 error about one of its
  * packets (icmp_err_tx), quoting at most SL_ICMP_ERR_QUOTE_MAX bytes and
  * no more than the guest's MTU takes.

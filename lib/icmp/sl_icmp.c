@@ -136,9 +136,7 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 void
 sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 {
-	if ((events & SL_HOST_EV_ERR) && f->key.family == AF_INET6)
-		sl_icmp6_err_drain(w, f);
-	else if (events & SL_HOST_EV_ERR)
+	if (events & SL_HOST_EV_ERR)
 		sl_icmp_err_drain(w, f);
 	sl_dgram_drain(w, f, icmp_deliver);
 }

@@ -41,24 +41,6 @@ bool sl_icmp6_echo_input(struct sl_worker *w, const struct sl_pkt *p);
 void sl_icmp6_echo_deliver(struct sl_worker *w, struct sl_flow *f,
 	struct rte_mbuf *m, size_t n);
 
-/**
- * sl_icmp6_err_drain - read the error queue of an ICMPv6 echo flow's
- * socket; each report is counted in icmp_err_ignored.
- */
-void sl_icmp6_err_drain(struct sl_worker *w, struct sl_flow *f);
-
-/**
- * sl_icmp6_err_to_guest - send an ICMPv6 error toward the guest: @type,
- * @code, the 32-bit field @rest, quoting @qlen bytes of @quote (an IPv6
- * packet, at least its fixed header; cut to fit 1280 bytes and the
- * link), to the quoted packet's source, from @src (NULL: the gateway's
- * address, link-local for a link-local guest address). Counted in
- * icmp_err_tx. Return: 0, or -1 (counted).
- */
-int sl_icmp6_err_to_guest(struct sl_worker *w, const uint8_t *src,
-	uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,
-	uint32_t qlen);
-
 /** ICMP in the protocol table (sl_proto.h). */
 extern const struct sl_proto sl_icmp_proto;
 

@@ -20,8 +20,8 @@
  * gateway reaches ::1 with --host-loopback; a v4-mapped destination or
  * one the host cannot reach is dropped, drop_icmp6).
  *
- * Errors the ping socket's queue reports (IPV6_RECVERR) are read and
- * counted in icmp_err_ignored: not yet translated toward the guest.
+ * Errors the ping socket's queue reports (IPV6_RECVERR) go to the guest
+ * as ICMPv6 errors (lib/dgram/sl_icmp6_err.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -32,83 +32,13 @@
 #include "sl_dgram.h"
 #include "sl_host.h"
 #include "sl_icmp.h"
-#include "sl_icmp_err.h"
+#include "sl_icmp6_err.h"
 #include "sl_neigh.h"
 #include "sl_net6.h"
 #include "sl_policy.h"
 
-#define ICMP6_TIME_EXCEEDED	3
 #define ICMP6_HDR_LEN		8
 #define ICMP6_HOP_LIMIT		64	/* hop limit of the relayed replies */
-#define ICMP6_ERR_MAX		1280	/* an error fits the IPv6 minimum MTU */
-
-/**
- * gw_src6 - the gateway address the guest hears from sluice at @dst: the
- * link-local one for a link-local guest address, else --gateway6.
- */
-static const uint8_t *
-gw_src6(const struct sl_worker *w, const uint8_t *dst)
-{
-	return sl_net6_is_ll(dst) ? w->gw_ll6 : w->cfg->gateway6;
-}
-
-int
-sl_icmp6_err_to_guest(struct sl_worker *w, const uint8_t *src, uint8_t type,
-	uint8_t code, uint32_t rest, const uint8_t *quote, uint32_t qlen)
-{
-	const uint8_t *dst;
-	struct rte_mbuf *m;
-	uint32_t room;
-
-	/* to the source of the packet it quotes */
-	if (qlen < SL_IP6_HLEN || w->tx_mtu < SL_IP6_HLEN + ICMP6_HDR_LEN +
-	    SL_IP6_HLEN) {
-		SL_STAT_INC(w->stats, drop_icmp6);
-		return -1;
-	}
-	dst = quote + offsetof(struct rte_ipv6_hdr, src_addr);
-	if (src == NULL)
-		src = gw_src6(w, dst);
-	room = RTE_MIN((uint32_t)ICMP6_ERR_MAX, (uint32_t)w->tx_mtu) -
-		SL_IP6_HLEN;
-	m = sl_icmp_err_build(w, room, type, code, rest, quote, qlen);
-	if (m == NULL)
-		return -1;
-	if (sl_net_prepend_ipv6(m, &w->gw_mac, NULL, src, dst,
-	    IPPROTO_ICMPV6, ICMP6_HOP_LIMIT) != 0) {
-		rte_pktmbuf_free(m);
-		SL_STAT_INC(w->stats, drop_nomem);
-		return -1;
-	}
-	sl_net6_l4_cksum(m);
-	SL_STAT_INC(w->stats, icmp_err_tx);
-	sl_neigh_tx6(w, m, dst);
-	return 0;
-}
-
-/**
- * hop_expired - a request arriving with hop limit 1 or 0 is not forwarded:
- * time exceeded goes back quoting it (ttl_expired).
- * Return: true when it expired.
- */
-static bool
-hop_expired(struct sl_worker *w, const struct sl_pkt *p)
-{
-	uint8_t buf[ICMP6_ERR_MAX];
-	const uint8_t *q;
-	uint32_t qlen;
-
-	if (p->ip6->hop_limits > 1)
-		return false;
-	SL_STAT_INC(w->stats, ttl_expired);
-	qlen = RTE_MIN(rte_pktmbuf_pkt_len(p->m) - p->l3_off,
-		(uint32_t)sizeof(buf));
-	q = rte_pktmbuf_read(p->m, p->l3_off, qlen, buf);
-	if (q != NULL)
-		sl_icmp6_err_to_guest(w, NULL, ICMP6_TIME_EXCEEDED, 0, 0, q,
-			qlen);
-	return true;
-}
 
 bool
 sl_icmp6_echo_input(struct sl_worker *w, const struct sl_pkt *p)
@@ -118,14 +48,15 @@ sl_icmp6_echo_input(struct sl_worker *w, const struct sl_pkt *p)
 	struct sl_flow_key key;
 	union sl_sockaddr sa;
 	struct sl_flow *f;
+	uint8_t hop;
 	int rc;
 
 	if (p->l4_len < ICMP6_HDR_LEN || ic->icmp_code != 0) {
 		SL_STAT_INC(w->stats, drop_icmp6);
 		return false;
 	}
-	if (hop_expired(w, p))
-		return false;
+	if (sl_icmp6_err_hop(w, p, &hop))
+		return false;	/* time exceeded sent */
 	memcpy(g.b, p->ip6->src_addr, 16);
 	memcpy(d.b, p->ip6->dst_addr, 16);
 	rc = sl_map_dst6(w->cfg, IPPROTO_ICMPV6, &d, 0, &sa);
@@ -148,8 +79,7 @@ sl_icmp6_echo_input(struct sl_worker *w, const struct sl_pkt *p)
 	}
 	sl_dgflow_of(w, f)->ttl = p->ip6->hop_limits;
 	/* extension headers stay behind: the socket sends the message */
-	sl_dgram_queue(w, f, p->m, p->l4_off, p->l4_len,
-		(uint8_t)(p->ip6->hop_limits - 1));
+	sl_dgram_queue(w, f, p->m, p->l4_off, p->l4_len, hop);
 	return true;
 }
 
@@ -184,18 +114,4 @@ sl_icmp6_echo_deliver(struct sl_worker *w, struct sl_flow *f,
 	sl_net6_l4_cksum(m);
 	SL_STAT_INC(w->stats, icmp_replies);
 	sl_neigh_tx6(w, m, f->key.gip.b);
-}
-
-void
-sl_icmp6_err_drain(struct sl_worker *w, struct sl_flow *f)
-{
-	uint8_t pl[64];
-	struct sl_host_dgerr e;
-	unsigned int i;
-
-	for (i = 0; i < 16; i++) {
-		if (sl_host_errqueue(w->host, f->hd, &e, pl, sizeof(pl)) != 0)
-			return;
-		SL_STAT_INC(w->stats, icmp_err_ignored);
-	}
 }

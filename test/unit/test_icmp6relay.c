@@ -5,7 +5,9 @@
  * issue 15) through the in-memory host: a request to a far address goes
  * out of an ICMPv6 ping socket with the hop limit less one, the reply
  * comes back to the guest with its echo id, from the destination, checksum
- * right; hop limit 1 gets time exceeded quoting the request; --deny rules,
+ * right; hop limit 1 gets time exceeded quoting the request; the errors
+ * the host's socket queues reach the guest as ICMPv6 errors (type, code,
+ * source, quote with the guest's id); --deny rules,
  * unreachable and v4-mapped destinations refused and counted; the mem
  * host's ping socket refuses what Linux's does.
  */
@@ -204,6 +206,100 @@ SL_TEST(deny_rule_and_unreachable_refused)
 		send6(&env, &f);
 	}
 	SL_CHECK_EQ(stat6(&env.w, "drop_icmp6"), (long long)RTE_DIM(bad) + 1);
+	sl_test_env_fini(&env);
+}
+
+/** dgerr6 - a report of ICMPv6 @type/@code from @from (NULL: none). */
+static struct sl_host_dgerr
+dgerr6(uint8_t type, uint8_t code, const char *from, int err)
+{
+	struct sl_host_dgerr e;
+
+	memset(&e, 0, sizeof(e));
+	e.origin = SL_HOST_ERR_ICMP;
+	e.type = type;
+	e.code = code;
+	e.err = err;
+	if (from != NULL)
+		e.offender = sa6(from);
+	e.dst = sa6(FAR);
+	return e;
+}
+
+SL_TEST(host_errors_to_guest_as_icmp6)
+{
+	union sl_sockaddr far = sa6(FAR);
+	struct sl_host_dgerr e[6];
+	struct sl_test_env env;
+	struct f6 f = echo6(FAR, 9);
+	uint8_t sent[16];
+	static const struct {
+		uint8_t type, code;
+		const char *src;
+		uint32_t rest;
+	} want[] = {
+		{ 3, 0, "2001:db8:ff::1", 0 },	/* a router: traceroute */
+		{ 1, 4, FAR, 0 },		/* the destination itself */
+		{ 1, 3, "fec0::2", 0 },		/* the host: the gateway */
+		{ 2, 0, "fec0::2", 1400 },	/* the host's own path MTU */
+		{ 2, 0, "2001:db8:ff::1", 1300 },	/* a router's PTB */
+	};
+	unsigned int i;
+	int hd;
+
+	SL_CHECK(env6_init(&env, NULL) == 0);
+	send6(&env, &f);
+	hd = sl_host_mem_find(env.host, SL_HOST_ICMP, &far);
+	SL_CHECK(hd >= 0);
+	/* what went out, with the id the kernel would put on the wire */
+	SL_CHECK_EQ(sl_host_mem_pop_dgram(env.host, hd, sent, sizeof(sent)),
+		sizeof(sent));
+	sent[4] = 0x77;
+	sent[5] = 0x01;
+	e[0] = dgerr6(3, 0, "2001:db8:ff::1", EHOSTUNREACH);
+	e[1] = dgerr6(1, 4, FAR, ECONNREFUSED);
+	e[2] = dgerr6(1, 3, "fec0::99", EHOSTUNREACH);
+	e[2].offender_local = true;
+	memset(&e[3], 0, sizeof(e[3]));
+	e[3].origin = SL_HOST_ERR_LOCAL;
+	e[3].err = EMSGSIZE;
+	e[3].info = 1400;
+	e[4] = dgerr6(2, 0, "2001:db8:ff::1", EMSGSIZE);
+	e[4].info = 1300;
+	/* an informational type: not relayed */
+	e[5] = dgerr6(137, 0, "2001:db8:ff::1", EHOSTUNREACH);
+	for (i = 0; i < RTE_DIM(e); i++)
+		SL_CHECK_EQ(sl_host_mem_push_err(env.host, hd, &e[i], sent,
+			sizeof(sent)), 0);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(env.cap.n, RTE_DIM(want));
+	for (i = 0; i < RTE_DIM(want); i++) {
+		const struct rte_ipv6_hdr *ip6, *qh;
+		const uint8_t *r = cap6(&env, i, &ip6, NULL);
+		uint32_t rest;
+
+		SL_CHECK(r != NULL);
+		SL_CHECK_EQ(r[0], want[i].type);
+		SL_CHECK_EQ(r[1], want[i].code);
+		rest = (uint32_t)r[4] << 24 | (uint32_t)r[5] << 16 |
+			(uint32_t)r[6] << 8 | r[7];
+		SL_CHECK_EQ(rest, want[i].rest);
+		SL_CHECK(memcmp(ip6->src_addr, a6(want[i].src), 16) == 0);
+		SL_CHECK(memcmp(ip6->dst_addr, a6(GUEST_GUA), 16) == 0);
+		SL_CHECK(cksum6_ok(&env, i));
+		/* the quote: the request as the guest sent it */
+		qh = (const struct rte_ipv6_hdr *)(r + 8);
+		SL_CHECK_EQ(qh->proto, IPPROTO_ICMPV6);
+		SL_CHECK(memcmp(qh->src_addr, a6(GUEST_GUA), 16) == 0);
+		SL_CHECK(memcmp(qh->dst_addr, a6(FAR), 16) == 0);
+		SL_CHECK_EQ(qh->hop_limits, i == 0 ? 1 : 9);
+		SL_CHECK_EQ(rte_be_to_cpu_16(qh->payload_len), sizeof(sent));
+		SL_CHECK_EQ(r[48], SL_ICMP6_ECHO_REQUEST);
+		SL_CHECK(r[52] == 0x12 && r[53] == 0x34);	/* guest's id */
+		SL_CHECK(memcmp(r + 54, echo_req + 6, 10) == 0);
+	}
+	SL_CHECK_EQ(stat6(&env.w, "icmp_err_tx"), RTE_DIM(want));
+	SL_CHECK_EQ(stat6(&env.w, "icmp_err_ignored"), 1);
 	sl_test_env_fini(&env);
 }
 
