@@ -35,7 +35,6 @@
 #include "sl_neigh.h"
 #include "sl_net6.h"
 
-#define SL_ICMP6_ERR_BUDGET	16	/* errors relayed per host event */
 #define ICMP6_ERR_HLEN		8	/* type, code, checksum, 32 bits */
 #define ICMP6_ERR_HOP_LIMIT	64	/* hop limit of the errors sent */
 #define ICMP6_QUOTE_MAX		(SL_ICMP6_ERR_MAX - SL_IP6_HLEN - \
@@ -201,26 +200,17 @@ quote_rebuild6(const struct sl_worker *w, const struct sl_flow *f,
 	return SL_IP6_HLEN + l4len;
 }
 
-void
-sl_icmp6_err_drain(struct sl_worker *w, struct sl_flow *f)
+bool
+sl_icmp6_err_relay(struct sl_worker *w, struct sl_flow *f,
+	const struct sl_host_dgerr *e, const uint8_t *pl, uint32_t plen)
 {
-	uint8_t pl[ICMP6_QUOTE_MAX], q[ICMP6_QUOTE_MAX];
-	struct sl_host_dgerr e;
-	unsigned int i;
+	uint8_t q[ICMP6_QUOTE_MAX];
+	uint8_t type, code;
+	uint32_t rest, qlen;
 
-	for (i = 0; i < SL_ICMP6_ERR_BUDGET; i++) {
-		uint8_t type, code;
-		uint32_t rest, qlen;
-
-		if (sl_host_errqueue(w->host, f->hd, &e, pl, sizeof(pl)) != 0)
-			return;
-		if (!err_icmp6(&e, &type, &code, &rest)) {
-			SL_STAT_INC(w->stats, icmp_err_ignored);
-			continue;
-		}
-		qlen = quote_rebuild6(w, f, type, pl,
-			(uint32_t)RTE_MIN(e.len, sizeof(pl)), q);
-		sl_icmp6_err_to_guest(w, err_src6(f, &e), type, code, rest,
-			q, qlen);
-	}
+	if (!err_icmp6(e, &type, &code, &rest))
+		return false;
+	qlen = quote_rebuild6(w, f, type, pl, plen, q);
+	sl_icmp6_err_to_guest(w, err_src6(f, e), type, code, rest, q, qlen);
+	return true;
 }

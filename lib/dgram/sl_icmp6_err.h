@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sl_host.h"
 #include "sl_io.h"
 #include "sl_net.h"
 
@@ -45,10 +46,13 @@ bool sl_icmp6_err_hop(struct sl_worker *w, const struct sl_pkt *p,
 	uint8_t *hop);
 
 /**
- * sl_icmp6_err_drain - relay the errors the host queued for IPv6
- * datagram flow @f (UDP or ICMP echo) to the guest as ICMPv6 errors
- * (sl_icmp_err_drain hands IPv6 flows here).
+ * sl_icmp6_err_relay - send the guest the ICMPv6 error that host report
+ * @e about IPv6 datagram flow @f (UDP or ICMP echo) stands for, quoting
+ * the @plen bytes of its datagram the host kept (@pl); sl_icmp_err_drain
+ * reads the reports of both families.
+ * Return: false when the report stands for no error sluice relays.
  */
-void sl_icmp6_err_drain(struct sl_worker *w, struct sl_flow *f);
+bool sl_icmp6_err_relay(struct sl_worker *w, struct sl_flow *f,
+	const struct sl_host_dgerr *e, const uint8_t *pl, uint32_t plen);
 
 #endif /* SL_ICMP6_ERR_H */

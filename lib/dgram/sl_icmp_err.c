@@ -334,30 +334,45 @@ quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
 	return (uint32_t)sizeof(*ip) + l4len;
 }
 
+/**
+ * err_relay4 - send the guest the ICMP error host report @e about IPv4
+ * flow @f stands for, quoting the @plen bytes of its datagram the host
+ * kept (@pl).
+ * Return: false when the report stands for no error sluice relays.
+ */
+static bool
+err_relay4(struct sl_worker *w, struct sl_flow *f,
+	const struct sl_host_dgerr *e, const uint8_t *pl, uint32_t plen)
+{
+	uint8_t q[SL_ICMP_ERR_QUOTE_MAX];
+	uint8_t type, code;
+	uint32_t rest, qlen;
+
+	if (!err_icmp(e, &type, &code, &rest))
+		return false;
+	qlen = quote_rebuild(w, f, type, code, pl, plen, q);
+	sl_icmp_err_to_guest(w, err_src(w, f, e), type, code, rest, q, qlen);
+	return true;
+}
+
 void
 sl_icmp_err_drain(struct sl_worker *w, struct sl_flow *f)
 {
-	uint8_t pl[SL_ICMP_ERR_QUOTE_MAX], q[SL_ICMP_ERR_QUOTE_MAX];
+	uint8_t pl[SL_ICMP6_ERR_MAX];	/* the longer quote of the two */
 	struct sl_host_dgerr e;
 	unsigned int i;
 
-	if (f->key.family == AF_INET6) {
-		sl_icmp6_err_drain(w, f);
-		return;
-	}
 	for (i = 0; i < SL_ICMP_ERR_BUDGET; i++) {
-		uint8_t type, code;
-		uint32_t rest, qlen;
+		uint32_t plen;
+		bool sent;
 
 		if (sl_host_errqueue(w->host, f->hd, &e, pl, sizeof(pl)) != 0)
 			return;
-		if (!err_icmp(&e, &type, &code, &rest)) {
+		plen = (uint32_t)RTE_MIN(e.len, sizeof(pl));
+		sent = f->key.family == AF_INET6 ?
+			sl_icmp6_err_relay(w, f, &e, pl, plen) :
+			err_relay4(w, f, &e, pl, plen);
+		if (!sent)
 			SL_STAT_INC(w->stats, icmp_err_ignored);
-			continue;
-		}
-		qlen = quote_rebuild(w, f, type, code, pl,
-			(uint32_t)RTE_MIN(e.len, sizeof(pl)), q);
-		sl_icmp_err_to_guest(w, err_src(w, f, &e), type, code, rest,
-			q, qlen);
 	}
 }

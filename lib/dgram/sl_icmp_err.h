@@ -128,6 +128,7 @@ void sl_icmp_err_send_failed(struct sl_worker *w, const struct rte_mbuf *m,
  * have, for the host's own refusals), quoting the guest's datagram rebuilt
  * from the flow's tuple and what the host kept of it. Bounded per call.
  * Errors that have no ICMP equivalent are counted in icmp_err_ignored.
+ * An IPv6 flow's go out as ICMPv6 errors (sl_icmp6_err_relay).
  */
 void sl_icmp_err_drain(struct sl_worker *w, struct sl_flow *f);
 
