@@ -239,6 +239,24 @@ mem_stream_err(const struct mem_sock *s)
 }
 
 /**
+ * mem_ping_ok - whether a ping socket takes the message gathered from
+ * @iov (@len bytes), as Linux's ping_common_sendmsg: at least an ICMP
+ * header, an echo request of the socket's family (ICMP type 8, ICMPv6
+ * type 128), code 0.
+ */
+static bool
+mem_ping_ok(const struct mem_sock *s, const struct iovec *iov, int cnt,
+	size_t len)
+{
+	uint8_t h[8];
+
+	if (len < sizeof(h) || iov_gather(iov, cnt, h, sizeof(h)) !=
+	    sizeof(h))
+		return false;
+	return h[0] == (s->family == AF_INET6 ? 128 : 8) && h[1] == 0;
+}
+
+/**
  * mem_dgram_send - record one outgoing datagram of @len bytes gathered from
  * @iov.
  */
@@ -262,6 +280,8 @@ mem_dgram_send(struct mem_sock *s, const struct iovec *iov, int cnt,
 		return -EPIPE;
 	if (len > MEM_DGRAM_MAX)
 		return -EMSGSIZE;
+	if (s->kind == SL_HOST_ICMP && !mem_ping_ok(s, iov, cnt, len))
+		return -EINVAL;
 	if (s->fail_err != 0 && s->fail_after == 0) {
 		int err = s->fail_err;
 

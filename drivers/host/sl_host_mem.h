@@ -53,6 +53,10 @@
  * addresses or the unspecified one in a family on the same port, and a
  * dual-stack :: with every IPv4 address (-EADDRINUSE).
  *
+ * ICMP sockets are Linux's ping sockets: a send takes only an echo request
+ * of the socket's family (ICMP type 8, ICMPv6 type 128), code 0, at least
+ * 8 bytes long; anything else is -EINVAL.
+ *
  * Handles are allocated round-robin over the table, so a handle closed by
  * the core is not reused until the table wraps: tests may keep inspecting
  * it (sl_host_mem_is_open() false, sl_host_mem_aborted(), the bytes left in

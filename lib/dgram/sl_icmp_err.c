@@ -38,7 +38,9 @@
 #include <rte_udp.h>
 
 #include "sl_dgflow.h"
+#include "sl_icmp6_err.h"
 #include "sl_icmp_err.h"
+#include "sl_net6.h"
 #include "sl_neigh.h"
 
 #define SL_ICMP_ERR_BUDGET 16	/* errors relayed per host event */
@@ -61,6 +63,28 @@ sl_icmp_err_fill(uint8_t *buf, uint32_t room, uint8_t type, uint8_t code,
 	return SL_ICMP_ERR_HLEN + n;
 }
 
+struct rte_mbuf *
+sl_icmp_err_build(struct sl_worker *w, uint32_t room, uint8_t type,
+	uint8_t code, uint32_t rest, const uint8_t *quote, uint32_t qlen)
+{
+	struct rte_mbuf *m = sl_alloc(w);
+	uint8_t *buf;
+	uint32_t n;
+
+	if (m == NULL)
+		return NULL;
+	room = RTE_MIN(room, (uint32_t)rte_pktmbuf_tailroom(m));
+	buf = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)room);
+	n = buf != NULL ? sl_icmp_err_fill(buf, room, type, code, rest, quote,
+		qlen) : 0;
+	if (n == 0 || rte_pktmbuf_trim(m, (uint16_t)(room - n)) != 0) {
+		rte_pktmbuf_free(m);
+		SL_STAT_INC(w->stats, drop_nomem);
+		return NULL;
+	}
+	return m;
+}
+
 int
 sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	uint8_t code, uint32_t rest, const uint8_t *quote, uint32_t qlen)
@@ -68,8 +92,6 @@ sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	uint32_t room = SL_ICMP_ERR_MAX - sizeof(struct rte_ipv4_hdr);
 	uint32_t dst = w->cfg->guest_addr;
 	struct rte_mbuf *m;
-	uint8_t *buf;
-	uint32_t n;
 
 	/* to the host whose datagram it quotes (QUOTE_MIN covers the
 	 * IPv4 header) */
@@ -84,15 +106,10 @@ sl_icmp_err_to_guest(struct sl_worker *w, uint32_t src, uint8_t type,
 	}
 	room = RTE_MIN(room, (uint32_t)w->tx_mtu -
 		(uint32_t)sizeof(struct rte_ipv4_hdr));
-	m = sl_alloc(w);
+	m = sl_icmp_err_build(w, room, type, code, rest, quote, qlen);
 	if (m == NULL)
 		return -1;
-	room = RTE_MIN(room, (uint32_t)rte_pktmbuf_tailroom(m));
-	buf = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)room);
-	n = buf != NULL ? sl_icmp_err_fill(buf, room, type, code, rest, quote,
-		qlen) : 0;
-	if (n == 0 || rte_pktmbuf_trim(m, (uint16_t)(room - n)) != 0 ||
-	    sl_net_prepend_ipv4(m, &w->gw_mac, NULL, src, dst,
+	if (sl_net_prepend_ipv4(m, &w->gw_mac, NULL, src, dst,
 	    IPPROTO_ICMP) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_nomem);
@@ -242,29 +259,10 @@ cksum_adjust(uint16_t ck, uint16_t old, uint16_t new)
 	return (uint16_t)~sl_net_cksum_fold(sum);
 }
 
-/**
- * quote_rebuild - the guest datagram of flow @f an error is about, as the
- * guest sent it: IPv4 header, then UDP header and the @plen payload bytes
- * the host kept (@pl), or the ICMP message the host kept with the guest's
- * echo id back.
- * @w: worker
- * @f: flow
- * @type: the error's ICMP type
- * @code: its code
- * @pl: what the host kept
- * @plen: its length
- * @q: output, SL_ICMP_ERR_QUOTE_MAX bytes
- *
- * Return: the quote's length.
- */
-static uint32_t
-quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
-	uint8_t type, uint8_t code, const uint8_t *pl, uint32_t plen,
-	uint8_t *q)
+uint32_t
+sl_icmp_err_quote_l4(const struct sl_flow *f, const uint8_t *pl,
+	uint32_t plen, uint8_t *l4, uint32_t room)
 {
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)q;
-	uint8_t *l4 = q + sizeof(*ip);
-	uint32_t room = SL_ICMP_ERR_QUOTE_MAX - sizeof(*ip);
 	uint32_t l4len;
 
 	if (f->proto == IPPROTO_UDP) {
@@ -285,7 +283,9 @@ quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
 		l4len = RTE_MIN(plen, room);
 		if (l4len < sizeof(*ic)) {
 			memset(ic, 0, sizeof(*ic));
-			ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+			ic->icmp_type = f->key.family == AF_INET6 ?
+				SL_ICMP6_ECHO_REQUEST :
+				RTE_IP_ICMP_ECHO_REQUEST;
 		}
 		memcpy(l4, pl, l4len);
 		l4len = RTE_MAX(l4len, (uint32_t)sizeof(*ic));
@@ -294,6 +294,32 @@ quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
 		ic->icmp_cksum = cksum_adjust(ic->icmp_cksum, id,
 			f->key.gport);
 	}
+	return l4len;
+}
+
+/**
+ * quote_rebuild - the guest datagram of flow @f an error is about, as the
+ * guest sent it: IPv4 header, then the datagram sl_icmp_err_quote_l4
+ * rebuilds from the @plen bytes the host kept (@pl).
+ * @w: worker
+ * @f: flow
+ * @type: the error's ICMP type
+ * @code: its code
+ * @pl: what the host kept
+ * @plen: its length
+ * @q: output, SL_ICMP_ERR_QUOTE_MAX bytes
+ *
+ * Return: the quote's length.
+ */
+static uint32_t
+quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
+	uint8_t type, uint8_t code, const uint8_t *pl, uint32_t plen,
+	uint8_t *q)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)q;
+	uint32_t l4len = sl_icmp_err_quote_l4(f, pl, plen, q + sizeof(*ip),
+		SL_ICMP_ERR_QUOTE_MAX - sizeof(*ip));
+
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + l4len));
@@ -308,26 +334,45 @@ quote_rebuild(const struct sl_worker *w, const struct sl_flow *f,
 	return (uint32_t)sizeof(*ip) + l4len;
 }
 
+/**
+ * err_relay4 - send the guest the ICMP error host report @e about IPv4
+ * flow @f stands for, quoting the @plen bytes of its datagram the host
+ * kept (@pl).
+ * Return: false when the report stands for no error sluice relays.
+ */
+static bool
+err_relay4(struct sl_worker *w, struct sl_flow *f,
+	const struct sl_host_dgerr *e, const uint8_t *pl, uint32_t plen)
+{
+	uint8_t q[SL_ICMP_ERR_QUOTE_MAX];
+	uint8_t type, code;
+	uint32_t rest, qlen;
+
+	if (!err_icmp(e, &type, &code, &rest))
+		return false;
+	qlen = quote_rebuild(w, f, type, code, pl, plen, q);
+	sl_icmp_err_to_guest(w, err_src(w, f, e), type, code, rest, q, qlen);
+	return true;
+}
+
 void
 sl_icmp_err_drain(struct sl_worker *w, struct sl_flow *f)
 {
-	uint8_t pl[SL_ICMP_ERR_QUOTE_MAX], q[SL_ICMP_ERR_QUOTE_MAX];
+	uint8_t pl[SL_ICMP6_ERR_MAX];	/* the longer quote of the two */
 	struct sl_host_dgerr e;
 	unsigned int i;
 
 	for (i = 0; i < SL_ICMP_ERR_BUDGET; i++) {
-		uint8_t type, code;
-		uint32_t rest, qlen;
+		uint32_t plen;
+		bool sent;
 
 		if (sl_host_errqueue(w->host, f->hd, &e, pl, sizeof(pl)) != 0)
 			return;
-		if (!err_icmp(&e, &type, &code, &rest)) {
+		plen = (uint32_t)RTE_MIN(e.len, sizeof(pl));
+		sent = f->key.family == AF_INET6 ?
+			sl_icmp6_err_relay(w, f, &e, pl, plen) :
+			err_relay4(w, f, &e, pl, plen);
+		if (!sent)
 			SL_STAT_INC(w->stats, icmp_err_ignored);
-			continue;
-		}
-		qlen = quote_rebuild(w, f, type, code, pl,
-			(uint32_t)RTE_MIN(e.len, sizeof(pl)), q);
-		sl_icmp_err_to_guest(w, err_src(w, f, &e), type, code, rest,
-			q, qlen);
 	}
 }

@@ -50,6 +50,29 @@ uint32_t sl_icmp_err_fill(uint8_t *buf, uint32_t room, uint8_t type,
 	uint8_t code, uint32_t rest, const uint8_t *quote, uint32_t qlen);
 
 /**
+ * sl_icmp_err_build - an ICMP (or ICMPv6: same layout) error message in a
+ * fresh payload-only mbuf, headroom left for the IP header: @room bytes at
+ * most (cut to the mbuf), laid out by sl_icmp_err_fill; checksum zero.
+ * Return: the mbuf, or NULL (no mbuf; drop_nomem when it had no room).
+ */
+struct rte_mbuf *sl_icmp_err_build(struct sl_worker *w, uint32_t room,
+	uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,
+	uint32_t qlen);
+
+/**
+ * sl_icmp_err_quote_l4 - the upper-layer part of the quote of an error
+ * about a datagram of flow @f, as the guest sent it: the UDP header from
+ * the flow's ports and the @plen payload bytes the host kept (@pl), or the
+ * ICMP (ICMPv6) message the host kept with the guest's echo id back (its
+ * checksum adjusted).
+ * @l4: output
+ * @room: bytes of @l4
+ * Return: bytes written.
+ */
+uint32_t sl_icmp_err_quote_l4(const struct sl_flow *f, const uint8_t *pl,
+	uint32_t plen, uint8_t *l4, uint32_t room);
+
+/**
  * sl_icmp_err_to_guest - send the guest an ICMPv4 error about one of its
  * packets (icmp_err_tx), quoting at most SL_ICMP_ERR_QUOTE_MAX bytes and
  * no more than the guest's MTU takes.
@@ -105,6 +128,7 @@ void sl_icmp_err_send_failed(struct sl_worker *w, const struct rte_mbuf *m,
  * have, for the host's own refusals), quoting the guest's datagram rebuilt
  * from the flow's tuple and what the host kept of it. Bounded per call.
  * Errors that have no ICMP equivalent are counted in icmp_err_ignored.
+ * An IPv6 flow's go out as ICMPv6 errors (sl_icmp6_err_relay).
  */
 void sl_icmp_err_drain(struct sl_worker *w, struct sl_flow *f);
 

@@ -6,6 +6,7 @@
  * through one host ICMP socket per (destination, echo id); the kernel picks
  * the echo id on the wire, and replies get the guest's id back. Requests
  * and replies move in batches, with the datagram code UDP shares (lib/dgram).
+ * ICMPv6 echo flows are ICMP flows of the IPv6 family (sl_icmp6_echo.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -107,6 +108,10 @@ icmp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 {
 	struct rte_icmp_hdr *ic;
 
+	if (f->key.family == AF_INET6) {
+		sl_icmp6_echo_deliver(w, f, m, n);
+		return;
+	}
 	if (n < sizeof(*ic) || rte_pktmbuf_data_len(m) < sizeof(*ic)) {
 		rte_pktmbuf_free(m);
 		return;

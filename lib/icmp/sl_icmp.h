@@ -24,6 +24,23 @@ void sl_icmp_host_event(struct sl_worker *w, struct sl_flow *f,
 /** sl_icmp_timer - idle expiry. */
 void sl_icmp_timer(struct sl_worker *w, struct sl_flow *f);
 
+/**
+ * sl_icmp6_echo_input - relay a guest ICMPv6 echo request (type checked
+ * by the caller) to a destination other than the gateway's addresses,
+ * through a host ICMPv6 ping socket (sl_icmp6_echo.c). Hop limit 1 or 0:
+ * time exceeded back instead.
+ * Return: true when the mbuf was kept (held for the batched send).
+ */
+bool sl_icmp6_echo_input(struct sl_worker *w, const struct sl_pkt *p);
+
+/**
+ * sl_icmp6_echo_deliver - one message from an ICMPv6 echo flow's host
+ * socket (payload-only mbuf @m, @n bytes): an echo reply goes to the
+ * guest from the destination with the guest's echo id; consumes @m.
+ */
+void sl_icmp6_echo_deliver(struct sl_worker *w, struct sl_flow *f,
+	struct rte_mbuf *m, size_t n);
+
 /** ICMP in the protocol table (sl_proto.h). */
 extern const struct sl_proto sl_icmp_proto;
 

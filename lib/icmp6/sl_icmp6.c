@@ -42,7 +42,7 @@
  *
  * Echo requests to our addresses are answered in place (the request mbuf
  * becomes the reply, extension headers removed). Echo elsewhere is the
- * relay's (not yet: drop_ip6_l4_unsupported); other well-formed messages
+ * relay's (lib/icmp, sl_icmp6_echo.c: host ICMPv6 ping sockets); other well-formed messages
  * (MLD reports, errors, a guest's RA) are counted in icmp6_ignored.
  */
 #include <errno.h>
@@ -51,6 +51,7 @@
 #include <rte_byteorder.h>
 #include <rte_malloc.h>
 
+#include "sl_icmp.h"
 #include "sl_icmp6.h"
 #include "sl_neigh.h"
 #include "sl_net6.h"
@@ -394,11 +395,11 @@ sl_icmp6_input(struct sl_worker *w, const struct sl_pkt *p)
 	case SL_ICMP6_ECHO_REQUEST:
 		if (sl_icmp6_is_ours(w, p->ip6->dst_addr))
 			return echo_local(w, p);
-		if (sl_net6_is_mcast(p->ip6->dst_addr))
+		if (sl_net6_is_mcast(p->ip6->dst_addr)) {
 			SL_STAT_INC(w->stats, icmp6_ignored);
-		else	/* the ICMPv6 echo relay is not there yet */
-			SL_STAT_INC(w->stats, drop_ip6_l4_unsupported);
-		return false;
+			return false;
+		}
+		return sl_icmp6_echo_input(w, p);
 	default:
 		SL_STAT_INC(w->stats, icmp6_ignored);
 		return false;

@@ -9,6 +9,11 @@
 #     advertisements (no manual configuration) and its default route goes
 #     via sluice's link-local address fe80::5055:aff:fe00:202
 #   - ping -6 the gateway fec0::2, its link-local address and fec0::3
+#   - ICMPv6 echo relay: ping -6 a far host 2001:db8:100::2 (slf, behind
+#     slh's veth 2001:db8:100::1/64) through host ICMPv6 ping sockets;
+#     ping -6 -t 1 gets time exceeded from fec0::2; an address on that
+#     link nobody holds gets destination unreachable (the host's error
+#     queue, IPV6_RECVERR) from fec0::2; traceroute6 -I reaches it
 #   - an RA sniffed in the guest after a router solicitation carries the
 #     prefix (on-link, autonomous), the link MTU and RDNSS fec0::3, M=0 O=1
 #   - DHCPv6 (scapy from the guest): an Information-Request is answered
@@ -87,6 +92,64 @@ test_ping6() {
 			e2e_fail "ping -6 $t" "" "$(cat "$E2E_DIR/ping6.out")"
 		fi
 	done
+}
+
+FAR6=2001:db8:100::2
+
+# far6_setup: IPv6 on the veth between slh and slf (documentation space)
+far6_setup() {
+	ip netns exec "$E2E_H" sysctl -q -w "net.ipv6.conf.$E2E_VH.disable_ipv6=0" &&
+		ip netns exec "$E2E_F" sysctl -q -w "net.ipv6.conf.$E2E_VF.disable_ipv6=0" &&
+		ip -n "$E2E_H" -6 addr add 2001:db8:100::1/64 dev "$E2E_VH" nodad &&
+		ip -n "$E2E_F" -6 addr add "$FAR6/64" dev "$E2E_VF" nodad
+}
+
+# ping6_out DESC GREP ARGS...: ping -6 ARGS from the guest, output matching
+# GREP (extended regex)
+ping6_out() {
+	local desc=$1 re=$2 out
+	shift 2
+	out=$(ip netns exec "$E2E_G" ping -6 -n "$@" 2>&1 || true)
+	if grep -Eq "$re" <<<"$out"; then
+		e2e_pass "$desc"
+	else
+		e2e_fail "$desc" "" "$out"
+	fi
+}
+
+test_echo_relay6() {
+	local relayed replies
+	far6_setup || { e2e_fail "IPv6 on the far host's link"; return 0; }
+	if e2e_ping "$E2E_G" "$FAR6" 3 >"$E2E_DIR/ping6far.out" 2>&1; then
+		e2e_pass "ping -6 the far host $FAR6 (ICMPv6 echo relay)"
+	else
+		e2e_fail "ping -6 the far host $FAR6 (ICMPv6 echo relay)" "" \
+			"$(cat "$E2E_DIR/ping6far.out")" \
+			"$(e2e_log_tail "$E2E_SLUICE_LOG" 10)"
+	fi
+	relayed=$(wstat icmp_relayed)
+	replies=$(wstat icmp_replies)
+	if ((relayed >= 3 && replies >= 3)); then
+		e2e_pass "counters: icmp_relayed $relayed, icmp_replies $replies"
+	else
+		e2e_fail "counters: icmp_relayed, icmp_replies >= 3" \
+			"icmp_relayed $relayed icmp_replies $replies"
+	fi
+	ping6_out "ping -6 -t 1: time exceeded from $GW6" \
+		"From $GW6.*[Tt]ime exceeded" -c 1 -W 3 -t 1 "$FAR6"
+	ping6_out "ping -6 an absent host on the far link: unreachable from $GW6" \
+		"From $GW6.*[Uu]nreachable" -c 1 -W 8 2001:db8:100::99
+	if command -v traceroute6 >/dev/null 2>&1; then
+		local out
+		out=$(timeout 60 ip netns exec "$E2E_G" traceroute6 -n -I -q 1 \
+			-w 3 -m 4 "$FAR6" 2>&1 || true)
+		if grep -Eq "^ *1 +$GW6 " <<<"$out" &&
+			grep -Eq "^ *2 +$FAR6 " <<<"$out"; then
+			e2e_pass "traceroute6 -I: $GW6 at hop 1, $FAR6 at hop 2"
+		else
+			e2e_fail "traceroute6 -I: $GW6 at hop 1, $FAR6 at hop 2" "" "$out"
+		fi
+	fi
 }
 
 # the guest's side of the RA and DHCPv6 checks (scapy)
@@ -353,6 +416,7 @@ main() {
 	test_aaaa
 	test_flows6
 	test_ping6
+	test_echo_relay6
 	test_ra_contents
 	test_dhcp6_info
 	test_ipv4_alongside
