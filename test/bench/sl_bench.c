@@ -1714,7 +1714,7 @@ static int
 mixed_init(struct mixed *x, enum bench_host kind, unsigned int n,
 	struct bench_run *note, char *err, size_t errlen)
 {
-	uint32_t icmp_dst = RTE_BE32(RTE_IPV4(198, 51, 100, 7));
+	uint32_t icmp_dst = RTE_BE32(RTE_IPV4(198u, 51, 100, 7));
 	uint16_t tport = 80, uport = 5353;
 	unsigned int i, j, need;
 	bool icmp = true;

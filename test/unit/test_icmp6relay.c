@@ -334,7 +334,7 @@ SL_TEST(mem_ping6_socket_as_linux)
 	SL_CHECK(hd4 >= 0);
 	{
 		union sl_sockaddr v4 = sl_sockaddr_v4(
-			RTE_BE32(RTE_IPV4(198, 51, 100, 1)), 0);
+			RTE_BE32(RTE_IPV4(198u, 51, 100, 1)), 0);
 
 		SL_CHECK_EQ(sl_host_connect(env.host, hd4, &v4), 0);
 	}
