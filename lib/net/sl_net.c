@@ -293,16 +293,10 @@ sl_net_prepend_ipv4(struct rte_mbuf *m, const struct rte_ether_addr *src_mac,
 
 	if (l4_len + sizeof(*ip) > UINT16_MAX)
 		return -1;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m,
-		sizeof(*eth) + sizeof(*ip));
+	eth = sl_net_prepend_eth(m, sizeof(*ip), src_mac, dst_mac,
+		RTE_ETHER_TYPE_IPV4);
 	if (eth == NULL)
 		return -1;
-	rte_ether_addr_copy(src_mac, &eth->src_addr);
-	if (dst_mac != NULL)
-		rte_ether_addr_copy(dst_mac, &eth->dst_addr);
-	else
-		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ip = (struct rte_ipv4_hdr *)(eth + 1);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0;

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/uio.h>
 
 #include <rte_ether.h>
@@ -46,6 +47,31 @@ struct sl_pkt {
 	bool l4_vouched;		/**< L4 checksum vouched by the port */
 	struct sl_flow *flow;		/**< burst lookup result (a hint) */
 };
+
+/**
+ * sl_net_prepend_eth - prepend an Ethernet header and room for an L3
+ * header of @l3_hlen bytes to @m (IPv4 and IPv6 builders share it).
+ * @dst_mac: destination, or NULL for zeros (the neighbour module fills it)
+ * Return: the Ethernet header, or NULL when @m has no headroom.
+ */
+static inline struct rte_ether_hdr *
+sl_net_prepend_eth(struct rte_mbuf *m, uint16_t l3_hlen,
+	const struct rte_ether_addr *src_mac,
+	const struct rte_ether_addr *dst_mac, uint16_t ether_type)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)
+		rte_pktmbuf_prepend(m, (uint16_t)(sizeof(*eth) + l3_hlen));
+
+	if (eth == NULL)
+		return NULL;
+	rte_ether_addr_copy(src_mac, &eth->src_addr);
+	if (dst_mac != NULL)
+		rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	else
+		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
+	eth->ether_type = rte_cpu_to_be_16(ether_type);
+	return eth;
+}
 
 /**
  * sl_net_parse - validate a guest frame and locate its headers.

@@ -181,16 +181,10 @@ sl_net_prepend_ipv6(struct rte_mbuf *m, const struct rte_ether_addr *src_mac,
 
 	if (l4_len > UINT16_MAX)
 		return -1;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m,
-		sizeof(*eth) + sizeof(*ip6));
+	eth = sl_net_prepend_eth(m, sizeof(*ip6), src_mac, dst_mac,
+		RTE_ETHER_TYPE_IPV6);
 	if (eth == NULL)
 		return -1;
-	rte_ether_addr_copy(src_mac, &eth->src_addr);
-	if (dst_mac != NULL)
-		rte_ether_addr_copy(dst_mac, &eth->dst_addr);
-	else
-		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
 	ip6 = (struct rte_ipv6_hdr *)(eth + 1);
 	ip6->vtc_flow = RTE_BE32(6u << 28);
 	ip6->payload_len = rte_cpu_to_be_16((uint16_t)l4_len);
