@@ -61,6 +61,7 @@ lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
  *	devargs cannot be read or allow no useful frame
  * @link_mtu: set to the MTU of the kernel interface behind the port
  * @rx_buf: set to the mbuf data room (past the headroom) the PMD demands
+ * @frames: set to the frames of each kernel rx ring (`framecnt`)
  *
  * net_af_packet copies each frame between its PACKET_MMAP ring and one mbuf
  * (no rx scatter): a frame is at most one ring frame (the `framesz` devarg,
@@ -74,12 +75,13 @@ lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
  */
 static int
 afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *frame,
-	uint32_t *link_mtu, uint32_t *rx_buf)
+	uint32_t *link_mtu, uint32_t *rx_buf, uint32_t *frames)
 {
 	const struct rte_devargs *da = rte_dev_devargs(info->device);
 	struct rte_kvargs *kv = NULL;
 	const char *v;
-	unsigned long fs = 2048, bs = 4096;	/* the PMD's defaults */
+	/* the PMD's defaults */
+	unsigned long fs = 2048, bs = 4096, fc = 512;
 	struct ifreq ifr;
 	int fd;
 
@@ -104,8 +106,12 @@ afp_frame_data(const struct rte_eth_dev_info *info, uint32_t *frame,
 		v = rte_kvargs_get(kv, "blocksz");
 		if (v != NULL)
 			bs = strtoul(v, NULL, 0);
+		v = rte_kvargs_get(kv, "framecnt");
+		if (v != NULL)
+			fc = strtoul(v, NULL, 0);
 		rte_kvargs_free(kv);
 	}
+	*frames = (uint32_t)RTE_MIN(fc, (unsigned long)UINT32_MAX);
 	if (fs != 0 && bs % fs != 0)
 		return -1;	/* the PMD addresses frame i at i * framesz */
 	/*
@@ -251,6 +257,7 @@ struct port_plan {
 	uint32_t one_seg;	/* largest MTU whose frame fits one mbuf */
 	uint32_t afp_frame;	/* net_af_packet: frame bytes, else 0 */
 	uint32_t afp_rx_buf;	/* net_af_packet: rx mbuf room it demands */
+	uint32_t afp_frames;	/* net_af_packet: frames of each rx ring */
 	uint32_t link_mtu;	/* net_af_packet: MTU of its interface */
 	bool tap_big;		/* net_tap: guest MTU over ethdev's limit */
 };
@@ -350,7 +357,7 @@ port_mtu(uint16_t port_id, const struct sl_config *cfg,
 		RTE_PKTMBUF_HEADROOM) > pl->want + RTE_ETHER_HDR_LEN;
 	if (strcmp(info->driver_name, "net_af_packet") == 0 &&
 	    afp_frame_data(info, &pl->afp_frame, &pl->link_mtu,
-	    &pl->afp_rx_buf) != 0) {
+	    &pl->afp_rx_buf, &pl->afp_frames) != 0) {
 		snprintf(err, errlen, "port %u (%s): blocksz must be a "
 			"multiple of framesz (the PMD reads its rx ring as "
 			"if frames tiled the blocks)", port_id,
@@ -474,6 +481,13 @@ auto_mbufs(uint16_t port_id, const struct sl_config *cfg,
 		mtu - 40u);
 	need.tcp_buf = cfg->tcp_buf;
 	need.max_buffered = cfg->max_buffered;
+	/* net_af_packet copies frames to and from the kernel's rings: its
+	 * descriptors hold no mbufs; rx takes this pool's only when a ring
+	 * frame fits one of its mbufs (else port_pools makes an rx pool) */
+	need.ring_copy = pl->afp_frame != 0;
+	if (need.ring_copy && pl->afp_rx_buf <= pl->data_room -
+	    RTE_PKTMBUF_HEADROOM)
+		need.ring_rx = pl->afp_frames;
 	sp->nb_mbufs = sl_pool_mbufs(&need);
 	sp->mbuf_reserve = sl_pool_reserve(&need);
 	if (sp->nb_mbufs == 0) {
@@ -531,13 +545,23 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 	if (pl->afp_rx_buf > sp->seg_room) {
 		uint32_t room = RTE_MIN((uint32_t)UINT16_MAX, RTE_ALIGN_CEIL(
 			pl->afp_rx_buf + RTE_PKTMBUF_HEADROOM, 64));
+		struct sl_pool_ring ring = {
+			.queues = sp->nb_queues,
+			.frames = pl->afp_frames,
+			.cache = SL_RING_MBUF_CACHE,
+		};
 
-		/* 64 MiB of guest frames in flight at most (rx stops, the
-		 * kernel ring holds the rest: backpressure, not loss) */
-		sp->nb_rx_mbufs = RTE_MAX(256u, (64u << 20) / room);
+		/* as many guest frames as the kernel's rx rings hold (rx
+		 * stops, the ring holds the rest: backpressure, not loss) */
+		sp->nb_rx_mbufs = sl_pool_ring_mbufs(&ring);
+		if (sp->nb_rx_mbufs == 0) {
+			snprintf(err, errlen, "port %u: framecnt %u: no rx pool "
+				"fits it", port_id, pl->afp_frames);
+			return -1;
+		}
 		snprintf(pool, sizeof(pool), "sl_rxmp_%u", port_id);
 		sp->rx_mp = sl_pool_create(pool, sp->nb_rx_mbufs,
-			SL_MBUF_CACHE, (uint16_t)room, socket);
+			SL_RING_MBUF_CACHE, (uint16_t)room, socket);
 		if (sp->rx_mp == NULL) {
 			snprintf(err, errlen, "port %u: cannot create an rx "
 				"pool of %u mbufs of %u bytes (%s); lower the "

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The sluice authors
  *
- * sl_pool.c: the sizing formula of a port's mbuf pool and its creation
- * (sl_pool.h).
+ * sl_pool.c: the sizing formulas of a port's mbuf pools (the main one, and
+ * the rx pool of ring-frame mbufs) and their creation (sl_pool.h).
  */
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -16,6 +16,10 @@
 static void
 pool_parts(const struct sl_pool_need *n, uint64_t *base, uint64_t *tcp)
 {
+	/* a ring-copying PMD's descriptors hold no mbufs */
+	uint64_t rings = n->ring_copy ? n->ring_rx :
+		(uint64_t)n->rxd + n->txd;
+
 	*base = *tcp = 0;
 	if (n->queues == 0 || n->rxd == 0 || n->txd == 0 ||
 	    n->seg_data == 0 || n->tcp_buf == 0 || n->max_buffered == 0 ||
@@ -23,8 +27,7 @@ pool_parts(const struct sl_pool_need *n, uint64_t *base, uint64_t *tcp)
 		return;
 	/* per queue: its rings, an iteration's frames, an rx burst; a
 	 * cache may grow to 1.5 times its size; the main lcore has one */
-	*base = (uint64_t)n->queues * ((uint64_t)n->rxd + n->txd +
-		SL_TX_MAX + SL_BURST) +
+	*base = (uint64_t)n->queues * (rings + SL_TX_MAX + SL_BURST) +
 		(uint64_t)(n->queues + 1) * SL_MBUF_CACHE * 3 / 2;
 	*tcp = RTE_MIN(n->max_buffered * n->queues,
 		(uint64_t)SL_POOL_TCP_WINDOWS * n->tcp_buf * n->queues);
@@ -49,6 +52,18 @@ sl_pool_reserve(const struct sl_pool_need *n)
 
 	pool_parts(n, &base, &tcp);
 	return (uint32_t)base;
+}
+
+uint32_t
+sl_pool_ring_mbufs(const struct sl_pool_ring *r)
+{
+	uint64_t n;
+
+	if (r->queues == 0 || r->frames == 0 || r->queues > RTE_MAX_LCORE)
+		return 0;
+	n = (uint64_t)r->queues * ((uint64_t)r->frames + SL_BURST) +
+		(uint64_t)(r->queues + 1) * r->cache * 3 / 2;
+	return n > SL_POOL_MAX ? 0 : (uint32_t)n;
 }
 
 struct rte_mempool *

@@ -10,6 +10,7 @@
 #ifndef SL_POOL_H
 #define SL_POOL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mempool.h>
@@ -19,6 +20,9 @@
  * beyond its rings: more flows share them (backpressure, not loss) */
 #define SL_POOL_TCP_WINDOWS	2
 #define SL_POOL_MAX	(1u << 24)	/* larger: a mistake, not a need */
+/* per-lcore cache of a ring-frame rx pool (sl_pool_ring_mbufs): its mbufs
+ * are a ring frame each (up to 64 KiB), a burst's worth is enough */
+#define SL_RING_MBUF_CACHE	32
 
 /** What a port's pool must hold. */
 struct sl_pool_need {
@@ -28,11 +32,19 @@ struct sl_pool_need {
 	uint32_t seg_data;	/**< TCP payload bytes one mbuf carries */
 	uint64_t tcp_buf;	/**< per-flow TCP window (cfg->tcp_buf) */
 	uint64_t max_buffered;	/**< per-worker TCP budget (bytes) */
+	/** the PMD copies frames between a kernel ring and mbufs
+	 * (net_af_packet): its descriptors (rxd, txd) hold no mbufs */
+	bool ring_copy;
+	/** with ring_copy: frames per queue rx takes from this pool before
+	 * sluice frees them (the kernel ring's framecnt; 0 when rx has a
+	 * pool of its own, sl_pool_ring_mbufs) */
+	uint32_t ring_rx;
 };
 
 /**
- * sl_pool_mbufs - mbufs for a port's pool: per queue its rx and tx rings,
- * an iteration's frames (SL_TX_MAX) and an rx burst; the lcore caches; and
+ * sl_pool_mbufs - mbufs for a port's pool: per queue its rx and tx rings
+ * (with @n->ring_copy only the @n->ring_rx frames rx takes from it), an
+ * iteration's frames (SL_TX_MAX) and an rx burst; the lcore caches; and
  * the TCP data in flight or held that SL_POOL_TCP_WINDOWS windows of
  * @n->tcp_buf (at most @n->max_buffered per worker) take. More flows than
  * that share the pool: TCP stops reading a host socket when the pool runs
@@ -55,6 +67,29 @@ uint32_t sl_pool_mbufs(const struct sl_pool_need *n);
  * Return: the count, or 0 when sl_pool_mbufs(@n) is 0.
  */
 uint32_t sl_pool_reserve(const struct sl_pool_need *n);
+
+/** A port whose rx copies each frame of a kernel ring into one mbuf
+ * (net_af_packet: its devargs give the ring). */
+struct sl_pool_ring {
+	uint32_t queues;	/**< queue pairs (qpairs), a ring each */
+	uint32_t frames;	/**< frames of each rx ring (framecnt) */
+	uint32_t cache;		/**< per-lcore cache of the pool */
+};
+
+/**
+ * sl_pool_ring_mbufs - mbufs for the rx pool of a port that copies each
+ * ring frame into one mbuf: per queue what its kernel rx ring holds
+ * (@r->frames) and an rx burst, and the lcore caches (each up to 1.5 times
+ * @r->cache; the main lcore has one). sluice then holds at most as many
+ * guest frames as the ring itself; beyond that rx stops and the ring keeps
+ * the rest (backpressure, not loss). Not from a fixed byte budget: with
+ * 60 KiB frames a 64 MiB budget was 1,091 mbufs for a 256-frame ring.
+ * @r: the port's rings
+ *
+ * Return: the count, or 0 when @r makes no sense (no queue or frame, more
+ * queues than lcores, a pool above SL_POOL_MAX).
+ */
+uint32_t sl_pool_ring_mbufs(const struct sl_pool_ring *r);
 
 /**
  * sl_pool_create - a pktmbuf pool like rte_pktmbuf_pool_create(), but

@@ -278,6 +278,19 @@ SL_TEST(pool_sizing_formula)
 	n.queues = 2;
 	SL_CHECK(sl_pool_mbufs(&n) >= 2 * def - 2 * SL_MBUF_CACHE);
 	n.queues = 1;
+	/* a ring-copying port (net_af_packet): its descriptors hold no mbufs,
+	 * only the frames its rx takes from this pool (none with an rx pool
+	 * of its own) */
+	n.ring_copy = true;
+	SL_CHECK_EQ(sl_pool_mbufs(&n), def - 1024 - 1024);
+	SL_CHECK_EQ(sl_pool_reserve(&n), sl_pool_reserve(&(struct
+		sl_pool_need){ .queues = 1, .rxd = 1024, .txd = 1024,
+		.seg_data = 1460, .tcp_buf = 4u << 20,
+		.max_buffered = 256ull << 20 }) - 2048);
+	n.ring_rx = 512;
+	SL_CHECK_EQ(sl_pool_mbufs(&n), def - 1024 - 1024 + 512);
+	n.ring_copy = false;
+	n.ring_rx = 0;
 	/* nonsense is refused (0), never a tiny or wrapped-around pool */
 	bad = n; bad.queues = 0;
 	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
@@ -299,6 +312,44 @@ SL_TEST(pool_sizing_formula)
 	bad = n; bad.queues = 128; bad.rxd = 65535; bad.txd = 65535;
 	SL_CHECK_EQ(sl_pool_mbufs(&bad), 0);
 	SL_CHECK_EQ(sl_pool_reserve(&bad), 0);
+}
+
+/*
+ * The rx pool of ring-frame mbufs (net_af_packet, large frames) holds what
+ * the kernel's rx rings hold, not a fixed 64 MiB: 256 frames of 60 KiB
+ * were 1,091 mbufs (67 MiB) under the byte budget.
+ */
+SL_TEST(pool_ring_sizing_formula)
+{
+	struct sl_pool_ring r = {
+		.queues = 1, .frames = 256, .cache = SL_RING_MBUF_CACHE,
+	};
+	struct sl_pool_ring bad;
+	uint32_t one, n;
+
+	one = sl_pool_ring_mbufs(&r);
+	/* the ring, a burst, two lcore caches (the worker's, the main's) */
+	SL_CHECK_EQ(one, 256 + SL_BURST + 2 * SL_RING_MBUF_CACHE * 3 / 2);
+	SL_CHECK(one * 61504ull < (32ull << 20));
+	/* a smaller ring, a smaller pool: the devargs decide */
+	r.frames = 64;
+	n = sl_pool_ring_mbufs(&r);
+	SL_CHECK_EQ(n, 64 + SL_BURST + 2 * SL_RING_MBUF_CACHE * 3 / 2);
+	/* two queue pairs: two rings, a cache more */
+	r.frames = 256;
+	r.queues = 2;
+	SL_CHECK_EQ(sl_pool_ring_mbufs(&r),
+		2 * (256 + SL_BURST) + 3 * SL_RING_MBUF_CACHE * 3 / 2);
+	r.queues = 1;
+	/* nonsense is refused */
+	bad = r; bad.queues = 0;
+	SL_CHECK_EQ(sl_pool_ring_mbufs(&bad), 0);
+	bad = r; bad.frames = 0;
+	SL_CHECK_EQ(sl_pool_ring_mbufs(&bad), 0);
+	bad = r; bad.queues = RTE_MAX_LCORE + 1;
+	SL_CHECK_EQ(sl_pool_ring_mbufs(&bad), 0);
+	bad = r; bad.frames = UINT32_MAX;
+	SL_CHECK_EQ(sl_pool_ring_mbufs(&bad), 0);	/* above SL_POOL_MAX */
 }
 
 /** add_chunk - rte_mempool_mem_iter callback: sum the chunks' lengths. */
