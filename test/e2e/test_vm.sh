@@ -10,8 +10,9 @@
 # wget from an HTTP server on the host's 127.0.0.1 (in sluice's private host
 # namespace slh) through 10.0.2.2, prints its sha256 on the serial console;
 # then the same over IPv6 (sluice runs with --ipv6 on --host-loopback on):
-# the kernel forms its fec0::/64 address by SLAAC from sluice's router
-# advertisements (and takes its default route from them), pings fec0::2 and
+# the kernel forms its fec0::/64 address (site-local scope to Linux) by
+# SLAAC from sluice's router advertisements (and takes its default route
+# from them), pings fec0::2 and
 # fetches the file from an HTTP server on the host's ::1 through
 # http://[fec0::2]/ (in the modes with an upload it sends it back over IPv6
 # too); then powers off. Checks, each as a PASS/FAIL line (the IPv6 ones in
@@ -379,10 +380,10 @@ if [ "$v6" = 1 ]; then
 	rm -f /tmp/blob
 	i=0
 	a6=
-	while [ -z "$a6" ] && [ $i -lt 600 ]; do
-		a6=$(ip -6 -o addr show dev eth0 scope global 2>/dev/null |
-			grep -v tentative | awk '{ print $4 }' | grep '^fec0:' | head -n 1)
-		[ -n "$a6" ] || sleep 0.1
+	while [ -z "$a6" ] && [ $i -lt 120 ]; do
+		a6=$(ip -6 -o addr show dev eth0 2>/dev/null | grep -v tentative |
+			grep -o 'fec0::[0-9a-f:]*/64' | head -n 1)
+		[ -n "$a6" ] || sleep 0.5
 		i=$((i + 1))
 	done
 	r6=$(ip -6 route show default | head -n 1 | awk '{ print $1, $2, $3 }')
@@ -791,7 +792,7 @@ vm_offload_run() {
 	down_on=$(vm_since "$(vm_field start)" "$(vm_field end)" 2)
 	up_on=$VM_UP_SECS
 	cpu_on=$(vm_cpu_per_gb)
-	vm_info_check "$desc: /sluice/info shows the negotiated offloads (csum, tso both ways)" \
+	vm_info_check "$desc: /sluice/info shows the negotiated offloads (csum, tso, tso6 both ways)" \
 		"p['mtu'] == 1500 and p['rx_csum_offload'] == 1 and p['tx_csum_offload'] == 1 and p['tso'] == 1 and p['tso6'] == 1 and p['guest_csum'] == 1 and p['guest_tso4'] == 1 and p['guest_tso6'] == 1 and p['guest_sends_tso4'] == 1 and p['guest_sends_tso6'] == 1"
 	e2e_check "$desc: guest MTU 1500 from DHCP" test "$(vm_field mtu)" = 1500 || true
 
