@@ -8,7 +8,8 @@
  * ports that is the whole story and is published once. On net_vhost the
  * guest decides: the vhost library writes a virtio-net header for every
  * frame, and a partial checksum (NEEDS_CSUM) or a GSO frame is only valid
- * for a guest that negotiated VIRTIO_NET_F_GUEST_CSUM / GUEST_TSO4. A VM
+ * for a guest that negotiated VIRTIO_NET_F_GUEST_CSUM / GUEST_TSO4 (TCP over
+ * IPv4) / GUEST_TSO6 (TCP over IPv6), each family on its own. A VM
  * may restart (or reload its driver) with other features, so the state is
  * recomputed on every link event of the port: the vhost library attaches
  * a device (new features known) and raises LSC, or detaches it. The LSC
@@ -58,17 +59,21 @@ sl_offload_txol(const struct sl_port *sp, bool vhost, uint64_t features)
 			ol |= SL_TXOL_CSUM;
 		if (sp->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
 			ol |= SL_TXOL_IP_CSUM;
+		/* ethdev's TCP_TSO covers both families */
 		if ((ol & SL_TXOL_CSUM) &&
 		    (sp->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO))
-			ol |= SL_TXOL_TSO;
+			ol |= SL_TXOL_TSO4 | SL_TXOL_TSO6;
 		return ol;
 	}
 	if ((sp->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) &&
 	    (features & (1ULL << VIRTIO_NET_F_GUEST_CSUM)))
 		ol |= SL_TXOL_CSUM;
-	if ((ol & SL_TXOL_CSUM) && sp->multiseg &&
-	    (features & (1ULL << VIRTIO_NET_F_GUEST_TSO4)))
-		ol |= SL_TXOL_TSO;
+	if (!(ol & SL_TXOL_CSUM) || !sp->multiseg)
+		return ol;
+	if (features & (1ULL << VIRTIO_NET_F_GUEST_TSO4))
+		ol |= SL_TXOL_TSO4;
+	if (features & (1ULL << VIRTIO_NET_F_GUEST_TSO6))
+		ol |= SL_TXOL_TSO6;
 	return ol;
 }
 
@@ -92,6 +97,13 @@ guest_features(uint16_t port_id)
 	return feat;
 }
 
+/** onoff - "on" when @bits is not zero. */
+static const char *
+onoff(uint64_t bits)
+{
+	return bits != 0 ? "on" : "off";
+}
+
 /**
  * ol_update - recompute and publish the offloads of watched port @ow.
  */
@@ -112,16 +124,16 @@ ol_update(struct ol_watch *ow)
 	pthread_mutex_unlock(&ol_lock);
 	if (ow->vhost && feat != 0) {
 		sl_neigh_start(ow->w[0]);
-		PLOG(INFO, "port %u: guest offloads: csum %s, tso %s, guest "
-			"sends tso %s (virtio features 0x%" PRIx64 ")\n",
-			ow->sp->port_id, (ol & SL_TXOL_CSUM) ? "on" : "off",
-			(ol & SL_TXOL_TSO) ? "on" : "off",
-			(feat & (1ULL << VIRTIO_NET_F_HOST_TSO4)) ? "on" : "off",
-			feat);
+		PLOG(INFO, "port %u: guest offloads: csum %s, tso %s, tso6 "
+			"%s, guest sends tso %s, tso6 %s (virtio features 0x%"
+			PRIx64 ")\n", ow->sp->port_id, onoff(ol & SL_TXOL_CSUM),
+			onoff(ol & SL_TXOL_TSO4), onoff(ol & SL_TXOL_TSO6),
+			onoff(feat & (1ULL << VIRTIO_NET_F_HOST_TSO4)),
+			onoff(feat & (1ULL << VIRTIO_NET_F_HOST_TSO6)), feat);
 	} else if (ol != old) {
-		PLOG(INFO, "port %u: tx offloads: csum %s, tso %s\n",
-			ow->sp->port_id, (ol & SL_TXOL_CSUM) ? "on" : "off",
-			(ol & SL_TXOL_TSO) ? "on" : "off");
+		PLOG(INFO, "port %u: tx offloads: csum %s, tso %s, tso6 %s\n",
+			ow->sp->port_id, onoff(ol & SL_TXOL_CSUM),
+			onoff(ol & SL_TXOL_TSO4), onoff(ol & SL_TXOL_TSO6));
 	}
 }
 

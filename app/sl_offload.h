@@ -20,10 +20,11 @@
  *	no guest attached)
  *
  * net_vhost: TCP checksum offload when the port has it enabled and the
- * guest negotiated VIRTIO_NET_F_GUEST_CSUM; TSO when that holds, the port
- * sends chains and the guest negotiated VIRTIO_NET_F_GUEST_TSO4 (the vhost
- * library turns RTE_MBUF_F_TX_TCP_SEG into a GSO virtio-net header). Other
- * ports: what sl_port_setup() enabled.
+ * guest negotiated VIRTIO_NET_F_GUEST_CSUM; TSO for TCP over IPv4 (TSO4)
+ * and over IPv6 (TSO6), each when that holds, the port sends chains and the
+ * guest negotiated VIRTIO_NET_F_GUEST_TSO4 / GUEST_TSO6 (the vhost library
+ * turns RTE_MBUF_F_TX_TCP_SEG into a GSO virtio-net header of the mbuf's
+ * family). Other ports: what sl_port_setup() enabled (TCP_TSO: both).
  *
  * Return: SL_TXOL_* bits.
  */

@@ -215,7 +215,8 @@ off:
  * GSO frames arrive flagged RX_L4_CKSUM_NONE instead of being checksummed
  * in software by the PMD; tx: the guest completes them). TSO toward a
  * vhost-user guest is not in its capabilities: it depends on the guest
- * (VIRTIO_NET_F_GUEST_TSO4), decided per link-up by sl_offload.c. net_tap
+ * (VIRTIO_NET_F_GUEST_TSO4 / GUEST_TSO6), decided per link-up by
+ * sl_offload.c. net_tap
  * and net_virtio_user: none (tap's PMD computes checksums in software
  * itself; a vhost-user backend may forward partial checksums to a peer
  * that never completes them). Other ports: what they offer; LRO only with

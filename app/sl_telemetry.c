@@ -246,7 +246,8 @@ add_offloads(const struct sl_port *p, const struct sl_worker *w,
 		(ol & SL_TXOL_CSUM) != 0);
 	rte_tel_data_add_dict_int(c, "tx_ip_csum_offload",
 		(ol & SL_TXOL_IP_CSUM) != 0);
-	rte_tel_data_add_dict_int(c, "tso", (ol & SL_TXOL_TSO) != 0);
+	rte_tel_data_add_dict_int(c, "tso", (ol & SL_TXOL_TSO4) != 0);
+	rte_tel_data_add_dict_int(c, "tso6", (ol & SL_TXOL_TSO6) != 0);
 	if (!p->vhost)
 		return;
 	snprintf(hex, sizeof(hex), "0x%" PRIx64, feat);
@@ -259,6 +260,10 @@ add_offloads(const struct sl_port *p, const struct sl_worker *w,
 		(feat & (1ULL << VIRTIO_NET_F_CSUM)) != 0);
 	rte_tel_data_add_dict_int(c, "guest_sends_tso4",
 		(feat & (1ULL << VIRTIO_NET_F_HOST_TSO4)) != 0);
+	rte_tel_data_add_dict_int(c, "guest_tso6",
+		(feat & (1ULL << VIRTIO_NET_F_GUEST_TSO6)) != 0);
+	rte_tel_data_add_dict_int(c, "guest_sends_tso6",
+		(feat & (1ULL << VIRTIO_NET_F_HOST_TSO6)) != 0);
 }
 
 /**

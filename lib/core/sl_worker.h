@@ -35,7 +35,8 @@
 /* Offloads of frames toward the guest (struct sl_worker tx_ol) */
 #define SL_TXOL_CSUM	(1u << 0)	/* the port completes TCP checksums */
 #define SL_TXOL_IP_CSUM	(1u << 1)	/* ... and IPv4 header checksums */
-#define SL_TXOL_TSO	(1u << 2)	/* it segments TCP frames (with CSUM) */
+#define SL_TXOL_TSO4	(1u << 2)	/* it segments TCP/IPv4 frames (with CSUM) */
+#define SL_TXOL_TSO6	(1u << 3)	/* it segments TCP/IPv6 frames (with CSUM) */
 
 struct sl_worker;
 struct sl_tcp_worker;

@@ -398,22 +398,29 @@ sl_net_tcp_tx_offload(struct rte_mbuf *m, bool ip_cksum, uint16_t tso_segsz)
 		struct rte_ipv4_hdr *, m->l2_len);
 	struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
 		struct rte_tcp_hdr *, m->l2_len + m->l3_len);
-	uint64_t fl = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+	bool v6 = (ip->version_ihl >> 4) == 6;
+	uint64_t fl = RTE_MBUF_F_TX_TCP_CKSUM;
 
-	if (ip_cksum) {
-		fl |= RTE_MBUF_F_TX_IP_CKSUM;
+	if (v6) {
+		fl |= RTE_MBUF_F_TX_IPV6;	/* no header checksum */
+	} else if (ip_cksum) {
+		fl |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		ip->hdr_checksum = 0;
-	} else if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) {
-		/* left to the port before, computed here now */
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	} else {
+		fl |= RTE_MBUF_F_TX_IPV4;
+		if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) {
+			/* left to the port before, computed here now */
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
 	}
 	if (tso_segsz != 0)
 		fl |= RTE_MBUF_F_TX_TCP_SEG;
 	m->ol_flags = (m->ol_flags & ~SL_NET_TX_OL_MASK) | fl;
 	m->l4_len = (th->data_off >> 4) * 4;
 	m->tso_segsz = tso_segsz;
-	th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	th->cksum = v6 ? rte_ipv6_phdr_cksum((const struct rte_ipv6_hdr *)ip,
+		m->ol_flags) : rte_ipv4_phdr_cksum(ip, m->ol_flags);
 }
 
 void

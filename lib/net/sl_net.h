@@ -168,27 +168,30 @@ void sl_net_l4_cksum_at(struct rte_mbuf *m, uint16_t off, uint16_t len,
 	uint8_t proto, uint32_t phdr);
 
 /** The tx offload requests sluice may set on a frame (ol_flags). */
-#define SL_NET_TX_OL_MASK (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | \
-	RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)
+#define SL_NET_TX_OL_MASK (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6 | \
+	RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)
 
 /**
  * sl_net_tcp_tx_offload - leave the checksums of a TCP frame built by
- * sl_net_prepend_ipv4 to the port, optionally with TCP segmentation.
+ * sl_net_prepend_ipv4 or sl_net_prepend_ipv6 to the port, optionally with
+ * TCP segmentation.
  * @m: frame (TCP header in the first segment)
- * @ip_cksum: the port also computes the IPv4 header checksum
+ * @ip_cksum: the port also computes the IPv4 header checksum (IPv6 has
+ *	none: ignored for it)
  * @tso_segsz: 0, or the MSS the port cuts the payload into (TSO)
  *
- * Sets ol_flags (TX_IPV4 | TX_TCP_CKSUM, TX_IP_CKSUM, TX_TCP_SEG), l4_len
- * and tso_segsz, and writes the pseudo-header checksum into the TCP
- * checksum field, as rte_ipv4_phdr_cksum() defines it for those flags
- * (without the length for TSO).
+ * Sets ol_flags (TX_IPV4 or TX_IPV6, TX_TCP_CKSUM, TX_IP_CKSUM for IPv4,
+ * TX_TCP_SEG), l4_len and tso_segsz, and writes the pseudo-header checksum
+ * into the TCP checksum field, as rte_ipv4_phdr_cksum() /
+ * rte_ipv6_phdr_cksum() define it for those flags (without the length for
+ * TSO).
  */
 void sl_net_tcp_tx_offload(struct rte_mbuf *m, bool ip_cksum,
 	uint16_t tso_segsz);
 
 /**
  * sl_net_tx_cksum_sw - compute the checksums of a frame built by
- * sl_net_prepend_ipv4 here: clears any offload request a previous
+ * sl_net_prepend_ipv4 or sl_net_prepend_ipv6 here: clears any offload request a previous
  * transmission left in it (and redoes the IPv4 header checksum if it was
  * left to the port), then sl_net_l4_cksum().
  * @m: frame

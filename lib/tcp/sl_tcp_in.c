@@ -368,8 +368,11 @@ established_input(struct sl_worker *w, struct sl_flow *f,
 	}
 	dirty_mark(w, f, c);
 	f->last_ms = w->now_ms;
-	if (s.len > c->rcv_mss)
+	if (s.len > c->rcv_mss) {
 		SL_STAT_INC(w->stats, tcp_large_segs_in);	/* GSO, LRO */
+		if (c->v6)
+			SL_STAT_INC(w->stats, tcp6_large_segs_in);
+	}
 	/* SACK blocks (malformed options: none) */
 	if (c->sb.ok && p->l4_hlen > sizeof(*th) &&
 	    sl_tcp_parse_opts((const uint8_t *)(th + 1),

@@ -28,10 +28,10 @@
  *
  * Large segments. Toward the guest a segment is at most its MSS, unless the
  * worker's tx offloads (w->tx_ol, set from what the port and, on a
- * vhost-user port, the guest negotiated: GUEST_CSUM, GUEST_TSO4) include
- * TSO: then one frame carries up to SL_TCP_TSO_MAX bytes (whole MSS
- * multiples), sent with RTE_MBUF_F_TX_TCP_SEG and tso_segsz = the guest's
- * MSS; the guest (or the NIC) cuts it. Everything else counts bytes, so
+ * vhost-user port, the guest negotiated: GUEST_CSUM, GUEST_TSO4 for IPv4
+ * flows, GUEST_TSO6 for IPv6 ones) include TSO for the flow's family:
+ * then one frame carries up to SL_TCP_TSO_MAX bytes (whole MSS multiples),
+ * sent with RTE_MBUF_F_TX_TCP_SEG and tso_segsz = the guest's MSS; the guest (or the NIC) cuts it. Everything else counts bytes, so
  * window gating, the in-flight cap, RTO and fast retransmit are unchanged;
  * one retransmit entry holds the whole large frame. With checksum offload
  * a frame carries only the pseudo-header sum and TX_TCP_CKSUM; without

@@ -257,37 +257,41 @@ rx_mss(const struct sl_worker *w, const struct sl_tcp_conn *c)
 	return (uint16_t)(w->mtu - l3l4_hlen(c));
 }
 
-/** tso_on - whether frames to the guest may be larger than one MSS. */
+/**
+ * tso_on - whether frames to the guest on @c may be larger than one MSS:
+ * the port segments TCP frames of @c's family (TSO4 / TSO6: on a vhost-user
+ * port, GUEST_TSO4 / GUEST_TSO6) and completes their checksums.
+ */
 static inline bool
-tso_on(const struct sl_worker *w)
+tso_on(const struct sl_worker *w, const struct sl_tcp_conn *c)
 {
-	return (w->tx_ol & (SL_TXOL_TSO | SL_TXOL_CSUM)) ==
-		(SL_TXOL_TSO | SL_TXOL_CSUM);
+	uint32_t tso = c->v6 ? SL_TXOL_TSO6 : SL_TXOL_TSO4;
+
+	return (w->tx_ol & (tso | SL_TXOL_CSUM)) == (tso | SL_TXOL_CSUM);
 }
 
 /**
  * seg_max - the largest payload of one frame to the guest on @c: the
- * guest's MSS, or with TSO as many whole MSS as one IPv4 packet holds
- * (IPv6 segments are never larger than the MSS: no TSO for them yet).
+ * guest's MSS, or with TSO as many whole MSS as one IP packet holds
+ * (SL_TCP_TSO_MAX fits both an IPv4 total length and an IPv6 payload
+ * length).
  */
 static inline uint32_t
 seg_max(const struct sl_worker *w, const struct sl_tcp_conn *c)
 {
-	if (!tso_on(w) || c->snd_mss == 0 || c->v6)
+	if (!tso_on(w, c) || c->snd_mss == 0)
 		return c->snd_mss;
 	return (SL_TCP_TSO_MAX / c->snd_mss) * c->snd_mss;
 }
 
 /**
  * tx_cksum - finish the checksums of a TCP frame to the guest per this
- * iteration's offloads: left to the port (pseudo-header sum, TSO when the
- * payload exceeds the MSS), or computed here.
+ * iteration's offloads: left to the port (pseudo-header sum of the frame's
+ * family, TSO when the payload exceeds the MSS), or computed here.
  * @w: worker
  * @c: connection
  * @m: frame built by tcp_prepend_l3
  * @len: payload bytes (more than c->snd_mss only when tso_on())
- *
- * IPv6 segments get their checksum computed here (no offload for them).
  */
 static inline void
 tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
@@ -295,13 +299,15 @@ tx_cksum(struct sl_worker *w, const struct sl_tcp_conn *c,
 {
 	uint16_t segsz = 0;
 
-	if (!(w->tx_ol & SL_TXOL_CSUM) || c->v6) {
+	if (!(w->tx_ol & SL_TXOL_CSUM)) {
 		sl_net_tx_cksum_sw(m);
 		return;
 	}
 	if (len > c->snd_mss) {
 		segsz = c->snd_mss;
 		SL_STAT_INC(w->stats, tx_tso_frames);
+		if (c->v6)
+			SL_STAT_INC(w->stats, tx_tso6_frames);
 	}
 	sl_net_tcp_tx_offload(m, (w->tx_ol & SL_TXOL_IP_CSUM) != 0, segsz);
 	SL_STAT_INC(w->stats, tx_csum_offload);

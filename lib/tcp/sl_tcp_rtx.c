@@ -139,7 +139,7 @@ tcp_retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	struct rte_tcp_hdr *th;
 	bool busy = false;
 
-	if (e->len > c->snd_mss && !tso_on(w)) {
+	if (e->len > c->snd_mss && !tso_on(w, c)) {
 		retransmit_split(w, f, c, e);
 		return;
 	}

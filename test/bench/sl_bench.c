@@ -70,6 +70,7 @@
 #include "sl_fwd.h"
 #include "sl_host_mem.h"
 #include "sl_net.h"
+#include "sl_net6.h"
 #include "sl_tcp.h"
 #include "sl_test.h"
 
@@ -80,6 +81,11 @@
 #define BENCH_BATCH	64u	/* connections per batch (churn benches) */
 #define BENCH_STALL	20000u	/* steps without progress: a stall */
 #define BENCH_MSS	1460u
+#define BENCH_MSS6	1440u	/* over IPv6: MTU 1500 less 60 */
+/* bench_bulk's d->arg: the host kind, or'ed with BENCH_V6 for the flow
+ * over IPv6 (guest fec0::5054:ff:fe12:3456 to the gateway fec0::2, the
+ * host's ::1) */
+#define BENCH_V6	0x100
 #define BENCH_MIB	(1024u * 1024u)
 #define BENCH_EXTRA_MAX	24
 #define BENCH_GISN	0x10000000u	/* guest initial sequence numbers */
@@ -466,6 +472,8 @@ run_fill(struct bench_run *r, struct benv *b, uint64_t ops,
 /** The guest's side of one flow. */
 struct gflow {
 	uint8_t proto;
+	bool v6;		/**< TCP over IPv6 (gaddr6 -> daddr6) */
+	uint8_t gaddr6[16], daddr6[16];
 	uint32_t daddr;		/**< destination (network order) */
 	uint16_t sport;		/**< guest port (ICMP: echo id), host order */
 	uint16_t dport;		/**< host order */
@@ -570,13 +578,22 @@ g_tcp(struct benv *b, const struct gflow *g, uint8_t flags, uint32_t seq,
 		memcpy(th + 1, opts, optlen);
 	if (len > 0)
 		pat_fill((uint8_t *)(th + 1) + optlen, pat_off, len);
-	if (sl_net_prepend_ipv4(m, &sl_test_guest_mac, &b->w->gw_mac,
-	    b->env->cfg.guest_addr, g->daddr, IPPROTO_TCP) != 0) {
+	if ((g->v6 ? sl_net_prepend_ipv6(m, &sl_test_guest_mac,
+	    &b->w->gw_mac, g->gaddr6, g->daddr6, IPPROTO_TCP, 64) :
+	    sl_net_prepend_ipv4(m, &sl_test_guest_mac, &b->w->gw_mac,
+	    b->env->cfg.guest_addr, g->daddr, IPPROTO_TCP)) != 0) {
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
 	sl_net_l4_cksum(m);
 	return m;
+}
+
+/** g_mss - the guest's MSS on @g (what its SYN says, what it sends). */
+static inline uint32_t
+g_mss(const struct gflow *g)
+{
+	return g->v6 ? BENCH_MSS6 : BENCH_MSS;
 }
 
 /** g_udp - a guest UDP datagram of @len pattern bytes for @g. */
@@ -623,7 +640,8 @@ g_icmp(struct benv *b, struct gflow *g, uint16_t len)
 	return m;
 }
 
-/** o_parse - parse a frame sluice sent. Return: 0, or -1 if not L4. */
+/** o_parse - parse a frame sluice sent (IPv4, or IPv6 without extension
+ * headers). Return: 0, or -1 if not L4. */
 static int
 o_parse(const struct rte_mbuf *m, struct oseg *o)
 {
@@ -636,9 +654,19 @@ o_parse(const struct rte_mbuf *m, struct oseg *o)
 		return -1;
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
 		RTE_ETHER_HDR_LEN);
-	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
-	tot = rte_be_to_cpu_16(ip->total_length);
-	o->proto = ip->next_proto_id;
+	if ((ip->version_ihl >> 4) == 6) {
+		const struct rte_ipv6_hdr *ip6 = (const void *)ip;
+
+		if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 40 + 8)
+			return -1;
+		ihl = 40;
+		tot = 40u + rte_be_to_cpu_16(ip6->payload_len);
+		o->proto = ip6->proto;
+	} else {
+		ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
+		tot = rte_be_to_cpu_16(ip->total_length);
+		o->proto = ip->next_proto_id;
+	}
 	if (o->proto == IPPROTO_TCP) {
 		const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)
 			((const uint8_t *)ip + ihl);
@@ -713,14 +741,14 @@ g_track(struct gflow *g, const struct oseg *o)
 		g->sl_edge = edge;
 }
 
-/** The guest's SYN options: MSS 1460, NOP, window scale @ws. */
+/** The guest's SYN options: MSS @mss, NOP, window scale @ws. */
 static void
-syn_opts(uint8_t o[8], uint8_t ws)
+syn_opts(uint8_t o[8], uint8_t ws, uint32_t mss)
 {
 	o[0] = 2;
 	o[1] = 4;
-	o[2] = BENCH_MSS >> 8;
-	o[3] = BENCH_MSS & 0xff;
+	o[2] = (uint8_t)(mss >> 8);
+	o[3] = (uint8_t)mss;
 	o[4] = 1;
 	o[5] = 3;
 	o[6] = 3;
@@ -783,7 +811,7 @@ g_tcp_open(struct benv *b, struct gflow *g, uint8_t ws, uint16_t syn_win,
 	struct rte_mbuf *m;
 	unsigned int i;
 
-	syn_opts(opts, ws);
+	syn_opts(opts, ws, g_mss(g));
 	g->snd_isn = g->snd_nxt;
 	g->peer = -1;
 	m = g_tcp(b, g, RTE_TCP_SYN_FLAG, g->snd_nxt, syn_win, opts, 8, 0, 0);
@@ -940,7 +968,7 @@ syn_op(struct benv *b, uint16_t sport, uint16_t dport, char *err,
 	uint8_t opts[8];
 	unsigned int j;
 
-	syn_opts(opts, 7);
+	syn_opts(opts, 7, BENCH_MSS);
 	m = g_tcp(b, &g, RTE_TCP_SYN_FLAG, g.snd_nxt, 65535, opts, 8, 0, 0);
 	if (m == NULL) {
 		errf(err, errlen, "out of mbufs");
@@ -1117,7 +1145,7 @@ inbound_op(struct inbound *x, unsigned int i, bool full, char *err,
 	/* the guest's SYN-ACK; sluice ACKs it */
 	g.dport = o.sport;
 	g.rcv_nxt = o.seq + 1;
-	syn_opts(opts, 7);
+	syn_opts(opts, 7, BENCH_MSS);
 	m = g_tcp(b, &g, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, g.snd_nxt,
 		65535, opts, 8, 0, 0);
 	if (m == NULL) {
@@ -1257,11 +1285,12 @@ bulk_fini(struct bulk *k)
 
 /**
  * bulk_init - open one TCP flow: guest window scale @ws, window field
- * @win (also the SYN's, capped to 65535).
+ * @win (also the SYN's, capped to 65535); over IPv6 when @v6 (the mem host
+ * only: to the gateway fec0::2, the host's ::1).
  */
 static int
-bulk_init(struct bulk *k, enum bench_host kind, uint8_t ws, uint16_t win,
-	char *err, size_t errlen)
+bulk_init(struct bulk *k, enum bench_host kind, bool v6, uint8_t ws,
+	uint16_t win, char *err, size_t errlen)
 {
 	union sl_sockaddr dst = { .in.sin_family = AF_INET,
 		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -1279,6 +1308,19 @@ bulk_init(struct bulk *k, enum bench_host kind, uint8_t ws, uint16_t win,
 		return -1;
 	k->g.proto = IPPROTO_TCP;
 	k->g.daddr = k->b.env->cfg.gateway;
+	if (v6) {
+		if (kind != BH_MEM || !k->b.env->cfg.ipv6 ||
+		    inet_pton(AF_INET6, "fec0::5054:ff:fe12:3456",
+		    k->g.gaddr6) != 1) {
+			errf(err, errlen, "IPv6 bulk: mem host, --ipv6 on");
+			return -1;
+		}
+		k->g.v6 = true;
+		memcpy(k->g.daddr6, k->b.env->cfg.gateway6, 16);
+		memset(&dst, 0, sizeof(dst));
+		dst.in6.sin6_family = AF_INET6;
+		dst.in6.sin6_addr = in6addr_loopback;
+	}
 	k->g.sport = 40000;
 	k->g.dport = 80;
 	k->g.snd_nxt = BENCH_GISN;
@@ -1295,7 +1337,10 @@ bulk_init(struct bulk *k, enum bench_host kind, uint8_t ws, uint16_t win,
 		return -1;
 	}
 	if (kind == BH_MEM) {
-		dst.in.sin_port = htons(k->g.dport);
+		if (v6)
+			dst.in6.sin6_port = htons(k->g.dport);
+		else
+			dst.in.sin_port = htons(k->g.dport);
 		k->hd = sl_host_mem_find(benv_inner(&k->b), SL_HOST_TCP, &dst);
 		if (k->hd < 0) {
 			errf(err, errlen, "no host socket");
@@ -1357,7 +1402,7 @@ bulk_g2h(struct bulk *k, uint64_t len, char *err, size_t errlen)
 			uint32_t off = g->snd_nxt - g->snd_isn - 1;
 			uint32_t room = seq_lt(g->snd_nxt, g->sl_edge) ?
 				g->sl_edge - g->snd_nxt : 0;
-			uint32_t l = BENCH_MSS;
+			uint32_t l = g_mss(g);
 
 			if (room < l)
 				l = room;
@@ -1366,7 +1411,7 @@ bulk_g2h(struct bulk *k, uint64_t len, char *err, size_t errlen)
 			if (l == 0)
 				break;
 			pkts[n] = g_tcp(b, g, RTE_TCP_ACK_FLAG |
-				(l < BENCH_MSS ? RTE_TCP_PSH_FLAG : 0),
+				(l < g_mss(g) ? RTE_TCP_PSH_FLAG : 0),
 				g->snd_nxt, g->win, NULL, 0, off, (uint16_t)l);
 			if (pkts[n] == NULL) {
 				errf(err, errlen, "out of mbufs");
@@ -1518,8 +1563,8 @@ bench_bulk(const struct bench_def *d, struct bench_run *runs,
 	unsigned int r, t;
 	int rc = -1;
 
-	if (bulk_init(&k, (enum bench_host)d->arg, 7, 65535, err,
-	    errlen) != 0)
+	if (bulk_init(&k, (enum bench_host)(d->arg & ~BENCH_V6),
+	    (d->arg & BENCH_V6) != 0, 7, 65535, err, errlen) != 0)
 		goto out;
 	for (r = 0; r <= nruns; r++) {
 		uint64_t g2h = 0, h2g = 0, rounds = 0, g2h_steps = 0;
@@ -1581,7 +1626,7 @@ bench_constrained(const struct bench_def *d, struct bench_run *runs,
 	unsigned int r, t;
 	int rc = -1;
 
-	if (bulk_init(&k, BH_MEM, 2, field, err, errlen) != 0)
+	if (bulk_init(&k, BH_MEM, false, 2, field, err, errlen) != 0)
 		goto out;
 	for (r = 0; r <= nruns; r++) {
 		uint64_t rounds = 0;
@@ -1903,6 +1948,7 @@ static const struct bench_def benches[] = {
 	{ "port_forward_accept_latency", bench_inbound, 0 },
 	{ "port_forward_accept_latency_kernel", bench_inbound, 2 },
 	{ "tcp_bulk_throughput_1mb", bench_bulk, BH_MEM },
+	{ "tcp_bulk_throughput_1mb_ipv6", bench_bulk, BH_MEM | BENCH_V6 },
 	{ "tcp_bulk_throughput_1mb_kernel", bench_bulk, BH_KERNEL },
 	{ "tcp_bulk_throughput_constrained_window/4096", bench_constrained,
 		4096 },

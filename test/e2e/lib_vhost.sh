@@ -13,7 +13,8 @@
 #                              wait for "sluice: ready"; e2e_stop_sluice
 #                              stops it as usual (= vh_launch_sluice, then
 #                              vh_wait_sluice VDEV)
-#   vh_http_server DIR PORT    python3 http.server on slh's 127.0.0.1
+#   vh_http_server DIR PORT [ADDR]  python3 http.server on slh's 127.0.0.1
+#                              (or ADDR: ::1)
 #   vh_counter NAME [LOG]      a counter from sluice's exit report
 #   vh_counters [LOG]          the exit report
 #   vh_hugepages N             reserve N more 2 MiB hugepages (restored at
@@ -150,18 +151,18 @@ vh_counters() {
 	sed -n '/^sluice: counters/,$p' "${1:-$E2E_SLUICE_LOG}" 2>/dev/null
 }
 
-# vh_http_server DIR PORT: python3's http.server on slh's 127.0.0.1:PORT
-# serving DIR (killed at cleanup; its PID in VH_HTTP_PID); waits until it
-# accepts connections.
+# vh_http_server DIR PORT [ADDR]: python3's http.server on slh's ADDR:PORT
+# (default 127.0.0.1; ::1 for IPv6) serving DIR (killed at cleanup; its PID
+# in VH_HTTP_PID); waits until it accepts connections.
 vh_http_server() {
-	local dir=$1 port=$2
-	e2e_bg "$E2E_H" "$E2E_DIR/http-$port.log" "$E2E_PYTHON" -m http.server \
-		--bind 127.0.0.1 --directory "$dir" "$port"
+	local dir=$1 port=$2 addr=${3:-127.0.0.1}
+	e2e_bg "$E2E_H" "$E2E_DIR/http-$port-$addr.log" "$E2E_PYTHON" -m http.server \
+		--bind "$addr" --directory "$dir" "$port"
 	# shellcheck disable=SC2034 # for the callers
 	VH_HTTP_PID=$E2E_BG_PID
 	if ! e2e_wait_for 15 ip netns exec "$E2E_H" "$E2E_PYTHON" -c \
-		"import socket; socket.create_connection(('127.0.0.1', $port), 1).close()"; then
-		e2e_fail "HTTP server on $E2E_H 127.0.0.1:$port" "$(e2e_log_tail "$E2E_DIR/http-$port.log")"
+		"import socket; socket.create_connection(('$addr', $port), 1).close()"; then
+		e2e_fail "HTTP server on $E2E_H [$addr]:$port" "$(e2e_log_tail "$E2E_DIR/http-$port-$addr.log")"
 		return 1
 	fi
 }

@@ -23,7 +23,9 @@
 #     in drop_ethertype
 #   - /sluice/info shows the IPv6 addresses, the guest's SLAAC one learned
 #   - TCP over IPv6 (issue 15): 64 MiB down and up, sha256-identical,
-#     between the guest and slh's [::1] through fec0::2 (--host-loopback)
+#     between the guest and slh's [::1] through fec0::2 (--host-loopback);
+#     after the DHCP lease (MTU 65520) the same over IPv6 and IPv4 back to
+#     back, the IPv6/IPv4 throughput ratios reported (not a timed check)
 #   - UDP echo over IPv6; AAAA through fec0::3 (dnsmasq behind
 #     --dns-forward); sluice-ctl flows shows an IPv6 flow
 #   - --ipv6 off: no RA (the guest gets no global address), IPv6 frames are
@@ -306,6 +308,7 @@ test_ipv6_off() {
 tcp6_xfer() {
 	local desc=$1 dir=$2 port=$3 src=$E2E_DIR/v6src.bin out=$E2E_DIR/v6out.bin
 	local spid t0 secs want got
+	XFER_MBIT=0
 	local lsn="TCP6-LISTEN:$port,bind=[::1],reuseaddr" conn="TCP6:[$GW6]:$port"
 	if [[ ${4:-6} == 4 ]]; then
 		lsn="TCP4-LISTEN:$port,bind=127.0.0.1,reuseaddr"
@@ -339,8 +342,9 @@ tcp6_xfer() {
 	done
 	e2e_kill_pid "$spid" || true
 	got=$(sha256sum <"$out" 2>/dev/null | cut -d' ' -f1 || true)
+	XFER_MBIT=$(awk -v b="$BIG" -v s="$secs" 'BEGIN { printf "%.0f", b * 8 / s / 1e6 }')
 	if [[ $got == "$want" ]]; then
-		e2e_pass "$desc: $((BIG >> 20)) MiB sha256-identical in $secs s ($(awk -v b="$BIG" -v s="$secs" 'BEGIN { printf "%.0f", b * 8 / s / 1e6 }') Mbit/s)"
+		e2e_pass "$desc: $((BIG >> 20)) MiB sha256-identical in $secs s ($XFER_MBIT Mbit/s)"
 	else
 		e2e_fail "$desc" "sha256 $got, want $want ($(stat -c %s "$out" 2>/dev/null || echo 0) bytes)" \
 			"$(cat "$E2E_DIR/v6srv-$port.log")" "$(e2e_log_tail "$E2E_SLUICE_LOG" 10)"
@@ -354,12 +358,25 @@ test_tcp6() {
 	rm -f "$E2E_DIR/v6src.bin" "$E2E_DIR/v6out.bin"
 }
 
-# test_tcp4_compare: the same transfers over IPv4 in the same run (the
-# IPv6-vs-IPv4 throughput figures in README's IPv6 section)
+# test_tcp4_compare: the same transfers over IPv6 and IPv4 back to back,
+# after the DHCP lease set the guest's MTU (65520) for both families: test_tcp6
+# ran at the tap's default 1500, so its figures are not comparable (the
+# IPv6-vs-IPv4 throughput figures in README's IPv6 section; reported, not
+# a timed check)
 test_tcp4_compare() {
+	local d6 d4 u6 u4
 	head -c "$BIG" /dev/urandom >"$E2E_DIR/v6src.bin"
+	tcp6_xfer "again over IPv6 at the lease's MTU: download [::1] -> guest via $GW6" down 7267
+	d6=$XFER_MBIT
 	tcp6_xfer "same over IPv4: download 127.0.0.1 -> guest via $E2E_GW" down 7265 4
+	d4=$XFER_MBIT
+	tcp6_xfer "again over IPv6 at the lease's MTU: upload guest -> [::1] via $GW6" up 7268
+	u6=$XFER_MBIT
 	tcp6_xfer "same over IPv4: upload guest -> 127.0.0.1 via $E2E_GW" up 7266 4
+	u4=$XFER_MBIT
+	e2e_info "IPv6/IPv4 throughput, same MTU ($(ip -n "$E2E_G" link show dev "$E2E_TAP" | grep -o 'mtu [0-9]*')):" \
+		"download $d6/$d4 Mbit/s = $(awk -v a="$d6" -v b="$d4" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'), upload $u6/$u4 Mbit/s =" \
+		"$(awk -v a="$u6" -v b="$u4" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 	rm -f "$E2E_DIR/v6src.bin" "$E2E_DIR/v6out.bin"
 }
 

@@ -8,8 +8,16 @@
 # --vdev net_vhost0). The guest's /init loads virtio_pci/virtio_net, gets an
 # address with udhcpc, pings 10.0.2.2, fetches a random 8-32 MiB file with
 # wget from an HTTP server on the host's 127.0.0.1 (in sluice's private host
-# namespace slh) through 10.0.2.2, prints its sha256 on the serial console
-# and powers off. Checks, each as a PASS/FAIL line:
+# namespace slh) through 10.0.2.2, prints its sha256 on the serial console;
+# then the same over IPv6 (sluice runs with --ipv6 on --host-loopback on):
+# the kernel forms its fec0::/64 address (site-local scope to Linux) by
+# SLAAC from sluice's router advertisements (and takes its default route
+# from them), pings fec0::2 and
+# fetches the file from an HTTP server on the host's ::1 through
+# http://[fec0::2]/ (in the modes with an upload it sends it back over IPv6
+# too); then powers off. Checks, each as a PASS/FAIL line (the IPv6 ones in
+# every mode: SLAAC address and RA default route, ping6, sha256 of the IPv6
+# download and upload):
 #   - sluice as vhost-user server (client=0), QEMU as client: lease
 #     10.0.2.15/24 via 10.0.2.2, ping, sha256 equal to the host file's
 #   - the VM restarted against the same sluice: a second boot gets a lease
@@ -26,13 +34,15 @@
 #     log shows queue pair 0 enabled, pair 1 never
 #   - large segments and checksum offload (mode "tso"): sluice with
 #     net_vhost's tso=1 and --mtu 1500 (so large frames exist only as TSO/
-#     GSO), one boot with QEMU's default offloads (guest_csum, guest_tso4,
-#     csum, host_tso4), then one with all of them off, against the same
+#     GSO), one boot with QEMU's default offloads (guest_csum, guest_tso4/6,
+#     csum, host_tso4/6), then one with all of them off, against the same
 #     sluice: each downloads the file and uploads it back (HTTP POST),
 #     sha256-identical; /sluice/info during each boot shows what the guest
-#     negotiated (tso and tx_csum_offload 1, then 0: re-evaluated when the
-#     new device attaches); the counters show TSO frames sent and large
-#     segments received; times and sluice's CPU per GB are reported
+#     negotiated (tso, tso6 and tx_csum_offload 1, then 0: re-evaluated when
+#     the new device attaches); the counters show TSO frames sent and large
+#     segments received, and of them IPv6 ones (tx_tso6_frames with
+#     guest_tso6, tcp6_large_segs_in with host_tso6); times and sluice's CPU
+#     per GB are reported
 # Slow (TCG: every boot takes 10-90 s), so run-all.sh runs it only when
 # E2E_VM=1 or when it is named. Needs qemu-system-x86 (installed with
 # apt-get when missing) and a Linux kernel: E2E_VM_KERNEL=/path/vmlinuz (with
@@ -42,7 +52,8 @@
 # Artefacts are cached in E2E_VM_CACHE (default $BUILD/vm-cache).
 # Environment: E2E_VM_TIMEOUT (s per boot, default 300), E2E_VM_MIB (file
 # size, default random 8-32), E2E_VM_MODES ("server client tso mq",
-# default all four).
+# default all four), E2E_VM_IPV6 (1, the default: the IPv6 checks; 0: an
+# IPv4-only guest and sluice --ipv6 off).
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
 # Usage (root): BUILD=/path/to/build test/e2e/test_vm.sh
 
@@ -56,6 +67,9 @@ set -euo pipefail
 VM_CACHE=${E2E_VM_CACHE:-$BUILD/vm-cache}
 VM_TIMEOUT=${E2E_VM_TIMEOUT:-300}
 VM_MODES=${E2E_VM_MODES:-server client tso mq}
+VM_V6=${E2E_VM_IPV6:-1}		# 0: IPv4 only (sluice --ipv6 off)
+VM_PREFIX6=fec0::/64		# sluice's defaults (--prefix6, --gateway6)
+VM_GW6=fec0::2
 VM_MEM=512M
 VM_MAC=52:54:00:12:34:56
 HTTP_PORT=8080
@@ -307,9 +321,11 @@ run=0
 upport=
 conns=
 smallsha=
+v6=
 for a in $(cat /proc/cmdline); do
 	case $a in
 	sluice.port=*) port=${a#*=} ;;
+	sluice.v6=*) v6=${a#*=} ;;
 	sluice.run=*) run=${a#*=} ;;
 	sluice.up=*) upport=${a#*=} ;;
 	sluice.conns=*) conns=${a#*=} ;;
@@ -357,6 +373,43 @@ if wget -q -O /tmp/blob "http://10.0.2.2:$port/blob"; then
 	fi
 else
 	say "wget failed"
+fi
+if [ "$v6" = 1 ]; then
+	# IPv6: the kernel forms its address by SLAAC from sluice's router
+	# advertisements (accept_ra, autoconf: the defaults of a host)
+	rm -f /tmp/blob
+	i=0
+	a6=
+	while [ -z "$a6" ] && [ $i -lt 120 ]; do
+		a6=$(ip -6 -o addr show dev eth0 2>/dev/null | grep -v tentative |
+			grep -o 'fec0::[0-9a-f:]*/64' | head -n 1)
+		[ -n "$a6" ] || sleep 0.5
+		i=$((i + 1))
+	done
+	r6=$(ip -6 route show default | head -n 1 | awk '{ print $1, $2, $3 }')
+	say "addr6 $a6 route6 $r6 uptime=$(up)"
+	if ping -6 -c 3 -W 3 fec0::2 >/dev/null 2>&1 ||
+		ping6 -c 3 -W 3 fec0::2 >/dev/null 2>&1; then
+		say "ping6 ok"
+	else
+		say "ping6 failed"
+	fi
+	t0=$(up)
+	say "wget6 start"
+	if wget -q -O /tmp/blob "http://[fec0::2]:$port/blob"; then
+		say "wget6 ok bytes6=$(wc -c </tmp/blob) start6=$t0 end6=$(up)"
+		say "sha6 $(sha256sum /tmp/blob | cut -d' ' -f1)"
+		if [ -n "$upport" ]; then
+			u0=$(up)
+			if nc fec0::2 "$upport" </tmp/blob >/tmp/upres; then
+				say "upload6 ok ustart6=$u0 uend6=$(up) $(cat /tmp/upres)"
+			else
+				say "upload6 failed"
+			fi
+		fi
+	else
+		say "wget6 failed"
+	fi
 fi
 if [ -n "$conns" ]; then
 	# more connections (new source ports: flows of both workers of a
@@ -434,7 +487,7 @@ vm_boot() {
 		-chardev "$chardev" -netdev "vhost-user,id=n0,chardev=c0${VM_NETDEV_EXTRA:-}" \
 		-device "$nic" \
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
-		-append "console=ttyS0 quiet panic=-1 sluice.port=$HTTP_PORT sluice.run=$VM_N${VM_CMDLINE_EXTRA:-}"
+		-append "console=ttyS0 quiet panic=-1 sluice.port=$HTTP_PORT sluice.run=$VM_N sluice.v6=$VM_V6${VM_CMDLINE_EXTRA:-}"
 	VM_PID=$E2E_BG_PID
 	VM_T0=$(date +%s.%N)
 }
@@ -544,6 +597,37 @@ vm_check_run() {
 		e2e_fail "$desc: wget via $E2E_GW, sha256 equal to the host file's" \
 			"host $BLOB_SHA" "guest ${sum:-none} (${bytes:-?} bytes)" "$(vm_details)"
 	fi
+	[[ $VM_V6 == 1 ]] && vm_check_run6 "$desc"
+	return 0
+}
+
+# vm_check_run6 DESC: the IPv6 checks of one boot: a SLAAC address in
+# $VM_PREFIX6 and a default route via the router's link-local address (both
+# from sluice's router advertisements), ping6 of the gateway, the file over
+# IPv6 from the host's ::1 through the gateway, sha256 equal.
+vm_check_run6() {
+	local desc=$1 line sum secs
+	line=$(vm_line addr6)
+	if [[ $line =~ addr6\ fec0::[0-9a-f:]+/64\ route6\ default\ via\ fe80:: ]]; then
+		e2e_pass "$desc: SLAAC address in $VM_PREFIX6 and default route from sluice's RA" "(${line#SLUICE-VM: })"
+	else
+		e2e_fail "$desc: SLAAC address in $VM_PREFIX6 and default route from sluice's RA" \
+			"addr6 line: ${line:-none}" "$(vm_details)"
+	fi
+	if [[ -n $(vm_line 'ping6 ok') ]]; then
+		e2e_pass "$desc: guest pings $VM_GW6"
+	else
+		e2e_fail "$desc: guest pings $VM_GW6" "$(vm_line ping6)"
+	fi
+	sum=$(vm_line sha6 | awk '{ print $3 }')
+	if [[ -n $sum && $sum == "$BLOB_SHA" ]]; then
+		secs=$(vm_since "$(vm_field start6)" "$(vm_field end6)" 2)
+		e2e_pass "$desc: wget of $(vm_field bytes6) bytes over IPv6 via [$VM_GW6] (the host's ::1), sha256 equal" \
+			"($secs s by the guest's clock)"
+	else
+		e2e_fail "$desc: wget over IPv6 via [$VM_GW6], sha256 equal to the host file's" \
+			"host $BLOB_SHA" "guest ${sum:-none}: $(vm_line wget6)" "$(vm_details)"
+	fi
 }
 
 # vm_check_sluice NBOOTS DESC: after e2e_stop_sluice: dhcp_acks >= NBOOTS
@@ -572,21 +656,21 @@ vm_check_sluice() {
 
 # ------------------------------------------------------------ offloads
 
-# vm_up_server PORT: a TCP server on slh's 127.0.0.1:PORT that reads a
-# connection to its end and answers "bytes=N sha256=HEX" (killed at
+# vm_up_server PORT: TCP servers on slh's 127.0.0.1:PORT and [::1]:PORT that
+# read a connection to its end and answer "bytes=N sha256=HEX" (killed at
 # cleanup; the guest uploads with busybox nc: its wget cannot POST binary
 # files).
 vm_up_server() {
-	local port=$1
+	local port=$1 addr
 	[[ ${VM_UP_STARTED:-} == "$port" ]] && return 0
 	cat >"$E2E_DIR/upsrv.py" <<'EOF'
 import hashlib
 import socket
 import sys
 
-srv = socket.socket()
+srv = socket.socket(socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", int(sys.argv[1])))
+srv.bind((sys.argv[2], int(sys.argv[1])))
 srv.listen(8)
 while True:
     c, _ = srv.accept()
@@ -604,12 +688,14 @@ while True:
         pass  # a probe that did not wait for the answer
     c.close()
 EOF
-	e2e_bg "$E2E_H" "$E2E_DIR/up-$port.log" "$E2E_PYTHON" "$E2E_DIR/upsrv.py" "$port"
-	if ! e2e_wait_for 15 ip netns exec "$E2E_H" "$E2E_PYTHON" -c \
-		"import socket; socket.create_connection(('127.0.0.1', $port), 1).close()"; then
-		e2e_fail "upload server on $E2E_H 127.0.0.1:$port" "$(e2e_log_tail "$E2E_DIR/up-$port.log")"
-		return 1
-	fi
+	for addr in 127.0.0.1 ::1; do
+		e2e_bg "$E2E_H" "$E2E_DIR/up-$port-$addr.log" "$E2E_PYTHON" "$E2E_DIR/upsrv.py" "$port" "$addr"
+		if ! e2e_wait_for 15 ip netns exec "$E2E_H" "$E2E_PYTHON" -c \
+			"import socket; socket.create_connection(('$addr', $port), 1).close()"; then
+			e2e_fail "upload server on $E2E_H [$addr]:$port" "$(e2e_log_tail "$E2E_DIR/up-$port-$addr.log")"
+			return 1
+		fi
+	done
 	VM_UP_STARTED=$port
 }
 
@@ -630,8 +716,8 @@ import sys
 with open(sys.argv[1]) as f:
     p = json.load(f)["ports"]["0"]
 keys = ("driver", "mtu", "link", "rx_csum_offload", "tx_csum_offload", "tso",
-        "guest_features", "guest_csum", "guest_tso4", "guest_sends_csum",
-        "guest_sends_tso4")
+        "tso6", "guest_features", "guest_csum", "guest_tso4", "guest_tso6",
+        "guest_sends_csum", "guest_sends_tso4", "guest_sends_tso6")
 print(" ".join("%s=%s" % (k, p.get(k)) for k in keys))
 sys.exit(0 if eval(sys.argv[2], {"p": p}) else 1)
 EOF
@@ -654,6 +740,15 @@ vm_check_upload() {
 	else
 		e2e_fail "$desc: upload of the file back to the host (TCP), sha256 equal" \
 			"upload line: ${line:-$(vm_line upload)}" "$(tr -d '\r' <"$VM_CONSOLE" | tail -n 20)"
+	fi
+	[[ $VM_V6 == 1 ]] || return 0
+	line=$(vm_line 'upload6 ok')
+	if [[ $line == *"sha256=$BLOB_SHA"* ]]; then
+		e2e_pass "$desc: upload of the file over IPv6 to the host's ::1 (TCP), sha256 equal" \
+			"($(vm_since "$(vm_field ustart6)" "$(vm_field uend6)" 2) s by the guest's clock)"
+	else
+		e2e_fail "$desc: upload of the file over IPv6 to the host's ::1 (TCP), sha256 equal" \
+			"upload6 line: ${line:-$(vm_line upload6)}" "$(tr -d '\r' <"$VM_CONSOLE" | tail -n 20)"
 	fi
 }
 
@@ -697,8 +792,8 @@ vm_offload_run() {
 	down_on=$(vm_since "$(vm_field start)" "$(vm_field end)" 2)
 	up_on=$VM_UP_SECS
 	cpu_on=$(vm_cpu_per_gb)
-	vm_info_check "$desc: /sluice/info shows the negotiated offloads (csum, tso both ways)" \
-		"p['mtu'] == 1500 and p['rx_csum_offload'] == 1 and p['tx_csum_offload'] == 1 and p['tso'] == 1 and p['guest_csum'] == 1 and p['guest_tso4'] == 1 and p['guest_sends_tso4'] == 1"
+	vm_info_check "$desc: /sluice/info shows the negotiated offloads (csum, tso, tso6 both ways)" \
+		"p['mtu'] == 1500 and p['rx_csum_offload'] == 1 and p['tx_csum_offload'] == 1 and p['tso'] == 1 and p['tso6'] == 1 and p['guest_csum'] == 1 and p['guest_tso4'] == 1 and p['guest_tso6'] == 1 and p['guest_sends_tso4'] == 1 and p['guest_sends_tso6'] == 1"
 	e2e_check "$desc: guest MTU 1500 from DHCP" test "$(vm_field mtu)" = 1500 || true
 
 	desc="tso=1, mtu 1500, guest offloads off (same sluice)"
@@ -711,7 +806,7 @@ vm_offload_run() {
 	up_off=$VM_UP_SECS
 	cpu_off=$(vm_cpu_per_gb)
 	vm_info_check "$desc: /sluice/info shows no offloads (re-evaluated for the new device)" \
-		"p['tx_csum_offload'] == 0 and p['tso'] == 0 and p['guest_csum'] == 0 and p['guest_tso4'] == 0 and p['guest_sends_tso4'] == 0"
+		"p['tx_csum_offload'] == 0 and p['tso'] == 0 and p['tso6'] == 0 and p['guest_csum'] == 0 and p['guest_tso4'] == 0 and p['guest_tso6'] == 0 and p['guest_sends_tso4'] == 0"
 	VM_NIC_EXTRA=
 	VM_CMDLINE_EXTRA=
 	VM_ON_LEASE=
@@ -730,6 +825,16 @@ vm_offload_run() {
 			e2e_fail "tso=1: sluice sent TSO frames and received large segments" \
 				"tx_tso_frames $tso, tcp_large_segs_in $big, tx_csum_offload $csum, rx_csum_offload $ol" \
 				"$(vh_counters)"
+		fi
+		local tso6 big6
+		tso6=$(vh_counter tx_tso6_frames)
+		big6=$(vh_counter tcp6_large_segs_in)
+		if ((tso6 > 0 && big6 > 0)); then
+			e2e_pass "tso=1: sluice sent TSO6 frames (guest_tso6) and received large IPv6 segments (host_tso6)" \
+				"(tx_tso6_frames $tso6, tcp6_large_segs_in $big6)"
+		else
+			e2e_fail "tso=1: sluice sent TSO6 frames (guest_tso6) and received large IPv6 segments (host_tso6)" \
+				"tx_tso6_frames $tso6, tcp6_large_segs_in $big6" "$(vh_counters)"
 		fi
 		e2e_check "tso=1: no guest frame dropped for its checksum" test "$(vh_counter drop_l4_csum)" = 0 || true
 		grep 'guest offloads' "$E2E_SLUICE_LOG" | sed 's/^/# /' || true
@@ -827,8 +932,9 @@ if vm_qemu && vm_kernel && vm_initramfs && vh_host_ns; then
 	SMALL_SHA=$(sha256sum "$E2E_DIR/www/small" | cut -d' ' -f1)
 	e2e_info "host file: $BLOB_MIB MiB, sha256 $BLOB_SHA"
 	vh_http_server "$E2E_DIR/www" "$HTTP_PORT" || true
+	[[ $VM_V6 == 1 ]] && { vh_http_server "$E2E_DIR/www" "$HTTP_PORT" ::1 || true; }
 	VM_SOCK=$E2E_DIR/vhost.sock
-	APP_ARGS=(--dns-forward off)
+	APP_ARGS=(--dns-forward off --host-loopback on --ipv6 "$([[ $VM_V6 == 1 ]] && echo on || echo off)")
 
 	for mode in $VM_MODES; do
 		rm -f "$VM_SOCK"

@@ -9,8 +9,11 @@
  * checksums and TSO segment sizes of sluice's frames, sends and
  * retransmissions alike (including TSO going away between the two). The
  * port is played by checking what it would need, and completing checksums
- * the way a NIC or the guest would before the frame is parsed again.
+ * the way a NIC or the guest would before the frame is parsed again. Each
+ * case runs over IPv4 (offload_*) and over IPv6 (offload6_*: TSO6 is a bit
+ * of its own, TX_IPV6 and the IPv6 pseudo-header).
  */
+#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,9 +24,12 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
+#include <rte_vhost.h>
 
 #include "sl_host_mem.h"
+#include "sl_offload.h"
 #include "sl_net.h"
+#include "sl_net6.h"
 #include "sl_tcp.h"
 #include "sl_test.h"
 #include "sl_worker.h"
@@ -34,17 +40,24 @@
 	((uint32_t)(c) << 8) | (uint32_t)(d))
 #define GUEST_IP	IP4(10, 0, 2, 15)
 #define DST_IP		IP4(192, 0, 2, 10)
+#define GUEST6		"fec0::5054:ff:fe12:3456"	/* SLAAC of its MAC */
+#define DST6		"2001:db8:100::1"
 #define DST_PORT	80
 #define GPORT		40000
-#define MSS		1460		/* the guest's, MTU 1500 */
+#define MSS		(fam6 ? 1440 : 1460)	/* the guest's, MTU 1500 */
 #define GWS		7		/* the guest's window shift */
 #define TSO_MAX		(65535 - 40)
+#define L3_LEN		(fam6 ? 40 : 20)
+#define TX_IP		(fam6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4)
+#define TXOL_TSO	(fam6 ? SL_TXOL_TSO6 : SL_TXOL_TSO4)
 
 #define F_SYN RTE_TCP_SYN_FLAG
 #define F_PSH RTE_TCP_PSH_FLAG
 #define F_ACK RTE_TCP_ACK_FLAG
 
 static struct sl_test_env env;
+static bool fam6;	/* this case runs over IPv6 */
+static uint8_t guest6[16], dst6[16];
 
 /* Fail an int helper (return -1) unless @cond holds. */
 #define HCHECK(cond) do {						\
@@ -55,20 +68,44 @@ static struct sl_test_env env;
 	}								\
 } while (0)
 
-/* A manual-clock environment per case, MTU 1500 (as a vhost-user guest
- * with --mtu 1500). */
+/**
+ * ol_env - a manual-clock environment, MTU 1500 (as a vhost-user guest with
+ * --mtu 1500), IPv6 on for an IPv6 case (its start-up router advertisement
+ * cleared). Return: 0 or -1.
+ */
+static int
+ol_env(bool v6)
+{
+	struct sl_config cfg;
+
+	fam6 = v6;
+	HCHECK(inet_pton(AF_INET6, GUEST6, guest6) == 1);
+	HCHECK(inet_pton(AF_INET6, DST6, dst6) == 1);
+	HCHECK(sl_test_eal() == 0);
+	sl_config_defaults(&cfg);
+	cfg.ipv6 = v6;
+	cfg.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));
+	cfg.max_flows = 64;
+	HCHECK(sl_test_env_init_manual(&env, &cfg) == 0);
+	if (v6) {
+		sl_test_input(&env, NULL);
+		sl_test_cap_clear(&env);
+	}
+	return 0;
+}
+
+/* One case, run over IPv4 as offload_NAME and over IPv6 as offload6_NAME. */
 #define OL_TEST(name)							\
 	static void body_##name(void);					\
-	SL_TEST(name)							\
+	SL_TEST(offload_##name)						\
 	{								\
-		struct sl_config cfg;					\
-									\
-		SL_CHECK(sl_test_eal() == 0);				\
-		sl_config_defaults(&cfg);				\
-		cfg.ipv6 = false;					\
-		cfg.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));	\
-		cfg.max_flows = 64;					\
-		SL_CHECK(sl_test_env_init_manual(&env, &cfg) == 0);	\
+		SL_CHECK(ol_env(false) == 0);				\
+		body_##name();						\
+		sl_test_env_fini(&env);					\
+	}								\
+	SL_TEST(offload6_##name)					\
+	{								\
+		SL_CHECK(ol_env(true) == 0);				\
 		body_##name();						\
 		sl_test_env_fini(&env);					\
 	}								\
@@ -87,10 +124,11 @@ step(void)
 }
 
 /**
- * guest_frame - a guest TCP segment 10.0.2.15:GPORT -> 192.0.2.10:80 with
- * @len pattern bytes from stream offset @off, in a chain of mbufs of at
- * most @seg bytes each (the first holds the headers), valid IPv4 checksum
- * and a valid TCP checksum unless @bad_cksum (then 0xdead).
+ * guest_frame - a guest TCP segment 10.0.2.15:GPORT -> 192.0.2.10:80 (over
+ * IPv6 GUEST6 -> DST6) with @len pattern bytes from stream offset @off, in
+ * a chain of mbufs of at most @seg bytes each (the first holds the
+ * headers), valid IPv4 checksum and a valid TCP checksum unless @bad_cksum
+ * (then 0xdead).
  */
 static struct rte_mbuf *
 guest_frame(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
@@ -142,7 +180,9 @@ guest_frame(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 		m->pkt_len += take;
 		done += take;
 	}
-	if (sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env.w.gw_mac,
+	if (fam6 ? sl_net_prepend_ipv6(m, &sl_test_guest_mac, &env.w.gw_mac,
+	    guest6, dst6, IPPROTO_TCP, 64) :
+	    sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env.w.gw_mac,
 	    rte_cpu_to_be_32(GUEST_IP), rte_cpu_to_be_32(DST_IP),
 	    IPPROTO_TCP) != 0)
 		goto fail;
@@ -195,16 +235,18 @@ take_out(uint32_t iss)
 		struct rte_mbuf *m = env.cap.m[i];
 		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
 			const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+		const struct rte_ipv6_hdr *ip6 = (const void *)ip;
+		const uint16_t l4 = (uint16_t)(RTE_ETHER_HDR_LEN + L3_LEN);
 		struct rte_tcp_hdr *th;
 		uint16_t hl, tot, raw;
 		struct oseg *o;
 		struct sl_pkt p;
 		enum sl_stat why;
 
-		if (ip->next_proto_id != IPPROTO_TCP)
+		if ((ip->version_ihl >> 4) != (fam6 ? 6 : 4) ||
+		    (fam6 ? ip6->proto : ip->next_proto_id) != IPPROTO_TCP)
 			continue;
-		th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *,
-			RTE_ETHER_HDR_LEN + sizeof(*ip));
+		th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, l4);
 		if (th->dst_port != rte_cpu_to_be_16(GPORT))
 			continue;
 		if (n_out == OUT_MAX) {
@@ -213,26 +255,28 @@ take_out(uint32_t iss)
 		}
 		o = &out[n_out++];
 		hl = (uint16_t)((th->data_off >> 4) * 4);
-		tot = rte_be_to_cpu_16(ip->total_length);
+		tot = fam6 ? (uint16_t)(rte_be_to_cpu_16(ip6->payload_len) + 40) :
+			rte_be_to_cpu_16(ip->total_length);
 		o->flags = th->tcp_flags;
 		o->seq = rte_be_to_cpu_32(th->sent_seq);
 		o->ack = rte_be_to_cpu_32(th->recv_ack);
-		o->len = (uint32_t)(tot - sizeof(*ip) - hl);
+		o->len = (uint32_t)(tot - L3_LEN - hl);
 		o->ol_flags = m->ol_flags;
 		o->l2_len = m->l2_len;
 		o->l3_len = m->l3_len;
 		o->l4_len = m->l4_len;
 		o->tso_segsz = m->tso_segsz;
 		o->cksum = th->cksum;
-		o->phdr = rte_ipv4_phdr_cksum(ip, m->ol_flags);
-		o->cksum_ok = rte_ipv4_udptcp_cksum_mbuf_verify(m, ip,
-			RTE_ETHER_HDR_LEN + sizeof(*ip)) == 0;
+		o->phdr = fam6 ? rte_ipv6_phdr_cksum(ip6, m->ol_flags) :
+			rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		o->cksum_ok = (fam6 ?
+			rte_ipv6_udptcp_cksum_mbuf_verify(m, ip6, l4) :
+			rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, l4)) == 0;
 		o->completed_ok = false;
 		if ((m->ol_flags & RTE_MBUF_F_TX_L4_MASK) ==
 		    RTE_MBUF_F_TX_TCP_CKSUM &&
 		    !(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) &&
-		    rte_raw_cksum_mbuf(m, RTE_ETHER_HDR_LEN + sizeof(*ip),
-		    tot - sizeof(*ip), &raw) == 0) {
+		    rte_raw_cksum_mbuf(m, l4, tot - L3_LEN, &raw) == 0) {
 			th->cksum = (uint16_t)~raw;
 			o->completed_ok = sl_net_parse(m, &p, &why) == 0;
 		}
@@ -244,8 +288,7 @@ take_out(uint32_t iss)
 				out_bad = true;
 				continue;
 			}
-			d = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN +
-				sizeof(*ip) + hl, o->len, stream + at);
+			d = rte_pktmbuf_read(m, l4 + hl, o->len, stream + at);
 			if (d == NULL)
 				out_bad = true;
 			else if (d != stream + at)
@@ -261,9 +304,16 @@ static uint16_t
 phdr_no_len(void)
 {
 	uint32_t s = 0;
+	unsigned int i;
 
-	s += (DST_IP >> 16) + (DST_IP & 0xffff);
-	s += (GUEST_IP >> 16) + (GUEST_IP & 0xffff);
+	if (fam6) {
+		for (i = 0; i < 16; i += 2)
+			s += (uint32_t)(dst6[i] << 8 | dst6[i + 1]) +
+				(uint32_t)(guest6[i] << 8 | guest6[i + 1]);
+	} else {
+		s += (DST_IP >> 16) + (DST_IP & 0xffff);
+		s += (GUEST_IP >> 16) + (GUEST_IP & 0xffff);
+	}
 	s += IPPROTO_TCP;
 	s = (s >> 16) + (s & 0xffff);
 	s += s >> 16;
@@ -284,8 +334,7 @@ struct gconn {
 static int
 handshake(struct gconn *c)
 {
-	static const uint8_t opt[8] = { 2, 4, MSS >> 8, MSS & 0xff, 1, 3, 3,
-		GWS };
+	const uint8_t opt[8] = { 2, 4, MSS >> 8, MSS & 0xff, 1, 3, 3, GWS };
 	union sl_sockaddr sa;
 	struct rte_mbuf *m;
 
@@ -299,7 +348,7 @@ handshake(struct gconn *c)
 	{
 		const struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(
 			env.cap.m[0], const struct rte_tcp_hdr *,
-			RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr));
+			RTE_ETHER_HDR_LEN + L3_LEN);
 
 		HCHECK(th->tcp_flags == (F_SYN | F_ACK));
 		c->iss = rte_be_to_cpu_32(th->sent_seq);
@@ -307,9 +356,15 @@ handshake(struct gconn *c)
 	HCHECK(take_out(c->iss - 1) == 1 && !out_bad);
 	c->gseq++;
 	memset(&sa, 0, sizeof(sa));
-	sa.in.sin_family = AF_INET;
-	sa.in.sin_port = rte_cpu_to_be_16(DST_PORT);
-	sa.in.sin_addr.s_addr = rte_cpu_to_be_32(DST_IP);
+	if (fam6) {
+		sa.in6.sin6_family = AF_INET6;
+		sa.in6.sin6_port = rte_cpu_to_be_16(DST_PORT);
+		memcpy(&sa.in6.sin6_addr, dst6, 16);
+	} else {
+		sa.in.sin_family = AF_INET;
+		sa.in.sin_port = rte_cpu_to_be_16(DST_PORT);
+		sa.in.sin_addr.s_addr = rte_cpu_to_be_32(DST_IP);
+	}
 	c->hd = sl_host_mem_find(env.host, SL_HOST_TCP, &sa);
 	HCHECK(c->hd >= 0);
 	m = guest_frame(F_ACK, c->gseq, c->iss + 1, 65535, NULL, 0, 0, 0,
@@ -366,9 +421,9 @@ stream_ok(uint32_t off, uint32_t len)
 /* A guest frame whose checksum field is wrong is accepted when the port
  * says RX_L4_CKSUM_NONE (data integrity verified: vhost NEEDS_CSUM/GSO),
  * dropped (drop_l4_csum) when it says UNKNOWN, or nothing. */
-OL_TEST(offload_rx_cksum_none_accepted_unknown_verified)
+OL_TEST(rx_cksum_none_accepted_unknown_verified)
 {
-	static const uint8_t opt[4] = { 2, 4, MSS >> 8, MSS & 0xff };
+	const uint8_t opt[4] = { 2, 4, MSS >> 8, MSS & 0xff };
 	struct rte_mbuf *m;
 	struct sl_pkt p;
 	enum sl_stat why;
@@ -414,14 +469,14 @@ OL_TEST(offload_rx_cksum_none_accepted_unknown_verified)
  * 1460), in 2 KiB chained mbufs with only the pseudo-header sum in its
  * checksum field (RX_L4_CKSUM_NONE | RX_LRO, as net_vhost delivers it): it
  * reaches the host intact and is acknowledged whole. */
-OL_TEST(offload_rx_gso_64k_chain_relayed)
+OL_TEST(rx_gso_64k_chain_relayed)
 {
 	static uint8_t got[70000];
 	const uint32_t len = 65000;
 	struct gconn c;
 	struct rte_mbuf *m;
 	struct rte_tcp_hdr *th;
-	struct rte_ipv4_hdr *ip;
+	void *ip;
 	uint32_t i;
 	size_t n;
 
@@ -430,18 +485,20 @@ OL_TEST(offload_rx_gso_64k_chain_relayed)
 		len, 2048 - RTE_PKTMBUF_HEADROOM, false);
 	SL_CHECK(m != NULL);
 	SL_CHECK(m->nb_segs > 30);
-	SL_CHECK_EQ(m->pkt_len, RTE_ETHER_HDR_LEN + 20 + 20 + len);
+	SL_CHECK_EQ(m->pkt_len, RTE_ETHER_HDR_LEN + L3_LEN + 20 + len);
 	/* what a guest with NEEDS_CSUM leaves in the field */
-	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
-		RTE_ETHER_HDR_LEN);
-	th = (struct rte_tcp_hdr *)(ip + 1);
-	th->cksum = rte_ipv4_phdr_cksum(ip, 0);
+	ip = rte_pktmbuf_mtod_offset(m, void *, RTE_ETHER_HDR_LEN);
+	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *,
+		RTE_ETHER_HDR_LEN + L3_LEN);
+	th->cksum = fam6 ? rte_ipv6_phdr_cksum(ip, 0) :
+		rte_ipv4_phdr_cksum(ip, 0);
 	m->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_NONE | RTE_MBUF_F_RX_LRO |
 		RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
 	m->tso_segsz = MSS;
 	sl_test_input(&env, m);
 	SL_CHECK_EQ(STAT(drop_l4_csum), 0);
 	SL_CHECK_EQ(STAT(tcp_large_segs_in), 1);
+	SL_CHECK_EQ(STAT(tcp6_large_segs_in), (fam6 ? 1 : 0));
 	SL_CHECK_EQ(STAT(tcp_to_host_bytes), len);
 	n = sl_host_mem_take(env.host, c.hd, got, sizeof(got));
 	SL_CHECK_EQ(n, len);
@@ -469,7 +526,7 @@ OL_TEST(offload_rx_gso_64k_chain_relayed)
 
 /* No offloads: MSS-sized segments with full checksums, no offload flags:
  * nothing changed for ports without them. */
-OL_TEST(offload_none_mss_segments_full_cksum)
+OL_TEST(none_mss_segments_full_cksum)
 {
 	struct gconn c;
 	unsigned int i;
@@ -493,7 +550,7 @@ OL_TEST(offload_none_mss_segments_full_cksum)
 /* Checksum offload: every TCP frame (SYN-ACK, data, pure ACK) carries
  * TX_IPV4 | TX_TCP_CKSUM, l2/l3/l4_len, and the pseudo-header sum that
  * becomes the right checksum once completed; no TSO, segments <= MSS. */
-OL_TEST(offload_csum_flags_and_pseudo_header)
+OL_TEST(csum_flags_and_pseudo_header)
 {
 	struct rte_mbuf *m;
 	struct gconn c;
@@ -508,7 +565,7 @@ OL_TEST(offload_csum_flags_and_pseudo_header)
 	sl_test_input(&env, m);	/* a SYN on the connection: challenge ACK */
 	SL_CHECK(take_out(c.iss) == 1 && !out_bad);
 	SL_CHECK_EQ(out[0].ol_flags & SL_NET_TX_OL_MASK,
-		RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM);
+		TX_IP | RTE_MBUF_F_TX_TCP_CKSUM);
 	SL_CHECK(out[0].completed_ok);
 	SL_CHECK(!out[0].cksum_ok);
 	SL_CHECK(host_push(&c, 0, 10000) == 0);
@@ -516,9 +573,9 @@ OL_TEST(offload_csum_flags_and_pseudo_header)
 	for (i = 0; i < n_out; i++) {
 		SL_CHECK(out[i].len > 0 && out[i].len <= MSS);
 		SL_CHECK_EQ(out[i].ol_flags & SL_NET_TX_OL_MASK,
-			RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM);
+			TX_IP | RTE_MBUF_F_TX_TCP_CKSUM);
 		SL_CHECK_EQ(out[i].l2_len, RTE_ETHER_HDR_LEN);
-		SL_CHECK_EQ(out[i].l3_len, 20);
+		SL_CHECK_EQ(out[i].l3_len, L3_LEN);
 		SL_CHECK_EQ(out[i].l4_len, 20);
 		SL_CHECK_EQ(out[i].tso_segsz, 0);
 		SL_CHECK_EQ(out[i].cksum, out[i].phdr);
@@ -537,7 +594,7 @@ OL_TEST(offload_csum_flags_and_pseudo_header)
  * it, at most one IPv4 packet), with TX_TCP_SEG, tso_segsz = the guest's
  * MSS and the pseudo-header sum without the length; the stream is intact
  * and the window still gates it. */
-OL_TEST(offload_tso_large_segments)
+OL_TEST(tso_large_segments)
 {
 	const uint32_t len = 300000;
 	struct sl_tcp_info info;
@@ -545,7 +602,7 @@ OL_TEST(offload_tso_large_segments)
 	unsigned int i, tso = 0;
 	uint32_t total = 0;
 
-	sl_worker_publish_offloads(&env.w, SL_TXOL_CSUM | SL_TXOL_TSO, 0);
+	sl_worker_publish_offloads(&env.w, SL_TXOL_CSUM | TXOL_TSO, 0);
 	SL_CHECK(handshake(&c) == 0);
 	SL_CHECK(host_push(&c, 0, len) == 0);
 	SL_CHECK(take_out(c.iss) > 0 && !out_bad);
@@ -554,12 +611,12 @@ OL_TEST(offload_tso_large_segments)
 
 		SL_CHECK_EQ(o->seq, c.iss + 1 + total);
 		SL_CHECK_EQ(o->l2_len, RTE_ETHER_HDR_LEN);
-		SL_CHECK_EQ(o->l3_len, 20);
+		SL_CHECK_EQ(o->l3_len, L3_LEN);
 		SL_CHECK_EQ(o->l4_len, 20);
 		SL_CHECK(o->len <= TSO_MAX);
 		if (o->len > MSS) {
 			SL_CHECK_EQ(o->ol_flags & SL_NET_TX_OL_MASK,
-				RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM |
+				TX_IP | RTE_MBUF_F_TX_TCP_CKSUM |
 				RTE_MBUF_F_TX_TCP_SEG);
 			SL_CHECK_EQ(o->tso_segsz, MSS);
 			SL_CHECK_EQ(o->cksum, phdr_no_len());
@@ -578,13 +635,23 @@ OL_TEST(offload_tso_large_segments)
 	SL_CHECK(tso >= len / TSO_MAX);
 	SL_CHECK(n_out < len / MSS / 10);
 	SL_CHECK_EQ(STAT(tx_tso_frames), tso);
+	SL_CHECK_EQ(STAT(tx_tso6_frames), (fam6 ? tso : 0));
 	SL_CHECK_EQ(STAT(tcp_to_guest_bytes), len);
 	/* bytes are counted as before: all in flight, then acknowledged */
 	{
-		struct sl_flow_key k = sl_flow_key_make(IPPROTO_TCP,
-			rte_cpu_to_be_32(GUEST_IP), rte_cpu_to_be_16(GPORT),
-			rte_cpu_to_be_32(DST_IP), rte_cpu_to_be_16(DST_PORT));
-		struct sl_flow *f = sl_flow_lookup(&env.w.ft, &k);
+		struct sl_addr ga = sl_addr_v4(rte_cpu_to_be_32(GUEST_IP));
+		struct sl_addr da = sl_addr_v4(rte_cpu_to_be_32(DST_IP));
+		struct sl_flow_key k;
+		struct sl_flow *f;
+
+		if (fam6) {
+			memcpy(ga.b, guest6, 16);
+			memcpy(da.b, dst6, 16);
+		}
+		k = sl_flow_key_make6(IPPROTO_TCP, &ga,
+			rte_cpu_to_be_16(GPORT), &da,
+			rte_cpu_to_be_16(DST_PORT));
+		f = sl_flow_lookup(&env.w.ft, &k);
 
 		SL_CHECK(f != NULL);
 		sl_tcp_get_info(&env.w, f, &info);
@@ -599,14 +666,14 @@ OL_TEST(offload_tso_large_segments)
 
 /* The guest's window still gates TSO: with a window of 20000 bytes only
  * 20000 go out (one TSO frame of 13 MSS and a short one, or less). */
-OL_TEST(offload_tso_within_guest_window)
+OL_TEST(tso_within_guest_window)
 {
 	struct gconn c;
 	struct rte_mbuf *m;
 	unsigned int i;
 	uint32_t total = 0;
 
-	sl_worker_publish_offloads(&env.w, SL_TXOL_CSUM | SL_TXOL_TSO, 0);
+	sl_worker_publish_offloads(&env.w, SL_TXOL_CSUM | TXOL_TSO, 0);
 	SL_CHECK(handshake(&c) == 0);
 	/* the guest shrinks its window to 20000 bytes (shift 7) */
 	m = guest_frame(F_ACK, c.gseq, c.iss + 1, 20000 >> GWS, NULL, 0, 0, 0,
@@ -626,15 +693,17 @@ OL_TEST(offload_tso_within_guest_window)
 /* Retransmissions follow the offloads of their own iteration: an RTO with
  * TSO still on resends the large frame (TSO flags refreshed); after TSO
  * went away (the guest re-negotiated) the same data goes out as MSS-sized
- * frames, each with a full checksum once offloads are off entirely. */
-OL_TEST(offload_tso_retransmit_follows_current_offloads)
+ * frames, each with a full checksum once offloads are off entirely (IPv4),
+ * or with checksum offload when only TSO6 went away (IPv6: TSO4 left on
+ * does not make IPv6 frames large). */
+OL_TEST(tso_retransmit_follows_current_offloads)
 {
 	const uint32_t len = 40000;
 	struct gconn c;
 	unsigned int i;
 	uint32_t total = 0;
 
-	sl_worker_publish_offloads(&env.w, SL_TXOL_CSUM | SL_TXOL_TSO, 0);
+	sl_worker_publish_offloads(&env.w, SL_TXOL_CSUM | TXOL_TSO, 0);
 	SL_CHECK(handshake(&c) == 0);
 	SL_CHECK(host_push(&c, 0, len) == 0);
 	SL_CHECK(take_out(c.iss) == 1 && !out_bad);
@@ -652,9 +721,10 @@ OL_TEST(offload_tso_retransmit_follows_current_offloads)
 	SL_CHECK_EQ(out[0].cksum, phdr_no_len());
 	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 1);
 
-	/* the guest comes back without GUEST_CSUM/TSO: MSS-sized frames
-	 * with full checksums, covering the whole segment */
-	sl_worker_publish_offloads(&env.w, 0, 0);
+	/* the guest comes back without GUEST_CSUM/TSO (IPv6: without
+	 * GUEST_TSO6): MSS-sized frames covering the whole segment */
+	sl_worker_publish_offloads(&env.w, fam6 ?
+		SL_TXOL_CSUM | SL_TXOL_TSO4 : 0, 0);
 	memset(stream, 0, len);
 	env.w.now_ms += 2200;
 	step();
@@ -662,8 +732,9 @@ OL_TEST(offload_tso_retransmit_follows_current_offloads)
 	for (i = 0; i < n_out; i++) {
 		SL_CHECK_EQ(out[i].seq, c.iss + 1 + total);
 		SL_CHECK(out[i].len <= MSS);
-		SL_CHECK_EQ(out[i].ol_flags & SL_NET_TX_OL_MASK, 0);
-		SL_CHECK(out[i].cksum_ok);
+		SL_CHECK_EQ(out[i].ol_flags & SL_NET_TX_OL_MASK, fam6 ?
+			RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM : 0);
+		SL_CHECK(fam6 ? out[i].completed_ok : out[i].cksum_ok);
 		total += out[i].len;
 	}
 	SL_CHECK_EQ(total, len);
@@ -672,6 +743,35 @@ OL_TEST(offload_tso_retransmit_follows_current_offloads)
 	/* the entry is still one: a full ACK frees it */
 	SL_CHECK(gack(&c, len) == 0);
 	SL_CHECK_EQ(sl_tcp_inflight(&env.w), 0);
+}
+
+/* Which offloads a port and a vhost-user guest give: TSO per family
+ * (GUEST_TSO4 -> TSO4, GUEST_TSO6 -> TSO6, each only with GUEST_CSUM and
+ * a port that sends chains); ethdev's TCP_TSO gives both. */
+SL_TEST(offload_txol_tso_per_family)
+{
+	const uint64_t csum = 1ULL << VIRTIO_NET_F_GUEST_CSUM;
+	const uint64_t t4 = 1ULL << VIRTIO_NET_F_GUEST_TSO4;
+	const uint64_t t6 = 1ULL << VIRTIO_NET_F_GUEST_TSO6;
+	struct sl_port sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.multiseg = true;
+	sp.tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	SL_CHECK_EQ(sl_offload_txol(&sp, true, csum | t4 | t6),
+		SL_TXOL_CSUM | SL_TXOL_TSO4 | SL_TXOL_TSO6);
+	SL_CHECK_EQ(sl_offload_txol(&sp, true, csum | t6),
+		SL_TXOL_CSUM | SL_TXOL_TSO6);
+	SL_CHECK_EQ(sl_offload_txol(&sp, true, csum | t4),
+		SL_TXOL_CSUM | SL_TXOL_TSO4);
+	SL_CHECK_EQ(sl_offload_txol(&sp, true, t4 | t6), 0);
+	sp.multiseg = false;
+	SL_CHECK_EQ(sl_offload_txol(&sp, true, csum | t4 | t6), SL_TXOL_CSUM);
+	sp.multiseg = true;
+	sp.tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+		RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	SL_CHECK_EQ(sl_offload_txol(&sp, false, 0), SL_TXOL_CSUM |
+		SL_TXOL_IP_CSUM | SL_TXOL_TSO4 | SL_TXOL_TSO6);
 }
 
 int
