@@ -180,8 +180,10 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	w->cfg = cfg;
 	w->mp = mp;
 	w->host = host;
-	if (host != NULL)
+	if (host != NULL) {
 		host->outbound_addr = cfg->outbound_addr;
+		host->outbound_addr6 = cfg->outbound_addr6;
+	}
 	if (w->tx_burst == NULL)
 		w->tx_burst = port_tx_burst;
 	w->hz_ms = rte_get_timer_hz() / 1000;

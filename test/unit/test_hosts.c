@@ -394,14 +394,14 @@ SL_TEST(outbound_addr_binds_flow_sockets)
 	sl_test_input(&env, f);
 	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &dst);
 	SL_CHECK(hd >= 0);
-	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).sin_addr.s_addr,
+	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).in.sin_addr.s_addr,
 		cfg.outbound_addr);
-	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).sin_port, 0);
+	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).in.sin_port, 0);
 	sl_test_input(&env, sl_test_echo_frame(&env, IP4(203, 0, 113, 1), 7,
 		1));
 	hd = sl_host_mem_find(env.host, SL_HOST_ICMP, &dst);
 	SL_CHECK(hd >= 0);
-	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).sin_addr.s_addr,
+	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).in.sin_addr.s_addr,
 		cfg.outbound_addr);
 	sl_test_env_fini(&env);
 	/* without the option: unbound */
@@ -411,7 +411,7 @@ SL_TEST(outbound_addr_binds_flow_sockets)
 	sl_test_input(&env, f);
 	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &dst);
 	SL_CHECK(hd >= 0);
-	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).sin_addr.s_addr, 0);
+	SL_CHECK_EQ(sl_host_mem_source(env.host, hd).in.sin_addr.s_addr, 0);
 	sl_test_env_fini(&env);
 }
 
