@@ -384,7 +384,8 @@ classify_ipv6(struct sl_worker *w, struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_ip6_src);
 		return false;
 	} else if (likely(w->link != NULL && w->link->learn6 != NULL)) {
-		w->link->learn6(w, src, &p->eth->src_addr);
+		w->link->learn6(w, src, &p->eth->src_addr,
+			rte_pktmbuf_pkt_len(p->m));
 	}
 	if (p->proto == IPPROTO_UDP && w->by_udp6_port != NULL &&
 	    ((const struct rte_udp_hdr *)p->l4)->dst_port == w->udp6_claim)

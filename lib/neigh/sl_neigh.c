@@ -622,19 +622,38 @@ sl_neigh_learn(struct sl_worker *w, uint32_t ip,
 		learn_at(w, i, mac);
 }
 
-void
-sl_neigh_learn6(struct sl_worker *w, const uint8_t *ip6,
-	const struct rte_ether_addr *mac)
+/**
+ * neigh_rx6 - the learn6 hook: a frame of @len bytes (0: none, a
+ * neighbour discovery message naming @ip6) showed that @ip6 is at @mac; a
+ * new address is entered (queue-0 worker) and the frame counted as its.
+ */
+static void
+neigh_rx6(struct sl_worker *w, const uint8_t *ip6,
+	const struct rte_ether_addr *mac, uint32_t len)
 {
 	int i = sl_neigh_ent_index6(w->neigh->tab, ip6);
+	struct sl_neigh_ent *e;
 
 	if (i < 0) {
 		if (!rte_is_valid_assigned_ether_addr(mac))
 			return;
 		i = sl_neigh_ent_add6(w, ip6);
+		if (i < 0)
+			return;
 	}
-	if (i >= 0)
-		learn_at(w, i, mac);
+	learn_at(w, i, mac);
+	if (len == 0)
+		return;
+	e = &w->neigh->ent[i];
+	e->rx_frames++;
+	e->rx_bytes += len;
+}
+
+void
+sl_neigh_learn6(struct sl_worker *w, const uint8_t *ip6,
+	const struct rte_ether_addr *mac)
+{
+	neigh_rx6(w, ip6, mac, 0);
 }
 
 /**
@@ -861,5 +880,5 @@ const struct sl_proto sl_neigh_proto = {
 	.fini = neigh_free,
 	.iter_start = sl_neigh_poll,
 	.learn = neigh_rx,
-	.learn6 = sl_neigh_learn6,
+	.learn6 = neigh_rx6,
 };
