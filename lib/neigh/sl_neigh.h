@@ -184,8 +184,11 @@ bool sl_neigh_lookup6(const struct sl_worker *w, const uint8_t *ip6,
  * host at IPv4 address @ip (of its MAC when @ip is resolved, else of any
  * host of the port): the one formed from its MAC (EUI-64) first, else the
  * one known longest (a DHCPv6 lease or a stable address is older than the
- * temporary addresses beside it). Only resolved addresses count. Any
- * worker of the port (reads the shared table).
+ * temporary addresses beside it). Only resolved addresses count. With
+ * none known (a guest that has not spoken from its global address yet),
+ * the prefix with the interface identifier of the host's link-local
+ * address, else with the EUI-64 one of its MAC: resolved on first use.
+ * Any worker of the port (reads the shared table).
  * Return: true when @out (16 bytes) was filled.
  */
 bool sl_neigh_guest6(const struct sl_worker *w, uint32_t ip, uint8_t *out);

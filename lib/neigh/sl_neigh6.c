@@ -196,13 +196,47 @@ eui64_of(const uint8_t *ip6, uint64_t word)
 		ip6[14] == b[4] && ip6[15] == b[5];
 }
 
+/**
+ * guess6 - the address in the guest prefix @w's guest host most likely
+ * holds when none of its global addresses is known yet (a guest that has
+ * not spoken from it: duplicate address detection is never learned): the
+ * prefix with the interface identifier of its link-local address @ll, else
+ * the EUI-64 one of its MAC word @host. The neighbour module resolves it
+ * like any address; a guest that lacks it leaves the frames unanswered.
+ * Return: false when neither is known.
+ */
+static bool
+guess6(const struct sl_worker *w, const uint8_t *ll, uint64_t host,
+	uint8_t *out)
+{
+	struct rte_ether_addr m;
+
+	memcpy(out, w->cfg->prefix6, 8);
+	if (ll != NULL) {
+		memcpy(out + 8, ll + 8, 8);
+		return true;
+	}
+	if (!(host & W_VALID))
+		return false;
+	sl_neigh_word_mac(host & W_MAC_MASK, &m);
+	out[8] = m.addr_bytes[0] ^ 2;
+	out[9] = m.addr_bytes[1];
+	out[10] = m.addr_bytes[2];
+	out[11] = 0xff;
+	out[12] = 0xfe;
+	memcpy(out + 13, m.addr_bytes + 3, 3);
+	return true;
+}
+
 bool
 sl_neigh_guest6(const struct sl_worker *w, uint32_t ip, uint8_t *out)
 {
+	static const uint8_t ll_prefix[8] = { 0xfe, 0x80 };
 	const struct sl_neigh_tab *t = w->neigh->tab;
 	uint32_t i, n = __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
 	uint64_t host = 0, best_born = UINT64_MAX;
-	bool found = false, best_eui = false;
+	bool found = false, best_eui = false, have_ll = false;
+	uint8_t ll[16];
 
 	for (i = 0; i < n && ip != 0; i++)
 		if (!t->e[i].v6 && t->e[i].ip == ip)
@@ -215,9 +249,14 @@ sl_neigh_guest6(const struct sl_worker *w, uint32_t ip, uint8_t *out)
 
 		if (!s->v6 || !(word & W_VALID) ||
 		    !sl_neigh_ent6_read(s, a) ||
-		    memcmp(a, w->cfg->prefix6, 8) != 0 ||
 		    ((host & W_VALID) &&
 		    (word & W_MAC_MASK) != (host & W_MAC_MASK)))
+			continue;
+		if (!have_ll && memcmp(a, ll_prefix, 8) == 0) {
+			memcpy(ll, a, 16);
+			have_ll = true;
+		}
+		if (memcmp(a, w->cfg->prefix6, 8) != 0)
 			continue;
 		eui = eui64_of(a, word);
 		born = __atomic_load_n(&s->born_ms, __ATOMIC_RELAXED);
@@ -229,5 +268,5 @@ sl_neigh_guest6(const struct sl_worker *w, uint32_t ip, uint8_t *out)
 		best_eui = eui;
 		best_born = born;
 	}
-	return found;
+	return found || guess6(w, have_ll ? ll : NULL, host, out);
 }

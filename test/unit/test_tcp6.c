@@ -693,8 +693,21 @@ SL_TEST(fwd6_family_choices)
 	SL_CHECK(syn6_seen(&env, GW6, 40204, "fec0::99", 82, &iss));
 	SL_CHECK_EQ(fwd_add(&env, "8089:[fec1::99]/82"), -1);  /* off-prefix */
 	sl_test_env_fini(&env);
-	/* ipv6 asked, none known */
+	/* ipv6 asked, no address known: the guess from the host's MAC */
 	SL_CHECK(env6_init(&env, NULL) == 0);
+	lhd = fwd_add(&env, "8080:80,guest-family=ipv6");
+	SL_CHECK(lhd >= 0);
+	connect_from(&env, lhd, &p4);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(env.cap.n, 1);	/* a solicitation for it, SYN held */
+	SL_CHECK(cap6(&env, 0, NULL, NULL) != NULL);
+	SL_CHECK_EQ(cap6(&env, 0, NULL, NULL)[0], 135);
+	SL_CHECK(memcmp(cap6(&env, 0, NULL, NULL) + 8, a6(EUI6), 16) == 0);
+	SL_CHECK_EQ(env.w.ft.active, 1);
+	sl_test_env_fini(&env);
+	/* ipv6 asked, no MAC of the guest known: nothing to guess */
+	SL_CHECK(env6_init(&env, NULL) == 0);
+	sl_neigh_flush(&env.w);
 	lhd = fwd_add(&env, "8080:80,guest-family=ipv6");
 	SL_CHECK(lhd >= 0);
 	connect_from(&env, lhd, &p4);
