@@ -30,8 +30,9 @@
 #     dual-stack forward from [::1], 127.0.0.1 and ::ffff:127.0.0.1
 #     (sha256; the guest's IPv4 refusal retried over IPv6, fwd_retry6), an
 #     IPv6-only forward with guest-family=client (fwd_guest6); the guest
-#     sees $GW6 for loopback clients and a far IPv6 client as itself (TCP
-#     and UDP); --outbound-addr6 seen by a far host's server
+#     sees $GW6 for loopback clients and a far IPv6 client as itself (TCP,
+#     and UDP with guest-family=client); --outbound-addr6 seen by a far
+#     host's server
 #   - --ipv6 off: no RA (the guest gets no global address), IPv6 frames are
 #     counted in drop_ethertype
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
@@ -422,7 +423,7 @@ restart_fwd6() {
 	e2e_start_sluice --host-loopback on --dns-forward "127.0.0.1:$DNS_PORT" \
 		--outbound-addr6 "$OUT6" -t 18090:8090 \
 		-t "[::1]/18091:8091,guest-family=client" -t 18092:8091 \
-		-u 18093:8093 || return 1
+		-u 18093:8093,guest-family=client || return 1
 	guest_v6_on || true
 	while [[ -z $(slaac_addr) ]] && ((SECONDS < deadline)); do
 		sleep 0.5
@@ -471,8 +472,9 @@ fwd6_peer() {
 # retried over IPv6 (fwd_retry6), for [::1], 127.0.0.1 and ::ffff:127.0.0.1
 # clients alike; an IPv6-only forward with guest-family=client goes over
 # IPv6 at once (fwd_guest6); a loopback client shows as $GW6, a far IPv6
-# client as itself; a UDP forward likewise; the guest's own IPv6 flows
-# leave from --outbound-addr6 (a far host's server reports the source).
+# client as itself; a UDP forward with guest-family=client likewise (no
+# retry for datagrams); the guest's own IPv6 flows leave from
+# --outbound-addr6 (a far host's server reports the source).
 test_fwd6() {
 	local pids=() retry g6 got pid
 	restart_fwd6 || return 0
