@@ -118,10 +118,9 @@ parse_target(const char *t, const char *spec, struct sl_fwd_spec *out,
 	if (slash != NULL && slash < t + strcspn(t, ",")) {
 		int n = (int)(slash - t);
 		int fam = parse_addr(t, (size_t)n, &a);
-		uint32_t h = ntohl(sl_addr_get_v4(&a));
+		uint32_t h = fam == AF_INET ? ntohl(sl_addr_get_v4(&a)) : 0;
 
-		if (fam == AF_INET && h != 0 && (h >> 24) != 127 &&
-		    (h >> 28) < 14)
+		if (h != 0 && (h >> 24) != 127 && (h >> 28) < 14)
 			out->to_addr = sl_addr_get_v4(&a);
 		else if (fam == AF_INET6 && target6_ok(&a))
 			out->to_addr6 = a;
