@@ -97,9 +97,19 @@ static const struct sl_opt sl_opts[] = {
 	  "source address of forwarded connections and datagrams as the "
 	  "guest sees it: the client's own (loopback clients: the gateway), "
 	  "or always the gateway's; a forward's ,source= overrides it" },
+	{ "fwd-guest-family", 0, SL_OT_FWDFAM, 0, 0, false, 0, 0,
+	  "auto|client|ipv4|ipv6", "family forwards without a target "
+	  "address reach the guest over: auto: IPv4, or IPv6 when the "
+	  "guest has only an IPv6 address, and a connection the guest "
+	  "refuses over IPv4 is retried over IPv6; client: the client's "
+	  "family (IPv6 clients over IPv6), else as auto; a forward's "
+	  ",guest-family= overrides it" },
 	{ "outbound-addr", 0, SL_OT_HOSTADDR, 0, 0, false, 0, 0, "ADDR|any",
-	  "bind the host sockets of guest flows (TCP, UDP, ICMP) to this "
-	  "host address" },
+	  "bind the IPv4 host sockets of guest flows (TCP, UDP, ICMP) to "
+	  "this host address" },
+	{ "outbound-addr6", 0, SL_OT_HOSTADDR6, 0, 0, false, 0, 0,
+	  "ADDR|any", "bind the IPv6 host sockets of guest flows (TCP, UDP, "
+	  "ICMPv6) to this host IPv6 address" },
 	{ "udp-timeout", 0, SL_OT_UINT, SL_FIELD(udp_timeout_s), false,
 	  1, SL_MAX_S, "SECONDS", "idle expiry of UDP and ICMP flows" },
 	{ "tcp-connect-timeout", 0, SL_OT_UINT,

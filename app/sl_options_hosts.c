@@ -3,7 +3,9 @@
  *
  * sl_options_hosts.c: the values of the many-hosts options (issue 16):
  * --dhcp-range FIRST-LAST, --dhcp-host MAC,ADDR (repeatable),
- * --fwd-source client|gateway and --outbound-addr ADDR|any: how each is
+ * --fwd-source client|gateway, --fwd-guest-family, --outbound-addr
+ * ADDR|any and
+ * --outbound-addr6 ADDR|any: how each is
  * read (sl_opt_hosts_apply) and written back (sl_opt_hosts_format,
  * sl_opt_hosts_list) by the option table's parser and dump (sl_options.c).
  */
@@ -15,6 +17,7 @@
 
 #include <rte_ether.h>
 
+#include "sl_fwd.h"
 #include "sl_options_priv.h"
 
 /** addr_fmt - dotted quad of network-order @a. */
@@ -97,11 +100,36 @@ bad:
 	return -1;
 }
 
+/**
+ * set_outbound6 - --outbound-addr6: "any", or a unicast IPv6 address
+ * (not v4-mapped: IPv4 sockets take --outbound-addr).
+ */
+static int
+set_outbound6(struct sl_config *c, const char *val, char *why,
+	size_t whylen)
+{
+	struct sl_addr a;
+
+	if (strcmp(val, "any") == 0) {
+		memset(&c->outbound_addr6, 0, sizeof(c->outbound_addr6));
+		return 0;
+	}
+	if (sl_addr_pton(val, &a) != AF_INET6 || sl_addr_is_any(&a) ||
+	    sl_addr_is_v4(&a) || a.b[0] == 0xff) {
+		snprintf(why, whylen, "'%s' is not a unicast IPv6 address or "
+			"any", val);
+		return -1;
+	}
+	c->outbound_addr6 = a;
+	return 0;
+}
+
 int
 sl_opt_hosts_apply(struct sl_config *c, const struct sl_opt *o,
 	const char *val, char *why, size_t whylen)
 {
 	struct in_addr a;
+	int fam;
 
 	switch (o->type) {
 	case SL_OT_RANGE:
@@ -131,6 +159,17 @@ sl_opt_hosts_apply(struct sl_config *c, const struct sl_opt *o,
 			return -1;
 		}
 		c->outbound_addr = a.s_addr;
+		return 0;
+	case SL_OT_HOSTADDR6:
+		return set_outbound6(c, val, why, whylen);
+	case SL_OT_FWDFAM:
+		fam = sl_fwd_family_parse(val);
+		if (fam < 0) {
+			snprintf(why, whylen, "'%s' is not auto, client, ipv4 "
+				"or ipv6", val);
+			return -1;
+		}
+		c->fwd_family = (uint8_t)fam;
 		return 0;
 	default:
 		snprintf(why, whylen, "cannot be set here");
@@ -165,6 +204,15 @@ sl_opt_hosts_format(const struct sl_config *c, const struct sl_opt *o,
 		}
 		addr_fmt(c->outbound_addr, a, sizeof(a));
 		snprintf(buf, len, "%s", a);
+		break;
+	case SL_OT_FWDFAM:
+		snprintf(buf, len, "%s", sl_fwd_family_name(c->fwd_family));
+		break;
+	case SL_OT_HOSTADDR6:
+		if (sl_addr_is_any(&c->outbound_addr6))
+			snprintf(buf, len, "any");
+		else
+			sl_addr_ntop(&c->outbound_addr6, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "-");

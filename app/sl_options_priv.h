@@ -30,7 +30,9 @@ enum sl_opt_type {
 	SL_OT_RANGE,	/* --dhcp-range FIRST-LAST (sl_options_hosts.c) */
 	SL_OT_DHCPHOST,	/* --dhcp-host MAC,ADDR, repeatable */
 	SL_OT_FWDSRC,	/* --fwd-source client|gateway */
+	SL_OT_FWDFAM,	/* --fwd-guest-family auto|client|ipv4|ipv6 */
 	SL_OT_HOSTADDR,	/* a host address or any (--outbound-addr) */
+	SL_OT_HOSTADDR6, /* an IPv6 host address or any (--outbound-addr6) */
 	SL_OT_CONFIG,	/* --config FILE (command line only) */
 	SL_OT_HELP,	/* -h, --help */
 	SL_OT_VERSION,	/* -V, --version */
@@ -97,7 +99,7 @@ int sl_check_subnet(const struct sl_config *c, char *err, size_t errlen);
 
 /**
  * sl_opt_hosts_apply - parse @val for the many-hosts option @o (types
- * SL_OT_RANGE to SL_OT_HOSTADDR) into @c. Return: 0 or -1 (@why set).
+ * SL_OT_RANGE to SL_OT_HOSTADDR6) into @c. Return: 0 or -1 (@why set).
  */
 int sl_opt_hosts_apply(struct sl_config *c, const struct sl_opt *o,
 	const char *val, char *why, size_t whylen);

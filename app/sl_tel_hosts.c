@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_tel_hosts.c: /sluice/hosts, the hosts of every port, keyed PORT/N (N
- * in the order the port met them): address, MAC, DHCP lease, live flows,
+ * in the order the port met them): address (IPv4 hosts and the guests'
+ * IPv6 addresses), MAC, DHCP lease, live flows,
  * frames and bytes each way. Each worker reports
  * its port's hosts with its own counts through the control ring
  * (sl_ctl_hosts); the counts of a multi-queue port's workers are summed
@@ -17,6 +18,7 @@
 #include <rte_telemetry.h>
 
 #include "sl_ctl.h"
+#include "sl_neigh.h"
 #include "sl_telemetry.h"
 #include "sl_telemetry_priv.h"
 
@@ -54,13 +56,12 @@ host_dict(const struct sl_ctl_host *h, uint16_t port)
 {
 	struct rte_tel_data *c = rte_tel_data_alloc();
 	char mac[RTE_ETHER_ADDR_FMT_SIZE] = "";
-
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
 	if (c == NULL)
 		return NULL;
 	rte_tel_data_start_dict(c);
-	inet_ntop(AF_INET, &h->ip, a, sizeof(a));
+	sl_addr_ntop(&h->addr, a, sizeof(a));
 	rte_tel_data_add_dict_string(c, "address", a);
 	rte_tel_data_add_dict_int(c, "port", port);
 	if (h->known)
@@ -93,7 +94,7 @@ host_dict(const struct sl_ctl_host *h, uint16_t port)
 static int
 port_hosts(struct sl_app *app, unsigned int first, struct sl_ctl_host *out)
 {
-	struct sl_ctl_host x[SL_HOSTS_MAX];
+	struct sl_ctl_host x[SL_NEIGH_MAX];
 	uint16_t port = app->workers[first]->port_id;
 	unsigned int wi;
 	uint32_t n = 0, k, i;
@@ -101,14 +102,15 @@ port_hosts(struct sl_app *app, unsigned int first, struct sl_ctl_host *out)
 
 	for (wi = first; wi < app->nb_workers &&
 	    app->workers[wi]->port_id == port; wi++) {
-		rc = sl_ctl_hosts(app->workers[wi], x, SL_HOSTS_MAX, &k,
+		rc = sl_ctl_hosts(app->workers[wi], x, SL_NEIGH_MAX, &k,
 			SL_TEL_TIMEOUT_MS);
 		if (rc != 0)
 			return rc;
 		for (i = 0; i < k; i++) {
 			uint32_t j;
 
-			for (j = 0; j < n && out[j].ip != x[i].ip; j++)
+			for (j = 0; j < n &&
+			    !sl_addr_eq(&out[j].addr, &x[i].addr); j++)
 				;
 			if (j == n) {
 				out[n] = x[i];
@@ -131,7 +133,7 @@ port_hosts(struct sl_app *app, unsigned int first, struct sl_ctl_host *out)
 int
 sl_tel_cmd_hosts(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct sl_ctl_host h[SL_HOSTS_MAX];
+	struct sl_ctl_host h[SL_NEIGH_MAX];
 	struct sl_app *app;
 	unsigned int wi;
 	int n, i;

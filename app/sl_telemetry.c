@@ -276,6 +276,7 @@ static void
 add_ipv6(const struct sl_worker *w, struct rte_tel_data *c)
 {
 	struct rte_tel_data *v6 = sl_tel_new_dict(), *g;
+	struct sl_neigh_host_info h;
 	const struct sl_neigh_tab *t;
 	char a[INET6_ADDRSTRLEN + 4];
 	uint8_t d6[16];
@@ -302,8 +303,10 @@ add_ipv6(const struct sl_worker *w, struct rte_tel_data *c)
 		rte_tel_data_start_array(g, RTE_TEL_STRING_VAL);
 		n = __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
 		for (i = 0; i < n; i++)
-			if (t->e[i].v6) {
-				inet_ntop(AF_INET6, t->e[i].ip6, a, sizeof(a));
+			if (t->e[i].v6 && sl_neigh_host(w, i, &h)) {
+				/* read consistently: an idle entry may be
+				 * given a new address meanwhile */
+				inet_ntop(AF_INET6, h.ip6, a, sizeof(a));
 				rte_tel_data_add_array_string(g, a);
 			}
 		rte_tel_data_add_dict_container(v6, "guest_addresses", g, 0);

@@ -283,13 +283,15 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 			return rc;
 		}
 	}
-	if (h->outbound_addr != 0) {
-		/* --outbound-addr: before connect or the first send */
-		struct sockaddr_in src = { .sin_family = AF_INET,
-			.sin_addr.s_addr = h->outbound_addr };
+	if (inet6 ? !sl_addr_is_any(&h->outbound_addr6) :
+	    h->outbound_addr != 0) {
+		/* --outbound-addr(6): before connect or the first send; each
+		 * family's sockets bound to that family's address */
+		union sl_sockaddr src = inet6 ?
+			sl_sockaddr_make(&h->outbound_addr6, 0) :
+			sl_sockaddr_v4(h->outbound_addr, 0);
 
-		if (bind(fd, (const struct sockaddr *)&src,
-		    sizeof(src)) != 0) {
+		if (bind(fd, &src.sa, sl_sockaddr_len(&src)) != 0) {
 			rc = neg_errno();
 			close(fd);
 			return rc;

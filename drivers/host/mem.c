@@ -130,11 +130,15 @@ mem_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 	hd = mem_alloc(m, kind, cookie);
 	if (hd >= 0 && inet6)
 		m->socks[hd].family = AF_INET6;
-	if (hd >= 0 && h->outbound_addr != 0) {
-		/* bound before connect or send, as the kernel backend does */
+	if (hd >= 0 && (inet6 ? !sl_addr_is_any(&h->outbound_addr6) :
+	    h->outbound_addr != 0)) {
+		/* bound before connect or send, as the kernel backend does:
+		 * an IPv6 socket to the IPv6 address, an IPv4 one to the
+		 * IPv4 one */
 		struct mem_sock *s = mem_slot(m, hd);
 
-		s->src = sl_sockaddr_v4(h->outbound_addr, 0);
+		s->src = inet6 ? sl_sockaddr_make(&h->outbound_addr6, 0) :
+			sl_sockaddr_v4(h->outbound_addr, 0);
 	}
 	return hd;
 }

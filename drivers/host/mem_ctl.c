@@ -234,14 +234,14 @@ sl_host_mem_sockaddr(struct sl_host *h, int hd)
 	return sa;
 }
 
-struct sockaddr_in
+union sl_sockaddr
 sl_host_mem_source(struct sl_host *h, int hd)
 {
 	struct mem_sock *s = mem_slot(mem_host(h), hd);
-	struct sockaddr_in sa;
+	union sl_sockaddr sa;
 
 	if (s != NULL)
-		return s->src.in;
+		return s->src;
 	memset(&sa, 0, sizeof(sa));
 	return sa;
 }

@@ -171,6 +171,9 @@ struct sl_host {
 	 * 0: the kernel picks) before they connect or send (network
 	 * order; 0: not bound). --outbound-addr, set by the worker. */
 	uint32_t outbound_addr;
+	/** the same for IPv6 sockets (SL_HOST_INET6): --outbound-addr6;
+	 * all zero: not bound */
+	struct sl_addr outbound_addr6;
 };
 
 /**
@@ -198,7 +201,8 @@ void sl_host_kernel_set_fd_limit(uint64_t limit);
 struct sl_host *sl_host_kernel_create(void);
 
 /**
- * Open a socket of @kind (bound to h->outbound_addr when set); Return:
+ * Open a socket of @kind (bound to h->outbound_addr, or for an
+ * SL_HOST_INET6 one h->outbound_addr6, when set); Return:
  * handle or -errno (a bind failure's too).
  */
 static inline int

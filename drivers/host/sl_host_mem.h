@@ -273,9 +273,10 @@ union sl_sockaddr sl_host_mem_sockaddr(struct sl_host *h, int hd);
 
 /**
  * sl_host_mem_source - the local address @hd was bound to when opened
- * (the backend's outbound_addr, port 0), all zero when none.
+ * (the backend's outbound_addr, or outbound_addr6 for an IPv6 socket,
+ * port 0), all zero when none.
  */
-struct sockaddr_in sl_host_mem_source(struct sl_host *h, int hd);
+union sl_sockaddr sl_host_mem_source(struct sl_host *h, int hd);
 
 /**
  * sl_host_mem_pop_dgram - the host peer receives a datagram sluice sent.

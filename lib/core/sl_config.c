@@ -42,6 +42,7 @@ sl_config_defaults(struct sl_config *cfg)
 	cfg->lease_time_s = 86400;
 	cfg->max_hosts = 16;
 	cfg->fwd_source = SL_FWD_SRC_CLIENT;
+	cfg->fwd_family = SL_FWD_FAM_AUTO;
 	cfg->udp_timeout_s = 180;
 	cfg->tcp_connect_timeout_ms = 10000;
 	cfg->tcp_idle_timeout_s = 7200;

@@ -21,6 +21,21 @@ enum sl_fwd_source {
 };
 
 /**
+ * Which family a forward reaches the guest over when its target has no
+ * address (sl_fwd_guest.h).
+ */
+enum sl_fwd_family {
+	SL_FWD_FAM_DEFAULT = 0,	/**< per forward: the global --fwd-guest-family */
+	SL_FWD_FAM_AUTO,	/**< IPv4 unless only IPv6 is known; a TCP
+				 * connection the guest refuses over IPv4 is
+				 * retried over IPv6 */
+	SL_FWD_FAM_CLIENT,	/**< the client's family (IPv6 clients: IPv6),
+				 * with auto's fallbacks */
+	SL_FWD_FAM_IPV4,	/**< always IPv4 */
+	SL_FWD_FAM_IPV6,	/**< always IPv6 (the guest's learned address) */
+};
+
+/**
  * One forward: host [bind/]lo-hi -> guest [to_addr/]lo-hi (same length).
  */
 struct sl_fwd_spec {
@@ -32,6 +47,10 @@ struct sl_fwd_spec {
 	uint8_t family;
 	struct sl_addr bind_addr;	/**< IPv4 v4-mapped; zero when family 0 */
 	uint32_t to_addr;	/**< guest host, network order; 0: guest_addr */
+	uint8_t guest_family;	/**< enum sl_fwd_family (no target address) */
+	/** an IPv6 target (in prefix6): the guest is reached over IPv6 at
+	 * it; all zero: none (to_addr or the family rule decide) */
+	struct sl_addr to_addr6;
 	uint16_t host_lo;	/**< host order */
 	uint16_t host_hi;
 	uint16_t guest_lo;
@@ -86,8 +105,12 @@ struct sl_config {
 	uint32_t nb_dhcp_res;	/**< reservations in dhcp_res[] */
 	struct sl_dhcp_res dhcp_res[SL_DHCP_RES_MAX];
 	uint8_t fwd_source;	/**< enum sl_fwd_source, never DEFAULT */
+	uint8_t fwd_family;	/**< enum sl_fwd_family, never DEFAULT */
 	uint32_t outbound_addr;	/**< host sockets of guest flows bind to it;
 				 * network order, 0: any */
+	/** IPv6 host sockets of guest flows bind to it (--outbound-addr6);
+	 * all zero: any */
+	struct sl_addr outbound_addr6;
 	uint32_t udp_timeout_s;	/**< UDP/ICMP flow idle expiry */
 	uint32_t tcp_connect_timeout_ms; /**< host connect bound */
 	uint32_t tcp_idle_timeout_s;	/**< established flow idle expiry */

@@ -69,9 +69,11 @@ struct sl_proto {
 	 * @ip is no host of the port (the frame is dropped) */
 	bool (*learn)(struct sl_worker *w, uint32_t ip,
 		const struct rte_ether_addr *mac, uint32_t len);
-	/** the same for an IPv6 frame from a guest address (16 bytes) */
+	/** the same for an IPv6 frame of @len bytes from a guest address
+	 * (16 bytes); @len 0: no frame of its own (a neighbour discovery
+	 * message naming the address) */
 	void (*learn6)(struct sl_worker *w, const uint8_t *ip6,
-		const struct rte_ether_addr *mac);
+		const struct rte_ether_addr *mac, uint32_t len);
 	/** after a burst of guest frames */
 	void (*burst_end)(struct sl_worker *w);
 	/** after the input step of every iteration (frames or not) */

@@ -180,8 +180,10 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	w->cfg = cfg;
 	w->mp = mp;
 	w->host = host;
-	if (host != NULL)
+	if (host != NULL) {
 		host->outbound_addr = cfg->outbound_addr;
+		host->outbound_addr6 = cfg->outbound_addr6;
+	}
 	if (w->tx_burst == NULL)
 		w->tx_burst = port_tx_burst;
 	w->hz_ms = rte_get_timer_hz() / 1000;
@@ -382,7 +384,8 @@ classify_ipv6(struct sl_worker *w, struct sl_pkt *p)
 		SL_STAT_INC(w->stats, drop_ip6_src);
 		return false;
 	} else if (likely(w->link != NULL && w->link->learn6 != NULL)) {
-		w->link->learn6(w, src, &p->eth->src_addr);
+		w->link->learn6(w, src, &p->eth->src_addr,
+			rte_pktmbuf_pkt_len(p->m));
 	}
 	if (p->proto == IPPROTO_UDP && w->by_udp6_port != NULL &&
 	    ((const struct rte_udp_hdr *)p->l4)->dst_port == w->udp6_claim)

@@ -101,7 +101,8 @@ struct sl_ctl_summary {
  * port-wide facts (address, MAC, lease) and this worker's counts.
  */
 struct sl_ctl_host {
-	uint32_t ip;			/**< network order */
+	uint32_t ip;			/**< network order; 0: IPv6 */
+	struct sl_addr addr;		/**< the address (IPv4 v4-mapped) */
 	bool known;			/**< MAC resolved */
 	struct rte_ether_addr mac;
 	uint64_t idle_ms;		/**< since its last frame; UINT64_MAX: never */

@@ -3,7 +3,8 @@
  *
  * sl_ctl_hosts.c: the hosts of a port through the control ring
  * (SL_CTL_OP_HOSTS, /sluice/hosts): each worker reports every entry of its
- * port's neighbour table (address, MAC, last frame), the lease its DHCP
+ * port's neighbour table (an IPv4 host or an IPv6 address of the guest:
+ * address, MAC, last frame), the lease its DHCP
  * server holds for it (the queue-0 worker's), and its own counts: frames
  * and bytes each way (kept per host by lib/neigh as frames pass) and the
  * host's live flows with their bytes (counted here, at request time, by
@@ -17,14 +18,14 @@
 #include "sl_dhcp.h"
 #include "sl_neigh.h"
 
-/** host_of - the entry of @ip among @n hosts, or NULL. */
+/** host_of - the entry of address @a (either family) among @n hosts. */
 static struct sl_ctl_host *
-host_of(struct sl_ctl_host *h, uint32_t n, uint32_t ip)
+host_of(struct sl_ctl_host *h, uint32_t n, const struct sl_addr *a)
 {
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		if (h[i].ip == ip)
+		if (sl_addr_eq(&h[i].addr, a))
 			return &h[i];
 	return NULL;
 }
@@ -38,6 +39,8 @@ fill_lease(const struct sl_worker *w, struct sl_ctl_host *h)
 	h->lease = 0;
 	if (w->dhcp == NULL)
 		return;
+	if (h->ip == 0)
+		return;		/* IPv6: DHCPv6 keeps no lease table */
 	l = sl_lease_lookup(&w->dhcp->leases, h->ip, w->now_ms);
 	if (l == NULL)
 		return;
@@ -59,6 +62,10 @@ sl_ctl_do_hosts(struct sl_worker *w, struct sl_ctl_req *req)
 
 		memset(h, 0, sizeof(*h));
 		h->ip = info.ip;
+		if (info.v6)
+			memcpy(h->addr.b, info.ip6, 16);
+		else
+			h->addr = sl_addr_v4(info.ip);
 		h->known = info.known;
 		h->mac = info.mac;
 		h->idle_ms = info.seen_ms == 0 ? UINT64_MAX :
@@ -75,7 +82,7 @@ sl_ctl_do_hosts(struct sl_worker *w, struct sl_ctl_req *req)
 
 		if (!f->in_use)
 			continue;
-		h = host_of(req->hosts, req->n, f->key.gaddr);
+		h = host_of(req->hosts, req->n, &f->key.gip);
 		if (h == NULL)
 			continue;
 		h->flows++;

@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 
 #include "sl_fwd.h"
+#include "sl_fwd_guest.h"
 #include "sl_fwd_priv.h"
 #include "sl_io.h"
 #include "sl_log.h"
@@ -85,39 +86,49 @@ parse_addr(const char *s, size_t n, struct sl_addr *out)
 }
 
 /**
+ * target6_ok - whether @a can be an IPv6 target: a unicast address of the
+ * guest's (not link-local: it would need a scope; not v4-mapped).
+ */
+static bool
+target6_ok(const struct sl_addr *a)
+{
+	return !sl_addr_is_any(a) && !sl_addr_is_v4(a) && a->b[0] != 0xff &&
+		!(a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80) &&
+		!(a->w[0] == 0 && a->w[1] == 0 && a->w[2] == 0 &&
+		a->w[3] == htonl(1));
+}
+
+/**
  * parse_target - the guest side of a forward: "[TOADDR/]PORT[-PORT]", the
- * guest host (an address of the guest prefix; none: --guest-addr) and its
- * ports (passt's -t form).
+ * guest host (an IPv4 address of the guest prefix, or an IPv6 one, bare or
+ * in brackets, reached over IPv6; none: --guest-addr, the family by
+ * --fwd-guest-family) and its ports (passt's -t form).
  * @t: text after the ':'
  * @spec: the whole forward text, for messages
- * @out: to_addr, guest_lo and guest_hi are set
+ * @out: to_addr or to_addr6, guest_lo and guest_hi are set
  * Return: pointer past the target, or NULL (err set).
  */
 static const char *
 parse_target(const char *t, const char *spec, struct sl_fwd_spec *out,
 	char *err, size_t errlen)
 {
-	char addr[INET_ADDRSTRLEN];
 	const char *slash = strchr(t, '/'), *p;
-	struct in_addr a;
+	struct sl_addr a;
 
 	if (slash != NULL && slash < t + strcspn(t, ",")) {
-		size_t n = (size_t)(slash - t);
+		int n = (int)(slash - t);
+		int fam = parse_addr(t, (size_t)n, &a);
+		uint32_t h = fam == AF_INET ? ntohl(sl_addr_get_v4(&a)) : 0;
 
-		if (n == 0 || n >= sizeof(addr)) {
-			snprintf(err, errlen, "'%s': bad target address", spec);
+		if (h != 0 && (h >> 24) != 127 && (h >> 28) < 14)
+			out->to_addr = sl_addr_get_v4(&a);
+		else if (fam == AF_INET6 && target6_ok(&a))
+			out->to_addr6 = a;
+		else {
+			snprintf(err, errlen, "'%s': bad target address '%.*s'",
+				spec, n, t);
 			return NULL;
 		}
-		memcpy(addr, t, n);
-		addr[n] = '\0';
-		if (inet_pton(AF_INET, addr, &a) != 1 || a.s_addr == 0 ||
-		    (ntohl(a.s_addr) >> 24) == 127 ||
-		    (ntohl(a.s_addr) >> 28) >= 14) {
-			snprintf(err, errlen, "'%s': bad target address '%s'",
-				spec, addr);
-			return NULL;
-		}
-		out->to_addr = a.s_addr;
 		t = slash + 1;
 	}
 	p = parse_port_range(t, &out->guest_lo, &out->guest_hi);
@@ -126,25 +137,68 @@ parse_target(const char *t, const char *spec, struct sl_fwd_spec *out,
 	return p;
 }
 
+/** The names of enum sl_fwd_family (DEFAULT: none). */
+static const char *const fam_names[] = {
+	[SL_FWD_FAM_AUTO] = "auto", [SL_FWD_FAM_CLIENT] = "client",
+	[SL_FWD_FAM_IPV4] = "ipv4", [SL_FWD_FAM_IPV6] = "ipv6",
+};
+
+int
+sl_fwd_family_parse(const char *text)
+{
+	unsigned int i;
+
+	for (i = SL_FWD_FAM_AUTO; i < RTE_DIM(fam_names); i++)
+		if (strcmp(text, fam_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+sl_fwd_family_name(uint8_t fam)
+{
+	return fam < RTE_DIM(fam_names) && fam_names[fam] != NULL ?
+		fam_names[fam] : "default";
+}
+
 /**
- * parse_flags - the forward's options after a ',': "source=client" or
- * "source=gateway" (whose address inbound flows show the guest).
+ * parse_flags - the forward's options after a ',', comma-separated:
+ * "source=client" or "source=gateway" (whose address inbound flows show
+ * the guest), "guest-family=auto|client|ipv4|ipv6" (which family reaches
+ * the guest when the target has no address).
  * Return: 0 or -1 (err set).
  */
 static int
 parse_flags(const char *f, const char *spec, struct sl_fwd_spec *out,
 	char *err, size_t errlen)
 {
-	if (strcmp(f, "source=client") == 0)
-		out->source = SL_FWD_SRC_CLIENT;
-	else if (strcmp(f, "source=gateway") == 0)
-		out->source = SL_FWD_SRC_GATEWAY;
-	else {
-		snprintf(err, errlen, "'%s': unknown option '%s' (source="
-			"client or source=gateway)", spec, f);
-		return -1;
+	for (;;) {
+		size_t n = strcspn(f, ",");
+		char opt[32];
+		int fam;
+
+		snprintf(opt, sizeof(opt), "%.*s", (int)RTE_MIN(n,
+			sizeof(opt) - 1), f);
+		fam = strncmp(opt, "guest-family=", 13) == 0 ?
+			sl_fwd_family_parse(opt + 13) : -1;
+		if (n < sizeof(opt) - 1 && strcmp(opt, "source=client") == 0)
+			out->source = SL_FWD_SRC_CLIENT;
+		else if (n < sizeof(opt) - 1 &&
+		    strcmp(opt, "source=gateway") == 0)
+			out->source = SL_FWD_SRC_GATEWAY;
+		else if (n < sizeof(opt) - 1 && fam > 0)
+			out->guest_family = (uint8_t)fam;
+		else {
+			snprintf(err, errlen, "'%s': unknown option '%.*s' "
+				"(source=client|gateway, guest-family=auto|"
+				"client|ipv4|ipv6)", spec, (int)n, f);
+			return -1;
+		}
+		f += n;
+		if (*f == '\0')
+			return 0;
+		f++;	/* an empty option after it is refused above */
 	}
-	return 0;
 }
 
 /**
@@ -249,22 +303,28 @@ int
 sl_fwd_format(const struct sl_fwd_spec *s, char *buf, size_t len)
 {
 	char addr[SL_ADDR_STRLEN] = "", a[INET6_ADDRSTRLEN];
-	char to[INET_ADDRSTRLEN + 1] = "";
+	char to[SL_ADDR_STRLEN] = "", fam[24] = "";
 	char host[16], guest[16];
 
 	if (s->family != 0)
 		snprintf(addr, sizeof(addr), s->family == AF_INET6 ? "[%s]/" :
 			"%s/", sl_addr_ntop(&s->bind_addr, a, sizeof(a)));
 	if (s->to_addr != 0) {
-		inet_ntop(AF_INET, &s->to_addr, to, sizeof(to) - 1);
-		strcat(to, "/");
-	}
+		struct sl_addr t = sl_addr_v4(s->to_addr);
+
+		snprintf(to, sizeof(to), "%s/", sl_addr_ntop(&t, a, sizeof(a)));
+	} else if (!sl_addr_is_any(&s->to_addr6))
+		snprintf(to, sizeof(to), "[%s]/", sl_addr_ntop(&s->to_addr6, a,
+			sizeof(a)));
+	if (s->guest_family != SL_FWD_FAM_DEFAULT)
+		snprintf(fam, sizeof(fam), ",guest-family=%s",
+			sl_fwd_family_name(s->guest_family));
 	port_range_fmt(s->host_lo, s->host_hi, host, sizeof(host));
 	port_range_fmt(s->guest_lo, s->guest_hi, guest, sizeof(guest));
-	return snprintf(buf, len, "%s:%s%s:%s%s%s",
+	return snprintf(buf, len, "%s:%s%s:%s%s%s%s",
 		s->proto == IPPROTO_UDP ? "udp" : "tcp", addr, host, to, guest,
 		s->source == SL_FWD_SRC_CLIENT ? ",source=client" :
-		s->source == SL_FWD_SRC_GATEWAY ? ",source=gateway" : "");
+		s->source == SL_FWD_SRC_GATEWAY ? ",source=gateway" : "", fam);
 }
 
 bool
@@ -433,6 +493,9 @@ sl_fwd_add(struct sl_worker *w, const struct sl_fwd_spec *s)
 		return -ENOSPC;
 	if (s->to_addr != 0 && !sl_neigh_is_host_addr(w->cfg, s->to_addr))
 		return -EINVAL;		/* no host of the guest prefix */
+	if (!sl_addr_is_any(&s->to_addr6) &&
+	    !sl_fwd_guest6_addr_ok(w->cfg, &s->to_addr6))
+		return -EINVAL;		/* IPv6 off, or not in its prefix */
 	e->hd = rte_malloc("sl_fwd_hd", sizeof(int) * n, 0);
 	if (e->hd == NULL)
 		return -ENOMEM;
@@ -479,6 +542,8 @@ sl_fwd_del(struct sl_worker *w, const struct sl_fwd_spec *s)
 		    e->spec.family == s->family &&
 		    sl_addr_eq(&e->spec.bind_addr, &s->bind_addr) &&
 		    e->spec.to_addr == s->to_addr &&
+		    sl_addr_eq(&e->spec.to_addr6, &s->to_addr6) &&
+		    e->spec.guest_family == s->guest_family &&
 		    e->spec.source == s->source &&
 		    e->spec.host_lo == s->host_lo &&
 		    e->spec.host_hi == s->host_hi &&

@@ -20,12 +20,14 @@ struct sl_worker;
 
 /**
  * sl_fwd_parse - parse "[tcp:|udp:][ADDR/]PORT[-PORT]
- * [:[TOADDR/]GUESTPORT[-GUESTPORT]][,source=client|gateway]": the host
- * side (bind address: IPv4, or IPv6 bare or in brackets, "[::1]/8080",
- * "::/8080": IPv6 only; without it the forward listens on both families;
- * the ports), the guest side (the target host, default --guest-addr; its
- * ports, default the host's) and whose address inbound flows show the
- * guest (default --fwd-source).
+ * [:[TOADDR/]GUESTPORT[-GUESTPORT]][,source=client|gateway]
+ * [,guest-family=auto|client|ipv4|ipv6]": the host side (bind address:
+ * IPv4, or IPv6 bare or in brackets, "[::1]/8080", "::/8080": IPv6 only;
+ * without it the forward listens on both families; the ports), the guest
+ * side (the target host: IPv4, or IPv6 reached over IPv6, "[fec0::5]/80";
+ * default --guest-addr over the family --fwd-guest-family or the
+ * forward's guest-family picks; its ports, default the host's) and whose
+ * address inbound flows show the guest (default --fwd-source).
  * @spec: text
  * @proto: protocol when the text has no prefix
  * @out: filled
@@ -42,6 +44,15 @@ int sl_fwd_parse(const char *spec, uint8_t proto, struct sl_fwd_spec *out,
  * Return: length.
  */
 int sl_fwd_format(const struct sl_fwd_spec *s, char *buf, size_t len);
+
+/**
+ * sl_fwd_family_parse - "auto", "client", "ipv4" or "ipv6" (the guest side's
+ * family: enum sl_fwd_family). Return: the value, or -1.
+ */
+int sl_fwd_family_parse(const char *text);
+
+/** sl_fwd_family_name - the name of enum sl_fwd_family @fam. */
+const char *sl_fwd_family_name(uint8_t fam);
 
 /** sl_fwd_overlap - whether two forwards claim a common host port. */
 bool sl_fwd_overlap(const struct sl_fwd_spec *a, const struct sl_fwd_spec *b);

@@ -248,7 +248,7 @@ ndp_ns(struct sl_worker *w, const struct sl_pkt *p, const uint8_t *msg,
 	if (o.sll != NULL) {
 		memcpy(dmac.addr_bytes, o.sll, RTE_ETHER_ADDR_LEN);
 		if (w->link != NULL && w->link->learn6 != NULL)
-			w->link->learn6(w, src, &dmac);
+			w->link->learn6(w, src, &dmac, 0);
 	} else {
 		dmac = p->eth->src_addr;
 	}
@@ -280,7 +280,7 @@ ndp_na(struct sl_worker *w, const struct sl_pkt *p, const uint8_t *msg,
 	else
 		mac = p->eth->src_addr;
 	if (w->link != NULL && w->link->learn6 != NULL)
-		w->link->learn6(w, target, &mac);
+		w->link->learn6(w, target, &mac, 0);
 }
 
 /** ndp_rs - a router solicitation (RFC 4861 6.1.1, 6.2.6). */

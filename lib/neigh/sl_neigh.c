@@ -63,8 +63,9 @@
  * configured but learned (the guest picks its addresses: SLAAC, privacy
  * extensions, link-local): the queue-0 worker, which receives neighbour
  * discovery, appends them (the address written before the entry count is
- * published); other workers only look them up. Nothing else here knows the
- * protocol.
+ * published), and gives the entry of an idle one to a new address when
+ * they are full (sl_neigh6.c, "Expiry"); other workers only look them up.
+ * Nothing else here knows the protocol.
  */
 #include <errno.h>
 #include <string.h>
@@ -73,23 +74,18 @@
 
 #include <rte_arp.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 
 #include "sl_frag.h"
 #include "sl_io.h"
 #include "sl_log.h"
-#include "sl_neigh.h"
+#include "sl_neigh_priv.h"
 #include "sl_net.h"
 #include "sl_net6.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
 
-#define W_VALID		(1ULL << 63)
-#define W_GEN_SHIFT	48
-#define W_GEN_MASK	0x7fffULL
-#define W_MAC_MASK	((1ULL << W_GEN_SHIFT) - 1)
-
 #define SL_NEIGH_WANT_PROBE	(1u << 31)	/* re-verify a stale entry */
-#define SL_NEIGH_LOG_GAP_MS	10000		/* between two log lines */
 
 /* resolver states (queue-0 worker) */
 enum {
@@ -113,23 +109,6 @@ mac_to_word(const struct rte_ether_addr *mac)
 	return v;
 }
 
-/** word_to_mac - the MAC of an entry word. */
-static void
-word_to_mac(uint64_t v, struct rte_ether_addr *mac)
-{
-	int k;
-
-	for (k = 0; k < RTE_ETHER_ADDR_LEN; k++)
-		mac->addr_bytes[k] = (uint8_t)(v >> (8 * k));
-}
-
-/** next_gen - the generation bits after those of @word. */
-static uint64_t
-next_gen(uint64_t word)
-{
-	return (((word >> W_GEN_SHIFT) + 1) & W_GEN_MASK) << W_GEN_SHIFT;
-}
-
 /** ent_index - the entry of guest address @ip, or -1. */
 static inline int
 ent_index(const struct sl_neigh_tab *t, uint32_t ip)
@@ -142,52 +121,6 @@ ent_index(const struct sl_neigh_tab *t, uint32_t ip)
 		if (t->ips[i] == ip)
 			return (int)i;
 	return -1;
-}
-
-/** ent_index6 - the entry of guest IPv6 address @ip6, or -1. */
-static inline int
-ent_index6(const struct sl_neigh_tab *t, const uint8_t *ip6)
-{
-	uint32_t i, n = __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
-
-	for (i = 0; i < n; i++)
-		if (t->e[i].v6 && memcmp(t->e[i].ip6, ip6, 16) == 0)
-			return (int)i;
-	return -1;
-}
-
-/**
- * ent_add6 - enter guest IPv6 address @ip6 (queue-0 worker only, under the
- * table's lock like sl_neigh_add; the address is written before the
- * count).
- * Return: its index, or -1 when the table is full (counted) or this is not
- * the queue-0 worker.
- */
-static int
-ent_add6(struct sl_worker *w, const uint8_t *ip6)
-{
-	struct sl_neigh_tab *t = w->neigh->tab;
-	uint32_t i, n6 = 0;
-	int at;
-
-	if (w->queue_id != 0)
-		return -1;
-	rte_spinlock_lock(&t->lock);
-	for (i = 0; i < t->n; i++)
-		n6 += t->e[i].v6;
-	if (n6 >= SL_NEIGH6_MAX || t->n >= SL_NEIGH_MAX) {
-		rte_spinlock_unlock(&t->lock);
-		SL_STAT_INC(w->stats, neigh6_full);
-		return -1;
-	}
-	i = t->n;
-	t->e[i].v6 = true;
-	memcpy(t->e[i].ip6, ip6, 16);
-	t->ips[i] = 0;
-	__atomic_store_n(&t->n, i + 1, __ATOMIC_RELEASE);
-	at = (int)i;
-	rte_spinlock_unlock(&t->lock);
-	return at;
 }
 
 bool
@@ -269,9 +202,13 @@ neigh_log(struct sl_worker *w, unsigned int i, const char *what,
 	e->log_ms = w->now_ms;
 	if (mac != NULL)
 		rte_ether_format_addr(buf, sizeof(buf), mac);
-	if (s->v6)
-		inet_ntop(AF_INET6, s->ip6, a, sizeof(a));
-	else
+	if (s->v6) {
+		uint8_t ip6[16];
+
+		if (!sl_neigh_ent6_read(s, ip6))
+			return;		/* being given a new address */
+		inet_ntop(AF_INET6, ip6, a, sizeof(a));
+	} else
 		inet_ntop(AF_INET, &s->ip, a, sizeof(a));
 	SL_LOG(PORT, INFO, "port %u: guest %s %s %s\n", w->port_id, a, what,
 		buf);
@@ -322,7 +259,7 @@ adopt(struct sl_worker *w, unsigned int i, uint64_t word)
 	e->known = (word & W_VALID) != 0;
 	if (!e->known)
 		return;
-	word_to_mac(word & W_MAC_MASK, &e->mac);
+	sl_neigh_word_mac(word & W_MAC_MASK, &e->mac);
 	e->state = S_IDLE;
 	e->tries = 0;
 	release_held(w, i);
@@ -363,7 +300,7 @@ publish(struct sl_worker *w, unsigned int i, const struct rte_ether_addr *mac)
 			adopt(w, i, old);	/* another worker was first */
 			return;
 		}
-		nw = W_VALID | next_gen(old) | mw;
+		nw = W_VALID | sl_neigh_next_gen(old) | mw;
 	} while (!__atomic_compare_exchange_n(&s->word, &old, nw, false,
 		__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	if (old & W_VALID) {
@@ -385,7 +322,7 @@ invalidate(struct sl_worker *w, unsigned int i)
 {
 	struct sl_neigh_shared *s = &w->neigh->tab->e[i];
 	struct sl_neigh_ent *e = &w->neigh->ent[i];
-	uint64_t old = e->word, nw = next_gen(old);
+	uint64_t old = e->word, nw = sl_neigh_next_gen(old);
 
 	if (__atomic_compare_exchange_n(&s->word, &old, nw, false,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -582,6 +519,21 @@ expire_held(struct sl_worker *w, unsigned int i)
 		want_clear(w, i);
 }
 
+void
+sl_neigh_ent_reset(struct sl_worker *w, unsigned int i)
+{
+	struct sl_neigh_ent *e = &w->neigh->ent[i];
+
+	SL_STAT_ADD(w->stats, drop_neigh_unres, e->nheld);
+	while (e->nheld > 0) {
+		rte_pktmbuf_free(e->held[e->head].m);
+		e->head = (uint16_t)((e->head + 1) % SL_NEIGH_HOLD);
+		e->nheld--;
+	}
+	want_clear(w, i);
+	memset(e, 0, sizeof(*e));
+}
+
 int
 sl_neigh_bind(struct sl_worker *w)
 {
@@ -670,19 +622,38 @@ sl_neigh_learn(struct sl_worker *w, uint32_t ip,
 		learn_at(w, i, mac);
 }
 
-void
-sl_neigh_learn6(struct sl_worker *w, const uint8_t *ip6,
-	const struct rte_ether_addr *mac)
+/**
+ * neigh_rx6 - the learn6 hook: a frame of @len bytes (0: none, a
+ * neighbour discovery message naming @ip6) showed that @ip6 is at @mac; a
+ * new address is entered (queue-0 worker) and the frame counted as its.
+ */
+static void
+neigh_rx6(struct sl_worker *w, const uint8_t *ip6,
+	const struct rte_ether_addr *mac, uint32_t len)
 {
-	int i = ent_index6(w->neigh->tab, ip6);
+	int i = sl_neigh_ent_index6(w->neigh->tab, ip6);
+	struct sl_neigh_ent *e;
 
 	if (i < 0) {
 		if (!rte_is_valid_assigned_ether_addr(mac))
 			return;
-		i = ent_add6(w, ip6);
+		i = sl_neigh_ent_add6(w, ip6);
+		if (i < 0)
+			return;
 	}
-	if (i >= 0)
-		learn_at(w, i, mac);
+	learn_at(w, i, mac);
+	if (len == 0)
+		return;
+	e = &w->neigh->ent[i];
+	e->rx_frames++;
+	e->rx_bytes += len;
+}
+
+void
+sl_neigh_learn6(struct sl_worker *w, const uint8_t *ip6,
+	const struct rte_ether_addr *mac)
+{
+	neigh_rx6(w, ip6, mac, 0);
 }
 
 /**
@@ -724,9 +695,12 @@ sl_neigh_host(const struct sl_worker *w, uint32_t i,
 		return false;
 	memset(out, 0, sizeof(*out));
 	out->ip = t->e[i].ip;
+	out->v6 = t->e[i].v6;
+	while (out->v6 && !sl_neigh_ent6_read(&t->e[i], out->ip6))
+		rte_pause();	/* the queue-0 worker is rewriting it */
 	word = __atomic_load_n(&t->e[i].word, __ATOMIC_ACQUIRE);
 	out->known = (word & W_VALID) != 0;
-	word_to_mac(word & W_MAC_MASK, &out->mac);
+	sl_neigh_word_mac(word & W_MAC_MASK, &out->mac);
 	out->seen_ms = __atomic_load_n(&t->e[i].seen_ms, __ATOMIC_RELAXED);
 	out->rx_frames = __atomic_load_n(&e->rx_frames, __ATOMIC_RELAXED);
 	out->rx_bytes = __atomic_load_n(&e->rx_bytes, __ATOMIC_RELAXED);
@@ -752,6 +726,12 @@ tx_at(struct sl_worker *w, struct rte_mbuf *m, int i)
 	e = &w->neigh->ent[i];
 	e->tx_frames++;
 	e->tx_bytes += rte_pktmbuf_pkt_len(m);
+	if (unlikely(w->now_ms - e->used_pub >= SL_NEIGH_RETRANS_MS) &&
+	    s->v6) {
+		/* an IPv6 address in use is not idle (sl_neigh6.c) */
+		e->used_pub = w->now_ms;
+		__atomic_store_n(&s->used_ms, w->now_ms, __ATOMIC_RELAXED);
+	}
 	if (likely(e->known)) {
 		rte_ether_addr_copy(&e->mac, &rte_pktmbuf_mtod(m,
 			struct rte_ether_hdr *)->dst_addr);
@@ -794,10 +774,10 @@ sl_neigh_tx(struct sl_worker *w, struct rte_mbuf *m, uint32_t ip)
 void
 sl_neigh_tx6(struct sl_worker *w, struct rte_mbuf *m, const uint8_t *ip6)
 {
-	int i = ent_index6(w->neigh->tab, ip6);
+	int i = sl_neigh_ent_index6(w->neigh->tab, ip6);
 
 	if (i < 0)
-		i = ent_add6(w, ip6);
+		i = sl_neigh_ent_add6(w, ip6);
 	tx_at(w, m, i);
 }
 
@@ -815,7 +795,13 @@ sl_neigh_poll(struct sl_worker *w)
 		struct sl_neigh_ent *e = &w->neigh->ent[i];
 		uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
 		uint64_t seen = __atomic_load_n(&s->seen_ms, __ATOMIC_RELAXED);
+		uint32_t seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
 
+		if (unlikely(seq != e->seq) && !(seq & 1)) {
+			/* the entry holds another IPv6 address now */
+			sl_neigh_ent_reset(w, i);
+			e->seq = seq;
+		}
 		if (word != e->word)
 			adopt(w, i, word);
 		if (seen > e->seen_ms) {
@@ -850,7 +836,7 @@ bool
 sl_neigh_lookup6(const struct sl_worker *w, const uint8_t *ip6,
 	struct rte_ether_addr *mac)
 {
-	return lookup_at(w, ent_index6(w->neigh->tab, ip6), mac);
+	return lookup_at(w, sl_neigh_ent_index6(w->neigh->tab, ip6), mac);
 }
 
 void
@@ -864,9 +850,9 @@ sl_neigh_flush(struct sl_worker *w)
 			__ATOMIC_ACQUIRE);
 
 		while (!__atomic_compare_exchange_n(&t->e[i].word, &old,
-		    next_gen(old), false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		    sl_neigh_next_gen(old), false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			;
-		adopt(w, i, next_gen(old));
+		adopt(w, i, sl_neigh_next_gen(old));
 		w->neigh->ent[i].state = S_IDLE;
 	}
 }
@@ -894,5 +880,5 @@ const struct sl_proto sl_neigh_proto = {
 	.fini = neigh_free,
 	.iter_start = sl_neigh_poll,
 	.learn = neigh_rx,
-	.learn6 = sl_neigh_learn6,
+	.learn6 = neigh_rx6,
 };

@@ -36,23 +36,33 @@
 struct sl_worker;
 
 /**
- * One guest address of a port, shared by the port's workers. @ip is set
- * before the entry is counted in the table's n and never changes; the rest
- * is atomic.
+ * One guest address of a port, shared by the port's workers. @ip and @v6
+ * are set before the entry is counted in the table's n and never change.
+ * An IPv6 entry idle long enough may be given to a new address by the
+ * queue-0 worker (sl_neigh.c, "Expiry"): @ip6 is rewritten under @seq, a
+ * sequence count (odd while it is written) that readers check around
+ * their read. The rest is atomic.
  */
 struct sl_neigh_shared {
 	uint32_t ip;		/**< network order (IPv4 entries) */
+	uint32_t seq;		/**< IPv6 entries: bumped around a rewrite */
+	union {
+		uint8_t ip6[16];	/**< IPv6 entries' address */
+		uint32_t ip6w[4];	/**< the same, read word by word */
+	};
 	bool v6;		/**< an IPv6 entry: ip6, not ip */
-	uint8_t ip6[16];	/**< IPv6 entries' address */
 	uint32_t want;		/**< bit q: worker q holds frames; PROBE bit */
 	uint64_t word;		/**< VALID | generation << 48 | MAC */
 	uint64_t seen_ms;	/**< last confirmation by any worker */
+	uint64_t used_ms;	/**< IPv6: last frame sent to it, any worker */
+	uint64_t born_ms;	/**< IPv6: when the address was entered */
 } __rte_cache_aligned;
 
 /**
  * A port's neighbour table: its own on a single-queue port. Entries are
  * only ever appended (a new host: sl_neigh_add, under @lock), never
- * removed; n is stored with release after the entry is written.
+ * removed (an idle IPv6 entry may be given a new address: sl_neigh6.c);
+ * n is stored with release after the entry is written.
  */
 struct sl_neigh_tab {
 	uint32_t n;		/**< entries in use (atomic; appended under
@@ -90,6 +100,8 @@ struct sl_neigh_ent {
 	uint64_t last_req_ms;	/**< resolver: last request sent */
 	uint64_t probe_seen;	/**< resolver: seen_ms when a probe began */
 	uint64_t log_ms;	/**< last change logged */
+	uint64_t used_pub;	/**< last used_ms this worker published */
+	uint32_t seq;		/**< the shared seq this view belongs to */
 	/* this worker's traffic with the host (read by telemetry with
 	 * relaxed atomics; this worker is the only writer) */
 	uint64_t rx_frames;	/**< frames from the host */
@@ -104,6 +116,7 @@ struct sl_neigh {
 	struct sl_neigh_tab *tab;	/**< the port's table */
 	struct sl_neigh_tab own;	/**< used when the port has one queue */
 	uint64_t limit_log_ms;		/**< last "too many hosts" line */
+	uint64_t limit6_log_ms;		/**< last "IPv6 table full" line */
 	struct sl_neigh_ent ent[SL_NEIGH_MAX];
 };
 
@@ -145,7 +158,9 @@ void sl_neigh_learn(struct sl_worker *w, uint32_t ip,
  * (16 bytes: link-local or in the guest prefix) is at @mac: as
  * sl_neigh_learn, and a new address is entered in the table (by the
  * port's queue-0 worker, which receives neighbour discovery; at most
- * SL_NEIGH6_MAX, more counted in neigh6_full).
+ * SL_NEIGH6_MAX: then the entry of an address idle for
+ * sl_neigh6_idle_ms() is taken, counted in neigh6_evicted; with none idle
+ * the new address is refused, counted in neigh6_full and logged).
  */
 void sl_neigh_learn6(struct sl_worker *w, const uint8_t *ip6,
 	const struct rte_ether_addr *mac);
@@ -163,6 +178,27 @@ void sl_neigh_tx6(struct sl_worker *w, struct rte_mbuf *m,
 /** sl_neigh_lookup6 - sl_neigh_lookup for IPv6 address @ip6. */
 bool sl_neigh_lookup6(const struct sl_worker *w, const uint8_t *ip6,
 	struct rte_ether_addr *mac);
+
+/**
+ * sl_neigh_guest6 - a stable IPv6 address, in the guest prefix, of the
+ * host at IPv4 address @ip (of its MAC when @ip is resolved, else of any
+ * host of the port): the one formed from its MAC (EUI-64) first, else the
+ * one known longest (a DHCPv6 lease or a stable address is older than the
+ * temporary addresses beside it). Only resolved addresses count. With
+ * none known (a guest that has not spoken from its global address yet),
+ * the prefix with the interface identifier of the host's link-local
+ * address, else with the EUI-64 one of its MAC: resolved on first use.
+ * Any worker of the port (reads the shared table).
+ * Return: true when @out (16 bytes) was filled.
+ */
+bool sl_neigh_guest6(const struct sl_worker *w, uint32_t ip, uint8_t *out);
+
+/**
+ * sl_neigh6_idle_ms - how long an IPv6 address must have gone without a
+ * frame either way before its entry may be given to a new address: longer
+ * than any flow's idle expiry (TCP's and UDP's), so no live flow uses it.
+ */
+uint64_t sl_neigh6_idle_ms(const struct sl_config *cfg);
 
 /**
  * sl_neigh_link_gen - bumped by sl_neigh_start (worker start, link up):
@@ -194,7 +230,9 @@ bool sl_neigh_is_host_addr(const struct sl_config *cfg, uint32_t ip);
 
 /** One host as telemetry shows it (sl_neigh_host). */
 struct sl_neigh_host_info {
-	uint32_t ip;			/**< network order */
+	uint32_t ip;			/**< network order (IPv4 entries) */
+	bool v6;			/**< an IPv6 address: ip6 */
+	uint8_t ip6[16];
 	bool known;			/**< the MAC is resolved */
 	struct rte_ether_addr mac;
 	uint64_t seen_ms;		/**< last frame from it (port-wide) */

@@ -60,7 +60,8 @@
 	X(drop_ip6_l4_unsupported) X(drop_icmp6) X(drop_ndp)	\
 	X(ndp_dad_defended) X(drop_dhcp6) X(icmp6_ignored)				\
 	X(icmp6_echo_local) X(ndp_ns_rx) X(ndp_na_sent) X(ndp_ns_sent) \
-	X(ndp_rs_rx) X(ndp_ra_sent) X(neigh6_full)		\
+	X(ndp_rs_rx) X(ndp_ra_sent) X(neigh6_full) X(neigh6_evicted) \
+	X(fwd_guest6) X(fwd_retry6) X(drop_fwd_no_guest6)	\
 	X(dhcp6_replies)						\
 	X(drop_ip6_dst) X(drop_udp6_too_big)
 

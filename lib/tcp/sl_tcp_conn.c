@@ -381,18 +381,81 @@ inbound_refuse(struct sl_worker *w, int hd)
 		w->ft.max);
 }
 
+/**
+ * inbound_open - start an inbound connection toward the guest for the
+ * accepted host client @hd (@peer): a flow of @key (another source port
+ * from the gateway if that 4-tuple is busy or, on a multi-queue port,
+ * would belong to another worker: sl_steer.c) and our SYN. On failure the
+ * client is reset (counted).
+ */
+static void
+inbound_open(struct sl_worker *w, int hd, const union sl_sockaddr *peer,
+	struct sl_flow_key *key, uint8_t retry6)
+{
+	struct sl_tcp_conn *c;
+	struct sl_flow *f = NULL;
+	unsigned int tries;
+
+	for (tries = 0; tries < SL_TCP_ACCEPT_PORT_TRIES && f == NULL;
+	    tries++) {
+		if (sl_steer_mine(w, key) &&
+		    sl_flow_lookup(&w->ft, key) == NULL) {
+			f = sl_flow_add(&w->ft, key, w->now_ms);
+			if (f == NULL)
+				break;
+		} else {
+			sl_fwd_key_gateway(w->cfg, key, rte_cpu_to_be_16(
+				(uint16_t)(49152 + (rte_rand() % 16384))));
+		}
+	}
+	if (f == NULL) {
+		SL_STAT_INC(w->stats, drop_flow_limit);
+		sl_host_close(w->host, hd, true);
+		return;
+	}
+	c = conn_of(w, f);
+	conn_clear(c);
+	c->v6 = key->family == AF_INET6;
+	c->fwd_retry6 = retry6;
+	f->hd = hd;
+	f->inbound = true;
+	f->host_dst = *peer;
+	f->state = SL_TCP_S_SYN_SENT;
+	sl_tcp_w(w)->inbound_pending++;
+	sl_host_set_cookie(w->host, hd, sl_flow_cookie(f));
+	c->interest = UINT32_MAX;	/* force the first watch */
+	set_interest(w, f, c, 0);
+	c->iss = isn(w, key);
+	c->snd_una = c->snd_nxt = c->iss;
+	c->ws_ok = true;	/* offered; kept only if echoed */
+	c->sb.ok = true;	/* SACK-permitted likewise */
+	c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
+	c->rcv_mss = rx_mss(w, c);
+	c->snd_mss = RTE_MIN(c->v6 ? (uint16_t)SL_TCP_DEFAULT_MSS6 :
+		(uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w, c));
+	c->rto = SL_TCP_RTO_INIT;
+	SL_STAT_INC(w->stats, flows_opened);
+	SL_STAT_INC(w->stats, tcp_flows_opened);
+	if (tcp_emit(w, f, c, F_SYN, c->iss, NULL, true) != 0) {
+		tcp_free(w, f, true, SL_STAT_tcp_refused);
+		return;
+	}
+	c->snd_nxt = c->iss + 1;
+	c->rto_deadline = w->now_ms + tcp_rto_backed_off(c);
+	tcp_rearm(w, f, c);
+}
+
 void
 sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	unsigned int off, int lhd)
 {
+	uint16_t gport = rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off));
 	unsigned int k;
 
 	for (k = 0; k < SL_TCP_ACCEPT_BUDGET; k++) {
 		union sl_sockaddr peer;
 		struct sl_flow_key key;
-		struct sl_tcp_conn *c;
-		struct sl_flow *f;
-		unsigned int tries;
+		uint8_t retry6;
 		int hd;
 
 		hd = sl_host_accept(w->host, lhd, &peer, SL_COOKIE_SPECIAL);
@@ -407,66 +470,38 @@ sl_tcp_accept(struct sl_worker *w, const struct sl_fwd_spec *spec,
 			inbound_refuse(w, hd);
 			continue;
 		}
-		/* to the forward's guest host, from the host client's own
-		 * address and port (sl_fwd_src_client) or from the gateway
-		 * with the client's port: another one if that 4-tuple is
-		 * busy or, on a multi-queue port, would belong to another
-		 * worker (sl_steer.c); a client's address that cannot be
-		 * used so falls back to the gateway's */
-		key = sl_flow_key_make(IPPROTO_TCP,
-			sl_fwd_target(w->cfg, spec),
-			rte_cpu_to_be_16((uint16_t)(spec->guest_lo + off)),
-			sl_fwd_src_client(w->cfg, spec,
-			sl_sockaddr_v4_or_0(&peer)) ?
-			sl_sockaddr_v4_or_0(&peer) : w->cfg->gateway,
-			sl_sockaddr_port(&peer));
-		f = NULL;
-		for (tries = 0; tries < SL_TCP_ACCEPT_PORT_TRIES && f == NULL;
-		    tries++) {
-			if (sl_steer_mine(w, &key) &&
-			    sl_flow_lookup(&w->ft, &key) == NULL) {
-				f = sl_flow_add(&w->ft, &key, w->now_ms);
-				if (f == NULL)
-					break;
-			} else {
-				key.daddr = w->cfg->gateway;
-				key.dport = rte_cpu_to_be_16((uint16_t)(49152 +
-					(rte_rand() % 16384)));
-			}
-		}
-		if (f == NULL) {
-			SL_STAT_INC(w->stats, drop_flow_limit);
+		/* the guest's address and family, the source it sees: the
+		 * client's own address or the gateway's (sl_fwd_guest.h) */
+		if (sl_fwd_guest_key(w, spec, IPPROTO_TCP, gport, &peer, &key,
+		    &retry6) != 0) {
 			sl_host_close(w->host, hd, true);
 			continue;
 		}
-		c = conn_of(w, f);
-		conn_clear(c);
-		f->hd = hd;
-		f->inbound = true;
-		f->host_dst = peer;
-		f->state = SL_TCP_S_SYN_SENT;
-		sl_tcp_w(w)->inbound_pending++;
-		sl_host_set_cookie(w->host, hd, sl_flow_cookie(f));
-		c->interest = UINT32_MAX;	/* force the first watch */
-		set_interest(w, f, c, 0);
-		c->iss = isn(w, &key);
-		c->snd_una = c->snd_nxt = c->iss;
-		c->ws_ok = true;	/* offered; kept only if echoed */
-		c->sb.ok = true;	/* SACK-permitted likewise */
-		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
-		c->rcv_mss = rx_mss(w, c);
-		c->snd_mss = RTE_MIN((uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w, c));
-		c->rto = SL_TCP_RTO_INIT;
-		SL_STAT_INC(w->stats, flows_opened);
-		SL_STAT_INC(w->stats, tcp_flows_opened);
-		if (tcp_emit(w, f, c, F_SYN, c->iss, NULL, true) != 0) {
-			tcp_free(w, f, true, SL_STAT_tcp_refused);
-			continue;
-		}
-		c->snd_nxt = c->iss + 1;
-		c->rto_deadline = w->now_ms + tcp_rto_backed_off(c);
-		tcp_rearm(w, f, c);
+		inbound_open(w, hd, &peer, &key, retry6);
 	}
+}
+
+/**
+ * inbound_retry6 - the guest refused inbound IPv4 flow @f (RST to our
+ * SYN): when it may (c->fwd_retry6) and an IPv6 address of the guest host
+ * is known, the same client is connected over IPv6 instead, for guests
+ * whose service listens on IPv6 only. Counted in fwd_retry6.
+ * Return: true when the retry was started (@f is gone).
+ */
+static bool
+inbound_retry6(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
+{
+	union sl_sockaddr peer = f->host_dst;
+	struct sl_flow_key key;
+	int hd = f->hd;
+
+	if (!(c->fwd_retry6 & SL_FWD_RETRY6) || f->key.family != AF_INET ||
+	    sl_fwd_guest_key6(w, &f->key, &peer, c->fwd_retry6, &key) != 0)
+		return false;
+	f->hd = -1;	/* the client's socket goes on with the new flow */
+	tcp_free(w, f, false, SL_STAT_fwd_retry6);
+	inbound_open(w, hd, &peer, &key, 0);
+	return true;
 }
 
 /**
@@ -488,10 +523,10 @@ tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f,
 		return;
 	}
 	if (flags & F_RST) {
-		if (flags & F_ACK) {
-			/* nothing listens in the guest: reset the client */
+		/* nothing listens in the guest: retry over IPv6 (a
+		 * service on IPv6 only) or reset the client */
+		if ((flags & F_ACK) && !inbound_retry6(w, f, c))
 			tcp_free(w, f, true, SL_STAT_tcp_refused);
-		}
 		return;
 	}
 	if ((flags & (F_SYN | F_ACK)) != (F_SYN | F_ACK))

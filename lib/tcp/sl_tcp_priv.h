@@ -21,6 +21,7 @@
 #include <rte_tcp.h>
 
 #include "sl_fwd.h"
+#include "sl_fwd_guest.h"
 #include "sl_log.h"
 #include "sl_neigh.h"
 #include "sl_net6.h"
@@ -122,6 +123,8 @@ struct sl_tcp_conn {
 	uint8_t snd_wscale;	/**< guest's shift */
 	bool ws_ok;
 	bool v6;		/**< an IPv6 flow (set at open) */
+	uint8_t fwd_retry6;	/**< inbound IPv4: SL_FWD_RETRY6 bits (the
+				 * guest's refusal retried over IPv6) */
 	struct rte_mbuf *pend;	/**< in-order data not yet written */
 	struct rte_mbuf *pend_tail; /**< its last segment (while pend) */
 	uint32_t pend_len;

@@ -22,6 +22,7 @@
 
 #include "sl_dgflow.h"
 #include "sl_dgram.h"
+#include "sl_fwd_guest.h"
 #include "sl_icmp_err.h"
 #include "sl_neigh.h"
 #include "sl_net6.h"
@@ -135,6 +136,17 @@ sl_udp_to_guest6(struct sl_worker *w, struct rte_mbuf *m, const uint8_t *daddr,
 	return 0;
 }
 
+/** udp_send_flow - payload @m to the guest as a datagram of flow @f. */
+static void
+udp_send_flow(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m)
+{
+	if ((likely(f->key.family == AF_INET) ?
+	    sl_udp_to_guest(w, m, f->key.gaddr, f->key.daddr, f->key.dport,
+	    f->key.gport) : sl_udp_to_guest6(w, m, f->key.gip.b,
+	    f->key.dip.b, f->key.dport, f->key.gport)) == 0)
+		SL_STAT_INC(w->stats, udp_to_guest);
+}
+
 /** udp_deliver - one host datagram of a UDP flow to the guest. */
 static void
 udp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
@@ -143,11 +155,7 @@ udp_deliver(struct sl_worker *w, struct sl_flow *f, struct rte_mbuf *m,
 	(void)n;
 	if (f->key.dport == RTE_BE16(SL_DNS_PORT))
 		sl_dgflow_dns_answer(w, f, m);
-	if ((likely(f->key.family == AF_INET) ?
-	    sl_udp_to_guest(w, m, f->key.gaddr, f->key.daddr, f->key.dport,
-	    f->key.gport) : sl_udp_to_guest6(w, m, f->key.gip.b,
-	    f->key.dip.b, f->key.dport, f->key.gport)) == 0)
-		SL_STAT_INC(w->stats, udp_to_guest);
+	udp_send_flow(w, f, m);
 }
 
 void
@@ -161,9 +169,9 @@ sl_udp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 
 /**
  * inbound_one - one datagram a forward's listener received: find or make
- * its inbound flow and relay it to the guest host. The datagram's source
- * is the client's own address, or the gateway's (sl_fwd_src_client), its
- * port the client's either way.
+ * its inbound flow and relay it to the guest host, over the family and
+ * from the source sl_fwd_guest_key picks (the client's own address or the
+ * gateway's; the client's port either way).
  * @w: worker
  * @spec: the forward
  * @gport: guest port (network order)
@@ -177,15 +185,14 @@ inbound_one(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	const union sl_sockaddr *peer)
 {
 	uint32_t n = rte_pktmbuf_pkt_len(m);
-	uint16_t pport = sl_sockaddr_port(peer);
-	uint32_t pv4 = sl_sockaddr_v4_or_0(peer);
-	uint32_t src = sl_fwd_src_client(w->cfg, spec, pv4) ? pv4 :
-		w->cfg->gateway;
 	struct sl_flow_key key;
 	struct sl_flow *f;
 
-	key = sl_flow_key_make(IPPROTO_UDP, sl_fwd_target(w->cfg, spec),
-		gport, src, pport);
+	if (sl_fwd_guest_key(w, spec, IPPROTO_UDP, gport, peer, &key,
+	    NULL) != 0) {
+		rte_pktmbuf_free(m);	/* counted: no IPv6 address known */
+		return;
+	}
 	f = sl_flow_lookup(&w->ft, &key);
 	if (f != NULL && (!sl_sockaddr_same(&f->host_dst, peer, false) ||
 	    !f->inbound)) {
@@ -215,8 +222,7 @@ inbound_one(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	}
 	sl_dgflow_touch(w, f);
 	f->bytes_to_guest += n;
-	if (sl_udp_to_guest(w, m, key.gaddr, src, pport, gport) == 0)
-		SL_STAT_INC(w->stats, udp_to_guest);
+	udp_send_flow(w, f, m);
 }
 
 void

@@ -28,6 +28,13 @@
 #     back, the IPv6/IPv4 throughput ratios reported (not a timed check)
 #   - UDP echo over IPv6; AAAA through fec0::3 (dnsmasq behind
 #     --dns-forward); sluice-ctl flows shows an IPv6 flow
+#   - forwards to a guest service listening on IPv6 only: 8 MiB through a
+#     dual-stack forward from [::1], 127.0.0.1 and ::ffff:127.0.0.1
+#     (sha256; the guest's IPv4 refusal retried over IPv6, fwd_retry6), an
+#     IPv6-only forward with guest-family=client (fwd_guest6); the guest
+#     sees $GW6 for loopback clients and a far IPv6 client as itself (TCP,
+#     and UDP with guest-family=client); --outbound-addr6 seen by a far
+#     host's server
 #   - --ipv6 off: no RA (the guest gets no global address), IPv6 frames are
 #     counted in drop_ethertype
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
@@ -420,6 +427,134 @@ test_flows6() {
 		grep -q "\[$GW6\]:7264" <<<"$out" || { printf '%s\n' "$out" | head -20; true; }
 }
 
+OUT6=2001:db8:100::10	# slh's second address: --outbound-addr6
+FWD_BIG=8388608		# bytes of the forwarded transfers
+
+# restart_fwd6: sluice again, with forwards to guest services on IPv6 only
+# and --outbound-addr6 $OUT6; the guest's SLAAC address and IPv4 lease
+# back (a new tap)
+restart_fwd6() {
+	local deadline=$((SECONDS + WAIT))
+	ip -n "$E2E_H" -6 addr add "$OUT6/64" dev "$E2E_VH" nodad || true
+	e2e_stop_sluice || true
+	e2e_start_sluice --host-loopback on --dns-forward "127.0.0.1:$DNS_PORT" \
+		--outbound-addr6 "$OUT6" -t 18090:8090 \
+		-t "[::1]/18091:8091,guest-family=client" -t 18092:8091 \
+		-u "[2001:db8:100::1]/18093:8093,guest-family=client" || return 1
+	guest_v6_on || true
+	while [[ -z $(slaac_addr) ]] && ((SECONDS < deadline)); do
+		sleep 0.5
+	done
+	e2e_dhcp || true
+}
+
+# fwd6_get DESC NS CONNECT: the file the guest serves on IPv6 only (port
+# 8090), fetched in NS through CONNECT (a socat address); sha256-identical
+fwd6_get() {
+	local desc=$1 ns=$2 conn=$3 out=$E2E_DIR/f6out.bin want got
+	rm -f "$out"
+	want=$(sha256sum <"$E2E_DIR/f6src.bin" | cut -d' ' -f1)
+	timeout 120 ip netns exec "$ns" socat -u "$conn" "CREATE:$out" || true
+	got=$(sha256sum <"$out" 2>/dev/null | cut -d' ' -f1 || true)
+	if [[ $got == "$want" ]]; then
+		e2e_pass "$desc: $((FWD_BIG >> 20)) MiB sha256-identical"
+	else
+		e2e_fail "$desc" "sha256 $got, want $want ($(stat -c %s "$out" \
+			2>/dev/null || echo 0) bytes)" "$(e2e_log_tail "$E2E_SLUICE_LOG" 10)"
+	fi
+}
+
+# norm6 TEXT: an address as socat prints it ("[2001:0db8::...]") in
+# RFC 5952 form (TEXT unchanged when it is none)
+norm6() {
+	"$E2E_PYTHON" -c 'import ipaddress, sys
+t = sys.argv[1].strip().strip("[]")
+try:
+	print(ipaddress.ip_address(t))
+except ValueError:
+	print(sys.argv[1])' "$1"
+}
+
+# fwd6_peer DESC NS CONNECT WANT: the client address the guest's IPv6-only
+# service (port 8091) sees, asked in NS through CONNECT, is WANT
+fwd6_peer() {
+	local got
+	got=$(timeout 20 ip netns exec "$2" socat -t 5 -u "$3" - 2>&1 || true)
+	got=$(norm6 "$got")
+	e2e_check "$1: the guest sees $4 (got '$got')" test "$got" = "$4" || true
+}
+
+# test_fwd6: forwards reach a guest service that listens on IPv6 only
+# (issue 15): a dual-stack forward's IPv4 SYN is refused by the guest and
+# retried over IPv6 (fwd_retry6), for [::1], 127.0.0.1 and ::ffff:127.0.0.1
+# clients alike; an IPv6-only forward with guest-family=client goes over
+# IPv6 at once (fwd_guest6); a loopback client shows as $GW6, a far IPv6
+# client as itself; a UDP forward with guest-family=client likewise (no
+# retry for datagrams; bound to slh's first address: a wildcard UDP
+# listener's replies leave from the address the kernel picks, and slh has
+# two on that link); the guest's own IPv6 flows leave from
+# --outbound-addr6 (a far host's server reports the source).
+test_fwd6() {
+	local pids=() retry g6 got pid
+	restart_fwd6 || return 0
+	head -c "$FWD_BIG" /dev/urandom >"$E2E_DIR/f6src.bin"
+	e2e_bg "$E2E_G" "$E2E_DIR/f6srv.log" socat \
+		"TCP6-LISTEN:8090,ipv6only=1,reuseaddr,fork" \
+		"SYSTEM:cat $E2E_DIR/f6src.bin"
+	pids+=("$E2E_BG_PID")
+	# shellcheck disable=SC2016 # expanded by socat's shell
+	e2e_bg "$E2E_G" "$E2E_DIR/f6peer.log" socat \
+		"TCP6-LISTEN:8091,ipv6only=1,reuseaddr,fork" \
+		'SYSTEM:echo $SOCAT_PEERADDR'
+	pids+=("$E2E_BG_PID")
+	# shellcheck disable=SC2016
+	e2e_bg "$E2E_G" "$E2E_DIR/f6udp.log" socat -d -d \
+		"UDP6-RECVFROM:8093,ipv6only=1,fork" 'SYSTEM:echo $SOCAT_PEERADDR'
+	pids+=("$E2E_BG_PID")
+	# shellcheck disable=SC2016
+	e2e_bg "$E2E_F" "$E2E_DIR/f6far.log" socat \
+		"TCP6-LISTEN:7270,bind=[$FAR6],reuseaddr,fork" \
+		'SYSTEM:echo $SOCAT_PEERADDR'
+	pids+=("$E2E_BG_PID")
+	sleep 1
+	fwd6_get "forward to an IPv6-only guest service from [::1]" "$E2E_H" \
+		"TCP6:[::1]:18090"
+	fwd6_get "the same from 127.0.0.1" "$E2E_H" "TCP4:127.0.0.1:18090"
+	fwd6_get "the same from ::ffff:127.0.0.1" "$E2E_H" \
+		"TCP6:[::ffff:127.0.0.1]:18090"
+	retry=$(wstat fwd_retry6)
+	e2e_check "IPv4 refusals retried over IPv6: fwd_retry6 $retry >= 3" \
+		test "$retry" -ge 3 || true
+	fwd6_peer "IPv6-only forward from [::1], guest-family=client" \
+		"$E2E_H" "TCP6:[::1]:18091" "$GW6"
+	g6=$(wstat fwd_guest6)
+	e2e_check "guest-family=client went over IPv6 at once: fwd_guest6 $g6" \
+		test "$g6" -ge 1 || true
+	fwd6_peer "dual-stack forward from the far host" "$E2E_F" \
+		"TCP6:[2001:db8:100::1]:18092" "2001:db8:100::2"
+	got=$(echo x | timeout 20 ip netns exec "$E2E_F" socat -t 5 - \
+		"UDP6:[2001:db8:100::1]:18093" 2>&1 || true)
+	got=$(norm6 "$got")
+	if [[ $got == 2001:db8:100::2 ]]; then
+		e2e_pass "UDP forward to an IPv6-only guest service from the far host: the guest sees $got"
+	else
+		e2e_fail "UDP forward to an IPv6-only guest service from the far host: the guest sees 2001:db8:100::2" \
+			"got '$got'" "$(cat "$E2E_DIR/f6udp.log")" \
+			"$("$E2E_PYTHON" "$E2E_SRC/usertools/sluice-ctl" \
+			-f "${E2E_SLUICE_PREFIXES[-1]}" flows 2>&1)" \
+			"$(ip -n "$E2E_G" -6 addr show dev "$E2E_TAP")"
+	fi
+	got=$(timeout 20 ip netns exec "$E2E_G" socat -t 5 -u \
+		"TCP6:[$FAR6]:7270" - 2>&1 || true)
+	got=$(norm6 "$got")
+	e2e_check "--outbound-addr6: the far host sees the guest's connection from $OUT6 (got '$got')" \
+		test "$got" = "$OUT6" || true
+	for pid in "${pids[@]}"; do
+		e2e_kill_pid "$pid" || true
+	done
+	rm -f "$E2E_DIR/f6src.bin" "$E2E_DIR/f6out.bin"
+}
+
 main() {
 	e2e_require ip busybox socat dnsmasq || { e2e_summary; return; }
 	e2e_setup || { e2e_summary; return; }
@@ -440,6 +575,7 @@ main() {
 	test_tcp4_compare
 	test_counters
 	test_info
+	test_fwd6
 	test_ipv6_off
 	e2e_summary
 }

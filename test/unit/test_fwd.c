@@ -81,6 +81,55 @@ SL_TEST(fwd_parse_ipv6)
 		"64000-65000:1000-2000") == 0);
 }
 
+/* IPv6 targets (bracketed, or bare after a bind address) and the guest
+ * family option, formatted back as parsed; bad ones refused. */
+SL_TEST(fwd_parse_ipv6_targets)
+{
+	static const char *const bad[] = {
+		"8080:[::1]/80", "8080:[fe80::1]/80", "8080:[ff02::1]/80",
+		"8080:[::ffff:10.0.2.16]/80", "8080:[::]/80", "8080:[fec0::5/80",
+		"8080:80,guest-family=ipv5", "8080:80,guest-family=",
+		"8080:80,", "8080:80,source=client,", "8080:80,,source=client",
+		"[::1]/8080:fec0::5x/80",
+	};
+	struct sl_fwd_spec s;
+	char err[128], buf[SL_FWD_TEXT_LEN];
+	unsigned int i;
+
+	SL_CHECK(sl_fwd_parse("[::1]/8080:[fec0::5]/80", IPPROTO_TCP, &s,
+		err, sizeof(err)) == 0);
+	SL_CHECK_EQ(s.to_addr, 0);
+	SL_CHECK_EQ(s.to_addr6.b[0], 0xfe);
+	SL_CHECK_EQ(s.to_addr6.b[15], 5);
+	SL_CHECK_EQ(s.guest_lo, 80);
+	sl_fwd_format(&s, buf, sizeof(buf));
+	SL_CHECK(strcmp(buf, "tcp:[::1]/8080:[fec0::5]/80") == 0);
+	SL_CHECK(sl_fwd_parse("[::1]/8080:fec0::5/80", IPPROTO_TCP, &s, err,
+		sizeof(err)) == 0);
+	SL_CHECK_EQ(s.to_addr6.b[15], 5);
+	SL_CHECK(sl_fwd_parse("udp:5353:[fec0::5]/53,guest-family=ipv6,"
+		"source=gateway", IPPROTO_TCP, &s, err, sizeof(err)) == 0);
+	SL_CHECK_EQ(s.guest_family, SL_FWD_FAM_IPV6);
+	SL_CHECK_EQ(s.source, SL_FWD_SRC_GATEWAY);
+	sl_fwd_format(&s, buf, sizeof(buf));
+	SL_CHECK(strcmp(buf, "udp:5353:[fec0::5]/53,source=gateway,"
+		"guest-family=ipv6") == 0);
+	SL_CHECK(sl_fwd_parse("8080:80,guest-family=client", IPPROTO_TCP, &s,
+		err, sizeof(err)) == 0);
+	SL_CHECK_EQ(s.guest_family, SL_FWD_FAM_CLIENT);
+	SL_CHECK_EQ(sl_fwd_family_parse("auto"), SL_FWD_FAM_AUTO);
+	SL_CHECK(strcmp(sl_fwd_family_name(SL_FWD_FAM_IPV4), "ipv4") == 0);
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		err[0] = '\0';
+		if (sl_fwd_parse(bad[i], IPPROTO_TCP, &s, err,
+		    sizeof(err)) == 0) {
+			fprintf(stderr, "  accepted '%s'\n", bad[i]);
+			SL_CHECK(0);
+		}
+		SL_CHECK(err[0] != '\0');
+	}
+}
+
 SL_TEST(fwd_parse_rejects)
 {
 	static const char *const bad[] = {

@@ -495,3 +495,104 @@ main(int argc, char **argv)
 		return 1;
 	return sl_test_main(argc, argv);
 }
+
+/** addr6_n - IPv6 address fec0::1:0:0:@n of the guest prefix. */
+static const uint8_t *
+addr6_n(unsigned int n)
+{
+	static uint8_t a[4][16];
+	static unsigned int k;
+	uint8_t *p = a[k++ % 4];
+
+	memset(p, 0, 16);
+	p[0] = 0xfe;
+	p[1] = 0xc0;
+	p[11] = 1;
+	p[14] = (uint8_t)(n >> 8);
+	p[15] = (uint8_t)n;
+	return p;
+}
+
+/** frame6 - a zeroed 60-byte frame to send through sl_neigh_tx6. */
+static struct rte_mbuf *
+frame6(struct sl_test_env *env)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(env->w.mp);
+	char *p = m != NULL ? rte_pktmbuf_append(m, 60) : NULL;
+
+	if (p != NULL)
+		memset(p, 0, 60);
+	return m;
+}
+
+/*
+ * IPv6 entries expire: a guest with temporary addresses fills the
+ * SL_NEIGH6_MAX entries; a new address is refused (neigh6_full) while all
+ * are in use, and takes the entry of the one idle longest once it has gone
+ * sl_neigh6_idle_ms() without a frame either way (neigh6_evicted). An
+ * address frames are still sent to is not taken. The other worker of the
+ * port drops its view of the reused entry (its counters restart) and
+ * resolves the new address afresh; /sluice/hosts sees the new address.
+ */
+SL_TEST(neigh6_idle_addresses_expire)
+{
+	struct sl_test_env e0, e1;
+	struct sl_steer *s = rte_zmalloc("t", sizeof(*s), 0);
+	struct sl_neigh_host_info info;
+	struct rte_ether_addr mac;
+	uint64_t idle;
+	unsigned int i;
+	int slot = -1;
+
+	SL_CHECK(s != NULL);
+	SL_CHECK(two_workers(&e0, &e1, s) == 0);
+	idle = sl_neigh6_idle_ms(&e0.cfg);
+	SL_CHECK(idle > (uint64_t)e0.cfg.tcp_idle_timeout_s * 1000);
+	for (i = 0; i < SL_NEIGH6_MAX; i++) {
+		sl_neigh_learn6(&e0.w, addr6_n(i), &mac_b);
+		e0.w.now_ms += 10;
+	}
+	SL_CHECK_EQ(stat(&e0.w, "neigh6_full"), 0);
+	sl_neigh_poll(&e1.w);
+	SL_CHECK(sl_neigh_lookup6(&e1.w, addr6_n(0), &mac));
+	/* worker 1 sends to address 0 (a flow's frames) */
+	sl_neigh_tx6(&e1.w, frame6(&e1), addr6_n(0));
+	SL_CHECK(e1.cap.n + e1.w.n_tx >= 1);
+	/* full, nothing idle: refused, counted */
+	sl_neigh_learn6(&e0.w, addr6_n(100), &mac_b);
+	SL_CHECK_EQ(stat(&e0.w, "neigh6_full"), 1);
+	SL_CHECK(!sl_neigh_lookup6(&e0.w, addr6_n(100), &mac));
+	/* all idle long enough but address 0, which was used later */
+	e0.w.now_ms += idle - 100;
+	e1.w.now_ms = e0.w.now_ms;
+	sl_neigh_tx6(&e1.w, frame6(&e1), addr6_n(0));
+	e0.w.now_ms += 200;
+	e1.w.now_ms = e0.w.now_ms;
+	sl_neigh_learn6(&e0.w, addr6_n(100), &mac_b);
+	SL_CHECK_EQ(stat(&e0.w, "neigh6_evicted"), 1);
+	SL_CHECK(sl_neigh_lookup6(&e0.w, addr6_n(100), &mac));
+	SL_CHECK(sl_neigh_lookup6(&e0.w, addr6_n(0), &mac));	/* in use */
+	SL_CHECK(!sl_neigh_lookup6(&e0.w, addr6_n(1), &mac));	/* oldest */
+	SL_CHECK(sl_neigh_lookup6(&e0.w, addr6_n(2), &mac));
+	/* worker 1 sees the new address in that entry, its view reset */
+	for (i = 0; sl_neigh_host(&e1.w, i, &info); i++)
+		if (info.v6 && memcmp(info.ip6, addr6_n(100), 16) == 0)
+			slot = (int)i;
+	SL_CHECK(slot >= 0);
+	SL_CHECK(!sl_neigh_lookup6(&e1.w, addr6_n(1), &mac));
+	sl_neigh_poll(&e1.w);
+	SL_CHECK(sl_neigh_lookup6(&e1.w, addr6_n(100), &mac));
+	SL_CHECK(rte_is_same_ether_addr(&mac, &mac_b));
+	SL_CHECK(sl_neigh_host(&e1.w, (uint32_t)slot, &info));
+	SL_CHECK_EQ(info.tx_frames, 0);
+	/* more new addresses take the other idle entries, then are
+	 * refused again (addresses 0 and 100 are not idle) */
+	for (i = 0; i < SL_NEIGH6_MAX; i++)
+		sl_neigh_learn6(&e0.w, addr6_n(200 + i), &mac_b);
+	SL_CHECK_EQ(stat(&e0.w, "neigh6_evicted"), SL_NEIGH6_MAX - 1);
+	SL_CHECK_EQ(stat(&e0.w, "neigh6_full"), 3);
+	SL_CHECK(sl_neigh_lookup6(&e0.w, addr6_n(0), &mac));
+	SL_CHECK(sl_neigh_lookup6(&e0.w, addr6_n(100), &mac));
+	two_workers_fini(&e0, &e1, s);
+	rte_free(s);
+}

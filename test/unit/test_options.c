@@ -95,6 +95,8 @@ cfg_diff(const struct sl_config *a, const struct sl_config *b)
 	DIFF(nb_dhcp_res);
 	DIFF(fwd_source);
 	DIFF(outbound_addr);
+	if (!sl_addr_eq(&a->outbound_addr6, &b->outbound_addr6))
+		return "outbound_addr6";
 	DIFF(nb_fwd);
 #undef DIFF
 	if (memcmp(a->dhcp_res, b->dhcp_res, sizeof(a->dhcp_res)) != 0)
@@ -839,6 +841,7 @@ SL_TEST(dump_round_trip)
 		"--dhcp-host", "52:54:00:00:00:02,192.168.7.102",
 		"--max-hosts", "8", "--fwd-source", "gateway",
 		"--outbound-addr", "198.51.100.9",
+		"--outbound-addr6", "2001:db8::9",
 		"-t", "8080:192.168.7.101/80,source=client")), 0);
 	n = sl_options_dump(&cfg, buf, sizeof(buf));
 	SL_CHECK(n > 0);
@@ -854,6 +857,9 @@ SL_TEST(dump_round_trip)
 	SL_CHECK_EQ(cfg.nb_dhcp_res, 2);
 	SL_CHECK_EQ(cfg.fwd_source, SL_FWD_SRC_GATEWAY);
 	SL_CHECK_EQ(cfg.outbound_addr, inet_addr("198.51.100.9"));
+	SL_CHECK(strstr(buf, "outbound-addr6 = 2001:db8::9\n") != NULL);
+	SL_CHECK_EQ(cfg.outbound_addr6.b[0], 0x20);
+	SL_CHECK_EQ(cfg.outbound_addr6.b[15], 9);
 	setup(&back);
 	SL_CHECK_EQ(parse_file(&back, err, sizeof(err), buf, path, NULL), 0);
 	SL_CHECK(cfg_diff(&cfg, &back) == NULL);
@@ -956,6 +962,11 @@ SL_TEST(ipv6_options)
 		{ "--dns6", "fec0::2" },	/* the gateway's */
 		{ "--dns6", "ff02::1" },
 		{ "--ipv6", "maybe" },
+		{ "--outbound-addr6", "198.51.100.9" },
+		{ "--outbound-addr6", "::ffff:198.51.100.9" },
+		{ "--outbound-addr6", "::" },
+		{ "--outbound-addr6", "ff02::1" },
+		{ "--outbound-addr6", "2001:db8::9/64" },
 	};
 	struct sl_config cfg;
 	char err[256], path[32];
