@@ -53,28 +53,13 @@
 #include <rte_ip_frag.h>
 #include <rte_malloc.h>
 
-#include "sl_frag.h"
+#include "sl_frag_priv.h"
 #include "sl_io.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
 
-/* fragments of one datagram at the smallest MTU (68: 48 bytes each) */
-#define SL_FRAG_OUT_MAX \
-	((UINT16_MAX - sizeof(struct rte_ipv4_hdr) + 47) / 48)
-/* mbufs one reassembly call may put on the death row, at most */
-#define SL_FRAG_DR_CALL (2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1))
 #define SL_FRAG_BUCKET_ENTRIES 4
 #define SL_FRAG_IND_CACHE 64
-
-/** Per-worker fragment state. */
-struct sl_frag {
-	struct rte_ip_frag_tbl *tbl;	/**< guest datagrams in reassembly */
-	struct rte_mempool *ind_mp;	/**< indirect mbufs, fragments out */
-	uint16_t ip_id;			/**< id of the next datagram cut */
-	uint16_t ip_id_step;		/**< the port's number of workers */
-	struct rte_ip_frag_death_row dr;
-	struct rte_mbuf *out[SL_FRAG_OUT_MAX];
-};
 
 int
 sl_frag_init(struct sl_worker *w)
@@ -140,40 +125,84 @@ frag_bad(const struct rte_ipv4_hdr *ip)
 		((fo & RTE_IPV4_HDR_MF_FLAG) && len % RTE_IPV4_HDR_OFFSET_UNITS);
 }
 
+/**
+ * dr_count - count the fragments the table put on the death row from slot
+ * @from on, each by its family (drop_ip_reasm, drop_ip6_reasm): held
+ * fragments still start at their Ethernet header.
+ */
+static void
+dr_count(struct sl_worker *w, uint32_t from)
+{
+	struct rte_ip_frag_death_row *dr = &w->frag->dr;
+	uint32_t i;
+
+	for (i = from; i < dr->cnt; i++) {
+		const struct rte_ether_hdr *e = rte_pktmbuf_mtod(dr->row[i],
+			const struct rte_ether_hdr *);
+
+		if (rte_pktmbuf_data_len(dr->row[i]) >= sizeof(*e) &&
+		    e->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+			SL_STAT_INC(w->stats, drop_ip6_reasm);
+		else
+			SL_STAT_INC(w->stats, drop_ip_reasm);
+	}
+}
+
+struct rte_mbuf *
+sl_frag_reasm(struct sl_worker *w, struct rte_mbuf *m, void *ip,
+	struct rte_ipv6_fragment_ext *fh)
+{
+	struct sl_frag *fr = w->frag;
+	uint32_t dr0;
+
+	if (fr->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - SL_FRAG_DR_CALL)
+		rte_ip_frag_free_death_row(&fr->dr, 0);
+	dr0 = fr->dr.cnt;
+	if (fh == NULL)
+		m = rte_ipv4_frag_reassemble_packet(fr->tbl, &fr->dr, m,
+			w->now_ms, ip);
+	else
+		m = rte_ipv6_frag_reassemble_packet(fr->tbl, &fr->dr, m,
+			w->now_ms, ip, fh);
+	dr_count(w, dr0);
+	return m;
+}
+
+struct rte_mbuf *
+sl_frag_done(struct sl_worker *w, struct rte_mbuf *m, enum sl_stat ok)
+{
+	m->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK |
+		RTE_MBUF_F_RX_L4_CKSUM_MASK);
+	SL_STAT_INC_IDX(w->stats, ok);
+	if (w->steer != NULL && sl_steer_pass(w, m))
+		return NULL;
+	return m;
+}
+
 struct rte_mbuf *
 sl_frag_input(struct sl_worker *w, const struct sl_pkt *p)
 {
-	struct sl_frag *fr = w->frag;
 	struct rte_mbuf *m = p->m;
 	struct rte_ipv4_hdr *ip;
-	uint32_t dr0;
 
+	if (p->ip_ver == 6)
+		return sl_frag6_input(w, p);
 	SL_STAT_INC(w->stats, ip_frag_rx);
 	if (frag_bad(p->ip)) {
 		SL_STAT_INC(w->stats, drop_ip_frag);
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	if (fr->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - SL_FRAG_DR_CALL)
-		rte_ip_frag_free_death_row(&fr->dr, 0);
 	m->l2_len = p->l3_off;
 	m->l3_len = sizeof(*ip);
-	dr0 = fr->dr.cnt;
-	m = rte_ipv4_frag_reassemble_packet(fr->tbl, &fr->dr, m, w->now_ms,
-		p->ip);
-	SL_STAT_ADD(w->stats, drop_ip_reasm, fr->dr.cnt - dr0);
+	m = sl_frag_reasm(w, m, p->ip, NULL);
 	if (m == NULL)
 		return NULL;
-	/* reassembly zeroes the checksum; the port's flags were the first
-	 * fragment's: the whole datagram is checked again */
+	/* reassembly zeroes the checksum: the whole datagram is checked
+	 * again */
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	m->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK |
-		RTE_MBUF_F_RX_L4_CKSUM_MASK);
-	SL_STAT_INC(w->stats, ip_reasm_ok);
-	if (w->steer != NULL && sl_steer_pass(w, m))
-		return NULL;
-	return m;
+	return sl_frag_done(w, m, SL_STAT_ip_reasm_ok);
 }
 
 void
@@ -187,7 +216,7 @@ sl_frag_burst_end(struct sl_worker *w)
 			rte_ip_frag_free_death_row(&fr->dr, 0);
 		rte_ip_frag_table_del_expired_entries(fr->tbl, &fr->dr,
 			w->now_ms);
-		SL_STAT_ADD(w->stats, drop_ip_reasm, fr->dr.cnt);
+		dr_count(w, 0);
 	} while (fr->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN -
 		RTE_LIBRTE_IP_FRAG_MAX_FRAG);
 	if (fr->dr.cnt > 0)
@@ -271,6 +300,9 @@ frag_send(struct sl_worker *w, struct rte_mbuf *m, bool own)
 	if (likely(rte_pktmbuf_pkt_len(m) - m->l2_len <= w->tx_mtu ||
 	    (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)))
 		sl_tx(w, m);
+	else if (rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type ==
+	    RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		sl_frag6_out(w, m);	/* sluice's own: never "DF" */
 	else
 		frag_out(w, m, own);
 }
