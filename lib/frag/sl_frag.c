@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_frag.c: IPv4 fragmentation toward the guest and reassembly of the
- * guest's fragments, per worker, with DPDK's rte_ip_frag.
+ * guest's fragments, per worker, with DPDK's rte_ip_frag; the table, the
+ * pools and the death row IPv6's half (sl_frag6.c) shares.
  *
  * Theory of operation
  * -------------------
@@ -44,6 +45,30 @@
  * that does not fit is dropped (drop_frag_df); sluice's own datagrams
  * (sl_frag_tx_dgram) carry DF only when they fit, as Linux's UDP and ICMP
  * replies do.
+ *
+ * IPv6 (sl_frag6.c) follows the same plan in the same table (keys of both
+ * families live side by side). The parser (sl_net6.c) walks the extension
+ * headers and hands back a fragment at its Fragment header (an atomic one,
+ * offset 0 and M clear, it skips: RFC 6946, an ordinary datagram).
+ * sl_frag6_input() checks what DPDK does not: no payload, a non-last
+ * fragment not a multiple of 8, an end past 65535 bytes of payload
+ * (drop_ip6_frag), and a first fragment without the whole header chain up
+ * to and including the TCP, UDP or ICMPv6 header in its first segment (RFC
+ * 7112, drop_ip6_frag_chain). DPDK's IPv6 reassembly wants the Fragment
+ * header right after the fixed one: extension headers before it are cut
+ * out (sluice is the final destination and skips them anyway). Overlaps
+ * and duplicates make the fragments' lengths add up past the datagram's,
+ * or to it with a hole, so the table discards the whole datagram (RFC
+ * 5722); what it discards is counted by family (drop_ip6_reasm, read off
+ * each mbuf's EtherType on the death row). A completed datagram has no
+ * Fragment header and its payload length set; the parser takes it again.
+ * A reassembled datagram's tuple is in its fixed header, so
+ * sl_steer_pass() finds its owner as for IPv4. Toward the guest,
+ * frag_send() sends an IPv6 frame longer than w->tx_mtu through
+ * sl_frag6_out(): rte_ipv6_fragment_packet() with the same pools (it
+ * leaves the identification zero: each datagram gets the worker's next
+ * one, from a random start, stepping by the number of workers as IPv4's
+ * ids do). IPv6 has no DF: every datagram sluice sends may be cut.
  *
  * Nothing here allocates per packet except mbufs; no locks.
  */
@@ -225,15 +250,15 @@ sl_frag_burst_end(struct sl_worker *w)
 
 /**
  * frag_put - finish fragment @f of a datagram whose Ethernet header is
- * @eth and queue it: Ethernet header, IPv4 checksum, one segment when the
- * port sends no chains.
+ * @eth and queue it: Ethernet header, then the IPv4 checksum, or (@v6) the
+ * Fragment header's identification @id6; one segment when the port sends
+ * no chains.
  */
 static void
 frag_put(struct sl_worker *w, struct rte_mbuf *f,
-	const struct rte_ether_hdr *eth)
+	const struct rte_ether_hdr *eth, bool v6, uint32_t id6)
 {
 	struct rte_ether_hdr *e;
-	struct rte_ipv4_hdr *ip;
 
 	e = (struct rte_ether_hdr *)rte_pktmbuf_prepend(f, sizeof(*e));
 	if (e == NULL || (!w->multiseg && rte_pktmbuf_linearize(f) != 0)) {
@@ -242,17 +267,52 @@ frag_put(struct sl_worker *w, struct rte_mbuf *f,
 		return;
 	}
 	*e = *eth;
-	ip = (struct rte_ipv4_hdr *)(e + 1);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	f->l2_len = sizeof(*e);
-	f->l3_len = sizeof(*ip);
 	f->ol_flags = 0;
-	SL_STAT_INC(w->stats, ip_frag_tx);
+	if (v6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(e + 1);
+
+		((struct rte_ipv6_fragment_ext *)(ip6 + 1))->id =
+			rte_cpu_to_be_32(id6);
+		f->l3_len = sizeof(*ip6) + RTE_IPV6_FRAG_HDR_SIZE;
+		SL_STAT_INC(w->stats, ip6_frag_tx);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(e + 1);
+
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		f->l3_len = sizeof(*ip);
+		SL_STAT_INC(w->stats, ip_frag_tx);
+	}
 	sl_tx(w, f);
 }
 
+void
+sl_frag_cut(struct sl_worker *w, struct rte_mbuf *m, bool v6, uint32_t id6)
+{
+	struct sl_frag *fr = w->frag;
+	struct rte_ether_hdr eth;
+	int32_t n, i;
+
+	memcpy(&eth, rte_pktmbuf_mtod(m, void *), sizeof(eth));
+	rte_pktmbuf_adj(m, m->l2_len);
+	if (v6)
+		n = rte_ipv6_fragment_packet(m, fr->out, SL_FRAG_OUT_MAX,
+			w->tx_mtu, w->mp, fr->ind_mp);
+	else
+		n = rte_ipv4_fragment_packet(m, fr->out, SL_FRAG_OUT_MAX,
+			w->tx_mtu, w->mp, fr->ind_mp);
+	/* the fragments hold references to what they need of it */
+	rte_pktmbuf_free(m);
+	if (n < 0) {
+		SL_STAT_INC(w->stats, drop_nomem);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		frag_put(w, fr->out[i], &eth, v6, id6);
+}
+
 /**
- * frag_out - cut the datagram of frame @m into fragments of at most
+ * frag_out - cut the IPv4 datagram of frame @m into fragments of at most
  * w->tx_mtu bytes and queue them (consumes @m).
  * @own: sluice's own datagram: DF is cleared; else DF drops it.
  */
@@ -260,9 +320,7 @@ static void
 frag_out(struct sl_worker *w, struct rte_mbuf *m, bool own)
 {
 	struct sl_frag *fr = w->frag;
-	struct rte_ether_hdr eth;
 	struct rte_ipv4_hdr *ip;
-	int32_t n, i;
 
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) {
@@ -275,18 +333,7 @@ frag_out(struct sl_worker *w, struct rte_mbuf *m, bool own)
 	}
 	ip->packet_id = rte_cpu_to_be_16(fr->ip_id);
 	fr->ip_id = (uint16_t)(fr->ip_id + fr->ip_id_step);
-	memcpy(&eth, rte_pktmbuf_mtod(m, void *), sizeof(eth));
-	rte_pktmbuf_adj(m, m->l2_len);
-	n = rte_ipv4_fragment_packet(m, fr->out, SL_FRAG_OUT_MAX, w->tx_mtu,
-		w->mp, fr->ind_mp);
-	/* the fragments hold references to what they need of it */
-	rte_pktmbuf_free(m);
-	if (n < 0) {
-		SL_STAT_INC(w->stats, drop_nomem);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		frag_put(w, fr->out[i], &eth);
+	sl_frag_cut(w, m, false, 0);
 }
 
 /**

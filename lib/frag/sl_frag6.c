@@ -16,7 +16,6 @@
 #include <rte_udp.h>
 
 #include "sl_frag_priv.h"
-#include "sl_io.h"
 #include "sl_net6.h"
 
 #define EXT_HOPOPTS	0
@@ -150,58 +149,16 @@ sl_frag6_input(struct sl_worker *w, const struct sl_pkt *p)
 	return sl_frag_done(w, m, SL_STAT_ip6_reasm_ok);
 }
 
-/**
- * frag6_put - finish fragment @f of a datagram whose Ethernet header is
- * @eth: Ethernet header, the datagram's identification @id, one segment
- * when the port sends no chains; queue it.
- */
-static void
-frag6_put(struct sl_worker *w, struct rte_mbuf *f,
-	const struct rte_ether_hdr *eth, uint32_t id)
-{
-	struct rte_ipv6_fragment_ext *fh;
-	struct rte_ether_hdr *e;
-
-	e = (struct rte_ether_hdr *)rte_pktmbuf_prepend(f, sizeof(*e));
-	if (e == NULL || (!w->multiseg && rte_pktmbuf_linearize(f) != 0)) {
-		SL_STAT_INC(w->stats, drop_nomem);
-		rte_pktmbuf_free(f);
-		return;
-	}
-	*e = *eth;
-	fh = rte_pktmbuf_mtod_offset(f, struct rte_ipv6_fragment_ext *,
-		sizeof(*e) + SL_IP6_HLEN);
-	fh->id = rte_cpu_to_be_32(id);
-	f->l2_len = sizeof(*e);
-	f->l3_len = SL_IP6_HLEN + FRAG6_HLEN;
-	f->ol_flags = 0;
-	SL_STAT_INC(w->stats, ip6_frag_tx);
-	sl_tx(w, f);
-}
-
 void
 sl_frag6_out(struct sl_worker *w, struct rte_mbuf *m)
 {
 	struct sl_frag *fr = w->frag;
-	struct rte_ether_hdr eth;
 	uint32_t id;
-	int32_t n, i;
 
 	if (fr->ip6_id == 0)	/* first use: unpredictable (RFC 7739) */
 		fr->ip6_id = (uint32_t)(rte_rand() % (UINT32_MAX /
 			fr->ip_id_step)) * fr->ip_id_step + w->queue_id + 1;
 	id = fr->ip6_id;
 	fr->ip6_id += fr->ip_id_step;
-	memcpy(&eth, rte_pktmbuf_mtod(m, void *), sizeof(eth));
-	rte_pktmbuf_adj(m, m->l2_len);
-	n = rte_ipv6_fragment_packet(m, fr->out, SL_FRAG_OUT_MAX, w->tx_mtu,
-		w->mp, fr->ind_mp);
-	/* the fragments hold references to what they need of it */
-	rte_pktmbuf_free(m);
-	if (n < 0) {
-		SL_STAT_INC(w->stats, drop_nomem);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		frag6_put(w, fr->out[i], &eth, id);
+	sl_frag_cut(w, m, true, id);
 }

@@ -55,9 +55,17 @@ struct rte_mbuf *sl_frag_done(struct sl_worker *w, struct rte_mbuf *m,
 struct rte_mbuf *sl_frag6_input(struct sl_worker *w, const struct sl_pkt *p);
 
 /**
- * sl_frag6_out - cut the IPv6 datagram of frame @m (no extension headers,
- * as sluice builds them) into fragments of at most w->tx_mtu bytes and
- * queue them (consumes @m).
+ * sl_frag_cut - cut the datagram of frame @m (IPv4, or @v6: IPv6 without
+ * extension headers, as sluice builds them) into fragments of at most
+ * w->tx_mtu bytes and queue them (consumes @m); IPv6 fragments get
+ * identification @id6.
+ */
+void sl_frag_cut(struct sl_worker *w, struct rte_mbuf *m, bool v6,
+	uint32_t id6);
+
+/**
+ * sl_frag6_out - sl_frag_cut() for an IPv6 frame, with the worker's next
+ * fragment identification.
  */
 void sl_frag6_out(struct sl_worker *w, struct rte_mbuf *m);
 

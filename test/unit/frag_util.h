@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sl_frag.h"
+#include "sl_steer.h"
 #include "sl_test.h"
 
 #define DGRAM_MAX 65535
@@ -104,6 +105,49 @@ settle(struct sl_test_env *env)
 {
 	env->w.now_ms += SL_FRAG_TIMEOUT_MS + 1;
 	sl_worker_step(&env->w, NULL, 0);
+}
+
+/**
+ * steer_frags - the three fragments @fr of one datagram on a two-worker
+ * port (@e0, @e1, sharing @s) whose flow is worker 1's: every fragment is
+ * worker 0's, so worker 1 hands on the middle one it receives; worker 0
+ * reassembles (counter @ok) and hands the datagram to worker 1, which
+ * opens the flow.
+ * Return: whether each step went so (the first that did not is printed).
+ */
+static inline bool
+steer_frags(struct sl_test_env *e0, struct sl_test_env *e1,
+	const struct sl_steer *s, struct rte_mbuf **fr, const char *ok)
+{
+	struct rte_mbuf *pk[2 * SL_BURST];
+	const char *bad = NULL;
+	uint16_t n, i;
+
+	for (i = 0; i < 3; i++)
+		if (sl_steer_owner(s, fr[i]) != 0)
+			bad = "a fragment not worker 0's";
+	pk[0] = fr[1];
+	if (bad == NULL && (sl_steer_burst(&e1->w, pk, 1, RTE_DIM(pk)) != 0 ||
+	    e1->w.stats[SL_STAT_steer_out] != 1))
+		bad = "worker 1 kept a fragment";
+	pk[0] = fr[0];
+	pk[1] = fr[2];
+	n = sl_steer_burst(&e0->w, pk, 2, RTE_DIM(pk));
+	if (bad == NULL && n != 3)
+		bad = "worker 0 did not get three fragments";
+	sl_worker_step(&e0->w, pk, n);
+	if (bad == NULL && (ctr(e0, ok) != 1 ||
+	    e0->w.stats[SL_STAT_steer_out] != 1 || e0->w.ft.active != 0))
+		bad = "worker 0 did not reassemble and hand on";
+	n = sl_steer_burst(&e1->w, pk, 0, RTE_DIM(pk));
+	if (bad == NULL && n != 1)
+		bad = "worker 1 did not get the datagram";
+	sl_worker_step(&e1->w, pk, n);
+	if (bad == NULL && e1->w.ft.active != 1)
+		bad = "worker 1 opened no flow";
+	if (bad != NULL)
+		fprintf(stderr, "  steer_frags: %s\n", bad);
+	return bad == NULL;
 }
 
 #endif /* FRAG_UTIL_H */

@@ -604,10 +604,10 @@ SL_TEST(frag_hostile_never_completed_many_ids)
 SL_TEST(frag_steered_to_the_flow_owner)
 {
 	union sl_sockaddr sa = far_sa();
-	struct rte_mbuf *fr[8], *pk[2 * SL_BURST];
 	struct sl_steer *s = sl_test_steer_new(2);
 	struct sl_test_env e0, e1;
-	uint16_t gport, n, i;
+	struct rte_mbuf *fr[8];
+	uint16_t gport;
 	uint32_t tot;
 	int hd;
 
@@ -619,27 +619,8 @@ SL_TEST(frag_steered_to_the_flow_owner)
 		;
 	tot = guest_dgram(&e0, IPPROTO_UDP, FAR_ADDR, gport, FAR_PORT, 4000,
 		17);
-	n = (uint16_t)frags_of(&e0, tot, 1480, 0x8001, fr);
-	/* every fragment, the first (with the ports) too, is worker 0's:
-	 * those worker 1 receives go there */
-	for (i = 0; i < n; i++)
-		SL_CHECK_EQ(sl_steer_owner(s, fr[i]), 0);
-	pk[0] = fr[1];
-	SL_CHECK_EQ(sl_steer_burst(&e1.w, pk, 1, RTE_DIM(pk)), 0);
-	SL_CHECK_EQ(e1.w.stats[SL_STAT_steer_out], 1);
-	pk[0] = fr[0];
-	pk[1] = fr[2];
-	n = sl_steer_burst(&e0.w, pk, 2, RTE_DIM(pk));
-	SL_CHECK_EQ(n, 3);
-	sl_worker_step(&e0.w, pk, n);
-	/* worker 0 reassembled it and handed it to worker 1 */
-	SL_CHECK_EQ(ctr(&e0, "ip_reasm_ok"), 1);
-	SL_CHECK_EQ(e0.w.stats[SL_STAT_steer_out], 1);
-	SL_CHECK_EQ(e0.w.ft.active, 0);
-	n = sl_steer_burst(&e1.w, pk, 0, RTE_DIM(pk));
-	SL_CHECK_EQ(n, 1);
-	sl_worker_step(&e1.w, pk, n);
-	SL_CHECK_EQ(e1.w.ft.active, 1);
+	SL_CHECK_EQ(frags_of(&e0, tot, 1480, 0x8001, fr), 3);
+	SL_CHECK(steer_frags(&e0, &e1, s, fr, "ip_reasm_ok"));
 	hd = sl_host_mem_find(e1.host, SL_HOST_UDP, &sa);
 	SL_CHECK(hd >= 0);
 	SL_CHECK_EQ(sl_host_mem_pop_dgram(e1.host, hd, got, sizeof(got)),

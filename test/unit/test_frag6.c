@@ -29,19 +29,6 @@
 #define FAR_PORT	7
 #define FH_LEN		8	/* the Fragment header */
 
-/** sa6 - the socket address of @s, @port (host order). */
-static union sl_sockaddr
-sa6(const char *s, uint16_t port)
-{
-	union sl_sockaddr sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.in6.sin6_family = AF_INET6;
-	sa.in6.sin6_port = htons(port);
-	memcpy(&sa.in6.sin6_addr, a6(s), 16);
-	return sa;
-}
-
 /**
  * guest_dgram6 - build in `dgram` an IPv6 datagram from the guest to @dst:
  * UDP from @port to FAR_PORT, or an ICMPv6 echo request with id @port
@@ -217,7 +204,7 @@ got6_is(uint32_t len, uint8_t proto, uint16_t gport, unsigned int seed,
 static int
 udp_hd(struct sl_test_env *env)
 {
-	union sl_sockaddr sa = sa6(FAR6, FAR_PORT);
+	union sl_sockaddr sa = sock6(FAR6, FAR_PORT);
 
 	return sl_host_mem_find(env->host, SL_HOST_UDP, &sa);
 }
@@ -310,7 +297,7 @@ SL_TEST(frag6_atomic_fragment_is_a_datagram)
 
 SL_TEST(frag6_guest_echo_reassembled_relayed_and_answered)
 {
-	union sl_sockaddr far = sa6(FAR6, 0);
+	union sl_sockaddr far = sock6(FAR6, 0);
 	struct rte_mbuf *fr[8];
 	struct sl_test_env env;
 	unsigned int n;
@@ -526,13 +513,13 @@ SL_TEST(frag6_hostile_too_many_and_timeout)
 
 SL_TEST(frag6_steered_to_the_flow_owner)
 {
-	union sl_sockaddr sa = sa6(FAR6, FAR_PORT);
-	struct rte_mbuf *fr[8], *pk[2 * SL_BURST];
+	union sl_sockaddr sa = sock6(FAR6, FAR_PORT);
 	struct sl_steer *s = sl_test_steer_new(2);
 	struct sl_test_env e0, e1;
+	struct rte_mbuf *fr[8];
 	struct sl_flow_key k;
 	struct sl_addr g, d;
-	uint16_t gport, n, i;
+	uint16_t gport;
 	uint32_t tot;
 	int hd;
 
@@ -552,25 +539,8 @@ SL_TEST(frag6_steered_to_the_flow_owner)
 			break;
 	}
 	tot = guest_dgram6(IPPROTO_UDP, FAR6, gport, 4000, 10);
-	n = (uint16_t)frags6_of(&e0, tot, 1448, 0x70001, fr);
-	/* every fragment is worker 0's: those worker 1 receives go there */
-	for (i = 0; i < n; i++)
-		SL_CHECK_EQ(sl_steer_owner(s, fr[i]), 0);
-	pk[0] = fr[1];
-	SL_CHECK_EQ(sl_steer_burst(&e1.w, pk, 1, RTE_DIM(pk)), 0);
-	pk[0] = fr[0];
-	pk[1] = fr[2];
-	n = sl_steer_burst(&e0.w, pk, 2, RTE_DIM(pk));
-	SL_CHECK_EQ(n, 3);
-	sl_worker_step(&e0.w, pk, n);
-	/* worker 0 reassembled it and handed it to worker 1 */
-	SL_CHECK_EQ(ctr(&e0, "ip6_reasm_ok"), 1);
-	SL_CHECK_EQ(e0.w.stats[SL_STAT_steer_out], 1);
-	SL_CHECK_EQ(e0.w.ft.active, 0);
-	n = sl_steer_burst(&e1.w, pk, 0, RTE_DIM(pk));
-	SL_CHECK_EQ(n, 1);
-	sl_worker_step(&e1.w, pk, n);
-	SL_CHECK_EQ(e1.w.ft.active, 1);
+	SL_CHECK_EQ(frags6_of(&e0, tot, 1448, 0x70001, fr), 3);
+	SL_CHECK(steer_frags(&e0, &e1, s, fr, "ip6_reasm_ok"));
 	hd = sl_host_mem_find(e1.host, SL_HOST_UDP, &sa);
 	SL_CHECK(hd >= 0);
 	SL_CHECK_EQ(sl_host_mem_pop_dgram(e1.host, hd, got, sizeof(got)),
