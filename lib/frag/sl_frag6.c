@@ -83,11 +83,10 @@ frag6_bad(const struct sl_pkt *p, const struct rte_ipv6_fragment_ext *fh)
 	uint16_t fd = rte_be_to_cpu_16(fh->frag_data);
 	uint32_t len = p->l4_len - FRAG6_HLEN;
 	uint32_t off = RTE_IPV6_GET_FO(fd) * 8u;
-	/* extension headers before the Fragment header count in the
-	 * reassembled payload length (RFC 8200 4.5) */
-	uint32_t unfrag = p->l4_off + FRAG6_HLEN - p->l3_off - SL_IP6_HLEN;
 
-	if (len == 0 || unfrag + off + len > UINT16_MAX ||
+	/* the fragmentable part ends past 65535 (as Linux checks it; the
+	 * headers before the Fragment header are cut out below) */
+	if (len == 0 || off + len > UINT16_MAX ||
 	    (RTE_IPV6_GET_MF(fd) && len % 8 != 0))
 		return SL_STAT_drop_ip6_frag;
 	if (off == 0 && !chain_whole(p->m, fh->next_header,
