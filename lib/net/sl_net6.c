@@ -58,8 +58,7 @@ ext_walk(struct rte_mbuf *m, struct sl_pkt *p, uint32_t *off, uint32_t end,
 			break;
 		case EXT_ROUTING:
 		case EXT_DSTOPTS:
-			break;
-		case EXT_FRAGMENT:
+		case EXT_FRAGMENT:	/* its own length and fields: below */
 			break;
 		case EXT_NONE:
 			*why = SL_STAT_drop_l4_proto;
