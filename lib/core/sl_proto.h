@@ -61,7 +61,7 @@ struct sl_proto {
 	unsigned int (*tx_resume)(struct sl_worker *w);
 	/** a guest frame. Return: true when the module kept the mbuf */
 	bool (*input)(struct sl_worker *w, const struct sl_pkt *p);
-	/** a guest IPv4 fragment. Return: the whole datagram, or NULL */
+	/** a guest IPv4 or IPv6 fragment. Return: the datagram, or NULL */
 	struct rte_mbuf *(*reassemble)(struct sl_worker *w,
 		const struct sl_pkt *p);
 	/** an IPv4 frame of @len bytes from guest address @ip showed its

@@ -36,8 +36,9 @@
  * the fixed header names them; ICMPv6, DHCPv6 and frames with extension
  * headers go to worker 0.
  * The guest's MAC is the port's neighbour table (lib/neigh), which lives
- * here so that every worker of the port shares it. IPv4 fragments have no tuple (only
- * the first carries the ports): all of them go to worker 0, which
+ * here so that every worker of the port shares it. IPv4 and IPv6 fragments
+ * have no tuple (only the first carries the ports; an IPv6 one's fixed
+ * header names the Fragment header): all of them go to worker 0, which
  * reassembles the datagram (sl_frag.c) and hands it to the worker owning
  * its flow (sl_steer_pass), so a flow's datagrams, fragmented or not, use
  * one socket.

@@ -11,7 +11,7 @@
  *   1. rx burst from its port queue; then the iter_start hooks (control
  *      requests, then the neighbours' poll), the tx burst of the backlog,
  *      the tx_resume hooks (TCP flows that waited for tx room);
- *   2. classify each frame (sl_net_parse, IPv4 fragments reassembled first
+ *   2. classify each frame (sl_net_parse, IP fragments reassembled first
  *      by the reassemble hook, sl_frag.c) and hand it to one module: by
  *      ethertype (ARP), by the one claimed UDP port (DHCP's server port,
  *      before the source check), else by IP protocol (by_ip[], one lookup:

@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_frag.c: IPv4 fragmentation toward the guest and reassembly of the
- * guest's fragments, per worker, with DPDK's rte_ip_frag.
+ * guest's fragments, per worker, with DPDK's rte_ip_frag; the table, the
+ * pools and the death row IPv6's half (sl_frag6.c) shares.
  *
  * Theory of operation
  * -------------------
@@ -45,6 +46,30 @@
  * (sl_frag_tx_dgram) carry DF only when they fit, as Linux's UDP and ICMP
  * replies do.
  *
+ * IPv6 (sl_frag6.c) follows the same plan in the same table (keys of both
+ * families live side by side). The parser (sl_net6.c) walks the extension
+ * headers and hands back a fragment at its Fragment header (an atomic one,
+ * offset 0 and M clear, it skips: RFC 6946, an ordinary datagram).
+ * sl_frag6_input() checks what DPDK does not: no payload, a non-last
+ * fragment not a multiple of 8, an end past 65535 bytes of payload
+ * (drop_ip6_frag), and a first fragment without the whole header chain up
+ * to and including the TCP, UDP or ICMPv6 header in its first segment (RFC
+ * 7112, drop_ip6_frag_chain). DPDK's IPv6 reassembly wants the Fragment
+ * header right after the fixed one: extension headers before it are cut
+ * out (sluice is the final destination and skips them anyway). Overlaps
+ * and duplicates make the fragments' lengths add up past the datagram's,
+ * or to it with a hole, so the table discards the whole datagram (RFC
+ * 5722); what it discards is counted by family (drop_ip6_reasm, read off
+ * each mbuf's EtherType on the death row). A completed datagram has no
+ * Fragment header and its payload length set; the parser takes it again.
+ * A reassembled datagram's tuple is in its fixed header, so
+ * sl_steer_pass() finds its owner as for IPv4. Toward the guest,
+ * frag_send() sends an IPv6 frame longer than w->tx_mtu through
+ * sl_frag6_out(): rte_ipv6_fragment_packet() with the same pools (it
+ * leaves the identification zero: each datagram gets the worker's next
+ * one, from a random start, stepping by the number of workers as IPv4's
+ * ids do). IPv6 has no DF: every datagram sluice sends may be cut.
+ *
  * Nothing here allocates per packet except mbufs; no locks.
  */
 #include <errno.h>
@@ -53,28 +78,13 @@
 #include <rte_ip_frag.h>
 #include <rte_malloc.h>
 
-#include "sl_frag.h"
+#include "sl_frag_priv.h"
 #include "sl_io.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
 
-/* fragments of one datagram at the smallest MTU (68: 48 bytes each) */
-#define SL_FRAG_OUT_MAX \
-	((UINT16_MAX - sizeof(struct rte_ipv4_hdr) + 47) / 48)
-/* mbufs one reassembly call may put on the death row, at most */
-#define SL_FRAG_DR_CALL (2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1))
 #define SL_FRAG_BUCKET_ENTRIES 4
 #define SL_FRAG_IND_CACHE 64
-
-/** Per-worker fragment state. */
-struct sl_frag {
-	struct rte_ip_frag_tbl *tbl;	/**< guest datagrams in reassembly */
-	struct rte_mempool *ind_mp;	/**< indirect mbufs, fragments out */
-	uint16_t ip_id;			/**< id of the next datagram cut */
-	uint16_t ip_id_step;		/**< the port's number of workers */
-	struct rte_ip_frag_death_row dr;
-	struct rte_mbuf *out[SL_FRAG_OUT_MAX];
-};
 
 int
 sl_frag_init(struct sl_worker *w)
@@ -140,40 +150,84 @@ frag_bad(const struct rte_ipv4_hdr *ip)
 		((fo & RTE_IPV4_HDR_MF_FLAG) && len % RTE_IPV4_HDR_OFFSET_UNITS);
 }
 
+/**
+ * dr_count - count the fragments the table put on the death row from slot
+ * @from on, each by its family (drop_ip_reasm, drop_ip6_reasm): held
+ * fragments still start at their Ethernet header.
+ */
+static void
+dr_count(struct sl_worker *w, uint32_t from)
+{
+	struct rte_ip_frag_death_row *dr = &w->frag->dr;
+	uint32_t i;
+
+	for (i = from; i < dr->cnt; i++) {
+		const struct rte_ether_hdr *e = rte_pktmbuf_mtod(dr->row[i],
+			const struct rte_ether_hdr *);
+
+		if (rte_pktmbuf_data_len(dr->row[i]) >= sizeof(*e) &&
+		    e->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+			SL_STAT_INC(w->stats, drop_ip6_reasm);
+		else
+			SL_STAT_INC(w->stats, drop_ip_reasm);
+	}
+}
+
+struct rte_mbuf *
+sl_frag_reasm(struct sl_worker *w, struct rte_mbuf *m, void *ip,
+	struct rte_ipv6_fragment_ext *fh)
+{
+	struct sl_frag *fr = w->frag;
+	uint32_t dr0;
+
+	if (fr->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - SL_FRAG_DR_CALL)
+		rte_ip_frag_free_death_row(&fr->dr, 0);
+	dr0 = fr->dr.cnt;
+	if (fh == NULL)
+		m = rte_ipv4_frag_reassemble_packet(fr->tbl, &fr->dr, m,
+			w->now_ms, ip);
+	else
+		m = rte_ipv6_frag_reassemble_packet(fr->tbl, &fr->dr, m,
+			w->now_ms, ip, fh);
+	dr_count(w, dr0);
+	return m;
+}
+
+struct rte_mbuf *
+sl_frag_done(struct sl_worker *w, struct rte_mbuf *m, enum sl_stat ok)
+{
+	m->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK |
+		RTE_MBUF_F_RX_L4_CKSUM_MASK);
+	SL_STAT_INC_IDX(w->stats, ok);
+	if (w->steer != NULL && sl_steer_pass(w, m))
+		return NULL;
+	return m;
+}
+
 struct rte_mbuf *
 sl_frag_input(struct sl_worker *w, const struct sl_pkt *p)
 {
-	struct sl_frag *fr = w->frag;
 	struct rte_mbuf *m = p->m;
 	struct rte_ipv4_hdr *ip;
-	uint32_t dr0;
 
+	if (p->ip_ver == 6)
+		return sl_frag6_input(w, p);
 	SL_STAT_INC(w->stats, ip_frag_rx);
 	if (frag_bad(p->ip)) {
 		SL_STAT_INC(w->stats, drop_ip_frag);
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	if (fr->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - SL_FRAG_DR_CALL)
-		rte_ip_frag_free_death_row(&fr->dr, 0);
 	m->l2_len = p->l3_off;
 	m->l3_len = sizeof(*ip);
-	dr0 = fr->dr.cnt;
-	m = rte_ipv4_frag_reassemble_packet(fr->tbl, &fr->dr, m, w->now_ms,
-		p->ip);
-	SL_STAT_ADD(w->stats, drop_ip_reasm, fr->dr.cnt - dr0);
+	m = sl_frag_reasm(w, m, p->ip, NULL);
 	if (m == NULL)
 		return NULL;
-	/* reassembly zeroes the checksum; the port's flags were the first
-	 * fragment's: the whole datagram is checked again */
+	/* reassembly zeroes the checksum: the whole datagram is checked
+	 * again */
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	m->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK |
-		RTE_MBUF_F_RX_L4_CKSUM_MASK);
-	SL_STAT_INC(w->stats, ip_reasm_ok);
-	if (w->steer != NULL && sl_steer_pass(w, m))
-		return NULL;
-	return m;
+	return sl_frag_done(w, m, SL_STAT_ip_reasm_ok);
 }
 
 void
@@ -187,7 +241,7 @@ sl_frag_burst_end(struct sl_worker *w)
 			rte_ip_frag_free_death_row(&fr->dr, 0);
 		rte_ip_frag_table_del_expired_entries(fr->tbl, &fr->dr,
 			w->now_ms);
-		SL_STAT_ADD(w->stats, drop_ip_reasm, fr->dr.cnt);
+		dr_count(w, 0);
 	} while (fr->dr.cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN -
 		RTE_LIBRTE_IP_FRAG_MAX_FRAG);
 	if (fr->dr.cnt > 0)
@@ -196,15 +250,15 @@ sl_frag_burst_end(struct sl_worker *w)
 
 /**
  * frag_put - finish fragment @f of a datagram whose Ethernet header is
- * @eth and queue it: Ethernet header, IPv4 checksum, one segment when the
- * port sends no chains.
+ * @eth and queue it: Ethernet header, then the IPv4 checksum, or (@v6) the
+ * Fragment header's identification @id6; one segment when the port sends
+ * no chains.
  */
 static void
 frag_put(struct sl_worker *w, struct rte_mbuf *f,
-	const struct rte_ether_hdr *eth)
+	const struct rte_ether_hdr *eth, bool v6, uint32_t id6)
 {
 	struct rte_ether_hdr *e;
-	struct rte_ipv4_hdr *ip;
 
 	e = (struct rte_ether_hdr *)rte_pktmbuf_prepend(f, sizeof(*e));
 	if (e == NULL || (!w->multiseg && rte_pktmbuf_linearize(f) != 0)) {
@@ -213,17 +267,52 @@ frag_put(struct sl_worker *w, struct rte_mbuf *f,
 		return;
 	}
 	*e = *eth;
-	ip = (struct rte_ipv4_hdr *)(e + 1);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	f->l2_len = sizeof(*e);
-	f->l3_len = sizeof(*ip);
 	f->ol_flags = 0;
-	SL_STAT_INC(w->stats, ip_frag_tx);
+	if (v6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(e + 1);
+
+		((struct rte_ipv6_fragment_ext *)(ip6 + 1))->id =
+			rte_cpu_to_be_32(id6);
+		f->l3_len = sizeof(*ip6) + RTE_IPV6_FRAG_HDR_SIZE;
+		SL_STAT_INC(w->stats, ip6_frag_tx);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(e + 1);
+
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		f->l3_len = sizeof(*ip);
+		SL_STAT_INC(w->stats, ip_frag_tx);
+	}
 	sl_tx(w, f);
 }
 
+void
+sl_frag_cut(struct sl_worker *w, struct rte_mbuf *m, bool v6, uint32_t id6)
+{
+	struct sl_frag *fr = w->frag;
+	struct rte_ether_hdr eth;
+	int32_t n, i;
+
+	memcpy(&eth, rte_pktmbuf_mtod(m, void *), sizeof(eth));
+	rte_pktmbuf_adj(m, m->l2_len);
+	if (v6)
+		n = rte_ipv6_fragment_packet(m, fr->out, SL_FRAG_OUT_MAX,
+			w->tx_mtu, w->mp, fr->ind_mp);
+	else
+		n = rte_ipv4_fragment_packet(m, fr->out, SL_FRAG_OUT_MAX,
+			w->tx_mtu, w->mp, fr->ind_mp);
+	/* the fragments hold references to what they need of it */
+	rte_pktmbuf_free(m);
+	if (n < 0) {
+		SL_STAT_INC(w->stats, drop_nomem);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		frag_put(w, fr->out[i], &eth, v6, id6);
+}
+
 /**
- * frag_out - cut the datagram of frame @m into fragments of at most
+ * frag_out - cut the IPv4 datagram of frame @m into fragments of at most
  * w->tx_mtu bytes and queue them (consumes @m).
  * @own: sluice's own datagram: DF is cleared; else DF drops it.
  */
@@ -231,9 +320,7 @@ static void
 frag_out(struct sl_worker *w, struct rte_mbuf *m, bool own)
 {
 	struct sl_frag *fr = w->frag;
-	struct rte_ether_hdr eth;
 	struct rte_ipv4_hdr *ip;
-	int32_t n, i;
 
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) {
@@ -246,18 +333,7 @@ frag_out(struct sl_worker *w, struct rte_mbuf *m, bool own)
 	}
 	ip->packet_id = rte_cpu_to_be_16(fr->ip_id);
 	fr->ip_id = (uint16_t)(fr->ip_id + fr->ip_id_step);
-	memcpy(&eth, rte_pktmbuf_mtod(m, void *), sizeof(eth));
-	rte_pktmbuf_adj(m, m->l2_len);
-	n = rte_ipv4_fragment_packet(m, fr->out, SL_FRAG_OUT_MAX, w->tx_mtu,
-		w->mp, fr->ind_mp);
-	/* the fragments hold references to what they need of it */
-	rte_pktmbuf_free(m);
-	if (n < 0) {
-		SL_STAT_INC(w->stats, drop_nomem);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		frag_put(w, fr->out[i], &eth);
+	sl_frag_cut(w, m, false, 0);
 }
 
 /**
@@ -271,6 +347,9 @@ frag_send(struct sl_worker *w, struct rte_mbuf *m, bool own)
 	if (likely(rte_pktmbuf_pkt_len(m) - m->l2_len <= w->tx_mtu ||
 	    (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)))
 		sl_tx(w, m);
+	else if (rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type ==
+	    RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		sl_frag6_out(w, m);	/* sluice's own: never "DF" */
 	else
 		frag_out(w, m, own);
 }

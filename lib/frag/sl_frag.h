@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The sluice authors
  *
- * sl_frag.h: IPv4 fragments, both ways, with DPDK's rte_ip_frag. Guest
- * fragments are reassembled in a bounded per-worker table before the
+ * sl_frag.h: IPv4 and IPv6 fragments, both ways, with DPDK's rte_ip_frag.
+ * Guest fragments are reassembled in a bounded per-worker table before the
  * protocol modules see them; datagrams toward the guest larger than the
  * link (w->tx_mtu) leave in fragments. Theory and limits in sl_frag.c.
  */
@@ -38,7 +38,10 @@ void sl_frag_fini(struct sl_worker *w);
  * sl_frag_input - add a guest fragment to reassembly.
  * @w: worker
  * @p: the fragment as sl_net_parse() left it (returned SL_NET_FRAG: eth,
- *     ip, l3_off set; IPv4 header valid and option-less)
+ *     ip, l3_off set; IPv4 header valid and option-less; or IPv6: ip6,
+ *     l4_off/l4_len at the Fragment header, see sl_frag6.c, which counts
+ *     in ip6_frag_rx, drop_ip6_frag, drop_ip6_frag_chain, drop_ip6_reasm
+ *     and ip6_reasm_ok instead)
  *
  * Counts ip_frag_rx. A malformed fragment (no payload, a non-last one not
  * a multiple of 8 bytes, an end past 65535) is dropped (drop_ip_frag);
@@ -62,7 +65,8 @@ void sl_frag_burst_end(struct sl_worker *w);
 
 /**
  * sl_frag_tx - queue an IPv4 frame for the guest (sl_tx), in fragments when
- * its datagram is longer than w->tx_mtu.
+ * its datagram is longer than w->tx_mtu (an IPv6 frame: in fragments with a
+ * Fragment header, ip6_frag_tx, sl_frag6.c).
  * @w: worker
  * @m: frame built with sl_net_prepend_ipv4 (l2_len, l3_len set, checksums
  *     done), consumed

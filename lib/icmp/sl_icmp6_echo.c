@@ -102,10 +102,9 @@ sl_icmp6_echo_deliver(struct sl_worker *w, struct sl_flow *f,
 	}
 	ic->icmp_ident = f->key.gport;
 	ic->icmp_cksum = 0;
-	/* as long as the request the guest sent: within its link, unless
-	 * the host's peer answered with more */
-	if (rte_pktmbuf_pkt_len(m) + SL_IP6_HLEN > w->tx_mtu ||
-	    sl_net_prepend_ipv6(m, &w->gw_mac, NULL, f->key.dip.b,
+	/* longer than the link toward the guest: in fragments (sl_frag6.c,
+	 * through sl_neigh_tx6) */
+	if (sl_net_prepend_ipv6(m, &w->gw_mac, NULL, f->key.dip.b,
 	    f->key.gip.b, IPPROTO_ICMPV6, ICMP6_HOP_LIMIT) != 0) {
 		rte_pktmbuf_free(m);
 		SL_STAT_INC(w->stats, drop_icmp6);

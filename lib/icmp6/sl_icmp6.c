@@ -51,6 +51,7 @@
 #include <rte_byteorder.h>
 #include <rte_malloc.h>
 
+#include "sl_frag.h"
 #include "sl_icmp.h"
 #include "sl_icmp6.h"
 #include "sl_neigh.h"
@@ -309,7 +310,9 @@ ndp_rs(struct sl_worker *w, const struct sl_pkt *p, const uint8_t *msg,
 }
 
 /**
- * echo_local - answer an echo request to one of our addresses in place.
+ * echo_local - answer an echo request to one of our addresses in place
+ * (a reassembled request longer than the link: the reply in fragments,
+ * sl_frag6.c).
  * Return: true (the mbuf is the reply now, queued).
  */
 static bool
@@ -344,7 +347,7 @@ echo_local(struct sl_worker *w, const struct sl_pkt *p)
 	m->ol_flags = 0;
 	sl_net6_l4_cksum(m);
 	SL_STAT_INC(w->stats, icmp6_echo_local);
-	sl_tx(w, m);
+	sl_frag_tx_dgram(w, m);
 	return true;
 }
 

@@ -258,8 +258,9 @@ sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why)
 		if (rc != 0)
 			return rc;
 	} else if (p->ether_type == RTE_ETHER_TYPE_IPV6) {
-		if (sl_net6_parse_ip(m, p, seg0, plen, why) != 0)
-			return -1;
+		rc = sl_net6_parse_ip(m, p, seg0, plen, why);
+		if (rc != 0)
+			return rc;
 	} else {
 		*why = SL_STAT_drop_ethertype;
 		return -1;

@@ -80,19 +80,22 @@ sl_net_prepend_eth(struct rte_mbuf *m, uint16_t l3_hlen,
  * @why: on failure, the counter naming the reason
  *
  * Accepts ARP; unfragmented, option-less IPv4 carrying TCP, UDP or ICMP;
- * and IPv6 carrying TCP, UDP or ICMPv6 behind any hop-by-hop, routing and
- * destination options headers (sl_net6.c; a fragment is dropped,
- * drop_ip6_frag); with valid IPv4 and L4 checksums (unless the port vouched for them:
+ * and IPv6 carrying TCP, UDP or ICMPv6 behind any hop-by-hop, routing,
+ * destination options and atomic fragment headers (sl_net6.c); with valid
+ * IPv4 and L4 checksums (unless the port vouched for them:
  * RTE_MBUF_F_RX_*_CKSUM_GOOD, or for L4 RTE_MBUF_F_RX_L4_CKSUM_NONE, see
  * sl_net.c). An option-less IPv4 fragment with a valid header is
  * SL_NET_FRAG: @p has eth, ip and l3_off (nothing past the IPv4 header is
  * read) and @why says drop_ip_frag, for callers that do not reassemble.
+ * So is an IPv6 fragment whose headers up to its fragment header are valid:
+ * @p has eth, ip6, l3_off, proto (44), l4_off (the fragment header, in the
+ * first segment), l4_len (it and what follows) and @why says drop_ip6_frag.
  *
  * Return: 0 on success, SL_NET_FRAG, or -1 when the frame must be dropped.
  */
 int sl_net_parse(struct rte_mbuf *m, struct sl_pkt *p, enum sl_stat *why);
 
-/** sl_net_parse: an IPv4 fragment, for reassembly (sl_frag_input). */
+/** sl_net_parse: an IPv4 or IPv6 fragment, for reassembly (sl_frag_input). */
 #define SL_NET_FRAG 1
 
 /**

@@ -27,12 +27,16 @@
  * @m: the frame
  * @p: parsed up to the fixed header; p->proto is set to the upper layer
  * @off: first extension header (or upper layer) offset; on success, the
- *	upper layer's
+ *	upper layer's (SL_NET_FRAG: the fragment header's)
  * @end: first byte past the IPv6 payload
  * @seg0: bytes in the first segment
  * @why: the drop reason on failure
  *
- * Return: 0 or -1.
+ * A fragment header (8 bytes, checked against the payload and the first
+ * segment) ends the walk with SL_NET_FRAG, unless it is an atomic fragment
+ * (offset 0, M clear: RFC 6946), skipped as any other extension header.
+ *
+ * Return: 0, SL_NET_FRAG or -1.
  */
 static int
 ext_walk(struct rte_mbuf *m, struct sl_pkt *p, uint32_t *off, uint32_t end,
@@ -54,10 +58,8 @@ ext_walk(struct rte_mbuf *m, struct sl_pkt *p, uint32_t *off, uint32_t end,
 			break;
 		case EXT_ROUTING:
 		case EXT_DSTOPTS:
+		case EXT_FRAGMENT:	/* its own length and fields: below */
 			break;
-		case EXT_FRAGMENT:
-			*why = SL_STAT_drop_ip6_frag;
-			return -1;
 		case EXT_NONE:
 			*why = SL_STAT_drop_l4_proto;
 			return -1;
@@ -74,6 +76,17 @@ ext_walk(struct rte_mbuf *m, struct sl_pkt *p, uint32_t *off, uint32_t end,
 			return -1;
 		}
 		h = rte_pktmbuf_mtod_offset(m, const uint8_t *, *off);
+		if (nh == EXT_FRAGMENT) {
+			/* offset and M in bytes 2-3, the rest reserved */
+			if (h[2] != 0 || (h[3] & 0xf9) != 0) {
+				p->proto = nh;
+				*why = SL_STAT_drop_ip6_frag;
+				return SL_NET_FRAG;
+			}
+			nh = h[0];
+			*off += 8;
+			continue;
+		}
 		hlen = ((uint32_t)h[1] + 1) * 8;
 		if (*off + hlen > end) {
 			*why = SL_STAT_drop_ip6_exthdr;
@@ -90,6 +103,7 @@ sl_net6_parse_ip(struct rte_mbuf *m, struct sl_pkt *p, uint16_t seg0,
 {
 	struct rte_ipv6_hdr *ip6;
 	uint32_t paylen, off, end;
+	int rc;
 
 	if (plen < (uint32_t)p->l3_off + SL_IP6_HLEN) {
 		*why = SL_STAT_drop_short;
@@ -119,14 +133,16 @@ sl_net6_parse_ip(struct rte_mbuf *m, struct sl_pkt *p, uint16_t seg0,
 	}
 	off = p->l3_off + SL_IP6_HLEN;
 	end = off + paylen;
-	if (ext_walk(m, p, &off, end, seg0, why) != 0)
+	rc = ext_walk(m, p, &off, end, seg0, why);
+	if (rc < 0)
 		return -1;
 	if (end < plen)		/* Ethernet padding */
 		rte_pktmbuf_trim(m, plen - end);
+	/* a fragment: l4 is its fragment header, l4_len what follows it */
 	p->l4_off = (uint16_t)off;
 	p->l4_len = (uint16_t)(end - off);
 	p->l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, p->l4_off);
-	return 0;
+	return rc;
 }
 
 uint32_t

@@ -60,11 +60,13 @@
  *
  * Hop-by-hop (first only), routing and destination options headers are
  * skipped, each bounds-checked against the payload and the first segment,
- * at most SL_IP6_EXT_MAX of them; a fragment header drops the frame
- * (drop_ip6_frag, no reassembly yet); "no next header" and other
- * protocols are drop_l4_proto.
+ * at most SL_IP6_EXT_MAX of them; an atomic fragment header (offset 0,
+ * M clear, RFC 6946) is skipped too; any other fragment header ends the
+ * walk: SL_NET_FRAG, l4_off/l4_len the fragment header and what follows,
+ * proto 44, @why drop_ip6_frag (for reassembly, lib/frag); "no next
+ * header" and other protocols are drop_l4_proto.
  *
- * Return: 0 or -1 (drop).
+ * Return: 0, SL_NET_FRAG, or -1 (drop).
  */
 int sl_net6_parse_ip(struct rte_mbuf *m, struct sl_pkt *p, uint16_t seg0,
 	uint32_t plen, enum sl_stat *why);

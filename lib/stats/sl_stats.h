@@ -63,7 +63,9 @@
 	X(ndp_rs_rx) X(ndp_ra_sent) X(neigh6_full) X(neigh6_evicted) \
 	X(fwd_guest6) X(fwd_retry6) X(drop_fwd_no_guest6)	\
 	X(dhcp6_replies)						\
-	X(drop_ip6_dst) X(drop_udp6_too_big)
+	X(drop_ip6_dst) X(drop_udp6_too_big)			\
+	X(ip6_frag_rx) X(ip6_reasm_ok) X(drop_ip6_reasm) X(ip6_frag_tx) \
+	X(drop_ip6_frag_chain)
 
 enum sl_stat {
 #define SL_STAT_ENUM(n) SL_STAT_##n,
@@ -82,11 +84,13 @@ extern const char *const sl_stat_names[SL_STAT_MAX];
 		__ATOMIC_RELAXED)
 #define SL_STAT_INC(arr, c) SL_STAT_ADD(arr, c, 1)
 
-/** Increment counter index @i (an enum sl_stat value) of @arr. */
-#define SL_STAT_INC_IDX(arr, i) \
+/** Add @v to counter index @i (an enum sl_stat value) of @arr. */
+#define SL_STAT_ADD_IDX(arr, i, v) \
 	__atomic_store_n(&(arr)[(i)], \
-		__atomic_load_n(&(arr)[(i)], __ATOMIC_RELAXED) + 1, \
+		__atomic_load_n(&(arr)[(i)], __ATOMIC_RELAXED) + (v), \
 		__ATOMIC_RELAXED)
+/** Increment counter index @i (an enum sl_stat value) of @arr. */
+#define SL_STAT_INC_IDX(arr, i) SL_STAT_ADD_IDX(arr, i, 1)
 
 /** Read a counter from any thread. */
 #define SL_STAT_READ(arr, i) __atomic_load_n(&(arr)[(i)], __ATOMIC_RELAXED)

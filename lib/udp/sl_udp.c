@@ -112,8 +112,9 @@ sl_udp_to_guest6(struct sl_worker *w, struct rte_mbuf *m, const uint8_t *daddr,
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	struct rte_udp_hdr *uh;
 
-	if (len + sizeof(*uh) + SL_IP6_HLEN > w->mtu) {
-		/* no IPv6 fragments toward the guest */
+	if (len + sizeof(*uh) > UINT16_MAX) {
+		/* past the IPv6 payload length; longer than the link toward
+		 * the guest goes in fragments (sl_frag6.c) */
 		SL_STAT_INC(w->stats, drop_udp6_too_big);
 		rte_pktmbuf_free(m);
 		return -1;

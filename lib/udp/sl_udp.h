@@ -46,9 +46,9 @@ int sl_udp_to_guest(struct sl_worker *w, struct rte_mbuf *m, uint32_t daddr,
 
 /**
  * sl_udp_to_guest6 - sl_udp_to_guest() for an IPv6 guest address: @daddr
- * and @saddr are 16 bytes each. A datagram longer than the guest's link
- * MTU less 48 bytes of headers is dropped (drop_udp6_too_big): no IPv6
- * fragments toward the guest.
+ * and @saddr are 16 bytes each. Longer than the link toward the guest: sent
+ * in fragments (a Fragment header, sl_frag6.c); a datagram past the IPv6
+ * payload length (65535) is dropped (drop_udp6_too_big).
  *
  * Return: 0, or -1 (mbuf freed, counted).
  */

@@ -35,6 +35,10 @@
 #     sees $GW6 for loopback clients and a far IPv6 client as itself (TCP,
 #     and UDP with guest-family=client); --outbound-addr6 seen by a far
 #     host's server
+#   - fragments both ways (lib/frag/sl_frag6.c), the guest at MTU 1500:
+#     ping -6 -s 4000 the far host (relayed) and fec0::2 (answered), 6000
+#     bytes of UDP echoed by slh's [::1] through fec0::2, byte for byte;
+#     sluice's counters show fragments in, reassembled, and out
 #   - --ipv6 off: no RA (the guest gets no global address), IPv6 frames are
 #     counted in drop_ethertype
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
@@ -400,6 +404,40 @@ test_udp6_echo() {
 		test "$got" = "udp over ipv6" || true
 }
 
+# frag6_ping DESC ADDR: ping -6 -s 4000 ADDR from the guest, 3 of 3 answered
+frag6_ping() {
+	e2e_check "$1: ping -6 -s 4000 $2" bash -c "ip netns exec $E2E_G \
+		ping -6 -n -c 3 -i 0.2 -W 5 -s 4000 $2 |
+		grep -q '3 packets transmitted, 3 received'" || true
+}
+
+test_frag6() {
+	local pid rx ok tx
+	# the guest's link is 1500: its datagrams leave in fragments, and
+	# anything longer toward it must come in fragments (sluice sends at
+	# most 1500 on net_tap anyway)
+	ip -n "$E2E_G" link set dev "$E2E_TAP" mtu 1500
+	frag6_ping "IPv6 fragments, relayed echo" "$FAR6"
+	frag6_ping "IPv6 fragments, local echo" "$GW6"
+	e2e_bg "$E2E_H" "$E2E_DIR/v6udpbig.log" socat -b 65536 \
+		"UDP6-RECVFROM:7267,bind=[::1],fork" EXEC:cat
+	pid=$E2E_BG_PID
+	sleep 0.5
+	e2e_check "IPv6 fragments: 6000-byte UDP echo through [$GW6]:7267" \
+		timeout 30 ip netns exec "$E2E_G" "$E2E_PYTHON" "$E2E_TOOLS" \
+		udp-echo "$GW6" 7267 6000 || true
+	e2e_kill_pid "$pid" || true
+	rx=$(wstat ip6_frag_rx)
+	ok=$(wstat ip6_reasm_ok)
+	tx=$(wstat ip6_frag_tx)
+	if ((rx >= 6 && ok >= 2 && tx >= 6)); then
+		e2e_pass "counters: ip6_frag_rx $rx, ip6_reasm_ok $ok, ip6_frag_tx $tx"
+	else
+		e2e_fail "counters: ip6_frag_rx, ip6_reasm_ok, ip6_frag_tx moved" \
+			"ip6_frag_rx '$rx' ip6_reasm_ok '$ok' ip6_frag_tx '$tx'"
+	fi
+}
+
 test_aaaa() {
 	local out
 	out=$(timeout 15 ip netns exec "$E2E_G" busybox nslookup -type=AAAA \
@@ -576,6 +614,7 @@ main() {
 	test_counters
 	test_info
 	test_fwd6
+	test_frag6
 	test_ipv6_off
 	e2e_summary
 }

@@ -369,6 +369,66 @@ def frag_hostile():
     return b"\x00" + out + step() + clock(s=10)
 
 
+def ipv6_frag(whole, ident, off, length, more, pre=b""):
+    """Bytes [off, off + length) of IPv6 datagram @whole's payload behind
+    a Fragment header with id @ident (@more: M set), after extension
+    headers @pre (their first next header 44) when given."""
+    pay = whole[40 + off:40 + off + length]
+    fh = struct.pack("!BBHI", whole[6], 0, off | (1 if more else 0), ident)
+    nh = 60 if pre else 44
+    return (struct.pack("!IHBB", 6 << 28, len(pre) + 8 + len(pay), nh,
+                        whole[7]) + whole[8:40] + pre + fh + pay)
+
+
+def frags6(whole, ident, size, order=None):
+    """IPv6 twin of frags()."""
+    n = len(whole) - 40
+    out = [ipv6_frag(whole, ident, o, min(size, n - o), o + size < n)
+           for o in range(0, n, size)]
+    return b"".join(ip6_frame(out[i], flags=0)
+                    for i in (order or range(len(out))))
+
+
+def frag6_reassembly():
+    # guest MTU 576: a 1000-byte ping6 to the gateway (the reply leaves in
+    # fragments) and 1200 bytes of UDP to a remote host, out of order, one
+    # behind a destination options header; an atomic fragment
+    ping = icmp6(GUEST6, GW6, 128, b"\0\x52\0\x01" + bytes(range(256)) * 4,
+                 64)
+    u = struct.pack("!HHHH", 40200, 9, 1208, 0) + bytes(i & 0xff
+                                                        for i in range(1200))
+    dg = l4_6(GUEST6, REMOTE6, 17, u, 6, 64)
+    small = l4_6(GUEST6, REMOTE6, 17, struct.pack("!HHHH", 40201, 9, 12, 0) +
+                 b"atom", 6, 64)
+    dopt = bytes([44, 0, 1, 4, 0, 0, 0, 0])
+    return (b"\x10" + frags6(ping, 0x10101, 520, [1, 0]) +
+            frags6(dg, 0x10102, 376, [3, 1, 2]) +
+            ip6_frame(ipv6_frag(dg, 0x10102, 0, 376, True, dopt), flags=0) +
+            ip6_frame(ipv6_frag(small, 0x10103, 0, 12, False), flags=0) +
+            dgram(0, b"r" * 255) + clock(s=10))
+
+
+def frag6_hostile():
+    # IPv6: overlap, a duplicate first fragment, past 65535, no payload, a
+    # non-last one of 13 bytes, a first fragment without the UDP header
+    # (RFC 7112), ten 8-byte pieces, 40 ids never completed, the timeout
+    dg = l4_6(GUEST6, REMOTE6, 17, struct.pack("!HHHH", 40202, 9, 3008, 0) +
+              b"h" * 3000, 6, 64)
+    tiny = l4_6(GUEST6, REMOTE6, 17, struct.pack("!HHHH", 40203, 9, 80, 0) +
+                b"t" * 72, 6, 64)
+    chain = dg[:6] + bytes([60]) + dg[7:40] + bytes([17, 0, 1, 4]) + dg[44:]
+    f = lambda *a: ip6_frame(ipv6_frag(*a), flags=0)
+    out = (f(dg, 0x201, 0, 1448, True) + f(dg, 0x201, 1000, 1448, True) +
+           f(dg, 0x201, 2448, 560, False) +
+           f(dg, 0x202, 0, 1448, True) + f(dg, 0x202, 0, 1448, True) +
+           f(dg + b"\0" * 65536, 0x203, 65528, 16, False) +
+           f(dg, 0x204, 0, 0, True) + f(dg, 0x205, 0, 13, True) +
+           f(chain, 0x206, 0, 8, True) + frags6(tiny, 0x207, 8))
+    for i in range(40):
+        out += f(dg, 0x300 + i, 0, 64, True)
+    return b"\x00" + out + step() + clock(s=10)
+
+
 SEEDS = {
     "arp_request": arp_request,
     "ipv6_ndp": ipv6_ndp,
@@ -386,6 +446,8 @@ SEEDS = {
     "tcp_forward_inbound": tcp_forward_inbound,
     "frag_reassembly": frag_reassembly,
     "frag_hostile": frag_hostile,
+    "frag6_reassembly": frag6_reassembly,
+    "frag6_hostile": frag6_hostile,
 }
 
 

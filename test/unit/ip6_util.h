@@ -65,6 +65,19 @@ a6(const char *s)
 	return b;
 }
 
+/** sock6 - the IPv6 socket address @s:@port (host order). */
+static inline union sl_sockaddr
+sock6(const char *s, uint16_t port)
+{
+	union sl_sockaddr sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.in6.sin6_family = AF_INET6;
+	sa.in6.sin6_port = htons(port);
+	memcpy(&sa.in6.sin6_addr, a6(s), 16);
+	return sa;
+}
+
 /** sum16 - one's complement sum of @len bytes (big-endian words). */
 static inline uint32_t
 sum16(const uint8_t *b, unsigned int len, uint32_t sum)

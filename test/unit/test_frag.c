@@ -24,26 +24,11 @@
 #include "sl_steer.h"
 #include "sl_test.h"
 
+#include "frag_util.h"
+
 #define FAR_ADDR RTE_IPV4(203u, 0, 113, 7)	/* host order */
 #define FAR_PORT 9
-#define DGRAM_MAX 65535
 
-/* a datagram the test builds (room for fragments cut past its end) */
-static uint8_t dgram[DGRAM_MAX + 2048];
-static uint8_t got[DGRAM_MAX];		/* what came out */
-
-/** ctr - worker counter @name (UINT64_MAX when there is none). */
-static uint64_t
-ctr(const struct sl_test_env *env, const char *name)
-{
-	unsigned int k;
-
-	for (k = 0; k < SL_STAT_MAX; k++)
-		if (strcmp(sl_stat_names[k], name) == 0)
-			return env->w.stats[k];
-	fprintf(stderr, "  no counter %s\n", name);
-	return UINT64_MAX;
-}
 
 /** far_sa - where a guest datagram to FAR_ADDR:FAR_PORT goes. */
 static union sl_sockaddr
@@ -54,16 +39,6 @@ far_sa(void)
 		.in.sin_addr.s_addr = htonl(FAR_ADDR) };
 
 	return sa;
-}
-
-/** pay_fill - @len payload bytes derived from @seed. */
-static void
-pay_fill(uint8_t *buf, unsigned int seed, uint32_t len)
-{
-	uint32_t j;
-
-	for (j = 0; j < len; j++)
-		buf[j] = (uint8_t)(seed * 13 + j * 7 + (j >> 8));
 }
 
 /**
@@ -113,50 +88,6 @@ guest_dgram(const struct sl_test_env *env, uint8_t proto, uint32_t daddr,
 }
 
 /**
- * frame_of - a guest frame of @len bytes (Ethernet onward) made of an
- * Ethernet header and @l3, in @nseg segments (a scattering port's chain).
- */
-static struct rte_mbuf *
-frame_of(struct sl_test_env *env, const uint8_t *l3, uint32_t len,
-	unsigned int nseg)
-{
-	static uint8_t fr[DGRAM_MAX + RTE_ETHER_HDR_LEN];
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)fr;
-	uint32_t flen = len + sizeof(*eth), off = 0, per;
-	struct rte_mbuf *head = NULL, *last = NULL;
-
-	rte_ether_addr_copy(&sl_test_guest_mac, &eth->src_addr);
-	rte_ether_addr_copy(&env->w.gw_mac, &eth->dst_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	memcpy(eth + 1, l3, len);
-	/* even segment lengths: DPDK 22.11's rte_raw_cksum_mbuf() loses a
-	 * carry when a segment boundary falls at an odd L4 offset */
-	per = RTE_ALIGN_CEIL((flen + nseg - 1) / nseg, 8);
-	if (per > 1896)
-		per = 1896;
-	while (off < flen) {
-		uint32_t take = RTE_MIN(per, flen - off);
-		struct rte_mbuf *m = sl_test_frame(env, fr + off,
-			(uint16_t)take);
-
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		if (head == NULL) {
-			head = m;
-		} else {
-			last->next = m;
-			head->nb_segs++;
-			head->pkt_len += take;
-		}
-		last = m;
-		off += take;
-	}
-	return head;
-}
-
-/**
  * frag_of - a guest frame holding bytes [@off, @off + @len) of the payload
  * of `dgram` as a fragment (@mf: more follow), with IPv4 id @id; @pad bytes
  * of Ethernet padding after it.
@@ -196,14 +127,6 @@ frags_of(struct sl_test_env *env, uint32_t tot, uint32_t size, uint16_t id,
 		m[n++] = frag_of(env, off, RTE_MIN(size, pay - off),
 			off + size < pay, id, 0);
 	return n;
-}
-
-/** step - one worker iteration on @n frames. */
-static void
-step(struct sl_test_env *env, struct rte_mbuf **pk, uint16_t n)
-{
-	sl_worker_clock(&env->w);
-	sl_worker_step(&env->w, pk, n);
 }
 
 /**
@@ -553,14 +476,6 @@ nothing_through(const struct sl_test_env *env, unsigned int avail)
 		rte_mempool_avail_count(env->w.mp) == avail;
 }
 
-/** settle - advance the manual clock past the reassembly timeout. */
-static void
-settle(struct sl_test_env *env)
-{
-	env->w.now_ms += SL_FRAG_TIMEOUT_MS + 1;
-	sl_worker_step(&env->w, NULL, 0);
-}
-
 SL_TEST(frag_hostile_overlap_and_duplicates)
 {
 	struct sl_test_env_opts o = { .manual_clock = true };
@@ -689,10 +604,10 @@ SL_TEST(frag_hostile_never_completed_many_ids)
 SL_TEST(frag_steered_to_the_flow_owner)
 {
 	union sl_sockaddr sa = far_sa();
-	struct rte_mbuf *fr[8], *pk[2 * SL_BURST];
 	struct sl_steer *s = sl_test_steer_new(2);
 	struct sl_test_env e0, e1;
-	uint16_t gport, n, i;
+	struct rte_mbuf *fr[8];
+	uint16_t gport;
 	uint32_t tot;
 	int hd;
 
@@ -704,27 +619,8 @@ SL_TEST(frag_steered_to_the_flow_owner)
 		;
 	tot = guest_dgram(&e0, IPPROTO_UDP, FAR_ADDR, gport, FAR_PORT, 4000,
 		17);
-	n = (uint16_t)frags_of(&e0, tot, 1480, 0x8001, fr);
-	/* every fragment, the first (with the ports) too, is worker 0's:
-	 * those worker 1 receives go there */
-	for (i = 0; i < n; i++)
-		SL_CHECK_EQ(sl_steer_owner(s, fr[i]), 0);
-	pk[0] = fr[1];
-	SL_CHECK_EQ(sl_steer_burst(&e1.w, pk, 1, RTE_DIM(pk)), 0);
-	SL_CHECK_EQ(e1.w.stats[SL_STAT_steer_out], 1);
-	pk[0] = fr[0];
-	pk[1] = fr[2];
-	n = sl_steer_burst(&e0.w, pk, 2, RTE_DIM(pk));
-	SL_CHECK_EQ(n, 3);
-	sl_worker_step(&e0.w, pk, n);
-	/* worker 0 reassembled it and handed it to worker 1 */
-	SL_CHECK_EQ(ctr(&e0, "ip_reasm_ok"), 1);
-	SL_CHECK_EQ(e0.w.stats[SL_STAT_steer_out], 1);
-	SL_CHECK_EQ(e0.w.ft.active, 0);
-	n = sl_steer_burst(&e1.w, pk, 0, RTE_DIM(pk));
-	SL_CHECK_EQ(n, 1);
-	sl_worker_step(&e1.w, pk, n);
-	SL_CHECK_EQ(e1.w.ft.active, 1);
+	SL_CHECK_EQ(frags_of(&e0, tot, 1480, 0x8001, fr), 3);
+	SL_CHECK(steer_frags(&e0, &e1, s, fr, "ip_reasm_ok"));
 	hd = sl_host_mem_find(e1.host, SL_HOST_UDP, &sa);
 	SL_CHECK(hd >= 0);
 	SL_CHECK_EQ(sl_host_mem_pop_dgram(e1.host, hd, got, sizeof(got)),

@@ -95,6 +95,37 @@ SL_TEST(ext_headers_walked)
 	sl_test_env_fini(&env);
 }
 
+SL_TEST(fragment_headers_parsed)
+{
+	/* an atomic fragment (offset 0, M clear: RFC 6946), then a first
+	 * fragment (M set) */
+	static const uint8_t atomic[8] = { IPPROTO_UDP, 0, 0, 0, 0, 0, 0, 7 };
+	static const uint8_t first[8] = { IPPROTO_UDP, 0, 0, 1, 0, 0, 0, 7 };
+	struct sl_test_env env;
+	struct f6 f = udp6();
+	struct rte_mbuf *m;
+	enum sl_stat why;
+	struct sl_pkt p;
+
+	SL_CHECK(env6_init(&env, NULL) == 0);
+	f.ext = atomic;
+	f.ext_len = sizeof(atomic);
+	f.first_nh = 44;
+	SL_CHECK_EQ(parse(&env, &f, &p, &why, &m), 0);
+	SL_CHECK_EQ(p.proto, IPPROTO_UDP);
+	SL_CHECK_EQ(p.l4_off, 54 + 8);
+	SL_CHECK_EQ(p.l4_len, 16);
+	rte_pktmbuf_free(m);
+	f.ext = first;
+	SL_CHECK_EQ(parse(&env, &f, &p, &why, &m), SL_NET_FRAG);
+	SL_CHECK_EQ(why, SL_STAT_drop_ip6_frag);
+	SL_CHECK_EQ(p.proto, 44);
+	SL_CHECK_EQ(p.l4_off, 54);
+	SL_CHECK_EQ(p.l4_len, 8 + 16);
+	rte_pktmbuf_free(m);
+	sl_test_env_fini(&env);
+}
+
 /** expect_drop - @f is refused with counter @name (parse and loop). */
 static bool
 expect_drop(const struct f6 *f, const char *name)
@@ -138,10 +169,13 @@ SL_TEST(hostile_ext_headers)
 	f.ext = loop;
 	f.ext_len = sizeof(loop);
 	SL_CHECK(expect_drop(&f, "drop_ip6_exthdr"));
+	/* a non-last fragment of 13 bytes (reassembly: lib/frag) */
 	f.ext = frag;
 	f.ext_len = sizeof(frag);
 	f.first_nh = 44;
+	f.l4_len = 13;
 	SL_CHECK(expect_drop(&f, "drop_ip6_frag"));
+	f.l4_len = sizeof(udp_pay);
 	f.ext = none;
 	f.ext_len = sizeof(none);
 	f.first_nh = 60;
