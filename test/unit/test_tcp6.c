@@ -535,7 +535,7 @@ inbound_hd(const struct sl_test_env *env)
  */
 SL_TEST(fwd6_reaches_ipv6_only_guest)
 {
-	union sl_sockaddr lo6 = sa6("::1", 40000);
+	union sl_sockaddr lo6 = sock6("::1", 40000);
 	struct sl_test_env env;
 	uint8_t b[16];
 	uint32_t iss;
@@ -648,8 +648,8 @@ SL_TEST(fwd6_ipv4_refusal_retried_over_ipv6)
  */
 SL_TEST(fwd6_family_choices)
 {
-	union sl_sockaddr far = sa6("2001:db8::7", 40200);
-	union sl_sockaddr onlink = sa6("fec0::77", 40201);
+	union sl_sockaddr far = sock6("2001:db8::7", 40200);
+	union sl_sockaddr onlink = sock6("fec0::77", 40201);
 	union sl_sockaddr p4 = { .in.sin_family = AF_INET,
 		.in.sin_port = htons(40202),
 		.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -714,7 +714,7 @@ SL_TEST(fwd6_family_choices)
  */
 SL_TEST(fwd6_udp_to_ipv6_guest)
 {
-	union sl_sockaddr far = sa6("2001:db8::7", 50000), to;
+	union sl_sockaddr far = sock6("2001:db8::7", 50000), to;
 	struct sl_fwd_spec spec;
 	struct sl_test_env env;
 	char err[64];
@@ -755,7 +755,7 @@ SL_TEST(fwd6_udp_to_ipv6_guest)
  */
 SL_TEST(outbound_addr6_binds_ipv6_sockets)
 {
-	union sl_sockaddr dst = sa6(FAR6, 7), src;
+	union sl_sockaddr dst = sock6(FAR6, 7), src;
 	struct sl_test_env env;
 	struct sl_config cfg;
 	int hd;
