@@ -278,6 +278,9 @@ sl_tel_cmd_flow(const char *cmd, const char *params,
 		rte_tel_data_add_dict_int(d, "snd_mss", t->snd_mss);
 		rte_tel_data_add_dict_int(d, "sack", t->sack);
 		rte_tel_data_add_dict_u64(d, "sacked_segs", t->sacked_segs);
+		rte_tel_data_add_dict_u64(d, "cwnd", t->cwnd);
+		rte_tel_data_add_dict_u64(d, "ssthresh", t->ssthresh);
+		rte_tel_data_add_dict_int(d, "in_recovery", t->in_recovery);
 		rte_tel_data_add_dict_int(d, "rd_blocked", t->rd_blocked);
 		rte_tel_data_add_dict_int(d, "fin_rcvd", t->fin_rcvd);
 		rte_tel_data_add_dict_int(d, "fin_sent", t->fin_sent);

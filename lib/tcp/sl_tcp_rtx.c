@@ -139,6 +139,8 @@ tcp_retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	struct rte_tcp_hdr *th;
 	bool busy = false;
 
+	if (c->undo_on)
+		c->undo_rexmits++;
 	if (e->len > c->snd_mss && !tso_on(w)) {
 		retransmit_split(w, f, c, e);
 		return;
@@ -260,14 +262,20 @@ tcp_sack_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	if (dup && c->dupacks < UINT8_MAX)
 		c->dupacks++;
 	if (c->in_recovery) {
+		/* after an RTO the first unacknowledged segment goes again
+		 * only when data above it was SACKed (the hole scan): a
+		 * partial ACK alone may be a late ACK of what was sent before
+		 * the RTO (a spurious one, sl_tcp_cc.c) */
 		if (newly > 0 || partial)
-			sack_repair(w, f, c, newly, newly + 1, partial);
+			sack_repair(w, f, c, newly, newly + 1,
+				partial && !c->rto_rec);
 		return;
 	}
 	if (c->dupacks < SL_TCP_DUPTHRESH && (c->sb.sacked_segs == 0 ||
 	    c->sb.high_sacked - c->snd_una <=
 	    (uint32_t)SL_TCP_DUPTHRESH * c->snd_mss))
 		return;
+	tcp_cc_loss(w, c, false);
 	c->in_recovery = true;
 	c->recover = c->snd_nxt;
 	sl_tcp_sack_episode(&c->sb, c->snd_una);
@@ -290,6 +298,7 @@ tcp_rto_resend(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		e = sl_tcp_sack_first_unsacked(e);
 	if (e == NULL)
 		e = c->rtx_head;
+	tcp_cc_loss(w, c, true);
 	c->backoff++;
 	c->dupacks = 0;
 	c->in_recovery = true;

@@ -55,6 +55,7 @@ struct sl_tcp_sack_run {
 struct sl_tcp_sb {
 	bool ok;		/**< SACK negotiated */
 	uint32_t sacked_segs;	/**< entries marked sacked */
+	uint32_t sacked_bytes;	/**< their payload bytes */
 	uint32_t high_sacked;	/**< end of the highest sacked entry */
 	uint32_t high_rxt;	/**< end of the highest hole resent, episode */
 	struct sl_tcp_rtx *scan; /**< next entry the hole scan looks at */

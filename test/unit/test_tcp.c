@@ -1971,10 +1971,11 @@ TCP_TEST(tcp_no_fast_retransmit_in_recovery)
 	c.una = s0 + 6 * MSS;
 	SL_CHECK(gack(&c) == 0);
 	SL_CHECK_EQ(take_out(c.port), 0);
-	/* a new loss after recovery: fast retransmit again */
+	/* a new loss after recovery: fast retransmit again (the episode
+	 * left cwnd = ssthresh = FlightSize / 2: 3 of the 4 segments go) */
 	SL_CHECK(host_push_pat(&c, 6 * MSS, 4 * MSS) == 0);
 	step();
-	SL_CHECK_EQ(take_out(c.port), 4);
+	SL_CHECK_EQ(take_out(c.port), 3);
 	SL_CHECK(gacks(&c, 4) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].seq, c.una);
@@ -2271,7 +2272,7 @@ collect(struct tconn **cs, unsigned int nc, uint32_t *got, uint32_t total,
  */
 TCP_TEST(tcp_tx_refused_frames_not_lost)
 {
-	uint32_t total = 1u << 20, got[2] = { 0, 0 };
+	uint32_t total = 4u << 20, got[2] = { 0, 0 };
 	unsigned int k, i, gap = 0, run_max = 0;
 	struct tconn a, b;
 	struct tconn *cs[2] = { &a, &b };
@@ -2279,12 +2280,19 @@ TCP_TEST(tcp_tx_refused_frames_not_lost)
 	SL_CHECK(handshake(&a, 40300, 7, 65535) == 0);
 	SL_CHECK(handshake(&b, 40301, 7, 65535) == 0);
 	env.cap.take_max = 4;
-	SL_CHECK(host_push_pat(&a, 0, total) == 0);
-	SL_CHECK(host_push_pat(&b, 0, total) == 0);
+	/* (4 MiB each: the flows' congestion windows grow with the ACKs,
+	 * so the backlog reaches the room a few iterations later) */
+	for (k = 0; k < total; k += 1u << 20) {
+		SL_CHECK(host_push_pat(&a, k, 1u << 20) == 0);
+		SL_CHECK(host_push_pat(&b, k, 1u << 20) == 0);
+	}
 	for (k = 0; k < 3000 && (got[0] < total || got[1] < total); k++) {
 		step();
 		SL_CHECK(collect(cs, 2, got, total, &gap, &run_max) == 0);
 		for (i = 0; i < 2; i++) {
+			/* ACK what arrived (nothing new: no duplicate ACK) */
+			if (cs[i]->una == cs[i]->iss + 1 + got[i])
+				continue;
 			cs[i]->una = cs[i]->iss + 1 + got[i];
 			SL_CHECK(gack(cs[i]) == 0);
 		}
@@ -2300,10 +2308,13 @@ TCP_TEST(tcp_tx_refused_frames_not_lost)
 	SL_CHECK_EQ(STAT(tx_dropped), 0);
 	SL_CHECK(STAT(tx_backlog) > 0);
 	SL_CHECK(STAT(tcp_tx_waits) > 0);
-	/* turns: neither flow ran far ahead while both had data */
-	if (run_max > 2 * 64)
+	/* turns: neither flow ran far ahead while both had data. Until the
+	 * room is spent, each flow's congestion window (grown by its own
+	 * ACKs, which come in the order of the backlog) decides, and in
+	 * slow start the flow ahead stays ahead for a few turns */
+	if (run_max > 5 * 64)
 		fprintf(stderr, "  one flow sent %u frames in a row\n", run_max);
-	SL_CHECK(run_max <= 2 * 64);
+	SL_CHECK(run_max <= 5 * 64);
 	env.cap.take_max = 0;
 }
 
