@@ -167,6 +167,8 @@ sl_tel_cmd_flows(const char *cmd, const char *params,
 					flows[i].adv_wnd);
 				rte_tel_data_add_dict_u64(c, "in_flight",
 					flows[i].in_flight);
+				rte_tel_data_add_dict_u64(c, "cwnd",
+					flows[i].cwnd);
 			}
 			snprintf(name, sizeof(name), "%" PRIu64,
 				global_id(app, wi_of[i], flows[i].id));

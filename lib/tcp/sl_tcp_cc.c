@@ -15,11 +15,13 @@
  * not say how much that is. cwnd is NewReno (RFC 5681; recovery RFC 6675
  * with SACK, RFC 6582 without) counted in bytes (RFC 3465), so that a
  * large (TSO) frame counts for what it carries:
- * - initial window 10 MSS (RFC 6928) but at least 64 KiB (SL_TCP_IW_BYTES:
- *   one largest TSO frame, or 44 segments of 1460 bytes): the guest's
- *   queues are local and hold thousands of frames, and what many flows
- *   send at once is bounded by the iteration's tx room that they share
- *   (sl_tcp_out.c), not by their windows; below ssthresh (slow start) cwnd
+ * - initial window 10 frames (RFC 6928's 10 segments, counted as the
+ *   frames the guest's queues hold: 10 MSS, with TSO 10 large frames) but
+ *   at least 64 KiB (SL_TCP_IW_BYTES: 44 segments of 1460 bytes): those
+ *   queues are local and hold hundreds to thousands of frames, and what
+ *   many flows send at once is bounded by the iteration's tx room that
+ *   they share (sl_tcp_out.c), not by their windows; below ssthresh (slow
+ *   start) cwnd
  *   grows by the bytes each ACK newly acknowledges (as Linux counts every
  *   segment an ACK covers, a TSO frame's too), above it (congestion
  *   avoidance) by one MSS per cwnd bytes acknowledged. It grows only while
@@ -46,8 +48,10 @@
  *
  * Tail-loss probe (RFC 8985 7, simplified). When the last segments of a
  * flight are lost no duplicate ACK comes, and recovery waited for the RTO
- * (200 ms at least, SL_TCP_RTO_MIN). With data in flight and a measured
- * RTT, a probe timer runs PTO = max(2 SRTT, SL_TCP_TLP_MIN) (plus
+ * (200 ms at least, SL_TCP_RTO_MIN). With data in flight and an SRTT (a
+ * flow whose every RTT sample was below the clock's 1 ms has none: it
+ * keeps the RTO alone; on a loaded host, where late ACKs and losses come,
+ * samples are milliseconds), a probe timer runs PTO = max(2 SRTT, SL_TCP_TLP_MIN) (plus
  * SL_TCP_TLP_DELACK when only one segment is in flight: the guest may
  * delay its ACK of a single segment), restarted by every new data segment
  * and every ACK that moves SND.UNA, never past the RTO. When it fires the
@@ -68,8 +72,8 @@ cwnd_cap(const struct sl_worker *w, const struct sl_tcp_conn *c)
 }
 
 /**
- * cc_ready - give @c its initial window (10 MSS, at least 64 KiB;
- * ssthresh unbounded) the
+ * cc_ready - give @c its initial window (10 frames of seg_max(), at least
+ * 64 KiB; ssthresh unbounded) the
  * first time its sender needs it (the MSS is known by then).
  */
 static void
@@ -77,7 +81,7 @@ cc_ready(const struct sl_worker *w, struct sl_tcp_conn *c)
 {
 	if (c->cwnd != 0)
 		return;
-	c->cwnd = RTE_MIN(RTE_MAX((uint32_t)SL_TCP_IW_SEGS * c->snd_mss,
+	c->cwnd = RTE_MIN(RTE_MAX((uint32_t)SL_TCP_IW_SEGS * seg_max(w, c),
 		(uint32_t)SL_TCP_IW_BYTES), cwnd_cap(w, c));
 	c->ssthresh = UINT32_MAX;
 	c->cwnd_acc = 0;
@@ -91,7 +95,13 @@ tcp_cwnd_room(const struct sl_worker *w, struct sl_tcp_conn *c)
 	cc_ready(w, c);
 	if (c->sb.ok)
 		pipe -= RTE_MIN(pipe, c->sb.sacked_bytes);
-	return c->cwnd > pipe ? c->cwnd - pipe : 0;
+	if (c->cwnd <= pipe)
+		return 0;
+	/* whole segments (the guest's MSS), unless less than one is left
+	 * (then the sender's SWS rule decides) */
+	if (c->cwnd - pipe >= c->snd_mss && c->snd_mss > 0)
+		return (c->cwnd - pipe) / c->snd_mss * c->snd_mss;
+	return c->cwnd - pipe;
 }
 
 void

@@ -55,7 +55,7 @@
 #define SL_TCP_COPY_MAX		512	/* guest payloads copied together */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
-#define SL_TCP_IW_SEGS		10	/* initial cwnd, MSS (RFC 6928) */
+#define SL_TCP_IW_SEGS		10	/* initial cwnd, frames (RFC 6928) */
 #define SL_TCP_IW_BYTES		65536u	/* ... and at least this */
 #define SL_TCP_TLP_MIN		10u	/* ms: least tail-loss probe timeout */
 #define SL_TCP_TLP_DELACK	40u	/* ms: a guest's delayed ACK (Linux) */

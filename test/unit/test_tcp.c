@@ -1972,10 +1972,11 @@ TCP_TEST(tcp_no_fast_retransmit_in_recovery)
 	SL_CHECK(gack(&c) == 0);
 	SL_CHECK_EQ(take_out(c.port), 0);
 	/* a new loss after recovery: fast retransmit again (the episode
-	 * left cwnd = ssthresh = FlightSize / 2: 3 of the 4 segments go) */
+	 * left cwnd = ssthresh = FlightSize / 2 = 2.5 MSS: 2 of the 4
+	 * segments go) */
 	SL_CHECK(host_push_pat(&c, 6 * MSS, 4 * MSS) == 0);
 	step();
-	SL_CHECK_EQ(take_out(c.port), 3);
+	SL_CHECK_EQ(take_out(c.port), 2);
 	SL_CHECK(gacks(&c, 4) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].seq, c.una);
@@ -2208,6 +2209,297 @@ TCP_TEST(tcp_sack_hostile_blocks)
 	SL_CHECK(info_of(&c, &info) == 0);
 	SL_CHECK_EQ(info.sacked_segs, 0);
 #undef S
+}
+
+/* ------------------------------------------------------------------ */
+/* congestion window, tail-loss probe, spurious recovery (issue 17)     */
+
+/* handshake() from a guest offering SACK and window scale 7 (8 MiB). */
+static int
+handshake_sack_ws(struct tconn *c, uint16_t port)
+{
+	uint8_t opt[12];
+	uint8_t n = syn_opts_sack(opt, 7);
+
+	HCHECK(handshake_opt(c, port, opt, n, 65535) == 0);
+	HCHECK(c->synack_sack);
+	return 0;
+}
+
+/* Iterations until nothing more comes; Return: data frames to @c. */
+static unsigned int
+drain_out(const struct tconn *c)
+{
+	unsigned int n = 0, k, got;
+
+	for (k = 0; k < 16; k++) {
+		step();
+		got = take_out(c->port);
+		if (got == 0)
+			break;
+		n += got;
+	}
+	return n;
+}
+
+/*
+ * The congestion window: the initial window (64 KiB in whole segments)
+ * however large the guest's window, slow start growing it by what each
+ * ACK acknowledges, a SACK-detected loss halving it (ssthresh = FlightSize
+ * / 2) with no new data until the pipe is below it, and no growth until
+ * recovery ends.
+ */
+TCP_TEST(tcp_cwnd_slow_start_and_halving)
+{
+	uint32_t iw = 65536 / MSS * MSS, s0, flight;
+	struct sl_tcp_info info;
+	struct tconn c;
+
+	SL_CHECK(handshake_sack_ws(&c, 40190) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 1u << 20) == 0);
+	SL_CHECK_EQ(drain_out(&c), iw / MSS);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.cwnd, 65536);
+	SL_CHECK_EQ(info.ssthresh, UINT32_MAX);
+	SL_CHECK_EQ(info.in_flight, iw);
+	s0 = c.una;
+	/* slow start: half acknowledged, cwnd grows by as much */
+	c.una += iw / 2;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.cwnd, 65536 + iw / 2);
+	drain_out(&c);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.in_flight, info.cwnd / MSS * MSS);
+	flight = info.in_flight;
+	/* the first unacknowledged segment lost, four above it SACKed */
+	SL_CHECK(gack_sack1(&c, c.una + MSS, c.una + 5 * MSS) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);	/* the hole, no new data */
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.in_recovery);
+	SL_CHECK_EQ(info.ssthresh, flight / 2);
+	SL_CHECK_EQ(info.cwnd, flight / 2);
+	SL_CHECK_EQ(STAT(tcp_cc_reductions), 1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_fast), 1);
+	/* a partial ACK in recovery: cwnd holds */
+	c.una += 5 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.cwnd, flight / 2);
+	/* all acknowledged: recovery over, new data within cwnd */
+	c.una = s0 + iw / 2 + flight;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(!info.in_recovery);
+	SL_CHECK_EQ(info.cwnd, flight / 2);
+	take_out(c.port);
+	drain_out(&c);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.in_flight, flight / 2 / MSS * MSS);
+	/* congestion avoidance: one MSS per cwnd acknowledged */
+	c.una += info.in_flight;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.cwnd <= flight / 2 + MSS);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+}
+
+/*
+ * A tail loss: the last two of four segments are lost and no duplicate
+ * ACK comes. The tail-loss probe resends the last one after max(2 SRTT,
+ * 10 ms), long before the RTO (200 ms at least); the guest SACKs it, so
+ * the segment below it is resent at once (before: nothing until the RTO).
+ */
+TCP_TEST(tcp_tail_loss_probe_before_rto)
+{
+	struct sl_tcp_info info;
+	unsigned int t;
+	struct tconn c;
+	uint32_t s0;
+
+	SL_CHECK(handshake_sack(&c, 40191) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 4 * MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 4);
+	s0 = c.una;
+	advance(1);
+	c.una = s0 + 2 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	for (t = 0; t < 150 && STAT(tcp_rexmit_tlp) == 0; t++)
+		advance(1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_tlp), 1);
+	SL_CHECK(t <= 20);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0 + 3 * MSS);	/* the last segment */
+	SL_CHECK(is_pat(out[0].pay, MSS, 3 * MSS));
+	/* one probe per tail */
+	advance(20);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	/* the probe arrived: the hole below it goes */
+	SL_CHECK(gack_sack1(&c, s0 + 3 * MSS, s0 + 4 * MSS) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0 + 2 * MSS);
+	SL_CHECK(is_pat(out[0].pay, MSS, 2 * MSS));
+	c.una = s0 + 4 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.in_flight, 0);
+	SL_CHECK(!info.in_recovery);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	SL_CHECK_EQ(STAT(tcp_cc_reductions), 1);
+	advance(100000);
+	SL_CHECK_EQ(take_out(c.port), 0);
+}
+
+/*
+ * A spurious RTO (the guest's ACKs were late, not lost, as on a loaded
+ * host): the late ACKs of the original segments resend nothing (before:
+ * each partial ACK resent the next segment, all of them duplicates), and
+ * the guest's D-SACK for the RTO's retransmission undoes the reduction.
+ */
+TCP_TEST(tcp_spurious_rto_undone)
+{
+	struct sl_tcp_info info;
+	struct tconn c;
+	uint32_t s0, cw;
+
+	SL_CHECK(handshake_sack(&c, 40192) == 0);
+	/* a first segment acknowledged after 1 ms: an SRTT */
+	SL_CHECK(host_push_pat(&c, 0, MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	advance(1);
+	c.una += MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(host_push_pat(&c, MSS, 6 * MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 6);
+	s0 = c.una;
+	SL_CHECK(info_of(&c, &info) == 0);
+	cw = info.cwnd;
+	advance(100);			/* the probe */
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_tlp), 1);
+	advance(info.rto_ms + 10);	/* the RTO */
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, s0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 1);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.cwnd, MSS);
+	/* the ACKs of the original segments, late */
+	c.una = s0 + 2 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	c.una = s0 + 4 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	/* the retransmission was a duplicate: D-SACK */
+	c.una = s0 + 6 * MSS;
+	SL_CHECK(gack_sack1(&c, s0, s0 + MSS) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_dsack_rx), 1);
+	SL_CHECK_EQ(STAT(tcp_cc_undo), 1);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.cwnd >= cw);
+	SL_CHECK(!info.in_recovery);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_sack), 0);
+}
+
+/* The guest of the lossy-link test: the segments it holds. */
+#define LOSSY_TOTAL	(1u << 20)
+#define LOSSY_SEGS	((LOSSY_TOTAL + MSS - 1) / MSS)
+#define LOSSY_EVERY	23	/* every 23rd new segment is lost once */
+
+struct lossy {
+	bool have[LOSSY_SEGS];
+	bool lost[LOSSY_SEGS];	/* dropped once already */
+	unsigned int data;	/* data frames seen */
+	unsigned int drops;
+};
+
+/*
+ * lossy_take - play the guest on what sluice sent to @c: every
+ * LOSSY_EVERY-th data frame of a segment not dropped before is lost, the
+ * rest is checked against the pattern and kept; then one ACK with SACK
+ * blocks for the first three runs held above the first hole.
+ */
+static int
+lossy_take(struct tconn *c, uint32_t s0, struct lossy *g)
+{
+	uint32_t blk[3][2], i, n = 0, una;
+
+	take_out(c->port);
+	HCHECK(!out_bad);
+	for (i = 0; i < n_out; i++) {
+		uint32_t off = out[i].seq - s0, k = off / MSS;
+
+		if (out[i].len == 0)
+			continue;
+		HCHECK(off % MSS == 0 && k < LOSSY_SEGS);
+		HCHECK(is_pat(out[i].pay, out[i].len, off));
+		if (!g->lost[k] && ++g->data % LOSSY_EVERY == 0) {
+			g->lost[k] = true;
+			g->drops++;
+			continue;
+		}
+		g->have[k] = true;
+	}
+	for (una = 0; una < LOSSY_SEGS && g->have[una]; una++)
+		;
+	for (i = una; i < LOSSY_SEGS && n < 3; i++) {
+		if (!g->have[i])
+			continue;
+		blk[n][0] = s0 + i * MSS;
+		while (i < LOSSY_SEGS && g->have[i])
+			i++;
+		blk[n][1] = s0 + RTE_MIN(i * MSS, LOSSY_TOTAL);
+		n++;
+	}
+	if (c->una == s0 + RTE_MIN(una * MSS, LOSSY_TOTAL) && n == 0 &&
+	    n_out == 0)
+		return 0;
+	c->una = s0 + RTE_MIN(una * MSS, LOSSY_TOTAL);
+	if (n > 0)
+		return gack_sack(c, (const uint32_t (*)[2])blk, n);
+	return gack(c);
+}
+
+/*
+ * A lossy path to the guest and a port that takes 8 frames a call: 1 MiB
+ * arrives whole, every loss repaired by SACK recovery (no RTO), and the
+ * congestion window is reduced by the losses.
+ */
+TCP_TEST(tcp_lossy_tx_recovers_without_rto)
+{
+	static struct lossy g;
+	struct sl_tcp_info info;
+	uint32_t s0, cw_max = 0;
+	unsigned int k;
+	struct tconn c;
+
+	memset(&g, 0, sizeof(g));
+	SL_CHECK(handshake_sack_ws(&c, 40193) == 0);
+	env.cap.take_max = 8;
+	SL_CHECK(host_push_pat(&c, 0, LOSSY_TOTAL) == 0);
+	s0 = c.una;
+	for (k = 0; k < 5000 && c.una != s0 + LOSSY_TOTAL; k++) {
+		advance(1);
+		SL_CHECK(lossy_take(&c, s0, &g) == 0);
+		SL_CHECK(info_of(&c, &info) == 0);
+		cw_max = RTE_MAX(cw_max, info.cwnd);
+	}
+	env.cap.take_max = 0;
+	SL_CHECK_EQ(c.una, s0 + LOSSY_TOTAL);
+	SL_CHECK(g.drops >= 20);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	SL_CHECK(STAT(tcp_rexmit_fast) > 0);
+	SL_CHECK(STAT(tcp_cc_reductions) > 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.ssthresh < UINT32_MAX);
+	SL_CHECK(info.cwnd < cw_max);
 }
 
 /* ------------------------------------------------------------------ */
