@@ -2610,6 +2610,65 @@ TCP_TEST(tcp_tx_refused_frames_not_lost)
 	env.cap.take_max = 0;
 }
 
+/*
+ * Forty bulk flows through a port that takes 8 frames a call: they share
+ * the tx room in turns, so no flow that has data waits more than a few
+ * rounds (each some 1300 frames through the port) for its next frame: no
+ * starvation. The initial congestion window keeps each flow's first burst
+ * to 64 KiB, so the last flows in line get their first frames sooner
+ * (before it, with 64-segment turns from the start, they waited 6 rounds).
+ * What one iteration leaves queued never exceeds the room (SL_TX_MAX less
+ * the control reserve) plus one ACK per flow.
+ */
+#define FAIR_FLOWS	40
+TCP_TEST(tcp_many_flows_share_tx_room)
+{
+	static struct tconn cc[FAIR_FLOWS];
+	struct tconn *cs[FAIR_FLOWS];
+	uint32_t total = 256u << 10, got[FAIR_FLOWS], last[FAIR_FLOWS];
+	unsigned int k, i, gap = 0, run_max = 0, wait_max = 0, ntx_max = 0;
+	bool all = false;
+
+	for (i = 0; i < FAIR_FLOWS; i++) {
+		cs[i] = &cc[i];
+		got[i] = 0;
+		last[i] = 0;
+		SL_CHECK(handshake(cs[i], (uint16_t)(40600 + i), 7, 65535) == 0);
+	}
+	for (i = 0; i < FAIR_FLOWS; i++)
+		SL_CHECK(host_push_pat(cs[i], 0, total) == 0);
+	env.cap.take_max = 8;
+	for (k = 1; k < 2000 && !all; k++) {
+		step();
+		ntx_max = RTE_MAX(ntx_max, (unsigned int)env.w.n_tx);
+		SL_CHECK(collect(cs, FAIR_FLOWS, got, total, &gap,
+			&run_max) == 0);
+		all = true;
+		for (i = 0; i < FAIR_FLOWS; i++) {
+			if (cs[i]->una != cs[i]->iss + 1 + got[i]) {
+				cs[i]->una = cs[i]->iss + 1 + got[i];
+				SL_CHECK(gack(cs[i]) == 0);
+				last[i] = k;
+			} else if (got[i] < total) {
+				wait_max = RTE_MAX(wait_max, k - last[i]);
+			}
+			all = all && got[i] == total;
+		}
+	}
+	env.cap.take_max = 0;
+	if (!all || wait_max > 4 || gap != 0)
+		fprintf(stderr, "  %u rounds, longest wait %u rounds, %u out of "
+			"order, backlog at most %u\n", k, wait_max, gap,
+			ntx_max);
+	SL_CHECK(all);
+	SL_CHECK_EQ(gap, 0);
+	SL_CHECK(wait_max <= 4);
+	SL_CHECK(ntx_max <= SL_TX_MAX - SL_TX_RESERVE + FAIR_FLOWS);
+	SL_CHECK(STAT(tx_backlog) > 0);
+	SL_CHECK_EQ(STAT(tx_dropped), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* control segments that could not be sent                              */
 
