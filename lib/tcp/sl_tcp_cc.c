@@ -41,7 +41,8 @@
  *   duplicate, nothing was lost: the ACKs were late (a loaded host delays
  *   the guest's ACKs past the RTO). cwnd and ssthresh go back to what they
  *   were, recovery ends (counted in tcp_cc_undo; RFC 3708's idea, Linux's
- *   undo). After an RTO with SACK, a partial ACK resends the first
+ *   undo; a D-SACK for a tail-loss probe is the probe's, not the
+ *   episode's). After an RTO with SACK, a partial ACK resends the first
  *   unacknowledged segment only when the guest SACKed data above it: late
  *   ACKs of the original segments (a spurious RTO) then resend nothing,
  *   where before each one resent the next segment (sl_tcp_rtx.c).
@@ -148,9 +149,13 @@ tcp_cc_loss(struct sl_worker *w, struct sl_tcp_conn *c, bool rto)
 }
 
 void
-tcp_cc_dsack(struct sl_worker *w, struct sl_tcp_conn *c)
+tcp_cc_dsack(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t left)
 {
 	SL_STAT_INC(w->stats, tcp_dsack_rx);
+	if (c->tlp_dup_wait && left == c->tlp_seq) {
+		c->tlp_dup_wait = false;	/* the probe's: no episode's */
+		return;
+	}
 	if (!c->undo_on || c->undo_rexmits == 0)
 		return;
 	if (--c->undo_rexmits > 0)
@@ -198,6 +203,8 @@ tcp_tlp_fire(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	    (c->in_recovery && !c->rto_rec))
 		return;
 	c->tlp_sent = true;
+	c->tlp_dup_wait = true;
+	c->tlp_seq = c->rtx_tail->seq;
 	SL_STAT_INC(w->stats, tcp_rexmit_tlp);
 	rexmits = c->undo_rexmits;	/* a probe is no episode's */
 	tcp_retransmit(w, f, c, c->rtx_tail);

@@ -194,7 +194,7 @@ process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		return -1;
 	}
 	if (c->sb.ok && o->n_sack > 0 && is_dsack(o, s->ack))
-		tcp_cc_dsack(w, c);
+		tcp_cc_dsack(w, c, o->sack[0][0]);
 	if (SEQ_GT(s->ack, c->snd_una)) {
 		ack_new(w, f, c, s->ack);
 		partial = c->in_recovery;

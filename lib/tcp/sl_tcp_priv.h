@@ -157,6 +157,8 @@ struct sl_tcp_conn {
 	bool rto_rec;		/**< the recovery an RTO started */
 	bool undo_on;		/**< an episode D-SACKs may undo */
 	bool tlp_sent;		/**< tail probe sent, SND.UNA not moved since */
+	bool tlp_dup_wait;	/**< a D-SACK for it would be no episode's */
+	uint32_t tlp_seq;	/**< where the last probe started */
 	uint32_t recover;
 	struct sl_tcp_sb sb;	/**< SACK scoreboard (sb.ok: negotiated) */
 	/* congestion window toward the guest (sl_tcp_cc.c), bytes */
@@ -530,11 +532,12 @@ tcp_cc_ack(const struct sl_worker *w, struct sl_tcp_conn *c, uint32_t acked,
 void
 tcp_cc_loss(struct sl_worker *w, struct sl_tcp_conn *c, bool rto);
 /**
- * tcp_cc_dsack - the guest reported a duplicate segment (D-SACK): when
- * every retransmission of the episode was one, undo it.
+ * tcp_cc_dsack - the guest reported a duplicate segment (D-SACK block
+ * starting at @left): unless it is the last tail-loss probe, when every
+ * retransmission of the episode was one, undo the episode.
  */
 void
-tcp_cc_dsack(struct sl_worker *w, struct sl_tcp_conn *c);
+tcp_cc_dsack(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t left);
 /**
  * tcp_tlp_arm - (re)start @c's tail-loss probe timer (PTO) or stop it;
  * the caller re-arms the flow's timer.

@@ -2357,7 +2357,8 @@ TCP_TEST(tcp_tail_loss_probe_before_rto)
  * A spurious RTO (the guest's ACKs were late, not lost, as on a loaded
  * host): the late ACKs of the original segments resend nothing (before:
  * each partial ACK resent the next segment, all of them duplicates), and
- * the guest's D-SACK for the RTO's retransmission undoes the reduction.
+ * the guest's D-SACK for the RTO's retransmission undoes the reduction
+ * (one for the tail-loss probe does not).
  */
 TCP_TEST(tcp_spurious_rto_undone)
 {
@@ -2395,11 +2396,15 @@ TCP_TEST(tcp_spurious_rto_undone)
 	c.una = s0 + 4 * MSS;
 	SL_CHECK(gack(&c) == 0);
 	SL_CHECK_EQ(take_out(c.port), 0);
-	/* the retransmission was a duplicate: D-SACK */
+	/* the probe was a duplicate (D-SACK): that undoes nothing */
 	c.una = s0 + 6 * MSS;
+	SL_CHECK(gack_sack1(&c, s0 + 5 * MSS, s0 + 6 * MSS) == 0);
+	SL_CHECK_EQ(STAT(tcp_dsack_rx), 1);
+	SL_CHECK_EQ(STAT(tcp_cc_undo), 0);
+	/* so was the RTO's retransmission: the episode is undone */
 	SL_CHECK(gack_sack1(&c, s0, s0 + MSS) == 0);
 	SL_CHECK_EQ(take_out(c.port), 0);
-	SL_CHECK_EQ(STAT(tcp_dsack_rx), 1);
+	SL_CHECK_EQ(STAT(tcp_dsack_rx), 2);
 	SL_CHECK_EQ(STAT(tcp_cc_undo), 1);
 	SL_CHECK(info_of(&c, &info) == 0);
 	SL_CHECK(info.cwnd >= cw);
