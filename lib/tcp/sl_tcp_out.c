@@ -471,11 +471,9 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		tcp_rearm(w, f, c);
 		return;
 	}
+	avail = RTE_MIN(avail, tcp_cwnd_room(w, c));	/* sl_tcp_cc.c */
 	avail = (uint32_t)RTE_MIN((uint64_t)avail, w->cfg->max_buffered -
 		tw->held - tw->inflight);
-	/* the congestion window (sl_tcp_cc.c): what the guest's queues
-	 * were seen to hold; its ACKs unmute reads (window_update) */
-	avail = RTE_MIN(avail, tcp_cwnd_room(w, c));
 	/* sender SWS avoidance (RFC 9293 3.8.6.2.1) */
 	if (avail < c->snd_mss && in_flight > 0 &&
 	    avail < c->max_snd_wnd / 2)
