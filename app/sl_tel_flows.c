@@ -167,6 +167,8 @@ sl_tel_cmd_flows(const char *cmd, const char *params,
 					flows[i].adv_wnd);
 				rte_tel_data_add_dict_u64(c, "in_flight",
 					flows[i].in_flight);
+				rte_tel_data_add_dict_u64(c, "cwnd",
+					flows[i].cwnd);
 			}
 			snprintf(name, sizeof(name), "%" PRIu64,
 				global_id(app, wi_of[i], flows[i].id));
@@ -278,6 +280,9 @@ sl_tel_cmd_flow(const char *cmd, const char *params,
 		rte_tel_data_add_dict_int(d, "snd_mss", t->snd_mss);
 		rte_tel_data_add_dict_int(d, "sack", t->sack);
 		rte_tel_data_add_dict_u64(d, "sacked_segs", t->sacked_segs);
+		rte_tel_data_add_dict_u64(d, "cwnd", t->cwnd);
+		rte_tel_data_add_dict_u64(d, "ssthresh", t->ssthresh);
+		rte_tel_data_add_dict_int(d, "in_recovery", t->in_recovery);
 		rte_tel_data_add_dict_int(d, "rd_blocked", t->rd_blocked);
 		rte_tel_data_add_dict_int(d, "fin_rcvd", t->fin_rcvd);
 		rte_tel_data_add_dict_int(d, "fin_sent", t->fin_sent);

@@ -261,6 +261,7 @@ fill_flow(struct sl_worker *w, struct sl_flow *f, struct sl_ctl_flow *e)
 		e->guest_wnd = ti.snd_wnd;
 		e->adv_wnd = ti.last_adv_wnd;
 		e->in_flight = ti.in_flight;
+		e->cwnd = ti.cwnd;
 	}
 }
 

@@ -72,6 +72,7 @@ struct sl_ctl_flow {
 	uint32_t guest_wnd;	/**< window the guest advertises, bytes */
 	uint32_t adv_wnd;	/**< window we last advertised, bytes */
 	uint32_t in_flight;
+	uint32_t cwnd;		/**< congestion window, bytes (0: unset) */
 };
 
 /** One TCP flow in full (SL_CTL_OP_FLOW_INFO). */

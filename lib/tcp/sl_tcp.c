@@ -16,6 +16,7 @@
  *   sl_tcp_reasm.c  guest data: pending chain, out-of-order queue, hold limits
  *   sl_tcp_out.c    segments to the guest: host data, ACKs, TSO, tx room
  *   sl_tcp_rtx.c    retransmission, RTT and RTO, loss recovery
+ *   sl_tcp_cc.c     congestion window toward the guest, tail-loss probe
  *   sl_tcp_sack.c   the SACK scoreboard
  *   sl_tcp_win.c    the window advertised to the guest
  *   sl_tcp_timer.c  the per-flow timer
@@ -161,6 +162,9 @@ sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
 	info->snd_mss = c->snd_mss;
 	info->sack = c->sb.ok;
 	info->sacked_segs = c->sb.sacked_segs;
+	info->cwnd = c->cwnd;
+	info->ssthresh = c->ssthresh;
+	info->in_recovery = c->in_recovery;
 	info->rwnd_closed = c->rwnd_closed;
 	info->rd_blocked = c->rd_blocked;
 	info->fin_rcvd = c->fin_rcvd;

@@ -153,6 +153,9 @@ struct sl_tcp_info {
 	uint16_t snd_mss;
 	bool sack;		/**< SACK negotiated with the guest */
 	uint32_t sacked_segs;	/**< retransmit entries the guest SACKed */
+	uint32_t cwnd;		/**< congestion window, bytes (0: unset) */
+	uint32_t ssthresh;	/**< UINT32_MAX: no loss seen yet */
+	bool in_recovery;	/**< loss recovery under way */
 	bool rwnd_closed;
 	bool rd_blocked;
 	bool fin_rcvd, fin_sent, host_eof;

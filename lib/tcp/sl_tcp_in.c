@@ -12,13 +12,16 @@
  * it covers (an RTT sample from one never resent), end recovery (an ACK at
  * or beyond "recover") or, without SACK, continue NewReno recovery (a
  * partial ACK resends the next hole; with SACK, tcp_sack_input() does the
- * repair), re-arm the RTO.
+ * repair); grow the congestion window, re-arm the RTO and the tail-loss
+ * probe.
  */
 static void
 ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint32_t ack)
 {
 	struct sl_tcp_rtx_pool *pool = rtx_pool(w);
+	uint32_t flight = c->snd_nxt - c->snd_una;
+	uint32_t acked = ack - c->snd_una;
 	struct sl_tcp_rtx *e;
 	bool rexmit_acked = false;
 	int64_t rtt = -1;
@@ -53,13 +56,18 @@ ack_new(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		tcp_rtt_sample(c, (uint32_t)rtt);
 	c->backoff = 0;
 	c->dupacks = 0;
+	c->tlp_sent = false;
+	tcp_cc_ack(w, c, acked, flight);
 	if (c->in_recovery) {
-		if (SEQ_GE(ack, c->recover))
+		if (SEQ_GE(ack, c->recover)) {
 			c->in_recovery = false;
-		else if (c->rtx_head != NULL && !c->sb.ok)
+			c->rto_rec = false;
+		} else if (c->rtx_head != NULL && !c->sb.ok) {
 			tcp_retransmit(w, f, c, c->rtx_head);
+		}
 	}
 	c->rto_deadline = c->rtx_head ? w->now_ms + tcp_rto_backed_off(c) : 0;
+	tcp_tlp_arm(w, f, c);
 	if (c->fin_sent && SEQ_GE(ack, c->snd_nxt))
 		c->fin_acked = true;
 }
@@ -77,6 +85,7 @@ dup_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	if (c->in_recovery)
 		return;
 	if (++c->dupacks == SL_TCP_DUPTHRESH) {
+		tcp_cc_loss(w, c, false);
 		c->in_recovery = true;
 		c->recover = c->snd_nxt;
 		SL_STAT_INC(w->stats, tcp_rexmit_fast);
@@ -149,6 +158,24 @@ ack_in_range(const struct sl_tcp_conn *c, uint32_t ack)
 }
 
 /**
+ * is_dsack - whether the first SACK block of @o reports a duplicate (RFC
+ * 2883 4.1): it lies at or below the segment's ACK @ack, or inside the
+ * second block.
+ */
+static inline bool
+is_dsack(const struct sl_tcp_opts *o, uint32_t ack)
+{
+	uint32_t l = o->sack[0][0], r = o->sack[0][1];
+
+	if (SEQ_LE(r, l))
+		return false;
+	if (SEQ_LE(r, ack))
+		return true;
+	return o->n_sack > 1 && SEQ_GE(l, o->sack[1][0]) &&
+		SEQ_LE(r, o->sack[1][1]);
+}
+
+/**
  * process_ack - the ACK field, SACK blocks (@o, when SACK was negotiated)
  * and window of an acceptable segment.
  * Return: -1 when the segment must be dropped (its ACK out of range: a
@@ -166,6 +193,8 @@ process_ack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		c->ack_now = true;
 		return -1;
 	}
+	if (c->sb.ok && o->n_sack > 0 && is_dsack(o, s->ack))
+		tcp_cc_dsack(w, c, o->sack[0][0]);
 	if (SEQ_GT(s->ack, c->snd_una)) {
 		ack_new(w, f, c, s->ack);
 		partial = c->in_recovery;

@@ -11,16 +11,17 @@
  * guest's segments (one readv per flow per event), never beyond SND.UNA +
  * the guest's window (tracked per flow as a 32-bit byte count, updated with
  * the SND.WL1/SND.WL2 rule) nor beyond cfg->tcp_buf in flight, nor beyond
- * the iteration's tx room (sl_tx_room: what the port has not taken waits
+ * the flow's congestion window (sl_tcp_cc.c), nor beyond the iteration's
+ * tx room (sl_tx_room: what the port has not taken waits
  * in the worker's tx backlog, never dropped). A flow that finds no room
  * waits in line (tx_defer, read interest muted) and is served first in the
  * next iteration (sl_tcp_tx_resume), oldest first: flows take turns of at
  * most SL_TCP_READ_SEGS segments. When the guest's window is full the
  * host socket's read interest (IN and RDHUP, both level-triggered) is
- * muted, so the host sender feels the
- * backpressure and memory stays bounded; a window update from the guest
- * unmutes it. A host socket that hung up (HUP: closed both ways, or reset)
- * reports HUP on every poll whatever the interest, so while nothing is to
+ * muted, so the host sender feels the backpressure and memory stays
+ * bounded; a window update from the guest unmutes it (so does any ACK
+ * when cwnd was the limit). A host socket that hung up (HUP: closed both
+ * ways, or reset) reports HUP on every poll whatever the interest, so while nothing is to
  * be read or written it is made quiet (SL_HOST_EV_QUIET: out of the epoll
  * set): an idle worker stays idle. A zero guest window with nothing in
  * flight arms the persist timer: a probe (SND.UNA - 1, which the guest must
@@ -432,8 +433,8 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 
 /**
  * tcp_host_to_guest - read host data into mbufs that become guest segments,
- * within the guest's window, the in-flight cap and the iteration's tx
- * room (sl_tx_room; flows that find none wait in line: tx_defer); one
+ * within the guest's window, the in-flight cap, the congestion window and
+ * the iteration's tx room (sl_tx_room; flows that find none wait in line: tx_defer); one
  * readv per call.
  */
 void
@@ -470,6 +471,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		tcp_rearm(w, f, c);
 		return;
 	}
+	avail = RTE_MIN(avail, tcp_cwnd_room(w, c));	/* sl_tcp_cc.c */
 	avail = (uint32_t)RTE_MIN((uint64_t)avail, w->cfg->max_buffered -
 		tw->held - tw->inflight);
 	/* sender SWS avoidance (RFC 9293 3.8.6.2.1) */
@@ -551,10 +553,10 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		f->bytes_to_guest += l;
 		SL_STAT_ADD(w->stats, tcp_to_guest_bytes, l);
 	}
-	if (c->rto_deadline == 0) {
+	if (c->rto_deadline == 0)
 		c->rto_deadline = w->now_ms + tcp_rto_backed_off(c);
-		tcp_rearm(w, f, c);
-	}
+	tcp_tlp_arm(w, f, c);
+	tcp_rearm(w, f, c);
 }
 
 void

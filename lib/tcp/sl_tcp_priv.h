@@ -56,6 +56,10 @@
 #define SL_TCP_COPY_MAX		512	/* guest payloads copied together */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
+#define SL_TCP_IW_SEGS		10	/* initial cwnd, frames (RFC 6928) */
+#define SL_TCP_IW_BYTES		65536u	/* ... and at least this */
+#define SL_TCP_TLP_MIN		10u	/* ms: least tail-loss probe timeout */
+#define SL_TCP_TLP_DELACK	40u	/* ms: a guest's delayed ACK (Linux) */
 #define SL_TCP_HOP_LIMIT	64	/* IPv6 segments to the guest */
 #define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 40 + 20 + 8) /* IPv6 */
 #define SL_TCP_MAX_SHIFT	14
@@ -153,8 +157,20 @@ struct sl_tcp_conn {
 	uint8_t persist_backoff;
 	bool syn_rto_fired;	/**< RTO fired in the handshake (5.7) */
 	bool in_recovery;
+	bool rto_rec;		/**< the recovery an RTO started */
+	bool undo_on;		/**< an episode D-SACKs may undo */
+	bool tlp_sent;		/**< tail probe sent, SND.UNA not moved since */
+	bool tlp_dup_wait;	/**< a D-SACK for it would be no episode's */
+	uint32_t tlp_seq;	/**< where the last probe started */
 	uint32_t recover;
 	struct sl_tcp_sb sb;	/**< SACK scoreboard (sb.ok: negotiated) */
+	/* congestion window toward the guest (sl_tcp_cc.c), bytes */
+	uint32_t cwnd;		/**< 0: not yet set (IW at first use) */
+	uint32_t ssthresh;
+	uint32_t cwnd_acc;	/**< bytes acked toward the next CA step */
+	uint32_t prior_cwnd;	/**< before the episode (undo) */
+	uint32_t prior_ssthresh;
+	uint32_t undo_rexmits;	/**< episode retransmissions not D-SACKed */
 
 	/* deadlines (ms, 0: off) */
 	uint64_t conn_deadline;
@@ -163,6 +179,7 @@ struct sl_tcp_conn {
 	uint64_t recheck_deadline;
 	uint64_t tw_deadline;
 	uint64_t ctl_deadline;	/**< retry the owed control segments */
+	uint64_t tlp_deadline;	/**< tail-loss probe */
 
 	/* lifecycle flags */
 	bool fin_rcvd;		/**< guest FIN consumed */
@@ -501,6 +518,44 @@ tcp_sack_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	const struct sl_tcp_opts *o, bool dup, bool partial);
 void
 tcp_rto_resend(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+
+/* sl_tcp_cc.c */
+/**
+ * tcp_cwnd_room - bytes @c's congestion window lets it send now: cwnd less
+ * the pipe (in flight less SACKed); sets the initial window at first use.
+ */
+uint32_t
+tcp_cwnd_room(const struct sl_worker *w, struct sl_tcp_conn *c);
+/**
+ * tcp_cc_ack - @acked bytes newly acknowledged with @flight bytes in
+ * flight before: slow start or congestion avoidance (not in fast
+ * recovery, nor when the flow did not use its window).
+ */
+void
+tcp_cc_ack(const struct sl_worker *w, struct sl_tcp_conn *c, uint32_t acked,
+	uint32_t flight);
+/**
+ * tcp_cc_loss - a loss episode starts (fast retransmit) or an RTO fired
+ * (@rto): ssthresh and cwnd reduced, the old ones kept for undo.
+ */
+void
+tcp_cc_loss(struct sl_worker *w, struct sl_tcp_conn *c, bool rto);
+/**
+ * tcp_cc_dsack - the guest reported a duplicate segment (D-SACK block
+ * starting at @left): unless it is the last tail-loss probe, when every
+ * retransmission of the episode was one, undo the episode.
+ */
+void
+tcp_cc_dsack(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t left);
+/**
+ * tcp_tlp_arm - (re)start @c's tail-loss probe timer (PTO) or stop it;
+ * the caller re-arms the flow's timer.
+ */
+void
+tcp_tlp_arm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
+/** tcp_tlp_fire - the PTO expired: resend the last segment in flight. */
+void
+tcp_tlp_fire(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c);
 
 /* sl_tcp_win.c */
 uint32_t

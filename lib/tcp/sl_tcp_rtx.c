@@ -18,9 +18,10 @@
  * floor, doubling, SL_TCP_RETRIES then RST; 3 s from the first data on
  * when it fired during the handshake, 5.7).
  *
- * Loss recovery toward the guest. sluice has no congestion window: what it
- * sends is bounded by the guest's window (and the caps above) only, so a
- * loss burst leaves many holes in one window. Recovery runs from the third
+ * Loss recovery toward the guest. What sluice sends is bounded by the
+ * guest's window, the caps above and the congestion window (sl_tcp_cc.c,
+ * which each episode below reduces), so a loss burst may leave many holes
+ * in one window. Recovery runs from the third
  * duplicate ACK (or, with SACK, below) until an ACK at or beyond "recover"
  * (SND.NXT when it started); an RTO also starts it (recover = SND.NXT).
  * - Guests that negotiated SACK (Linux does by default): each ACK's SACK
@@ -30,7 +31,9 @@
  *   ranges it marked and starts from them, so a block seen before costs
  *   nothing and a growing one only its new entries (sl_tcp_sack.c).
  *   Recovery starts on the third duplicate ACK or when sacked data lies
- *   more than DupThresh (3) segments above SND.UNA (RFC 6675 simplified).
+ *   more than DupThresh (3) segments above SND.UNA (RFC 6675 simplified),
+ *   or when a tail-loss probe (sl_tcp_cc.c) is sacked: what lies below it
+ *   was sent a PTO earlier at least (RFC 8985's RACK rule).
  *   In recovery, each ACK that sacks new entries (or is a partial ACK)
  *   resends up to one more entry than it sacked: first resent holes whose
  *   retransmission is lost (still not sacked SRTT + max(SRTT / 4, 1 ms)
@@ -39,9 +42,12 @@
  *   order, each once per episode (high_rxt). A burst of duplicate ACKs
  *   thus repairs many holes in one RTT. The first unacknowledged segment
  *   goes when recovery starts and on a partial ACK if it has not gone in
- *   this episode. The RTO resends the first entry not sacked (never a
- *   sacked one); the scoreboard is kept across it (RFC 6675 5.1), and the
- *   holes above go again as SACKs arrive.
+ *   this episode (after an RTO, only when data above it was sacked: a
+ *   partial ACK alone may be a late ACK of the original segments). The
+ *   RTO resends the first entry not sacked (never a sacked one); the
+ *   scoreboard is kept across it (RFC 6675 5.1), and the holes above go
+ *   again as SACKs arrive. D-SACKs for every retransmission of an episode
+ *   undo it (sl_tcp_cc.c).
  * - Guests without SACK: NewReno (RFC 6582): the third duplicate ACK
  *   resends SND.UNA's segment; in recovery, duplicate ACKs start no new
  *   fast retransmit, each partial ACK resends the next hole, and a lost
@@ -139,6 +145,8 @@ tcp_retransmit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	struct rte_tcp_hdr *th;
 	bool busy = false;
 
+	if (c->undo_on)
+		c->undo_rexmits++;
 	if (e->len > c->snd_mss && !tso_on(w, c)) {
 		retransmit_split(w, f, c, e);
 		return;
@@ -233,8 +241,9 @@ sack_repair(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 
 /**
  * tcp_sack_input - an acceptable ACK from a guest that negotiated SACK: mark
- * what its blocks cover, then enter recovery (the third duplicate ACK, or
- * sacked data more than DupThresh segments above SND.UNA) or go on with it
+ * what its blocks cover, then enter recovery (the third duplicate ACK,
+ * sacked data more than DupThresh segments above SND.UNA, or a tail-loss
+ * probe sacked) or go on with it
  * (new blocks or a partial ACK: more holes resent, up to one more than
  * the entries just sacked).
  * @w: worker
@@ -260,14 +269,22 @@ tcp_sack_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	if (dup && c->dupacks < UINT8_MAX)
 		c->dupacks++;
 	if (c->in_recovery) {
+		/* after an RTO the first unacknowledged segment goes again
+		 * only when data above it was SACKed (the hole scan): a
+		 * partial ACK alone may be a late ACK of what was sent before
+		 * the RTO (a spurious one, sl_tcp_cc.c) */
 		if (newly > 0 || partial)
-			sack_repair(w, f, c, newly, newly + 1, partial);
+			sack_repair(w, f, c, newly, newly + 1,
+				partial && !c->rto_rec);
 		return;
 	}
-	if (c->dupacks < SL_TCP_DUPTHRESH && (c->sb.sacked_segs == 0 ||
-	    c->sb.high_sacked - c->snd_una <=
+	/* a tail-loss probe SACKed: what lies below it went at least a PTO
+	 * (2 SRTT) before it and is not there: lost (RFC 8985's RACK) */
+	if (c->dupacks < SL_TCP_DUPTHRESH && !(c->tlp_sent && newly > 0) &&
+	    (c->sb.sacked_segs == 0 || c->sb.high_sacked - c->snd_una <=
 	    (uint32_t)SL_TCP_DUPTHRESH * c->snd_mss))
 		return;
+	tcp_cc_loss(w, c, false);
 	c->in_recovery = true;
 	c->recover = c->snd_nxt;
 	sl_tcp_sack_episode(&c->sb, c->snd_una);
@@ -290,6 +307,7 @@ tcp_rto_resend(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		e = sl_tcp_sack_first_unsacked(e);
 	if (e == NULL)
 		e = c->rtx_head;
+	tcp_cc_loss(w, c, true);
 	c->backoff++;
 	c->dupacks = 0;
 	c->in_recovery = true;

@@ -117,6 +117,7 @@ mark_block(struct sl_tcp_sb *sb, struct sl_tcp_rtx *head, uint32_t l,
 		} else if (!e->sacked) {
 			e->sacked = true;
 			sb->sacked_segs++;
+			sb->sacked_bytes += e->len;
 			newly++;
 		}
 		top = e;
@@ -155,8 +156,10 @@ sl_tcp_sack_freed(struct sl_tcp_sb *sb, const struct sl_tcp_rtx *e)
 {
 	unsigned int i;
 
-	if (e->sacked)
+	if (e->sacked) {
 		sb->sacked_segs--;
+		sb->sacked_bytes -= e->len;
+	}
 	if (sb->scan == e)
 		sb->scan = NULL;
 	for (i = 0; i < SL_TCP_SACK_CACHE; i++)

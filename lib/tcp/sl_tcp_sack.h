@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_tcp_sack.h: private to lib/tcp. The retransmit queue entry and the
- * SACK scoreboard of one connection (RFC 2018, RFC 6675 simplified: no
- * congestion window), see sl_tcp.c for the theory of operation.
+ * SACK scoreboard of one connection (RFC 2018, RFC 6675 simplified), see
+ * sl_tcp_rtx.c for the theory of operation.
  */
 #ifndef SL_TCP_SACK_H
 #define SL_TCP_SACK_H
@@ -55,6 +55,7 @@ struct sl_tcp_sack_run {
 struct sl_tcp_sb {
 	bool ok;		/**< SACK negotiated */
 	uint32_t sacked_segs;	/**< entries marked sacked */
+	uint32_t sacked_bytes;	/**< their payload bytes */
 	uint32_t high_sacked;	/**< end of the highest sacked entry */
 	uint32_t high_rxt;	/**< end of the highest hole resent, episode */
 	struct sl_tcp_rtx *scan; /**< next entry the hole scan looks at */

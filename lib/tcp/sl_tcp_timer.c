@@ -2,14 +2,16 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_tcp_timer.c: the per-flow timer: one deadline per flow (the earliest
- * of connect, RTO, persist, recheck, TIME_WAIT, control retry and idle)
+ * of connect, RTO, tail-loss probe, persist, recheck, TIME_WAIT, control
+ * retry and idle)
  * and what happens when it fires.
  */
 #include "sl_tcp_priv.h"
 
 /**
  * tcp_rearm - arm @f's timer for the earliest of its deadlines
- * (connect, RTO, persist, recheck, TIME-WAIT, owed control segments) and
+ * (connect, RTO, tail-loss probe, persist, recheck, TIME-WAIT, owed
+ * control segments) and
  * the idle timeout; untouched when already armed for that time.
  */
 void
@@ -29,6 +31,8 @@ tcp_rearm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		d = c->tw_deadline;
 	if (c->ctl_deadline && c->ctl_deadline < d)
 		d = c->ctl_deadline;
+	if (c->tlp_deadline && c->tlp_deadline < d)
+		d = c->tlp_deadline;
 	if (!sl_timer_armed(&f->timer) || f->timer.expire_ms != d)
 		sl_timer_arm(&w->wheel, &f->timer, d);
 }
@@ -56,6 +60,8 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 	}
 	if (c->ctl_deadline && now >= c->ctl_deadline)
 		tcp_send_owed(w, f, c);
+	if (c->tlp_deadline && now >= c->tlp_deadline)
+		tcp_tlp_fire(w, f, c);
 	if (c->rto_deadline && now >= c->rto_deadline) {
 		if (c->rtx_head == NULL) {
 			c->rto_deadline = 0;
