@@ -282,6 +282,8 @@ setup_port(uint16_t pid, const unsigned int *worker_lcores,
 		rte_free(sl_app.steer[pid]);
 		sl_app.steer[pid] = NULL;
 	}
+	if (sl_app.steer[pid] != NULL && sp->rss)
+		sl_steer_set_rss(sl_app.steer[pid], sp->rss_hf);
 	if (sp->nb_queues > 1 && sl_app.steer[pid] == NULL) {
 		fprintf(stderr, "sluice: port %u: cannot create its "
 			"steering rings\n", pid);
