@@ -177,6 +177,7 @@ rss_read_back(struct sl_port *sp)
 		.rss_key_len = sizeof(key) };
 
 	sp->rss_hf = 0;
+	memset(key, 0, sizeof(key));
 	if (rte_eth_dev_rss_hash_conf_get(sp->port_id, &rc) == 0 &&
 	    rc.rss_key_len == sizeof(key) &&
 	    memcmp(key, sl_steer_key(), sizeof(key)) == 0)
