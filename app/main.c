@@ -63,6 +63,10 @@ static struct lcore_work lcore_work[RTE_MAX_LCORE];
 
 #define SL_IDLE_SPIN_MS		2	/* busy-poll this long after work */
 #define SL_IDLE_SLEEP_MS	1	/* the port is polled again after this */
+/* idle polls between two sched_yield()s while busy-polling: a thread
+ * sharing the CPU still gets it within a few microseconds, without one
+ * system call per empty poll */
+#define SL_IDLE_YIELD_POLLS	16
 
 /** on_signal - SIGINT, SIGTERM: ask every lcore to stop. */
 static void
@@ -80,7 +84,7 @@ lcore_main(void *arg)
 {
 	struct lcore_work *lw = arg;
 	uint64_t idle_since = 0;
-	unsigned int i, work;
+	unsigned int i, work, idle_polls = 0;
 	sigset_t sigio;
 
 	/*
@@ -101,9 +105,12 @@ lcore_main(void *arg)
 			idle_since = 0;
 			continue;
 		}
-		/* nothing to do this turn: let a thread sharing this CPU run
-		 * (returns at once when none is runnable) */
-		sched_yield();
+		/* nothing to do for a while: let a thread sharing this CPU
+		 * run (returns at once when none is runnable) */
+		if (++idle_polls >= SL_IDLE_YIELD_POLLS) {
+			idle_polls = 0;
+			sched_yield();
+		}
 		/* busy-poll while traffic is recent; then sleep in the host
 		 * epoll (woken by host sockets at once, by guest frames
 		 * within SL_IDLE_SLEEP_MS) */
@@ -275,6 +282,8 @@ setup_port(uint16_t pid, const unsigned int *worker_lcores,
 		rte_free(sl_app.steer[pid]);
 		sl_app.steer[pid] = NULL;
 	}
+	if (sl_app.steer[pid] != NULL && sp->rss)
+		sl_steer_set_rss(sl_app.steer[pid], sp->rss_hf);
 	if (sp->nb_queues > 1 && sl_app.steer[pid] == NULL) {
 		fprintf(stderr, "sluice: port %u: cannot create its "
 			"steering rings\n", pid);

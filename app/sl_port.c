@@ -171,6 +171,26 @@ configure_queues(uint16_t port_id, const struct rte_eth_dev_info *info,
 }
 
 /**
+ * rss_read_back - the hash kinds the port really computes with sluice's
+ * key (sp->rss_hf), read back from it; 0 when it cannot say or its key is
+ * another: then steering hashes every frame itself.
+ */
+static void
+rss_read_back(struct sl_port *sp)
+{
+	uint8_t key[SL_STEER_RSS_KEY_LEN];
+	struct rte_eth_rss_conf rc = { .rss_key = key,
+		.rss_key_len = sizeof(key) };
+
+	sp->rss_hf = 0;
+	memset(key, 0, sizeof(key));
+	if (rte_eth_dev_rss_hash_conf_get(sp->port_id, &rc) == 0 &&
+	    rc.rss_key_len == sizeof(key) &&
+	    memcmp(key, sl_steer_key(), sizeof(key)) == 0)
+		sp->rss_hf = rc.rss_hf;
+}
+
+/**
  * program_reta - point the port's RSS indirection table at the queues the
  * way sl_steer_owner_tuple() does; without it RSS is only a hint lost.
  */
@@ -193,8 +213,10 @@ program_reta(struct sl_port *sp)
 			RTE_ETH_RETA_GROUP_SIZE] = sl_steer_queue_of_entry(&s, i);
 	}
 	rc = rte_eth_dev_rss_reta_update(sp->port_id, reta, sp->reta_size);
-	if (rc == 0)
+	if (rc == 0) {
+		rss_read_back(sp);
 		return;
+	}
 	PLOG(WARNING, "port %u: RSS table not programmable (%s): frames are "
 		"steered between workers in software\n", sp->port_id,
 		rte_strerror(-rc));

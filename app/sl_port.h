@@ -39,6 +39,9 @@ struct sl_port {
 	uint16_t nb_queues;	/**< rx/tx queue pairs, one worker each */
 	bool rss;		/**< RSS programmed with sluice's steering */
 	uint16_t reta_size;	/**< its indirection table (rss only) */
+	/** RTE_ETH_RSS_* the port reads back with sluice's key (rss only):
+	 * the mbuf hash of those frames is steering's own (sl_steer_set_rss) */
+	uint64_t rss_hf;
 	bool started;
 };
 

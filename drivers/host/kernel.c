@@ -3,8 +3,9 @@
  *
  * kernel.c: the kernel-socket host backend: real non-blocking sockets (TCP,
  * UDP, ICMP echo) and one level-triggered epoll instance per backend.
- * Handles are the sockets' file descriptors; each one's cookie travels in
- * its epoll data.u64.
+ * Handles are the sockets' file descriptors; each one's epoll data is the
+ * descriptor, its cookie is kept in the table. Interest changes (applied
+ * lazily), events and the send-space cache are in kern_ready.c.
  *
  * Every descriptor is created with SOCK_CLOEXEC and never dup()ed, so
  * closing it is enough to remove it from the epoll set; close() does no
@@ -36,11 +37,7 @@
 #include <linux/icmp.h>
 #include <linux/sockios.h>
 
-#include "kern_errq.h"
-#include "sl_host.h"
-
-/* Events fetched by one epoll_wait (a larger poll() max is clamped). */
-#define KERN_EV_MAX	256
+#include "kern_priv.h"
 
 /* Largest IPv4 packet a raw socket can hand us. */
 #define KERN_RAW_MAX	65536
@@ -49,60 +46,6 @@
 
 /* RLIMIT_NOFILE soft limit as last published; 0: not known yet */
 static uint64_t kern_fd_limit;
-
-/* Per-descriptor flags. */
-#define KF_OPEN		0x1u	/* created by this backend, not closed */
-#define KF_RAW_ICMP	0x2u	/* SOCK_RAW ICMP: strip IP header, checksum */
-#define KF_QUIET	0x4u	/* taken out of the epoll set (EV_QUIET) */
-#define KF_INET6	0x8u	/* an AF_INET6 socket */
-
-struct kern_fd {
-	uint64_t cookie;
-	uint32_t flags;
-	uint16_t echo_id;	/* raw ICMP: id of the last echo sent */
-	bool has_echo_id;
-	uint8_t ttl;		/* raw ICMP: IP_TTL set, 0: default */
-};
-
-struct kern_host {
-	struct sl_host base;	/* must be first */
-	int epfd;
-	int nfd;		/* size of fds[] */
-	struct kern_fd *fds;	/* indexed by descriptor */
-	uint8_t *raw_buf;	/* scratch for raw ICMP, KERN_RAW_MAX bytes */
-	struct sl_kern_local local;	/* the host's addresses (errors) */
-	struct epoll_event ev[KERN_EV_MAX];
-};
-
-/** kern_host - @h as the kernel backend's host. */
-static inline struct kern_host *
-kern_host(struct sl_host *h)
-{
-	return (struct kern_host *)h;
-}
-
-/**
- * neg_errno - errno as a negative return value, EWOULDBLOCK folded into
- * EAGAIN.
- */
-static inline int
-neg_errno(void)
-{
-	int e = errno;
-
-	if (e == EWOULDBLOCK)
-		e = EAGAIN;
-	return e != 0 ? -e : -EIO;
-}
-
-/** kern_fd - the table entry of @hd when it is one of our open descriptors. */
-static struct kern_fd *
-kern_fd(struct kern_host *k, int hd)
-{
-	if (hd < 0 || hd >= k->nfd || !(k->fds[hd].flags & KF_OPEN))
-		return NULL;
-	return &k->fds[hd];
-}
 
 /**
  * kern_track - register a new descriptor in the table and the epoll set.
@@ -145,7 +88,9 @@ kern_track(struct kern_host *k, int fd, uint64_t cookie, uint32_t flags,
 	}
 	memset(&ee, 0, sizeof(ee));
 	ee.events = interest;
-	ee.data.u64 = cookie;
+	ee.data.u64 = (uint64_t)fd;	/* the cookie is looked up: it may
+					 * change without an epoll_ctl */
+	k->calls.epoll_ctl++;
 	if (epoll_ctl(k->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
 		rc = neg_errno();
 		close(fd);
@@ -153,6 +98,11 @@ kern_track(struct kern_host *k, int fd, uint64_t cookie, uint32_t flags,
 	}
 	k->fds[fd].cookie = cookie;
 	k->fds[fd].flags = KF_OPEN | flags;
+	k->fds[fd].want = interest;
+	k->fds[fd].set = interest;
+	k->fds[fd].sndbuf = 0;
+	k->fds[fd].room = 0;
+	k->fds[fd].space_ms = 0;
 	k->base.open_handles++;
 	return fd;
 }
@@ -257,6 +207,7 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 			close(fd);
 			return rc;
 		}
+		flags |= KF_TCP;
 		break;
 	case SL_HOST_UDP:
 		fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK |
@@ -379,42 +330,7 @@ kern_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	}
 	if (peer != NULL)
 		*peer = sa;
-	return kern_track(k, fd, cookie, lf->flags & KF_INET6, 0);
-}
-
-/** kern_watch - sl_host_watch() on the kernel backend. */
-static int
-kern_watch(struct sl_host *h, int hd, uint32_t events)
-{
-	struct kern_host *k = kern_host(h);
-	struct kern_fd *f = kern_fd(k, hd);
-	struct epoll_event ee;
-
-	if (f == NULL)
-		return -EBADF;
-	if ((events & SL_HOST_EV_QUIET) && !(events & (SL_HOST_EV_IN |
-	    SL_HOST_EV_OUT | SL_HOST_EV_RDHUP))) {
-		/* epoll reports ERR and HUP whatever the interest: only
-		 * leaving the set silences a socket that hung up */
-		if (!(f->flags & KF_QUIET) &&
-		    epoll_ctl(k->epfd, EPOLL_CTL_DEL, hd, NULL) < 0)
-			return neg_errno();
-		f->flags |= KF_QUIET;
-		return 0;
-	}
-	memset(&ee, 0, sizeof(ee));
-	if (events & SL_HOST_EV_IN)
-		ee.events |= EPOLLIN;
-	if (events & SL_HOST_EV_OUT)
-		ee.events |= EPOLLOUT;
-	if (events & SL_HOST_EV_RDHUP)
-		ee.events |= EPOLLRDHUP;
-	ee.data.u64 = f->cookie;
-	if (epoll_ctl(k->epfd, (f->flags & KF_QUIET) ? EPOLL_CTL_ADD :
-	    EPOLL_CTL_MOD, hd, &ee) < 0)
-		return neg_errno();
-	f->flags &= ~KF_QUIET;
-	return 0;
+	return kern_track(k, fd, cookie, (lf->flags & KF_INET6) | KF_TCP, 0);
 }
 
 /** kern_set_cookie - see sl_host_set_cookie(). */
@@ -573,7 +489,9 @@ kern_writev(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 	msg.msg_iovlen = (size_t)cnt;
 	n = sendmsg(hd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (n < 0)
-		return errno == EINTR ? -EAGAIN : neg_errno();
+		n = errno == EINTR ? -EAGAIN : neg_errno();
+	if (f->flags & KF_TCP)
+		kern_wrote(f, iov, cnt, n);
 	return n;
 }
 
@@ -829,91 +747,6 @@ kern_error(struct sl_host *h, int hd)
 	return -err;
 }
 
-/** kern_outq - SIOCOUTQ of @hd, 0 when the socket type does not support it. */
-static long
-kern_outq(int hd)
-{
-	int outq = 0;
-
-	if (ioctl(hd, SIOCOUTQ, &outq) < 0 || outq < 0)
-		return 0;
-	return outq;
-}
-
-/**
- * kern_wspace - estimate the bytes the send buffer will still take.
- * @h: backend
- * @hd: handle
- *
- * SO_SNDBUF reports the kernel's accounting limit, which covers buffer
- * overhead as well as payload (the kernel doubles a value set by the user
- * for that reason, and autotuning grows it for TCP). Counting half of it
- * as payload room and subtracting SIOCOUTQ (bytes queued: for TCP not yet
- * acknowledged, for datagram sockets the memory still in flight) gives a
- * conservative estimate: a write of that size is very likely accepted
- * whole, and a short write or -EAGAIN remains possible.
- *
- * Return: max(0, SO_SNDBUF / 2 - SIOCOUTQ), 0 on error.
- */
-static long
-kern_wspace(struct sl_host *h, int hd)
-{
-	int sndbuf = 0;
-	socklen_t len = sizeof(sndbuf);
-	long room;
-
-	if (kern_fd(kern_host(h), hd) == NULL)
-		return 0;
-	if (getsockopt(hd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) < 0 ||
-			sndbuf <= 0)
-		return 0;
-	room = (long)sndbuf / 2 - kern_outq(hd);
-	return room > 0 ? room : 0;
-}
-
-/** kern_unsent - sl_host_unsent() on the kernel backend. */
-static long
-kern_unsent(struct sl_host *h, int hd)
-{
-	if (kern_fd(kern_host(h), hd) == NULL)
-		return 0;
-	return kern_outq(hd);
-}
-
-/** kern_poll - sl_host_poll() on the kernel backend. */
-static int
-kern_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
-{
-	struct kern_host *k = kern_host(h);
-	int n, i;
-
-	if (max <= 0)
-		return max == 0 ? 0 : -EINVAL;
-	if (max > KERN_EV_MAX)
-		max = KERN_EV_MAX;
-	n = epoll_wait(k->epfd, k->ev, max, timeout_ms);
-	if (n < 0)
-		return errno == EINTR ? 0 : neg_errno();
-	for (i = 0; i < n; i++) {
-		uint32_t e = k->ev[i].events;
-		uint32_t r = 0;
-
-		if (e & EPOLLIN)
-			r |= SL_HOST_EV_IN;
-		if (e & EPOLLOUT)
-			r |= SL_HOST_EV_OUT;
-		if (e & EPOLLERR)
-			r |= SL_HOST_EV_ERR;
-		if (e & EPOLLHUP)
-			r |= SL_HOST_EV_HUP;
-		if (e & EPOLLRDHUP)
-			r |= SL_HOST_EV_RDHUP;
-		ev[i].cookie = k->ev[i].data.u64;
-		ev[i].events = r;
-	}
-	return n;
-}
-
 /** kern_destroy - sl_host_destroy() on the kernel backend. */
 static void
 kern_destroy(struct sl_host *h)
@@ -927,6 +760,7 @@ kern_destroy(struct sl_host *h)
 			kern_close(h, fd, false);
 	close(k->epfd);
 	free(k->fds);
+	free(k->dirty);
 	free(k->raw_buf);
 	free(k);
 }
@@ -951,6 +785,12 @@ static const struct sl_host_ops kern_ops = {
 	.poll = kern_poll,
 	.destroy = kern_destroy,
 };
+
+void
+sl_host_kernel_calls(struct sl_host *h, struct sl_host_kern_calls *c)
+{
+	*c = kern_host(h)->calls;
+}
 
 void
 sl_host_kernel_set_fd_limit(uint64_t limit)

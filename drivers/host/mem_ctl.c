@@ -370,6 +370,14 @@ sl_host_mem_calls(struct sl_host *h, int hd, unsigned int *send_calls,
 	return 0;
 }
 
+unsigned int
+sl_host_mem_recv_slots(struct sl_host *h, int hd)
+{
+	struct mem_sock *s = mem_slot(mem_host(h), hd);
+
+	return s != NULL ? s->recv_slots : 0;
+}
+
 int
 sl_host_mem_push_err(struct sl_host *h, int hd, const struct sl_host_dgerr *e,
 	const void *quote, size_t len)

@@ -435,6 +435,7 @@ sl_mem_readv(struct sl_host *h, int hd, const struct iovec *iov, int cnt)
 		return -EINVAL;
 	if (mem_is_dgram(s)) {
 		s->recv_calls++;
+		s->recv_slots++;
 		return mem_dgram_recv(s, iov, cnt, NULL, NULL);
 	}
 	return mem_stream_read(s, iov, cnt);
@@ -502,6 +503,7 @@ sl_mem_recvmmsg(struct sl_host *h, int hd, struct sl_host_msg *msg,
 	if (n > SL_HOST_MMSG_MAX)
 		n = SL_HOST_MMSG_MAX;
 	s->recv_calls++;
+	s->recv_slots += n;
 	for (i = 0; i < n; i++) {
 		struct sl_host_msg *m = &msg[i];
 		bool trunc = false;

@@ -82,6 +82,7 @@ struct mem_sock {
 	size_t sndbuf;
 	unsigned int send_calls;	/* send batches (and datagram writev) */
 	unsigned int recv_calls;	/* receive batches (and datagram readv) */
+	unsigned int recv_slots;	/* datagrams those batches offered room for */
 	unsigned int fail_after;	/* sends still accepted before failing */
 	unsigned int fail_count;	/* sends that fail then */
 	int fail_err;			/* their error (positive), 0: none */

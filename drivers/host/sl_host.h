@@ -194,6 +194,24 @@ struct sl_host {
 void sl_host_kernel_set_fd_limit(uint64_t limit);
 
 /**
+ * System calls a kernel backend made for readiness and send space, for
+ * tests and benchmarks (sl_host_kernel_calls).
+ */
+struct sl_host_kern_calls {
+	uint64_t epoll_ctl;	/**< epoll_ctl(2): interest changes */
+	uint64_t sndbuf_reads;	/**< getsockopt(SO_SNDBUF) */
+	uint64_t outq_reads;	/**< ioctl(SIOCOUTQ) */
+	uint64_t ev_ignored;	/**< events dropped: interest the caller had
+				 * already removed (applied then) */
+};
+
+/**
+ * sl_host_kernel_calls - the counts of kernel backend @h (which must be
+ * one made by sl_host_kernel_create) into *@c.
+ */
+void sl_host_kernel_calls(struct sl_host *h, struct sl_host_kern_calls *c);
+
+/**
  * sl_host_kernel_create - create a kernel-socket backend.
  *
  * Return: the backend, or NULL (errno set) when epoll cannot be created.
@@ -234,7 +252,13 @@ sl_host_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	return h->ops->accept(h, lhd, peer, cookie);
 }
 
-/** Set the readiness interest of @hd (0 to mute). Return: 0 or -errno. */
+/**
+ * Set the readiness interest of @hd (0 to mute). It holds from the next
+ * sl_host_poll on; a backend may apply it only then (the kernel one makes
+ * at most one epoll_ctl per handle per poll, none when the interest is back
+ * where it was, and removes interest only when an event it no longer wants
+ * comes: that event is not reported). Return: 0 or -errno.
+ */
 static inline int
 sl_host_watch(struct sl_host *h, int hd, uint32_t events)
 {
@@ -328,6 +352,9 @@ sl_host_errqueue(struct sl_host *h, int hd, struct sl_host_dgerr *e,
 	return h->ops->errqueue(h, hd, e, buf, len);
 }
 
+/** Age (ms) after which a cached send-space estimate is read again. */
+#define SL_HOST_SPACE_MS 10
+
 /** Largest batch the kernel backend passes to one system call. */
 #define SL_HOST_MMSG_MAX 64
 
@@ -387,7 +414,14 @@ sl_host_error(struct sl_host *h, int hd)
 	return h->ops->error(h, hd);
 }
 
-/** Bytes the socket's send buffer will still accept now (estimate, >= 0). */
+/**
+ * Bytes the socket's send buffer will still accept now (estimate, >= 0).
+ * A backend may answer from what it last read, less what was written since
+ * (never more than the real room, as space only frees up): the kernel one
+ * reads SO_SNDBUF and SIOCOUTQ again only when that estimate falls below a
+ * quarter of the buffer, when a write came back short or -EAGAIN and the
+ * socket has since reported writable, or when it is SL_HOST_SPACE_MS old.
+ */
 static inline long
 sl_host_wspace(struct sl_host *h, int hd)
 {

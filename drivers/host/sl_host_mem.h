@@ -389,6 +389,13 @@ int sl_host_mem_calls(struct sl_host *h, int hd, unsigned int *send_calls,
 	unsigned int *recv_calls);
 
 /**
+ * sl_host_mem_recv_slots - datagrams sluice's receive calls on @hd offered
+ * room for (the sum of their batch sizes; a datagram readv is one).
+ * Return: the count, 0 for a bad handle.
+ */
+unsigned int sl_host_mem_recv_slots(struct sl_host *h, int hd);
+
+/**
  * sl_host_mem_push_err - the network reports an error for a datagram
  * sluice sent on @hd (what IP_RECVERR queues in Linux).
  * @h: mem host

@@ -22,7 +22,11 @@
  * another worker is put on the owner's ring (rte_ring, multi-producer,
  * single-consumer) and the owner takes it in its next poll, before its own
  * flows run. The function never depends on what the port did, so a port
- * whose RSS hashes differently costs steering, never correctness.
+ * whose RSS hashes differently costs steering, never correctness. Where
+ * the port reads back our key and hashes a kind of frame (rss_hf: IPv4
+ * TCP and UDP over their ports, other IPv4 over the addresses) the hash it
+ * put in the mbuf (RTE_MBUF_F_RX_RSS_HASH) is that same Toeplitz value and
+ * is used instead of computing it again; IPv6 is always hashed here.
  *
  * Connections the host opens through a forward are accepted by whichever
  * worker's listener the kernel picks (SO_REUSEPORT); that worker chooses the
@@ -221,6 +225,28 @@ owner6(const struct sl_steer *s, const struct rte_ether_hdr *eth,
 	return owner_tuple6(s, &k);
 }
 
+void
+sl_steer_set_rss(struct sl_steer *s, uint64_t hf)
+{
+	s->rss_hf = hf & (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP |
+		RTE_ETH_RSS_NONFRAG_IPV4_UDP);
+}
+
+/**
+ * port_hash - whether @m carries the port's RSS hash and the port hashes
+ * frames of IPv4 protocol @proto the way sl_steer_owner_tuple() does.
+ */
+static inline bool
+port_hash(const struct sl_steer *s, const struct rte_mbuf *m, uint8_t proto)
+{
+	uint64_t need = proto == IPPROTO_TCP ? RTE_ETH_RSS_NONFRAG_IPV4_TCP :
+		proto == IPPROTO_UDP ? RTE_ETH_RSS_NONFRAG_IPV4_UDP :
+		RTE_ETH_RSS_IPV4;
+
+	return (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) != 0 &&
+		(s->rss_hf & need) != 0;
+}
+
 unsigned int
 sl_steer_owner(const struct sl_steer *s, const struct rte_mbuf *m)
 {
@@ -253,12 +279,20 @@ sl_steer_owner(const struct sl_steer *s, const struct rte_mbuf *m)
 		    __atomic_load_n(&s->udp_fwd[rte_be_to_cpu_16(ports[0])],
 		    __ATOMIC_RELAXED) != 0))
 			return 0;
+		if (port_hash(s, m, ip->next_proto_id))
+			break;
 		return sl_steer_owner_tuple(s, ip->next_proto_id,
 			ip->src_addr, ip->dst_addr, ports[0], ports[1]);
 	case IPPROTO_ICMP:
+		if (port_hash(s, m, IPPROTO_ICMP))
+			break;
 		return sl_steer_owner_tuple(s, IPPROTO_ICMP, ip->src_addr,
 			ip->dst_addr, 0, 0);
+	default:
+		return 0;
 	}
+	/* the port computed the tuple's Toeplitz hash already */
+	return sl_steer_queue_of_entry(s, m->hash.rss % s->reta_size);
 	return 0;
 }
 

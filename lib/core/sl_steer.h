@@ -40,9 +40,22 @@ struct sl_steer {
 	/** the port's guest MACs: lib/neigh allocates them when the first
 	 * worker binds, sl_steer_destroy frees them */
 	struct sl_neigh_tab *neigh;
+	/** RTE_ETH_RSS_* the port hashes with our key and table (read
+	 * back from it, sl_steer_set_rss); 0: its hash is never used */
+	uint64_t rss_hf;
 	/** UDP forwards per guest port (atomic): their flows are worker 0's */
 	uint8_t udp_fwd[65536];
 };
+
+/**
+ * sl_steer_set_rss - the port hashes @hf (RTE_ETH_RSS_IPV4,
+ * NONFRAG_IPV4_TCP, NONFRAG_IPV4_UDP; others are ignored) with sluice's key
+ * and indirection table, as read back from it: from now on a frame whose
+ * mbuf carries the port's hash (RTE_MBUF_F_RX_RSS_HASH) and whose kind it
+ * covers is steered by that hash instead of a software Toeplitz over its
+ * tuple (the same value). 0: never.
+ */
+void sl_steer_set_rss(struct sl_steer *s, uint64_t hf);
 
 /**
  * sl_steer_create - steering for @n queues of a port.

@@ -33,6 +33,8 @@ struct sl_dgflow {
 	uint8_t dns_n;			/**< entries of dns_id in use */
 	uint8_t flags;			/**< SL_DGF_* */
 	uint8_t ttl;			/**< TTL of the guest's last datagram */
+	uint8_t rx_batch;		/**< next receive batch, 0: the first
+					 * (sl_dgram_batch_next) */
 	bool linked;			/**< on the LRU list */
 };
 
@@ -70,6 +72,8 @@ struct sl_dgram {
 	uint16_t dg_n;			/**< guest datagrams held (dg_out) */
 	uint16_t dg_ngrp;		/**< host handles they go to */
 	uint32_t dg_spill_len;		/**< spill bytes per received dgram */
+	uint8_t dg_in_batch;		/**< next receive batch on a forward's
+					 * listener (one hint for all) */
 	uint8_t *dg_spill;		/**< host datagrams past one mbuf */
 	struct sl_dgram_out dg_out[SL_DGRAM_OUT_MAX];
 	struct sl_dgram_grp dg_grp[SL_DGRAM_OUT_MAX];

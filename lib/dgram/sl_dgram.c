@@ -20,7 +20,10 @@
  *    failed send always was. A flow freed while it has datagrams held
  *    flushes the list first (sl_worker_free_flow).
  *  - host -> guest: a readable socket is drained with sl_host_recvmmsg(),
- *    SL_DGRAM_RECV_BATCH datagrams per call and up to SL_DGRAM_READ_BUDGET
+ *    up to SL_DGRAM_RECV_BATCH datagrams per call (the batch adapts per
+ *    socket: SL_DGRAM_RECV_MIN at first, doubled while batches come back
+ *    full, back to what came when they do not: sl_dgram_batch_next, so a
+ *    lone datagram does not take 32 mbufs) and up to SL_DGRAM_READ_BUDGET
  *    per host event, each received straight into a fresh mbuf's data room
  *    (headroom left for the headers). The rest of a datagram larger than
  *    one mbuf lands in its slice of a per-worker spill area (sl_dgram_init)
@@ -202,13 +205,14 @@ sl_dgram_fini(struct sl_worker *w)
  */
 int
 sl_dgram_recv(struct sl_worker *w, int hd, struct rte_mbuf **m,
-	union sl_sockaddr *from, uint8_t proto)
+	union sl_sockaddr *from, uint8_t proto, unsigned int max)
 {
 	struct sl_host_msg msg[SL_DGRAM_RECV_BATCH];
 	struct iovec iov[SL_DGRAM_RECV_BATCH][2];
-	unsigned int i, max = SL_DGRAM_RECV_BATCH;
+	unsigned int i;
 	int n;
 
+	max = RTE_MIN(RTE_MAX(max, 1u), (unsigned int)SL_DGRAM_RECV_BATCH);
 	if (rte_pktmbuf_alloc_bulk(w->mp, m, max) != 0) {
 		/* the pool is low: one at a time */
 		max = 1;
@@ -269,12 +273,17 @@ sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
 	void (*deliver)(struct sl_worker *w, struct sl_flow *f,
 	struct rte_mbuf *m, size_t n))
 {
+	struct sl_dgflow *d = sl_dgflow_of(w, f);
 	struct rte_mbuf *m[SL_DGRAM_RECV_BATCH];
-	unsigned int got = 0;
+	unsigned int got = 0, batch = d->rx_batch != 0 ? d->rx_batch :
+		SL_DGRAM_RECV_MIN;
 
 	while (got < SL_DGRAM_READ_BUDGET) {
-		int i, n = sl_dgram_recv(w, f->hd, m, NULL, f->proto);
+		int i, n = sl_dgram_recv(w, f->hd, m, NULL, f->proto, batch);
+		unsigned int asked = batch;
 
+		batch = sl_dgram_batch_next(batch, n);
+		d->rx_batch = (uint8_t)batch;
 		if (n == -EAGAIN || n == -ENOMEM)
 			return;
 		if (n < 0) {
@@ -294,7 +303,7 @@ sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
 			deliver(w, f, m[i], len);
 		}
 		got += (unsigned int)n;
-		if (n < SL_DGRAM_RECV_BATCH)
+		if ((unsigned int)n < asked)
 			return;	/* the socket is drained */
 	}
 }

@@ -14,7 +14,8 @@
 
 #include "sl_io.h"
 
-#define SL_DGRAM_RECV_BATCH 32	/* datagrams per receive call */
+#define SL_DGRAM_RECV_BATCH 32	/* datagrams per receive call, at most */
+#define SL_DGRAM_RECV_MIN 4	/* ... and at first (sl_dgram_batch_next) */
 #define SL_DGRAM_READ_BUDGET 128	/* datagrams read per host event */
 
 /**
@@ -85,15 +86,39 @@ void sl_dgram_drain(struct sl_worker *w, struct sl_flow *f,
 	struct rte_mbuf *m, size_t n));
 
 /**
- * sl_dgram_recv - receive a batch of datagrams from host handle @hd, each
- * into a fresh payload-only mbuf (chain) in @m (NULL where one was
- * dropped, counted), their sources in @from unless NULL; @proto
- * (IPPROTO_UDP or IPPROTO_ICMP) picks the counters. One host call.
+ * sl_dgram_recv - receive a batch of up to @max (<= SL_DGRAM_RECV_BATCH)
+ * datagrams from host handle @hd, each into a fresh payload-only mbuf
+ * (chain) in @m (NULL where one was dropped, counted), their sources in
+ * @from unless NULL; @proto (IPPROTO_UDP or IPPROTO_ICMP) picks the
+ * counters. One host call; the mbufs not filled go back in one bulk free.
  * Return: datagrams received, -ENOMEM (no mbufs, counted; nothing read),
  * -EAGAIN or another -errno of the host.
  */
 int sl_dgram_recv(struct sl_worker *w, int hd, struct rte_mbuf **m,
-	union sl_sockaddr *from, uint8_t proto);
+	union sl_sockaddr *from, uint8_t proto, unsigned int max);
+
+/**
+ * sl_dgram_batch_next - the batch to offer a socket next, after a receive
+ * of @batch returned @n: twice as many (up to SL_DGRAM_RECV_BATCH) when it
+ * came back full, else the power of two that held what came (at least
+ * SL_DGRAM_RECV_MIN); unchanged after an error. One datagram per event then
+ * costs SL_DGRAM_RECV_MIN mbufs taken and given back, not 32, and a socket
+ * that keeps a queue reaches full batches within three calls.
+ */
+static inline unsigned int
+sl_dgram_batch_next(unsigned int batch, int n)
+{
+	unsigned int b = SL_DGRAM_RECV_MIN;
+
+	if (n < 0)
+		return batch;
+	if ((unsigned int)n >= batch)
+		return batch * 2 < SL_DGRAM_RECV_BATCH ? batch * 2 :
+			SL_DGRAM_RECV_BATCH;
+	while (b < (unsigned int)n)
+		b *= 2;
+	return b;
+}
 
 /**
  * sl_dgram_flow_free - datagram flow @f (UDP or ICMP) is about to be freed:

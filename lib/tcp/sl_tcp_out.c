@@ -20,8 +20,11 @@
  * host socket's read interest (IN and RDHUP, both level-triggered) is
  * muted, so the host sender feels the backpressure and memory stays
  * bounded; a window update from the guest unmutes it (so does any ACK
- * when cwnd was the limit). A host socket that hung up (HUP: closed both
- * ways, or reset) reports HUP on every poll whatever the interest, so while nothing is to
+ * when cwnd was the limit; the kernel backend applies interest at its
+ * next poll, and a removal only once an unwanted event comes: a mute
+ * undone within an iteration costs no epoll_ctl, kern_ready.c). A host
+ * socket that hung up (HUP: closed both ways, or reset)
+ * reports HUP on every poll whatever the interest, so while nothing is to
  * be read or written it is made quiet (SL_HOST_EV_QUIET: out of the epoll
  * set): an idle worker stays idle. A zero guest window with nothing in
  * flight arms the persist timer: a probe (SND.UNA - 1, which the guest must

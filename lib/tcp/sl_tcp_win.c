@@ -95,7 +95,8 @@ reopen_step(const struct sl_worker *w, const struct sl_tcp_conn *c)
  * tcp_window_space - real space for guest data right now: what the host socket
  * will still accept plus what is left of sluice's own buffer (within what
  * the flow may hold), capped.
- * Cached per iteration (it costs a syscall or two).
+ * Cached per iteration (sl_host_wspace may cost the backend a system call
+ * or two; the kernel one answers mostly from its own cache).
  */
 uint32_t
 tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)

@@ -236,8 +236,11 @@ sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
 	unsigned int got = 0;
 
 	while (got < SL_DGRAM_READ_BUDGET) {
-		int i, n = sl_dgram_recv(w, lhd, m, peer, IPPROTO_UDP);
+		unsigned int asked = w->dgram->dg_in_batch != 0 ?
+			w->dgram->dg_in_batch : SL_DGRAM_RECV_MIN;
+		int i, n = sl_dgram_recv(w, lhd, m, peer, IPPROTO_UDP, asked);
 
+		w->dgram->dg_in_batch = (uint8_t)sl_dgram_batch_next(asked, n);
 		if (n < 0)
 			return;
 		for (i = 0; i < n; i++)
@@ -245,7 +248,7 @@ sl_udp_inbound(struct sl_worker *w, const struct sl_fwd_spec *spec,
 				inbound_one(w, spec, gport, lhd, m[i],
 					&peer[i]);
 		got += (unsigned int)n;
-		if (n < SL_DGRAM_RECV_BATCH)
+		if ((unsigned int)n < asked)
 			return;
 	}
 }

@@ -1738,3 +1738,143 @@ SL_TEST(kern_dual_stack_listen)
 	SL_CHECK_EQ(h->open_handles, 0);
 	sl_host_destroy(h);
 }
+
+/* --- system calls per poll (issue 17) ----------------------------------- */
+
+/*
+ * A kernel-backend TCP handle (cookie @cookie) connected to a fresh loopback
+ * listener, with SO_SNDBUF set to @sndbuf before anything is cached; *@pfd
+ * gets the accepted peer (blocking). Return: the handle or -1.
+ */
+static int
+kern_tcp_pair(struct sl_host *h, uint64_t cookie, int sndbuf, int *pfd)
+{
+	uint16_t port;
+	int lfd = tcp_listener(&port);
+	int hd;
+
+	if (lfd < 0)
+		return -1;
+	hd = sl_host_open(h, SL_HOST_TCP, cookie);
+	if (hd >= 0 && sndbuf > 0)
+		(void)setsockopt(hd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			sizeof(sndbuf));
+	if (hd < 0 || kern_connect_wait(h, hd, cookie, port) != 0) {
+		close(lfd);
+		return -1;
+	}
+	*pfd = accept_within(lfd, 2000);
+	close(lfd);
+	return *pfd >= 0 ? hd : -1;
+}
+
+SL_TEST(kern_wspace_cached)
+{
+	struct sl_host *h = sl_host_kernel_create();
+	struct sl_host_kern_calls c0, c1;
+	static char big[65536];
+	struct iovec iov = { .iov_base = big, .iov_len = 1000 };
+	long room, r;
+	ssize_t n = 0;
+	int pfd = -1, hd, i;
+
+	SL_CHECK(h != NULL);
+	hd = kern_tcp_pair(h, 7, 1 << 20, &pfd);
+	SL_CHECK(hd >= 0);
+	sl_host_kernel_calls(h, &c0);
+	room = sl_host_wspace(h, hd);
+	SL_CHECK(room >= 1 << 19);
+	/* asked again and again with nothing written: no system call */
+	for (i = 0; i < 100; i++)
+		SL_CHECK_EQ(sl_host_wspace(h, hd), room);
+	sl_host_kernel_calls(h, &c1);
+	/* one reading (two if the 10 ms age passed in between) */
+	SL_CHECK(c1.sndbuf_reads - c0.sndbuf_reads <= 2);
+	SL_CHECK(c1.outq_reads - c0.outq_reads <= 2);
+	/* a write takes its bytes off the estimate, still without a call */
+	SL_CHECK_EQ(sl_host_writev(h, hd, &iov, 1), 1000);
+	r = sl_host_wspace(h, hd);
+	SL_CHECK(r >= room - 1000 && r <= room);
+	/* the peer never reads: writes end in -EAGAIN, after which the room
+	 * is 0 without asking the kernel */
+	iov.iov_len = sizeof(big);
+	for (i = 0; i < 10000; i++) {
+		n = sl_host_writev(h, hd, &iov, 1);
+		if (n < 0)
+			break;
+	}
+	SL_CHECK_EQ(n, -EAGAIN);
+	sl_host_kernel_calls(h, &c0);
+	for (i = 0; i < 100; i++)
+		SL_CHECK_EQ(sl_host_wspace(h, hd), 0);
+	sl_host_kernel_calls(h, &c1);
+	SL_CHECK(c1.outq_reads - c0.outq_reads <= 2);
+	/* the peer drains: EPOLLOUT, then the room is read again */
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_OUT), 0);
+	for (i = 0; i < 200 && !(events_of(h, 7, 0) & SL_HOST_EV_OUT); i++)
+		while (recv(pfd, big, sizeof(big), MSG_DONTWAIT) > 0)
+			;
+	SL_CHECK(i < 200);
+	SL_CHECK(sl_host_wspace(h, hd) > 0);
+	sl_host_close(h, hd, true);
+	close(pfd);
+	SL_CHECK_EQ(h->open_handles, 0);
+	sl_host_destroy(h);
+}
+
+SL_TEST(kern_watch_lazy)
+{
+	struct sl_host *h = sl_host_kernel_create();
+	struct sl_host_kern_calls c0, c1;
+	char buf[16];
+	int pfd = -1, hd, i;
+
+	SL_CHECK(h != NULL);
+	hd = kern_tcp_pair(h, 8, 0, &pfd);
+	SL_CHECK(hd >= 0);
+	SL_CHECK_EQ(events_of(h, 8, 0), 0);
+	/* several changes between two polls: one epoll_ctl at the poll */
+	sl_host_kernel_calls(h, &c0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_IN), 0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, 0), 0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_IN | SL_HOST_EV_RDHUP), 0);
+	sl_host_kernel_calls(h, &c1);
+	SL_CHECK_EQ(c1.epoll_ctl, c0.epoll_ctl);
+	SL_CHECK_EQ(events_of(h, 8, 0), 0);
+	sl_host_kernel_calls(h, &c1);
+	SL_CHECK_EQ(c1.epoll_ctl - c0.epoll_ctl, 1);
+	/* muted and unmuted between polls (a window reopened): none */
+	for (i = 0; i < 10; i++) {
+		SL_CHECK_EQ(sl_host_watch(h, hd, 0), 0);
+		SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_IN |
+			SL_HOST_EV_RDHUP), 0);
+		SL_CHECK_EQ(events_of(h, 8, 0), 0);
+	}
+	/* muted with nothing to read: the removal waits */
+	SL_CHECK_EQ(sl_host_watch(h, hd, 0), 0);
+	SL_CHECK_EQ(events_of(h, 8, 0), 0);
+	sl_host_kernel_calls(h, &c0);
+	SL_CHECK_EQ(c0.epoll_ctl, c1.epoll_ctl);
+	/* data comes while muted: not reported, and the removal applied */
+	SL_CHECK_EQ(send(pfd, "abc", 3, 0), 3);
+	SL_CHECK_EQ(events_of(h, 8, 200), 0);
+	sl_host_kernel_calls(h, &c1);
+	SL_CHECK_EQ(c1.epoll_ctl - c0.epoll_ctl, 1);
+	SL_CHECK(c1.ev_ignored > c0.ev_ignored);
+	SL_CHECK_EQ(events_of(h, 8, 0), 0);
+	/* a new cookie holds at once; unmuted: reported */
+	SL_CHECK_EQ(sl_host_set_cookie(h, hd, 9), 0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_IN), 0);
+	SL_CHECK_EQ(events_of(h, 9, 200), SL_HOST_EV_IN);
+	SL_CHECK_EQ(sl_host_readv(h, hd, &(struct iovec){ .iov_base = buf,
+		.iov_len = sizeof(buf) }, 1), 3);
+	/* quiet after a hang-up: out of the set, nothing reported */
+	close(pfd);
+	SL_CHECK(wait_for(h, 9, SL_HOST_EV_RDHUP | SL_HOST_EV_IN, 2000) != 0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
+	SL_CHECK_EQ(events_of(h, 9, 100), 0);
+	SL_CHECK_EQ(events_of(h, 9, 0), 0);
+	sl_host_close(h, hd, false);
+	SL_CHECK_EQ(h->open_handles, 0);
+	sl_host_destroy(h);
+}

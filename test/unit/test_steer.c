@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_tcp.h>
 #include <rte_thash.h>
@@ -254,6 +255,69 @@ frame6(struct sl_test_env *env, uint8_t proto, uint16_t sport,
 	b[56] = (uint8_t)(dport >> 8);
 	b[57] = (uint8_t)dport;
 	return sl_test_frame(env, b, sizeof(b));
+}
+
+/*
+ * hash_for - a hash value whose RETA entry is queue @q of @s (what a port
+ * programmed with our table would report for a frame owned by @q).
+ */
+static uint32_t
+hash_for(const struct sl_steer *s, unsigned int q)
+{
+	uint32_t h;
+
+	for (h = 0; h < 4096; h++)
+		if (sl_steer_queue_of_entry(s, h % s->reta_size) == q)
+			break;
+	return h;
+}
+
+SL_TEST(steer_uses_the_port_hash_when_it_is_ours)
+{
+	struct sl_steer *s = sl_test_steer_new(4);
+	struct sl_test_env env;
+	struct rte_mbuf *m, *u, *m6;
+	unsigned int own, other, sw_u, sw6;
+
+	SL_CHECK(s != NULL);
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	m = syn_frame(&env, 40000, RTE_IPV4(10, 0, 2, 2), 80);
+	u = sl_test_udp_frame(&env, &sl_test_guest_mac, env.cfg.guest_addr,
+		40000, env.cfg.gateway, 5353, "x", 1);
+	m6 = frame6(&env, IPPROTO_TCP, 40000, 443);
+	SL_CHECK(m != NULL && u != NULL && m6 != NULL);
+	own = sl_steer_owner(s, m);
+	other = (own + 1) % 4;
+	sw_u = sl_steer_owner(s, u);
+	sw6 = sl_steer_owner(s, m6);
+	/* a hash the port put in the mbuf, pointing elsewhere than the
+	 * software Toeplitz (only a test can make them differ) */
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	m->hash.rss = hash_for(s, other);
+	u->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	u->hash.rss = hash_for(s, (sw_u + 1) % 4);
+	m6->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	m6->hash.rss = hash_for(s, (sw6 + 1) % 4);
+	/* not known to be ours: ignored */
+	SL_CHECK_EQ(sl_steer_owner(s, m), own);
+	/* the port hashes IPv4 TCP with our key: its hash decides */
+	sl_steer_set_rss(s, RTE_ETH_RSS_NONFRAG_IPV4_TCP);
+	SL_CHECK_EQ(sl_steer_owner(s, m), other);
+	/* not for UDP (a port hashing UDP over the addresses only) */
+	SL_CHECK_EQ(sl_steer_owner(s, u), sw_u);
+	sl_steer_set_rss(s, RTE_ETH_RSS_NONFRAG_IPV4_TCP |
+		RTE_ETH_RSS_NONFRAG_IPV4_UDP | RTE_ETH_RSS_NONFRAG_IPV6_TCP);
+	SL_CHECK_EQ(sl_steer_owner(s, u), (sw_u + 1) % 4);
+	/* nor IPv6, which sluice never asks the port to hash */
+	SL_CHECK_EQ(sl_steer_owner(s, m6), sw6);
+	/* without the flag the hash field means nothing */
+	m->ol_flags &= ~RTE_MBUF_F_RX_RSS_HASH;
+	SL_CHECK_EQ(sl_steer_owner(s, m), own);
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(u);
+	rte_pktmbuf_free(m6);
+	sl_test_env_fini(&env);
+	sl_test_steer_free(s);
 }
 
 SL_TEST(steer_ipv6_frames_reach_their_flows_owner)

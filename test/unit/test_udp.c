@@ -308,25 +308,41 @@ SL_TEST(udp_host_datagrams_in_batches)
 	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &dst);
 	SL_CHECK(hd >= 0);
 	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_recv_calls], 0);
+	/* one datagram: a small batch (4 mbufs taken, 3 given back), not 32 */
+	SL_CHECK_EQ(sl_host_mem_push_dgram(env.host, hd, pay, 4, NULL), 0);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(recv_calls(&env, hd), 1);
+	SL_CHECK_EQ(sl_host_mem_recv_slots(env.host, hd), 4);
+	SL_CHECK_EQ(env.cap.n, 1);
+	sl_test_cap_clear(&env);
 	for (i = 0; i < 40; i++) {
 		pay_fill(pay, i, pay_len(i));
 		SL_CHECK_EQ(sl_host_mem_push_dgram(env.host, hd, pay,
 			pay_len(i), NULL), 0);
 	}
 	sl_test_input(&env, NULL);
-	/* 32 + 8: two receive calls, every datagram to the guest in order */
-	SL_CHECK_EQ(recv_calls(&env, hd), 2);
-	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_recv_calls], 2);
-	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_guest], 40);
+	/* batches double while they come back full: 4 + 8 + 16 + 12 of 32,
+	 * every datagram to the guest in order */
+	SL_CHECK_EQ(recv_calls(&env, hd), 5);
+	SL_CHECK_EQ(sl_host_mem_recv_slots(env.host, hd), 4 + 4 + 8 + 16 + 32);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_recv_calls], 5);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_guest], 41);
 	SL_CHECK_EQ(env.cap.n, 40);
 	for (i = 0; i < 40; i++) {
 		pay_fill(pay, i, pay_len(i));
 		SL_CHECK(guest_frame_is(&env, i, DST_PORT, 40000, pay,
 			pay_len(i)));
 	}
+	/* the socket keeps a queue: the next drain starts larger (16) */
+	for (i = 0; i < 40; i++)
+		SL_CHECK_EQ(sl_host_mem_push_dgram(env.host, hd, pay, 4,
+			NULL), 0);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(recv_calls(&env, hd), 7);
+	SL_CHECK_EQ(env.w.stats[SL_STAT_udp_to_guest], 81);
 	/* nothing queued: no event, no call */
 	sl_test_input(&env, NULL);
-	SL_CHECK_EQ(recv_calls(&env, hd), 2);
+	SL_CHECK_EQ(recv_calls(&env, hd), 7);
 	sl_test_env_fini(&env);
 }
 
@@ -353,7 +369,8 @@ SL_TEST(udp_host_datagrams_past_one_mbuf)
 			NULL), 0);
 	}
 	sl_test_input(&env, NULL);
-	SL_CHECK_EQ(recv_calls(&env, hd), 1);
+	/* a first batch of 4, then 2 of 8 */
+	SL_CHECK_EQ(recv_calls(&env, hd), 2);
 	/* 8973 and 9500 exceed the 9000 MTU with headers: two fragments
 	 * each (test_frag.c checks fragments) */
 	SL_CHECK_EQ(env.w.stats[SL_STAT_drop_udp], 0);
