@@ -275,6 +275,7 @@ sl_tel_cmd_flow(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(d, "held_mbufs", t->held_mbufs);
 		rte_tel_data_add_dict_u64(d, "ooo_bytes", t->ooo_bytes);
 		rte_tel_data_add_dict_u64(d, "ooo_segs", t->ooo_segs);
+		rte_tel_data_add_dict_u64(d, "ooo_ranges", t->ooo_ranges);
 		rte_tel_data_add_dict_u64(d, "srtt_ms", t->srtt_ms);
 		rte_tel_data_add_dict_u64(d, "rto_ms", t->rto_ms);
 		rte_tel_data_add_dict_int(d, "snd_mss", t->snd_mss);

@@ -156,7 +156,8 @@ sl_tcp_get_info(struct sl_worker *w, const struct sl_flow *f,
 	info->pend_bytes = c->pend_len;
 	info->held_mbufs = tcp_held_mbufs(c);
 	info->ooo_bytes = c->ooo_bytes;
-	info->ooo_segs = c->n_ooo;
+	info->ooo_segs = tcp_ooo_mbufs(c);
+	info->ooo_ranges = c->n_ooo;
 	info->srtt_ms = c->srtt8 >> 3;
 	info->rto_ms = c->rto;
 	info->snd_mss = c->snd_mss;

@@ -93,7 +93,7 @@ void sl_tcp_timer(struct sl_worker *w, struct sl_flow *f);
 
 /* ---- internals exposed for unit tests and telemetry ---- */
 
-#define SL_TCP_OOO_MAX	16	/* out-of-order segments held per flow */
+#define SL_TCP_OOO_MAX	16	/* out-of-order ranges held per flow */
 
 #define SL_TCP_SACK_BLOCKS	4	/* the most a 40-byte option space holds */
 
@@ -149,6 +149,7 @@ struct sl_tcp_info {
 	uint32_t held_mbufs;	/**< mbufs that guest data pins */
 	uint32_t ooo_bytes;
 	uint32_t ooo_segs;
+	uint32_t ooo_ranges;	/**< disjoint out-of-order ranges held */
 	uint32_t srtt_ms, rto_ms;
 	uint16_t snd_mss;
 	bool sack;		/**< SACK negotiated with the guest */

@@ -52,6 +52,8 @@
  * iteration that received data ACKs it (so at least every second full
  * segment is acknowledged, and never later than the iteration); out-of-
  * order data, FINs and window reopens are ACKed in the same iteration.
+ * To a guest that negotiated SACK a pure ACK carries up to four SACK
+ * blocks (sack_opts: the out-of-order ranges held, the latest one first).
  * A control segment that cannot be built or queued (no mbuf; the tx
  * queue full because the port refuses frames) is owed (OWE_*: SYN-ACK,
  * FIN, ACK/window update) and sent again SL_TCP_CTL_RETRY_MS later from
@@ -74,13 +76,63 @@
  * Return: 0, or -1 (mbuf freed) when out of mbufs or entries, or when the
  * tx queue is full (the port refuses frames): nothing was sent.
  */
+/**
+ * sack_put - one SACK block of range @o at @p (network order).
+ */
+static uint8_t *
+sack_put(uint8_t *p, const struct sl_tcp_ooo *o)
+{
+	uint32_t l = rte_cpu_to_be_32(o->seq);
+	uint32_t r = rte_cpu_to_be_32(o->seq + o->len);
+
+	memcpy(p, &l, 4);
+	memcpy(p + 4, &r, 4);
+	return p + 8;
+}
+
+/**
+ * sack_opts - write the SACK option of a pure ACK (RFC 2018) at @o: NOP,
+ * NOP, then @n blocks of the out-of-order ranges held, the one holding
+ * the latest chunk first, then the others from the highest down.
+ * @c: connection (n_ooo >= @n >= 1)
+ * @o: option space (4 + 8 * @n bytes)
+ * @n: blocks
+ */
+static void
+sack_opts(const struct sl_tcp_conn *c, uint8_t *o, unsigned int n)
+{
+	unsigned int i, first = c->n_ooo - 1, k = 1;
+
+	for (i = 0; i < c->n_ooo; i++)
+		if (SEQ_GE(c->ooo_recent, c->ooo[i].seq) &&
+		    SEQ_LT(c->ooo_recent, c->ooo[i].seq + c->ooo[i].len)) {
+			first = i;
+			break;
+		}
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 5;
+	o[3] = (uint8_t)(2 + 8 * n);
+	o = sack_put(o + 4, &c->ooo[first]);
+	for (i = c->n_ooo; i-- > 0 && k < n;) {
+		if (i == first)
+			continue;
+		o = sack_put(o, &c->ooo[i]);
+		k++;
+	}
+}
+
 int
 tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint8_t flags, uint32_t seq, struct rte_mbuf *m, bool keep)
 {
 	uint32_t len = m ? rte_pktmbuf_pkt_len(m) : 0;
+	/* a pure ACK tells a SACK guest what is held above the hole */
+	unsigned int nsack = (flags == F_ACK && len == 0 && c->sb.ok) ?
+		RTE_MIN((unsigned int)c->n_ooo, (unsigned int)SL_TCP_SACK_BLOCKS) : 0;
 	uint8_t optlen = (flags & F_SYN) ?
-		(uint8_t)(4 + (c->ws_ok ? 4 : 0) + (c->sb.ok ? 4 : 0)) : 0;
+		(uint8_t)(4 + (c->ws_ok ? 4 : 0) + (c->sb.ok ? 4 : 0)) :
+		(uint8_t)(nsack ? 4 + 8 * nsack : 0);
 	struct rte_tcp_hdr *th;
 	struct sl_tcp_rtx *e = NULL;
 	uint16_t win;
@@ -148,6 +200,8 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		win = 0;
 	} else {
 		win = tcp_record_adv(w, f, c, tcp_select_window(w, f, c));
+		if (nsack > 0)
+			sack_opts(c, (uint8_t *)(th + 1), nsack);
 	}
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->tcp_urp = 0;

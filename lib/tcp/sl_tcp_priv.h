@@ -107,11 +107,15 @@ struct sl_tcp_rtx_pool {
 	struct sl_tcp_rtx e[];
 };
 
-/** One out-of-order segment (payload only). */
+/**
+ * One out-of-order range (payload only): the contiguous segments received
+ * above a gap, chained (tail: the chain's last mbuf, for O(1) appends).
+ */
 struct sl_tcp_ooo {
 	uint32_t seq;
 	uint32_t len;
 	struct rte_mbuf *m;
+	struct rte_mbuf *tail;
 };
 
 /** Per-connection TCP state, parallel to the flow array. */
@@ -134,6 +138,8 @@ struct sl_tcp_conn {
 	uint32_t pend_len;
 	uint8_t n_ooo;
 	uint32_t ooo_bytes;
+	uint32_t ooo_recent;	/**< start of the latest out-of-order chunk
+				 * (its range is the first SACK block) */
 	bool fin_pending;	/**< a FIN arrived ahead of missing data */
 	uint32_t fin_seq;	/**< ... at this sequence number */
 	struct sl_tcp_ooo ooo[SL_TCP_OOO_MAX];
@@ -474,6 +480,8 @@ tcp_ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 	uint32_t len, struct rte_mbuf *m);
 uint32_t
 tcp_held_mbufs(const struct sl_tcp_conn *c);
+uint32_t
+tcp_ooo_mbufs(const struct sl_tcp_conn *c);
 void
 tcp_ooo_prune(struct sl_worker *w, struct sl_tcp_conn *c);
 int

@@ -14,9 +14,11 @@
  * so a flow whose host peer stalls pins about one mbuf per mbuf's worth of
  * bytes, not one per segment. A flow holds at most the worker's hold_max
  * mbufs (struct sl_tcp_worker): 1/SL_TCP_HOLD_SHARE of the pool's mbufs
- * beyond the rx reserve, within [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS]. Out-of-order segments wait in a
- * small sorted queue (SL_TCP_OOO_MAX, overlaps trimmed, the first bytes
- * received win), and a FIN that arrives ahead of missing data is
+ * beyond the rx reserve, within [SL_TCP_HOLD_MIN, SL_TCP_HOLD_SEGS].
+ * Out-of-order segments wait in a small sorted array of ranges
+ * (SL_TCP_OOO_MAX holes; overlaps trimmed, the first bytes received win;
+ * a segment contiguous with a range is chained onto it, so a loss and the
+ * window of segments behind it take one entry), and a FIN that arrives ahead of missing data is
  * remembered (its sequence number) and taken when the gap is filled. At
  * the end of the rx burst the pending chain of each touched flow goes to
  * the host socket in one writev; what the socket does not take stays
@@ -86,14 +88,36 @@ tcp_mbuf_trim(struct rte_mbuf *m, uint32_t len)
 }
 
 /**
+ * ooo_join - append chain @m (@len bytes) to the out-of-order range @o,
+ * which ends where @m begins.
+ */
+static void
+ooo_join(struct sl_tcp_ooo *o, struct rte_mbuf *m, uint32_t len,
+	struct rte_mbuf *m_tail)
+{
+	o->tail->next = m;
+	o->m->nb_segs = (uint16_t)(o->m->nb_segs + m->nb_segs);
+	o->m->pkt_len += m->pkt_len;
+	o->tail = m_tail;
+	o->len += len;
+}
+
+/**
  * tcp_ooo_insert - queue an out-of-order payload chain [seq, seq+len), trimmed
  * against what is queued already (the first bytes received win).
+ *
+ * Contiguous data is one range: a chunk that ends where a range begins, or
+ * begins where one ends, is chained onto it (and two ranges it bridges
+ * become one), so a loss followed by a window of in-order segments holds
+ * one range, whatever the number of segments; SL_TCP_OOO_MAX bounds the
+ * disjoint ranges (holes), the hold limit the bytes and mbufs.
  * Return: true when the mbuf was kept.
  */
 bool
 tcp_ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 	uint32_t len, struct rte_mbuf *m)
 {
+	struct rte_mbuf *m_tail;
 	unsigned int i, j;
 
 	for (i = 0; i < c->n_ooo && len > 0; i++) {
@@ -129,18 +153,38 @@ tcp_ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	if (c->n_ooo == SL_TCP_OOO_MAX) {
+	/* [seq, seq + len) now lies between ranges i - 1 and i */
+	m_tail = rte_pktmbuf_lastseg(m);
+	if (i > 0 && c->ooo[i - 1].seq + c->ooo[i - 1].len == seq) {
+		ooo_join(&c->ooo[i - 1], m, len, m_tail);
+		if (i < c->n_ooo && seq + len == c->ooo[i].seq) {
+			/* the chunk bridged two ranges: one now */
+			ooo_join(&c->ooo[i - 1], c->ooo[i].m, c->ooo[i].len,
+				c->ooo[i].tail);
+			memmove(&c->ooo[i], &c->ooo[i + 1],
+				sizeof(c->ooo[0]) * (c->n_ooo - i - 1));
+			c->n_ooo--;
+		}
+	} else if (i < c->n_ooo && seq + len == c->ooo[i].seq) {
+		struct sl_tcp_ooo o = { seq, len, m, m_tail };
+
+		ooo_join(&o, c->ooo[i].m, c->ooo[i].len, c->ooo[i].tail);
+		c->ooo[i] = o;
+	} else if (c->n_ooo == SL_TCP_OOO_MAX) {
 		SL_STAT_INC(w->stats, drop_tcp_ooo_full);
 		rte_pktmbuf_free(m);
 		return true;
+	} else {
+		for (j = c->n_ooo; j > i; j--)
+			c->ooo[j] = c->ooo[j - 1];
+		c->ooo[i].seq = seq;
+		c->ooo[i].len = len;
+		c->ooo[i].m = m;
+		c->ooo[i].tail = m_tail;
+		c->n_ooo++;
 	}
-	for (j = c->n_ooo; j > i; j--)
-		c->ooo[j] = c->ooo[j - 1];
-	c->ooo[i].seq = seq;
-	c->ooo[i].len = len;
-	c->ooo[i].m = m;
-	c->n_ooo++;
 	c->ooo_bytes += len;
+	c->ooo_recent = seq;
 	sl_tcp_w(w)->held += len;
 	SL_STAT_INC(w->stats, tcp_ooo_queued);
 	return true;
@@ -153,7 +197,14 @@ tcp_ooo_insert(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t seq,
 uint32_t
 tcp_held_mbufs(const struct sl_tcp_conn *c)
 {
-	uint32_t n = c->pend ? c->pend->nb_segs : 0;
+	return (c->pend ? c->pend->nb_segs : 0) + tcp_ooo_mbufs(c);
+}
+
+/** tcp_ooo_mbufs - mbufs the out-of-order data of @c pins. */
+uint32_t
+tcp_ooo_mbufs(const struct sl_tcp_conn *c)
+{
+	uint32_t n = 0;
 	unsigned int i;
 
 	for (i = 0; i < c->n_ooo; i++)

@@ -1577,6 +1577,132 @@ TCP_TEST(tcp_ooo_reassembly)
 }
 
 /*
+ * A loss followed by a window of in-order segments: every segment above
+ * the hole is kept as one range (not one entry each, which held 16 and
+ * dropped the rest: drop_tcp_ooo_full), a chunk just below a range is
+ * prepended to it, one that bridges two ranges joins them, and the lost
+ * segment delivers all of it in order.
+ */
+TCP_TEST(tcp_ooo_contiguous_one_range)
+{
+	static uint8_t p[44000];
+	struct sl_tcp_info info;
+	uint32_t base, i;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40131, 7, 65535) == 0);
+	base = c.gseq;
+	fill(p, sizeof(p), 0);
+	for (i = 1; i <= 40; i++) {	/* [1000, 41000): segment 0 lost */
+		SL_CHECK(gsend(c.port, F_ACK, base + i * 1000, c.una, c.gwin,
+			NULL, 0, p + i * 1000, 1000) == 0);
+		SL_CHECK_EQ(take_out(c.port), 1);
+		SL_CHECK_EQ(out[0].ack, base);
+	}
+	SL_CHECK_EQ(STAT(drop_tcp_ooo_full), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.ooo_bytes, 40000);
+	SL_CHECK_EQ(info.ooo_segs, 40);
+	SL_CHECK_EQ(info.ooo_ranges, 1);
+
+	/* [43000, 44000): a second range; [42000, 43000) prepended to it */
+	SL_CHECK(gsend(c.port, F_ACK, base + 43000, c.una, c.gwin, NULL, 0,
+		p + 43000, 1000) == 0);
+	SL_CHECK(gsend(c.port, F_ACK, base + 42000, c.una, c.gwin, NULL, 0,
+		p + 42000, 1000) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.ooo_ranges, 2);
+	SL_CHECK_EQ(info.ooo_bytes, 42000);
+	/* [41000, 42000) bridges them */
+	SL_CHECK(gsend(c.port, F_ACK, base + 41000, c.una, c.gwin, NULL, 0,
+		p + 41000, 1000) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.ooo_ranges, 1);
+	SL_CHECK_EQ(info.ooo_bytes, 43000);
+	SL_CHECK_EQ(info.ooo_segs, 43);
+	(void)take_out(c.port);
+
+	/* the lost segment: everything in order, once */
+	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
+		1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 44000);
+	SL_CHECK(host_take_pat(&c, 0, 44000) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.ooo_ranges, 0);
+	SL_CHECK_EQ(info.ooo_bytes, 0);
+	SL_CHECK_EQ(STAT(drop_tcp_ooo_full), 0);
+}
+
+/* The SACK block @k of output segment @o (host order): 0, or -1 if absent. */
+static int
+out_sack(const struct oseg *o, unsigned int k, uint32_t *l, uint32_t *r)
+{
+	uint32_t v[2];
+
+	if (o->optlen < 4 + 8 * (k + 1) || o->opt[2] != 5 ||
+	    o->opt[3] != o->optlen - 2)
+		return -1;
+	memcpy(v, &o->opt[4 + 8 * k], sizeof(v));
+	*l = rte_be_to_cpu_32(v[0]);
+	*r = rte_be_to_cpu_32(v[1]);
+	return 0;
+}
+
+/*
+ * A guest that negotiated SACK learns from each duplicate ACK what is held
+ * above the hole (RFC 2018): the range of the latest chunk first, then the
+ * others, so it resends only the hole; a guest without SACK gets none.
+ */
+TCP_TEST(tcp_sack_blocks_to_guest)
+{
+	uint8_t p[6000];
+	uint32_t base, l, r;
+	struct tconn c, d;
+
+	SL_CHECK(handshake_sack(&c, 40132) == 0);
+	base = c.gseq;
+	fill(p, sizeof(p), 0);
+	SL_CHECK(gsend(c.port, F_ACK, base + 1000, c.una, c.gwin, NULL, 0,
+		p + 1000, 1000) == 0);
+	SL_CHECK(gsend(c.port, F_ACK, base + 2000, c.una, c.gwin, NULL, 0,
+		p + 2000, 1000) == 0);
+	SL_CHECK(gsend(c.port, F_ACK, base + 5000, c.una, c.gwin, NULL, 0,
+		p + 5000, 1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 3);
+	SL_CHECK(is_pure_ack(&out[2]) && out[2].ack == base);
+	SL_CHECK_EQ(out[2].optlen, 4 + 16);
+	SL_CHECK(out_sack(&out[2], 0, &l, &r) == 0);
+	SL_CHECK(l == base + 5000 && r == base + 6000);
+	SL_CHECK(out_sack(&out[2], 1, &l, &r) == 0);
+	SL_CHECK(l == base + 1000 && r == base + 3000);
+	/* [3000, 4000) joins the first range, which now comes first */
+	SL_CHECK(gsend(c.port, F_ACK, base + 3000, c.una, c.gwin, NULL, 0,
+		p + 3000, 1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
+	SL_CHECK(l == base + 1000 && r == base + 4000);
+	SL_CHECK(out_sack(&out[0], 1, &l, &r) == 0);
+	SL_CHECK(l == base + 5000 && r == base + 6000);
+	/* the hole: cumulative ACK to 4000, [5000, 6000) still reported */
+	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
+		1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 4000);
+	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
+	SL_CHECK(l == base + 5000 && r == base + 6000);
+	SL_CHECK(host_take_pat(&c, 0, 4000) == 0);
+
+	/* without SACK: plain duplicate ACKs */
+	SL_CHECK(handshake(&d, 40133, 7, 65535) == 0);
+	SL_CHECK(gsend(d.port, F_ACK, d.gseq + 1000, d.una, d.gwin, NULL, 0,
+		p + 1000, 1000) == 0);
+	SL_CHECK_EQ(take_out(d.port), 1);
+	SL_CHECK_EQ(out[0].ack, d.gseq);
+	SL_CHECK_EQ(out[0].optlen, 0);
+}
+
+/*
  * Open @c from guest port @port, then send a bare FIN at stream offset
  * @fin_off and after it the stream's first 100 bytes (c->gseq unchanged).
  */
