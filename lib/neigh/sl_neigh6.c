@@ -41,9 +41,10 @@ sl_neigh_ent6_read(const struct sl_neigh_shared *s, uint8_t *ip6)
 
 	if (seq & 1)
 		return false;
+	/* acquire loads: the re-read of seq below cannot move above them (no
+	 * fence: ThreadSanitizer does not model fences) */
 	for (k = 0; k < 4; k++)
-		v[k] = __atomic_load_n(&s->ip6w[k], __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		v[k] = __atomic_load_n(&s->ip6w[k], __ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&s->seq, __ATOMIC_RELAXED) != seq)
 		return false;
 	memcpy(ip6, v, 16);
@@ -112,9 +113,9 @@ rewrite(struct sl_worker *w, unsigned int i, const uint8_t *ip6)
 
 	memcpy(v, ip6, 16);
 	__atomic_store_n(&s->seq, seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	/* release stores: the odd count is visible before any of them */
 	for (k = 0; k < 4; k++)
-		__atomic_store_n(&s->ip6w[k], v[k], __ATOMIC_RELAXED);
+		__atomic_store_n(&s->ip6w[k], v[k], __ATOMIC_RELEASE);
 	__atomic_store_n(&s->seq, seq + 2, __ATOMIC_RELEASE);
 	/* learners only ever set a MAC on top of what they read */
 	while (!__atomic_compare_exchange_n(&s->word, &old,

@@ -763,7 +763,7 @@ SL_TEST(outbound_addr6_binds_ipv6_sockets)
 	sl_config_defaults(&cfg);
 	cfg.dns_fwd = RTE_BE32(RTE_IPV4(127, 0, 0, 53));
 	cfg.max_flows = 1024;
-	cfg.outbound_addr = RTE_BE32(RTE_IPV4(198, 51, 100, 9));
+	cfg.outbound_addr = RTE_BE32(RTE_IPV4(198u, 51, 100, 9));
 	SL_CHECK(sl_addr_pton("2001:db8::9", &cfg.outbound_addr6) == AF_INET6);
 	SL_CHECK(env6_init(&env, &cfg) == 0);
 	udp6(&env, FAR6, 5555, 7, (const uint8_t *)"x", 1);
