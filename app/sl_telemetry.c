@@ -34,6 +34,7 @@
 #include <arpa/inet.h>
 #include <linux/virtio_net.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_pdump.h>
 #include <rte_telemetry.h>
@@ -549,6 +550,7 @@ sl_tel_cmd_stats(const char *cmd, const char *params,
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "uptime_ms",
 		(mono_ns() - tel_start_ns) / 1000000);
+	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_timer_hz());
 	if (!sl_tel_no_params(params)) {
 		rte_tel_data_add_dict_int(d, "worker", (int)wi);
 		add_counters(app, (unsigned int)wi, (unsigned int)wi + 1, d);

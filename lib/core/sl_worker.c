@@ -650,6 +650,7 @@ unsigned int
 sl_worker_poll(struct sl_worker *w)
 {
 	struct rte_mbuf *pkts[2 * SL_BURST];
+	uint64_t t0 = rte_get_timer_cycles();
 	unsigned int work;
 	uint16_t n;
 
@@ -660,9 +661,14 @@ sl_worker_poll(struct sl_worker *w)
 	if (w->steer != NULL && w->queue_id == 0)
 		sl_steer_take_tx(w);
 	work = sl_worker_step(w, pkts, n);
-	if (work)
+	if (work) {
+		/* the share of the lcore that did work: operators size
+		 * lcores by it (sluice-ctl top), benchmarks find the stage
+		 * that limits a transfer */
 		SL_STAT_INC(w->stats, poll_busy);
-	else
+		SL_STAT_ADD(w->stats, poll_busy_cycles,
+			rte_get_timer_cycles() - t0);
+	} else
 		SL_STAT_INC(w->stats, poll_idle);
 	return work;
 }

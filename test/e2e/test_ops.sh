@@ -266,7 +266,7 @@ stats = json.load(open(sys.argv[2]))
 fams = {f.name: f for f in text_string_to_metric_families(text)}
 problems = []
 for key, val in stats.items():
-    if isinstance(val, dict) or key in ("uptime_ms", "nb_workers"):
+    if isinstance(val, dict) or key in ("uptime_ms", "nb_workers", "tsc_hz"):
         continue
     gauge = key in ("flows_active", "mempool_in_use", "mempool_size")
     # the parser names a counter family without its _total suffix
@@ -283,13 +283,24 @@ for key, val in stats.items():
                                for s in wfam.samples):
         problems.append("no %s{worker=\"0\"}" % wname)
 for name in ("sluice_up", "sluice_uptime_seconds", "sluice_flows_active",
-             "sluice_port_mtu", "sluice_port_link_up", "sluice_info"):
+             "sluice_port_mtu", "sluice_port_link_up", "sluice_info",
+             "sluice_busy_seconds", "sluice_worker_busy_seconds"):
     if name not in fams:
         problems.append("no family " + name)
 rx = [s.value for s in fams["sluice_rx_frames"].samples
       if s.name == "sluice_rx_frames_total"]
 if not rx or rx[0] <= 0:
     problems.append("sluice_rx_frames_total not positive: %s" % rx)
+# busy seconds: the busy cycles over the timer frequency, at most uptime
+busy = [s.value for s in fams["sluice_busy_seconds"].samples] \
+    if "sluice_busy_seconds" in fams else []
+up = [s.value for s in fams["sluice_uptime_seconds"].samples] \
+    if "sluice_uptime_seconds" in fams else [0]
+if not busy or not 0 < busy[0] <= up[0] * max(1, stats.get("nb_workers", 1)) \
+        or abs(busy[0] - stats["poll_busy_cycles"] / stats["tsc_hz"]) > 1:
+    problems.append("sluice_busy_seconds_total %s (uptime %s, stats %s/%s)"
+                    % (busy, up, stats.get("poll_busy_cycles"),
+                       stats.get("tsc_hz")))
 print("%d families, %d samples" % (len(fams),
                                    sum(len(f.samples) for f in fams.values())))
 for p in problems[:20]:

@@ -275,6 +275,11 @@ print([f["id"] for f in d["flows"] if f["guest"].endswith(":" + sys.argv[2]) and
 	else
 		e2e_fail "sluice-ctl top: the flow with its window columns" "$top"
 	fi
+	if grep -Eq "^workers: busy w0 [0-9]+%" <<<"$top"; then
+		e2e_pass "sluice-ctl top: each worker's busy share"
+	else
+		e2e_fail "sluice-ctl top: each worker's busy share" "$top"
+	fi
 	e2e_check "sluice-ctl flows and flow ID (text)" \
 		bash -c "'$E2E_PYTHON' '$CTL' -f '$PREFIX' flows | grep -q '^$id ' && '$E2E_PYTHON' '$CTL' -f '$PREFIX' flow $id | grep -q 'guest_wnd'" || true
 
