@@ -343,7 +343,7 @@ add_forwards(void)
 
 /**
  * run - launch every worker lcore that has workers, say "ready", and do
- * control on the main lcore (the descriptor limit, every 50 ms) until
+ * control on the main lcore (the descriptor limit, every second) until
  * SIGINT or SIGTERM; then wait for the worker lcores to return.
  * @worker_lcores: the EAL worker lcores
  * @nb_lcores: how many
@@ -366,9 +366,13 @@ run(const unsigned int *worker_lcores, unsigned int nb_lcores)
 		nb_workers);
 	printf("sluice: ready\n");
 	fflush(stdout);
-	while (!sl_app.quit) {
-		usleep(50 * 1000);
-		sl_fdlimit_refresh(&sl_app);
+	/* a quit is seen within 100 ms; the descriptor limit, which
+	 * changes only when an operator runs prlimit, is read once a
+	 * second (getrlimit is a system call) */
+	for (i = 0; !sl_app.quit; i++) {
+		usleep(100 * 1000);
+		if (i % 10 == 9)
+			sl_fdlimit_refresh(&sl_app);
 	}
 	LOG(INFO, "stopping\n");
 	rte_eal_mp_wait_lcore();
