@@ -187,6 +187,10 @@ tcp_send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	/* still half-open (counted in tcp_connecting) until the guest ACKs */
 	f->state = SL_TCP_S_SYN_RCVD;
+	/* the established flow's interest at once (one change, not two);
+	 * host data or FIN before the guest's ACK mutes it until then
+	 * (sl_tcp_host_event) */
+	set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
 	if (tcp_emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true) != 0) {
 		if (c->conn_deadline == 0)
 			c->conn_deadline = w->now_ms +
