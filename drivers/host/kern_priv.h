@@ -39,6 +39,8 @@ struct kern_fd {
 	bool has_echo_id;
 	uint8_t ttl;		/* raw ICMP: IP_TTL set, 0: default */
 	int add_err;		/* -errno of a failed EPOLL_CTL_ADD, else 0 */
+	bool wrote;		/* a stream write took bytes: SIOCOUTQ may be
+				 * above 0 (before: 0, no ioctl needed) */
 	/* send-space cache of a stream socket (kern_ready.c) */
 	int sndbuf;		/* SO_SNDBUF as last read, 0: not read */
 	long room;		/* sndbuf / 2 - SIOCOUTQ at the last read,

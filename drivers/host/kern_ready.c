@@ -34,7 +34,9 @@
  * read again when the estimate falls below KERN_ROOM_LOW (SIOCOUTQ only),
  * when they are SL_HOST_SPACE_MS old (autotuning moves SO_SNDBUF), and
  * after a write came back short or -EAGAIN (KF_FULL: the room is 0, without
- * a system call) once the socket reported EPOLLOUT. The window sluice
+ * a system call) once the socket reported EPOLLOUT. Before its first write
+ * a stream socket has nothing unacknowledged: SIOCOUTQ is not read (a new
+ * connection's first window costs one getsockopt, no ioctl). The window sluice
  * advertises to the guest stays derived from real host-side room: at worst
  * what was written since the last reading is missing from it.
  */
@@ -308,7 +310,9 @@ read_space(struct kern_host *k, int hd, struct kern_fd *f, bool sndbuf,
 		f->space_ms = now;
 		f->flags &= ~KF_FULL;
 	}
-	f->room = f->sndbuf > 0 ? (long)f->sndbuf / 2 - kern_outq(k, hd) : 0;
+	/* nothing ever written (a new connection): nothing unacknowledged */
+	f->room = f->sndbuf <= 0 ? 0 : (long)f->sndbuf / 2 -
+		(f->wrote ? kern_outq(k, hd) : 0);
 }
 
 /**
@@ -357,6 +361,8 @@ kern_wrote(struct kern_fd *f, const struct iovec *iov, int cnt, ssize_t n)
 	}
 	if (n < 0)
 		return;
+	if (n > 0)
+		f->wrote = true;
 	for (i = 0; i < cnt; i++)
 		want += iov[i].iov_len;
 	f->room -= (long)n;

@@ -94,6 +94,7 @@ kern_track(struct kern_host *k, int fd, uint64_t cookie, uint32_t flags,
 	k->fds[fd].want = interest;
 	k->fds[fd].set = 0;
 	k->fds[fd].add_err = 0;
+	k->fds[fd].wrote = false;
 	k->fds[fd].sndbuf = 0;
 	k->fds[fd].room = 0;
 	k->fds[fd].space_ms = 0;

@@ -1910,6 +1910,12 @@ SL_TEST(kern_conn_syscalls)
 	sl_host_kernel_calls(h, &c1);
 	SL_CHECK_EQ(c1.epoll_ctl - c0.epoll_ctl, 1);
 	SL_CHECK_EQ(c1.sockopt - c0.sockopt, 1);
+	/* its first send space: SO_SNDBUF only, nothing written yet so
+	 * nothing is unacknowledged (no SIOCOUTQ) */
+	SL_CHECK(sl_host_wspace(h, hd) > 0);
+	sl_host_kernel_calls(h, &c0);
+	SL_CHECK_EQ(c0.sndbuf_reads - c1.sndbuf_reads, 1);
+	SL_CHECK_EQ(c0.outq_reads, c1.outq_reads);
 	/* accepted: no setsockopt, TCP_NODELAY on all the same; one
 	 * epoll_ctl for its first interest */
 	SL_CHECK(wait_for(h, 0x301, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
