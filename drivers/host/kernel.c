@@ -5,7 +5,8 @@
  * UDP, ICMP echo) and one level-triggered epoll instance per backend.
  * Handles are the sockets' file descriptors; each one's epoll data is the
  * descriptor, its cookie is kept in the table. Interest changes (applied
- * lazily), events and the send-space cache are in kern_ready.c.
+ * lazily; a new descriptor joins the set at the next poll), events and the
+ * send-space cache are in kern_ready.c.
  *
  * Every descriptor is created with SOCK_CLOEXEC and never dup()ed, so
  * closing it is enough to remove it from the epoll set; close() does no

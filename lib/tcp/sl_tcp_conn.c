@@ -30,7 +30,8 @@
  * beyond that a client is accepted and reset (inbound_room).
  *
  * Close. Guest FIN -> shutdown(SHUT_WR) on the host once its data is
- * written, while host data keeps flowing; host EOF -> FIN to the guest
+ * written, while host data keeps flowing (none when the flow ends at once:
+ * the close sends the FIN); host EOF -> FIN to the guest
  * after the data. Both FINs exchanged and ours acknowledged: the flow ends
  * (TIME_WAIT for SL_TCP_TIME_WAIT_MS when we closed first, re-ACKing FIN
  * retransmissions with the host socket already closed). Guest RST (exact
