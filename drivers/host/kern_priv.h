@@ -38,6 +38,9 @@ struct kern_fd {
 	uint16_t echo_id;	/* raw ICMP: id of the last echo sent */
 	bool has_echo_id;
 	uint8_t ttl;		/* raw ICMP: IP_TTL set, 0: default */
+	int add_err;		/* -errno of a failed EPOLL_CTL_ADD, else 0 */
+	bool wrote;		/* a stream write took bytes: SIOCOUTQ may be
+				 * above 0 (before: 0, no ioctl needed) */
 	/* send-space cache of a stream socket (kern_ready.c) */
 	int sndbuf;		/* SO_SNDBUF as last read, 0: not read */
 	long room;		/* sndbuf / 2 - SIOCOUTQ at the last read,
@@ -90,6 +93,9 @@ kern_fd(struct kern_host *k, int hd)
 
 /* kern_ready.c */
 int kern_watch(struct sl_host *h, int hd, uint32_t events);
+/** kern_track_add - queue a new descriptor's EPOLL_CTL_ADD for the next
+ * poll (kern_ready.c). Return: 0 or -errno. */
+int kern_track_add(struct kern_host *k, int hd);
 int kern_poll(struct sl_host *h, struct sl_host_ev *ev, int max,
 	int timeout_ms);
 long kern_wspace(struct sl_host *h, int hd);

@@ -17,7 +17,12 @@
  * removal applied (one epoll_ctl). So a flow muted and unmuted between two
  * polls (a full guest window that an ACK reopens in the next rx burst)
  * costs no system call, and one whose interest changes several times costs
- * at most one per poll. ERR and HUP, which epoll reports whatever the
+ * at most one per poll. A new socket is out of the set (KF_QUIET) until
+ * the next poll adds it with the interest wanted by then: one epoll_ctl
+ * for a socket watched right after it is made (a connect in progress, an
+ * accepted client), not an ADD and a MOD. Should that ADD fail, the socket
+ * reports ERR and HUP once, and sl_host_error() gives the reason. ERR and
+ * HUP, which epoll reports whatever the
  * interest, pass unless the caller wants the handle quiet. Events carry the
  * descriptor (epoll data), the cookie is looked up in the table.
  *
@@ -29,7 +34,9 @@
  * read again when the estimate falls below KERN_ROOM_LOW (SIOCOUTQ only),
  * when they are SL_HOST_SPACE_MS old (autotuning moves SO_SNDBUF), and
  * after a write came back short or -EAGAIN (KF_FULL: the room is 0, without
- * a system call) once the socket reported EPOLLOUT. The window sluice
+ * a system call) once the socket reported EPOLLOUT. Before its first write
+ * a stream socket has nothing unacknowledged: SIOCOUTQ is not read (a new
+ * connection's first window costs one getsockopt, no ioctl). The window sluice
  * advertises to the guest stays derived from real host-side room: at worst
  * what was written since the last reading is missing from it.
  */
@@ -151,26 +158,54 @@ kern_watch(struct sl_host *h, int hd, uint32_t events)
 	return 0;
 }
 
+int
+kern_track_add(struct kern_host *k, int hd)
+{
+	struct kern_fd *f = &k->fds[hd];
+
+	if (!dirty_add(k, hd, f))
+		return kern_apply(k, hd, f);
+	return 0;
+}
+
 /**
  * kern_flush - apply, once each, the interest changes since the last poll
- * that add interest; removals wait for an event (kern_poll).
+ * that add interest (a new socket's ADD among them); removals wait for an
+ * event (kern_poll). A socket whose ADD failed gets ERR and HUP in @ev
+ * (up to @max, *@out counts them; the rest stay queued for the next poll)
+ * and its error is kept for sl_host_error.
  */
 static void
-kern_flush(struct kern_host *k)
+kern_flush(struct kern_host *k, struct sl_host_ev *ev, int max, int *out)
 {
-	int i;
+	int i, j = 0;
 
 	for (i = 0; i < k->ndirty; i++) {
 		int hd = k->dirty[i];
 		struct kern_fd *f = &k->fds[hd];
+		int rc;
 
 		f->queued = false;
-		if (!(f->flags & KF_OPEN) || (f->flags & KF_WQUIET))
-			continue;	/* closed; quiet is a removal */
-		if ((f->flags & KF_QUIET) || (f->want & ~f->set) != 0)
-			(void)kern_apply(k, hd, f);
+		if (!(f->flags & KF_OPEN) || (f->flags & KF_WQUIET) ||
+		    f->add_err != 0)
+			continue;	/* closed; quiet is a removal; failed */
+		if (!(f->flags & KF_QUIET) && (f->want & ~f->set) == 0)
+			continue;
+		rc = kern_apply(k, hd, f);
+		if (rc == 0 || !(f->flags & KF_QUIET))
+			continue;
+		/* the ADD failed: no event would ever come for it */
+		if (*out >= max) {
+			f->queued = true;	/* reported next time */
+			k->dirty[j++] = hd;
+			continue;
+		}
+		f->add_err = rc;
+		ev[*out].cookie = f->cookie;
+		ev[*out].events = SL_HOST_EV_ERR | SL_HOST_EV_HUP;
+		(*out)++;
 	}
-	k->ndirty = 0;
+	k->ndirty = j;
 }
 
 /** ev_bits - EPOLL* events as SL_HOST_EV_* bits. */
@@ -203,8 +238,11 @@ kern_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 		return max == 0 ? 0 : -EINVAL;
 	if (max > KERN_EV_MAX)
 		max = KERN_EV_MAX;
-	kern_flush(k);
-	n = epoll_wait(k->epfd, k->ev, max, timeout_ms);
+	kern_flush(k, ev, max, &out);
+	if (out == max)
+		return out;
+	n = epoll_wait(k->epfd, k->ev, max - out,
+		out > 0 ? 0 : timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? 0 : neg_errno();
 	for (i = 0; i < n; i++) {
@@ -272,7 +310,9 @@ read_space(struct kern_host *k, int hd, struct kern_fd *f, bool sndbuf,
 		f->space_ms = now;
 		f->flags &= ~KF_FULL;
 	}
-	f->room = f->sndbuf > 0 ? (long)f->sndbuf / 2 - kern_outq(k, hd) : 0;
+	/* nothing ever written (a new connection): nothing unacknowledged */
+	f->room = f->sndbuf <= 0 ? 0 : (long)f->sndbuf / 2 -
+		(f->wrote ? kern_outq(k, hd) : 0);
 }
 
 /**
@@ -321,6 +361,8 @@ kern_wrote(struct kern_fd *f, const struct iovec *iov, int cnt, ssize_t n)
 	}
 	if (n < 0)
 		return;
+	if (n > 0)
+		f->wrote = true;
 	for (i = 0; i < cnt; i++)
 		want += iov[i].iov_len;
 	f->room -= (long)n;

@@ -5,7 +5,8 @@
  * UDP, ICMP echo) and one level-triggered epoll instance per backend.
  * Handles are the sockets' file descriptors; each one's epoll data is the
  * descriptor, its cookie is kept in the table. Interest changes (applied
- * lazily), events and the send-space cache are in kern_ready.c.
+ * lazily; a new descriptor joins the set at the next poll), events and the
+ * send-space cache are in kern_ready.c.
  *
  * Every descriptor is created with SOCK_CLOEXEC and never dup()ed, so
  * closing it is enough to remove it from the epoll set; close() does no
@@ -48,7 +49,10 @@
 static uint64_t kern_fd_limit;
 
 /**
- * kern_track - register a new descriptor in the table and the epoll set.
+ * kern_track - register a new descriptor in the table; it joins the epoll
+ * set at the next poll (kern_flush: one EPOLL_CTL_ADD with the interest
+ * wanted by then, so a socket whose interest is set before that poll costs
+ * one epoll_ctl, not an ADD and a MOD).
  * @k: backend
  * @fd: descriptor (closed on failure)
  * @cookie: event cookie
@@ -62,7 +66,6 @@ kern_track(struct kern_host *k, int fd, uint64_t cookie, uint32_t flags,
 	uint32_t interest)
 {
 	uint64_t limit = __atomic_load_n(&kern_fd_limit, __ATOMIC_RELAXED);
-	struct epoll_event ee;
 	int rc;
 
 	/* descriptors are allocated lowest first: one this close to the
@@ -86,31 +89,31 @@ kern_track(struct kern_host *k, int fd, uint64_t cookie, uint32_t flags,
 		k->fds = t;
 		k->nfd = n;
 	}
-	memset(&ee, 0, sizeof(ee));
-	ee.events = interest;
-	ee.data.u64 = (uint64_t)fd;	/* the cookie is looked up: it may
-					 * change without an epoll_ctl */
-	k->calls.epoll_ctl++;
-	if (epoll_ctl(k->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
-		rc = neg_errno();
-		close(fd);
-		return rc;
-	}
+	/* out of the kernel's set until kern_flush adds it */
 	k->fds[fd].cookie = cookie;
-	k->fds[fd].flags = KF_OPEN | flags;
+	k->fds[fd].flags = KF_OPEN | KF_QUIET | flags;
 	k->fds[fd].want = interest;
-	k->fds[fd].set = interest;
+	k->fds[fd].set = 0;
+	k->fds[fd].add_err = 0;
+	k->fds[fd].wrote = false;
 	k->fds[fd].sndbuf = 0;
 	k->fds[fd].room = 0;
 	k->fds[fd].space_ms = 0;
+	rc = kern_track_add(k, fd);
+	if (rc < 0) {
+		k->fds[fd].flags = 0;
+		close(fd);
+		return rc;
+	}
 	k->base.open_handles++;
 	return fd;
 }
 
 /** set_int_opt - setsockopt of an int option. Return: 0 or -errno. */
 static int
-set_int_opt(int fd, int level, int name, int val)
+set_int_opt(struct kern_host *k, int fd, int level, int name, int val)
 {
+	k->calls.sockopt++;
 	if (setsockopt(fd, level, name, &val, sizeof(val)) < 0)
 		return neg_errno();
 	return 0;
@@ -202,7 +205,7 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 			SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return neg_errno();
-		rc = set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+		rc = set_int_opt(k, fd, IPPROTO_TCP, TCP_NODELAY, 1);
 		if (rc < 0) {
 			close(fd);
 			return rc;
@@ -227,8 +230,8 @@ kern_open(struct sl_host *h, enum sl_host_kind kind, uint64_t cookie)
 	}
 	if (kind != SL_HOST_TCP) {
 		/* errors datagrams meet queue up with their reporter */
-		rc = inet6 ? set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVERR, 1) :
-			set_int_opt(fd, IPPROTO_IP, IP_RECVERR, 1);
+		rc = inet6 ? set_int_opt(k, fd, IPPROTO_IPV6, IPV6_RECVERR, 1) :
+			set_int_opt(k, fd, IPPROTO_IP, IP_RECVERR, 1);
 		if (rc < 0) {
 			close(fd);
 			return rc;
@@ -289,11 +292,14 @@ kern_listen(struct sl_host *h, enum sl_host_kind kind,
 		SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return neg_errno();
-	rc = set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	rc = set_int_opt(k, fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (rc == 0 && shared)
-		rc = set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+		rc = set_int_opt(k, fd, SOL_SOCKET, SO_REUSEPORT, 1);
 	if (rc == 0 && inet6)
-		rc = set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only);
+		rc = set_int_opt(k, fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only);
+	/* Linux copies it to every accepted socket: no setsockopt each */
+	if (rc == 0 && kind == SL_HOST_TCP)
+		rc = set_int_opt(k, fd, IPPROTO_TCP, TCP_NODELAY, 1);
 	if (rc == 0 && bind(fd, &sa->sa, sl_sockaddr_len(sa)) < 0)
 		rc = neg_errno();
 	if (rc == 0 && kind == SL_HOST_TCP && listen(fd, SOMAXCONN) < 0)
@@ -314,20 +320,16 @@ kern_accept(struct sl_host *h, int lhd, union sl_sockaddr *peer,
 	struct kern_fd *lf = kern_fd(k, lhd);
 	union sl_sockaddr sa;
 	socklen_t len = sizeof(sa);
-	int fd, rc;
+	int fd;
 
 	if (lf == NULL)
 		return -EBADF;
 	memset(&sa, 0, sizeof(sa));
+	/* TCP_NODELAY comes from the listener (kern_listen) */
 	fd = accept4(lhd, &sa.sa, &len,
 		SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return errno == EINTR ? -EAGAIN : neg_errno();
-	rc = set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
 	if (peer != NULL)
 		*peer = sa;
 	return kern_track(k, fd, cookie, (lf->flags & KF_INET6) | KF_TCP, 0);
@@ -379,7 +381,7 @@ raw_send(struct kern_host *k, int hd, const struct iovec *iov, int cnt,
 		return -ENOMEM;
 	if (ttl != k->fds[hd].ttl) {
 		/* -1: back to the system default */
-		int rc = set_int_opt(hd, IPPROTO_IP, IP_TTL,
+		int rc = set_int_opt(k, hd, IPPROTO_IP, IP_TTL,
 			ttl != 0 ? ttl : -1);
 
 		if (rc < 0)
@@ -724,6 +726,7 @@ kern_close(struct sl_host *h, int hd, bool abort)
 		/* zero linger: close() discards the queue and sends RST */
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
+		k->calls.sockopt++;
 		(void)setsockopt(hd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	}
 	f->flags = 0;
@@ -737,11 +740,16 @@ kern_close(struct sl_host *h, int hd, bool abort)
 static int
 kern_error(struct sl_host *h, int hd)
 {
+	struct kern_host *k = kern_host(h);
+	struct kern_fd *f = kern_fd(k, hd);
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (kern_fd(kern_host(h), hd) == NULL)
+	if (f == NULL)
 		return -EBADF;
+	if (f->add_err != 0)
+		return f->add_err;	/* it never joined the epoll set */
+	k->calls.sockopt++;
 	if (getsockopt(hd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return neg_errno();
 	return -err;

@@ -330,6 +330,7 @@ mem_shutdown_wr(struct sl_host *h, int hd)
 
 	if (s == NULL)
 		return -EBADF;
+	s->shutdown_calls++;
 	if (mem_is_dgram(s)) {
 		if (!s->connected_dst)
 			return -ENOTCONN;
@@ -349,6 +350,10 @@ mem_close(struct sl_host *h, int hd, bool abort)
 
 	if (s == NULL)
 		return;
+	/* as Linux: closing a connected stream sends its FIN */
+	if (!abort && !mem_is_dgram(s) && s->state == MS_CONNECTED &&
+	    !s->rst)
+		s->shut_wr = true;
 	s->open = false;
 	s->aborted = abort;
 	s->interest = 0;
@@ -365,6 +370,7 @@ mem_error(struct sl_host *h, int hd)
 
 	if (s == NULL)
 		return -EBADF;
+	s->error_calls++;
 	err = s->err;
 	s->err = 0;
 	return -err;

@@ -370,6 +370,19 @@ sl_host_mem_calls(struct sl_host *h, int hd, unsigned int *send_calls,
 	return 0;
 }
 
+int
+sl_host_mem_op_calls(struct sl_host *h, int hd, unsigned int *error_calls,
+	unsigned int *shutdown_calls)
+{
+	struct mem_sock *s = mem_slot(mem_host(h), hd);
+
+	if (s == NULL)
+		return -EBADF;
+	*error_calls = s->error_calls;
+	*shutdown_calls = s->shutdown_calls;
+	return 0;
+}
+
 unsigned int
 sl_host_mem_recv_slots(struct sl_host *h, int hd)
 {

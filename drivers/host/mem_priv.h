@@ -81,6 +81,8 @@ struct mem_sock {
 	uint64_t seq;		/* allocation order */
 	size_t sndbuf;
 	unsigned int send_calls;	/* send batches (and datagram writev) */
+	unsigned int error_calls;	/* error() (SO_ERROR reads) */
+	unsigned int shutdown_calls;	/* shutdown_wr() */
 	unsigned int recv_calls;	/* receive batches (and datagram readv) */
 	unsigned int recv_slots;	/* datagrams those batches offered room for */
 	unsigned int fail_after;	/* sends still accepted before failing */

@@ -194,8 +194,8 @@ struct sl_host {
 void sl_host_kernel_set_fd_limit(uint64_t limit);
 
 /**
- * System calls a kernel backend made for readiness and send space, for
- * tests and benchmarks (sl_host_kernel_calls).
+ * System calls a kernel backend made for readiness, send space and socket
+ * options, for tests and benchmarks (sl_host_kernel_calls).
  */
 struct sl_host_kern_calls {
 	uint64_t epoll_ctl;	/**< epoll_ctl(2): interest changes */
@@ -203,6 +203,8 @@ struct sl_host_kern_calls {
 	uint64_t outq_reads;	/**< ioctl(SIOCOUTQ) */
 	uint64_t ev_ignored;	/**< events dropped: interest the caller had
 				 * already removed (applied then) */
+	uint64_t sockopt;	/**< setsockopt(2) and getsockopt(SO_ERROR)
+				 * calls on sockets */
 };
 
 /**

@@ -238,7 +238,8 @@ size_t sl_host_mem_queued(struct sl_host *h, int hd);
 /** sl_host_mem_is_open - Return: true when @hd is allocated and open. */
 bool sl_host_mem_is_open(struct sl_host *h, int hd);
 
-/** sl_host_mem_shut_wr - Return: true when shutdown_wr() was called on @hd. */
+/** sl_host_mem_shut_wr - Return: true when @hd sent its FIN: shutdown_wr()
+ * was called, or it was closed (not aborted) while connected, as Linux. */
 bool sl_host_mem_shut_wr(struct sl_host *h, int hd);
 
 /** sl_host_mem_aborted - Return: true when @hd was closed with abort=true. */
@@ -387,6 +388,17 @@ int sl_host_mem_fail_sends(struct sl_host *h, int hd, unsigned int after,
  */
 int sl_host_mem_calls(struct sl_host *h, int hd, unsigned int *send_calls,
 	unsigned int *recv_calls);
+
+/**
+ * sl_host_mem_op_calls - how often sluice read @hd's pending error
+ * (sl_host_error: getsockopt(SO_ERROR) on a kernel socket) and shut its
+ * write side (sl_host_shutdown_wr): system calls per connection. Counts
+ * stay readable after the handle is closed (until its slot is reused).
+ *
+ * Return: 0 or -EBADF.
+ */
+int sl_host_mem_op_calls(struct sl_host *h, int hd, unsigned int *error_calls,
+	unsigned int *shutdown_calls);
 
 /**
  * sl_host_mem_recv_slots - datagrams sluice's receive calls on @hd offered

@@ -30,7 +30,8 @@
  * beyond that a client is accepted and reset (inbound_room).
  *
  * Close. Guest FIN -> shutdown(SHUT_WR) on the host once its data is
- * written, while host data keeps flowing; host EOF -> FIN to the guest
+ * written, while host data keeps flowing (none when the flow ends at once:
+ * the close sends the FIN); host EOF -> FIN to the guest
  * after the data. Both FINs exchanged and ours acknowledged: the flow ends
  * (TIME_WAIT for SL_TCP_TIME_WAIT_MS when we closed first, re-ACKing FIN
  * retransmissions with the host socket already closed). Guest RST (exact
@@ -187,6 +188,10 @@ tcp_send_synack(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 {
 	/* still half-open (counted in tcp_connecting) until the guest ACKs */
 	f->state = SL_TCP_S_SYN_RCVD;
+	/* the established flow's interest at once (one change, not two);
+	 * host data or FIN before the guest's ACK mutes it until then
+	 * (sl_tcp_host_event) */
+	set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
 	if (tcp_emit(w, f, c, F_SYN | F_ACK, c->iss, NULL, true) != 0) {
 		if (c->conn_deadline == 0)
 			c->conn_deadline = w->now_ms +

@@ -45,7 +45,9 @@ host_gone(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 
 /**
  * tcp_flush_to_host - write the pending chain to the host socket (one writev),
- * shut the host's write side after a guest FIN once everything is written.
+ * shut the host's write side after a guest FIN once everything is written
+ * (unless the flow is closing: tcp_closing). Callers run tcp_maybe_finish
+ * after it once nothing is pending and the guest's FIN came.
  * Return: 0, or -1 when the flow was freed (host reset).
  */
 int
@@ -92,7 +94,10 @@ tcp_flush_to_host(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		return 0;
 	}
 	if (c->fin_rcvd && !c->host_shut && f->hd >= 0) {
-		sl_host_shutdown_wr(w->host, f->hd);
+		/* about to close (tcp_maybe_finish, which every caller runs
+		 * next): close() sends the FIN, no shutdown() first */
+		if (!tcp_closing(c))
+			sl_host_shutdown_wr(w->host, f->hd);
 		c->host_shut = true;
 	}
 	if (!c->rwnd_closed)
@@ -142,15 +147,14 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 	int err;
 
 	if (f->state == SL_TCP_S_CONNECTING) {
-		err = sl_host_error(w->host, f->hd);
-		if (err == 0 && (events & SL_HOST_EV_OUT) &&
-		    !(events & SL_HOST_EV_ERR)) {
-			set_interest(w, f, c, 0);
-			tcp_send_synack(w, f, c);
+		/* as Linux reports a non-blocking connect: writable without
+		 * ERR and HUP is done (no SO_ERROR read), a failure comes
+		 * with ERR and HUP */
+		if (!(events & (SL_HOST_EV_ERR | SL_HOST_EV_HUP))) {
+			if (events & SL_HOST_EV_OUT)
+				tcp_send_synack(w, f, c);
 			return;
 		}
-		if (err == 0 && !(events & (SL_HOST_EV_ERR | SL_HOST_EV_HUP)))
-			return;
 		/* refused or unreachable: RST to the guest */
 		tcp_emit(w, f, c, F_RST | F_ACK, c->iss, NULL, false);
 		SL_STAT_INC(w->stats, tcp_rst_sent);
@@ -161,6 +165,10 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 		/* the host peer went away before the handshake completed */
 		if (events & (SL_HOST_EV_ERR | SL_HOST_EV_HUP))
 			tcp_reset_both(w, f, c, SL_STAT_tcp_closed_host_rst);
+		else if (events & (SL_HOST_EV_IN | SL_HOST_EV_RDHUP))
+			/* host data or FIN before the guest's ACK: read
+			 * once established (level-triggered: no spin) */
+			set_interest(w, f, c, 0);
 		return;
 	}
 	if (f->state != SL_TCP_S_ESTABLISHED)

@@ -189,7 +189,8 @@ struct sl_tcp_conn {
 
 	/* lifecycle flags */
 	bool fin_rcvd;		/**< guest FIN consumed */
-	bool host_shut;		/**< shutdown(SHUT_WR) done */
+	bool host_shut;		/**< shutdown(SHUT_WR) done (or left to the
+				 * close: tcp_closing) */
 	bool host_eof;		/**< host read returned 0 */
 	bool host_rst;		/**< host socket reset/failed: drain, RST */
 	bool host_hup;		/**< host socket hung up (HUP seen) */
@@ -407,6 +408,17 @@ watch(struct sl_worker *w, struct sl_flow *f, const struct sl_tcp_conn *c)
 	if (c->host_hup && !(ev & (SL_HOST_EV_IN | SL_HOST_EV_OUT)))
 		ev = SL_HOST_EV_QUIET;
 	sl_host_watch(w->host, f->hd, ev);
+}
+
+/**
+ * tcp_closing - whether tcp_maybe_finish closes @c's host socket as soon as
+ * the guest's FIN is taken (the host's EOF relayed and our FIN acknowledged):
+ * close() then sends the host its FIN, no shutdown(SHUT_WR) is needed.
+ */
+static inline bool
+tcp_closing(const struct sl_tcp_conn *c)
+{
+	return c->fin_sent && c->fin_acked && !c->host_rst;
 }
 
 /**

@@ -99,7 +99,8 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 		c->recheck_deadline = 0;
 		if (f->state == SL_TCP_S_ESTABLISHED) {
 			tcp_flush_to_host(w, f, c);
-			if (!f->in_use)
+			if (!f->in_use || (c->pend == NULL && c->fin_rcvd &&
+			    tcp_maybe_finish(w, f, c)))
 				return;
 			if (c->rwnd_closed) {
 				c->win_iter = 0;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -1874,6 +1875,88 @@ SL_TEST(kern_watch_lazy)
 	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_QUIET), 0);
 	SL_CHECK_EQ(events_of(h, 9, 100), 0);
 	SL_CHECK_EQ(events_of(h, 9, 0), 0);
+	sl_host_close(h, hd, false);
+	SL_CHECK_EQ(h->open_handles, 0);
+	sl_host_destroy(h);
+}
+
+/*
+ * System calls per connection (issue 17): a socket joins the epoll set at
+ * the first poll with the interest wanted by then (one epoll_ctl, not an
+ * ADD and a MOD); an accepted socket takes TCP_NODELAY from its listener
+ * (no setsockopt per client).
+ */
+SL_TEST(kern_conn_syscalls)
+{
+	struct sl_host *h = sl_host_kernel_create();
+	union sl_sockaddr any = loopback(0);
+	struct sl_host_kern_calls c0, c1;
+	socklen_t len = sizeof(any), ol;
+	int l, hd, a, rc, on = 0;
+
+	SL_CHECK(h != NULL);
+	l = sl_host_listen(h, SL_HOST_TCP, &any, 0x301);
+	SL_CHECK(l >= 0);
+	SL_CHECK_EQ(getsockname(l, &any.sa, &len), 0);
+	(void)events_of(h, 0x301, 0);	/* the listener joins the set */
+	/* outbound: TCP_NODELAY, and one epoll_ctl until connected */
+	sl_host_kernel_calls(h, &c0);
+	hd = sl_host_open(h, SL_HOST_TCP, 0x302);
+	SL_CHECK(hd >= 0);
+	rc = sl_host_connect(h, hd, &any);
+	SL_CHECK(rc == 0 || rc == -EINPROGRESS);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_OUT), 0);
+	SL_CHECK_EQ(wait_for(h, 0x302, SL_HOST_EV_OUT, 2000), SL_HOST_EV_OUT);
+	sl_host_kernel_calls(h, &c1);
+	SL_CHECK_EQ(c1.epoll_ctl - c0.epoll_ctl, 1);
+	SL_CHECK_EQ(c1.sockopt - c0.sockopt, 1);
+	/* its first send space: SO_SNDBUF only, nothing written yet so
+	 * nothing is unacknowledged (no SIOCOUTQ) */
+	SL_CHECK(sl_host_wspace(h, hd) > 0);
+	sl_host_kernel_calls(h, &c0);
+	SL_CHECK_EQ(c0.sndbuf_reads - c1.sndbuf_reads, 1);
+	SL_CHECK_EQ(c0.outq_reads, c1.outq_reads);
+	/* accepted: no setsockopt, TCP_NODELAY on all the same; one
+	 * epoll_ctl for its first interest */
+	SL_CHECK(wait_for(h, 0x301, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
+	sl_host_kernel_calls(h, &c0);
+	a = sl_host_accept(h, l, NULL, 0x303);
+	SL_CHECK(a >= 0);
+	ol = sizeof(on);
+	SL_CHECK_EQ(getsockopt(a, IPPROTO_TCP, TCP_NODELAY, &on, &ol), 0);
+	SL_CHECK(on != 0);
+	SL_CHECK_EQ(sl_host_watch(h, a, SL_HOST_EV_IN), 0);
+	SL_CHECK_EQ(sl_host_writev(h, hd, &(struct iovec){ .iov_base = "x",
+		.iov_len = 1 }, 1), 1);
+	SL_CHECK(wait_for(h, 0x303, SL_HOST_EV_IN, 2000) & SL_HOST_EV_IN);
+	sl_host_kernel_calls(h, &c1);
+	SL_CHECK_EQ(c1.sockopt - c0.sockopt, 0);
+	SL_CHECK_EQ(c1.epoll_ctl - c0.epoll_ctl, 1);
+	sl_host_close(h, a, false);
+	sl_host_close(h, hd, false);
+	sl_host_close(h, l, false);
+	SL_CHECK_EQ(h->open_handles, 0);
+	sl_host_destroy(h);
+}
+
+/*
+ * A socket whose deferred EPOLL_CTL_ADD fails (here: its descriptor closed
+ * behind the backend's back) is not silently forgotten: it reports ERR and
+ * HUP once, and sl_host_error() gives the reason.
+ */
+SL_TEST(kern_add_failure_reported)
+{
+	struct sl_host *h = sl_host_kernel_create();
+	int hd;
+
+	SL_CHECK(h != NULL);
+	hd = sl_host_open(h, SL_HOST_TCP, 0x311);
+	SL_CHECK(hd >= 0);
+	SL_CHECK_EQ(sl_host_watch(h, hd, SL_HOST_EV_IN), 0);
+	close(hd);
+	SL_CHECK_EQ(events_of(h, 0x311, 0), SL_HOST_EV_ERR | SL_HOST_EV_HUP);
+	SL_CHECK_EQ(sl_host_error(h, hd), -EBADF);
+	SL_CHECK_EQ(events_of(h, 0x311, 0), 0);
 	sl_host_close(h, hd, false);
 	SL_CHECK_EQ(h->open_handles, 0);
 	sl_host_destroy(h);

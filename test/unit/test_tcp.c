@@ -3018,6 +3018,7 @@ TCP_TEST(tcp_no_spin_on_hup_while_reads_muted)
 
 TCP_TEST(tcp_half_close_guest_first)
 {
+	unsigned int errc, shutc;
 	uint8_t buf[1000];
 	uint32_t end;
 	struct tconn c;
@@ -3045,6 +3046,8 @@ TCP_TEST(tcp_half_close_guest_first)
 	step();
 	SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
 	SL_CHECK(sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK_EQ(sl_host_mem_op_calls(env.host, c.hd, &errc, &shutc), 0);
+	SL_CHECK_EQ(shutc, 1);	/* the host still talks: shutdown needed */
 	take_out(c.port);
 
 	/* the host still talks */
@@ -3079,6 +3082,7 @@ TCP_TEST(tcp_half_close_guest_first)
 
 TCP_TEST(tcp_half_close_host_first)
 {
+	unsigned int errc, shutc;
 	struct sl_tcp_info info;
 	unsigned int i, data = 0;
 	bool fin = false;
@@ -3135,6 +3139,10 @@ TCP_TEST(tcp_half_close_host_first)
 	SL_CHECK(sl_host_mem_shut_wr(env.host, c.hd));
 	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
 	SL_CHECK(!sl_host_mem_aborted(env.host, c.hd));
+	/* closed at once: the close() sent the FIN, no shutdown() first
+	 * (one system call less per connection, issue 17) */
+	SL_CHECK_EQ(sl_host_mem_op_calls(env.host, c.hd, &errc, &shutc), 0);
+	SL_CHECK_EQ(shutc, 0);
 	SL_CHECK_EQ(env.host->open_handles, 0);
 	SL_CHECK(info_of(&c, &info) == 0);
 	SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state), "time_wait"), 0);
@@ -3454,6 +3462,59 @@ TCP_TEST(tcp_connect_timeout_sends_rst)
 	/* a late connect completion finds nothing */
 	advance(1000);
 	SL_CHECK_EQ(take_out(41010), 0);
+}
+
+/*
+ * A connect completing later (issue 17, system calls per connection): no
+ * SO_ERROR read for a socket reported writable without ERR or HUP, and the
+ * established flow's interest set with the SYN-ACK (one change, not two);
+ * host data before the guest's ACK mutes it (no spinning on a readable
+ * socket) until the handshake completes, then flows.
+ */
+TCP_TEST(tcp_connect_done_cheap)
+{
+	union sl_sockaddr sa = dst_sa();
+	unsigned int errc, shutc;
+	uint32_t iss;
+	uint8_t opt[8];
+	uint8_t n = syn_opts(opt, 7);
+	int hd;
+
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_PENDING);
+	SL_CHECK(gsend(41020, F_SYN, 11000, 0, 65535, opt, n, NULL, 0) == 0);
+	SL_CHECK_EQ(take_out(41020), 0);
+	hd = sl_host_mem_find(env.host, SL_HOST_TCP, &sa);
+	SL_CHECK(hd >= 0);
+	step();
+	SL_CHECK_EQ(sl_host_mem_interest(env.host, hd), SL_HOST_EV_OUT);
+	SL_CHECK_EQ(sl_host_mem_connect_done(env.host, hd, 0), 0);
+	step();
+	SL_CHECK_EQ(take_out(41020), 1);
+	SL_CHECK_EQ(out[0].flags, F_SYN | F_ACK);
+	iss = out[0].seq;
+	SL_CHECK_EQ(sl_host_mem_op_calls(env.host, hd, &errc, &shutc), 0);
+	SL_CHECK_EQ(errc, 0);
+	SL_CHECK_EQ(sl_host_mem_interest(env.host, hd),
+		SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
+	/* the host speaks first, before the guest's ACK: muted, nothing
+	 * sent to a guest still in SYN_SENT */
+	SL_CHECK_EQ(sl_host_mem_push(env.host, hd, "hello", 5), 0);
+	step();
+	SL_CHECK_EQ(take_out(41020), 0);
+	SL_CHECK_EQ(sl_host_mem_interest(env.host, hd), 0);
+	/* the handshake completes: the data flows */
+	SL_CHECK(gsend(41020, F_ACK, 11001, iss + 1, 65535, NULL, 0, NULL,
+		0) == 0);
+	if (take_out(41020) == 0) {
+		step();
+		SL_CHECK_EQ(take_out(41020), 1);
+	}
+	SL_CHECK_EQ(out[0].len, 5);
+	SL_CHECK_EQ(sl_host_mem_interest(env.host, hd),
+		SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
+	SL_CHECK_EQ(out[0].seq, iss + 1);
+	SL_CHECK_EQ(sl_host_mem_op_calls(env.host, hd, &errc, &shutc), 0);
+	SL_CHECK_EQ(errc, 0);
 }
 
 TCP_TEST(tcp_out_of_window_segment_gets_ack)
