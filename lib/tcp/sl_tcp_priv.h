@@ -54,6 +54,11 @@
 #define SL_TCP_HOLD_MIN		64
 #define SL_TCP_HOLD_SEGS	4096
 #define SL_TCP_COPY_MAX		512	/* guest payloads copied together */
+/* guest payloads held in the port's own rx pool are copied into the main
+ * pool once fewer than this many rx reserves are left (half of it, as the
+ * reserve is a quarter): the ring keeps room, the bulk path copies nothing */
+#define SL_TCP_RX_COPY_BELOW	2u
+#define SL_TCP_HOLD_COPY_SEGS	64	/* main-pool mbufs one copy may take */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
 #define SL_TCP_IW_SEGS		10	/* initial cwnd, frames (RFC 6928) */
@@ -489,9 +494,9 @@ tcp_deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
 	uint32_t len);
 void
 tcp_ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c);
-bool
-tcp_hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
-	uint32_t len);
+struct rte_mbuf *
+tcp_hold_take(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
+	uint32_t off, uint32_t len);
 
 /* sl_tcp_out.c */
 int
