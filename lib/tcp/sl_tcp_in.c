@@ -309,10 +309,12 @@ fin_check(struct sl_worker *w, struct sl_tcp_conn *c)
 
 /**
  * data_input - the payload and FIN of an acceptable segment: trimmed to
- * [RCV.NXT, right edge), appended to the pending data when in order (then
+ * [RCV.NXT, right edge), taken within the hold limit (tcp_hold_take: the
+ * frame's own mbufs, or a copy when its rx pool runs low; refused data is
+ * not acknowledged), appended to the pending data when in order (then
  * what the out-of-order queue holds next), else queued out of order; the
  * FIN is noted and taken when RCV.NXT reaches it (fin_check).
- * Return: true when the mbuf was kept.
+ * Return: true when the mbuf was taken (kept, or freed once copied).
  */
 static bool
 data_input(struct sl_worker *w, struct sl_tcp_conn *c,

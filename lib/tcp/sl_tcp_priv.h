@@ -226,6 +226,11 @@ struct sl_tcp_worker {
 	uint32_t dirty;			/**< head of flows touched (idx + 1) */
 	uint32_t own_buf;		/**< per-flow guest->host buffering */
 	uint32_t hold_max;		/**< mbufs one flow may hold */
+	/** mbufs of either pool one flow may hold where guest frames have
+	 * an rx pool of their own (its data copied out of it when it runs
+	 * low, sl_tcp_reasm.c): hold_max rx mbufs' worth of main-pool
+	 * mbufs; hold_max with one pool */
+	uint32_t hold_max_copy;
 	uint32_t connecting;		/**< half-open guest connections */
 	uint64_t held;			/**< guest data held, all flows */
 	uint64_t inflight;		/**< host data unacked, all flows */

@@ -247,7 +247,10 @@ pool_low(struct sl_worker *w, const struct rte_mempool *mp, uint32_t segs)
  * window (what a stalled host socket can leave us holding, with room for
  * the edge running ahead of real space by less than a scale unit per ACK),
  * and the worker's hold_max mbufs (a share of the pool: a few flows whose host
- * peers stall must not pin the mbufs every other flow needs).
+ * peers stall must not pin the mbufs every other flow needs), counted as
+ * hold_max_copy where guest frames have a pool of their own: as many bytes
+ * in main-pool mbufs once copied (the rx pool itself is kept by copying,
+ * hold_copy_segs, and its reserve).
  */
 static bool
 over_hold_limit(struct sl_worker *w, const struct sl_tcp_conn *c,
@@ -260,7 +263,7 @@ over_hold_limit(struct sl_worker *w, const struct sl_tcp_conn *c,
 		(uint64_t)tw->own_buf + w->cfg->tcp_buf ||
 		tw->held + tw->inflight + len > w->cfg->max_buffered ||
 		pool_low(w, mp, segs) ||
-		held_segs + segs > tw->hold_max;
+		held_segs + segs > tw->hold_max_copy;
 }
 
 /**
