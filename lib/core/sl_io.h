@@ -10,6 +10,7 @@
 #ifndef SL_IO_H
 #define SL_IO_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -114,6 +115,30 @@ sl_alloc(struct sl_worker *w)
 	if (m == NULL)
 		SL_STAT_INC(w->stats, drop_nomem);
 	return m;
+}
+
+/**
+ * sl_alloc_bulk - @n fresh mbufs from the worker's pool into @m, all or
+ * none (counted in drop_nomem), reported to sl_mp_took().
+ * Return: 0 or -1.
+ */
+static inline int
+sl_alloc_bulk(struct sl_worker *w, struct rte_mbuf **m, unsigned int n)
+{
+	int rc;
+
+	if (unlikely(w->fail_allocs > 0)) {	/* fault injection (tests) */
+		w->fail_allocs--;
+		rc = -ENOMEM;
+	} else {
+		rc = rte_pktmbuf_alloc_bulk(w->mp, m, n);
+	}
+	if (rc != 0) {
+		SL_STAT_INC(w->stats, drop_nomem);
+		return -1;
+	}
+	sl_mp_took(w, n);
+	return 0;
 }
 
 #endif /* SL_IO_H */

@@ -100,7 +100,7 @@ struct sl_worker {
 	uint64_t now_ms;		/**< time of this iteration */
 	uint64_t iter;			/**< poll iterations so far */
 	bool manual_clock;		/**< tests: now_ms is set by hand */
-	uint32_t fail_allocs;		/**< tests: the next N sl_alloc fail */
+	uint32_t fail_allocs;		/**< tests: the next N sl_alloc* fail */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
 	uint32_t mp_avail[2];		/**< sl_mp_avail: mp, rx_mp */

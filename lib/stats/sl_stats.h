@@ -36,6 +36,7 @@
 	X(tcp_sack_blocks_rx) X(tcp_rexmit_sack) X(tcp_rexmit_lost)	\
 	X(tcp_rexmit_tlp) X(tcp_dsack_rx) X(tcp_cc_reductions) X(tcp_cc_undo) \
 	X(tcp_ooo_queued) X(tcp_ooo_pruned) X(tcp_challenge_acks) X(tcp_rst_sent)	\
+	X(tcp_hold_copied)					\
 	X(tcp_host_rst_drain) X(tcp_tx_waits) X(tcp_ctl_retry)	\
 	X(drop_short) X(drop_ethertype) X(drop_not_for_us)	\
 	X(drop_ip_version) X(drop_ip_hdr) X(drop_ip_len)	\

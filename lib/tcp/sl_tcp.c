@@ -68,6 +68,17 @@ sl_tcp_init(struct sl_worker *w)
 	tw->hold_max = RTE_MAX((uint32_t)SL_TCP_HOLD_MIN,
 		RTE_MIN(usable / SL_TCP_HOLD_SHARE,
 		(uint32_t)SL_TCP_HOLD_SEGS));
+	tw->hold_max_copy = tw->hold_max;
+	if (w->rx_mp != NULL && w->rx_mp != w->mp && w->seg_room > 0) {
+		/* a copy takes a ring frame's bytes in seg_room pieces: the
+		 * window (hold_bytes) stays within what a flow may hold */
+		uint32_t room = rte_pktmbuf_data_room_size(w->rx_mp) -
+			RTE_PKTMBUF_HEADROOM;
+
+		tw->hold_max_copy = RTE_MIN(tw->hold_max * ((room +
+			w->seg_room - 1) / w->seg_room),
+			(uint32_t)RTE_MBUF_MAX_NB_SEGS);
+	}
 	pool->n = n;
 	for (i = 0; i < n; i++)
 		pool->e[i].next = i + 1 < n ? &pool->e[i + 1] : NULL;

@@ -309,10 +309,12 @@ fin_check(struct sl_worker *w, struct sl_tcp_conn *c)
 
 /**
  * data_input - the payload and FIN of an acceptable segment: trimmed to
- * [RCV.NXT, right edge), appended to the pending data when in order (then
+ * [RCV.NXT, right edge), taken within the hold limit (tcp_hold_take: the
+ * frame's own mbufs, or a copy when its rx pool runs low; refused data is
+ * not acknowledged), appended to the pending data when in order (then
  * what the out-of-order queue holds next), else queued out of order; the
  * FIN is noted and taken when RCV.NXT reaches it (fin_check).
- * Return: true when the mbuf was kept.
+ * Return: true when the mbuf was taken (kept, or freed once copied).
  */
 static bool
 data_input(struct sl_worker *w, struct sl_tcp_conn *c,
@@ -330,22 +332,18 @@ data_input(struct sl_worker *w, struct sl_tcp_conn *c,
 		len = SEQ_GT(c->rcv_adv, seq) ? c->rcv_adv - seq : 0;
 		fin = false;
 	}
-	if (len > 0 && !tcp_hold_ok(w, c, p->m->nb_segs, len))
-		return false;
 	if (len > 0) {
-		struct rte_mbuf *d = tcp_mbuf_adj(p->m, p->pay_off + front);
+		struct rte_mbuf *d = tcp_hold_take(w, c, p->m,
+			p->pay_off + front, len);
 
+		if (d == NULL)
+			return false;	/* refused: the guest sends it again */
 		kept = true;
-		if (d == NULL) {
-			len = 0;
-		} else {
-			tcp_mbuf_trim(d, len);
-			if (seq != c->rcv_nxt) {
-				tcp_ooo_insert(w, c, seq, len, d);
-				c->ack_now = true;	/* dup ACK */
-			} else if (tcp_deliver(w, c, d, len) == 0) {
-				tcp_ooo_drain(w, c);
-			}
+		if (seq != c->rcv_nxt) {
+			tcp_ooo_insert(w, c, seq, len, d);
+			c->ack_now = true;	/* dup ACK */
+		} else if (tcp_deliver(w, c, d, len) == 0) {
+			tcp_ooo_drain(w, c);
 		}
 		c->segs_unacked++;
 		if (c->segs_unacked >= 2)

@@ -54,6 +54,11 @@
 #define SL_TCP_HOLD_MIN		64
 #define SL_TCP_HOLD_SEGS	4096
 #define SL_TCP_COPY_MAX		512	/* guest payloads copied together */
+/* guest payloads held in the port's own rx pool are copied into the main
+ * pool once fewer than this many rx reserves are left (half of it, as the
+ * reserve is a quarter): the ring keeps room, the bulk path copies nothing */
+#define SL_TCP_RX_COPY_BELOW	2u
+#define SL_TCP_HOLD_COPY_SEGS	64	/* main-pool mbufs one copy may take */
 #define SL_TCP_READ_IOV		1024	/* IOV_MAX */
 #define SL_TCP_READ_SEGS	64
 #define SL_TCP_IW_SEGS		10	/* initial cwnd, frames (RFC 6928) */
@@ -222,6 +227,11 @@ struct sl_tcp_worker {
 	uint32_t dirty;			/**< head of flows touched (idx + 1) */
 	uint32_t own_buf;		/**< per-flow guest->host buffering */
 	uint32_t hold_max;		/**< mbufs one flow may hold */
+	/** mbufs of either pool one flow may hold where guest frames have
+	 * an rx pool of their own (its data copied out of it when it runs
+	 * low, sl_tcp_reasm.c): hold_max rx mbufs' worth of main-pool
+	 * mbufs; hold_max with one pool */
+	uint32_t hold_max_copy;
 	uint32_t connecting;		/**< half-open guest connections */
 	uint64_t held;			/**< guest data held, all flows */
 	uint64_t inflight;		/**< host data unacked, all flows */
@@ -501,9 +511,9 @@ tcp_deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
 	uint32_t len);
 void
 tcp_ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c);
-bool
-tcp_hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
-	uint32_t len);
+struct rte_mbuf *
+tcp_hold_take(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
+	uint32_t off, uint32_t len);
 
 /* sl_tcp_out.c */
 int

@@ -24,6 +24,20 @@
  * the host socket in one writev; what the socket does not take stays
  * pending (sluice's own buffer, at most own_buf). Bytes are
  * acknowledged once they are written or pending: never before.
+ *
+ * Which pool holds them. Where guest frames arrive in a pool of their own
+ * (net_af_packet frames larger than the main pool's mbufs: w->rx_mp, sized
+ * to the kernel's rx ring, w->rx_reserve of it kept for receiving), held
+ * payloads stay in those ring-frame mbufs while the rx pool has room: the
+ * bulk path copies nothing. Once fewer than SL_TCP_RX_COPY_BELOW rx
+ * reserves are left (many flows each holding a little, e.g. first
+ * segments waiting for slow host peers), a payload about to be held is
+ * copied into main-pool mbufs (w->mp, seg_room bytes each, counted in
+ * tcp_hold_copied) and its ring-frame mbuf goes back to the rx pool at
+ * once. The hold limit looks at the pool the data will pin: the rx pool's
+ * reserve for data kept where it arrived, the main pool's (mbuf_reserve)
+ * for copies, so guest data is refused only when the main pool too is at
+ * its reserve.
  */
 #include "sl_tcp_priv.h"
 
@@ -213,16 +227,34 @@ tcp_ooo_mbufs(const struct sl_tcp_conn *c)
 }
 
 /**
+ * pool_low - whether @segs more mbufs of @mp may not be held: the rx pool
+ * (the one guest frames arrive in, w->mp too when it is the same) keeps
+ * its rx_reserve for receiving; the main pool, when separate, its
+ * mbuf_reserve for the frames toward the guest.
+ */
+static bool
+pool_low(struct sl_worker *w, const struct rte_mempool *mp, uint32_t segs)
+{
+	if (mp == w->rx_mp)
+		return sl_mp_avail(w, true) < w->rx_reserve;
+	return sl_mp_avail(w, false) < w->mbuf_reserve + segs;
+}
+
+/**
  * over_hold_limit - whether holding @len more bytes in @segs more mbufs
+ * of pool @mp
  * would pass the flow's hard memory bound: its own buffer plus the largest
  * window (what a stalled host socket can leave us holding, with room for
  * the edge running ahead of real space by less than a scale unit per ACK),
  * and the worker's hold_max mbufs (a share of the pool: a few flows whose host
- * peers stall must not pin the mbufs every other flow needs).
+ * peers stall must not pin the mbufs every other flow needs), counted as
+ * hold_max_copy where guest frames have a pool of their own: as many bytes
+ * in main-pool mbufs once copied (the rx pool itself is kept by copying,
+ * hold_copy_segs, and its reserve).
  */
 static bool
 over_hold_limit(struct sl_worker *w, const struct sl_tcp_conn *c,
-	uint32_t segs, uint32_t len)
+	uint32_t segs, uint32_t len, const struct rte_mempool *mp)
 {
 	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint32_t held_segs = tcp_held_mbufs(c);
@@ -230,8 +262,8 @@ over_hold_limit(struct sl_worker *w, const struct sl_tcp_conn *c,
 	return (uint64_t)c->pend_len + c->ooo_bytes + len >
 		(uint64_t)tw->own_buf + w->cfg->tcp_buf ||
 		tw->held + tw->inflight + len > w->cfg->max_buffered ||
-		sl_mp_avail(w, true) < w->rx_reserve ||
-		held_segs + segs > tw->hold_max;
+		pool_low(w, mp, segs) ||
+		held_segs + segs > tw->hold_max_copy;
 }
 
 /**
@@ -251,14 +283,16 @@ tcp_ooo_prune(struct sl_worker *w, struct sl_tcp_conn *c)
 	SL_STAT_INC(w->stats, tcp_ooo_pruned);
 }
 
-/** copy_chain - copy the @len bytes of chain @m to @dst. */
+/** copy_chain - copy @len bytes of chain @m, from offset @off, to @dst. */
 static void
-copy_chain(uint8_t *dst, const struct rte_mbuf *m, uint32_t len)
+copy_chain(uint8_t *dst, const struct rte_mbuf *m, uint32_t off, uint32_t len)
 {
-	for (; m != NULL && len > 0; m = m->next) {
-		uint32_t l = RTE_MIN(len, (uint32_t)m->data_len);
+	for (; m != NULL && off >= m->data_len; m = m->next)
+		off -= m->data_len;
+	for (; m != NULL && len > 0; m = m->next, off = 0) {
+		uint32_t l = RTE_MIN(len, (uint32_t)m->data_len - off);
 
-		memcpy(dst, rte_pktmbuf_mtod(m, const void *), l);
+		memcpy(dst, rte_pktmbuf_mtod_offset(m, const uint8_t *, off), l);
 		dst += l;
 		len -= l;
 	}
@@ -287,7 +321,7 @@ pend_coalesce(struct sl_worker *w, struct sl_tcp_conn *c,
 		return m;
 	if (t != NULL && mbuf_writable(t) && rte_pktmbuf_tailroom(t) >= len) {
 		copy_chain(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len),
-			m, len);
+			m, 0, len);
 		t->data_len = (uint16_t)(t->data_len + len);
 		c->pend->pkt_len += len;
 		rte_pktmbuf_free(m);
@@ -300,7 +334,7 @@ pend_coalesce(struct sl_worker *w, struct sl_tcp_conn *c,
 		rte_pktmbuf_free(n);
 		return m;
 	}
-	copy_chain(rte_pktmbuf_mtod(n, uint8_t *), m, len);
+	copy_chain(rte_pktmbuf_mtod(n, uint8_t *), m, 0, len);
 	n->data_len = (uint16_t)len;
 	n->pkt_len = len;
 	rte_pktmbuf_free(m);
@@ -363,21 +397,107 @@ tcp_ooo_drain(struct sl_worker *w, struct sl_tcp_conn *c)
 }
 
 /**
- * tcp_hold_ok - whether @len in-window bytes in @segs mbufs may be held: out-
- * of-order data (never acknowledged) is dropped first when the bound
- * would refuse them, or the segment that fills the gap could never get
- * in; beyond that they are refused, not ACKed (the guest sends them
+ * hold_copy_segs - the main-pool mbufs a copy of the @len payload bytes of
+ * guest frame @m would take, when it is to be copied before it is held: it
+ * lies in the port's own rx pool and fewer than SL_TCP_RX_COPY_BELOW rx
+ * reserves of that pool are left (see the theory of operation).
+ * Return: the mbufs, or 0 (held where it lies).
+ */
+static uint32_t
+hold_copy_segs(struct sl_worker *w, const struct rte_mbuf *m, uint32_t len)
+{
+	uint32_t n;
+
+	if (w->rx_mp == w->mp || m->pool != w->rx_mp ||
+	    sl_mp_avail(w, true) >= SL_TCP_RX_COPY_BELOW * w->rx_reserve)
+		return 0;
+	n = (len + w->seg_room - 1) / w->seg_room;
+	return n <= SL_TCP_HOLD_COPY_SEGS ? n : 0;
+}
+
+/**
+ * hold_copy - copy @len bytes of chain @m, from offset @off, into @n fresh
+ * main-pool mbufs (seg_room bytes each, the last the rest).
+ * Return: the new chain, or NULL when the pool cannot give them (@m is
+ * left alone either way).
+ */
+static struct rte_mbuf *
+hold_copy(struct sl_worker *w, const struct rte_mbuf *m, uint32_t off,
+	uint32_t len, uint32_t n)
+{
+	struct rte_mbuf *seg[SL_TCP_HOLD_COPY_SEGS];
+	uint32_t i, done = 0;
+
+	if (sl_alloc_bulk(w, seg, n) != 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		uint32_t l = RTE_MIN(len - done, (uint32_t)w->seg_room);
+
+		copy_chain(rte_pktmbuf_mtod(seg[i], uint8_t *), m, off + done,
+			l);
+		seg[i]->data_len = (uint16_t)l;
+		seg[i]->next = i + 1 < n ? seg[i + 1] : NULL;
+		done += l;
+	}
+	seg[0]->nb_segs = (uint16_t)n;
+	seg[0]->pkt_len = len;
+	return seg[0];
+}
+
+/**
+ * hold_ok - whether @len in-window bytes in @segs mbufs of pool @mp may be
+ * held: out-of-order data (never acknowledged) is dropped first when the
+ * bound would refuse them, or the segment that fills the gap could never
+ * get in; beyond that they are refused, not ACKed (the guest sends them
  * again), counted in drop_tcp_hold_limit.
  */
-bool
-tcp_hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
-	uint32_t len)
+static bool
+hold_ok(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t segs,
+	uint32_t len, const struct rte_mempool *mp)
 {
-	if (c->n_ooo > 0 && over_hold_limit(w, c, segs, len))
+	if (c->n_ooo > 0 && over_hold_limit(w, c, segs, len, mp))
 		tcp_ooo_prune(w, c);
-	if (!over_hold_limit(w, c, segs, len))
+	if (!over_hold_limit(w, c, segs, len, mp))
 		return true;
 	SL_STAT_INC(w->stats, drop_tcp_hold_limit);
 	c->ack_now = true;
 	return false;
+}
+
+/**
+ * tcp_hold_take - the @len payload bytes at offset @off of guest frame @m
+ * (len > 0), as a chain to hold (pending or out of order), when the hold
+ * limit lets them in: @m itself, trimmed to them (zero copy), or, when the
+ * rx pool @m lies in runs low, a copy in main-pool mbufs (@m then freed).
+ * Return: the chain, or NULL when refused (@m untouched; counted in
+ * drop_tcp_hold_limit, an ACK owed).
+ */
+struct rte_mbuf *
+tcp_hold_take(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
+	uint32_t off, uint32_t len)
+{
+	uint32_t n = hold_copy_segs(w, m, len);
+	struct rte_mbuf *d;
+
+	if (off + len > m->pkt_len)
+		return NULL;	/* not from the parser: the bytes lie in @m */
+	if (n == 0) {
+		if (!hold_ok(w, c, m->nb_segs, len, m->pool))
+			return NULL;
+		/* off < pkt_len: something stays */
+		d = tcp_mbuf_adj(m, off);
+		tcp_mbuf_trim(d, len);
+		return d;
+	}
+	if (!hold_ok(w, c, n, len, w->mp))
+		return NULL;
+	d = hold_copy(w, m, off, len, n);
+	if (d == NULL) {
+		SL_STAT_INC(w->stats, drop_tcp_hold_limit);
+		c->ack_now = true;
+		return NULL;
+	}
+	SL_STAT_INC(w->stats, tcp_hold_copied);
+	rte_pktmbuf_free(m);
+	return d;
 }

@@ -142,8 +142,8 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 {
 	static const struct sl_test_env_opts defaults;
 	char name[RTE_MEMPOOL_NAMESIZE];
+	struct rte_mempool *mp, *rx_mp = NULL;
 	struct sl_host *host;
-	struct rte_mempool *mp;
 
 	if (o == NULL)
 		o = &defaults;
@@ -166,6 +166,14 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 		o->cache, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (mp == NULL)
 		goto fail_host;
+	if (o->nb_rx_mbufs > 0) {
+		snprintf(name, sizeof(name), "sltp%u", pool_seq++);
+		rx_mp = rte_pktmbuf_pool_create(name, o->nb_rx_mbufs, 0, 0,
+			o->rx_room ? o->rx_room : 9216 + RTE_PKTMBUF_HEADROOM,
+			(int)rte_socket_id());
+		if (rx_mp == NULL)
+			goto fail_pool;
+	}
 	if (host == NULL)
 		host = sl_host_mem_create();
 	if (host == NULL)
@@ -175,6 +183,7 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 	env->w.mtu = o->mtu != 0 ? o->mtu : 1500;
 	env->w.multiseg = true;
 	env->w.quit = &env->quit;
+	env->w.rx_mp = rx_mp;
 	if (sl_relay_worker_init(&env->w, &env->cfg, mp, host) != 0) {
 		/* a failed init has released what it took */
 		env->w.host = NULL;
@@ -185,6 +194,7 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 	guest_spoke(env);
 	return 0;
 fail_pool:
+	rte_mempool_free(rx_mp);
 	rte_mempool_free(mp);
 fail_host:
 	if (host != NULL)
@@ -257,10 +267,12 @@ sl_test_cap_clear(struct sl_test_env *env)
 void
 sl_test_env_fini(struct sl_test_env *env)
 {
-	struct rte_mempool *mp = env->w.mp;
+	struct rte_mempool *mp = env->w.mp, *rx_mp = env->w.rx_mp;
 
 	sl_worker_fini(&env->w);
 	sl_test_cap_clear(env);
+	if (rx_mp != mp)
+		rte_mempool_free(rx_mp);
 	rte_mempool_free(mp);
 }
 

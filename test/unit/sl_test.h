@@ -118,6 +118,10 @@ struct sl_test_env_opts {
 	struct sl_host *host;	/**< backend for the worker; NULL: a mem host */
 	bool manual_clock;	/**< as sl_test_env_init_manual() */
 	uint16_t mtu;		/**< guest link MTU; 0: 1500 */
+	/** a separate rx pool of this many mbufs for guest frames (as
+	 * net_af_packet's ring-frame pool, w->rx_mp); 0: frames use the pool */
+	unsigned int nb_rx_mbufs;
+	uint16_t rx_room;	/**< its mbufs' data room; 0: 9216 + headroom */
 };
 
 /**
