@@ -33,7 +33,14 @@
  *      (a forward's listener, lib/fwd, which hands it to the listen hook of
  *      its protocol);
  *   4. advance the timer wheel (retransmits, probes, idle expiry: the
- *      timer hook of the flow's protocol); the iter_end hooks (TCP's ACKs);
+ *      timer hook of the flow's protocol), unless the rx burst came full:
+ *      then more guest frames wait in the port, the guest's ACKs among
+ *      them (a worker that fell behind, descheduled on a loaded host or
+ *      given thousands of frames at once, reads them SL_BURST at a time),
+ *      and a retransmission timer that fired before they are read would
+ *      resend what the guest has (a spurious RTO or probe); the wheel waits
+ *      for a burst that is not full, at most SL_TIMER_DEFER_MS; then the
+ *      iter_end hooks (TCP's ACKs);
  *   5. one tx burst for every frame produced in the iteration (sl_io.c).
  * Frames the port's tx burst does not take stay queued, in order (the tx
  * backlog), and go first in the next iteration: a frame refused locally is
@@ -612,6 +619,30 @@ sl_worker_host(struct sl_worker *w, int timeout_ms)
 	return n < 0 ? 0 : n;
 }
 
+/**
+ * worker_timers_after - advance the timer wheel after an iteration's input
+ * of @n frames, unless @n is a full burst (more frames wait in the port:
+ * the ACKs a retransmission timer would otherwise not see); full bursts
+ * hold the wheel back SL_TIMER_DEFER_MS at most, then it runs once and
+ * they may hold it back again.
+ * Return: number of timers fired.
+ */
+static unsigned int
+worker_timers_after(struct sl_worker *w, uint16_t n)
+{
+	if (n < SL_BURST) {
+		w->timers_defer_ms = 0;
+	} else if (w->timers_defer_ms == 0) {
+		w->timers_defer_ms = RTE_MAX(w->now_ms, (uint64_t)1);
+		return 0;
+	} else if (w->now_ms - w->timers_defer_ms < SL_TIMER_DEFER_MS) {
+		return 0;
+	} else {
+		w->timers_defer_ms = RTE_MAX(w->now_ms, (uint64_t)1);
+	}
+	return sl_worker_timers(w);
+}
+
 unsigned int
 sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -632,7 +663,7 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	for (i = 0; i < c->n_rx_end; i++)	/* reassembly's expiry */
 		c->rx_end[i](w);
 	work += (unsigned int)sl_worker_host(w, 0);
-	work += sl_worker_timers(w);
+	work += worker_timers_after(w, n);
 	for (i = 0; i < c->n_iter_end; i++)	/* TCP's ACKs */
 		c->iter_end[i](w);
 	work += w->n_tx;
