@@ -33,14 +33,14 @@
  *      (a forward's listener, lib/fwd, which hands it to the listen hook of
  *      its protocol);
  *   4. advance the timer wheel (retransmits, probes, idle expiry: the
- *      timer hook of the flow's protocol), unless the rx burst came full:
- *      then more guest frames wait in the port, the guest's ACKs among
- *      them (a worker that fell behind, descheduled on a loaded host or
- *      given thousands of frames at once, reads them SL_BURST at a time),
- *      and a retransmission timer that fired before they are read would
- *      resend what the guest has (a spurious RTO or probe); the wheel waits
- *      for a burst that is not full, at most SL_TIMER_DEFER_MS; then the
- *      iter_end hooks (TCP's ACKs);
+ *      timer hook of the flow's protocol); then the iter_end hooks (TCP's
+ *      ACKs). When the rx burst came full, more guest frames wait in the
+ *      port, the guest's ACKs among them (a worker that fell behind,
+ *      descheduled on a loaded host or given thousands of frames at once,
+ *      reads them SL_BURST at a time): w->rx_behind says so, and TCP holds
+ *      its due retransmissions (RTO, tail-loss probe) until a burst that
+ *      is not full, SL_TIMER_DEFER_MS at most, instead of resending what
+ *      the guest has (sl_tcp_timer.c);
  *   5. one tx burst for every frame produced in the iteration (sl_io.c).
  * Frames the port's tx burst does not take stay queued, in order (the tx
  * backlog), and go first in the next iteration: a frame refused locally is
@@ -620,27 +620,30 @@ sl_worker_host(struct sl_worker *w, int timeout_ms)
 }
 
 /**
- * worker_timers_after - advance the timer wheel after an iteration's input
- * of @n frames, unless @n is a full burst (more frames wait in the port:
- * the ACKs a retransmission timer would otherwise not see); full bursts
- * hold the wheel back SL_TIMER_DEFER_MS at most, then it runs once and
- * they may hold it back again.
- * Return: number of timers fired.
+ * rx_behind_update - set w->rx_behind for an iteration whose input is @n
+ * frames: true while full bursts come (more frames wait in the port), for
+ * SL_TIMER_DEFER_MS at most; then false for the iterations of one
+ * millisecond (what was held goes), and full bursts may hold again.
  */
-static unsigned int
-worker_timers_after(struct sl_worker *w, uint16_t n)
+static void
+rx_behind_update(struct sl_worker *w, uint16_t n)
 {
+	uint64_t held;
+
 	if (n < SL_BURST) {
-		w->timers_defer_ms = 0;
-	} else if (w->timers_defer_ms == 0) {
-		w->timers_defer_ms = RTE_MAX(w->now_ms, (uint64_t)1);
-		return 0;
-	} else if (w->now_ms - w->timers_defer_ms < SL_TIMER_DEFER_MS) {
-		return 0;
-	} else {
-		w->timers_defer_ms = RTE_MAX(w->now_ms, (uint64_t)1);
+		w->rx_full_since = 0;
+		w->rx_behind = false;
+		return;
 	}
-	return sl_worker_timers(w);
+	if (w->rx_full_since == 0) {
+		w->rx_full_since = RTE_MAX(w->now_ms, (uint64_t)1);
+		w->rx_behind = true;
+		return;
+	}
+	held = w->now_ms - w->rx_full_since;
+	w->rx_behind = held < SL_TIMER_DEFER_MS;
+	if (held > SL_TIMER_DEFER_MS)
+		w->rx_full_since = RTE_MAX(w->now_ms, (uint64_t)1);
 }
 
 unsigned int
@@ -658,12 +661,13 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	sl_worker_flush(w);
 	for (i = 0; i < c->n_tx_resume; i++)	/* TCP */
 		work += c->tx_resume[i](w);
+	rx_behind_update(w, n);
 	if (n > 0)
 		sl_worker_input(w, pkts, n);
 	for (i = 0; i < c->n_rx_end; i++)	/* reassembly's expiry */
 		c->rx_end[i](w);
 	work += (unsigned int)sl_worker_host(w, 0);
-	work += worker_timers_after(w, n);
+	work += sl_worker_timers(w);
 	for (i = 0; i < c->n_iter_end; i++)	/* TCP's ACKs */
 		c->iter_end[i](w);
 	work += w->n_tx;

@@ -2530,9 +2530,9 @@ TCP_TEST(tcp_tlp_waits_for_delayed_ack)
 /*
  * The worker fell behind (descheduled on a loaded host, or given thousands
  * of guest frames at once): the guest's ACK waits in the port behind full
- * bursts when the RTO comes due. The timer wheel waits for a burst that is
- * not full, and the ACK it brings (before: the RTO fired on the first full
- * burst and resent what the guest had). Full bursts hold it back
+ * bursts when the RTO comes due. The RTO waits for a burst that is not
+ * full, and the ACK it brings (before: it fired on the first full burst
+ * and resent what the guest had). Full bursts hold it back
  * SL_TIMER_DEFER_MS at most: then a real loss still gets its
  * retransmission (here the probe: the late ACK made the SRTT large).
  */
