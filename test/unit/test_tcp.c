@@ -2527,6 +2527,27 @@ TCP_TEST(tcp_tlp_waits_for_delayed_ack)
 	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
 }
 
+#define BURST_SEG	100	/* bytes of each segment of full_burst() */
+
+/* One iteration on a full rx burst: SL_BURST data segments of @d's. */
+static int
+full_burst(struct tconn *d)
+{
+	struct rte_mbuf *m[SL_BURST];
+	uint8_t buf[BURST_SEG];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(m); i++) {
+		fill(buf, sizeof(buf), d->gseq - (d->irs + 1));
+		m[i] = tcp_frame(d->port, F_ACK, d->gseq, d->una, d->gwin,
+			NULL, 0, buf, sizeof(buf));
+		HCHECK(m[i] != NULL);
+		d->gseq += sizeof(buf);
+	}
+	sl_worker_step(&env.w, m, RTE_DIM(m));
+	return 0;
+}
+
 /*
  * The worker fell behind (descheduled on a loaded host, or given thousands
  * of guest frames at once): the guest's ACK waits in the port behind full
@@ -2538,11 +2559,9 @@ TCP_TEST(tcp_tlp_waits_for_delayed_ack)
  */
 TCP_TEST(tcp_rto_waits_for_queued_acks)
 {
-	struct rte_mbuf *m[SL_BURST];
 	struct sl_tcp_info info;
-	uint8_t buf[100];
 	struct tconn c, d;
-	unsigned int i, k;
+	unsigned int k;
 
 	SL_CHECK(handshake_sack(&c, 40194) == 0);
 	SL_CHECK(handshake(&d, 40195, 7, 65535) == 0);
@@ -2554,14 +2573,7 @@ TCP_TEST(tcp_rto_waits_for_queued_acks)
 	 * other flow's data, then c's ACK */
 	env.w.now_ms += info.rto_ms + 100;
 	for (k = 0; k < 3; k++) {
-		for (i = 0; i < RTE_DIM(m); i++) {
-			fill(buf, sizeof(buf), d.gseq - (d.irs + 1));
-			m[i] = tcp_frame(d.port, F_ACK, d.gseq, d.una, d.gwin,
-				NULL, 0, buf, sizeof(buf));
-			SL_CHECK(m[i] != NULL);
-			d.gseq += sizeof(buf);
-		}
-		sl_worker_step(&env.w, m, RTE_DIM(m));
+		SL_CHECK(full_burst(&d) == 0);
 		env.w.now_ms += 10;
 	}
 	SL_CHECK_EQ(take_out(c.port), 0);
@@ -2573,7 +2585,7 @@ TCP_TEST(tcp_rto_waits_for_queued_acks)
 	SL_CHECK(info_of(&c, &info) == 0);
 	SL_CHECK_EQ(info.in_flight, 0);
 	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
-	SL_CHECK(host_take_pat(&d, 0, 3 * SL_BURST * sizeof(buf)) == 0);
+	SL_CHECK(host_take_pat(&d, 0, 3 * SL_BURST * BURST_SEG) == 0);
 
 	/* a lost segment, full bursts for longer than SL_TIMER_DEFER_MS:
 	 * the RTO goes all the same */
@@ -2584,22 +2596,26 @@ TCP_TEST(tcp_rto_waits_for_queued_acks)
 	env.w.now_ms += info.rto_ms + 10;
 	for (k = 0; k * 10 <= SL_TIMER_DEFER_MS + 10 &&
 	    STAT(tcp_rexmit_rto) + STAT(tcp_rexmit_tlp) == 0; k++) {
-		for (i = 0; i < RTE_DIM(m); i++) {
-			fill(buf, sizeof(buf), d.gseq - (d.irs + 1));
-			m[i] = tcp_frame(d.port, F_ACK, d.gseq, d.una, d.gwin,
-				NULL, 0, buf, sizeof(buf));
-			SL_CHECK(m[i] != NULL);
-			d.gseq += sizeof(buf);
-		}
-		sl_worker_step(&env.w, m, RTE_DIM(m));
-		SL_CHECK(host_take_pat(&d, (3 + k) * SL_BURST * sizeof(buf),
-			SL_BURST * sizeof(buf)) == 0);
+		SL_CHECK(full_burst(&d) == 0);
+		SL_CHECK(host_take_pat(&d, (3 + k) * SL_BURST * BURST_SEG,
+			SL_BURST * BURST_SEG) == 0);
 		env.w.now_ms += 10;
 	}
 	SL_CHECK_EQ(STAT(tcp_rexmit_rto) + STAT(tcp_rexmit_tlp), 1);
 	SL_CHECK(k * 10 >= SL_TIMER_DEFER_MS);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].seq, c.una);
+	c.una += MSS;
+	SL_CHECK(gack(&c) == 0);
+
+	/* other timers keep their times: c, idle, times out on the first
+	 * full burst past its idle timeout */
+	env.w.now_ms += (uint64_t)env.cfg.tcp_idle_timeout_s * 1000;
+	SL_CHECK(full_burst(&d) == 0);
+	SL_CHECK(env.w.rx_behind);
+	SL_CHECK_EQ(STAT(tcp_closed_timeout), 1);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK(flow_of(d.port) != NULL);
 }
 
 /*
