@@ -33,7 +33,14 @@
  *      (a forward's listener, lib/fwd, which hands it to the listen hook of
  *      its protocol);
  *   4. advance the timer wheel (retransmits, probes, idle expiry: the
- *      timer hook of the flow's protocol); the iter_end hooks (TCP's ACKs);
+ *      timer hook of the flow's protocol); then the iter_end hooks (TCP's
+ *      ACKs). When the rx burst came full, more guest frames wait in the
+ *      port, the guest's ACKs among them (a worker that fell behind,
+ *      descheduled on a loaded host or given thousands of frames at once,
+ *      reads them SL_BURST at a time): w->rx_behind says so, and TCP holds
+ *      its due retransmissions (RTO, tail-loss probe) until a burst that
+ *      is not full, SL_TIMER_DEFER_MS at most, instead of resending what
+ *      the guest has (sl_tcp_timer.c);
  *   5. one tx burst for every frame produced in the iteration (sl_io.c).
  * Frames the port's tx burst does not take stay queued, in order (the tx
  * backlog), and go first in the next iteration: a frame refused locally is
@@ -612,6 +619,33 @@ sl_worker_host(struct sl_worker *w, int timeout_ms)
 	return n < 0 ? 0 : n;
 }
 
+/**
+ * rx_behind_update - set w->rx_behind for an iteration whose input is @n
+ * frames: true while full bursts come (more frames wait in the port), for
+ * SL_TIMER_DEFER_MS at most; then false for the iterations of one
+ * millisecond (what was held goes), and full bursts may hold again.
+ */
+static void
+rx_behind_update(struct sl_worker *w, uint16_t n)
+{
+	uint64_t held;
+
+	if (n < SL_BURST) {
+		w->rx_full_since = 0;
+		w->rx_behind = false;
+		return;
+	}
+	if (w->rx_full_since == 0) {
+		w->rx_full_since = RTE_MAX(w->now_ms, (uint64_t)1);
+		w->rx_behind = true;
+		return;
+	}
+	held = w->now_ms - w->rx_full_since;
+	w->rx_behind = held < SL_TIMER_DEFER_MS;
+	if (held > SL_TIMER_DEFER_MS)
+		w->rx_full_since = RTE_MAX(w->now_ms, (uint64_t)1);
+}
+
 unsigned int
 sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -627,6 +661,7 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	sl_worker_flush(w);
 	for (i = 0; i < c->n_tx_resume; i++)	/* TCP */
 		work += c->tx_resume[i](w);
+	rx_behind_update(w, n);
 	if (n > 0)
 		sl_worker_input(w, pkts, n);
 	for (i = 0; i < c->n_rx_end; i++)	/* reassembly's expiry */

@@ -31,6 +31,8 @@
  * ACKs, control frames and retransmissions */
 #define SL_TX_RESERVE	256
 #define SL_HOST_EV_MAX	64	/* host events handled per iteration */
+/* the longest retransmissions wait while full rx bursts come (sl_worker.c) */
+#define SL_TIMER_DEFER_MS	100
 
 /* Offloads of frames toward the guest (struct sl_worker tx_ol) */
 #define SL_TXOL_CSUM	(1u << 0)	/* the port completes TCP checksums */
@@ -99,6 +101,10 @@ struct sl_worker {
 
 	uint64_t now_ms;		/**< time of this iteration */
 	uint64_t iter;			/**< poll iterations so far */
+	uint64_t rx_full_since;		/**< since when rx bursts come full
+					 * (0: the last one was not) */
+	bool rx_behind;			/**< this iteration's burst came full:
+					 * hold retransmissions (sl_worker.c) */
 	bool manual_clock;		/**< tests: now_ms is set by hand */
 	uint32_t fail_allocs;		/**< tests: the next N sl_alloc* fail */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
@@ -173,8 +179,9 @@ void sl_worker_clock(struct sl_worker *w);
 
 /**
  * sl_worker_step - one iteration on frames already received: classify and
- * handle @pkts, host events (no waiting), timers, the per-flow ACKs, and
- * one tx burst. Used by sl_worker_poll and by tests.
+ * handle @pkts (a full burst of SL_BURST sets w->rx_behind), host events
+ * (no waiting), timers, the per-flow ACKs, and one tx burst. Used by
+ * sl_worker_poll and by tests.
  * Return: amount of work done.
  */
 unsigned int sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts,

@@ -52,10 +52,15 @@
  * (200 ms at least, SL_TCP_RTO_MIN). With data in flight and an SRTT (a
  * flow whose every RTT sample was below the clock's 1 ms has none: it
  * keeps the RTO alone; on a loaded host, where late ACKs and losses come,
- * samples are milliseconds), a probe timer runs PTO = max(2 SRTT, SL_TCP_TLP_MIN) (plus
- * SL_TCP_TLP_DELACK when only one segment is in flight: the guest may
- * delay its ACK of a single segment), restarted by every new data segment
- * and every ACK that moves SND.UNA, never past the RTO. When it fires the
+ * samples are milliseconds), a probe timer runs PTO = max(2 SRTT,
+ * SL_TCP_TLP_MIN), plus SL_TCP_TLP_DELACK (200 ms, RFC 8985's WCDelAckT,
+ * what Linux adds: its TCP_RTO_MIN) when no more than one MSS is in
+ * flight: a Linux guest may delay its ACK of that up to 200 ms (40 ms is
+ * its usual delay, later when its timers run late on a loaded host, and a
+ * guest that sent right after connecting delays every ACK it may), so a
+ * shorter probe resent what the guest had (the RTO, 200 ms at least,
+ * usually comes first for such a tail). The timer is restarted by every
+ * new data segment and every ACK that moves SND.UNA, never past the RTO. When it fires the
  * last segment in flight goes again (counted in tcp_rexmit_tlp), once per
  * tail; the guest's answer (an ACK, SACK blocks for the data above a hole,
  * or a D-SACK when nothing was lost) starts fast recovery where something

@@ -64,7 +64,7 @@
 #define SL_TCP_IW_SEGS		10	/* initial cwnd, frames (RFC 6928) */
 #define SL_TCP_IW_BYTES		65536u	/* ... and at least this */
 #define SL_TCP_TLP_MIN		10u	/* ms: least tail-loss probe timeout */
-#define SL_TCP_TLP_DELACK	40u	/* ms: a guest's delayed ACK (Linux) */
+#define SL_TCP_TLP_DELACK	200u	/* ms: a guest's longest delayed ACK (Linux) */
 #define SL_TCP_HOP_LIMIT	64	/* IPv6 segments to the guest */
 #define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 40 + 20 + 8) /* IPv6 */
 #define SL_TCP_MAX_SHIFT	14

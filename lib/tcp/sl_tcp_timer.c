@@ -37,6 +37,22 @@ tcp_rearm(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		sl_timer_arm(&w->wheel, &f->timer, d);
 }
 
+/**
+ * hold_rexmit - the worker is reading full rx bursts (w->rx_behind): the
+ * guest's ACKs may wait in the port behind them, so a due RTO or tail-loss
+ * probe waits a millisecond for them instead of resending what the guest
+ * has (a spurious RTO on a loaded host); the worker bounds the wait
+ * (SL_TIMER_DEFER_MS).
+ */
+static void
+hold_rexmit(const struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	if (c->tlp_deadline && w->now_ms >= c->tlp_deadline)
+		c->tlp_deadline = w->now_ms + 1;
+	if (c->rto_deadline && w->now_ms >= c->rto_deadline)
+		c->rto_deadline = w->now_ms + 1;
+}
+
 void
 sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 {
@@ -60,6 +76,8 @@ sl_tcp_timer(struct sl_worker *w, struct sl_flow *f)
 	}
 	if (c->ctl_deadline && now >= c->ctl_deadline)
 		tcp_send_owed(w, f, c);
+	if (w->rx_behind)
+		hold_rexmit(w, c);
 	if (c->tlp_deadline && now >= c->tlp_deadline)
 		tcp_tlp_fire(w, f, c);
 	if (c->rto_deadline && now >= c->rto_deadline) {

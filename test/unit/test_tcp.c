@@ -2632,6 +2632,145 @@ TCP_TEST(tcp_tail_loss_probe_before_rto)
 }
 
 /*
+ * One MSS or less in flight: a Linux guest may delay its ACK of that up to
+ * 200 ms (a guest that sent right after connecting delays every ACK it may;
+ * a loaded host runs its delayed-ACK timer late). No tail-loss probe goes
+ * before that (before: one went after max(2 SRTT, 10 ms) + 40 ms and the
+ * guest got a duplicate of what it had).
+ */
+TCP_TEST(tcp_tlp_waits_for_delayed_ack)
+{
+	struct sl_tcp_info info;
+	unsigned int t;
+	struct tconn c;
+
+	SL_CHECK(handshake_sack(&c, 40193) == 0);
+	/* a first segment acknowledged after 2 ms: an SRTT */
+	SL_CHECK(host_push_pat(&c, 0, MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	advance(2);
+	c.una += MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.srtt_ms >= 1);
+	/* the tail of an echo: 324 bytes, acknowledged 150 ms later */
+	SL_CHECK(host_push_pat(&c, MSS, 324) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	for (t = 0; t < 150; t++)
+		advance(1);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_tlp), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	c.una += 324;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.in_flight, 0);
+	/* a tail of several segments still gets its probe early */
+	SL_CHECK(host_push_pat(&c, MSS + 324, 3 * MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 3);
+	for (t = 0; t < 150 && STAT(tcp_rexmit_tlp) == 0; t++)
+		advance(1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_tlp), 1);
+	SL_CHECK(t < 150);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+}
+
+#define BURST_SEG	100	/* bytes of each segment of full_burst() */
+
+/* One iteration on a full rx burst: SL_BURST data segments of @d's. */
+static int
+full_burst(struct tconn *d)
+{
+	struct rte_mbuf *m[SL_BURST];
+	uint8_t buf[BURST_SEG];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(m); i++) {
+		fill(buf, sizeof(buf), d->gseq - (d->irs + 1));
+		m[i] = tcp_frame(d->port, F_ACK, d->gseq, d->una, d->gwin,
+			NULL, 0, buf, sizeof(buf));
+		HCHECK(m[i] != NULL);
+		d->gseq += sizeof(buf);
+	}
+	sl_worker_step(&env.w, m, RTE_DIM(m));
+	return 0;
+}
+
+/*
+ * The worker fell behind (descheduled on a loaded host, or given thousands
+ * of guest frames at once): the guest's ACK waits in the port behind full
+ * bursts when the RTO comes due. The RTO waits for a burst that is not
+ * full, and the ACK it brings (before: it fired on the first full burst
+ * and resent what the guest had). Full bursts hold it back
+ * SL_TIMER_DEFER_MS at most: then a real loss still gets its
+ * retransmission (here the probe: the late ACK made the SRTT large).
+ */
+TCP_TEST(tcp_rto_waits_for_queued_acks)
+{
+	struct sl_tcp_info info;
+	struct tconn c, d;
+	unsigned int k;
+
+	SL_CHECK(handshake_sack(&c, 40194) == 0);
+	SL_CHECK(handshake(&d, 40195, 7, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 4 * MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 4);
+	SL_CHECK(info_of(&c, &info) == 0);
+	/* 300 ms later (well past the RTO) the port holds full bursts of the
+	 * other flow's data, then c's ACK */
+	env.w.now_ms += info.rto_ms + 100;
+	for (k = 0; k < 3; k++) {
+		SL_CHECK(full_burst(&d) == 0);
+		env.w.now_ms += 10;
+	}
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_tlp), 0);
+	c.una += 4 * MSS;
+	SL_CHECK(gack(&c) == 0);
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK_EQ(info.in_flight, 0);
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto), 0);
+	SL_CHECK(host_take_pat(&d, 0, 3 * SL_BURST * BURST_SEG) == 0);
+
+	/* a lost segment, full bursts for longer than SL_TIMER_DEFER_MS:
+	 * the RTO goes all the same */
+	SL_CHECK(host_push_pat(&c, 4 * MSS, MSS) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(info_of(&c, &info) == 0);
+	env.w.now_ms += info.rto_ms + 10;
+	for (k = 0; k * 10 <= SL_TIMER_DEFER_MS + 10 &&
+	    STAT(tcp_rexmit_rto) + STAT(tcp_rexmit_tlp) == 0; k++) {
+		SL_CHECK(full_burst(&d) == 0);
+		SL_CHECK(host_take_pat(&d, (3 + k) * SL_BURST * BURST_SEG,
+			SL_BURST * BURST_SEG) == 0);
+		env.w.now_ms += 10;
+	}
+	SL_CHECK_EQ(STAT(tcp_rexmit_rto) + STAT(tcp_rexmit_tlp), 1);
+	SL_CHECK(k * 10 >= SL_TIMER_DEFER_MS);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	c.una += MSS;
+	SL_CHECK(gack(&c) == 0);
+
+	/* other timers keep their times: c, idle, times out on the first
+	 * full burst past its idle timeout */
+	env.w.now_ms += (uint64_t)env.cfg.tcp_idle_timeout_s * 1000;
+	SL_CHECK(full_burst(&d) == 0);
+	SL_CHECK(env.w.rx_behind);
+	SL_CHECK_EQ(STAT(tcp_closed_timeout), 1);
+	SL_CHECK(flow_of(c.port) == NULL);
+	SL_CHECK(flow_of(d.port) != NULL);
+}
+
+/*
  * A spurious RTO (the guest's ACKs were late, not lost, as on a loaded
  * host): the late ACKs of the original segments resend nothing (before:
  * each partial ACK resent the next segment, all of them duplicates), and
