@@ -56,12 +56,17 @@ struct sl_app sl_app;
 /** Workers an lcore runs (one per port it polls). */
 struct lcore_work {
 	unsigned int n;
+	unsigned int n_wake;	/**< workers whose sleep guest frames end */
 	struct sl_worker *w[SL_MAX_WORKERS];
 };
 
 static struct lcore_work lcore_work[RTE_MAX_LCORE];
 
 #define SL_IDLE_SPIN_MS		2	/* busy-poll this long after work */
+/* ... or this long (us) when guest frames end the sleep (an af_packet
+ * port: sl_port_wake_fds): a worker waiting on its peers gives them the
+ * CPU */
+#define SL_IDLE_SPIN_WAKE_US	50
 #define SL_IDLE_SLEEP_MS	1	/* the port is polled again after this */
 /* idle polls between two sched_yield()s while busy-polling: a thread
  * sharing the CPU still gets it within a few microseconds, without one
@@ -83,7 +88,8 @@ static int
 lcore_main(void *arg)
 {
 	struct lcore_work *lw = arg;
-	uint64_t idle_since = 0;
+	uint64_t idle_since = 0, spin = rte_get_timer_hz() / 1000 *
+		SL_IDLE_SPIN_MS;
 	unsigned int i, work, idle_polls = 0;
 	sigset_t sigio;
 
@@ -96,6 +102,8 @@ lcore_main(void *arg)
 	sigemptyset(&sigio);
 	sigaddset(&sigio, SIGIO);
 	pthread_sigmask(SIG_BLOCK, &sigio, NULL);
+	if (lw->n == 1 && lw->n_wake == 1)
+		spin = rte_get_timer_hz() / 1000000 * SL_IDLE_SPIN_WAKE_US;
 
 	while (!sl_app.quit) {
 		work = 0;
@@ -115,8 +123,8 @@ lcore_main(void *arg)
 		 * epoll (woken by host sockets at once, by guest frames
 		 * within SL_IDLE_SLEEP_MS) */
 		if (idle_since == 0)
-			idle_since = lw->w[0]->now_ms;
-		if (lw->w[0]->now_ms - idle_since < SL_IDLE_SPIN_MS)
+			idle_since = rte_get_timer_cycles();
+		if (rte_get_timer_cycles() - idle_since < spin)
 			continue;
 		if (lw->n == 1)
 			sl_worker_idle_wait(lw->w[0], SL_IDLE_SLEEP_MS);
@@ -124,6 +132,25 @@ lcore_main(void *arg)
 			usleep(50);	/* several ports: poll them in turn */
 	}
 	return 0;
+}
+
+/**
+ * add_wake - let guest frames on @sp end @w's idle sleep (its port's wake
+ * descriptors in its host epoll). Return: true when they do.
+ */
+static bool
+add_wake(struct sl_worker *w, const struct sl_port *sp)
+{
+	int fds[SL_PORT_WAKE_MAX], n, i;
+
+	n = sl_port_wake_fds(sp, fds, SL_PORT_WAKE_MAX);
+	for (i = 0; i < n; i++)
+		if (sl_host_kernel_wake_fd(w->host, fds[i]) != 0)
+			return false;
+	if (n > 0)
+		LOG(INFO, "worker %u: guest frames end its idle sleep "
+			"(%d AF_PACKET socket(s))\n", w->id, n);
+	return n > 0;
 }
 
 /**
@@ -157,6 +184,7 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	w->tx_mtu = sp->tx_mtu;
 	w->seg_room = sp->seg_room;
 	w->multiseg = sp->multiseg;
+	w->host_poll_every = SL_HOST_POLL_EVERY;
 	w->rx_mp = sp->rx_mp;
 	w->mbuf_reserve = sp->mbuf_reserve;
 	w->quit = &sl_app.quit;
@@ -175,6 +203,8 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	}
 	if (sl_offload_watch(w, sp) != 0)
 		return 1;
+	if (add_wake(w, sp))
+		lcore_work[lc].n_wake++;
 	lcore_work[lc].w[lcore_work[lc].n++] = w;
 	LOG(INFO, "port %u queue %u -> worker %u on lcore %u\n", sp->port_id,
 		q, w->id, lc);

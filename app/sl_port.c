@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <rte_dev.h>
@@ -730,4 +731,40 @@ sl_port_stop(struct sl_port *sp)
 	sp->mp = NULL;
 	rte_mempool_free(sp->rx_mp);
 	sp->rx_mp = NULL;
+}
+
+int
+sl_port_wake_fds(const struct sl_port *sp, int *fds, int max)
+{
+	struct rte_eth_dev_info info;
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (sp->driver == NULL || strcmp(sp->driver, "net_af_packet") != 0 ||
+	    rte_eth_dev_info_get(sp->port_id, &info) != 0 ||
+	    info.if_index == 0)
+		return 0;
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return 0;
+	while (n < max && (de = readdir(d)) != NULL) {
+		struct sockaddr_ll sll;
+		socklen_t len = sizeof(sll);
+		int fd = atoi(de->d_name), dom = 0;
+		socklen_t dlen = sizeof(dom);
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
+		    fd == dirfd(d))
+			continue;
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &dlen) != 0 ||
+		    dom != AF_PACKET)
+			continue;
+		memset(&sll, 0, sizeof(sll));
+		if (getsockname(fd, (struct sockaddr *)&sll, &len) == 0 &&
+		    sll.sll_ifindex == (int)info.if_index)
+			fds[n++] = fd;
+	}
+	closedir(d);
+	return n;
 }

@@ -69,4 +69,20 @@ int sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 /** sl_port_stop - stop and close the port, free its pool. */
 void sl_port_stop(struct sl_port *sp);
 
+/* most wake descriptors one port has (one AF_PACKET socket per queue) */
+#define SL_PORT_WAKE_MAX	16
+
+/**
+ * sl_port_wake_fds - the descriptors whose readiness tells that guest
+ * frames arrived on @sp: a net_af_packet port's AF_PACKET sockets (the
+ * process's packet sockets bound to its interface; the PMD keeps them
+ * private), none for other drivers. A worker's idle sleep in its host
+ * epoll wakes on them (sl_host_kernel_wake_fd).
+ * @sp: the port (started)
+ * @fds: filled
+ * @max: its size
+ * Return: descriptors found.
+ */
+int sl_port_wake_fds(const struct sl_port *sp, int *fds, int max);
+
 #endif /* SL_PORT_H */

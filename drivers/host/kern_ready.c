@@ -250,6 +250,13 @@ kern_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 		struct kern_fd *f = kern_fd(k, hd);
 		uint32_t e = k->ev[i].events, pass;
 
+		if (k->ev[i].data.u64 == SL_HOST_WAKE_COOKIE) {
+			/* the port's descriptor: a guest frame arrived */
+			ev[out].cookie = SL_HOST_WAKE_COOKIE;
+			ev[out].events = SL_HOST_EV_IN;
+			out++;
+			continue;
+		}
 		if (f == NULL)
 			continue;
 		if ((e & EPOLLOUT) && (f->flags & KF_FULL)) {
@@ -273,6 +280,21 @@ kern_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 		out++;
 	}
 	return out;
+}
+
+int
+sl_host_kernel_wake_fd(struct sl_host *h, int fd)
+{
+	struct kern_host *k = kern_host(h);
+	struct epoll_event ee;
+
+	memset(&ee, 0, sizeof(ee));
+	ee.events = EPOLLIN | EPOLLET;
+	ee.data.u64 = SL_HOST_WAKE_COOKIE;
+	k->calls.epoll_ctl++;
+	if (epoll_ctl(k->epfd, EPOLL_CTL_ADD, fd, &ee) < 0)
+		return neg_errno();
+	return 0;
 }
 
 /** kern_outq - SIOCOUTQ of @hd, 0 when the socket type does not support it. */

@@ -421,6 +421,7 @@ mem_poll(struct sl_host *h, struct sl_host_ev *ev, int max, int timeout_ms)
 	(void)timeout_ms;
 	if (m == NULL || max < 0 || (ev == NULL && max > 0))
 		return -EINVAL;
+	m->polls++;
 	if (m->hi == 0)
 		return 0;
 	for (i = 0; i < m->hi && n < max; i++) {

@@ -383,6 +383,14 @@ sl_host_mem_op_calls(struct sl_host *h, int hd, unsigned int *error_calls,
 	return 0;
 }
 
+uint64_t
+sl_host_mem_polls(struct sl_host *h)
+{
+	struct mem_host *m = mem_host(h);
+
+	return m != NULL ? m->polls : 0;
+}
+
 unsigned int
 sl_host_mem_recv_slots(struct sl_host *h, int hd)
 {

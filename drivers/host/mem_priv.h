@@ -109,6 +109,7 @@ struct mem_host {
 	int hi;			/* one past the highest slot ever used */
 	int last;		/* newest handle, -1: none */
 	int poll_cursor;	/* where the next poll() scan starts */
+	uint64_t polls;		/* poll() calls (sl_host_mem_polls) */
 	uint64_t seq;
 	struct mem_sock socks[SL_MEM_MAX_HANDLES];
 };

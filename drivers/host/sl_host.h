@@ -193,6 +193,20 @@ struct sl_host {
  */
 void sl_host_kernel_set_fd_limit(uint64_t limit);
 
+/** The cookie of a wake descriptor's events (sl_host_kernel_wake_fd). */
+#define SL_HOST_WAKE_COOKIE	UINT64_MAX
+
+/**
+ * sl_host_kernel_wake_fd - let descriptor @fd, which is no host socket (the
+ * port's own AF_PACKET socket: its rx ring fills without a system call of
+ * ours), wake kernel backend @h's poll: it joins the epoll set for EPOLLIN,
+ * edge-triggered (one event per arrival, none while frames merely wait),
+ * and its events come out of sl_host_poll with cookie SL_HOST_WAKE_COOKIE.
+ * The backend never reads, writes or closes @fd.
+ * Return: 0, or -errno (epoll_ctl's).
+ */
+int sl_host_kernel_wake_fd(struct sl_host *h, int fd);
+
 /**
  * System calls a kernel backend made for readiness, send space and socket
  * options, for tests and benchmarks (sl_host_kernel_calls).

@@ -376,6 +376,12 @@ int sl_host_mem_fail_sends(struct sl_host *h, int hd, unsigned int after,
 	int err, unsigned int count);
 
 /**
+ * sl_host_mem_polls - how often sluice polled @h for readiness (the
+ * kernel backend's epoll_wait calls).
+ */
+uint64_t sl_host_mem_polls(struct sl_host *h);
+
+/**
  * sl_host_mem_calls - how often sluice asked @hd to move datagrams.
  * @h: mem host
  * @hd: handle (open or closed)

@@ -26,7 +26,10 @@
  *      burst's datagrams and send each host socket's share with one sendmmsg
  *      at the end of the burst (sl_dgram_burst_end); then the rx_end hooks
  *      (reassembly's expiry), burst or not;
- *   3. collect host socket readiness without waiting (epoll, timeout 0) and
+ *   3. collect host socket readiness without waiting (epoll, timeout 0:
+ *      after an iteration whose poll found events, else only every
+ *      host_poll_every-th iteration, so that a worker spinning while its
+ *      flows wait pays one system call in that many, host_poll_due) and
  *      let each flow's module (host_event, by the flow's IP protocol) read
  *      from the host and build guest frames (datagram sockets: recvmmsg
  *      batches); a handle that is no flow goes to the special_event hook
@@ -601,9 +604,12 @@ sl_worker_host(struct sl_worker *w, int timeout_ms)
 
 	n = sl_host_poll(w->host, ev, SL_HOST_EV_MAX, timeout_ms);
 	for (i = 0; i < n; i++) {
-		struct sl_flow *f = sl_flow_from_cookie(&w->ft, ev[i].cookie);
+		struct sl_flow *f;
 		const struct sl_proto *p;
 
+		if (ev[i].cookie == SL_HOST_WAKE_COOKIE)
+			continue;	/* guest frames: the next rx burst */
+		f = sl_flow_from_cookie(&w->ft, ev[i].cookie);
 		if (f == NULL) {
 			/* a forward's listener (lib/fwd) */
 			if ((ev[i].cookie & SL_COOKIE_SPECIAL) &&
@@ -646,6 +652,25 @@ rx_behind_update(struct sl_worker *w, uint16_t n)
 		w->rx_full_since = RTE_MAX(w->now_ms, (uint64_t)1);
 }
 
+/**
+ * host_poll_due - whether this iteration polls host readiness: always when
+ * host_poll_every is 0 or 1, or the previous poll found events (a busy
+ * flow is likely ready again); else once in host_poll_every iterations
+ * (an event waits at most that many iterations, each short when nothing
+ * moves). Return: true to poll.
+ */
+static bool
+host_poll_due(struct sl_worker *w)
+{
+	if (w->host_poll_every <= 1 || w->host_hot ||
+	    ++w->host_quiet >= w->host_poll_every) {
+		w->host_quiet = 0;
+		return true;
+	}
+	SL_STAT_INC(w->stats, host_poll_skips);
+	return false;
+}
+
 unsigned int
 sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -666,7 +691,12 @@ sl_worker_step(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		sl_worker_input(w, pkts, n);
 	for (i = 0; i < c->n_rx_end; i++)	/* reassembly's expiry */
 		c->rx_end[i](w);
-	work += (unsigned int)sl_worker_host(w, 0);
+	if (host_poll_due(w)) {
+		int ev = sl_worker_host(w, 0);
+
+		w->host_hot = ev > 0;
+		work += (unsigned int)ev;
+	}
 	work += sl_worker_timers(w);
 	for (i = 0; i < c->n_iter_end; i++)	/* TCP's ACKs */
 		c->iter_end[i](w);

@@ -27,6 +27,8 @@
 
 #define SL_BURST	32	/* rx burst size */
 #define SL_TX_MAX	1024	/* frames produced per iteration before a flush */
+/* the app's workers poll host readiness in every 4th quiet iteration */
+#define SL_HOST_POLL_EVERY	4
 /* of SL_TX_MAX, kept from data segments (flow output: sl_tx_room) for
  * ACKs, control frames and retransmissions */
 #define SL_TX_RESERVE	256
@@ -105,6 +107,15 @@ struct sl_worker {
 					 * (0: the last one was not) */
 	bool rx_behind;			/**< this iteration's burst came full:
 					 * hold retransmissions (sl_worker.c) */
+	/**
+	 * Host readiness (epoll_wait, timeout 0) is polled in every
+	 * iteration after one that found events, else in every
+	 * host_poll_every-th (0 or 1: every iteration; the app sets
+	 * SL_HOST_POLL_EVERY; skipped polls count in host_poll_skips).
+	 */
+	uint8_t host_poll_every;
+	uint8_t host_quiet;		/**< iterations since the last poll */
+	bool host_hot;			/**< the last poll found events */
 	bool manual_clock;		/**< tests: now_ms is set by hand */
 	uint32_t fail_allocs;		/**< tests: the next N sl_alloc* fail */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */

@@ -14,6 +14,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "sl_cksum.h"
 #include "sl_net.h"
 #include "sl_net6.h"
 
@@ -58,7 +59,7 @@ l4_cksum_ok(struct sl_pkt *p)
 	if (p->proto == IPPROTO_ICMP) {
 		uint16_t c;
 
-		if (rte_raw_cksum_mbuf(p->m, p->l4_off, p->l4_len, &c) != 0)
+		if (sl_cksum_mbuf(p->m, p->l4_off, p->l4_len, &c) != 0)
 			return false;
 		return c == 0xffff;
 	}
@@ -66,7 +67,7 @@ l4_cksum_ok(struct sl_pkt *p)
 	{
 		uint16_t raw;
 
-		if (rte_raw_cksum_mbuf(p->m, p->l4_off, p->l4_len, &raw) != 0)
+		if (sl_cksum_mbuf(p->m, p->l4_off, p->l4_len, &raw) != 0)
 			return false;
 		sum += raw;
 	}
@@ -368,7 +369,7 @@ sl_net_l4_cksum_at(struct rte_mbuf *m, uint16_t off, uint16_t len,
 	}
 	/* the L4 header is in the first segment (we built it there) */
 	memset(rte_pktmbuf_mtod_offset(m, uint8_t *, off + field_off), 0, 2);
-	rte_raw_cksum_mbuf(m, off, len, &raw);
+	sl_cksum_mbuf(m, off, len, &raw);
 	raw = (uint16_t)~sl_net_cksum_fold(phdr + raw);
 	if (raw == 0 && proto == IPPROTO_UDP)
 		raw = 0xffff;

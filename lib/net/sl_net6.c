@@ -14,6 +14,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "sl_cksum.h"
 #include "sl_net6.h"
 
 #define EXT_HOPOPTS	0	/* hop-by-hop options */
@@ -179,7 +180,7 @@ sl_net6_l4_cksum_ok(const struct sl_pkt *p)
 	if (p->proto == IPPROTO_UDP &&
 	    ((const struct rte_udp_hdr *)p->l4)->dgram_cksum == 0)
 		return false;	/* RFC 8200 8.1: mandatory over IPv6 */
-	if (rte_raw_cksum_mbuf(p->m, p->l4_off, p->l4_len, &raw) != 0)
+	if (sl_cksum_mbuf(p->m, p->l4_off, p->l4_len, &raw) != 0)
 		return false;
 	sum = sl_net6_phdr_sum(p->ip6->src_addr, final_dst(p), p->l4_len,
 		p->proto) + raw;

@@ -57,6 +57,7 @@
 	X(tx_csum_offload) X(tx_tso_frames) X(tcp_rexmit_split)	\
 	X(tcp6_large_segs_in) X(tx_tso6_frames)			\
 	X(poll_busy) X(poll_idle) X(poll_busy_cycles)		\
+	X(host_poll_skips)					\
 	X(drop_ip6_hdr) X(drop_ip6_len) X(drop_ip6_exthdr)	\
 	X(drop_ip6_frag) X(drop_ip6_src) X(drop_ip6_off)	\
 	X(drop_ip6_l4_unsupported) X(drop_icmp6) X(drop_ndp)	\

@@ -144,6 +144,13 @@ xfer_large() {
 test_large_frames() {
 	start_afp "framesz=$FRAMESZ, blocksz=$FRAMESZ" 65520 off "$BIG_DEVARGS" || return 1
 	check_port_mtu "$BIG_MTU"
+	# the port's AF_PACKET socket ends the worker's idle sleep (found
+	# among the process's descriptors: the PMD keeps it private)
+	if grep -q 'worker 0: guest frames end its idle sleep (1 AF_PACKET socket(s))' "$E2E_SLUICE_LOG"; then
+		e2e_pass "the AF_PACKET socket wakes the worker's idle sleep"
+	else
+		e2e_fail "the AF_PACKET socket wakes the worker's idle sleep" "$(tail -n 20 "$E2E_SLUICE_LOG")"
+	fi
 	# shellcheck disable=SC2119 # no extra udhcpc arguments
 	e2e_dhcp || return 1
 	check_lease_mtu "$BIG_MTU"

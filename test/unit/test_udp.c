@@ -293,6 +293,47 @@ SL_TEST(udp_burst_beyond_held_max)
 	sl_test_env_fini(&env);
 }
 
+SL_TEST(udp_host_poll_every_nth_quiet_iteration)
+{
+	union sl_sockaddr dst = dst_sa(10);
+	struct sl_test_env env;
+	uint8_t pay[16];
+	unsigned int i;
+	uint64_t p0;
+	int hd;
+
+	SL_CHECK(sl_test_env_init(&env, NULL) == 0);
+	env.w.host_poll_every = 4;
+	pay_fill(pay, 0, 4);
+	sl_test_input(&env, guest_udp(&env, 40000, DST_ADDR, DST_PORT, pay,
+		4));
+	hd = sl_host_mem_find(env.host, SL_HOST_UDP, &dst);
+	SL_CHECK(hd >= 0);
+	sl_test_cap_clear(&env);
+	/* quiet: one readiness poll in 4 iterations, the others skipped */
+	for (i = 0; i < 8; i++)
+		sl_test_input(&env, NULL);
+	p0 = sl_host_mem_polls(env.host);
+	for (i = 0; i < 8; i++)
+		sl_test_input(&env, NULL);
+	SL_CHECK_EQ(sl_host_mem_polls(env.host) - p0, 2);
+	SL_CHECK(env.w.stats[SL_STAT_host_poll_skips] >= 6);
+	/* a datagram from the host is delivered within 4 iterations, whole */
+	SL_CHECK_EQ(sl_host_mem_push_dgram(env.host, hd, pay, 4, NULL), 0);
+	for (i = 0; i < 4 && env.cap.n == 0; i++)
+		sl_test_input(&env, NULL);
+	SL_CHECK_EQ(env.cap.n, 1);
+	SL_CHECK_EQ(rte_pktmbuf_pkt_len(env.cap.m[0]),
+		RTE_ETHER_HDR_LEN + 20 + 8 + 4);
+	SL_CHECK(memcmp(rte_pktmbuf_mtod_offset(env.cap.m[0], uint8_t *,
+		RTE_ETHER_HDR_LEN + 28), pay, 4) == 0);
+	/* a poll that found events is followed by another at once */
+	p0 = sl_host_mem_polls(env.host);
+	sl_test_input(&env, NULL);
+	SL_CHECK_EQ(sl_host_mem_polls(env.host) - p0, 1);
+	sl_test_env_fini(&env);
+}
+
 SL_TEST(udp_host_datagrams_in_batches)
 {
 	union sl_sockaddr dst = dst_sa(10);
