@@ -7,10 +7,13 @@
  * their low halves to one accumulator, their high halves to another (no
  * carries to chase: a lane overflows only after 65537 additions, so the
  * lanes are emptied into a 64-bit total every 32768 steps). The compiler
- * builds an AVX2 clone and a baseline (SSE) one of the loop, picked once
- * at load time by the CPU's features (GCC target_clones, an ifunc).
+ * builds an AVX2 version and a baseline (SSE) one of the loop; the CPU's
+ * features pick one at start (rte_cpu_get_flag_enabled).
  */
 #include <string.h>
+
+#include <rte_common.h>
+#include <rte_cpuflags.h>
 
 #include "sl_cksum.h"
 
@@ -20,15 +23,12 @@ typedef uint32_t sl_v8u32 __attribute__((vector_size(32)));
 /* the steps a lane may take before its low or high sum could overflow */
 #define SL_CKSUM_STEPS	32768u
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SL_CKSUM_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SL_CKSUM_CLONES
-#endif
-
-SL_CKSUM_CLONES
-uint64_t
-sl_cksum_sum(const void *buf, size_t len)
+/**
+ * cksum_lanes - the raw sum of @len bytes at @buf (see the top of the file);
+ * inlined into each of the CPU-specific versions below.
+ */
+static inline __attribute__((always_inline)) uint64_t
+cksum_lanes(const void *buf, size_t len)
 {
 	const sl_v8u32 mask = { 0xffff, 0xffff, 0xffff, 0xffff,
 		0xffff, 0xffff, 0xffff, 0xffff };
@@ -66,6 +66,40 @@ sl_cksum_sum(const void *buf, size_t len)
 		sum += v;
 	}
 	return sum;
+}
+
+/** cksum_base - the loop for the build's baseline CPU (SSE on x86-64). */
+static uint64_t
+cksum_base(const void *buf, size_t len)
+{
+	return cksum_lanes(buf, len);
+}
+
+#if defined(RTE_ARCH_X86_64) && defined(__GNUC__)
+/** cksum_avx2 - the same loop in 256-bit registers. */
+static __attribute__((target("avx2"))) uint64_t
+cksum_avx2(const void *buf, size_t len)
+{
+	return cksum_lanes(buf, len);
+}
+#endif
+
+/* the version for this CPU, picked once at start (an explicit choice, not
+ * an ifunc: ifunc resolvers run before the sanitizers' runtimes are up) */
+static uint64_t (*cksum_fn)(const void *buf, size_t len) = cksum_base;
+
+RTE_INIT(sl_cksum_pick)
+{
+#if defined(RTE_ARCH_X86_64) && defined(__GNUC__)
+	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0)
+		cksum_fn = cksum_avx2;
+#endif
+}
+
+uint64_t
+sl_cksum_sum(const void *buf, size_t len)
+{
+	return cksum_fn(buf, len);
 }
 
 int
