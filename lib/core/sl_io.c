@@ -11,11 +11,14 @@
 
 #include "sl_io.h"
 
-void
+uint64_t
 sl_worker_clock(struct sl_worker *w)
 {
+	uint64_t cycles = rte_get_timer_cycles();
+
 	if (!w->manual_clock)
-		w->now_ms = rte_get_timer_cycles() / w->hz_ms;
+		w->now_ms = cycles / w->hz_ms;
+	return cycles;
 }
 
 void

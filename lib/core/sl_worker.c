@@ -715,11 +715,10 @@ unsigned int
 sl_worker_poll(struct sl_worker *w)
 {
 	struct rte_mbuf *pkts[2 * SL_BURST];
-	uint64_t t0 = rte_get_timer_cycles();
+	uint64_t t0 = sl_worker_clock(w);
 	unsigned int work;
 	uint16_t n;
 
-	sl_worker_clock(w);
 	n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, SL_BURST);
 	if (w->steer != NULL)
 		n = sl_steer_burst(w, pkts, n, RTE_DIM(pkts));

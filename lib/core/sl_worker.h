@@ -185,8 +185,11 @@ int sl_worker_host(struct sl_worker *w, int timeout_ms);
 /** sl_worker_timers - fire due timers. Return: number fired. */
 unsigned int sl_worker_timers(struct sl_worker *w);
 
-/** sl_worker_clock - refresh w->now_ms. */
-void sl_worker_clock(struct sl_worker *w);
+/**
+ * sl_worker_clock - refresh w->now_ms (unless the clock is manual).
+ * Return: the timer cycles it read (the poll loop's busy accounting).
+ */
+uint64_t sl_worker_clock(struct sl_worker *w);
 
 /**
  * sl_worker_step - one iteration on frames already received: classify and
