@@ -134,6 +134,16 @@ lcore_main(void *arg)
 	return 0;
 }
 
+/** mono_ms - CLOCK_MONOTONIC in milliseconds. */
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /**
  * add_wake - let guest frames on @sp end @w's idle sleep (its port's wake
  * descriptors in its host epoll). Return: true when they do.
@@ -398,11 +408,18 @@ run(const unsigned int *worker_lcores, unsigned int nb_lcores)
 	fflush(stdout);
 	/* a quit is seen within 100 ms; the descriptor limit, which
 	 * changes only when an operator runs prlimit, is read once a
-	 * second (getrlimit is a system call) */
+	 * second (getrlimit is a system call), and so are the rx ring
+	 * drops of net_af_packet ports (logged when they grow) */
 	for (i = 0; !sl_app.quit; i++) {
 		usleep(100 * 1000);
-		if (i % 10 == 9)
+		if (i % 10 == 9) {
+			unsigned int p;
+
 			sl_fdlimit_refresh(&sl_app);
+			for (p = 0; p < sl_app.nb_ports; p++)
+				sl_port_ring_check(&ports[p],
+					mono_ms());
+		}
 	}
 	LOG(INFO, "stopping\n");
 	rte_eal_mp_wait_lcore();

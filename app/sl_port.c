@@ -716,7 +716,11 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		(uint16_t)conf.rxmode.mtu;
 	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
 		conf.intr_conf.lsc = 1;
-	return port_start(port_id, &info, &conf, socket, sp, err, errlen);
+	rc = port_start(port_id, &info, &conf, socket, sp, err, errlen);
+	if (rc == 0)
+		sp->nb_ring_fds = (unsigned int)sl_port_wake_fds(sp,
+			sp->ring_fds, SL_PORT_WAKE_MAX);
+	return rc;
 }
 
 void
@@ -767,4 +771,42 @@ sl_port_wake_fds(const struct sl_port *sp, int *fds, int max)
 	}
 	closedir(d);
 	return n;
+}
+
+uint64_t
+sl_port_ring_drops(struct sl_port *sp)
+{
+	unsigned int i;
+
+	for (i = 0; i < sp->nb_ring_fds; i++) {
+		struct tpacket_stats st;
+		socklen_t len = sizeof(st);
+
+		memset(&st, 0, sizeof(st));
+		if (getsockopt(sp->ring_fds[i], SOL_PACKET, PACKET_STATISTICS,
+		    &st, &len) == 0 && st.tp_drops > 0)
+			__atomic_fetch_add(&sp->ring_drops, st.tp_drops,
+				__ATOMIC_RELAXED);
+	}
+	return __atomic_load_n(&sp->ring_drops, __ATOMIC_RELAXED);
+}
+
+void
+sl_port_ring_check(struct sl_port *sp, uint64_t now_ms)
+{
+	uint64_t total;
+
+	if (sp->nb_ring_fds == 0 || (sp->ring_log_ms != 0 &&
+	    now_ms - sp->ring_log_ms < SL_PORT_RING_LOG_MS))
+		return;
+	total = sl_port_ring_drops(sp);
+	if (total == sp->ring_drops_logged)
+		return;
+	PLOG(WARNING, "port %u: its AF_PACKET rx ring had no room for %"
+		PRIu64 " guest frames (%" PRIu64 " in all): the guest sent "
+		"faster than the ring holds and resends them after its "
+		"timeout; a larger framecnt holds more\n", sp->port_id,
+		total - sp->ring_drops_logged, total);
+	sp->ring_drops_logged = total;
+	sp->ring_log_ms = now_ms;
 }

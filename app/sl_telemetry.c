@@ -351,6 +351,9 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		rte_tel_data_add_dict_int(c, "nb_rxd", p->nb_rxd);
 		rte_tel_data_add_dict_int(c, "nb_txd", p->nb_txd);
 		rte_tel_data_add_dict_u64(c, "nb_mbufs", p->nb_mbufs);
+		if (p->nb_ring_fds > 0)
+			rte_tel_data_add_dict_u64(c, "ring_drops",
+				sl_port_ring_drops((struct sl_port *)p));
 		memset(&link, 0, sizeof(link));
 		if (rte_eth_link_get_nowait(p->port_id, &link) == 0) {
 			rte_tel_data_add_dict_string(c, "link",
