@@ -1702,6 +1702,14 @@ TCP_TEST(tcp_sack_blocks_to_guest)
 	SL_CHECK_EQ(out[0].optlen, 0);
 }
 
+/* Guest data [@off, @off + @len) of @c's stream, bytes from @p + @off. */
+static int
+gdata_at(const struct tconn *c, uint32_t off, const uint8_t *p, uint32_t len)
+{
+	return gsend(c->port, F_ACK, c->gseq + off, c->una, c->gwin, NULL, 0,
+		p + off, len);
+}
+
 /*
  * A SACK guest that resends data sluice already holds (a spurious fast
  * retransmit or tail-loss probe: its ACKs were late) is told so by a
@@ -1717,14 +1725,12 @@ TCP_TEST(tcp_dsack_for_duplicate_data)
 	SL_CHECK(handshake_sack(&c, 40136) == 0);
 	base = c.gseq;
 	fill(p, sizeof(p), 0);
-	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
-		2000) == 0);
+	SL_CHECK(gdata_at(&c, 0, p, 2000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].ack, base + 2000);
 	SL_CHECK_EQ(out[0].optlen, 0);
 	/* [1000, 2000) again: D-SACK [1000, 2000), ACK unchanged */
-	SL_CHECK(gsend(c.port, F_ACK, base + 1000, c.una, c.gwin, NULL, 0,
-		p + 1000, 1000) == 0);
+	SL_CHECK(gdata_at(&c, 1000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK(is_pure_ack(&out[0]) && out[0].ack == base + 2000);
 	SL_CHECK_EQ(out[0].optlen, 4 + 8);
@@ -1732,12 +1738,10 @@ TCP_TEST(tcp_dsack_for_duplicate_data)
 	SL_CHECK(l == base + 1000 && r == base + 2000);
 	SL_CHECK_EQ(STAT(tcp_dsack_sent), 1);
 	/* with a hole: the D-SACK block first, then what is held above */
-	SL_CHECK(gsend(c.port, F_ACK, base + 3000, c.una, c.gwin, NULL, 0,
-		p + 3000, 1000) == 0);
+	SL_CHECK(gdata_at(&c, 3000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].optlen, 4 + 8);
-	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
-		500) == 0);
+	SL_CHECK(gdata_at(&c, 0, p, 500) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].optlen, 4 + 16);
 	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
@@ -1745,8 +1749,7 @@ TCP_TEST(tcp_dsack_for_duplicate_data)
 	SL_CHECK(out_sack(&out[0], 1, &l, &r) == 0);
 	SL_CHECK(l == base + 3000 && r == base + 4000);
 	/* reported once: the next ACK has only the out-of-order block */
-	SL_CHECK(gsend(c.port, F_ACK, base + 5000, c.una, c.gwin, NULL, 0,
-		p + 5000, 1000) == 0);
+	SL_CHECK(gdata_at(&c, 5000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].optlen, 4 + 16);
 	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
@@ -1754,19 +1757,16 @@ TCP_TEST(tcp_dsack_for_duplicate_data)
 	SL_CHECK(out_sack(&out[0], 1, &l, &r) == 0);
 	SL_CHECK(l == base + 3000 && r == base + 4000);
 	SL_CHECK_EQ(STAT(tcp_dsack_sent), 2);
-	SL_CHECK(gsend(c.port, F_ACK, base + 2000, c.una, c.gwin, NULL, 0,
-		p + 2000, 1000) == 0);
+	SL_CHECK(gdata_at(&c, 2000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].ack, base + 4000);
 	SL_CHECK(host_take_pat(&c, 0, 4000) == 0);
 
 	/* without SACK: a plain ACK, no option */
 	SL_CHECK(handshake(&d, 40137, 7, 65535) == 0);
-	SL_CHECK(gsend(d.port, F_ACK, d.gseq, d.una, d.gwin, NULL, 0, p,
-		1000) == 0);
+	SL_CHECK(gdata_at(&d, 0, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(d.port), 1);
-	SL_CHECK(gsend(d.port, F_ACK, d.gseq, d.una, d.gwin, NULL, 0, p,
-		1000) == 0);
+	SL_CHECK(gdata_at(&d, 0, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(d.port), 1);
 	SL_CHECK_EQ(out[0].ack, d.gseq + 1000);
 	SL_CHECK_EQ(out[0].optlen, 0);
