@@ -2,7 +2,7 @@
 # cost.sh LABEL NS TARGET [TASKSET]: one iperf3 run traced with sched_switch on all CPUs;
 # CPU ms by task (ours: iperf3, rte-worker, ksoftirqd, sluice) per CPU, and CPU s per GB moved
 L=$1; NS=$2; TGT=$3; C=${4:-0,1}
-perf record -q -o $L.perf -e sched:sched_switch -a -- ip netns exec $NS taskset -c $C iperf3 -c $TGT -p 15201 -t ${D:-3} -J > $L.json 2>/dev/null
+perf record -q -o $L.perf -e sched:sched_switch -a -- ip netns exec $NS taskset -c $C iperf3 -c $TGT -p 15201 -t ${D:-3} $IPERF_ARGS -J > $L.json 2>/dev/null
 perf script -i $L.perf -F cpu,time,trace 2>/dev/null | /usr/bin/python3 -c '
 import sys,re,collections,json
 last={}; acc=collections.defaultdict(float); t0=None; t1=0
