@@ -34,7 +34,8 @@
 	X(tcp_window_reopen) X(tcp_zero_window_guest) X(tcp_zero_window_adv) \
 	X(tcp_persist_probes) X(tcp_zwp_answered) X(tcp_rexmit_rto) X(tcp_rexmit_fast) \
 	X(tcp_sack_blocks_rx) X(tcp_rexmit_sack) X(tcp_rexmit_lost)	\
-	X(tcp_rexmit_tlp) X(tcp_dsack_rx) X(tcp_cc_reductions) X(tcp_cc_undo) \
+	X(tcp_rexmit_tlp) X(tcp_dsack_rx) X(tcp_dsack_sent)		\
+	X(tcp_cc_reductions) X(tcp_cc_undo)			\
 	X(tcp_ooo_queued) X(tcp_ooo_pruned) X(tcp_challenge_acks) X(tcp_rst_sent)	\
 	X(tcp_hold_copied)					\
 	X(tcp_host_rst_drain) X(tcp_tx_waits) X(tcp_ctl_retry)	\

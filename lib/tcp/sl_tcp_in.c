@@ -260,7 +260,8 @@ rst_input(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
  * but a valid ACK field and window update are (RFC 9293 3.10.7.4: "special
  * allowance should be made to accept valid ACKs"; the SND.WL1/SND.WL2
  * rule keeps stale windows out), without counting a duplicate ACK. It is
- * answered with an ACK carrying our current window.
+ * answered with an ACK carrying our current window and, to a SACK guest
+ * resending data below RCV.NXT, a D-SACK block for it (RFC 2883).
  * @w: worker
  * @f: flow
  * @c: connection
@@ -280,6 +281,15 @@ unacceptable_input(struct sl_worker *w, struct sl_flow *f,
 		if (SEQ_GT(s->ack, c->snd_una))
 			ack_new(w, f, c, s->ack);
 		window_update(w, f, c, s);
+	}
+	if (c->sb.ok && s->len > 0 && SEQ_LT(s->seq, c->rcv_nxt)) {
+		/* data we hold already: report it (RFC 2883 D-SACK), the
+		 * guest learns its retransmission was spurious and undoes it */
+		c->dsack = true;
+		c->dsack_l = s->seq;
+		c->dsack_r = SEQ_LT(c->rcv_nxt, s->seq + s->len) ?
+			c->rcv_nxt : s->seq + s->len;
+		SL_STAT_INC(w->stats, tcp_dsack_sent);
 	}
 	c->ack_now = true;
 	dirty_mark(w, f, c);

@@ -77,13 +77,13 @@
  * tx queue is full (the port refuses frames): nothing was sent.
  */
 /**
- * sack_put - one SACK block of range @o at @p (network order).
+ * sack_put - one SACK block [@seq, @seq + @len) at @p (network order).
  */
 static uint8_t *
-sack_put(uint8_t *p, const struct sl_tcp_ooo *o)
+sack_put(uint8_t *p, uint32_t seq, uint32_t len)
 {
-	uint32_t l = rte_cpu_to_be_32(o->seq);
-	uint32_t r = rte_cpu_to_be_32(o->seq + o->len);
+	uint32_t l = rte_cpu_to_be_32(seq);
+	uint32_t r = rte_cpu_to_be_32(seq + len);
 
 	memcpy(p, &l, 4);
 	memcpy(p + 4, &r, 4);
@@ -92,16 +92,17 @@ sack_put(uint8_t *p, const struct sl_tcp_ooo *o)
 
 /**
  * sack_opts - write the SACK option of a pure ACK (RFC 2018) at @o: NOP,
- * NOP, then @n blocks of the out-of-order ranges held, the one holding
- * the latest chunk first, then the others from the highest down.
- * @c: connection (n_ooo >= @n >= 1)
+ * NOP, then @n blocks: a pending D-SACK block first (RFC 2883: the
+ * duplicate just received), then the out-of-order ranges held, the one
+ * holding the latest chunk first, then the others from the highest down.
+ * @c: connection (dsack + n_ooo >= @n >= 1)
  * @o: option space (4 + 8 * @n bytes)
  * @n: blocks
  */
 static void
 sack_opts(const struct sl_tcp_conn *c, uint8_t *o, unsigned int n)
 {
-	unsigned int i, first = c->n_ooo - 1, k = 1;
+	unsigned int i, first = c->n_ooo - 1, k = 0;
 
 	for (i = 0; i < c->n_ooo; i++)
 		if (SEQ_GE(c->ooo_recent, c->ooo[i].seq) &&
@@ -113,11 +114,19 @@ sack_opts(const struct sl_tcp_conn *c, uint8_t *o, unsigned int n)
 	o[1] = 1;
 	o[2] = 5;
 	o[3] = (uint8_t)(2 + 8 * n);
-	o = sack_put(o + 4, &c->ooo[first]);
+	o += 4;
+	if (c->dsack) {
+		o = sack_put(o, c->dsack_l, c->dsack_r - c->dsack_l);
+		k++;
+	}
+	if (c->n_ooo == 0 || k >= n)
+		return;
+	o = sack_put(o, c->ooo[first].seq, c->ooo[first].len);
+	k++;
 	for (i = c->n_ooo; i-- > 0 && k < n;) {
 		if (i == first)
 			continue;
-		o = sack_put(o, &c->ooo[i]);
+		o = sack_put(o, c->ooo[i].seq, c->ooo[i].len);
 		k++;
 	}
 }
@@ -127,9 +136,11 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint8_t flags, uint32_t seq, struct rte_mbuf *m, bool keep)
 {
 	uint32_t len = m ? rte_pktmbuf_pkt_len(m) : 0;
-	/* a pure ACK tells a SACK guest what is held above the hole */
+	/* a pure ACK tells a SACK guest what is held above the hole, and
+	 * what it sent twice */
 	unsigned int nsack = (flags == F_ACK && len == 0 && c->sb.ok) ?
-		RTE_MIN((unsigned int)c->n_ooo, (unsigned int)SL_TCP_SACK_BLOCKS) : 0;
+		RTE_MIN((unsigned int)c->n_ooo + (c->dsack ? 1 : 0),
+		(unsigned int)SL_TCP_SACK_BLOCKS) : 0;
 	uint8_t optlen = (flags & F_SYN) ?
 		(uint8_t)(4 + (c->ws_ok ? 4 : 0) + (c->sb.ok ? 4 : 0)) :
 		(uint8_t)(nsack ? 4 + 8 * nsack : 0);
@@ -202,6 +213,7 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		win = tcp_record_adv(w, f, c, tcp_select_window(w, f, c));
 		if (nsack > 0)
 			sack_opts(c, (uint8_t *)(th + 1), nsack);
+		c->dsack = false;	/* reported once (or not at all) */
 	}
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->tcp_urp = 0;

@@ -145,6 +145,10 @@ struct sl_tcp_conn {
 	uint32_t ooo_bytes;
 	uint32_t ooo_recent;	/**< start of the latest out-of-order chunk
 				 * (its range is the first SACK block) */
+	bool dsack;		/**< a duplicate arrived: D-SACK [dsack_l,
+				 * dsack_r) leads the next pure ACK's blocks */
+	uint32_t dsack_l;
+	uint32_t dsack_r;
 	bool fin_pending;	/**< a FIN arrived ahead of missing data */
 	uint32_t fin_seq;	/**< ... at this sequence number */
 	struct sl_tcp_ooo ooo[SL_TCP_OOO_MAX];

@@ -1702,6 +1702,77 @@ TCP_TEST(tcp_sack_blocks_to_guest)
 	SL_CHECK_EQ(out[0].optlen, 0);
 }
 
+/* Guest data [@off, @off + @len) of @c's stream, bytes from @p + @off. */
+static int
+gdata_at(const struct tconn *c, uint32_t off, const uint8_t *p, uint32_t len)
+{
+	return gsend(c->port, F_ACK, c->gseq + off, c->una, c->gwin, NULL, 0,
+		p + off, len);
+}
+
+/*
+ * A SACK guest that resends data sluice already holds (a spurious fast
+ * retransmit or tail-loss probe: its ACKs were late) is told so by a
+ * D-SACK block (RFC 2883), first in the ACK's blocks, once; the data is
+ * not taken twice. Without SACK: a plain ACK.
+ */
+TCP_TEST(tcp_dsack_for_duplicate_data)
+{
+	uint8_t p[6000];
+	uint32_t base, l, r;
+	struct tconn c, d;
+
+	SL_CHECK(handshake_sack(&c, 40136) == 0);
+	base = c.gseq;
+	fill(p, sizeof(p), 0);
+	SL_CHECK(gdata_at(&c, 0, p, 2000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 2000);
+	SL_CHECK_EQ(out[0].optlen, 0);
+	/* [1000, 2000) again: D-SACK [1000, 2000), ACK unchanged */
+	SL_CHECK(gdata_at(&c, 1000, p, 1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(is_pure_ack(&out[0]) && out[0].ack == base + 2000);
+	SL_CHECK_EQ(out[0].optlen, 4 + 8);
+	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
+	SL_CHECK(l == base + 1000 && r == base + 2000);
+	SL_CHECK_EQ(STAT(tcp_dsack_sent), 1);
+	/* with a hole: the D-SACK block first, then what is held above */
+	SL_CHECK(gdata_at(&c, 3000, p, 1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].optlen, 4 + 8);
+	SL_CHECK(gdata_at(&c, 0, p, 500) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].optlen, 4 + 16);
+	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
+	SL_CHECK(l == base && r == base + 500);
+	SL_CHECK(out_sack(&out[0], 1, &l, &r) == 0);
+	SL_CHECK(l == base + 3000 && r == base + 4000);
+	/* reported once: the next ACK has only the out-of-order block */
+	SL_CHECK(gdata_at(&c, 5000, p, 1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].optlen, 4 + 16);
+	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
+	SL_CHECK(l == base + 5000 && r == base + 6000);
+	SL_CHECK(out_sack(&out[0], 1, &l, &r) == 0);
+	SL_CHECK(l == base + 3000 && r == base + 4000);
+	SL_CHECK_EQ(STAT(tcp_dsack_sent), 2);
+	SL_CHECK(gdata_at(&c, 2000, p, 1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, base + 4000);
+	SL_CHECK(host_take_pat(&c, 0, 4000) == 0);
+
+	/* without SACK: a plain ACK, no option */
+	SL_CHECK(handshake(&d, 40137, 7, 65535) == 0);
+	SL_CHECK(gdata_at(&d, 0, p, 1000) == 0);
+	SL_CHECK_EQ(take_out(d.port), 1);
+	SL_CHECK(gdata_at(&d, 0, p, 1000) == 0);
+	SL_CHECK_EQ(take_out(d.port), 1);
+	SL_CHECK_EQ(out[0].ack, d.gseq + 1000);
+	SL_CHECK_EQ(out[0].optlen, 0);
+	SL_CHECK_EQ(STAT(tcp_dsack_sent), 2);
+}
+
 /*
  * Open @c from guest port @port, then send a bare FIN at stream offset
  * @fin_off and after it the stream's first 100 bytes (c->gseq unchanged).
