@@ -16,9 +16,14 @@
  * in the worker's tx backlog, never dropped). A flow that finds no room
  * waits in line (tx_defer, read interest muted) and is served first in the
  * next iteration (sl_tcp_tx_resume), oldest first: flows take turns of at
- * most SL_TCP_READ_SEGS segments. When the guest's window is full the
- * host socket's read interest (IN and RDHUP, both level-triggered) is
- * muted, so the host sender feels the backpressure and memory stays
+ * most SL_TCP_READ_SEGS segments. A read that drains a socket whose
+ * peer's FIN already came (RDHUP) is followed at once by a read into the
+ * rest of the laid-out room: at the end of the stream the FIN rides on
+ * the last data segment (a peer that answers and closes costs the guest
+ * one frame less, and the FIN waits for no further host poll); the
+ * kernel tells the end of the stream, never a guess. When the guest's
+ * window is full the host socket's read interest (IN and RDHUP, both
+ * level-triggered) is muted, so the host sender feels the backpressure and memory stays
  * bounded; a window update from the guest unmutes it (so does any ACK
  * when cwnd was the limit; the kernel backend applies interest at its
  * next poll, and a removal only once an unwanted event comes: a mute
@@ -314,6 +319,20 @@ tcp_send_rst_reply(struct sl_worker *w, const struct sl_pkt *p,
 }
 
 /**
+ * fin_went - our FIN to the guest is sent (on its own, or on the last data
+ * segment): it takes a sequence number; sent before the guest's FIN, we
+ * closed first (TIME_WAIT).
+ */
+static void
+fin_went(struct sl_tcp_conn *c)
+{
+	c->fin_sent = true;
+	if (!c->fin_rcvd)
+		c->active_close = true;
+	c->snd_nxt++;
+}
+
+/**
  * send_fin - FIN to the guest after all host data (host EOF).
  */
 static void
@@ -325,10 +344,7 @@ send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		tcp_owe(w, f, c, OWE_FIN);
 		return;
 	}
-	c->fin_sent = true;
-	if (!c->fin_rcvd)
-		c->active_close = true;
-	c->snd_nxt++;
+	fin_went(c);
 	if (c->rto_deadline == 0)
 		c->rto_deadline = w->now_ms + tcp_rto_backed_off(c);
 	tcp_rearm(w, f, c);
@@ -489,6 +505,33 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 }
 
 /**
+ * read_rest - after a short read of @got bytes into @iov (@niov entries)
+ * from a host socket whose peer's FIN already came (RDHUP), read into the
+ * rest of the laid-out room: what is left, or the end of the stream.
+ * Return: bytes read, 0 at the end of the stream, or a negative errno
+ * (-EAGAIN: not at the end after all).
+ */
+static ssize_t
+read_rest(struct sl_worker *w, struct sl_flow *f, const struct iovec *iov,
+	unsigned int niov, uint32_t got)
+{
+	struct iovec rest[SL_TCP_READ_IOV];
+	unsigned int i, k = 0;
+
+	for (i = 0; i < niov; i++) {
+		if (got >= iov[i].iov_len) {
+			got -= (uint32_t)iov[i].iov_len;
+			continue;
+		}
+		rest[k].iov_base = (uint8_t *)iov[i].iov_base + got;
+		rest[k].iov_len = iov[i].iov_len - got;
+		got = 0;
+		k++;
+	}
+	return sl_host_readv(w->host, f->hd, rest, (int)k);
+}
+
+/**
  * tcp_host_to_guest - read host data into mbufs that become guest segments,
  * within the guest's window, the in-flight cap, the congestion window and
  * the iteration's tx room (sl_tx_room; flows that find none wait in line: tx_defer); one
@@ -502,8 +545,9 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	struct iovec iov[SL_TCP_READ_IOV];
 	uint32_t seg_len[SL_TCP_READ_SEGS];
 	uint32_t in_flight = c->snd_nxt - c->snd_una;
-	uint32_t avail, got;
+	uint32_t avail, got, asked = 0;
 	unsigned int nseg, niov, i, seg_lim;
+	bool eof = false;
 	ssize_t n;
 
 	if (f->state != SL_TCP_S_ESTABLISHED || c->host_eof || f->hd < 0)
@@ -577,6 +621,18 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		return;
 	}
 	got = (uint32_t)n;
+	for (i = 0; i < nseg; i++)
+		asked += seg_len[i];
+	if (got < asked && c->host_rdhup && !c->host_rst) {
+		/* drained, and the peer's FIN came (a request-response
+		 * peer that closes right after its answer): the end of the
+		 * stream rides on the last segment, one frame less and no
+		 * host poll before the FIN */
+		n = read_rest(w, f, iov, niov, got);
+		if (n > 0)
+			got += (uint32_t)n;
+		eof = n == 0;
+	}
 	f->last_ms = w->now_ms;
 	if (unlikely(c->syn_rto_fired)) {
 		/* RFC 6298 5.7: the handshake needed its RTO: 3 s from the
@@ -597,6 +653,8 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 			flags |= F_PSH;	/* drained the socket */
 		}
 		got -= l;
+		if (eof && got == 0)
+			flags |= F_FIN | F_PSH;	/* the last byte, then EOF */
 		if (tcp_emit(w, f, c, flags, c->snd_nxt, seg[i], true) != 0) {
 			/* bytes already read cannot be unread: reset */
 			uint32_t j;
@@ -609,6 +667,12 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		c->snd_nxt += l;
 		f->bytes_to_guest += l;
 		SL_STAT_ADD(w->stats, tcp_to_guest_bytes, l);
+	}
+	if (eof) {
+		/* the FIN went on the last segment */
+		c->host_eof = true;
+		fin_went(c);
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
 	}
 	if (c->rto_deadline == 0)
 		c->rto_deadline = w->now_ms + tcp_rto_backed_off(c);
