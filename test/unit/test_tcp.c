@@ -3372,6 +3372,37 @@ TCP_TEST(tcp_half_close_guest_first)
 }
 
 /*
+ * A non-blocking connect on Linux loopback returns EINPROGRESS with the
+ * handshake already done: the SYN-ACK goes out in the iteration of the
+ * guest's SYN, whatever the phase of a worker that polls the host only
+ * every few quiet iterations.
+ */
+TCP_TEST(tcp_loopback_connect_synack_same_iteration)
+{
+	struct sl_tcp_info info;
+	unsigned int k;
+	struct tconn c;
+
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_LOOPBACK);
+	env.w.host_poll_every = 4;
+	for (k = 0; k < 4; k++) {
+		env.w.host_hot = false;
+		env.w.host_quiet = k;
+		memset(&c, 0, sizeof(c));
+		c.port = (uint16_t)(40190 + k);
+		c.irs = 0x20000000u + k;
+		c.gwin = 65535;
+		SL_CHECK(syn_only(&c, NULL, 0) == 0);
+		SL_CHECK(gack(&c) == 0);
+		SL_CHECK_EQ(take_out(c.port), 0);
+		SL_CHECK(info_of(&c, &info) == 0);
+		SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state),
+			"established"), 0);
+	}
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 0);
+}
+
+/*
  * A host peer that answers and closes at once (HTTP with Connection:
  * close): when its data and its FIN are both there at the poll, the FIN
  * rides on the last data segment (one frame, same iteration), not in a
