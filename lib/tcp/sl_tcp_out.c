@@ -505,30 +505,93 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 }
 
 /**
- * read_rest - after a short read of @got bytes into @iov (@niov entries)
- * from a host socket whose peer's FIN already came (RDHUP), read into the
- * rest of the laid-out room: what is left, or the end of the stream.
- * Return: bytes read, 0 at the end of the stream, or a negative errno
- * (-EAGAIN: not at the end after all).
+ * read_end - after a read of *@got bytes into @iov (@niov entries; the
+ * @nseg segments laid out hold @seg_len bytes each) from the host socket
+ * of @c: when it drained the socket and the peer's FIN already came
+ * (RDHUP; a request-response peer that closes right after its answer),
+ * read into the rest of the laid-out room what is left (added to *@got)
+ * or the end of the stream. The kernel tells the end, never a guess.
+ * Return: true at the end of the stream (the FIN can ride on the last
+ * segment: one frame less, no host poll before it).
  */
-static ssize_t
-read_rest(struct sl_worker *w, struct sl_flow *f, const struct iovec *iov,
-	unsigned int niov, uint32_t got)
+static bool
+read_end(struct sl_worker *w, struct sl_flow *f, const struct sl_tcp_conn *c,
+	const struct iovec *iov, unsigned int niov, const uint32_t *seg_len,
+	unsigned int nseg, uint32_t *got)
 {
 	struct iovec rest[SL_TCP_READ_IOV];
+	uint32_t asked = 0, skip = *got;
 	unsigned int i, k = 0;
+	ssize_t n;
 
+	for (i = 0; i < nseg; i++)
+		asked += seg_len[i];
+	if (skip >= asked || !c->host_rdhup || c->host_rst)
+		return false;
 	for (i = 0; i < niov; i++) {
-		if (got >= iov[i].iov_len) {
-			got -= (uint32_t)iov[i].iov_len;
+		if (skip >= iov[i].iov_len) {
+			skip -= (uint32_t)iov[i].iov_len;
 			continue;
 		}
-		rest[k].iov_base = (uint8_t *)iov[i].iov_base + got;
-		rest[k].iov_len = iov[i].iov_len - got;
-		got = 0;
+		rest[k].iov_base = (uint8_t *)iov[i].iov_base + skip;
+		rest[k].iov_len = iov[i].iov_len - skip;
+		skip = 0;
 		k++;
 	}
-	return sl_host_readv(w->host, f->hd, rest, (int)k);
+	n = sl_host_readv(w->host, f->hd, rest, (int)k);
+	if (n > 0)
+		*got += (uint32_t)n;
+	return n == 0;
+}
+
+/**
+ * emit_read - send the @nseg segments laid out (@seg, @seg_len each) that
+ * the @got bytes read filled (the rest freed), the last one with our FIN
+ * when @eof.
+ * Return: 0, or -1 when a segment could not go (the flow was reset).
+ */
+static int
+emit_read(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	struct rte_mbuf **seg, const uint32_t *seg_len, unsigned int nseg,
+	uint32_t got, bool eof)
+{
+	unsigned int i;
+
+	for (i = 0; i < nseg; i++) {
+		uint32_t l = RTE_MIN(got, seg_len[i]);
+		uint8_t flags = F_ACK;
+
+		if (l == 0) {
+			rte_pktmbuf_free(seg[i]);
+			continue;
+		}
+		if (l < seg_len[i]) {
+			tcp_mbuf_trim(seg[i], l);
+			flags |= F_PSH;	/* drained the socket */
+		}
+		got -= l;
+		if (eof && got == 0)
+			flags |= F_FIN | F_PSH;	/* the last byte, then EOF */
+		if (tcp_emit(w, f, c, flags, c->snd_nxt, seg[i], true) != 0) {
+			/* bytes already read cannot be unread: reset */
+			uint32_t j;
+
+			for (j = i + 1; j < nseg; j++)
+				rte_pktmbuf_free(seg[j]);
+			tcp_reset_both(w, f, c, SL_STAT_tcp_closed_host_rst);
+			return -1;
+		}
+		c->snd_nxt += l;
+		f->bytes_to_guest += l;
+		SL_STAT_ADD(w->stats, tcp_to_guest_bytes, l);
+	}
+	if (eof) {
+		/* the FIN went on the last segment */
+		c->host_eof = true;
+		fin_went(c);
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
+	}
+	return 0;
 }
 
 /**
@@ -545,7 +608,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	struct iovec iov[SL_TCP_READ_IOV];
 	uint32_t seg_len[SL_TCP_READ_SEGS];
 	uint32_t in_flight = c->snd_nxt - c->snd_una;
-	uint32_t avail, got, asked = 0;
+	uint32_t avail, got;
 	unsigned int nseg, niov, i, seg_lim;
 	bool eof = false;
 	ssize_t n;
@@ -621,18 +684,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		return;
 	}
 	got = (uint32_t)n;
-	for (i = 0; i < nseg; i++)
-		asked += seg_len[i];
-	if (got < asked && c->host_rdhup && !c->host_rst) {
-		/* drained, and the peer's FIN came (a request-response
-		 * peer that closes right after its answer): the end of the
-		 * stream rides on the last segment, one frame less and no
-		 * host poll before the FIN */
-		n = read_rest(w, f, iov, niov, got);
-		if (n > 0)
-			got += (uint32_t)n;
-		eof = n == 0;
-	}
+	eof = read_end(w, f, c, iov, niov, seg_len, nseg, &got);
 	f->last_ms = w->now_ms;
 	if (unlikely(c->syn_rto_fired)) {
 		/* RFC 6298 5.7: the handshake needed its RTO: 3 s from the
@@ -640,40 +692,8 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		c->syn_rto_fired = false;
 		c->rto = RTE_MAX(c->rto, SL_TCP_RTO_SYN_FIRED);
 	}
-	for (i = 0; i < nseg; i++) {
-		uint32_t l = RTE_MIN(got, seg_len[i]);
-		uint8_t flags = F_ACK;
-
-		if (l == 0) {
-			rte_pktmbuf_free(seg[i]);
-			continue;
-		}
-		if (l < seg_len[i]) {
-			tcp_mbuf_trim(seg[i], l);
-			flags |= F_PSH;	/* drained the socket */
-		}
-		got -= l;
-		if (eof && got == 0)
-			flags |= F_FIN | F_PSH;	/* the last byte, then EOF */
-		if (tcp_emit(w, f, c, flags, c->snd_nxt, seg[i], true) != 0) {
-			/* bytes already read cannot be unread: reset */
-			uint32_t j;
-
-			for (j = i + 1; j < nseg; j++)
-				rte_pktmbuf_free(seg[j]);
-			tcp_reset_both(w, f, c, SL_STAT_tcp_closed_host_rst);
-			return;
-		}
-		c->snd_nxt += l;
-		f->bytes_to_guest += l;
-		SL_STAT_ADD(w->stats, tcp_to_guest_bytes, l);
-	}
-	if (eof) {
-		/* the FIN went on the last segment */
-		c->host_eof = true;
-		fin_went(c);
-		set_interest(w, f, c, c->interest & ~READ_EVENTS);
-	}
+	if (emit_read(w, f, c, seg, seg_len, nseg, got, eof) != 0)
+		return;
 	if (c->rto_deadline == 0)
 		c->rto_deadline = w->now_ms + tcp_rto_backed_off(c);
 	tcp_tlp_arm(w, f, c);
