@@ -200,6 +200,9 @@ mem_connect(struct sl_host *h, int hd, const union sl_sockaddr *sa)
 	case SL_MEM_CONNECT_REFUSE:
 		s->state = MS_IDLE;
 		return -ECONNREFUSED;
+	case SL_MEM_CONNECT_LOOPBACK:
+		s->state = MS_CONNECTED;
+		return -EINPROGRESS;
 	default:
 		s->state = MS_CONNECTED;
 		return 0;

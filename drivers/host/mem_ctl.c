@@ -22,7 +22,8 @@ sl_host_mem_set_connect_mode(struct sl_host *h, int mode)
 	if (m == NULL)
 		return;
 	if (mode == SL_MEM_CONNECT_NOW || mode == SL_MEM_CONNECT_PENDING ||
-			mode == SL_MEM_CONNECT_REFUSE)
+			mode == SL_MEM_CONNECT_REFUSE ||
+			mode == SL_MEM_CONNECT_LOOPBACK)
 		m->connect_mode = mode;
 }
 

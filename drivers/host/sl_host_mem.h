@@ -88,6 +88,10 @@ enum sl_mem_connect_mode {
 	SL_MEM_CONNECT_NOW,	/**< connect returns 0, socket connected */
 	SL_MEM_CONNECT_PENDING,	/**< -EINPROGRESS until connect_done */
 	SL_MEM_CONNECT_REFUSE,	/**< connect returns -ECONNREFUSED */
+	/** -EINPROGRESS, yet connected when it returns (OUT at the next
+	 * poll): a non-blocking connect on Linux loopback, whose handshake
+	 * completes within the connect() call */
+	SL_MEM_CONNECT_LOOPBACK,
 };
 
 /**

@@ -115,7 +115,9 @@ struct sl_worker {
 	 */
 	uint8_t host_poll_every;
 	uint8_t host_quiet;		/**< iterations since the last poll */
-	bool host_hot;			/**< the last poll found events */
+	bool host_hot;			/**< the last poll found events, or a
+					 * protocol wants one in this
+					 * iteration (a connect started) */
 	bool manual_clock;		/**< tests: now_ms is set by hand */
 	uint32_t fail_allocs;		/**< tests: the next N sl_alloc* fail */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */

@@ -300,6 +300,10 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	set_interest(w, f, c, SL_HOST_EV_OUT);
 	c->conn_deadline = w->now_ms + w->cfg->tcp_connect_timeout_ms;
 	tcp_rearm(w, f, c);
+	/* a loopback connect is done by the time connect() returns: poll
+	 * the host in this iteration (not a skipped one), so the SYN-ACK
+	 * goes in this iteration's tx burst */
+	w->host_hot = true;
 }
 
 /**

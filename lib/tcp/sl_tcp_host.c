@@ -173,6 +173,8 @@ sl_tcp_host_event(struct sl_worker *w, struct sl_flow *f, uint32_t events)
 	}
 	if (f->state != SL_TCP_S_ESTABLISHED)
 		return;
+	if (events & (SL_HOST_EV_RDHUP | SL_HOST_EV_HUP))
+		c->host_rdhup = true;	/* its EOF follows its data */
 	if ((events & SL_HOST_EV_HUP) && !c->host_hup) {
 		/* for good (closed both ways, or reset): from now on the
 		 * socket is quiet while nothing is to be read or written */

@@ -16,9 +16,14 @@
  * in the worker's tx backlog, never dropped). A flow that finds no room
  * waits in line (tx_defer, read interest muted) and is served first in the
  * next iteration (sl_tcp_tx_resume), oldest first: flows take turns of at
- * most SL_TCP_READ_SEGS segments. When the guest's window is full the
- * host socket's read interest (IN and RDHUP, both level-triggered) is
- * muted, so the host sender feels the backpressure and memory stays
+ * most SL_TCP_READ_SEGS segments. A read that drains a socket whose
+ * peer's FIN already came (RDHUP) is followed at once by a read into the
+ * rest of the laid-out room: at the end of the stream the FIN rides on
+ * the last data segment (a peer that answers and closes costs the guest
+ * one frame less, and the FIN waits for no further host poll); the
+ * kernel tells the end of the stream, never a guess. When the guest's
+ * window is full the host socket's read interest (IN and RDHUP, both
+ * level-triggered) is muted, so the host sender feels the backpressure and memory stays
  * bounded; a window update from the guest unmutes it (so does any ACK
  * when cwnd was the limit; the kernel backend applies interest at its
  * next poll, and a removal only once an unwanted event comes: a mute
@@ -326,6 +331,20 @@ tcp_send_rst_reply(struct sl_worker *w, const struct sl_pkt *p,
 }
 
 /**
+ * fin_went - our FIN to the guest is sent (on its own, or on the last data
+ * segment): it takes a sequence number; sent before the guest's FIN, we
+ * closed first (TIME_WAIT).
+ */
+static void
+fin_went(struct sl_tcp_conn *c)
+{
+	c->fin_sent = true;
+	if (!c->fin_rcvd)
+		c->active_close = true;
+	c->snd_nxt++;
+}
+
+/**
  * send_fin - FIN to the guest after all host data (host EOF).
  */
 static void
@@ -337,10 +356,7 @@ send_fin(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		tcp_owe(w, f, c, OWE_FIN);
 		return;
 	}
-	c->fin_sent = true;
-	if (!c->fin_rcvd)
-		c->active_close = true;
-	c->snd_nxt++;
+	fin_went(c);
 	if (c->rto_deadline == 0)
 		c->rto_deadline = w->now_ms + tcp_rto_backed_off(c);
 	tcp_rearm(w, f, c);
@@ -501,6 +517,96 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 }
 
 /**
+ * read_end - after a read of *@got bytes into @iov (@niov entries; the
+ * @nseg segments laid out hold @seg_len bytes each) from the host socket
+ * of @c: when it drained the socket and the peer's FIN already came
+ * (RDHUP; a request-response peer that closes right after its answer),
+ * read into the rest of the laid-out room what is left (added to *@got)
+ * or the end of the stream. The kernel tells the end, never a guess.
+ * Return: true at the end of the stream (the FIN can ride on the last
+ * segment: one frame less, no host poll before it).
+ */
+static bool
+read_end(struct sl_worker *w, struct sl_flow *f, const struct sl_tcp_conn *c,
+	const struct iovec *iov, unsigned int niov, const uint32_t *seg_len,
+	unsigned int nseg, uint32_t *got)
+{
+	struct iovec rest[SL_TCP_READ_IOV];
+	uint32_t asked = 0, skip = *got;
+	unsigned int i, k = 0;
+	ssize_t n;
+
+	for (i = 0; i < nseg; i++)
+		asked += seg_len[i];
+	if (skip >= asked || !c->host_rdhup || c->host_rst)
+		return false;
+	for (i = 0; i < niov; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= (uint32_t)iov[i].iov_len;
+			continue;
+		}
+		rest[k].iov_base = (uint8_t *)iov[i].iov_base + skip;
+		rest[k].iov_len = iov[i].iov_len - skip;
+		skip = 0;
+		k++;
+	}
+	n = sl_host_readv(w->host, f->hd, rest, (int)k);
+	if (n > 0)
+		*got += (uint32_t)n;
+	return n == 0;
+}
+
+/**
+ * emit_read - send the @nseg segments laid out (@seg, @seg_len each) that
+ * the @got bytes read filled (the rest freed), the last one with our FIN
+ * when @eof.
+ * Return: 0, or -1 when a segment could not go (the flow was reset).
+ */
+static int
+emit_read(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	struct rte_mbuf **seg, const uint32_t *seg_len, unsigned int nseg,
+	uint32_t got, bool eof)
+{
+	unsigned int i;
+
+	for (i = 0; i < nseg; i++) {
+		uint32_t l = RTE_MIN(got, seg_len[i]);
+		uint8_t flags = F_ACK;
+
+		if (l == 0) {
+			rte_pktmbuf_free(seg[i]);
+			continue;
+		}
+		if (l < seg_len[i]) {
+			tcp_mbuf_trim(seg[i], l);
+			flags |= F_PSH;	/* drained the socket */
+		}
+		got -= l;
+		if (eof && got == 0)
+			flags |= F_FIN | F_PSH;	/* the last byte, then EOF */
+		if (tcp_emit(w, f, c, flags, c->snd_nxt, seg[i], true) != 0) {
+			/* bytes already read cannot be unread: reset */
+			uint32_t j;
+
+			for (j = i + 1; j < nseg; j++)
+				rte_pktmbuf_free(seg[j]);
+			tcp_reset_both(w, f, c, SL_STAT_tcp_closed_host_rst);
+			return -1;
+		}
+		c->snd_nxt += l;
+		f->bytes_to_guest += l;
+		SL_STAT_ADD(w->stats, tcp_to_guest_bytes, l);
+	}
+	if (eof) {
+		/* the FIN went on the last segment */
+		c->host_eof = true;
+		fin_went(c);
+		set_interest(w, f, c, c->interest & ~READ_EVENTS);
+	}
+	return 0;
+}
+
+/**
  * tcp_host_to_guest - read host data into mbufs that become guest segments,
  * within the guest's window, the in-flight cap, the congestion window and
  * the iteration's tx room (sl_tx_room; flows that find none wait in line: tx_defer); one
@@ -516,6 +622,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	uint32_t in_flight = c->snd_nxt - c->snd_una;
 	uint32_t avail, got;
 	unsigned int nseg, niov, i, seg_lim;
+	bool eof = false;
 	ssize_t n;
 
 	if (f->state != SL_TCP_S_ESTABLISHED || c->host_eof || f->hd < 0)
@@ -589,6 +696,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		return;
 	}
 	got = (uint32_t)n;
+	eof = read_end(w, f, c, iov, niov, seg_len, nseg, &got);
 	f->last_ms = w->now_ms;
 	if (unlikely(c->syn_rto_fired)) {
 		/* RFC 6298 5.7: the handshake needed its RTO: 3 s from the
@@ -596,32 +704,8 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		c->syn_rto_fired = false;
 		c->rto = RTE_MAX(c->rto, SL_TCP_RTO_SYN_FIRED);
 	}
-	for (i = 0; i < nseg; i++) {
-		uint32_t l = RTE_MIN(got, seg_len[i]);
-		uint8_t flags = F_ACK;
-
-		if (l == 0) {
-			rte_pktmbuf_free(seg[i]);
-			continue;
-		}
-		if (l < seg_len[i]) {
-			tcp_mbuf_trim(seg[i], l);
-			flags |= F_PSH;	/* drained the socket */
-		}
-		got -= l;
-		if (tcp_emit(w, f, c, flags, c->snd_nxt, seg[i], true) != 0) {
-			/* bytes already read cannot be unread: reset */
-			uint32_t j;
-
-			for (j = i + 1; j < nseg; j++)
-				rte_pktmbuf_free(seg[j]);
-			tcp_reset_both(w, f, c, SL_STAT_tcp_closed_host_rst);
-			return;
-		}
-		c->snd_nxt += l;
-		f->bytes_to_guest += l;
-		SL_STAT_ADD(w->stats, tcp_to_guest_bytes, l);
-	}
+	if (emit_read(w, f, c, seg, seg_len, nseg, got, eof) != 0)
+		return;
 	if (c->rto_deadline == 0)
 		c->rto_deadline = w->now_ms + tcp_rto_backed_off(c);
 	tcp_tlp_arm(w, f, c);

@@ -203,6 +203,9 @@ struct sl_tcp_conn {
 	bool host_eof;		/**< host read returned 0 */
 	bool host_rst;		/**< host socket reset/failed: drain, RST */
 	bool host_hup;		/**< host socket hung up (HUP seen) */
+	bool host_rdhup;	/**< host peer's FIN seen (RDHUP or HUP):
+				 * a short read is followed by the read of
+				 * its EOF at once (tcp_host_to_guest) */
 	bool fin_sent;
 	bool fin_acked;
 	bool active_close;	/**< our FIN went first */

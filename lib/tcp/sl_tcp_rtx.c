@@ -110,11 +110,11 @@ retransmit_split(struct sl_worker *w, struct sl_flow *f,
 	SL_STAT_INC(w->stats, tcp_rexmit_split);
 	for (off = 0; off < e->len; off += c->snd_mss) {
 		uint32_t l = RTE_MIN((uint32_t)c->snd_mss, e->len - off);
-		uint8_t flags = e->flags & (F_ACK | F_PSH);
+		uint8_t flags = e->flags & (F_ACK | F_PSH | F_FIN);
 		struct rte_mbuf *d;
 
-		if (off + l < e->len)
-			flags &= (uint8_t)~F_PSH;
+		if (off + l < e->len)	/* PSH and FIN: the last copy's */
+			flags &= (uint8_t)~(F_PSH | F_FIN);
 		d = rte_pktmbuf_copy(m, w->mp, hlen + off, l);
 		if (d == NULL) {
 			SL_STAT_INC(w->stats, drop_nomem);

@@ -3442,6 +3442,94 @@ TCP_TEST(tcp_half_close_guest_first)
 	SL_CHECK_EQ(STAT(tcp_closed_normal), 1);
 }
 
+/*
+ * A non-blocking connect on Linux loopback returns EINPROGRESS with the
+ * handshake already done: the SYN-ACK goes out in the iteration of the
+ * guest's SYN, whatever the phase of a worker that polls the host only
+ * every few quiet iterations.
+ */
+TCP_TEST(tcp_loopback_connect_synack_same_iteration)
+{
+	struct sl_tcp_info info;
+	unsigned int k;
+	struct tconn c;
+
+	sl_host_mem_set_connect_mode(env.host, SL_MEM_CONNECT_LOOPBACK);
+	env.w.host_poll_every = 4;
+	for (k = 0; k < 4; k++) {
+		env.w.host_hot = false;
+		env.w.host_quiet = k;
+		memset(&c, 0, sizeof(c));
+		c.port = (uint16_t)(40190 + k);
+		c.irs = 0x20000000u + k;
+		c.gwin = 65535;
+		SL_CHECK(syn_only(&c, NULL, 0) == 0);
+		SL_CHECK(gack(&c) == 0);
+		SL_CHECK_EQ(take_out(c.port), 0);
+		SL_CHECK(info_of(&c, &info) == 0);
+		SL_CHECK_EQ(strcmp(sl_tcp_state_name(info.state),
+			"established"), 0);
+	}
+	SL_CHECK_EQ(sl_tcp_connecting(&env.w), 0);
+}
+
+/*
+ * A host peer that answers and closes at once (HTTP with Connection:
+ * close): when its data and its FIN are both there at the poll, the FIN
+ * rides on the last data segment (one frame, same iteration), not in a
+ * frame of its own one host poll later. When only data is there, the FIN
+ * comes on its own with the EOF.
+ */
+TCP_TEST(tcp_host_answer_and_fin_one_frame)
+{
+	struct sl_tcp_info info;
+	uint32_t end;
+	struct tconn c;
+
+	SL_CHECK(handshake(&c, 40180, 0, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 333) == 0);
+	SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(!out_bad);
+	SL_CHECK_EQ(out[0].len, 333);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK(is_pat(out[0].pay, 333, 0));
+	SL_CHECK_EQ(out[0].flags & (F_FIN | F_SYN | F_RST | F_PSH),
+		F_FIN | F_PSH);
+	/* lost: the retransmission carries data and FIN again */
+	advance(1000);		/* the initial RTO */
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].len, 333);
+	SL_CHECK_EQ(out[0].seq, c.una);
+	SL_CHECK_EQ(out[0].flags & F_FIN, F_FIN);
+	SL_CHECK(info_of(&c, &info) == 0);
+	SL_CHECK(info.fin_sent && info.host_eof);
+	/* the guest acknowledges data and FIN and closes: socket closed */
+	c.una += 334;
+	SL_CHECK(gsend(c.port, F_FIN | F_ACK, c.gseq, c.una, c.gwin, NULL, 0,
+		NULL, 0) == 0);
+	c.gseq++;
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].ack, c.gseq);
+	SL_CHECK(!sl_host_mem_is_open(env.host, c.hd));
+	SL_CHECK(!sl_host_mem_aborted(env.host, c.hd));
+
+	/* data first, the FIN only later: data now, the FIN with the EOF */
+	SL_CHECK(handshake(&c, 40181, 0, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 200) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	end = c.una;
+	SL_CHECK_EQ(out[0].len, 200);
+	SL_CHECK(flow_of(c.port) != NULL);
+	SL_CHECK(sl_host_mem_push_fin(env.host, c.hd) == 0);
+	step();
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK_EQ(out[0].flags & F_FIN, F_FIN);
+	SL_CHECK_EQ(out[0].seq, end + 200);
+}
+
 TCP_TEST(tcp_half_close_host_first)
 {
 	unsigned int errc, shutc;

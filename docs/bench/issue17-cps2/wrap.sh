@@ -1,0 +1,3 @@
+#!/bin/sh
+echo $$ > /tmp/cps2/sluice.pid
+exec "${CPS_SLUICE:?}" "$@"
