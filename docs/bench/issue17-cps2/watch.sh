@@ -1,5 +1,7 @@
 #!/bin/bash
-# watch.sh OUTDIR MODE(perf|dump) : per guest->host wrk run, measure sluice
+# watch.sh OUTDIR MODE(stat|perf|dump) [SEC]: per guest->host wrk run, measure
+# sluice (stat: system calls, CPU ticks, counters; perf: also a profile of
+# the worker; dump: tcpdump in the guest)
 OUT=$1; MODE=$2; SEC=${3:-1.5}
 EV=raw_syscalls:sys_enter
 for s in socket connect setsockopt getsockopt ioctl epoll_ctl epoll_wait sendmsg recvmsg shutdown close sendto; do EV="$EV,syscalls:sys_enter_$s"; done
