@@ -64,7 +64,7 @@ static struct lcore_work lcore_work[RTE_MAX_LCORE];
 
 #define SL_IDLE_SPIN_MS		2	/* busy-poll this long after work */
 /* ... or this long (us) when guest frames end the sleep (an af_packet
- * port: sl_port_wake_fds): a worker waiting on its peers gives them the
+ * port: its sockets, sp->ring_fds): a worker waiting on its peers gives them the
  * CPU */
 #define SL_IDLE_SPIN_WAKE_US	50
 #define SL_IDLE_SLEEP_MS	1	/* the port is polled again after this */
@@ -134,33 +134,23 @@ lcore_main(void *arg)
 	return 0;
 }
 
-/** mono_ms - CLOCK_MONOTONIC in milliseconds. */
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /**
- * add_wake - let guest frames on @sp end @w's idle sleep (its port's wake
- * descriptors in its host epoll). Return: true when they do.
+ * add_wake - let guest frames on @sp end @w's idle sleep (the port's
+ * AF_PACKET sockets, sp->ring_fds, in its host epoll). Return: true when
+ * they do.
  */
 static bool
 add_wake(struct sl_worker *w, const struct sl_port *sp)
 {
-	int fds[SL_PORT_WAKE_MAX], n, i;
+	unsigned int i;
 
-	n = sl_port_wake_fds(sp, fds, SL_PORT_WAKE_MAX);
-	for (i = 0; i < n; i++)
-		if (sl_host_kernel_wake_fd(w->host, fds[i]) != 0)
+	for (i = 0; i < sp->nb_ring_fds; i++)
+		if (sl_host_kernel_wake_fd(w->host, sp->ring_fds[i]) != 0)
 			return false;
-	if (n > 0)
+	if (sp->nb_ring_fds > 0)
 		LOG(INFO, "worker %u: guest frames end its idle sleep "
-			"(%d AF_PACKET socket(s))\n", w->id, n);
-	return n > 0;
+			"(%u AF_PACKET socket(s))\n", w->id, sp->nb_ring_fds);
+	return sp->nb_ring_fds > 0;
 }
 
 /**
@@ -418,7 +408,8 @@ run(const unsigned int *worker_lcores, unsigned int nb_lcores)
 			sl_fdlimit_refresh(&sl_app);
 			for (p = 0; p < sl_app.nb_ports; p++)
 				sl_port_ring_check(&ports[p],
-					mono_ms());
+					rte_get_timer_cycles() /
+					(rte_get_timer_hz() / 1000));
 		}
 	}
 	LOG(INFO, "stopping\n");

@@ -674,6 +674,51 @@ port_start(uint16_t port_id, const struct rte_eth_dev_info *info,
 	return 0;
 }
 
+/**
+ * ring_fds_find - a net_af_packet port's AF_PACKET sockets (the process's
+ * packet sockets bound to its interface: the PMD keeps them private), none
+ * for other drivers.
+ * @sp: the port (started)
+ * @fds: filled
+ * @max: its size
+ * Return: descriptors found.
+ */
+static int
+ring_fds_find(const struct sl_port *sp, int *fds, int max)
+{
+	struct rte_eth_dev_info info;
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (sp->driver == NULL || strcmp(sp->driver, "net_af_packet") != 0 ||
+	    rte_eth_dev_info_get(sp->port_id, &info) != 0 ||
+	    info.if_index == 0)
+		return 0;
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return 0;
+	while (n < max && (de = readdir(d)) != NULL) {
+		struct sockaddr_ll sll;
+		socklen_t len = sizeof(sll);
+		int fd = atoi(de->d_name), dom = 0;
+		socklen_t dlen = sizeof(dom);
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
+		    fd == dirfd(d))
+			continue;
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &dlen) != 0 ||
+		    dom != AF_PACKET)
+			continue;
+		memset(&sll, 0, sizeof(sll));
+		if (getsockname(fd, (struct sockaddr *)&sll, &len) == 0 &&
+		    sll.sll_ifindex == (int)info.if_index)
+			fds[n++] = fd;
+	}
+	closedir(d);
+	return n;
+}
+
 int
 sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct sl_port *sp, char *err, size_t errlen)
@@ -718,7 +763,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		conf.intr_conf.lsc = 1;
 	rc = port_start(port_id, &info, &conf, socket, sp, err, errlen);
 	if (rc == 0)
-		sp->nb_ring_fds = (unsigned int)sl_port_wake_fds(sp,
+		sp->nb_ring_fds = (unsigned int)ring_fds_find(sp,
 			sp->ring_fds, SL_PORT_WAKE_MAX);
 	return rc;
 }
@@ -735,42 +780,6 @@ sl_port_stop(struct sl_port *sp)
 	sp->mp = NULL;
 	rte_mempool_free(sp->rx_mp);
 	sp->rx_mp = NULL;
-}
-
-int
-sl_port_wake_fds(const struct sl_port *sp, int *fds, int max)
-{
-	struct rte_eth_dev_info info;
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
-
-	if (sp->driver == NULL || strcmp(sp->driver, "net_af_packet") != 0 ||
-	    rte_eth_dev_info_get(sp->port_id, &info) != 0 ||
-	    info.if_index == 0)
-		return 0;
-	d = opendir("/proc/self/fd");
-	if (d == NULL)
-		return 0;
-	while (n < max && (de = readdir(d)) != NULL) {
-		struct sockaddr_ll sll;
-		socklen_t len = sizeof(sll);
-		int fd = atoi(de->d_name), dom = 0;
-		socklen_t dlen = sizeof(dom);
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
-		    fd == dirfd(d))
-			continue;
-		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &dlen) != 0 ||
-		    dom != AF_PACKET)
-			continue;
-		memset(&sll, 0, sizeof(sll));
-		if (getsockname(fd, (struct sockaddr *)&sll, &len) == 0 &&
-		    sll.sll_ifindex == (int)info.if_index)
-			fds[n++] = fd;
-	}
-	closedir(d);
-	return n;
 }
 
 uint64_t

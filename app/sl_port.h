@@ -15,10 +15,10 @@
 
 #include "sl_config.h"
 
-/** One configured guest port. */
 /* most wake descriptors one port has (one AF_PACKET socket per queue) */
 #define SL_PORT_WAKE_MAX	16
 
+/** One configured guest port. */
 struct sl_port {
 	uint16_t port_id;
 	char name[RTE_ETH_NAME_MAX_LEN];
@@ -46,9 +46,10 @@ struct sl_port {
 	 * the mbuf hash of those frames is steering's own (sl_steer_set_rss) */
 	uint64_t rss_hf;
 	bool started;
-	/** net_af_packet: its AF_PACKET sockets (sl_port_wake_fds), whose
-	 * PACKET_STATISTICS count the frames its rx rings had no room for;
-	 * the PMD (DPDK 22.11) reports none of them */
+	/** net_af_packet: its AF_PACKET sockets (found at set-up): a
+	 * worker's idle sleep wakes on them, and their PACKET_STATISTICS
+	 * count the frames its rx rings had no room for (the PMD, DPDK
+	 * 22.11, reports none of them) */
 	int ring_fds[SL_PORT_WAKE_MAX];
 	unsigned int nb_ring_fds;
 	uint64_t ring_drops;	/**< their total so far (atomic) */
@@ -81,19 +82,6 @@ int sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 void sl_port_stop(struct sl_port *sp);
 
 /**
- * sl_port_wake_fds - the descriptors whose readiness tells that guest
- * frames arrived on @sp: a net_af_packet port's AF_PACKET sockets (the
- * process's packet sockets bound to its interface; the PMD keeps them
- * private), none for other drivers. A worker's idle sleep in its host
- * epoll wakes on them (sl_host_kernel_wake_fd).
- * @sp: the port (started)
- * @fds: filled
- * @max: its size
- * Return: descriptors found.
- */
-int sl_port_wake_fds(const struct sl_port *sp, int *fds, int max);
-
-/**
  * sl_port_ring_drops - guest frames @sp's rx rings had no room for, in all
  * (net_af_packet: the kernel's tp_drops of each of its sockets, which a
  * read resets, added to sp->ring_drops; 0 for other drivers, whose ethdev
@@ -106,7 +94,7 @@ uint64_t sl_port_ring_drops(struct sl_port *sp);
 /**
  * sl_port_ring_check - log (warning) the frames @sp's rx rings dropped
  * since the last such line, at most once in SL_PORT_RING_LOG_MS (@now_ms,
- * a monotonic clock): a ring that overflows loses guest frames, which
+ * the EAL timer in milliseconds): a ring that overflows loses guest frames, which
  * the guest then resends after its timeout. Control thread only.
  */
 void sl_port_ring_check(struct sl_port *sp, uint64_t now_ms);

@@ -539,6 +539,14 @@ gdata_off(struct tconn *c, uint32_t off, uint16_t len)
 	return 0;
 }
 
+/* Guest data [@off, @off + @len) of @c's stream, bytes from @p + @off. */
+static int
+gdata_at(const struct tconn *c, uint32_t off, const uint8_t *p, uint32_t len)
+{
+	return gsend(c->port, F_ACK, c->gseq + off, c->una, c->gwin, NULL, 0,
+		p + off, len);
+}
+
 /* A pure ACK from the guest with its current fields. */
 static int
 gack(struct tconn *c)
@@ -1623,8 +1631,7 @@ TCP_TEST(tcp_ooo_contiguous_one_range)
 	(void)take_out(c.port);
 
 	/* the lost segment: everything in order, once */
-	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
-		1000) == 0);
+	SL_CHECK(gdata_at(&c, 0, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].ack, base + 44000);
 	SL_CHECK(host_take_pat(&c, 0, 44000) == 0);
@@ -1649,6 +1656,15 @@ out_sack(const struct oseg *o, unsigned int k, uint32_t *l, uint32_t *r)
 	return 0;
 }
 
+/* Whether SACK block @k of @o is [@l, @r) (host order). */
+static bool
+sack_is(const struct oseg *o, unsigned int k, uint32_t l, uint32_t r)
+{
+	uint32_t gl, gr;
+
+	return out_sack(o, k, &gl, &gr) == 0 && gl == l && gr == r;
+}
+
 /*
  * A guest that negotiated SACK learns from each duplicate ACK what is held
  * above the hole (RFC 2018): the range of the latest chunk first, then the
@@ -1657,57 +1673,38 @@ out_sack(const struct oseg *o, unsigned int k, uint32_t *l, uint32_t *r)
 TCP_TEST(tcp_sack_blocks_to_guest)
 {
 	uint8_t p[6000];
-	uint32_t base, l, r;
+	uint32_t base;
 	struct tconn c, d;
 
 	SL_CHECK(handshake_sack(&c, 40132) == 0);
 	base = c.gseq;
 	fill(p, sizeof(p), 0);
-	SL_CHECK(gsend(c.port, F_ACK, base + 1000, c.una, c.gwin, NULL, 0,
-		p + 1000, 1000) == 0);
-	SL_CHECK(gsend(c.port, F_ACK, base + 2000, c.una, c.gwin, NULL, 0,
-		p + 2000, 1000) == 0);
-	SL_CHECK(gsend(c.port, F_ACK, base + 5000, c.una, c.gwin, NULL, 0,
-		p + 5000, 1000) == 0);
+	SL_CHECK(gdata_at(&c, 1000, p, 1000) == 0);
+	SL_CHECK(gdata_at(&c, 2000, p, 1000) == 0);
+	SL_CHECK(gdata_at(&c, 5000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 3);
 	SL_CHECK(is_pure_ack(&out[2]) && out[2].ack == base);
 	SL_CHECK_EQ(out[2].optlen, 4 + 16);
-	SL_CHECK(out_sack(&out[2], 0, &l, &r) == 0);
-	SL_CHECK(l == base + 5000 && r == base + 6000);
-	SL_CHECK(out_sack(&out[2], 1, &l, &r) == 0);
-	SL_CHECK(l == base + 1000 && r == base + 3000);
+	SL_CHECK(sack_is(&out[2], 0, base + 5000, base + 6000));
+	SL_CHECK(sack_is(&out[2], 1, base + 1000, base + 3000));
 	/* [3000, 4000) joins the first range, which now comes first */
-	SL_CHECK(gsend(c.port, F_ACK, base + 3000, c.una, c.gwin, NULL, 0,
-		p + 3000, 1000) == 0);
+	SL_CHECK(gdata_at(&c, 3000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
-	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
-	SL_CHECK(l == base + 1000 && r == base + 4000);
-	SL_CHECK(out_sack(&out[0], 1, &l, &r) == 0);
-	SL_CHECK(l == base + 5000 && r == base + 6000);
+	SL_CHECK(sack_is(&out[0], 0, base + 1000, base + 4000));
+	SL_CHECK(sack_is(&out[0], 1, base + 5000, base + 6000));
 	/* the hole: cumulative ACK to 4000, [5000, 6000) still reported */
-	SL_CHECK(gsend(c.port, F_ACK, base, c.una, c.gwin, NULL, 0, p,
-		1000) == 0);
+	SL_CHECK(gdata_at(&c, 0, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].ack, base + 4000);
-	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
-	SL_CHECK(l == base + 5000 && r == base + 6000);
+	SL_CHECK(sack_is(&out[0], 0, base + 5000, base + 6000));
 	SL_CHECK(host_take_pat(&c, 0, 4000) == 0);
 
 	/* without SACK: plain duplicate ACKs */
 	SL_CHECK(handshake(&d, 40133, 7, 65535) == 0);
-	SL_CHECK(gsend(d.port, F_ACK, d.gseq + 1000, d.una, d.gwin, NULL, 0,
-		p + 1000, 1000) == 0);
+	SL_CHECK(gdata_at(&d, 1000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(d.port), 1);
 	SL_CHECK_EQ(out[0].ack, d.gseq);
 	SL_CHECK_EQ(out[0].optlen, 0);
-}
-
-/* Guest data [@off, @off + @len) of @c's stream, bytes from @p + @off. */
-static int
-gdata_at(const struct tconn *c, uint32_t off, const uint8_t *p, uint32_t len)
-{
-	return gsend(c->port, F_ACK, c->gseq + off, c->una, c->gwin, NULL, 0,
-		p + off, len);
 }
 
 /*
@@ -1719,7 +1716,7 @@ gdata_at(const struct tconn *c, uint32_t off, const uint8_t *p, uint32_t len)
 TCP_TEST(tcp_dsack_for_duplicate_data)
 {
 	uint8_t p[6000];
-	uint32_t base, l, r;
+	uint32_t base;
 	struct tconn c, d;
 
 	SL_CHECK(handshake_sack(&c, 40136) == 0);
@@ -1734,8 +1731,7 @@ TCP_TEST(tcp_dsack_for_duplicate_data)
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK(is_pure_ack(&out[0]) && out[0].ack == base + 2000);
 	SL_CHECK_EQ(out[0].optlen, 4 + 8);
-	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
-	SL_CHECK(l == base + 1000 && r == base + 2000);
+	SL_CHECK(sack_is(&out[0], 0, base + 1000, base + 2000));
 	SL_CHECK_EQ(STAT(tcp_dsack_sent), 1);
 	/* with a hole: the D-SACK block first, then what is held above */
 	SL_CHECK(gdata_at(&c, 3000, p, 1000) == 0);
@@ -1744,18 +1740,14 @@ TCP_TEST(tcp_dsack_for_duplicate_data)
 	SL_CHECK(gdata_at(&c, 0, p, 500) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].optlen, 4 + 16);
-	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
-	SL_CHECK(l == base && r == base + 500);
-	SL_CHECK(out_sack(&out[0], 1, &l, &r) == 0);
-	SL_CHECK(l == base + 3000 && r == base + 4000);
+	SL_CHECK(sack_is(&out[0], 0, base, base + 500));
+	SL_CHECK(sack_is(&out[0], 1, base + 3000, base + 4000));
 	/* reported once: the next ACK has only the out-of-order block */
 	SL_CHECK(gdata_at(&c, 5000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
 	SL_CHECK_EQ(out[0].optlen, 4 + 16);
-	SL_CHECK(out_sack(&out[0], 0, &l, &r) == 0);
-	SL_CHECK(l == base + 5000 && r == base + 6000);
-	SL_CHECK(out_sack(&out[0], 1, &l, &r) == 0);
-	SL_CHECK(l == base + 3000 && r == base + 4000);
+	SL_CHECK(sack_is(&out[0], 0, base + 5000, base + 6000));
+	SL_CHECK(sack_is(&out[0], 1, base + 3000, base + 4000));
 	SL_CHECK_EQ(STAT(tcp_dsack_sent), 2);
 	SL_CHECK(gdata_at(&c, 2000, p, 1000) == 0);
 	SL_CHECK_EQ(take_out(c.port), 1);
