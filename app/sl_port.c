@@ -578,6 +578,7 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 		/* as many guest frames as the kernel's rx rings hold (rx
 		 * stops, the ring holds the rest: backpressure, not loss) */
 		sp->nb_rx_mbufs = sl_pool_ring_mbufs(&ring);
+		sp->ring_frames = pl->afp_frames;
 		if (sp->nb_rx_mbufs == 0) {
 			snprintf(err, errlen, "port %u: framecnt %u: no rx pool "
 				"fits it", port_id, pl->afp_frames);

@@ -52,6 +52,8 @@ struct sl_port {
 	 * 22.11, reports none of them) */
 	int ring_fds[SL_PORT_WAKE_MAX];
 	unsigned int nb_ring_fds;
+	uint32_t ring_frames;	/**< frames of each kernel rx ring (0: the
+				 * port pushes back on the guest instead) */
 	uint64_t ring_drops;	/**< their total so far (atomic) */
 	uint64_t ring_drops_logged;	/**< total when last logged */
 	uint64_t ring_log_ms;	/**< when last logged (control thread) */

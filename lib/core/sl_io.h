@@ -63,14 +63,15 @@ sl_tx_ready(struct sl_worker *w)
 
 /**
  * sl_tx_room - data frames a flow may still produce in this iteration: the
- * queue (the backlog the port has not taken included) less the part kept
- * for control frames. Output that would not fit waits in the host socket.
+ * queue (the backlog the port has not taken included) up to w->tx_data_max
+ * (at most what it holds less the part kept for control frames). Output
+ * that would not fit waits in the host socket.
  */
 static inline uint16_t
 sl_tx_room(const struct sl_worker *w)
 {
-	return w->n_tx < SL_TX_MAX - SL_TX_RESERVE ?
-		(uint16_t)(SL_TX_MAX - SL_TX_RESERVE - w->n_tx) : 0;
+	return w->n_tx < w->tx_data_max ?
+		(uint16_t)(w->tx_data_max - w->n_tx) : 0;
 }
 
 /**

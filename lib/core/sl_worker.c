@@ -217,6 +217,10 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	if (w->seg_room == 0)
 		w->seg_room = rte_pktmbuf_data_room_size(mp) -
 			RTE_PKTMBUF_HEADROOM;
+	w->tx_data_max = SL_TX_MAX - SL_TX_RESERVE;
+	if (w->rx_ring_frames > 0)
+		w->tx_data_max = (uint16_t)RTE_MAX(RTE_MIN(w->rx_ring_frames / 2,
+			(uint32_t)w->tx_data_max), 1u);
 	/* 52:55 + gateway address, as QEMU's user network does */
 	w->gw_mac.addr_bytes[0] = 0x52;
 	w->gw_mac.addr_bytes[1] = 0x55;

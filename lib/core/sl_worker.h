@@ -122,6 +122,10 @@ struct sl_worker {
 	uint32_t fail_allocs;		/**< tests: the next N sl_alloc* fail */
 	uint32_t mbuf_reserve;		/**< mbufs kept for rx and control */
 	uint32_t rx_reserve;		/**< rx_mp mbufs guest data never holds */
+	/** frames of the port queue's kernel rx ring, where a full ring
+	 * drops guest frames instead of stopping the guest (net_af_packet;
+	 * TCP's ring budget, sl_tcp_ring.c); 0: the port pushes back */
+	uint32_t rx_ring_frames;
 	uint32_t mp_avail[2];		/**< sl_mp_avail: mp, rx_mp */
 	uint64_t mp_avail_iter[2];	/**< iteration they were counted in */
 	uint64_t hz_ms;			/**< timer cycles per ms */
@@ -131,6 +135,14 @@ struct sl_worker {
 	struct sl_wheel wheel;
 	struct sl_tcp_worker *tcp;	/**< TCP's state (lib/tcp owns it) */
 
+	/**
+	 * Data frames an iteration queues at most (sl_tx_room): SL_TX_MAX
+	 * less SL_TX_RESERVE; where a full rx ring drops guest frames
+	 * (rx_ring_frames), half that ring: the guest answers a tx burst
+	 * inside the port's send (its ACKs), and those answers must fit in
+	 * the ring beside the guest data TCP's ring budget lets in.
+	 */
+	uint16_t tx_data_max;
 	uint16_t n_tx;			/**< frames queued, backlog first */
 	struct rte_mbuf *tx[SL_TX_MAX];
 

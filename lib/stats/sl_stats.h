@@ -39,6 +39,7 @@
 	X(tcp_ooo_queued) X(tcp_ooo_pruned) X(tcp_challenge_acks) X(tcp_rst_sent)	\
 	X(tcp_hold_copied)					\
 	X(tcp_host_rst_drain) X(tcp_tx_waits) X(tcp_ctl_retry)	\
+	X(tcp_ring_waits) X(tcp_ring_updates) X(tcp_ring_idle)	\
 	X(drop_short) X(drop_ethertype) X(drop_not_for_us)	\
 	X(drop_ip_version) X(drop_ip_hdr) X(drop_ip_len)	\
 	X(drop_ip_csum) X(drop_ip_options) X(drop_ip_frag)	\

@@ -85,6 +85,7 @@ sl_tcp_init(struct sl_worker *w)
 	pool->free = &pool->e[0];
 	tw->rtx_pool = pool;
 	w->tcp = tw;
+	tcp_ring_init(w);
 	return 0;
 }
 

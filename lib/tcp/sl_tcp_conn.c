@@ -104,6 +104,7 @@ tcp_free(struct sl_worker *w, struct sl_flow *f, bool abort,
 	unsigned int i;
 
 	tcp_rtx_release(w, c);
+	tcp_ring_forget(w, c);
 	tw->held -= (uint64_t)c->pend_len + c->ooo_bytes;
 	c->pend_len = 0;
 	c->ooo_bytes = 0;

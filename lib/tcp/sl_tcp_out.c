@@ -192,6 +192,7 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 		win = (uint16_t)sw;
 		c->last_adv_wnd = sw;
 		c->rcv_adv = c->rcv_nxt + sw;
+		tcp_ring_charge(w, c);	/* a SYN-ACK's (a SYN's waits) */
 		c->last_ack_sent = c->rcv_nxt;
 		c->last_win_sent = win;
 		o[0] = 2;
@@ -752,6 +753,7 @@ sl_tcp_iteration_end(struct sl_worker *w)
 			tcp_send_ack(w, f, c);
 		}
 	}
+	tcp_ring_iter_end(w);
 }
 
 /**

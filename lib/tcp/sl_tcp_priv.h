@@ -68,6 +68,9 @@
 #define SL_TCP_HOP_LIMIT	64	/* IPv6 segments to the guest */
 #define SL_TCP_HDR_ROOM		(RTE_ETHER_HDR_LEN + 40 + 20 + 8) /* IPv6 */
 #define SL_TCP_MAX_SHIFT	14
+/* ms a flow's promise may stay unused before the ring budget stops
+ * counting it (sl_tcp_ring.c) */
+#define SL_TCP_RB_IDLE_MS	200u
 #define SL_TCP_DEFAULT_MSS	536
 #define SL_TCP_DEFAULT_MSS6	1220	/* RFC 8200 5: 1280 - 60 */
 /* largest TSO payload: one IPv4 packet (no TCP options on data segments) */
@@ -121,6 +124,19 @@ struct sl_tcp_ooo {
 	uint32_t len;
 	struct rte_mbuf *m;
 	struct rte_mbuf *tail;
+};
+
+/** A place on one of the ring budget's lists (flow slots + 1, 0: none). */
+struct tcp_rb_link {
+	uint32_t prev;
+	uint32_t next;
+};
+
+/** One of the ring budget's lists of flows (sl_tcp_ring.c). */
+struct tcp_rb_list {
+	uint32_t head;		/**< flow slot + 1, 0: empty */
+	uint32_t tail;
+	uint32_t n;
 };
 
 /** Per-connection TCP state, parallel to the flow array. */
@@ -222,6 +238,15 @@ struct sl_tcp_conn {
 	uint32_t segs_unacked;	/**< data segments since our last ACK */
 	uint64_t win_iter;	/**< iteration win_cache was computed in */
 	uint32_t win_cache;
+
+	/* the ring budget (sl_tcp_ring.c) */
+	uint32_t rb_frames;	/**< frames of guest data charged */
+	uint64_t rb_ms;		/**< when it last used its window */
+	struct tcp_rb_link rb_link[2];	/**< charged list, wait line */
+	uint8_t rb_on;		/**< bit i: on list i */
+	bool rb_seen;		/**< charged since the flow began */
+	bool rb_idle;		/**< its promise waits for the application:
+				 * not charged */
 };
 
 /**
@@ -247,6 +272,11 @@ struct sl_tcp_worker {
 	uint32_t inbound_pending;	/**< inbound, SYN not yet answered */
 	uint32_t isn_key[4];		/**< RFC 6528 secret */
 	uint64_t inbound_log_ms;	/**< next inbound-limit log line */
+	/* the ring budget (sl_tcp_ring.c; 0: the port pushes back) */
+	uint32_t rb_budget;		/**< frames of guest data in flight */
+	uint32_t rb_used;		/**< frames charged to flows */
+	uint32_t rb_flows;		/**< flows charged or waiting */
+	struct tcp_rb_list rb_list[2];	/**< charged, waiting */
 	/** connection state, parallel to w->ft.flows */
 	struct sl_tcp_conn conns[] __rte_cache_aligned;
 };
@@ -498,6 +528,41 @@ tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f,
 /* sl_tcp_in.c */
 bool
 tcp_acceptable(const struct sl_tcp_conn *c, uint32_t seq, uint32_t len);
+
+/* sl_tcp_ring.c */
+/** tcp_ring_init - the worker's ring budget from w->rx_ring_frames. */
+void
+tcp_ring_init(struct sl_worker *w);
+/**
+ * tcp_ring_charge - after @c's window went out: charge it the frames its
+ * open window allows (nothing while idle).
+ */
+void
+tcp_ring_charge(struct sl_worker *w, struct sl_tcp_conn *c);
+/**
+ * tcp_ring_used - @len bytes of guest data came in order on @c: charge
+ * what its window still promises, or nothing when the data ended short of
+ * a full segment (the guest's send queue emptied: idle).
+ */
+void
+tcp_ring_used(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t len);
+/**
+ * tcp_ring_cap - @space (bytes from rcv_nxt) as far as the ring budget
+ * lets @c's window open; a flow held back waits in line for an update.
+ * Return: the capped space.
+ */
+uint32_t
+tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space);
+/** tcp_ring_forget - a flow ends: its charge and places go. */
+void
+tcp_ring_forget(struct sl_worker *w, struct sl_tcp_conn *c);
+/**
+ * tcp_ring_iter_end - at the end of an iteration's ACKs: uncharge idle
+ * promises, then send the waiting flows their updates while frames are
+ * free.
+ */
+void
+tcp_ring_iter_end(struct sl_worker *w);
 
 /* sl_tcp_reasm.c */
 struct rte_mbuf *

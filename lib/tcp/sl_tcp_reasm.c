@@ -368,6 +368,7 @@ tcp_deliver(struct sl_worker *w, struct sl_tcp_conn *c, struct rte_mbuf *m,
 	c->pend_len += len;
 	sl_tcp_w(w)->held += len;
 	c->rcv_nxt += len;
+	tcp_ring_used(w, c, len);
 	return 0;
 }
 

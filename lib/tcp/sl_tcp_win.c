@@ -119,7 +119,8 @@ tcp_window_space(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	if (c->fin_rcvd || c->host_rst)
 		space = 0;
 	space = RTE_MIN(space, (uint64_t)tcp_max_window(w, c));
-	c->win_cache = (uint32_t)space;
+	/* what the port's rx ring can take from all flows at once */
+	c->win_cache = tcp_ring_cap(w, c, (uint32_t)space);
 	c->win_iter = w->iter;
 	return c->win_cache;
 }
@@ -179,6 +180,7 @@ tcp_record_adv(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	c->last_adv_wnd = field << c->rcv_wscale;
 	if (SEQ_GT(c->rcv_nxt + c->last_adv_wnd, c->rcv_adv))
 		c->rcv_adv = c->rcv_nxt + c->last_adv_wnd;
+	tcp_ring_charge(w, c);
 	c->last_ack_sent = c->rcv_nxt;
 	c->last_win_sent = field;
 	c->segs_unacked = 0;

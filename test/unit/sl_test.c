@@ -184,6 +184,7 @@ sl_test_env_init_opts(struct sl_test_env *env, const struct sl_config *cfg,
 	env->w.multiseg = true;
 	env->w.quit = &env->quit;
 	env->w.rx_mp = rx_mp;
+	env->w.rx_ring_frames = o->ring_frames;
 	if (sl_relay_worker_init(&env->w, &env->cfg, mp, host) != 0) {
 		/* a failed init has released what it took */
 		env->w.host = NULL;

@@ -122,6 +122,9 @@ struct sl_test_env_opts {
 	 * net_af_packet's ring-frame pool, w->rx_mp); 0: frames use the pool */
 	unsigned int nb_rx_mbufs;
 	uint16_t rx_room;	/**< its mbufs' data room; 0: 9216 + headroom */
+	/** frames of a kernel rx ring without back-pressure (as
+	 * net_af_packet's: w->rx_ring_frames, TCP's ring budget); 0: none */
+	uint32_t ring_frames;
 };
 
 /**

@@ -4232,6 +4232,202 @@ TCP_TEST(tcp_no_leaks)
 	SL_CHECK_EQ(rte_mempool_in_use_count(env.w.mp), start);
 }
 
+/* ------------------------------------------------------------------ */
+/* the ring budget (sl_tcp_ring.c)                                      */
+
+/*
+ * A port whose kernel rx ring holds RING_FRAMES frames and drops what does
+ * not fit (net_af_packet): TCP's windows together promise at most half of
+ * them, RING_BUDGET frames of MSS bytes (each rounded up to the scale
+ * unit, 128 bytes with the default 4 MiB buffer).
+ */
+#define RING_FRAMES	8
+#define RING_BUDGET	(RING_FRAMES / 2)
+#define RING_UNIT	128u
+#define RING_WIN(n)	RTE_ALIGN_CEIL((uint32_t)(n) * MSS, RING_UNIT)
+
+/* Restart the current case on such a port (manual clock). */
+static int
+ring_env(void)
+{
+	struct sl_test_env_opts o = {
+		.manual_clock = true,
+		.ring_frames = RING_FRAMES,
+	};
+	struct sl_config cfg;
+
+	env_stop();
+	default_cfg(&cfg);
+	cfg.ipv6 = false;
+	HCHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
+	env_up = true;
+	return 0;
+}
+
+/*
+ * ring_out - this iteration's output to the @n connections @c: for each,
+ * the window its last pure ACK opened (bytes; 0: none) in @win and the
+ * highest ACK number in @ack; checks that no right edge moved left, drops
+ * the capture.
+ * Return: frames to them.
+ */
+static unsigned int
+ring_out(struct tconn *c, unsigned int n, uint32_t *win, uint32_t *ack)
+{
+	unsigned int i, k, frames = 0;
+
+	for (k = 0; k < n; k++)
+		win[k] = ack[k] = 0;
+	for (i = 0; i < env.cap.n; i++) {
+		const struct rte_tcp_hdr *th;
+		enum sl_stat why;
+		struct sl_pkt p;
+		struct oseg o;
+
+		if (sl_net_parse(env.cap.m[i], &p, &why) != 0 || p.ip == NULL ||
+		    p.proto != IPPROTO_TCP)
+			continue;
+		th = (const struct rte_tcp_hdr *)p.l4;
+		for (k = 0; k < n; k++)
+			if (rte_be_to_cpu_16(th->dst_port) == c[k].port)
+				break;
+		if (k == n)
+			continue;
+		frames++;
+		memset(&o, 0, sizeof(o));
+		o.flags = th->tcp_flags;
+		o.ack = rte_be_to_cpu_32(th->recv_ack);
+		o.win = rte_be_to_cpu_16(th->rx_win);
+		o.len = p.pay_len;
+		if (!edge_ok(&c[k], &o))
+			out_bad = true;
+		ack[k] = o.ack;
+		if (is_pure_ack(&o))
+			win[k] = adv_of(&c[k], &o);
+	}
+	sl_test_cap_clear(&env);
+	return frames;
+}
+
+/*
+ * Four guest connections on a ring port at once: the first SYN-ACK offers
+ * the whole budget, the others a zero window (they wait in line); the
+ * guest's data frees frames and the next in line gets one frame's window,
+ * in order; a short segment (the guest's send queue emptied) frees what
+ * its window still promised. Without the budget every SYN-ACK offered
+ * 64 KiB: a thousand connections promised the ring a thousand times what
+ * it holds, and the kernel dropped the overflow.
+ */
+TCP_TEST(tcp_ring_budget_windows_share_the_ring)
+{
+	uint32_t win[4], ack[4];
+	struct tconn c[4];
+	unsigned int i;
+
+	SL_CHECK(ring_env() == 0);
+	for (i = 0; i < 4; i++)
+		SL_CHECK(handshake(&c[i], (uint16_t)(41001 + i), 7, 65535) ==
+			0);
+	SL_CHECK_EQ(c[0].synack_win, RING_WIN(RING_BUDGET));
+	for (i = 1; i < 4; i++)
+		SL_CHECK_EQ(c[i].synack_win, 0);
+	/* all four wait in line: the first too, its window stopped short of
+	 * what the buffer allows */
+	SL_CHECK_EQ(STAT(tcp_ring_waits), 4);
+	/* one full segment on the first: one frame free, the second's turn
+	 * (the first, first in line, is held back again: its share) */
+	out_bad = false;
+	SL_CHECK(gdata_off(&c[0], 0, MSS) == 0);
+	ring_out(c, 4, win, ack);
+	SL_CHECK(!out_bad);
+	SL_CHECK_EQ(ack[0], c[0].gseq);
+	SL_CHECK_EQ(win[1], RING_WIN(1));
+	SL_CHECK_EQ(win[2], 0);
+	SL_CHECK_EQ(win[3], 0);
+	/* a short segment: the first's promise waits for its application,
+	 * the third and the fourth get their frame */
+	SL_CHECK(gdata_off(&c[0], MSS, 100) == 0);
+	ring_out(c, 4, win, ack);
+	SL_CHECK(!out_bad);
+	SL_CHECK_EQ(ack[0], c[0].gseq);
+	SL_CHECK_EQ(win[2], RING_WIN(1));
+	SL_CHECK_EQ(win[3], RING_WIN(1));
+	SL_CHECK_EQ(STAT(tcp_ring_updates), 3);
+	SL_CHECK(host_take_pat(&c[0], 0, MSS + 100) == 0);
+	/* the second uses its frame: its data is taken */
+	SL_CHECK(gdata_off(&c[1], 0, MSS) == 0);
+	ring_out(c, 4, win, ack);
+	SL_CHECK_EQ(ack[1], c[1].gseq);
+	SL_CHECK(host_take_pat(&c[1], 0, MSS) == 0);
+}
+
+/*
+ * A window the guest never uses stops counting after SL_TCP_RB_IDLE_MS
+ * (200 ms), and a flow that ends gives its frames back at once: either
+ * way the next in line gets its window update.
+ */
+TCP_TEST(tcp_ring_budget_idle_and_closed_flows_give_frames_back)
+{
+	uint32_t win[4], ack[4];
+	struct tconn c[4];
+	unsigned int i;
+
+	SL_CHECK(ring_env() == 0);
+	for (i = 0; i < 3; i++)
+		SL_CHECK(handshake(&c[i], (uint16_t)(41101 + i), 7, 65535) ==
+			0);
+	SL_CHECK_EQ(c[0].synack_win, RING_WIN(RING_BUDGET));
+	SL_CHECK_EQ(c[1].synack_win, 0);
+	SL_CHECK_EQ(c[2].synack_win, 0);
+	/* the first ends (FIN): its frames go to the two in line, a fair
+	 * share each */
+	SL_CHECK(gsend(c[0].port, F_ACK | F_FIN, c[0].gseq, c[0].una,
+		c[0].gwin, NULL, 0, NULL, 0) == 0);
+	ring_out(c, 3, win, ack);
+	SL_CHECK_EQ(ack[0], c[0].gseq + 1);
+	SL_CHECK_EQ(win[1], RING_WIN(RING_BUDGET / 2));
+	SL_CHECK_EQ(win[2], RING_WIN(RING_BUDGET / 2));
+	/* a fourth finds the budget promised: a zero window */
+	SL_CHECK(handshake(&c[3], 41104, 7, 65535) == 0);
+	SL_CHECK_EQ(c[3].synack_win, 0);
+	/* the two never use theirs: after 200 ms they stop counting, and
+	 * the fourth gets its window */
+	advance(199);
+	ring_out(c, 4, win, ack);
+	SL_CHECK_EQ(win[3], 0);
+	advance(1);
+	SL_CHECK_EQ(STAT(tcp_ring_idle), 2);
+	ring_out(c, 4, win, ack);
+	SL_CHECK_EQ(win[3], RING_WIN(RING_BUDGET));
+	SL_CHECK(!out_bad);
+}
+
+/*
+ * On a ring port an iteration queues at most half the ring's frames of
+ * data toward the guest (the guest's ACKs, sent back inside the port's
+ * send, must fit in the ring too); the rest follows in the next iterations,
+ * in order. Elsewhere the limit stays SL_TX_MAX less the control reserve.
+ */
+TCP_TEST(tcp_ring_port_bounds_data_frames_per_iteration)
+{
+	unsigned int n, total = 0, iters = 0;
+	struct tconn c;
+
+	SL_CHECK_EQ(env.w.tx_data_max, SL_TX_MAX - SL_TX_RESERVE);
+	SL_CHECK(ring_env() == 0);
+	SL_CHECK_EQ(env.w.tx_data_max, RING_FRAMES / 2);
+	SL_CHECK(handshake(&c, 41201, 7, 65535) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 10 * MSS) == 0);
+	while (total < 10 && iters++ < 10) {
+		step();
+		n = take_out(c.port);
+		SL_CHECK(n <= RING_FRAMES / 2);
+		total += n;
+	}
+	SL_CHECK_EQ(total, 10);
+	SL_CHECK(iters >= 3);
+}
+
 int
 main(int argc, char **argv)
 {

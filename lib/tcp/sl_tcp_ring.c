@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_tcp_ring.c: the ring budget: how many frames of guest data all of a
+ * worker's flows together may have on their way to a port whose guest side
+ * has no back-pressure (net_af_packet: the kernel drops what its rx ring
+ * has no free frame for).
+ *
+ * Theory of operation
+ * -------------------
+ * A full tap queue or virtio ring stops the guest's sender; a full
+ * AF_PACKET rx ring drops the frame, and the guest sends it again after its
+ * RTO. What the guest may send at once is what sluice promised in its
+ * windows: a flow's promise is rcv_adv - rcv_nxt, at most ceil(promise /
+ * MSS) frames, its charge (c->rb_frames). On such a port (w->rx_ring_frames
+ * set) the worker keeps the sum of the charges (tw->rb_used) within a
+ * budget of half the ring's frames; the other half is for what no window
+ * governs (SYNs, the guest's ACKs and FINs, datagrams).
+ *
+ * Granting. The window space of a flow (tcp_window_space) is capped at the
+ * frames the budget has free, and at a fair share (the budget divided among
+ * the flows charged or waiting, at least one frame) when others contend:
+ * one flow alone may have the whole budget, a thousand new flows get one
+ * frame each in turn. A flow the cap held back waits in line (FIFO,
+ * tw->rb_list[RB_WAIT]) and gets a window update, in turn, once frames are
+ * free again (tcp_ring_iter_end, after the iteration's ACKs). A SYN-ACK
+ * may so carry a zero window: the guest's data waits for that update
+ * (Linux sends as soon as it comes; its persist timer covers a lost one).
+ * The window's other rules stay (tcp_select_window: its right edge never
+ * moves left, it opens in SWS-safe steps).
+ *
+ * Freeing. Frames come free when the guest sends what it was promised
+ * (rcv_nxt moves: tcp_deliver), when a flow ends (tcp_free), and when a
+ * promise stays unused: a flow whose promise neither grew nor was used for
+ * SL_TCP_RB_IDLE_MS is uncharged (a connection that only receives, or
+ * whose application has nothing to send; the charged list is kept least
+ * recently active first, so finding them is a look at its head). An idle
+ * flow that sends again is charged again, over the budget if need be: the
+ * budget bounds what sluice promises now, not what it promised long ago.
+ *
+ * Where the port pushes back (net_tap, vhost-user, a NIC: rx_ring_frames
+ * 0) the budget is 0 and none of this runs.
+ */
+#include "sl_tcp_priv.h"
+
+#define RB_CHARGED	0	/* flows with a charge, least recently active
+				 * first */
+#define RB_WAIT		1	/* flows owed a window update, FIFO */
+
+/** rb_add_tail - put flow slot @idx at the tail of list @l. */
+static void
+rb_add_tail(struct sl_tcp_worker *tw, unsigned int l, uint32_t idx)
+{
+	struct sl_tcp_conn *c = &tw->conns[idx];
+	struct tcp_rb_list *q = &tw->rb_list[l];
+
+	if (c->rb_on == 0)
+		tw->rb_flows++;
+	c->rb_on |= (uint8_t)(1u << l);
+	c->rb_link[l].prev = q->tail;
+	c->rb_link[l].next = 0;
+	if (q->tail != 0)
+		tw->conns[q->tail - 1].rb_link[l].next = idx + 1;
+	else
+		q->head = idx + 1;
+	q->tail = idx + 1;
+	q->n++;
+}
+
+/** rb_del - take flow slot @idx off list @l (nothing when not on it). */
+static void
+rb_del(struct sl_tcp_worker *tw, unsigned int l, uint32_t idx)
+{
+	struct sl_tcp_conn *c = &tw->conns[idx];
+	struct tcp_rb_list *q = &tw->rb_list[l];
+	uint32_t prev = c->rb_link[l].prev, next = c->rb_link[l].next;
+
+	if (!(c->rb_on & (1u << l)))
+		return;
+	if (prev != 0)
+		tw->conns[prev - 1].rb_link[l].next = next;
+	else
+		q->head = next;
+	if (next != 0)
+		tw->conns[next - 1].rb_link[l].prev = prev;
+	else
+		q->tail = prev;
+	q->n--;
+	c->rb_link[l].prev = 0;
+	c->rb_link[l].next = 0;
+	c->rb_on &= (uint8_t)~(1u << l);
+	if (c->rb_on == 0)
+		tw->rb_flows--;
+}
+
+/** rb_set - make @c's charge @n frames (the list membership is the
+ * caller's). */
+static void
+rb_set(struct sl_tcp_worker *tw, struct sl_tcp_conn *c, uint32_t n)
+{
+	tw->rb_used = tw->rb_used - c->rb_frames + n;
+	c->rb_frames = n;
+}
+
+/**
+ * promise_frames - the frames @c's open window lets the guest send: whole
+ * MSS, the last scale unit not counted (a window of n frames is rounded up
+ * to the unit, tcp_ring_cap).
+ */
+static uint32_t
+promise_frames(const struct sl_tcp_conn *c)
+{
+	uint32_t p, unit = 1u << c->rcv_wscale;
+
+	if (c->rcv_mss == 0 || c->rb_idle || c->fin_rcvd || c->host_rst ||
+	    !SEQ_GT(c->rcv_adv, c->rcv_nxt))
+		return 0;
+	p = c->rcv_adv - c->rcv_nxt;
+	if (p < unit)
+		return 1;
+	return (p - unit + c->rcv_mss) / c->rcv_mss;
+}
+
+void
+tcp_ring_init(struct sl_worker *w)
+{
+	sl_tcp_w(w)->rb_budget = w->rx_ring_frames / 2;
+}
+
+/**
+ * rb_update - charge @c (slot @idx) what its window now promises (nothing
+ * when idle); @active: it just used its promise or got it (the charged
+ * list's tail, the idle clock restarts).
+ */
+static void
+rb_update(struct sl_worker *w, struct sl_tcp_worker *tw,
+	struct sl_tcp_conn *c, uint32_t idx, bool active)
+{
+	rb_set(tw, c, promise_frames(c));
+	if (c->rb_frames == 0) {
+		rb_del(tw, RB_CHARGED, idx);
+		return;
+	}
+	if (active || !(c->rb_on & (1u << RB_CHARGED))) {
+		c->rb_ms = w->now_ms;
+		rb_del(tw, RB_CHARGED, idx);
+		rb_add_tail(tw, RB_CHARGED, idx);
+	}
+}
+
+void
+tcp_ring_charge(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+	uint32_t idx = (uint32_t)(c - tw->conns);
+
+	if (tw->rb_budget == 0 || w->ft.flows[idx].state < SL_TCP_S_SYN_RCVD)
+		return;		/* no budget; no usable window yet */
+	if (!c->rb_seen) {
+		/* its first window: the guest is about to use it */
+		c->rb_seen = true;
+		c->rb_idle = false;
+	}
+	rb_update(w, tw, c, idx, false);
+}
+
+void
+tcp_ring_used(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t len)
+{
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+
+	if (tw->rb_budget == 0 || c->rcv_mss == 0)
+		return;
+	/* data that ends short of a full segment emptied the guest's send
+	 * queue: what the window still promises waits for the application
+	 * (its next full segment charges it again) */
+	c->rb_idle = len % c->rcv_mss != 0;
+	rb_update(w, tw, c, (uint32_t)(c - tw->conns), true);
+}
+
+uint32_t
+tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space)
+{
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+	uint32_t idx = (uint32_t)(c - tw->conns);
+	uint32_t others, free, share, lim, unit = 1u << c->rcv_wscale;
+	uint64_t cap;
+
+	if (tw->rb_budget == 0 || c->rcv_mss == 0 || space == 0)
+		return space;
+	others = tw->rb_used - c->rb_frames;
+	free = tw->rb_budget > others ? tw->rb_budget - others : 0;
+	share = tw->rb_budget / (tw->rb_flows + (c->rb_on == 0 ? 1u : 0u));
+	lim = RTE_MIN(free, RTE_MAX(share, 1u));
+	/* whole frames, rounded up to the scale unit: the window that is
+	 * advertised (rounded down to the unit) still holds them */
+	cap = RTE_ALIGN_CEIL((uint64_t)lim * c->rcv_mss, unit);
+	if (cap >= space)
+		return space;
+	/* held back: owed an update when frames come free (an idle flow
+	 * asks for none: its next full segment will) */
+	if (!c->rb_idle && !(c->rb_on & (1u << RB_WAIT))) {
+		SL_STAT_INC(w->stats, tcp_ring_waits);
+		rb_add_tail(tw, RB_WAIT, idx);
+	}
+	return (uint32_t)cap;
+}
+
+void
+tcp_ring_forget(struct sl_worker *w, struct sl_tcp_conn *c)
+{
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+	uint32_t idx = (uint32_t)(c - tw->conns);
+
+	if (tw->rb_budget == 0)
+		return;
+	rb_set(tw, c, 0);
+	rb_del(tw, RB_CHARGED, idx);
+	rb_del(tw, RB_WAIT, idx);
+	c->rb_seen = false;
+	c->rb_idle = false;
+}
+
+/**
+ * ring_idle - uncharge the flows whose promise neither grew nor was used
+ * for SL_TCP_RB_IDLE_MS (the charged list's head is the least recently
+ * active).
+ */
+static void
+ring_idle(struct sl_worker *w, struct sl_tcp_worker *tw)
+{
+	struct tcp_rb_list *q = &tw->rb_list[RB_CHARGED];
+
+	while (q->head != 0) {
+		struct sl_tcp_conn *c = &tw->conns[q->head - 1];
+
+		if (c->rb_ms + SL_TCP_RB_IDLE_MS > w->now_ms)
+			break;
+		SL_STAT_INC(w->stats, tcp_ring_idle);
+		c->rb_idle = true;
+		rb_set(tw, c, 0);
+		rb_del(tw, RB_CHARGED, q->head - 1);
+	}
+}
+
+void
+tcp_ring_iter_end(struct sl_worker *w)
+{
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+	struct tcp_rb_list *q = &tw->rb_list[RB_WAIT];
+	uint32_t n;
+
+	if (tw->rb_budget == 0)
+		return;
+	ring_idle(w, tw);
+	/* each waiting flow at most once: one that is held back again goes
+	 * back to the tail (tcp_ring_cap) */
+	for (n = q->n; n > 0 && q->head != 0 && tw->rb_used < tw->rb_budget;
+	     n--) {
+		uint32_t idx = q->head - 1;
+		struct sl_flow *f = &w->ft.flows[idx];
+		struct sl_tcp_conn *c = &tw->conns[idx];
+		uint32_t win;
+
+		rb_del(tw, RB_WAIT, idx);
+		if (!f->in_use || f->state == SL_TCP_S_TIME_WAIT ||
+		    c->fin_rcvd || c->host_rst)
+			continue;	/* no window to give any more */
+		if (f->state < SL_TCP_S_ESTABLISHED) {
+			/* its SYN-ACK went: the update follows its ACK */
+			rb_add_tail(tw, RB_WAIT, idx);
+			continue;
+		}
+		c->win_iter = 0;	/* the space anew, with the budget */
+		win = tcp_select_window(w, f, c) >> c->rcv_wscale;
+		if (win == c->last_win_sent)
+			continue;	/* held back again (or no space) */
+		SL_STAT_INC(w->stats, tcp_ring_updates);
+		SL_STAT_INC(w->stats, tcp_window_updates);
+		tcp_send_ack(w, f, c);
+	}
+}
