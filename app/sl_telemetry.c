@@ -354,6 +354,9 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		if (p->nb_ring_fds > 0)
 			rte_tel_data_add_dict_u64(c, "ring_drops",
 				sl_port_ring_drops((struct sl_port *)p));
+		if (p->ring_frames > 0)		/* TCP's ring budget */
+			rte_tel_data_add_dict_u64(c, "ring_frames",
+				p->ring_frames);
 		memset(&link, 0, sizeof(link));
 		if (rte_eth_link_get_nowait(p->port_id, &link) == 0) {
 			rte_tel_data_add_dict_string(c, "link",

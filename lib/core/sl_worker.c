@@ -8,7 +8,9 @@
  *
  * Theory of operation (the poll loop): each worker lcore runs
  * sl_worker_poll() in a loop, run to completion:
- *   1. rx burst from its port queue; then the iter_start hooks (control
+ *   1. rx burst from its port queue (from a port whose kernel ring drops
+ *      what it cannot hold, net_af_packet: more bursts while they come
+ *      full, SL_RX_RING_BURSTS at most); then the iter_start hooks (control
  *      requests, then the neighbours' poll), the tx burst of the backlog,
  *      the tx_resume hooks (TCP flows that waited for tx room);
  *   2. classify each frame (sl_net_parse, IP fragments reassembled first
@@ -718,14 +720,23 @@ sl_worker_idle_wait(struct sl_worker *w, int max_ms)
 unsigned int
 sl_worker_poll(struct sl_worker *w)
 {
-	struct rte_mbuf *pkts[2 * SL_BURST];
+	struct rte_mbuf *pkts[SL_RX_RING_BURSTS * SL_BURST];
 	uint64_t t0 = sl_worker_clock(w);
-	unsigned int work;
-	uint16_t n;
+	unsigned int work, i;
+	uint16_t n, got;
 
-	n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, SL_BURST);
+	n = got = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, SL_BURST);
+	/* a kernel ring drops what it has no frame for: while bursts come
+	 * full, read on (a worker's tx burst makes the guest answer inside
+	 * the send, its ACKs beside the data TCP's ring budget lets in) */
+	for (i = 1; w->rx_ring_frames > 0 && w->steer == NULL &&
+	     got == SL_BURST && i < SL_RX_RING_BURSTS; i++) {
+		got = rte_eth_rx_burst(w->port_id, w->queue_id, pkts + n,
+			SL_BURST);
+		n = (uint16_t)(n + got);
+	}
 	if (w->steer != NULL)
-		n = sl_steer_burst(w, pkts, n, RTE_DIM(pkts));
+		n = sl_steer_burst(w, pkts, n, 2 * SL_BURST);
 	if (w->steer != NULL && w->queue_id == 0)
 		sl_steer_take_tx(w);
 	work = sl_worker_step(w, pkts, n);

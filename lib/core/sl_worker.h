@@ -26,6 +26,9 @@
 #include "sl_timer.h"
 
 #define SL_BURST	32	/* rx burst size */
+/* rx bursts an iteration reads while they come full, from a port whose
+ * kernel ring drops what it cannot hold (w->rx_ring_frames) */
+#define SL_RX_RING_BURSTS	4
 #define SL_TX_MAX	1024	/* frames produced per iteration before a flush */
 /* the app's workers poll host readiness in every 4th quiet iteration */
 #define SL_HOST_POLL_EVERY	4

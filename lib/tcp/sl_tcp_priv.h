@@ -245,6 +245,7 @@ struct sl_tcp_conn {
 	struct tcp_rb_link rb_link[2];	/**< charged list, wait line */
 	uint8_t rb_on;		/**< bit i: on list i */
 	bool rb_seen;		/**< charged since the flow began */
+	bool rb_turn;		/**< its turn in line (tcp_ring_iter_end) */
 	bool rb_idle;		/**< its promise waits for the application:
 				 * not charged */
 };

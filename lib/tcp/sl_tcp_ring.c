@@ -198,9 +198,11 @@ tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space)
 	if (cap >= space)
 		return space;
 	/* held back: owed an update when frames come free (an idle flow
-	 * asks for none: its next full segment will) */
+	 * asks for none: its next full segment will); counted when it
+	 * starts waiting, not when its turn comes and it waits again */
 	if (!c->rb_idle && !(c->rb_on & (1u << RB_WAIT))) {
-		SL_STAT_INC(w->stats, tcp_ring_waits);
+		if (!c->rb_turn)
+			SL_STAT_INC(w->stats, tcp_ring_waits);
 		rb_add_tail(tw, RB_WAIT, idx);
 	}
 	return (uint32_t)cap;
@@ -272,7 +274,9 @@ tcp_ring_iter_end(struct sl_worker *w)
 			continue;
 		}
 		c->win_iter = 0;	/* the space anew, with the budget */
+		c->rb_turn = true;
 		win = tcp_select_window(w, f, c) >> c->rcv_wscale;
+		c->rb_turn = false;
 		if (win == c->last_win_sent)
 			continue;	/* held back again (or no space) */
 		SL_STAT_INC(w->stats, tcp_ring_updates);

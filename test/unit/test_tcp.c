@@ -4265,6 +4265,24 @@ ring_env(void)
 }
 
 /*
+ * ring_open - restart on a ring port and open @n guest connections from
+ * port @port0 on: the first SYN-ACK offers the whole budget, the others a
+ * zero window (they wait in line).
+ */
+static int
+ring_open(struct tconn *c, unsigned int n, uint16_t port0)
+{
+	unsigned int i;
+
+	HCHECK(ring_env() == 0);
+	for (i = 0; i < n; i++) {
+		HCHECK(handshake(&c[i], (uint16_t)(port0 + i), 7, 65535) == 0);
+		HCHECK(c[i].synack_win == (i == 0 ? RING_WIN(RING_BUDGET) : 0));
+	}
+	return 0;
+}
+
+/*
  * ring_out - this iteration's output to the @n connections @c: for each,
  * the window its last pure ACK opened (bytes; 0: none) in @win and the
  * highest ACK number in @ack; checks that no right edge moved left, drops
@@ -4322,15 +4340,8 @@ TCP_TEST(tcp_ring_budget_windows_share_the_ring)
 {
 	uint32_t win[4], ack[4];
 	struct tconn c[4];
-	unsigned int i;
 
-	SL_CHECK(ring_env() == 0);
-	for (i = 0; i < 4; i++)
-		SL_CHECK(handshake(&c[i], (uint16_t)(41001 + i), 7, 65535) ==
-			0);
-	SL_CHECK_EQ(c[0].synack_win, RING_WIN(RING_BUDGET));
-	for (i = 1; i < 4; i++)
-		SL_CHECK_EQ(c[i].synack_win, 0);
+	SL_CHECK(ring_open(c, 4, 41001) == 0);
 	/* all four wait in line: the first too, its window stopped short of
 	 * what the buffer allows */
 	SL_CHECK_EQ(STAT(tcp_ring_waits), 4);
@@ -4370,15 +4381,8 @@ TCP_TEST(tcp_ring_budget_idle_and_closed_flows_give_frames_back)
 {
 	uint32_t win[4], ack[4];
 	struct tconn c[4];
-	unsigned int i;
 
-	SL_CHECK(ring_env() == 0);
-	for (i = 0; i < 3; i++)
-		SL_CHECK(handshake(&c[i], (uint16_t)(41101 + i), 7, 65535) ==
-			0);
-	SL_CHECK_EQ(c[0].synack_win, RING_WIN(RING_BUDGET));
-	SL_CHECK_EQ(c[1].synack_win, 0);
-	SL_CHECK_EQ(c[2].synack_win, 0);
+	SL_CHECK(ring_open(c, 3, 41101) == 0);
 	/* the first ends (FIN): its frames go to the two in line, a fair
 	 * share each */
 	SL_CHECK(gsend(c[0].port, F_ACK | F_FIN, c[0].gseq, c[0].una,
