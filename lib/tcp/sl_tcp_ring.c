@@ -29,14 +29,22 @@
  * The window's other rules stay (tcp_select_window: its right edge never
  * moves left, it opens in SWS-safe steps).
  *
- * Freeing. Frames come free when the guest sends what it was promised
- * (rcv_nxt moves: tcp_deliver), when a flow ends (tcp_free), and when a
- * promise stays unused: a flow whose promise neither grew nor was used for
- * SL_TCP_RB_IDLE_MS is uncharged (a connection that only receives, or
- * whose application has nothing to send; the charged list is kept least
- * recently active first, so finding them is a look at its head). An idle
- * flow that sends again is charged again, over the budget if need be: the
- * budget bounds what sluice promises now, not what it promised long ago.
+ * Counting. A flow is charged from its first window (the SYN-ACK's) on;
+ * its charge is recomputed whenever a window goes out and whenever its
+ * data comes in order (tcp_deliver). Whole MSS frames are counted, the
+ * last scale unit not (a window of n frames is rounded up to the unit).
+ *
+ * Freeing. Frames come free when the guest sends what it was promised,
+ * when a flow ends or its FIN came (tcp_free; a closed window promises
+ * nothing), and when a promise waits for the application rather than for
+ * the network: data that ends short of a full segment means the guest's
+ * send queue emptied, and a flow that has not used its window for
+ * SL_TCP_RB_IDLE_MS (a connection that only receives, or whose
+ * application is quiet) is uncharged; the charged list is kept least
+ * recently active first, so finding those is a look at its head. Such an
+ * idle flow asks for no update; its next full segment charges it again,
+ * over the budget if need be: the budget bounds what sluice promises now,
+ * not what it promised long ago.
  *
  * Where the port pushes back (net_tap, vhost-user, a NIC: rx_ring_frames
  * 0) the budget is 0 and none of this runs.
