@@ -9,8 +9,9 @@
  * Theory of operation (the poll loop): each worker lcore runs
  * sl_worker_poll() in a loop, run to completion:
  *   1. rx burst from its port queue (from a port whose kernel ring drops
- *      what it cannot hold, net_af_packet: more bursts while they come
- *      full, SL_RX_RING_BURSTS at most); then the iter_start hooks (control
+ *      what it cannot hold, net_af_packet, and that steers no frames for
+ *      other queues: more bursts while they come full, SL_RX_RING_BURSTS
+ *      at most); then the iter_start hooks (control
  *      requests, then the neighbours' poll), the tx burst of the backlog,
  *      the tx_resume hooks (TCP flows that waited for tx room);
  *   2. classify each frame (sl_net_parse, IP fragments reassembled first
@@ -635,7 +636,10 @@ sl_worker_host(struct sl_worker *w, int timeout_ms)
  * rx_behind_update - set w->rx_behind for an iteration whose input is @n
  * frames: true while full bursts come (more frames wait in the port), for
  * SL_TIMER_DEFER_MS at most; then false for the iterations of one
- * millisecond (what was held goes), and full bursts may hold again.
+ * millisecond (what was held goes), and full bursts may hold again. A ring
+ * port's worker that read on past a full burst and emptied the ring (@n
+ * over SL_BURST) counts as behind too: the hold then ends with the next
+ * iteration's burst, one iteration late at most.
  */
 static void
 rx_behind_update(struct sl_worker *w, uint16_t n)

@@ -623,7 +623,7 @@ tcp_host_to_guest(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 	uint32_t in_flight = c->snd_nxt - c->snd_una;
 	uint32_t avail, got;
 	unsigned int nseg, niov, i, seg_lim;
-	bool eof = false;
+	bool eof;
 	ssize_t n;
 
 	if (f->state != SL_TCP_S_ESTABLISHED || c->host_eof || f->hd < 0)

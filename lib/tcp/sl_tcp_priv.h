@@ -241,7 +241,8 @@ struct sl_tcp_conn {
 
 	/* the ring budget (sl_tcp_ring.c) */
 	uint32_t rb_frames;	/**< frames of guest data charged */
-	uint64_t rb_ms;		/**< when it last used its window */
+	uint64_t rb_ms;		/**< when it last used its window, or was
+				 * charged anew */
 	struct tcp_rb_link rb_link[2];	/**< charged list, wait line */
 	uint8_t rb_on;		/**< bit i: on list i */
 	bool rb_seen;		/**< charged since the flow began */
