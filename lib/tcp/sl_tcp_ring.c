@@ -31,8 +31,11 @@
  *
  * Counting. A flow is charged from its first window (the SYN-ACK's) on;
  * its charge is recomputed whenever a window goes out and whenever its
- * data comes in order (tcp_deliver). Whole MSS frames are counted, the
- * last scale unit not (a window of n frames is rounded up to the unit).
+ * data comes in order (tcp_deliver). Full segments are counted; a rest
+ * below one MSS is not (Linux sends it only as the tail of its data), and
+ * a grant adds whole segments beyond it, so no window is left that the
+ * guest could use only after its persist timer. A flow held back, idle or
+ * not, that cannot send a full segment waits in line for its update.
  *
  * Freeing. Frames come free when the guest sends what it was promised,
  * when a flow ends or its FIN came (tcp_free; a closed window promises
@@ -110,23 +113,25 @@ rb_set(struct sl_tcp_worker *tw, struct sl_tcp_conn *c, uint32_t n)
 	c->rb_frames = n;
 }
 
+/** promise_bytes - what @c's open window lets the guest send. */
+static uint32_t
+promise_bytes(const struct sl_tcp_conn *c)
+{
+	return SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+}
+
 /**
- * promise_frames - the frames @c's open window lets the guest send: whole
- * MSS, the last scale unit not counted (a window of n frames is rounded up
- * to the unit, tcp_ring_cap).
+ * promise_frames - the full segments @c's open window lets the guest send
+ * (a rest below one MSS goes only as the tail of what the guest has: Linux
+ * sends no partial segment into a window while more data waits); nothing
+ * while idle or closed.
  */
 static uint32_t
 promise_frames(const struct sl_tcp_conn *c)
 {
-	uint32_t p, unit = 1u << c->rcv_wscale;
-
-	if (c->rcv_mss == 0 || c->rb_idle || c->fin_rcvd || c->host_rst ||
-	    !SEQ_GT(c->rcv_adv, c->rcv_nxt))
+	if (c->rcv_mss == 0 || c->rb_idle || c->fin_rcvd || c->host_rst)
 		return 0;
-	p = c->rcv_adv - c->rcv_nxt;
-	if (p < unit)
-		return 1;
-	return (p - unit + c->rcv_mss) / c->rcv_mss;
+	return promise_bytes(c) / c->rcv_mss;
 }
 
 void
@@ -191,7 +196,8 @@ tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space)
 {
 	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint32_t idx = (uint32_t)(c - tw->conns);
-	uint32_t others, free, share, lim, unit = 1u << c->rcv_wscale;
+	uint32_t others, free, share, lim, cur, have;
+	uint32_t unit = 1u << c->rcv_wscale;
 	uint64_t cap;
 
 	if (tw->rb_budget == 0 || c->rcv_mss == 0 || space == 0)
@@ -200,15 +206,22 @@ tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space)
 	free = tw->rb_budget > others ? tw->rb_budget - others : 0;
 	share = tw->rb_budget / (tw->rb_flows + (c->rb_on == 0 ? 1u : 0u));
 	lim = RTE_MIN(free, RTE_MAX(share, 1u));
-	/* whole frames, rounded up to the scale unit: the window that is
-	 * advertised (rounded down to the unit) still holds them */
-	cap = RTE_ALIGN_CEIL((uint64_t)lim * c->rcv_mss, unit);
+	/* the promise grows by whole frames beyond what it holds (its rest
+	 * below one MSS kept: a grant never leaves a window the guest can
+	 * use only after its persist timer), rounded up to the scale unit so
+	 * that the window advertised (rounded down to it) still holds them */
+	cur = promise_bytes(c);
+	have = cur / c->rcv_mss;
+	cap = lim > have ? RTE_ALIGN_CEIL((uint64_t)cur +
+		(uint64_t)(lim - have) * c->rcv_mss, unit) : cur;
 	if (cap >= space)
 		return space;
 	/* held back: owed an update when frames come free (an idle flow
-	 * asks for none: its next full segment will); counted when it
-	 * starts waiting, not when its turn comes and it waits again */
-	if (!c->rb_idle && !(c->rb_on & (1u << RB_WAIT))) {
+	 * that can still send a full segment asks for none: its next full
+	 * segment will); counted when it starts waiting, not when its turn
+	 * comes and it waits again */
+	if ((!c->rb_idle || cur < c->rcv_mss) &&
+	    !(c->rb_on & (1u << RB_WAIT))) {
 		if (!c->rb_turn)
 			SL_STAT_INC(w->stats, tcp_ring_waits);
 		rb_add_tail(tw, RB_WAIT, idx);

@@ -4407,6 +4407,49 @@ TCP_TEST(tcp_ring_budget_idle_and_closed_flows_give_frames_back)
 }
 
 /*
+ * A flow whose window is down to less than one full segment gets its
+ * update once frames come free, even when its last data ended short (idle):
+ * Linux sends no partial segment into a window while more data waits, so
+ * without the update it waits for its persist timer, and a zero window
+ * answered to each probe backs that off to minutes (an e2e run saw two
+ * connections still waiting after 120 s). The update grows the window by
+ * whole segments beyond the rest it holds.
+ */
+TCP_TEST(tcp_ring_budget_short_window_gets_its_update)
+{
+	uint32_t win[3], ack[3], rest, off;
+	struct tconn c[3];
+
+	SL_CHECK(ring_open(c, 3, 41301) == 0);
+	/* the first's short write: idle; the others share the budget */
+	SL_CHECK(gdata_off(&c[0], 0, 100) == 0);
+	ring_out(c, 3, win, ack);
+	SL_CHECK_EQ(win[1], RING_WIN(RING_BUDGET / 2));
+	SL_CHECK_EQ(win[2], RING_WIN(RING_BUDGET / 2));
+	/* it writes again (over the budget: what it was promised long ago),
+	 * then ends short of a full segment with less than one left */
+	off = 100;
+	while (c[0].edge - c[0].gseq >= MSS + 100) {
+		SL_CHECK(gdata_off(&c[0], off, MSS) == 0);
+		off += MSS;
+		ring_out(c, 3, win, ack);
+	}
+	SL_CHECK(gdata_off(&c[0], off, 100) == 0);
+	off += 100;
+	ring_out(c, 3, win, ack);
+	rest = c[0].edge - c[0].gseq;
+	SL_CHECK(rest < MSS);
+	SL_CHECK(host_take_pat(&c[0], 0, off) == 0);
+	/* the second uses its frames: the first's turn */
+	SL_CHECK(gdata_off(&c[1], 0, MSS) == 0);
+	SL_CHECK(gdata_off(&c[1], MSS, MSS) == 0);
+	ring_out(c, 3, win, ack);
+	SL_CHECK(!out_bad);
+	SL_CHECK_EQ(ack[1], c[1].gseq);
+	SL_CHECK(win[0] >= rest + MSS);
+}
+
+/*
  * On a ring port an iteration queues at most half the ring's frames of
  * data toward the guest (the guest's ACKs, sent back inside the port's
  * send, must fit in the ring too); the rest follows in the next iterations,
