@@ -187,6 +187,7 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	w->host_poll_every = SL_HOST_POLL_EVERY;
 	w->rx_mp = sp->rx_mp;
 	w->rx_ring_frames = sp->ring_frames;
+	w->hdring = q == 0 ? sp->hdring : NULL;
 	w->mbuf_reserve = sp->mbuf_reserve;
 	w->quit = &sl_app.quit;
 	if (sl_relay_worker_init(w, pc, sp->mp, h) != 0) {

@@ -24,6 +24,7 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include "sl_hdring.h"
 #include "sl_log.h"
 #include "sl_pool.h"
 #include "sl_port.h"
@@ -566,6 +567,9 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 		return -1;
 	}
 	sp->seg_room = (uint16_t)(pl->data_room - RTE_PKTMBUF_HEADROOM);
+	/* a ring that drops what it cannot hold, whatever its frames' size
+	 * (TCP's ring budget) */
+	sp->ring_frames = pl->afp_frames;
 	if (pl->afp_rx_buf > sp->seg_room) {
 		uint32_t room = RTE_MIN((uint32_t)UINT16_MAX, RTE_ALIGN_CEIL(
 			pl->afp_rx_buf + RTE_PKTMBUF_HEADROOM, 64));
@@ -578,7 +582,6 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 		/* as many guest frames as the kernel's rx rings hold (rx
 		 * stops, the ring holds the rest: backpressure, not loss) */
 		sp->nb_rx_mbufs = sl_pool_ring_mbufs(&ring);
-		sp->ring_frames = pl->afp_frames;
 		if (sp->nb_rx_mbufs == 0) {
 			snprintf(err, errlen, "port %u: framecnt %u: no rx pool "
 				"fits it", port_id, pl->afp_frames);
@@ -720,6 +723,32 @@ ring_fds_find(const struct sl_port *sp, int *fds, int max)
 	return n;
 }
 
+/**
+ * port_hdring - give a net_af_packet port its header ring (the guest's
+ * SYNs and pure ACKs, sl_hdring.c); its socket joins ring_fds (idle
+ * wake-ups, ring drops). Without one (an error, logged), the PMD's rings
+ * take every frame as before.
+ */
+static void
+port_hdring(struct sl_port *sp, const struct rte_eth_dev_info *info)
+{
+	char why[128];
+
+	if (sp->nb_ring_fds == 0 || sp->nb_ring_fds >= SL_PORT_WAKE_MAX)
+		return;
+	sp->hdring = sl_hdring_open((int)info->if_index, sp->port_id,
+		sp->ring_fds, sp->nb_ring_fds, why, sizeof(why));
+	if (sp->hdring == NULL) {
+		PLOG(WARNING, "port %u: no header ring (%s): SYNs and pure "
+			"ACKs share the PMD's ring with data\n", sp->port_id,
+			why);
+		return;
+	}
+	sp->ring_fds[sp->nb_ring_fds++] = sl_hdring_fd(sp->hdring);
+	PLOG(INFO, "port %u: header ring of %u frames for the guest's SYNs "
+		"and pure ACKs\n", sp->port_id, SL_HDRING_FRAMES);
+}
+
 int
 sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct sl_port *sp, char *err, size_t errlen)
@@ -763,15 +792,19 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
 		conf.intr_conf.lsc = 1;
 	rc = port_start(port_id, &info, &conf, socket, sp, err, errlen);
-	if (rc == 0)
+	if (rc == 0) {
 		sp->nb_ring_fds = (unsigned int)ring_fds_find(sp,
 			sp->ring_fds, SL_PORT_WAKE_MAX);
+		port_hdring(sp, &info);
+	}
 	return rc;
 }
 
 void
 sl_port_stop(struct sl_port *sp)
 {
+	sl_hdring_close(sp->hdring);
+	sp->hdring = NULL;
 	if (sp->started) {
 		rte_eth_dev_stop(sp->port_id);
 		rte_eth_dev_close(sp->port_id);

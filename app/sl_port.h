@@ -15,6 +15,8 @@
 
 #include "sl_config.h"
 
+struct sl_hdring;
+
 /* most wake descriptors one port has (one AF_PACKET socket per queue) */
 #define SL_PORT_WAKE_MAX	16
 
@@ -52,6 +54,10 @@ struct sl_port {
 	 * 22.11, reports none of them) */
 	int ring_fds[SL_PORT_WAKE_MAX];
 	unsigned int nb_ring_fds;
+	/** net_af_packet: the ring that takes the guest's SYNs and pure ACKs
+	 * off the PMD's (sl_hdring.c; NULL: none, every frame is the PMD's);
+	 * its socket is the last of ring_fds */
+	struct sl_hdring *hdring;
 	uint32_t ring_frames;	/**< frames of each kernel rx ring (0: the
 				 * port pushes back on the guest instead) */
 	uint64_t ring_drops;	/**< their total so far (atomic) */

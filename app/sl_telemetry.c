@@ -42,6 +42,7 @@
 
 #include "sl_ctl.h"
 #include "sl_dhcp6.h"
+#include "sl_hdring.h"
 #include "sl_log.h"
 #include "sl_neigh.h"
 #include "sl_options.h"
@@ -357,6 +358,9 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		if (p->ring_frames > 0)		/* TCP's ring budget */
 			rte_tel_data_add_dict_u64(c, "ring_frames",
 				p->ring_frames);
+		if (p->hdring != NULL)	/* SYNs and pure ACKs */
+			rte_tel_data_add_dict_u64(c, "hdr_ring_frames",
+				SL_HDRING_FRAMES);
 		memset(&link, 0, sizeof(link));
 		if (rte_eth_link_get_nowait(p->port_id, &link) == 0) {
 			rte_tel_data_add_dict_string(c, "link",

@@ -11,7 +11,9 @@
  *   1. rx burst from its port queue (from a port whose kernel ring drops
  *      what it cannot hold, net_af_packet, and that steers no frames for
  *      other queues: more bursts while they come full, SL_RX_RING_BURSTS
- *      at most); then the iter_start hooks (control
+ *      at most; on such a port queue 0's worker first reads the guest's
+ *      SYNs and pure ACKs from the port's header ring, sl_hdring.c);
+ *      then the iter_start hooks (control
  *      requests, then the neighbours' poll), the tx burst of the backlog,
  *      the tx_resume hooks (TCP flows that waited for tx room);
  *   2. classify each frame (sl_net_parse, IP fragments reassembled first
@@ -82,6 +84,7 @@
 #include <rte_icmp.h>
 #include <rte_udp.h>
 
+#include "sl_hdring.h"
 #include "sl_io.h"
 #include "sl_log.h"
 #include "sl_net.h"
@@ -724,12 +727,26 @@ sl_worker_idle_wait(struct sl_worker *w, int max_ms)
 unsigned int
 sl_worker_poll(struct sl_worker *w)
 {
-	struct rte_mbuf *pkts[SL_RX_RING_BURSTS * SL_BURST];
+	struct rte_mbuf *pkts[SL_RX_RING_BURSTS * SL_BURST + SL_BURST / 2];
 	uint64_t t0 = sl_worker_clock(w);
 	unsigned int work, i;
-	uint16_t n, got;
+	uint16_t n = 0, got, cap = SL_BURST;
 
-	n = got = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, SL_BURST);
+	if (w->hdring != NULL) {
+		uint64_t skipped = 0;
+
+		/* the guest's SYNs and pure ACKs (sl_hdring.c); a steering
+		 * worker hands at most SL_BURST frames to sl_steer_burst */
+		n = sl_hdring_rx(w->hdring, w->mp, pkts, SL_BURST / 2,
+			&skipped);
+		SL_STAT_ADD(w->stats, rx_hdr_ring, n);
+		if (skipped > 0)
+			SL_STAT_ADD(w->stats, drop_hdr_ring, skipped);
+		if (w->steer != NULL)
+			cap = (uint16_t)(SL_BURST - n);
+	}
+	got = rte_eth_rx_burst(w->port_id, w->queue_id, pkts + n, cap);
+	n = (uint16_t)(n + got);
 	/* a kernel ring drops what it has no frame for: while bursts come
 	 * full, read on (a worker's tx burst makes the guest answer inside
 	 * the send, its ACKs beside the data TCP's ring budget lets in) */

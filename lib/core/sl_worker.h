@@ -49,6 +49,7 @@ struct sl_worker;
 struct sl_tcp_worker;
 struct sl_dgram;
 struct sl_steer;
+struct sl_hdring;
 struct sl_frag;
 struct sl_neigh;
 struct sl_dhcp;
@@ -129,6 +130,9 @@ struct sl_worker {
 	 * drops guest frames instead of stopping the guest (net_af_packet;
 	 * TCP's ring budget, sl_tcp_ring.c); 0: the port pushes back */
 	uint32_t rx_ring_frames;
+	/** the port's header ring (net_af_packet, queue 0's worker): the
+	 * guest's SYNs and pure ACKs, read before the rx burst */
+	struct sl_hdring *hdring;
 	uint32_t mp_avail[2];		/**< sl_mp_avail: mp, rx_mp */
 	uint64_t mp_avail_iter[2];	/**< iteration they were counted in */
 	uint64_t hz_ms;			/**< timer cycles per ms */

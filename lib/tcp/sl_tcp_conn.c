@@ -266,6 +266,7 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	f->state = SL_TCP_S_CONNECTING;
 	tw->connecting++;
 	c->rcv_nxt = irs + 1;
+	c->rcv_adv = c->rcv_nxt;	/* nothing promised before the SYN-ACK */
 	c->iss = isn(w, key);
 	c->snd_una = c->snd_nxt = c->iss;
 	c->snd_wnd = rte_be_to_cpu_16(th->rx_win);	/* never scaled */
@@ -277,7 +278,7 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 	if (o.has_wscale) {
 		/* RFC 7323 2.3: above 14 is used as 14, not rejected */
 		c->snd_wscale = RTE_MIN(o.wscale, (uint8_t)SL_TCP_MAX_SHIFT);
-		c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
+		c->rcv_wscale = rx_wscale(w, c);
 	}
 	c->rcv_mss = rx_mss(w, c);
 	/* the guest's MSS as it is, however small (an MSS of 0 is taken as
@@ -439,7 +440,7 @@ inbound_open(struct sl_worker *w, int hd, const union sl_sockaddr *peer,
 	c->snd_una = c->snd_nxt = c->iss;
 	c->ws_ok = true;	/* offered; kept only if echoed */
 	c->sb.ok = true;	/* SACK-permitted likewise */
-	c->rcv_wscale = sl_tcp_wscale_for(w->cfg->tcp_buf);
+	c->rcv_wscale = rx_wscale(w, c);
 	c->rcv_mss = rx_mss(w, c);
 	c->snd_mss = RTE_MIN(c->v6 ? (uint16_t)SL_TCP_DEFAULT_MSS6 :
 		(uint16_t)SL_TCP_DEFAULT_MSS, tx_mss(w, c));

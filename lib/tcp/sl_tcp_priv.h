@@ -241,6 +241,9 @@ struct sl_tcp_conn {
 
 	/* the ring budget (sl_tcp_ring.c) */
 	uint32_t rb_frames;	/**< frames of guest data charged */
+	uint32_t rb_max_win;	/**< largest window advertised to it (the
+				 * guest's segments are at most half of it,
+				 * rb_seg) */
 	uint64_t rb_ms;		/**< when it last used its window, or was
 				 * charged anew */
 	struct tcp_rb_link rb_link[2];	/**< charged list, wait line */
@@ -325,12 +328,40 @@ tx_mss(const struct sl_worker *w, const struct sl_tcp_conn *c)
 	return (uint16_t)((w->tx_mtu ? w->tx_mtu : w->mtu) - l3l4_hlen(c));
 }
 
-/** rx_mss - the MSS we advertise to the guest (its link MTU less the
- * headers of @c's family). */
+/**
+ * rx_wscale - the window scale we offer on @c: what lets the largest
+ * window be advertised, the buffer (--tcp-buf) or, where TCP's ring budget
+ * counts frames (w->rx_ring_frames), the budget's frames of the link's
+ * MSS if fewer (the window can never be larger there: a smaller scale
+ * unit keeps rx_mss's rounding small).
+ */
+static inline uint8_t
+rx_wscale(const struct sl_worker *w, const struct sl_tcp_conn *c)
+{
+	uint64_t max = w->cfg->tcp_buf;
+
+	if (w->rx_ring_frames > 0)
+		max = RTE_MIN(max, (uint64_t)(w->rx_ring_frames / 2) *
+			(uint32_t)(w->mtu - l3l4_hlen(c)));
+	return sl_tcp_wscale_for((uint32_t)max);
+}
+
+/**
+ * rx_mss - the MSS we advertise to the guest: its link MTU less the
+ * headers of @c's family; where TCP's ring budget counts frames
+ * (w->rx_ring_frames), a multiple of @c's window scale unit (when that
+ * costs at most 1/64 of it), so that a window of k segments is exact and
+ * the guest's k segments leave no rest for a (k+1)th frame
+ * (sl_tcp_ring.c).
+ */
 static inline uint16_t
 rx_mss(const struct sl_worker *w, const struct sl_tcp_conn *c)
 {
-	return (uint16_t)(w->mtu - l3l4_hlen(c));
+	uint32_t mss = w->mtu - l3l4_hlen(c), unit = 1u << c->rcv_wscale;
+
+	if (w->rx_ring_frames > 0 && unit <= mss / 64)
+		mss = RTE_ALIGN_FLOOR(mss, unit);
+	return (uint16_t)mss;
 }
 
 /**

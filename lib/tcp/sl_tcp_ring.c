@@ -31,11 +31,21 @@
  *
  * Counting. A flow is charged from its first window (the SYN-ACK's) on;
  * its charge is recomputed whenever a window goes out and whenever its
- * data comes in order (tcp_deliver). Full segments are counted; a rest
- * below one MSS is not (Linux sends it only as the tail of its data), and
- * a grant adds whole segments beyond it, so no window is left that the
- * guest could use only after its persist timer. A flow held back, idle or
- * not, that cannot send a full segment waits in line for its update.
+ * data comes in order (tcp_deliver). Every frame the window allows is
+ * counted: its full segments and one for a rest below one MSS (the tail
+ * of the guest's data goes in it). A grant adds whole segments beyond
+ * what the window holds (the SWS rule opens a window by one MSS at
+ * least), so no window is left that the guest could use only after its
+ * persist timer; a window with a rest and a share of one frame still
+ * gets one segment (one frame over its share). On such a port the window
+ * scale is the one the budget needs (rx_wscale) and the MSS sluice
+ * advertises a multiple of its unit (rx_mss), so a grant of k segments
+ * is exactly k frames: with a 16304-byte MTU, a 128-frame ring (scale 4)
+ * gives an MSS of 16256 instead of 16264 (with scale 7 and the MTU's MSS,
+ * a one-frame window rounded up to the unit was 16384 bytes: a full
+ * segment and a 120-byte tail, two frames counted as one, and 64 such
+ * grants filled the whole ring). A flow held back, idle or not, that
+ * cannot send a full segment waits in line for its update.
  *
  * Freeing. Frames come free when the guest sends what it was promised,
  * when a flow ends or its FIN came (tcp_free; a closed window promises
@@ -121,17 +131,31 @@ promise_bytes(const struct sl_tcp_conn *c)
 }
 
 /**
- * promise_frames - the full segments @c's open window lets the guest send
- * (a rest below one MSS goes only as the tail of what the guest has: Linux
- * sends no partial segment into a window while more data waits); nothing
- * while idle or closed.
+ * rb_seg - the segments the guest sends on @c: our MSS, or half the
+ * largest window it has seen from us (@max_win) when that is smaller
+ * (Linux, tcp_bound_to_half_wnd, for windows above 536 bytes).
+ */
+static uint32_t
+rb_seg(const struct sl_tcp_conn *c, uint32_t max_win)
+{
+	uint32_t cut = max_win > 536 ? max_win / 2 : max_win;
+
+	return cut == 0 || cut >= c->rcv_mss ? c->rcv_mss : cut;
+}
+
+/**
+ * promise_frames - the frames @c's open window lets the guest send: its
+ * segments (rb_seg) and, for a rest below one segment, the tail of its
+ * data; nothing while idle or closed.
  */
 static uint32_t
 promise_frames(const struct sl_tcp_conn *c)
 {
+	uint32_t seg = rb_seg(c, c->rb_max_win);
+
 	if (c->rcv_mss == 0 || c->rb_idle || c->fin_rcvd || c->host_rst)
 		return 0;
-	return promise_bytes(c) / c->rcv_mss;
+	return (promise_bytes(c) + seg - 1) / seg;
 }
 
 void
@@ -173,7 +197,9 @@ tcp_ring_charge(struct sl_worker *w, struct sl_tcp_conn *c)
 		/* its first window: the guest is about to use it */
 		c->rb_seen = true;
 		c->rb_idle = false;
+		c->rb_max_win = 0;
 	}
+	c->rb_max_win = RTE_MAX(c->rb_max_win, promise_bytes(c));
 	rb_update(w, tw, c, idx, false);
 }
 
@@ -187,8 +213,64 @@ tcp_ring_used(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t len)
 	/* data that ends short of a full segment emptied the guest's send
 	 * queue: what the window still promises waits for the application
 	 * (its next full segment charges it again) */
-	c->rb_idle = len % c->rcv_mss != 0;
+	c->rb_idle = len % rb_seg(c, c->rb_max_win) != 0;
 	rb_update(w, tw, c, (uint32_t)(c - tw->conns), true);
+}
+
+/**
+ * rb_cost - the frames a window of @win bytes lets the guest send on @c
+ * (the largest window it has seen from us is then @win at least).
+ */
+static uint32_t
+rb_cost(const struct sl_tcp_conn *c, uint64_t win)
+{
+	uint32_t seg = rb_seg(c, (uint32_t)RTE_MAX(win,
+		(uint64_t)c->rb_max_win));
+
+	return (uint32_t)((win + seg - 1) / seg);
+}
+
+/**
+ * rb_need - the frames @c holds after its smallest grant (one segment
+ * beyond its window, counted as the guest sends it: rb_cost); @allow: how
+ * many it may hold for it beyond its fair share (all of them when what it
+ * holds is less than a full segment: a rest, or nothing).
+ */
+static uint32_t
+rb_need(const struct sl_tcp_conn *c, uint32_t *allow)
+{
+	uint32_t cur = promise_bytes(c), need;
+
+	need = rb_cost(c, RTE_ALIGN_CEIL((uint64_t)cur + c->rcv_mss,
+		1u << c->rcv_wscale));
+	*allow = need - RTE_MIN(need - 1, cur / c->rcv_mss);
+	return need;
+}
+
+/**
+ * rb_reserve - the frames the first flow in line (other than @c) lacks
+ * for its next grant, which a flow not on its turn leaves free: flows
+ * renewing their windows one frame at a time would otherwise starve a
+ * line whose first needs two. Nothing when that flow would get no grant
+ * on its turn (over its @share; not yet synchronised).
+ */
+static uint32_t
+rb_reserve(struct sl_worker *w, struct sl_tcp_worker *tw,
+	const struct sl_tcp_conn *c, uint32_t share)
+{
+	uint32_t head = tw->rb_list[RB_WAIT].head, need, allow;
+	const struct sl_tcp_conn *h;
+
+	if (head == 0)
+		return 0;
+	h = &tw->conns[head - 1];
+	if (h == c || h->rcv_mss == 0 ||
+	    w->ft.flows[head - 1].state != SL_TCP_S_ESTABLISHED)
+		return 0;
+	need = rb_need(h, &allow);
+	if (RTE_MAX(share, allow) < need || need <= h->rb_frames)
+		return 0;
+	return need - h->rb_frames;
 }
 
 uint32_t
@@ -196,7 +278,7 @@ tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space)
 {
 	struct sl_tcp_worker *tw = sl_tcp_w(w);
 	uint32_t idx = (uint32_t)(c - tw->conns);
-	uint32_t others, free, share, lim, cur, have;
+	uint32_t others, free, share, lim, cur, add = 0, need, allow;
 	uint32_t unit = 1u << c->rcv_wscale;
 	uint64_t cap;
 
@@ -205,15 +287,36 @@ tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space)
 	others = tw->rb_used - c->rb_frames;
 	free = tw->rb_budget > others ? tw->rb_budget - others : 0;
 	share = tw->rb_budget / (tw->rb_flows + (c->rb_on == 0 ? 1u : 0u));
-	lim = RTE_MIN(free, RTE_MAX(share, 1u));
-	/* the promise grows by whole frames beyond what it holds (its rest
-	 * below one MSS kept: a grant never leaves a window the guest can
-	 * use only after its persist timer), rounded up to the scale unit so
-	 * that the window advertised (rounded down to it) still holds them */
+	if (!c->rb_turn) {
+		uint32_t res = rb_reserve(w, tw, c, share);
+
+		free = free > res ? free - res : 0;
+	}
 	cur = promise_bytes(c);
-	have = cur / c->rcv_mss;
-	cap = lim > have ? RTE_ALIGN_CEIL((uint64_t)cur +
-		(uint64_t)(lim - have) * c->rcv_mss, unit) : cur;
+	/* the window grows by whole segments beyond what it holds (the SWS
+	 * rule opens a window by one MSS at least, and no window is left
+	 * that the guest could use only after its persist timer), rounded
+	 * up to the scale unit, of which the MSS is a multiple here
+	 * (rx_mss), so that the window advertised (rounded down to it) holds
+	 * them; each grant counted as the guest will send it (rb_cost: a
+	 * rest is a frame, and a guest that never saw a window of two
+	 * segments sends half-size ones, so a first grant is two segments).
+	 * The smallest grant leaves the flow @need frames: it waits until
+	 * they are free, and gets them even beyond its fair share when all
+	 * it holds is less than a full segment (a rest, or nothing at the
+	 * half size). An idle flow's window does not grow but on its turn
+	 * in line. */
+	need = rb_need(c, &allow);
+	lim = RTE_MIN(free, RTE_MAX(share, allow));
+	if (lim >= need && (!c->rb_idle || c->rb_turn))
+		for (add = lim - RTE_MIN(cur / c->rcv_mss, lim); add > 1 &&
+		     rb_cost(c, RTE_ALIGN_CEIL((uint64_t)cur +
+		     (uint64_t)add * c->rcv_mss, unit)) > lim; add--)
+			;
+	cap = add > 0 ? RTE_ALIGN_CEIL((uint64_t)cur +
+		(uint64_t)add * c->rcv_mss, unit) : cur;
+	if (add > 0)
+		c->rb_idle = false;	/* charged for what it is given */
 	if (cap >= space)
 		return space;
 	/* held back: owed an update when frames come free (an idle flow
@@ -242,6 +345,7 @@ tcp_ring_forget(struct sl_worker *w, struct sl_tcp_conn *c)
 	rb_del(tw, RB_WAIT, idx);
 	c->rb_seen = false;
 	c->rb_idle = false;
+	c->rb_max_win = 0;
 }
 
 /**

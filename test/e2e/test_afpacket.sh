@@ -40,6 +40,10 @@
 #   - the ring budget (framecnt=128: 64 frames of guest data in flight):
 #     100 concurrent connections, 1 MiB each echo-checked; windows were held
 #     back (zero-window SYN-ACKs) and reopened by updates in turn
+#   - the header ring: 300 guest connections opened while the worker is
+#     stopped (SIGSTOP) on a 16-frame ring; their SYNs wait in the port's
+#     header ring, and once resumed all complete echo-checked with no SYN
+#     resent by the guest and no frame dropped (ring_drops 0)
 # Ends with "N passed, N failed"; exit status 1 when anything failed.
 # Usage (root): BUILD=/path/to/build test/e2e/test_afpacket.sh
 # AFP_BIG (default 67108864) sets the size of the bulk transfers.
@@ -164,12 +168,14 @@ echo_many() {
 test_large_frames() {
 	start_afp "framesz=$FRAMESZ, blocksz=$FRAMESZ" 65520 off "$BIG_DEVARGS" || return 1
 	check_port_mtu "$BIG_MTU"
-	# the port's AF_PACKET socket ends the worker's idle sleep (found
-	# among the process's descriptors: the PMD keeps it private)
-	if grep -q 'worker 0: guest frames end its idle sleep (1 AF_PACKET socket(s))' "$E2E_SLUICE_LOG"; then
-		e2e_pass "the AF_PACKET socket wakes the worker's idle sleep"
+	# the port's AF_PACKET sockets end the worker's idle sleep: the PMD's
+	# (found among the process's descriptors: the PMD keeps it private)
+	# and the header ring's (the guest's SYNs and pure ACKs)
+	if grep -q 'worker 0: guest frames end its idle sleep (2 AF_PACKET socket(s))' "$E2E_SLUICE_LOG" &&
+		grep -q 'port 0: header ring of 4096 frames' "$E2E_SLUICE_LOG"; then
+		e2e_pass "the AF_PACKET sockets (the PMD's, the header ring's) wake the worker's idle sleep"
 	else
-		e2e_fail "the AF_PACKET socket wakes the worker's idle sleep" "$(tail -n 20 "$E2E_SLUICE_LOG")"
+		e2e_fail "the AF_PACKET sockets (the PMD's, the header ring's) wake the worker's idle sleep" "$(tail -n 20 "$E2E_SLUICE_LOG")"
 	fi
 	# shellcheck disable=SC2119 # no extra udhcpc arguments
 	e2e_dhcp || return 1
@@ -412,6 +418,60 @@ test_ring_budget() {
 	fi
 }
 
+# ------------------------------------------------------------ header ring
+
+# guest_synrx: the guest's SYN retransmissions so far (TcpExtTCPSynRetrans)
+guest_synrx() {
+	ip netns exec "$E2E_G" awk '/^TcpExt:/ { if (!h) { split($0, n); h = 1 }
+		else { split($0, v); for (i in n) if (n[i] == "TCPSynRetrans")
+		print v[i] } }' /proc/net/netstat
+}
+
+# A 16-frame ring (budget 8 frames) and a worker that reads nothing while
+# the guest opens 300 connections at once (sluice stopped for 0.5 s): the
+# 300 SYNs wait in the port's header ring (4096 small frames) instead of
+# overflowing the PMD's 16 frames; once sluice runs again every connection
+# completes echo-checked, the guest resent no SYN and the port dropped
+# nothing. Without the header ring 284 of the SYNs were dropped and resent
+# after the guest's 1 s timeout.
+test_header_ring() {
+	start_afp "framecnt=16, the header ring" 1500 off \
+		"framesz=2048,blocksz=4096,framecnt=16" || return 1
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	local port=7210 epid mpid out=$E2E_DIR/hdr-many.log rc=0 syn0 syn1 drops hdr
+	ip netns exec "$E2E_G" ping -c 1 -W 2 "$E2E_GW" >/dev/null 2>&1 || true
+	tcp_bg "$E2E_H" "afp-echo-$port" "$TCP_PY" "$TCP_TOOLS" echo-server "$LO" "$port"
+	epid=$E2E_BG_PID
+	tcp_wait_listen "$E2E_H" tcp "$port" 10 || true
+	syn0=$(guest_synrx)
+	kill -STOP "$E2E_SLUICE_PID"
+	e2e_bg "$E2E_G" "$out" "$TCP_PY" "$TCP_TOOLS" many "$E2E_GW" "$port" 300 1000 60
+	mpid=$E2E_BG_PID
+	sleep 0.5
+	kill -CONT "$E2E_SLUICE_PID"
+	tcp_wait_pid "$mpid" 70 || rc=$?
+	syn1=$(guest_synrx)
+	drops=$(ring_drops)
+	e2e_kill_pid "$epid"
+	if ((rc == 0)) && grep -q 'secs=' "$out"; then
+		e2e_pass "header ring: 300 connections opened while the worker was stopped, all echo-checked ($(grep -o 'secs=[0-9.]*' "$out"))"
+	else
+		e2e_fail "header ring: 300 connections opened while the worker was stopped complete" \
+			"status $rc" "$(tail -n 5 "$out")" "$(e2e_log_tail "$E2E_SLUICE_LOG" 10)"
+	fi
+	e2e_stop_sluice 0 || return 1
+	hdr=$(tcp_counter rx_hdr_ring)
+	if [[ $syn0 =~ ^[0-9]+$ && $syn1 =~ ^[0-9]+$ ]] && ((syn1 == syn0)) &&
+		[[ $drops == 0 ]] && ((hdr >= 600)); then
+		e2e_pass "header ring: no SYN resent, no frame dropped (rx_hdr_ring $hdr: the SYNs and the handshakes' ACKs)"
+	else
+		e2e_fail "header ring: no SYN resent, no frame dropped" \
+			"guest TCPSynRetrans $syn0 -> $syn1, ring_drops $drops, rx_hdr_ring $hdr" \
+			"$(grep -i 'header ring' "$E2E_SLUICE_LOG" | head -3)"
+	fi
+}
+
 # ------------------------------------------------------------ main
 
 if [[ ! -x $SLUICE ]]; then
@@ -430,6 +490,7 @@ if e2e_setup; then
 	test_offloads_on || true
 	test_ring_drops || true
 	test_ring_budget || true
+	test_header_ring || true
 fi
 
 e2e_summary

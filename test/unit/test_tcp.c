@@ -4238,12 +4238,13 @@ TCP_TEST(tcp_no_leaks)
 /*
  * A port whose kernel rx ring holds RING_FRAMES frames and drops what does
  * not fit (net_af_packet): TCP's windows together promise at most half of
- * them, RING_BUDGET frames of MSS bytes (each rounded up to the scale
- * unit, 128 bytes with the default 4 MiB buffer).
+ * them, RING_BUDGET frames of MSS bytes. The window scale there is the
+ * one that lets the budget be advertised (scale 0 for 4 x 1460 bytes: a
+ * unit of one byte), so a window of n frames is exactly n x MSS.
  */
 #define RING_FRAMES	8
 #define RING_BUDGET	(RING_FRAMES / 2)
-#define RING_UNIT	128u
+#define RING_UNIT	1u
 #define RING_WIN(n)	RTE_ALIGN_CEIL((uint32_t)(n) * MSS, RING_UNIT)
 
 /* Restart the current case on such a port (manual clock). */
@@ -4330,11 +4331,13 @@ ring_out(struct tconn *c, unsigned int n, uint32_t *win, uint32_t *ack)
 /*
  * Four guest connections on a ring port at once: the first SYN-ACK offers
  * the whole budget, the others a zero window (they wait in line); the
- * guest's data frees frames and the next in line gets one frame's window,
- * in order; a short segment (the guest's send queue emptied) frees what
- * its window still promised. Without the budget every SYN-ACK offered
- * 64 KiB: a thousand connections promised the ring a thousand times what
- * it holds, and the kernel dropped the overflow.
+ * guest's data frees frames and the next in line gets its window once two
+ * frames are free (a guest that never saw a window of two segments sends
+ * half-size ones: its first window is two segments), in order; a short
+ * segment (the guest's send queue emptied) frees what its window still
+ * promised. Without the budget every SYN-ACK offered 64 KiB: a thousand
+ * connections promised the ring a thousand times what it holds, and the
+ * kernel dropped the overflow.
  */
 TCP_TEST(tcp_ring_budget_windows_share_the_ring)
 {
@@ -4345,31 +4348,46 @@ TCP_TEST(tcp_ring_budget_windows_share_the_ring)
 	/* all four wait in line: the first too, its window stopped short of
 	 * what the buffer allows */
 	SL_CHECK_EQ(STAT(tcp_ring_waits), 4);
-	/* one full segment on the first: one frame free, the second's turn
-	 * (the first, first in line, is held back again: its share) */
+	/* one full segment on the first: one frame free, not enough for the
+	 * second's first window (the first, over its share, gets none) */
 	out_bad = false;
 	SL_CHECK(gdata_off(&c[0], 0, MSS) == 0);
 	ring_out(c, 4, win, ack);
 	SL_CHECK(!out_bad);
 	SL_CHECK_EQ(ack[0], c[0].gseq);
-	SL_CHECK_EQ(win[1], RING_WIN(1));
+	SL_CHECK_EQ(win[1], 0);
 	SL_CHECK_EQ(win[2], 0);
 	SL_CHECK_EQ(win[3], 0);
 	/* a short segment: the first's promise waits for its application,
-	 * the third and the fourth get their frame */
+	 * the second and the third get two frames each, the fourth waits */
 	SL_CHECK(gdata_off(&c[0], MSS, 100) == 0);
 	ring_out(c, 4, win, ack);
 	SL_CHECK(!out_bad);
 	SL_CHECK_EQ(ack[0], c[0].gseq);
-	SL_CHECK_EQ(win[2], RING_WIN(1));
-	SL_CHECK_EQ(win[3], RING_WIN(1));
-	SL_CHECK_EQ(STAT(tcp_ring_updates), 3);
+	SL_CHECK_EQ(win[1], RING_WIN(2));
+	SL_CHECK_EQ(win[2], RING_WIN(2));
+	SL_CHECK_EQ(win[3], 0);
+	SL_CHECK_EQ(STAT(tcp_ring_updates), 2);
 	SL_CHECK(host_take_pat(&c[0], 0, MSS + 100) == 0);
-	/* the second uses its frame: its data is taken */
+	/* the second uses its two frames: its data is taken; they go to
+	 * the fourth, first in line (the second's ACK leaves them: it takes
+	 * its turn behind) */
 	SL_CHECK(gdata_off(&c[1], 0, MSS) == 0);
+	SL_CHECK(gdata_off(&c[1], MSS, MSS) == 0);
 	ring_out(c, 4, win, ack);
+	SL_CHECK(!out_bad);
 	SL_CHECK_EQ(ack[1], c[1].gseq);
-	SL_CHECK(host_take_pat(&c[1], 0, MSS) == 0);
+	SL_CHECK_EQ(win[1], 0);
+	SL_CHECK_EQ(win[3], RING_WIN(2));
+	SL_CHECK(host_take_pat(&c[1], 0, 2 * MSS) == 0);
+	/* the third uses its two: one for its ACK (its share, beside the
+	 * one the second needs), one for the second's turn */
+	SL_CHECK(gdata_off(&c[2], 0, MSS) == 0);
+	SL_CHECK(gdata_off(&c[2], MSS, MSS) == 0);
+	ring_out(c, 4, win, ack);
+	SL_CHECK(!out_bad);
+	SL_CHECK_EQ(win[2], RING_WIN(1));
+	SL_CHECK_EQ(win[1], RING_WIN(1));
 }
 
 /*
@@ -4440,13 +4458,77 @@ TCP_TEST(tcp_ring_budget_short_window_gets_its_update)
 	rest = c[0].edge - c[0].gseq;
 	SL_CHECK(rest < MSS);
 	SL_CHECK(host_take_pat(&c[0], 0, off) == 0);
-	/* the second uses its frames: the first's turn */
+	/* the second and the third use their frames (their ACKs keep one
+	 * each, their share): two are free, the first's turn (its rest and
+	 * one segment are two frames) */
 	SL_CHECK(gdata_off(&c[1], 0, MSS) == 0);
 	SL_CHECK(gdata_off(&c[1], MSS, MSS) == 0);
 	ring_out(c, 3, win, ack);
+	SL_CHECK_EQ(win[0], 0);
+	SL_CHECK(gdata_off(&c[2], 0, MSS) == 0);
+	SL_CHECK(gdata_off(&c[2], MSS, MSS) == 0);
+	ring_out(c, 3, win, ack);
 	SL_CHECK(!out_bad);
-	SL_CHECK_EQ(ack[1], c[1].gseq);
+	SL_CHECK_EQ(ack[2], c[2].gseq);
 	SL_CHECK(win[0] >= rest + MSS);
+}
+
+/*
+ * Every frame a window lets the guest send is counted, a tail below one
+ * MSS too: the windows sluice opens on a ring port are whole segments, so
+ * the frames they allow never exceed the budget. The window scale there is
+ * what the budget needs, not the 4 MiB buffer's 7, and the MSS a multiple
+ * of its unit. Before, a one-frame window rounded up to the unit of 128
+ * bytes let the guest send a full segment and a tail (two frames counted
+ * as one), and the first SYN-ACK alone promised five frames of a budget of
+ * four: a thousand connections filled the ring twice over.
+ */
+TCP_TEST(tcp_ring_budget_counts_every_frame_a_window_allows)
+{
+	/* MSS 1460, window scale 7 */
+	static const uint8_t syn_opt[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 7 };
+	uint32_t win[4], ack[4], frames = 0;
+	struct sl_test_env_opts o = {
+		.manual_clock = true,
+		.ring_frames = 512,
+	};
+	struct sl_config cfg;
+	struct tconn c[4];
+	unsigned int i;
+
+	SL_CHECK(ring_open(c, 4, 41401) == 0);
+	SL_CHECK_EQ(c[0].shift, 0);
+	SL_CHECK_EQ(c[0].synack_mss, MSS);
+	SL_CHECK_EQ(c[0].synack_win % MSS, 0);
+	/* the first one's four segments free its four frames, two at a
+	 * time to the next in line: no window holds a rest the guest could
+	 * send a tail into */
+	for (i = 0; i < 4; i++) {
+		unsigned int k;
+
+		SL_CHECK(gdata_off(&c[0], i * MSS, MSS) == 0);
+		ring_out(c, 4, win, ack);
+		for (k = 1; k < 4; k++) {
+			SL_CHECK_EQ(win[k] % MSS, 0);
+			frames += win[k] / MSS;
+		}
+		SL_CHECK_EQ(frames, i < 1 ? 0u : i < 3 ? 2u : 4u);
+	}
+	SL_CHECK(!out_bad);
+	/* a larger ring: scale 3 lets 256 frames of 1460 bytes be
+	 * advertised, and the MSS offered is 1456, a multiple of 8 */
+	env_stop();
+	default_cfg(&cfg);
+	cfg.ipv6 = false;
+	SL_CHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
+	env_up = true;
+	memset(&c[0], 0, sizeof(c[0]));
+	c[0].port = 41411;
+	c[0].irs = 0x10000000u;
+	c[0].gwin = 65535;
+	SL_CHECK(syn_only(&c[0], syn_opt, sizeof(syn_opt)) == 0);
+	SL_CHECK_EQ(c[0].shift, 3);
+	SL_CHECK_EQ(c[0].synack_mss, 1456);
 }
 
 /*
@@ -4536,4 +4618,50 @@ TCP_TEST(tcp_no_rtt_sample_from_ack_covering_retransmission)
 	/* no 5 s sample from segments 2-6: the RTO is what it was */
 	SL_CHECK(info.srtt_ms < 1000);
 	SL_CHECK(info.rto_ms <= 1000);
+}
+
+/*
+ * The SYN-ACKs of many connections on a ring port promise no more frames
+ * than the budget, whatever the guest's ISN: the window space of a new
+ * connection is capped before its first window exists, and its promise
+ * (rcv_adv - rcv_nxt) read then was taken from a zeroed rcv_adv: with an
+ * ISN above 2^31 that was a promise of some gigabytes, the cap let the
+ * whole space through, and half of a thousand SYN-ACKs (the run's random
+ * ISNs) offered 64 KiB past the budget (the guest's data overflowed the
+ * ring in its first milliseconds).
+ */
+TCP_TEST(tcp_ring_budget_synacks_whatever_the_isn)
+{
+	/* MSS 16264 (a 16304-byte link), window scale 7 */
+	static const uint8_t syn_opt[] = { 2, 4, 0x3f, 0x88, 1, 3, 3, 7 };
+	struct sl_test_env_opts o = {
+		.manual_clock = true,
+		.ring_frames = 128,
+		.mtu = 16304,
+	};
+	uint32_t frames = 0, mss = 0;
+	struct sl_config cfg;
+	struct tconn c;
+	unsigned int i;
+
+	env_stop();
+	default_cfg(&cfg);
+	cfg.ipv6 = false;
+	cfg.mtu = 16304;
+	SL_CHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
+	env_up = true;
+	for (i = 0; i < 40; i++) {
+		memset(&c, 0, sizeof(c));
+		c.port = (uint16_t)(42000 + i);
+		c.irs = (i % 2 ? 0x90000000u : 0x10000000u) + i * 7919u;
+		c.gwin = 65535;
+		SL_CHECK(syn_only(&c, syn_opt, sizeof(syn_opt)) == 0);
+		mss = c.synack_mss;
+		frames += (c.synack_win + mss - 1) / mss;
+		sl_test_cap_clear(&env);
+	}
+	/* the budget, half of 128 frames; the MSS a multiple of the unit
+	 * of scale 4 (what 64 frames need) */
+	SL_CHECK_EQ(mss, 16256);
+	SL_CHECK(frames <= 64);
 }
