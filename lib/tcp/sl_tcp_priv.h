@@ -246,7 +246,7 @@ struct sl_tcp_conn {
 				 * rb_seg) */
 	uint64_t rb_ms;		/**< when it last used its window, or was
 				 * charged anew */
-	struct tcp_rb_link rb_link[2];	/**< charged list, wait line */
+	struct tcp_rb_link rb_link[3];	/**< charged list, wait lines */
 	uint8_t rb_on;		/**< bit i: on list i */
 	bool rb_seen;		/**< charged since the flow began */
 	bool rb_turn;		/**< its turn in line (tcp_ring_iter_end) */
@@ -281,7 +281,7 @@ struct sl_tcp_worker {
 	uint32_t rb_budget;		/**< frames of guest data in flight */
 	uint32_t rb_used;		/**< frames charged to flows */
 	uint32_t rb_flows;		/**< flows charged or waiting */
-	struct tcp_rb_list rb_list[2];	/**< charged, waiting */
+	struct tcp_rb_list rb_list[3];	/**< charged, waiting, idle waiting */
 	/** connection state, parallel to w->ft.flows */
 	struct sl_tcp_conn conns[] __rte_cache_aligned;
 };

@@ -19,33 +19,37 @@
  *
  * Granting. The window space of a flow (tcp_window_space) is capped at the
  * frames the budget has free, and at a fair share (the budget divided among
- * the flows charged or waiting, at least one frame) when others contend:
- * one flow alone may have the whole budget, a thousand new flows get one
- * frame each in turn. A flow the cap held back waits in line (FIFO,
+ * the flows charged or waiting) when others contend: one flow alone may
+ * have the whole budget, a thousand new flows get their first window a few
+ * at a time, in turn. A flow the cap held back waits in line (FIFO,
  * tw->rb_list[RB_WAIT]) and gets a window update, in turn, once frames are
- * free again (tcp_ring_iter_end, after the iteration's ACKs). A SYN-ACK
- * may so carry a zero window: the guest's data waits for that update
- * (Linux sends as soon as it comes; its persist timer covers a lost one).
- * The window's other rules stay (tcp_select_window: its right edge never
- * moves left, it opens in SWS-safe steps).
+ * free again (tcp_ring_iter_end, after the iteration's ACKs); a flow not on
+ * its turn leaves the first in line the frames it lacks (rb_reserve), so
+ * flows renewing their windows cannot starve it. A SYN-ACK may so carry a
+ * zero window: the guest's data waits for that update (Linux sends as soon
+ * as it comes; its persist timer covers a lost one). The window's other
+ * rules stay (tcp_select_window: its right edge never moves left, it opens
+ * in SWS-safe steps).
  *
  * Counting. A flow is charged from its first window (the SYN-ACK's) on;
  * its charge is recomputed whenever a window goes out and whenever its
  * data comes in order (tcp_deliver). Every frame the window allows is
- * counted: its full segments and one for a rest below one MSS (the tail
- * of the guest's data goes in it). A grant adds whole segments beyond
- * what the window holds (the SWS rule opens a window by one MSS at
- * least), so no window is left that the guest could use only after its
- * persist timer; a window with a rest and a share of one frame still
- * gets one segment (one frame over its share). On such a port the window
+ * counted, as the guest will send them (rb_cost): its segments and one for
+ * a rest below one segment (the tail of the guest's data goes in it); and
+ * a guest that never saw a window of two segments cuts its segments to
+ * half the largest it saw (Linux, tcp_bound_to_half_wnd), so a flow's
+ * first grant is two segments (the same two frames at full size) and
+ * waits until two are free, beyond its fair share if need be. A grant
+ * adds whole segments beyond what the window holds (the SWS rule opens a
+ * window by one MSS at least), so no window is left that the guest could
+ * use only after its persist timer; a window with a rest gets one segment
+ * beyond it even when that is over its share. On such a port the window
  * scale is the one the budget needs (rx_wscale) and the MSS sluice
- * advertises a multiple of its unit (rx_mss), so a grant of k segments
- * is exactly k frames: with a 16304-byte MTU, a 128-frame ring (scale 4)
- * gives an MSS of 16256 instead of 16264 (with scale 7 and the MTU's MSS,
- * a one-frame window rounded up to the unit was 16384 bytes: a full
- * segment and a 120-byte tail, two frames counted as one, and 64 such
- * grants filled the whole ring). A flow held back, idle or not, that
- * cannot send a full segment waits in line for its update.
+ * advertises a multiple of its unit (rx_mss), so a grant of k segments is
+ * exactly k frames: with a 16304-byte MTU, a 128-frame ring (scale 4) gives
+ * an MSS of 16256 instead of 16264 (with scale 7 and the MTU's MSS, a
+ * one-frame window rounded up to the unit was 16384 bytes: a full segment
+ * and a 120-byte tail, two frames counted as one).
  *
  * Freeing. Frames come free when the guest sends what it was promised,
  * when a flow ends or its FIN came (tcp_free; a closed window promises
@@ -55,9 +59,14 @@
  * SL_TCP_RB_IDLE_MS (a connection that only receives, or whose
  * application is quiet) is uncharged; the charged list is kept least
  * recently active first, so finding those is a look at its head. Such an
- * idle flow asks for no update; its next full segment charges it again,
- * over the budget if need be: the budget bounds what sluice promises now,
- * not what it promised long ago.
+ * idle flow's window does not grow but on its turn; one that can still
+ * send a full segment asks for none (its next full segment charges it
+ * again, over the budget if need be: the budget bounds what sluice
+ * promises now, not what it promised long ago), one that cannot waits in
+ * a second line (RB_IDLE_WAIT), served with what the first leaves: a
+ * thousand flows done sending, each with a rest below one segment, would
+ * otherwise take their turns (and hold their frames for
+ * SL_TCP_RB_IDLE_MS) ahead of flows whose data waits.
  *
  * Where the port pushes back (net_tap, vhost-user, a NIC: rx_ring_frames
  * 0) the budget is 0 and none of this runs.
@@ -67,6 +76,8 @@
 #define RB_CHARGED	0	/* flows with a charge, least recently active
 				 * first */
 #define RB_WAIT		1	/* flows owed a window update, FIFO */
+#define RB_IDLE_WAIT	2	/* idle ones, served after RB_WAIT */
+#define RB_WAITING	((1u << RB_WAIT) | (1u << RB_IDLE_WAIT))
 
 /** rb_add_tail - put flow slot @idx at the tail of list @l. */
 static void
@@ -248,8 +259,9 @@ rb_need(const struct sl_tcp_conn *c, uint32_t *allow)
 }
 
 /**
- * rb_reserve - the frames the first flow in line (other than @c) lacks
- * for its next grant, which a flow not on its turn leaves free: flows
+ * rb_reserve - the frames the first flow in line (other than @c; the idle
+ * line's when no other waits) lacks for its next grant, which a flow not
+ * on its turn leaves free: flows
  * renewing their windows one frame at a time would otherwise starve a
  * line whose first needs two. Nothing when that flow would get no grant
  * on its turn (over its @share; not yet synchronised).
@@ -261,6 +273,8 @@ rb_reserve(struct sl_worker *w, struct sl_tcp_worker *tw,
 	uint32_t head = tw->rb_list[RB_WAIT].head, need, allow;
 	const struct sl_tcp_conn *h;
 
+	if (head == 0)
+		head = tw->rb_list[RB_IDLE_WAIT].head;
 	if (head == 0)
 		return 0;
 	h = &tw->conns[head - 1];
@@ -321,13 +335,18 @@ tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space)
 		return space;
 	/* held back: owed an update when frames come free (an idle flow
 	 * that can still send a full segment asks for none: its next full
-	 * segment will); counted when it starts waiting, not when its turn
-	 * comes and it waits again */
-	if ((!c->rb_idle || cur < c->rcv_mss) &&
-	    !(c->rb_on & (1u << RB_WAIT))) {
-		if (!c->rb_turn)
-			SL_STAT_INC(w->stats, tcp_ring_waits);
-		rb_add_tail(tw, RB_WAIT, idx);
+	 * segment will; one that cannot waits in the idle line, served when
+	 * no flow with data waits); counted when it starts waiting, not
+	 * when its turn comes and it waits again */
+	if (!c->rb_idle || cur < c->rcv_mss) {
+		unsigned int l = c->rb_idle ? RB_IDLE_WAIT : RB_WAIT;
+
+		if (!(c->rb_on & (1u << l))) {
+			if (!c->rb_turn && !(c->rb_on & RB_WAITING))
+				SL_STAT_INC(w->stats, tcp_ring_waits);
+			rb_del(tw, l == RB_WAIT ? RB_IDLE_WAIT : RB_WAIT, idx);
+			rb_add_tail(tw, l, idx);
+		}
 	}
 	return (uint32_t)cap;
 }
@@ -343,6 +362,7 @@ tcp_ring_forget(struct sl_worker *w, struct sl_tcp_conn *c)
 	rb_set(tw, c, 0);
 	rb_del(tw, RB_CHARGED, idx);
 	rb_del(tw, RB_WAIT, idx);
+	rb_del(tw, RB_IDLE_WAIT, idx);
 	c->rb_seen = false;
 	c->rb_idle = false;
 	c->rb_max_win = 0;
@@ -370,18 +390,17 @@ ring_idle(struct sl_worker *w, struct sl_tcp_worker *tw)
 	}
 }
 
-void
-tcp_ring_iter_end(struct sl_worker *w)
+/**
+ * ring_turns - give the flows waiting in line @l their turn, in order,
+ * while frames are free: each at most once (one held back again goes back
+ * to a tail, tcp_ring_cap).
+ */
+static void
+ring_turns(struct sl_worker *w, struct sl_tcp_worker *tw, unsigned int l)
 {
-	struct sl_tcp_worker *tw = sl_tcp_w(w);
-	struct tcp_rb_list *q = &tw->rb_list[RB_WAIT];
+	struct tcp_rb_list *q = &tw->rb_list[l];
 	uint32_t n;
 
-	if (tw->rb_budget == 0)
-		return;
-	ring_idle(w, tw);
-	/* each waiting flow at most once: one that is held back again goes
-	 * back to the tail (tcp_ring_cap) */
 	for (n = q->n; n > 0 && q->head != 0 && tw->rb_used < tw->rb_budget;
 	     n--) {
 		uint32_t idx = q->head - 1;
@@ -389,13 +408,13 @@ tcp_ring_iter_end(struct sl_worker *w)
 		struct sl_tcp_conn *c = &tw->conns[idx];
 		uint32_t win;
 
-		rb_del(tw, RB_WAIT, idx);
+		rb_del(tw, l, idx);
 		if (!f->in_use || f->state == SL_TCP_S_TIME_WAIT ||
 		    c->fin_rcvd || c->host_rst)
 			continue;	/* no window to give any more */
 		if (f->state < SL_TCP_S_ESTABLISHED) {
 			/* its SYN-ACK went: the update follows its ACK */
-			rb_add_tail(tw, RB_WAIT, idx);
+			rb_add_tail(tw, l, idx);
 			continue;
 		}
 		c->win_iter = 0;	/* the space anew, with the budget */
@@ -408,4 +427,19 @@ tcp_ring_iter_end(struct sl_worker *w)
 		SL_STAT_INC(w->stats, tcp_window_updates);
 		tcp_send_ack(w, f, c);
 	}
+}
+
+void
+tcp_ring_iter_end(struct sl_worker *w)
+{
+	struct sl_tcp_worker *tw = sl_tcp_w(w);
+
+	if (tw->rb_budget == 0)
+		return;
+	ring_idle(w, tw);
+	ring_turns(w, tw, RB_WAIT);
+	/* then idle flows whose window is below one segment: what the
+	 * others leave (a flow done sending would otherwise hold frames for
+	 * SL_TCP_RB_IDLE_MS ahead of flows with data waiting) */
+	ring_turns(w, tw, RB_IDLE_WAIT);
 }

@@ -4474,6 +4474,51 @@ TCP_TEST(tcp_ring_budget_short_window_gets_its_update)
 }
 
 /*
+ * A flow done sending (its data ended short of a full segment) whose
+ * window is left below one segment waits in the idle line: frames that
+ * come free go first to the flows whose data waits, then to it. Before,
+ * it waited in the same line and took frames from a flow with data; in
+ * the 1000-echo benchmark a thousand such flows took two frames each and
+ * held them for 200 ms while connections with data waited (runs of 1.3
+ * to 2.3 s instead of 0.4).
+ */
+TCP_TEST(tcp_ring_budget_flows_done_sending_wait_behind)
+{
+	uint32_t win[3], ack[3], rest;
+	struct tconn c[3];
+	unsigned int i;
+
+	SL_CHECK(ring_open(c, 3, 41501) == 0);
+	/* the first sends three segments and 100 bytes: done, with less
+	 * than one segment of window left; the two others get theirs */
+	for (i = 0; i < 3; i++) {
+		SL_CHECK(gdata_off(&c[0], i * MSS, MSS) == 0);
+		ring_out(c, 3, win, ack);
+	}
+	SL_CHECK(gdata_off(&c[0], 3 * MSS, 100) == 0);
+	ring_out(c, 3, win, ack);
+	rest = c[0].edge - c[0].gseq;
+	SL_CHECK(rest < MSS);
+	SL_CHECK_EQ(c[1].edge - c[1].gseq, RING_WIN(2));
+	SL_CHECK_EQ(c[2].edge - c[2].gseq, RING_WIN(2));
+	SL_CHECK(host_take_pat(&c[0], 0, 3 * MSS + 100) == 0);
+	/* the second uses its two frames: its ACK keeps its share (one
+	 * frame), the first waits behind */
+	SL_CHECK(gdata_off(&c[1], 0, MSS) == 0);
+	SL_CHECK(gdata_off(&c[1], MSS, MSS) == 0);
+	ring_out(c, 3, win, ack);
+	SL_CHECK_EQ(c[1].edge - c[1].gseq, RING_WIN(1));
+	SL_CHECK_EQ(c[0].edge - c[0].gseq, rest);
+	/* the third uses its two: its share, and what is left (two
+	 * frames) for the first */
+	SL_CHECK(gdata_off(&c[2], 0, MSS) == 0);
+	SL_CHECK(gdata_off(&c[2], MSS, MSS) == 0);
+	ring_out(c, 3, win, ack);
+	SL_CHECK(c[0].edge - c[0].gseq >= rest + MSS);
+	SL_CHECK(!out_bad);
+}
+
+/*
  * Every frame a window lets the guest send is counted, a tail below one
  * MSS too: the windows sluice opens on a ring port are whole segments, so
  * the frames they allow never exceed the budget. The window scale there is
