@@ -68,7 +68,7 @@ struct sl_hdring {
 
 /* the program's labels (instruction indexes) */
 enum {
-	P_V6 = 29, P_FLAGS = 41, P_MATCH = 44, P_NO = 45, P_LEN
+	P_V6 = 31, P_FLAGS = 43, P_MATCH = 46, P_NO = 47, P_LEN
 };
 /* relative jump from instruction @at to @to */
 #define J(to, at)	((uint8_t)((to) - (at) - 1))
@@ -87,66 +87,69 @@ static void
 hdr_program(struct sock_filter f[P_LEN], uint32_t match, uint32_t other)
 {
 	const struct sock_filter prog[P_LEN] = {
-		/* 0 */ LD(SKF_AD_OFF + SKF_AD_PKTTYPE),
-		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING,
-				J(P_NO, 1), 0),
-		/* 2 */ LD(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT),
-		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, J(P_NO, 3)),
-		/* 4 */ LDH(12),
-		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0,
-				J(P_V6, 5)),
+		/* an Ethernet header at least (else the PMD's ring) */
+		/* 0 */ LDLEN,
+		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 14, 0, J(P_NO, 1)),
+		/* 2 */ LD(SKF_AD_OFF + SKF_AD_PKTTYPE),
+		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING,
+				J(P_NO, 3), 0),
+		/* 4 */ LD(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT),
+		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, J(P_NO, 5)),
+		/* 6 */ LDH(12),
+		/* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0,
+				J(P_V6, 7)),
 		/* IPv4: 14 + 20 + 20 bytes at least, TCP, not a fragment */
-		/* 6 */ LDLEN,
-		/* 7 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 54, 0, J(P_NO, 7)),
-		/* 8 */ LDB(23),
-		/* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0,
-				J(P_NO, 9)),
-		/* 10 */ LDH(20),
-		/* 11 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x3fff,
-				J(P_NO, 11), 0),
+		/* 8 */ LDLEN,
+		/* 9 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 54, 0, J(P_NO, 9)),
+		/* 10 */ LDB(23),
+		/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0,
+				J(P_NO, 11)),
+		/* 12 */ LDH(20),
+		/* 13 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x3fff,
+				J(P_NO, 13), 0),
 		/* the frame holds the TCP header's first 14 bytes */
-		/* 12 */ LDX_IHL,
-		/* 13 */ BPF_STMT(BPF_MISC | BPF_TXA, 0),
-		/* 14 */ BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 28),
-		/* 15 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-		/* 16 */ LDLEN,
-		/* 17 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_X, 0, 0, J(P_NO, 17)),
+		/* 14 */ LDX_IHL,
+		/* 15 */ BPF_STMT(BPF_MISC | BPF_TXA, 0),
+		/* 16 */ BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 28),
+		/* 17 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+		/* 18 */ LDLEN,
+		/* 19 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_X, 0, 0, J(P_NO, 19)),
 		/* IP total length == IP header + TCP header: no payload */
-		/* 18 */ LDX_IHL,
-		/* 19 */ BPF_STMT(BPF_LD | BPF_B | BPF_IND, 14 + 12),
-		/* 20 */ BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 2),
-		/* 21 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x3c),
-		/* 22 */ BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
-		/* 23 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-		/* 24 */ LDH(16),
-		/* 25 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, J(P_NO, 25)),
-		/* 26 */ LDX_IHL,
-		/* 27 */ BPF_STMT(BPF_LD | BPF_B | BPF_IND, 14 + 13),
-		/* 28 */ BPF_STMT(BPF_JMP | BPF_JA, P_FLAGS - 28 - 1),
+		/* 20 */ LDX_IHL,
+		/* 21 */ BPF_STMT(BPF_LD | BPF_B | BPF_IND, 14 + 12),
+		/* 22 */ BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 2),
+		/* 23 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x3c),
+		/* 24 */ BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+		/* 25 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+		/* 26 */ LDH(16),
+		/* 27 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, J(P_NO, 27)),
+		/* 28 */ LDX_IHL,
+		/* 29 */ BPF_STMT(BPF_LD | BPF_B | BPF_IND, 14 + 13),
+		/* 30 */ BPF_STMT(BPF_JMP | BPF_JA, P_FLAGS - 30 - 1),
 		/* IPv6: TCP as the first header, 14 + 40 + 20 bytes at least */
-		/* 29 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0,
-				J(P_NO, 29)),
-		/* 30 */ LDLEN,
-		/* 31 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 74, 0, J(P_NO, 31)),
-		/* 32 */ LDB(20),
-		/* 33 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0,
-				J(P_NO, 33)),
+		/* 31 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0,
+				J(P_NO, 31)),
+		/* 32 */ LDLEN,
+		/* 33 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 74, 0, J(P_NO, 33)),
+		/* 34 */ LDB(20),
+		/* 35 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0,
+				J(P_NO, 35)),
 		/* payload length == TCP header */
-		/* 34 */ LDB(14 + 40 + 12),
-		/* 35 */ BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 2),
-		/* 36 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x3c),
-		/* 37 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
-		/* 38 */ LDH(18),
-		/* 39 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, J(P_NO, 39)),
-		/* 40 */ LDB(14 + 40 + 13),
+		/* 36 */ LDB(14 + 40 + 12),
+		/* 37 */ BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 2),
+		/* 38 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x3c),
+		/* 39 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+		/* 40 */ LDH(18),
+		/* 41 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, J(P_NO, 41)),
+		/* 42 */ LDB(14 + 40 + 13),
 		/* flags (FIN, SYN, RST, ACK): SYN alone or ACK alone */
-		/* 41 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x17),
-		/* 42 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x02,
-				J(P_MATCH, 42), 0),
-		/* 43 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x10,
-				J(P_MATCH, 43), J(P_NO, 43)),
-		/* 44 */ BPF_STMT(BPF_RET | BPF_K, 0),
-		/* 45 */ BPF_STMT(BPF_RET | BPF_K, 0),
+		/* 43 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x17),
+		/* 44 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x02,
+				J(P_MATCH, 44), 0),
+		/* 45 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x10,
+				J(P_MATCH, 45), J(P_NO, 45)),
+		/* 46 */ BPF_STMT(BPF_RET | BPF_K, 0),
+		/* 47 */ BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 
 	memcpy(f, prog, sizeof(prog));
@@ -154,12 +157,8 @@ hdr_program(struct sock_filter f[P_LEN], uint32_t match, uint32_t other)
 	f[P_NO].k = other;
 }
 
-/**
- * hdr_attach - attach the classifier to @fd, @take: the frames it keeps
- * are the header ring's (else all others). Return: 0 or -errno.
- */
-static int
-hdr_attach(int fd, bool take)
+int
+sl_hdring_attach_filter(int fd, bool take)
 {
 	struct sock_filter f[P_LEN];
 	struct sock_fprog prog = { .len = P_LEN, .filter = f };
@@ -196,7 +195,7 @@ hdr_socket(struct sl_hdring *r, int ifindex, const char **what)
 	if (r->fd < 0)
 		return -errno;
 	*what = "filter";
-	rc = hdr_attach(r->fd, true);
+	rc = sl_hdring_attach_filter(r->fd, true);
 	if (rc != 0)
 		return rc;
 	/* sluice's own output is not for it (the filter checks too, for
@@ -245,7 +244,7 @@ sl_hdring_open(int ifindex, uint16_t port_id, const int *pmd_fds,
 	 * PMD's sockets refuse them: a duplicate SYN or ACK is harmless */
 	for (i = 0; rc == 0 && i < nb_pmd_fds; i++) {
 		what = "PMD socket filter";
-		rc = hdr_attach(pmd_fds[i], false);
+		rc = sl_hdring_attach_filter(pmd_fds[i], false);
 		if (rc == 0)
 			r->pmd_fds[r->nb_pmd_fds++] = pmd_fds[i];
 	}

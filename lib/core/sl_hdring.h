@@ -9,6 +9,7 @@
 #ifndef SL_HDRING_H
 #define SL_HDRING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -34,6 +35,14 @@ struct sl_hdring;
 struct sl_hdring *sl_hdring_open(int ifindex, uint16_t port_id,
 	const int *pmd_fds, unsigned int nb_pmd_fds, char *err,
 	size_t errlen);
+
+/**
+ * sl_hdring_attach_filter - attach the header ring's classifier to socket
+ * @fd: with @take, it keeps the frames the header ring takes (TCP without
+ * payload, SYN alone or ACK alone; see sl_hdring.c), else all the others.
+ * Return: 0 or -errno.
+ */
+int sl_hdring_attach_filter(int fd, bool take);
 
 /**
  * sl_hdring_fd - the ring's socket (its PACKET_STATISTICS count the

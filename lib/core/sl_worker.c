@@ -12,7 +12,8 @@
  *      what it cannot hold, net_af_packet, and that steers no frames for
  *      other queues: more bursts while they come full, SL_RX_RING_BURSTS
  *      at most; on such a port queue 0's worker first reads the guest's
- *      SYNs and pure ACKs from the port's header ring, sl_hdring.c);
+ *      SYNs and pure ACKs from the port's header ring, sl_hdring.c,
+ *      SL_HDR_BURSTS bursts at most);
  *      then the iter_start hooks (control
  *      requests, then the neighbours' poll), the tx burst of the backlog,
  *      the tx_resume hooks (TCP flows that waited for tx room);
@@ -724,10 +725,14 @@ sl_worker_idle_wait(struct sl_worker *w, int max_ms)
 	sl_worker_host(w, max_ms);
 }
 
+/* header ring frames a worker that steers nothing reads per iteration, in
+ * bursts: as many ACKs as a tx burst of data may draw from the guest */
+#define SL_HDR_BURSTS	2
+
 unsigned int
 sl_worker_poll(struct sl_worker *w)
 {
-	struct rte_mbuf *pkts[SL_RX_RING_BURSTS * SL_BURST + SL_BURST / 2];
+	struct rte_mbuf *pkts[(SL_RX_RING_BURSTS + SL_HDR_BURSTS) * SL_BURST];
 	uint64_t t0 = sl_worker_clock(w);
 	unsigned int work, i;
 	uint16_t n = 0, got, cap = SL_BURST;
@@ -735,10 +740,11 @@ sl_worker_poll(struct sl_worker *w)
 	if (w->hdring != NULL) {
 		uint64_t skipped = 0;
 
-		/* the guest's SYNs and pure ACKs (sl_hdring.c); a steering
+		/* the guest's SYNs and pure ACKs (sl_hdring.c): its ACKs
+		 * answer up to a tx burst of data each iteration; a steering
 		 * worker hands at most SL_BURST frames to sl_steer_burst */
-		n = sl_hdring_rx(w->hdring, w->mp, pkts, SL_BURST / 2,
-			&skipped);
+		n = sl_hdring_rx(w->hdring, w->mp, pkts, w->steer != NULL ?
+			SL_BURST / 2 : SL_HDR_BURSTS * SL_BURST, &skipped);
 		SL_STAT_ADD(w->stats, rx_hdr_ring, n);
 		if (skipped > 0)
 			SL_STAT_ADD(w->stats, drop_hdr_ring, skipped);
