@@ -138,8 +138,9 @@ static const struct sl_opt sl_opts[] = {
 	{ "max-pending-connects", 0, SL_OT_UINT,
 	  SL_FIELD(max_pending_connects), false, 1, 1048576, "N",
 	  "half-open guest TCP connections per worker (host connect in "
-	  "progress or SYN-ACK unanswered); more SYNs get RST; as many "
-	  "inbound ones may wait for the guest, more are reset" },
+	  "progress or SYN-ACK unanswered); more SYNs are dropped (the "
+	  "guest resends them); as many inbound ones may wait for the "
+	  "guest, more are reset" },
 	{ "max-dgram-flows", 0, SL_OT_UINT, SL_FIELD(max_dgram_flows), false,
 	  1, 16777216, "N", "UDP and ICMP flows per worker; more are dropped" },
 	{ "max-buffered", 0, SL_OT_SIZE, SL_FIELD(max_buffered), false,

@@ -9,7 +9,11 @@
  * -------------------
  * Set-up. A guest SYN starts a non-blocking connect(); the SYN-ACK goes to
  * the guest only when the host connect has succeeded (refused: RST; no
- * answer within cfg->tcp_connect_timeout_ms: RST). The SYN-ACK carries our
+ * answer within cfg->tcp_connect_timeout_ms: RST). At most
+ * cfg->max_pending_connects such half-open connections wait; a SYN beyond
+ * them is dropped (counted: drop_connect_limit), as Linux drops a SYN for a
+ * full listen queue, and the guest's retransmission tries again. The
+ * SYN-ACK carries our
  * MSS (MTU - 40) and, only if the guest's SYN offered one, our window scale
  * (RFC 7323 2.2), chosen as the smallest shift that can express the largest
  * window we will ever advertise (cfg->tcp_buf), and SACK-permitted (RFC
@@ -238,8 +242,11 @@ tcp_new_conn(struct sl_worker *w, const struct sl_pkt *p,
 		return;
 	}
 	if (tw->connecting >= w->cfg->max_pending_connects) {
+		/* as Linux does when a listen queue is full: the SYN is
+		 * dropped and the guest sends it again (after 1 s, 3 s, ...),
+		 * so a burst beyond the limit connects later instead of being
+		 * refused */
 		SL_STAT_INC(w->stats, drop_connect_limit);
-		tcp_send_rst_reply(w, p, th);
 		return;
 	}
 	f = sl_flow_add(&w->ft, key, w->now_ms);
