@@ -24,8 +24,9 @@
  * rings; a malformed frame the program cannot read goes to the PMD's ring,
  * where the parser counts it.
  * Order: the worker of queue 0 reads the header ring before its port's rx
- * burst (SL_BURST / 2 frames at most per iteration; on a steering port
- * its steering sends them on to their flow's worker). A pure ACK can thus
+ * burst (SL_HDR_BURSTS bursts at most per iteration, as many ACKs as a tx
+ * burst of data draws; on a steering port SL_BURST / 2, which its steering
+ * sends on to their flow's worker; sl_worker.c). A pure ACK can thus
  * be processed before data the guest sent ahead of it: RFC 9293 allows it
  * (its ACK field is taken, the SND.WL1/WL2 rule keeps a stale window out,
  * a zero-length segment in the window adds nothing to reassembly), and a
