@@ -155,18 +155,28 @@ rb_seg(const struct sl_tcp_conn *c, uint32_t max_win)
 }
 
 /**
- * promise_frames - the frames @c's open window lets the guest send: its
- * segments (rb_seg) and, for a rest below one segment, the tail of its
- * data; nothing while idle or closed.
+ * rb_cost - the frames a window of @win bytes lets the guest send on @c
+ * (the largest window it has seen from us is then @win at least).
+ */
+static uint32_t
+rb_cost(const struct sl_tcp_conn *c, uint64_t win)
+{
+	uint32_t seg = rb_seg(c, (uint32_t)RTE_MAX(win,
+		(uint64_t)c->rb_max_win));
+
+	return (uint32_t)((win + seg - 1) / seg);
+}
+
+/**
+ * promise_frames - the frames @c's open window lets the guest send
+ * (rb_cost); nothing while idle or closed.
  */
 static uint32_t
 promise_frames(const struct sl_tcp_conn *c)
 {
-	uint32_t seg = rb_seg(c, c->rb_max_win);
-
 	if (c->rcv_mss == 0 || c->rb_idle || c->fin_rcvd || c->host_rst)
 		return 0;
-	return (promise_bytes(c) + seg - 1) / seg;
+	return rb_cost(c, promise_bytes(c));
 }
 
 void
@@ -226,19 +236,6 @@ tcp_ring_used(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t len)
 	 * (its next full segment charges it again) */
 	c->rb_idle = len % rb_seg(c, c->rb_max_win) != 0;
 	rb_update(w, tw, c, (uint32_t)(c - tw->conns), true);
-}
-
-/**
- * rb_cost - the frames a window of @win bytes lets the guest send on @c
- * (the largest window it has seen from us is then @win at least).
- */
-static uint32_t
-rb_cost(const struct sl_tcp_conn *c, uint64_t win)
-{
-	uint32_t seg = rb_seg(c, (uint32_t)RTE_MAX(win,
-		(uint64_t)c->rb_max_win));
-
-	return (uint32_t)((win + seg - 1) / seg);
 }
 
 /**
