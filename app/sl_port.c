@@ -25,6 +25,7 @@
 #include <rte_mbuf.h>
 
 #include "sl_hdring.h"
+#include "sl_vtx.h"
 #include "sl_log.h"
 #include "sl_pool.h"
 #include "sl_port.h"
@@ -749,6 +750,35 @@ port_hdring(struct sl_port *sp, const struct rte_eth_dev_info *info)
 		"and pure ACKs\n", sp->port_id, SL_HDRING_FRAMES);
 }
 
+/**
+ * port_vtx - send a one-queue net_af_packet port's frames toward the guest
+ * through a packet socket with virtio-net headers (sl_vtx.c): TCP
+ * checksums and TSO (both families, over chains) become the port's tx
+ * offloads. Without it (off, several queues, an error: logged) the PMD
+ * sends them, summed here.
+ */
+static void
+port_vtx(struct sl_port *sp, const struct sl_config *cfg,
+	const struct rte_eth_dev_info *info)
+{
+	char why[128];
+
+	if (sp->nb_ring_fds == 0 || !cfg->afp_vnet_tx ||
+	    sp->nb_queues != 1 || !sp->multiseg)
+		return;
+	sp->vtx = sl_vtx_open((int)info->if_index, why, sizeof(why));
+	if (sp->vtx == NULL) {
+		PLOG(WARNING, "port %u: no virtio-net tx socket (%s): frames "
+			"to the guest go through the PMD, checksums summed "
+			"here\n", sp->port_id, why);
+		return;
+	}
+	sp->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+		RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	PLOG(INFO, "port %u: frames to the guest through a virtio-net tx "
+		"socket (TCP checksum and TSO offloaded)\n", sp->port_id);
+}
+
 int
 sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct sl_port *sp, char *err, size_t errlen)
@@ -796,6 +826,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 		sp->nb_ring_fds = (unsigned int)ring_fds_find(sp,
 			sp->ring_fds, SL_PORT_WAKE_MAX);
 		port_hdring(sp, &info);
+		port_vtx(sp, cfg, &info);
 	}
 	return rc;
 }
@@ -805,6 +836,8 @@ sl_port_stop(struct sl_port *sp)
 {
 	sl_hdring_close(sp->hdring);
 	sp->hdring = NULL;
+	sl_vtx_close(sp->vtx);
+	sp->vtx = NULL;
 	if (sp->started) {
 		rte_eth_dev_stop(sp->port_id);
 		rte_eth_dev_close(sp->port_id);

@@ -97,6 +97,7 @@ struct sl_config {
 	uint32_t mtu;		/**< 0: 65520 where the port allows */
 	bool host_loopback;	/**< gateway address means host 127.0.0.1 */
 	bool idle_sleep;	/**< idle workers sleep (else busy-poll) */
+	bool afp_vnet_tx;	/**< net_af_packet: tx through sl_vtx */
 	uint32_t lease_time_s;	/**< DHCP lease time */
 	uint32_t dhcp_first;	/**< pool's first address, network order;
 				 * 0: the addresses after guest_addr */

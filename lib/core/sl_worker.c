@@ -92,6 +92,7 @@
 #include "sl_net6.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
+#include "sl_vtx.h"
 #include "sl_worker.h"
 
 /**
@@ -101,6 +102,14 @@
 static uint16_t
 port_tx_burst(struct sl_worker *w, struct rte_mbuf **m, uint16_t n)
 {
+	if (w->vtx != NULL) {
+		uint64_t bad = 0;
+		uint16_t k = sl_vtx_send(w->vtx, m, n, &bad);
+
+		if (bad > 0)
+			SL_STAT_ADD(w->stats, drop_tx_vnet, bad);
+		return k;
+	}
 	if (w->steer != NULL)
 		return sl_steer_tx(w, m, n);
 	return rte_eth_tx_burst(w->port_id, w->queue_id, m, n);

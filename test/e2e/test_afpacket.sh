@@ -37,6 +37,12 @@
 #     the guest sends 200 pings): the frames the kernel had no room for are
 #     counted (/sluice/info ring_drops, which DPDK 22.11's PMD does not
 #     report) and logged once with the framecnt hint
+#   - frames to the guest go through sluice's virtio-net tx socket (one
+#     queue, the default): TCP checksums left to the guest's kernel
+#     (tx_csum_offload), at MTU 16304 frames of several segments (TSO), none
+#     refused (drop_tx_vnet 0), every transfer above sha256-identical or
+#     echo-checked; with --afp-vnet-tx off (the MTU 1500 case) through the
+#     PMD, checksums summed by sluice
 #   - the ring budget (framecnt=128: 64 frames of guest data in flight):
 #     100 concurrent connections, 1 MiB each echo-checked; windows were held
 #     back (zero-window SYN-ACKs) and reopened by updates in turn
@@ -198,6 +204,8 @@ test_large_frames() {
 	else
 		e2e_fail "counters: no guest frame dropped as malformed (checksum, length, header)" "$(tcp_counters)"
 	fi
+	# (a 61320-byte MSS: 64 KiB frames hold one segment, no TSO)
+	check_vnet_tx on
 }
 
 # ------------------------------------------------------------ larger frames
@@ -218,10 +226,34 @@ test_larger_frames() {
 	e2e_stop_sluice 0 || true
 }
 
+# check_vnet_tx on|off [tso]: with on (the default, one queue), frames to the
+# guest went through sluice's virtio-net tx socket: its start-up line, TCP
+# checksums left to the guest's kernel, none refused, and with tso frames of
+# several segments cut there (TSO: only where a segment is below 32 KiB);
+# with off (--afp-vnet-tx off) through the PMD: none of that. Run after data
+# went to the guest and e2e_stop_sluice (the counters are its last ones).
+check_vnet_tx() {
+	local want=$1 need_tso=${2:-} ol tso bad line
+	ol=$(tcp_counter tx_csum_offload)
+	tso=$(tcp_counter tx_tso_frames)
+	bad=$(tcp_counter drop_tx_vnet)
+	line=$(grep -c 'frames to the guest through a virtio-net tx socket' "$E2E_SLUICE_LOG" || true)
+	if [[ $want == on ]] && ((line == 1 && ol > 0 && bad == 0)) &&
+		{ [[ -z $need_tso ]] || ((tso > 0)); }; then
+		e2e_pass "virtio-net tx: checksums and TSO left to the guest's kernel (tx_csum_offload $ol, tx_tso_frames $tso, drop_tx_vnet 0)"
+	elif [[ $want == off ]] && ((line == 0 && ol == 0 && tso == 0)); then
+		e2e_pass "--afp-vnet-tx off: frames to the guest through the PMD, checksums summed by sluice (tx_csum_offload 0)"
+	else
+		e2e_fail "virtio-net tx $want" "start-up line $line, tx_csum_offload $ol, tx_tso_frames $tso, drop_tx_vnet $bad" \
+			"$(e2e_log_tail "$E2E_SLUICE_LOG" 10)"
+	fi
+}
+
 # ------------------------------------------------------------ defaults
 
 test_default_framesz() {
-	start_afp "default framesz, sluice-side veth MTU 1500" 1500 off "" || return 1
+	start_afp "default framesz, sluice-side veth MTU 1500, --afp-vnet-tx off" 1500 off "" \
+		--afp-vnet-tx off || return 1
 	check_port_mtu 1500
 	# shellcheck disable=SC2119 # no extra udhcpc arguments
 	e2e_dhcp || return 1
@@ -229,6 +261,7 @@ test_default_framesz() {
 	tcp_xfer "download: $((BIG >> 20)) MiB host -> guest over af_packet (default framesz, MTU 1500)" \
 		120 down "$BIG" "$E2E_H" "$LO" 7203 "$E2E_G" "$E2E_GW" 7203 || true
 	e2e_stop_sluice 0 || true
+	check_vnet_tx off
 }
 
 # ------------------------------------------------------------ two queues
@@ -409,6 +442,7 @@ test_ring_budget() {
 	waits=$(tcp_counter tcp_ring_waits)
 	updates=$(tcp_counter tcp_ring_updates)
 	zwin=$(tcp_counter tcp_zero_window_adv)
+	check_vnet_tx on tso
 	if ((waits > 0 && updates > 0 && zwin > 0)); then
 		e2e_pass "ring budget: windows held back and reopened in turn (tcp_ring_waits $waits, tcp_ring_updates $updates, zero windows $zwin; ring_drops $drops)"
 	else

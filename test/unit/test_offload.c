@@ -11,7 +11,10 @@
  * port is played by checking what it would need, and completing checksums
  * the way a NIC or the guest would before the frame is parsed again. Each
  * case runs over IPv4 (offload_*) and over IPv6 (offload6_*: TSO6 is a bit
- * of its own, TX_IPV6 and the IPv6 pseudo-header).
+ * of its own, TX_IPV6 and the IPv6 pseudo-header). The virtio-net header
+ * a net_af_packet port's tx socket puts in front of those frames
+ * (sl_vtx_hdr) is checked the same way: the kernel's completion of a
+ * NEEDS_CSUM frame must give the full checksum.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -32,6 +35,7 @@
 #include "sl_net6.h"
 #include "sl_tcp.h"
 #include "sl_test.h"
+#include "sl_vtx.h"
 #include "sl_worker.h"
 
 #define STAT(c)		SL_STAT_READ(env.w.stats, SL_STAT_##c)
@@ -662,6 +666,86 @@ OL_TEST(tso_large_segments)
 		SL_CHECK_EQ(info.in_flight, 0);
 	}
 	SL_CHECK_EQ(sl_tcp_inflight(&env.w), 0);
+}
+
+/* The virtio-net header of each frame a tx socket sends (sl_vtx.c): a
+ * partial checksum becomes NEEDS_CSUM from the TCP header on, which the
+ * kernel completes into the full checksum; a TSO frame becomes a GSO frame
+ * of MSS-byte segments of the flow's family; a frame without offloads
+ * gets an empty header; an IPv4 header checksum left to the port is
+ * computed. */
+OL_TEST(vnet_hdr_from_tx_offloads)
+{
+	const uint32_t len = 100000;
+	const uint16_t l4 = (uint16_t)(RTE_ETHER_HDR_LEN + L3_LEN);
+	struct virtio_net_hdr h;
+	struct gconn c;
+	unsigned int i, gso = 0, csum = 0;
+
+	sl_worker_publish_offloads(&env.w, SL_TXOL_CSUM | TXOL_TSO, 0);
+	SL_CHECK(handshake(&c) == 0);
+	SL_CHECK(host_push(&c, 0, len) == 0);
+	SL_CHECK(host_push(&c, len, 700) == 0);	/* one short segment */
+	SL_CHECK(env.cap.n > 0);
+	for (i = 0; i < env.cap.n; i++) {
+		struct rte_mbuf *m = env.cap.m[i];
+		struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
+			struct rte_tcp_hdr *, l4);
+		uint32_t pay = rte_pktmbuf_pkt_len(m) - l4 - 20;
+		uint16_t raw;
+
+		if (th->dst_port != rte_cpu_to_be_16(GPORT) || pay == 0)
+			continue;
+		sl_vtx_hdr(m, &h);
+		SL_CHECK_EQ(h.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		SL_CHECK_EQ(rte_le_to_cpu_16(h.csum_start), l4);
+		SL_CHECK_EQ(rte_le_to_cpu_16(h.csum_offset), 16);
+		if (pay > MSS) {
+			SL_CHECK_EQ(h.gso_type, fam6 ?
+				VIRTIO_NET_HDR_GSO_TCPV6 :
+				VIRTIO_NET_HDR_GSO_TCPV4);
+			SL_CHECK_EQ(rte_le_to_cpu_16(h.gso_size), MSS);
+			SL_CHECK_EQ(rte_le_to_cpu_16(h.hdr_len), l4 + 20);
+			gso++;
+			continue;
+		}
+		SL_CHECK_EQ(h.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+		/* the kernel's completion: sum from csum_start, fold, store */
+		SL_CHECK(rte_raw_cksum_mbuf(m, l4, rte_pktmbuf_pkt_len(m) - l4,
+			&raw) == 0);
+		th->cksum = (uint16_t)~raw;
+		SL_CHECK((fam6 ? rte_ipv6_udptcp_cksum_mbuf_verify(m,
+			rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+			RTE_ETHER_HDR_LEN), l4) :
+			rte_ipv4_udptcp_cksum_mbuf_verify(m,
+			rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+			RTE_ETHER_HDR_LEN), l4)) == 0);
+		csum++;
+	}
+	SL_CHECK(gso >= len / TSO_MAX);
+	SL_CHECK(csum >= 1);	/* the short one */
+	/* no offloads: an empty header, the frame as it is */
+	{
+		struct rte_mbuf *m = env.cap.m[0];
+		static const struct virtio_net_hdr zero;
+
+		m->ol_flags &= ~SL_NET_TX_OL_MASK;
+		sl_vtx_hdr(m, &h);
+		SL_CHECK(memcmp(&h, &zero, sizeof(h)) == 0);
+	}
+	if (!fam6) {
+		/* an IPv4 header checksum left to the port */
+		struct rte_mbuf *m = env.cap.m[0];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+			struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+		uint16_t want = ip->hdr_checksum;
+
+		ip->hdr_checksum = 0;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		sl_vtx_hdr(m, &h);
+		SL_CHECK_EQ(ip->hdr_checksum, want);
+	}
+	sl_test_cap_clear(&env);
 }
 
 /* The guest's window still gates TSO: with a window of 20000 bytes only
