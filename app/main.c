@@ -188,7 +188,7 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	w->rx_mp = sp->rx_mp;
 	w->rx_ring_frames = sp->ring_frames;
 	w->hdring = q == 0 ? sp->hdring : NULL;
-	w->vtx = sp->vtx;	/* one queue only */
+	w->vtx = q < RTE_DIM(sp->vtx) ? sp->vtx[q] : NULL;
 	w->mbuf_reserve = sp->mbuf_reserve;
 	w->quit = &sl_app.quit;
 	if (sl_relay_worker_init(w, pc, sp->mp, h) != 0) {

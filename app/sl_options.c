@@ -82,7 +82,7 @@ static const struct sl_opt sl_opts[] = {
 	  "guest frames wake it) sleeps up to 1 ms at a time in its host "
 	  "epoll; off: always busy-poll" },
 	{ "afp-vnet-tx", 0, SL_OT_BOOL, SL_FIELD(afp_vnet_tx), false, 0, 1,
-	  "on|off", "net_af_packet, one queue: frames to the guest through "
+	  "on|off", "net_af_packet: frames to the guest through "
 	  "a packet socket with virtio-net headers (TCP checksum and TSO "
 	  "offloaded to the guest's kernel); off: through the PMD" },
 	{ "config", 0, SL_OT_CONFIG, 0, 0, false, 0, 0,

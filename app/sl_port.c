@@ -750,28 +750,45 @@ port_hdring(struct sl_port *sp, const struct rte_eth_dev_info *info)
 		"and pure ACKs\n", sp->port_id, SL_HDRING_FRAMES);
 }
 
+/** port_vtx_close - close the port's virtio-net tx sockets. */
+static void
+port_vtx_close(struct sl_port *sp)
+{
+	unsigned int q;
+
+	for (q = 0; q < RTE_DIM(sp->vtx); q++) {
+		sl_vtx_close(sp->vtx[q]);
+		sp->vtx[q] = NULL;
+	}
+}
+
 /**
- * port_vtx - send a one-queue net_af_packet port's frames toward the guest
- * through a packet socket with virtio-net headers (sl_vtx.c): TCP
- * checksums and TSO (both families, over chains) become the port's tx
- * offloads. Without it (off, several queues, an error: logged) the PMD
- * sends them, summed here.
+ * port_vtx - send a net_af_packet port's frames toward the guest through
+ * packet sockets with virtio-net headers (sl_vtx.c), one per queue (its
+ * worker's): TCP checksums and TSO (both families, over chains) become the
+ * port's tx offloads. Without them (off, an error: logged) the PMD sends
+ * them, summed here.
  */
 static void
 port_vtx(struct sl_port *sp, const struct sl_config *cfg,
 	const struct rte_eth_dev_info *info)
 {
 	char why[128];
+	unsigned int q;
 
-	if (sp->nb_ring_fds == 0 || !cfg->afp_vnet_tx ||
-	    sp->nb_queues != 1 || !sp->multiseg)
+	if (sp->nb_ring_fds == 0 || !cfg->afp_vnet_tx || !sp->multiseg ||
+	    sp->nb_queues > RTE_DIM(sp->vtx))
 		return;
-	sp->vtx = sl_vtx_open((int)info->if_index, why, sizeof(why));
-	if (sp->vtx == NULL) {
-		PLOG(WARNING, "port %u: no virtio-net tx socket (%s): frames "
-			"to the guest go through the PMD, checksums summed "
-			"here\n", sp->port_id, why);
-		return;
+	for (q = 0; q < sp->nb_queues; q++) {
+		sp->vtx[q] = sl_vtx_open((int)info->if_index, why,
+			sizeof(why));
+		if (sp->vtx[q] == NULL) {
+			PLOG(WARNING, "port %u: no virtio-net tx socket (%s): "
+				"frames to the guest go through the PMD, "
+				"checksums summed here\n", sp->port_id, why);
+			port_vtx_close(sp);
+			return;
+		}
 	}
 	sp->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
 		RTE_ETH_TX_OFFLOAD_TCP_TSO;
@@ -836,8 +853,7 @@ sl_port_stop(struct sl_port *sp)
 {
 	sl_hdring_close(sp->hdring);
 	sp->hdring = NULL;
-	sl_vtx_close(sp->vtx);
-	sp->vtx = NULL;
+	port_vtx_close(sp);
 	if (sp->started) {
 		rte_eth_dev_stop(sp->port_id);
 		rte_eth_dev_close(sp->port_id);

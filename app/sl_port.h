@@ -59,10 +59,11 @@ struct sl_port {
 	 * off the PMD's (sl_hdring.c; NULL: none, every frame is the PMD's);
 	 * its socket is the last of ring_fds */
 	struct sl_hdring *hdring;
-	/** net_af_packet with one queue: frames toward the guest go through
-	 * a socket of sluice's own with virtio-net headers (sl_vtx.c), which
-	 * takes TCP checksums and TSO off the worker (NULL: the PMD's tx) */
-	struct sl_vtx *vtx;
+	/** net_af_packet: frames toward the guest go through sockets of
+	 * sluice's own with virtio-net headers (sl_vtx.c), one per queue,
+	 * which take TCP checksums and TSO off the workers (NULL: the PMD's
+	 * tx) */
+	struct sl_vtx *vtx[SL_PORT_WAKE_MAX];
 	uint32_t ring_frames;	/**< frames of each kernel rx ring (0: the
 				 * port pushes back on the guest instead) */
 	uint64_t ring_drops;	/**< their total so far (atomic) */

@@ -134,8 +134,8 @@ struct sl_worker {
 	/** the port's header ring (net_af_packet, queue 0's worker): the
 	 * guest's SYNs and pure ACKs, read before the rx burst */
 	struct sl_hdring *hdring;
-	/** the port's virtio-net tx socket (net_af_packet, one queue):
-	 * the tx burst's frames go through it, not through the PMD */
+	/** the queue's virtio-net tx socket (net_af_packet): the tx
+	 * burst's frames go through it, not through the PMD */
 	struct sl_vtx *vtx;
 	uint32_t mp_avail[2];		/**< sl_mp_avail: mp, rx_mp */
 	uint64_t mp_avail_iter[2];	/**< iteration they were counted in */

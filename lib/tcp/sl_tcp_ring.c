@@ -316,10 +316,13 @@ tcp_ring_cap(struct sl_worker *w, struct sl_tcp_conn *c, uint32_t space)
 	 * they are free, and gets them even beyond its fair share when all
 	 * it holds is less than a full segment (a rest, or nothing at the
 	 * half size). An idle flow's window does not grow but on its turn
-	 * in line. */
+	 * in line, and only when it cannot send a full segment: one that can
+	 * asks for nothing (its next full segment charges it again), or a
+	 * few flows left quiet would take a fair share each, turn after
+	 * turn, from the flows that send. */
 	need = rb_need(c, &allow);
 	lim = RTE_MIN(free, RTE_MAX(share, allow));
-	if (lim >= need && (!c->rb_idle || c->rb_turn))
+	if (lim >= need && (!c->rb_idle || (c->rb_turn && cur < c->rcv_mss)))
 		for (add = lim - RTE_MIN(cur / c->rcv_mss, lim); add > 1 &&
 		     rb_cost(c, RTE_ALIGN_CEIL((uint64_t)cur +
 		     (uint64_t)add * c->rcv_mss, unit)) > lim; add--)

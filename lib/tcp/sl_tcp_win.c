@@ -216,7 +216,8 @@ tcp_check_reopen(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c)
 		SL_STAT_INC(w->stats, tcp_window_reopen);
 		SL_STAT_INC(w->stats, tcp_window_updates);
 		tcp_send_ack(w, f, c);	/* record_adv clears rwnd_closed */
-		c->recheck_deadline = 0;
+		/* recheck_deadline stays: host reads paused by the worker's
+		 * buffer budget resume on it (tcp_host_to_guest) */
 		if (c->pend == NULL)
 			set_interest(w, f, c, c->interest & ~SL_HOST_EV_OUT);
 	} else {

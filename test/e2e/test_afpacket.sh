@@ -22,7 +22,8 @@
 #   - two queues (qpairs=2, --queues 2, two worker lcores): the kernel's
 #     fanout spreads the guest's frames by its own hash, sluice steers them
 #     to the worker owning each flow: 64 MiB down and up sha256-identical,
-#     200 concurrent echo-checked connections, steer_out/steer_in moved
+#     200 concurrent echo-checked connections, steer_out/steer_in moved,
+#     each worker sending through its own virtio-net tx socket
 #   - blocksz=65536,framesz=61440 (not a multiple): sluice exits 1 with one
 #     line of its own naming blocksz and framesz
 #   - guest offloads left ON: the guest's TCP and UDP sockets hand the veth
@@ -300,6 +301,8 @@ test_two_queues() {
 		e2e_fail "two queues: frames steered to their flow's worker" \
 			"steer_out $sout, steer_in $sin, drop_steer_full $full" "$(tcp_counters)"
 	fi
+	# each queue's worker sends through its own virtio-net socket
+	check_vnet_tx on
 }
 
 # ------------------------------------------------------------ bad blocksz

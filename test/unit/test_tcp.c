@@ -3209,6 +3209,49 @@ TCP_TEST(tcp_pool_at_reserve_waits_on_budget)
 	SL_CHECK_EQ(STAT(drop_nomem), 0);
 }
 
+/*
+ * Host reads paused on the worker's buffer budget resume on their recheck
+ * even when the flow's closed window reopens meanwhile. Before, the reopen
+ * cleared the recheck (the same deadline): with no read interest and no
+ * timer the flow never read its host socket again (an e2e run with 100
+ * echoes left a third of them with the host's data unread for 120 s).
+ */
+TCP_TEST(tcp_budget_paused_reads_survive_window_reopen)
+{
+	uint32_t sent = 0, got = 0;
+	unsigned int i, n, k;
+	struct tconn c;
+
+	SL_CHECK(small_conn(&c, 40420) == 0);
+	/* the guest fills our window: closed (the host reads nothing) */
+	SL_CHECK(fill_window(&c, &sent, 0, 1000) == 0);
+	/* host data, and the pool at the reserve: reads wait on the budget */
+	SL_CHECK(host_push_pat(&c, 0, 3000) == 0);
+	while (n_hog < RTE_DIM(hog) &&
+	    rte_mempool_avail_count(env.w.mp) > env.w.mbuf_reserve &&
+	    (hog[n_hog] = rte_pktmbuf_alloc(env.w.mp)) != NULL)
+		n_hog++;
+	for (k = 0; k < 3; k++)
+		step();
+	pool_release();		/* before any check can end the case */
+	SL_CHECK_EQ(take_out(c.port), 0);
+	SL_CHECK(STAT(tcp_buffer_limit_waits) > 0);
+	/* the host drains the guest's data: our window reopens */
+	SL_CHECK(host_take_pat(&c, 0, SMALL_SNDBUF) == 0);
+	step();
+	SL_CHECK(STAT(tcp_window_reopen) >= 1);
+	n = take_out(c.port);
+	for (i = 0; i < n; i++)
+		got += out[i].len;
+	/* past the budget recheck: the host's data goes to the guest */
+	advance(50);
+	n = take_out(c.port);
+	for (i = 0; i < n; i++)
+		got += out[i].len;
+	SL_CHECK_EQ(got, 3000);
+	SL_CHECK(!out_bad);
+}
+
 /* Fill the worker's tx queue while the port refuses everything. */
 static int
 tx_queue_fill(void)
@@ -4247,13 +4290,14 @@ TCP_TEST(tcp_no_leaks)
 #define RING_UNIT	1u
 #define RING_WIN(n)	RTE_ALIGN_CEIL((uint32_t)(n) * MSS, RING_UNIT)
 
-/* Restart the current case on such a port (manual clock). */
+/* Restart the current case on a port of @frames ring frames (manual
+ * clock). */
 static int
-ring_env(void)
+ring_env_frames(uint32_t frames)
 {
 	struct sl_test_env_opts o = {
 		.manual_clock = true,
-		.ring_frames = RING_FRAMES,
+		.ring_frames = frames,
 	};
 	struct sl_config cfg;
 
@@ -4263,6 +4307,13 @@ ring_env(void)
 	HCHECK(sl_test_env_init_opts(&env, &cfg, &o) == 0);
 	env_up = true;
 	return 0;
+}
+
+/* Restart the current case on a port of RING_FRAMES frames. */
+static int
+ring_env(void)
+{
+	return ring_env_frames(RING_FRAMES);
 }
 
 /*
@@ -4515,6 +4566,94 @@ TCP_TEST(tcp_ring_budget_flows_done_sending_wait_behind)
 	SL_CHECK(gdata_off(&c[2], MSS, MSS) == 0);
 	ring_out(c, 3, win, ack);
 	SL_CHECK(c[0].edge - c[0].gseq >= rest + MSS);
+	SL_CHECK(!out_bad);
+}
+
+/*
+ * A flow that goes idle (its data ended short of a full segment) while it
+ * waits in line for a larger window gets nothing more on its turn as long
+ * as it can still send a full segment, and leaves the line: its next full
+ * segment charges it again. Before, its turn grew its window and charged it
+ * (no longer idle), and since its window stayed below what its buffer
+ * allowed it went back in line: a few flows opened in a burst and then
+ * left quiet took a fair share each, over and over, from a bulk flow (with
+ * 10,000 idle flows open, four of them held 12 frames each of a 64-frame
+ * budget, and the bulk flow ran at 0.84 of its speed alone).
+ */
+TCP_TEST(tcp_ring_budget_idle_flow_leaves_the_line)
+{
+	/* a 256-frame ring: a budget of 128 frames, above what a first
+	 * grant and the others' windows hold */
+	const uint32_t budget = 128;
+	uint32_t win[2], ack[2], idle_edge, off = 0;
+	struct tconn c[2];
+	unsigned int i;
+
+	SL_CHECK(ring_env_frames(2 * budget) == 0);
+	for (i = 0; i < 2; i++) {
+		uint8_t opt[8], n = syn_opts(opt, 7);
+
+		/* the handshake; the first's window grows beyond what a
+		 * SYN-ACK (unscaled) can carry with the ACK's answer */
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].port = (uint16_t)(41601 + i);
+		c[i].irs = 0x10000000u + c[i].port * 7919u;
+		c[i].gwin = 65535;
+		SL_CHECK(syn_only(&c[i], opt, n) == 0);
+		SL_CHECK(gsend(c[i].port, F_ACK, c[i].gseq, c[i].una, 65535,
+			NULL, 0, NULL, 0) == 0);
+		ring_out(c, i + 1, win, ack);
+	}
+	SL_CHECK(c[0].edge - c[0].gseq >= RING_WIN(budget / 2));
+	SL_CHECK_EQ(c[1].edge - c[1].gseq, 0);
+	/* the first sends 40 segments: the second, in line, gets what
+	 * they free, turn after turn (less than its fair share, half) */
+	for (i = 0; i < 40; i++) {
+		SL_CHECK(gdata_off(&c[0], off, MSS) == 0);
+		ring_out(c, 2, win, ack);
+		SL_CHECK(host_take_pat(&c[0], off, MSS) == 0);
+		off += MSS;
+	}
+	SL_CHECK(c[1].edge - c[1].gseq > RING_WIN(2));
+	SL_CHECK(c[1].edge - c[1].gseq < RING_WIN(budget / 2));
+	/* in one burst the second writes 100 bytes and nothing more (idle,
+	 * with many segments still open to it), and the first ends short
+	 * (idle too: the whole budget is free) */
+	{
+		uint8_t buf[100];
+		struct rte_mbuf *m[2];
+
+		fill(buf, sizeof(buf), 0);
+		m[0] = tcp_frame(c[1].port, F_ACK | F_PSH, c[1].gseq, c[1].una,
+			c[1].gwin, NULL, 0, buf, sizeof(buf));
+		fill(buf, sizeof(buf), off);
+		m[1] = tcp_frame(c[0].port, F_ACK | F_PSH, c[0].gseq, c[0].una,
+			c[0].gwin, NULL, 0, buf, sizeof(buf));
+		SL_CHECK(m[0] != NULL && m[1] != NULL);
+		c[1].gseq += sizeof(buf);
+		c[0].gseq += sizeof(buf);
+		sl_worker_clock(&env.w);
+		sl_worker_step(&env.w, m, 2);
+	}
+	idle_edge = c[1].edge;
+	ring_out(c, 2, win, ack);
+	SL_CHECK(host_take_pat(&c[1], 0, 100) == 0);
+	SL_CHECK(host_take_pat(&c[0], off, 100) == 0);
+	off += 100;
+	/* its turn came with the budget free: it gets nothing more */
+	SL_CHECK(c[1].edge - idle_edge <= 100);
+	idle_edge = c[1].edge;
+	/* the first writes again: the idle one's window stays, the first
+	 * gets the frames it leaves, beyond half the budget (a fair share
+	 * counts no idle flow) */
+	for (i = 0; i < 60; i++) {
+		SL_CHECK(gdata_off(&c[0], off, MSS) == 0);
+		ring_out(c, 2, win, ack);
+		SL_CHECK(host_take_pat(&c[0], off, MSS) == 0);
+		off += MSS;
+		SL_CHECK_EQ(c[1].edge, idle_edge);
+	}
+	SL_CHECK(c[0].edge - c[0].gseq > RING_WIN(budget / 2));
 	SL_CHECK(!out_bad);
 }
 
