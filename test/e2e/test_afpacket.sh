@@ -191,6 +191,7 @@ test_large_frames() {
 	xfer_large "download: $((BIG >> 20)) MiB host -> guest over af_packet (MTU $BIG_MTU)" down 7201 \
 		30000 || true
 	xfer_large "upload: $((BIG >> 20)) MiB guest -> host over af_packet (MTU $BIG_MTU)" up 7202 || true
+	check_tx_path vnet
 	e2e_stop_sluice 0 || return 1
 	e2e_info "counters: rx_frames $(tcp_counter rx_frames) rx_bytes $(tcp_counter rx_bytes)" \
 		"tx_frames $(tcp_counter tx_frames) tx_bytes $(tcp_counter tx_bytes)" \
@@ -250,6 +251,23 @@ check_vnet_tx() {
 	fi
 }
 
+# check_tx_path vnet|pmd: the running sluice's /sluice/info names the port's
+# tx path as such
+check_tx_path() {
+	local want=$1 got
+	got=$("$E2E_PYTHON" "$E2E_SRC/usertools/sluice-ctl" -f "${E2E_SLUICE_PREFIXES[-1]}" -j info |
+		"$E2E_PYTHON" -c 'import json, sys
+d = json.load(sys.stdin)
+ports = d.get("ports", {})
+ports = ports.values() if isinstance(ports, dict) else ports
+print(" ".join(str(p.get("tx_path")) for p in ports))' 2>&1 || true)
+	if [[ $got == "$want" ]]; then
+		e2e_pass "/sluice/info: the port's tx_path is $want"
+	else
+		e2e_fail "/sluice/info: the port's tx_path is $want" "got '$got'"
+	fi
+}
+
 # ------------------------------------------------------------ defaults
 
 test_default_framesz() {
@@ -261,6 +279,7 @@ test_default_framesz() {
 	check_lease_mtu 1500
 	tcp_xfer "download: $((BIG >> 20)) MiB host -> guest over af_packet (default framesz, MTU 1500)" \
 		120 down "$BIG" "$E2E_H" "$LO" 7203 "$E2E_G" "$E2E_GW" 7203 || true
+	check_tx_path pmd
 	e2e_stop_sluice 0 || true
 	check_vnet_tx off
 }
