@@ -790,10 +790,13 @@ port_vtx(struct sl_port *sp, const struct sl_config *cfg,
 			return;
 		}
 	}
-	sp->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
-		RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	sp->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	if (sl_vtx_tso(sp->vtx[0]))
+		sp->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
 	PLOG(INFO, "port %u: frames to the guest through a virtio-net tx "
-		"socket (TCP checksum and TSO offloaded)\n", sp->port_id);
+		"socket (TCP checksum%s offloaded)\n", sp->port_id,
+		sl_vtx_tso(sp->vtx[0]) ? " and TSO" : "; no TSO: the "
+		"interface does not segment TCP");
 }
 
 int

@@ -26,12 +26,17 @@
  *
  * The socket binds to the interface with protocol 0 (it receives nothing)
  * and bypasses the qdisc (PACKET_QDISC_BYPASS, as the PMD does), so its
- * frames are not looped back to the port's own packet sockets. A full
- * socket buffer (EAGAIN, ENOBUFS) ends a burst: the rest waits in the
- * worker's tx backlog, in order, as with a full tx ring. A frame the kernel
- * refuses (a malformed header: EINVAL, EMSGSIZE; the link down: ENETDOWN)
- * is dropped and counted, as a NIC drops what it cannot send; it would
- * otherwise block the backlog for ever.
+ * frames are not looped back to the port's own packet sockets. Past the
+ * qdisc the kernel drops a GSO frame that the interface would have to cut
+ * in software (__dev_direct_xmit), so TSO is offered only where the
+ * interface does TCP segmentation itself (ETHTOOL_GTSO: a veth does, unless
+ * turned off). A full socket buffer (EAGAIN) or a full queue behind the
+ * interface (ENOBUFS: a veth's peer backlog) ends a burst: the rest waits
+ * in the worker's tx backlog, in order, as with a full tx ring. A frame the
+ * kernel refuses (a malformed header: EINVAL, EMSGSIZE; the link down:
+ * ENETDOWN), or still drops after VTX_STUCK_MAX tries in a row, is dropped
+ * and counted, as a NIC drops what it cannot send; it would otherwise
+ * block the backlog for ever.
  *
  * Not through the PMD, these frames are not in its tx counters and not
  * seen by rte_pdump's tx callbacks: --afp-vnet-tx off sends through the
@@ -43,9 +48,12 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <linux/ethtool.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <rte_ip.h>
@@ -57,10 +65,38 @@
 #define VTX_IOV		512
 /* socket buffer: a burst of 64 KiB frames in flight to the guest */
 #define VTX_SNDBUF	(8 << 20)
+/* tries in a row after which a frame the kernel drops (ENOBUFS) is given up */
+#define VTX_STUCK_MAX	64
 
 struct sl_vtx {
 	int fd;
+	bool tso;			/**< the interface segments TCP */
+	const struct rte_mbuf *stuck;	/**< first frame of the last ENOBUFS */
+	unsigned int stuck_n;		/**< its tries in a row */
 };
+
+/**
+ * vtx_if_tso - whether interface @ifindex segments TCP itself (ETHTOOL_GTSO
+ * through socket @fd); false when it cannot tell.
+ */
+static bool
+vtx_if_tso(int fd, int ifindex)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_GTSO };
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname((unsigned int)ifindex, ifr.ifr_name) == NULL)
+		return false;
+	ifr.ifr_data = (void *)&ev;
+	return ioctl(fd, SIOCETHTOOL, &ifr) == 0 && ev.data != 0;
+}
+
+bool
+sl_vtx_tso(const struct sl_vtx *v)
+{
+	return v->tso;
+}
 
 struct sl_vtx *
 sl_vtx_open(int ifindex, char *err, size_t errlen)
@@ -99,6 +135,7 @@ sl_vtx_open(int ifindex, char *err, size_t errlen)
 	what = "bind";
 	if (bind(v->fd, (struct sockaddr *)&sll, sizeof(sll)) != 0)
 		goto fail;
+	v->tso = vtx_if_tso(v->fd, ifindex);
 	return v;
 fail:
 	snprintf(err, errlen, "%s: %s", what, strerror(errno));
@@ -209,10 +246,20 @@ sl_vtx_send(struct sl_vtx *v, struct rte_mbuf **m, uint16_t n, uint64_t *bad)
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == ENOBUFS)
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			break;	/* full: the rest waits, in order */
+		if (errno == ENOBUFS) {
+			/* dropped behind the interface: a full queue, tried
+			 * again; the same frame over and over, given up */
+			if (v->stuck != m[done]) {
+				v->stuck = m[done];
+				v->stuck_n = 0;
+			}
+			if (++v->stuck_n < VTX_STUCK_MAX)
+				break;
+		}
 		/* the kernel refuses the first frame: drop it */
+		v->stuck = NULL;
 		rte_pktmbuf_free(m[done++]);
 		(*bad)++;
 	}

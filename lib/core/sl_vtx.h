@@ -7,6 +7,7 @@
 #ifndef SL_VTX_H
 #define SL_VTX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,13 @@ struct sl_vtx;
  * Return: the socket's state, or NULL.
  */
 struct sl_vtx *sl_vtx_open(int ifindex, char *err, size_t errlen);
+
+/**
+ * sl_vtx_tso - whether the socket's interface segments TCP itself: only
+ * then may GSO frames go through it (the kernel drops those it would have
+ * to cut in software past the qdisc).
+ */
+bool sl_vtx_tso(const struct sl_vtx *v);
 
 /** sl_vtx_close - close the socket (NULL: nothing). */
 void sl_vtx_close(struct sl_vtx *v);

@@ -36,8 +36,9 @@
  * answer with an ACK) after one RTO, then with exponential backoff.
  *
  * Large segments. Toward the guest a segment is at most its MSS, unless the
- * worker's tx offloads (w->tx_ol, set from what the port and, on a
- * vhost-user port, the guest negotiated: GUEST_CSUM, GUEST_TSO4 for IPv4
+ * worker's tx offloads (w->tx_ol, set from what the port offers (a
+ * net_af_packet port through its virtio-net tx socket, sl_vtx.c) and, on
+ * a vhost-user port, the guest negotiated: GUEST_CSUM, GUEST_TSO4 for IPv4
  * flows, GUEST_TSO6 for IPv6 ones) include TSO for the flow's family:
  * then one frame carries up to SL_TCP_TSO_MAX bytes (whole MSS multiples),
  * sent with RTE_MBUF_F_TX_TCP_SEG and tso_segsz = the guest's MSS; the guest (or the NIC) cuts it. Everything else counts bytes, so

@@ -43,7 +43,9 @@
 #     (tx_csum_offload), at MTU 16304 frames of several segments (TSO), none
 #     refused (drop_tx_vnet 0), every transfer above sha256-identical or
 #     echo-checked; with --afp-vnet-tx off (the MTU 1500 case) through the
-#     PMD, checksums summed by sluice
+#     PMD, checksums summed by sluice; with TSO off on sluice's end of the
+#     veth (the kernel drops GSO frames it would cut in software past the
+#     qdisc) checksums only, no GSO frame, a 64 MiB download sha256-identical
 #   - the ring budget (framecnt=128: 64 frames of guest data in flight):
 #     100 concurrent connections, 1 MiB each echo-checked; windows were held
 #     back (zero-window SYN-ACKs) and reopened by updates in turn
@@ -282,6 +284,40 @@ test_default_framesz() {
 	check_tx_path pmd
 	e2e_stop_sluice 0 || true
 	check_vnet_tx off
+}
+
+# ------------------------------------------------------------ no TSO
+
+# sluice's end of the veth with TSO off: past the qdisc the kernel drops a
+# GSO frame it would have to cut in software, so the virtio-net socket
+# offers checksums only (logged), and a 64 MiB download moves, intact, in
+# frames of one segment. Before, every large frame was dropped and tried
+# again for ever: the download stalled.
+test_vnet_no_tso() {
+	e2e_afp_link 65520 off || return 1
+	if ! ip netns exec "$E2E_H" ethtool -K "$E2E_AFP" tso off >/dev/null; then
+		e2e_fail "sluice's veth end: ethtool -K $E2E_AFP tso off"
+		return 1
+	fi
+	e2e_start_sluice_afp "framesz=16384,blocksz=16384,framecnt=128" || return 1
+	e2e_pass "sluice starts on net_af_packet (its veth end without TSO)"
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	tcp_xfer "no TSO: download $((BIG >> 20)) MiB host -> guest over af_packet (MTU 16304)" \
+		60 down "$BIG" "$E2E_H" "$LO" 7208 "$E2E_G" "$E2E_GW" 7208 || true
+	e2e_stop_sluice 0 || return 1
+	local ol tso bad
+	ol=$(tcp_counter tx_csum_offload)
+	tso=$(tcp_counter tx_tso_frames)
+	bad=$(tcp_counter drop_tx_vnet)
+	if grep -q 'virtio-net tx socket (TCP checksum; no TSO' "$E2E_SLUICE_LOG" &&
+		((ol > 0 && tso == 0 && bad == 0)); then
+		e2e_pass "no TSO: checksums left to the guest's kernel, no GSO frame (tx_csum_offload $ol, tx_tso_frames 0, drop_tx_vnet 0)"
+	else
+		e2e_fail "no TSO: checksums only through the virtio-net socket" \
+			"tx_csum_offload $ol, tx_tso_frames $tso, drop_tx_vnet $bad" \
+			"$(grep -m 1 'virtio-net' "$E2E_SLUICE_LOG")"
+	fi
 }
 
 # ------------------------------------------------------------ two queues
@@ -541,6 +577,7 @@ if e2e_setup; then
 	test_large_frames || true
 	test_larger_frames || true
 	test_default_framesz || true
+	test_vnet_no_tso || true
 	test_two_queues || true
 	test_bad_blocksz || true
 	test_offloads_on || true

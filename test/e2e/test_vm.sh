@@ -456,6 +456,29 @@ EOF
 # ------------------------------------------------------------ running
 
 VM_N=0
+VM_ACCEL=''
+
+# vm_pick_accel: KVM when /dev/kvm is there and a guest really runs on it,
+# else TCG; decided once (VM_ACCEL). A host may offer /dev/kvm whose guests
+# never run (nested virtualisation without what QEMU asks of the CPU: seen
+# as a guest that printed nothing in 300 s): the probe boots the guest's
+# kernel alone (no initrd: it panics, QEMU exits on -no-reboot) and wants
+# its banner on the serial console within 20 s.
+vm_pick_accel() {
+	[[ -n $VM_ACCEL ]] && return 0
+	VM_ACCEL=tcg
+	[[ -r /dev/kvm && -w /dev/kvm ]] || return 0
+	local out=$E2E_DIR/kvm-probe.console
+	: >"$out"
+	timeout 20 qemu-system-x86_64 -accel kvm -m 256 -nodefaults -display none \
+		-no-reboot -monitor none -serial "file:$out" -kernel "$VM_KERNEL" \
+		-append "console=ttyS0 panic=-1" >/dev/null 2>&1 || true
+	if grep -aq 'Linux version' "$out"; then
+		VM_ACCEL=kvm
+	else
+		e2e_info "/dev/kvm is there but a guest printed nothing on it in 20 s: TCG"
+	fi
+}
 
 # vm_boot MODE: boot the guest once, attached to $VM_SOCK; MODE "client"
 # (QEMU connects to sluice's socket) or "server" (QEMU listens, sluice
@@ -472,11 +495,9 @@ vm_boot() {
 	# when the guest starts a vhost-user virtio-net device with MSI-X (no
 	# KVM irqfd): give the device no MSI-X vectors (INTx) unless on KVM
 	local nic="virtio-net-pci,netdev=n0,mac=$VM_MAC,mrg_rxbuf=on,romfile=${VM_NIC_EXTRA:-}"
-	if [[ -r /dev/kvm && -w /dev/kvm ]]; then
-		accel=kvm
-	else
-		nic+=",vectors=0"
-	fi
+	vm_pick_accel
+	accel=$VM_ACCEL
+	[[ $accel == kvm ]] || nic+=",vectors=0"
 	e2e_info "boot $VM_N: QEMU ($accel) as vhost-user $mode on $VM_SOCK"
 	e2e_bg "$E2E_H" "$VM_LOG" qemu-system-x86_64 -name "sluice-e2e-$E2E_ID-$VM_N" \
 		-accel "$accel" -smp 1 -m "$VM_MEM" \
