@@ -21,8 +21,9 @@
  * (GRO's result without GRO's work). So on a port with this socket the
  * worker's tx offloads are TCP checksum and TSO for both families, as on
  * a vhost-user port whose guest negotiated them (sl_offload.c), and its tx
- * burst is sl_vtx_send instead of the PMD's: one sendmmsg per burst, like
- * the PMD's one sendto.
+ * burst is sl_vtx_send instead of the PMD's: one sendmmsg per burst (a
+ * burst's frames and segments fit one call's arrays), like the PMD's one
+ * sendto.
  *
  * The socket binds to the interface with protocol 0 (it receives nothing)
  * and bypasses the qdisc (PACKET_QDISC_BYPASS, as the PMD does), so its
@@ -60,9 +61,10 @@
 
 #include "sl_vtx.h"
 
-/* frames and iovecs of one sendmmsg */
+/* frames and iovecs of one sendmmsg: a tx burst of 64 KiB TSO frames in
+ * chains of 2 KiB mbufs (34 iovecs each, the header's included) */
 #define VTX_BURST	64
-#define VTX_IOV		512
+#define VTX_IOV		(VTX_BURST * 40)
 /* socket buffer: a burst of 64 KiB frames in flight to the guest */
 #define VTX_SNDBUF	(8 << 20)
 /* tries in a row after which a frame the kernel drops (ENOBUFS) is given up */

@@ -47,10 +47,11 @@ void sl_vtx_close(struct sl_vtx *v);
 void sl_vtx_hdr(struct rte_mbuf *m, struct virtio_net_hdr *h);
 
 /**
- * sl_vtx_send - send frames @m[0..n) in order with one sendmmsg; the sent
- * ones are freed. A frame the kernel refuses as malformed is freed too and
- * counted in *@bad (it would block the rest for ever); a full socket
- * buffer ends the call.
+ * sl_vtx_send - send frames @m[0..n) in order (one sendmmsg for a burst);
+ * the sent ones are freed. A full socket buffer (EAGAIN) or a full queue
+ * behind the interface (ENOBUFS) ends the call. A frame the kernel refuses
+ * (malformed, link down), or still drops after VTX_STUCK_MAX calls in a row,
+ * is freed too and counted in *@bad (it would block the rest for ever).
  *
  * Return: frames consumed (sent or refused), the rest stay the caller's.
  */
