@@ -189,6 +189,7 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	w->rx_ring_frames = sp->ring_frames;
 	w->hdring = q == 0 ? sp->hdring : NULL;
 	w->vtx = q < RTE_DIM(sp->vtx) ? sp->vtx[q] : NULL;
+	w->vrx = q < RTE_DIM(sp->vrx) ? sp->vrx[q] : NULL;
 	w->mbuf_reserve = sp->mbuf_reserve;
 	w->quit = &sl_app.quit;
 	if (sl_relay_worker_init(w, pc, sp->mp, h) != 0) {

@@ -85,6 +85,10 @@ static const struct sl_opt sl_opts[] = {
 	  "on|off", "net_af_packet: frames to the guest through "
 	  "a packet socket with virtio-net headers (TCP checksum and TSO "
 	  "offloaded to the guest's kernel); off: through the PMD" },
+	{ "afp-vnet-rx", 0, SL_OT_BOOL, SL_FIELD(afp_vnet_rx), false, 0, 1,
+	  "on|off", "net_af_packet: the guest's frames through a packet "
+	  "socket with virtio-net headers (the guest's checksum offload "
+	  "and TSO stay on, one copy); off: through the PMD's ring" },
 	{ "config", 0, SL_OT_CONFIG, 0, 0, false, 0, 0,
 	  "FILE", "read \"key = value\" lines from FILE" },
 	{ "lease-time", 0, SL_OT_UINT, SL_FIELD(lease_time_s), false,

@@ -25,6 +25,7 @@
 #include <rte_mbuf.h>
 
 #include "sl_hdring.h"
+#include "sl_vrx.h"
 #include "sl_vtx.h"
 #include "sl_log.h"
 #include "sl_pool.h"
@@ -286,6 +287,7 @@ struct port_plan {
 	uint32_t afp_frames;	/* net_af_packet: frames of each rx ring */
 	uint32_t link_mtu;	/* net_af_packet: MTU of its interface */
 	bool tap_big;		/* net_tap: guest MTU over ethdev's limit */
+	bool vrx;		/* net_af_packet: rx through sl_vrx */
 };
 
 /**
@@ -511,7 +513,7 @@ auto_mbufs(uint16_t port_id, const struct sl_config *cfg,
 	 * descriptors hold no mbufs; rx takes this pool's only when a ring
 	 * frame fits one of its mbufs (else port_pools makes an rx pool) */
 	need.ring_copy = pl->afp_frame != 0;
-	if (need.ring_copy && pl->afp_rx_buf <= pl->data_room -
+	if (need.ring_copy && !pl->vrx && pl->afp_rx_buf <= pl->data_room -
 	    RTE_PKTMBUF_HEADROOM)
 		need.ring_rx = pl->afp_frames;
 	sp->nb_mbufs = sl_pool_mbufs(&need);
@@ -571,12 +573,17 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 	/* a ring that drops what it cannot hold, whatever its frames' size
 	 * (TCP's ring budget) */
 	sp->ring_frames = pl->afp_frames;
-	if (pl->afp_rx_buf > sp->seg_room) {
+	sp->ring_frame = pl->afp_frame;
+	if (pl->afp_rx_buf > sp->seg_room || pl->vrx) {
+		/* the virtio-net rx socket (sl_vrx.c) reads into mbufs of
+		 * SL_PORT_VRX_ROOM at least, a 64 KiB GSO frame in a few */
 		uint32_t room = RTE_MIN((uint32_t)UINT16_MAX, RTE_ALIGN_CEIL(
-			pl->afp_rx_buf + RTE_PKTMBUF_HEADROOM, 64));
+			RTE_MAX(pl->afp_rx_buf, pl->vrx ? SL_PORT_VRX_ROOM :
+			0u) + RTE_PKTMBUF_HEADROOM, 64));
 		struct sl_pool_ring ring = {
 			.queues = sp->nb_queues,
-			.frames = pl->afp_frames,
+			.frames = pl->afp_frames + (pl->vrx ? sl_vrx_slot_mbufs(
+				room - RTE_PKTMBUF_HEADROOM) : 0u),
 			.cache = SL_RING_MBUF_CACHE,
 		};
 
@@ -731,14 +738,18 @@ ring_fds_find(const struct sl_port *sp, int *fds, int max)
  * take every frame as before.
  */
 static void
-port_hdring(struct sl_port *sp, const struct rte_eth_dev_info *info)
+port_hdring(struct sl_port *sp, const struct sl_config *cfg,
+	const struct rte_eth_dev_info *info)
 {
 	char why[128];
 
 	if (sp->nb_ring_fds == 0 || sp->nb_ring_fds >= SL_PORT_WAKE_MAX)
 		return;
+	/* with virtio-net headers where the rest of the guest's frames
+	 * will have them (port_vrx) */
 	sp->hdring = sl_hdring_open((int)info->if_index, sp->port_id,
-		sp->ring_fds, sp->nb_ring_fds, why, sizeof(why));
+		sp->ring_fds, sp->nb_ring_fds, cfg->afp_vnet_rx &&
+		sp->rx_mp != NULL, why, sizeof(why));
 	if (sp->hdring == NULL) {
 		PLOG(WARNING, "port %u: no header ring (%s): SYNs and pure "
 			"ACKs share the PMD's ring with data\n", sp->port_id,
@@ -799,6 +810,77 @@ port_vtx(struct sl_port *sp, const struct sl_config *cfg,
 		"interface does not segment TCP");
 }
 
+/** port_vrx_close - close the port's virtio-net rx sockets. */
+static void
+port_vrx_close(struct sl_port *sp)
+{
+	unsigned int q;
+
+	for (q = 0; q < RTE_DIM(sp->vrx); q++) {
+		sl_vrx_close(sp->vrx[q]);
+		sp->vrx[q] = NULL;
+	}
+}
+
+/**
+ * port_vrx - read a net_af_packet port's guest frames through packet
+ * sockets with virtio-net headers (sl_vrx.c), one per queue (its
+ * worker's), into the rx pool (made for them, port_pools); the PMD's
+ * sockets then take nothing. The sockets join ring_fds (idle wake-ups,
+ * drops). Without them (off, an error: logged) the PMD reads as before.
+ */
+static void
+port_vrx(struct sl_port *sp, const struct sl_config *cfg,
+	const struct rte_eth_dev_info *info)
+{
+	unsigned int pmd_n = sp->nb_ring_fds - (sp->hdring != NULL), q;
+	/* the ring's frames, in bytes (the kernel doubles it for its
+	 * accounting): what TCP's ring budget counts on */
+	uint32_t rcvbuf = sp->ring_frames * sp->ring_frame;
+	char why[128];
+	int rc;
+
+	if (sp->nb_ring_fds == 0 || !cfg->afp_vnet_rx || sp->rx_mp == NULL)
+		return;
+	if (sp->nb_ring_fds + sp->nb_queues > SL_PORT_WAKE_MAX) {
+		PLOG(WARNING, "port %u: %u queues: no virtio-net rx sockets "
+			"beside the PMD's, frames from the guest through the "
+			"PMD\n", sp->port_id, sp->nb_queues);
+		return;
+	}
+	for (q = 0; q < sp->nb_queues; q++) {
+		sp->vrx[q] = sl_vrx_open((int)info->if_index, sp->port_id,
+			(uint16_t)q, sp->nb_queues, sp->rx_mp, rcvbuf,
+			sp->hdring == NULL, why, sizeof(why));
+		if (sp->vrx[q] == NULL)
+			goto fail;
+	}
+	rc = sl_vrx_mute(sp->ring_fds, pmd_n);
+	if (rc != 0) {
+		snprintf(why, sizeof(why), "PMD socket filter: %s",
+			strerror(-rc));
+		goto fail;
+	}
+	for (q = 0; q < sp->nb_queues; q++)
+		sp->ring_fds[sp->nb_ring_fds++] = sl_vrx_fd(sp->vrx[q]);
+	PLOG(INFO, "port %u: frames from the guest through a virtio-net rx "
+		"socket (its checksum offload and TSO may stay on)\n",
+		sp->port_id);
+	return;
+fail:
+	PLOG(WARNING, "port %u: no virtio-net rx socket (%s): frames from "
+		"the guest through the PMD, the guest must sum them\n",
+		sp->port_id, why);
+	port_vrx_close(sp);
+	/* the PMD's sockets take what they took before */
+	for (q = 0; q < pmd_n; q++)
+		if (sp->hdring != NULL)
+			(void)sl_hdring_attach_filter(sp->ring_fds[q], false);
+		else
+			(void)setsockopt(sp->ring_fds[q], SOL_SOCKET,
+				SO_DETACH_FILTER, &rc, sizeof(rc));
+}
+
 int
 sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	struct sl_port *sp, char *err, size_t errlen)
@@ -828,6 +910,7 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	if (port_mtu(port_id, cfg, &info, sp, &pl, err, errlen) != 0)
 		return -1;
 	port_segments(&info, &conf, sp, &pl);
+	pl.vrx = pl.afp_frame != 0 && cfg->afp_vnet_rx;
 	if (port_pools(port_id, cfg, socket, &pl, sp, err, errlen) != 0)
 		return -1;
 	if (cfg->mtu && pl.want != cfg->mtu)
@@ -845,8 +928,9 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	if (rc == 0) {
 		sp->nb_ring_fds = (unsigned int)ring_fds_find(sp,
 			sp->ring_fds, SL_PORT_WAKE_MAX);
-		port_hdring(sp, &info);
+		port_hdring(sp, cfg, &info);
 		port_vtx(sp, cfg, &info);
+		port_vrx(sp, cfg, &info);
 	}
 	return rc;
 }
@@ -857,6 +941,7 @@ sl_port_stop(struct sl_port *sp)
 	sl_hdring_close(sp->hdring);
 	sp->hdring = NULL;
 	port_vtx_close(sp);
+	port_vrx_close(sp);
 	if (sp->started) {
 		rte_eth_dev_stop(sp->port_id);
 		rte_eth_dev_close(sp->port_id);

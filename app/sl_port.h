@@ -16,10 +16,14 @@
 #include "sl_config.h"
 
 struct sl_hdring;
+struct sl_vrx;
 struct sl_vtx;
 
 /* most wake descriptors one port has (one AF_PACKET socket per queue) */
 #define SL_PORT_WAKE_MAX	16
+/* data room (past the headroom) of the mbufs a virtio-net rx socket reads
+ * into at least: a 64 KiB GSO frame takes five */
+#define SL_PORT_VRX_ROOM	16384u
 
 /** One configured guest port. */
 struct sl_port {
@@ -64,6 +68,11 @@ struct sl_port {
 	 * which take TCP checksums and TSO off the workers (NULL: the PMD's
 	 * tx) */
 	struct sl_vtx *vtx[SL_PORT_WAKE_MAX];
+	/** net_af_packet: the guest's frames come through sockets of
+	 * sluice's own with virtio-net headers (sl_vrx.c), one per queue;
+	 * the PMD's sockets then take nothing (NULL: the PMD's rx) */
+	struct sl_vrx *vrx[SL_PORT_WAKE_MAX];
+	uint32_t ring_frame;	/**< bytes of each ring frame (0: no ring) */
 	uint32_t ring_frames;	/**< frames of each kernel rx ring (0: the
 				 * port pushes back on the guest instead) */
 	uint64_t ring_drops;	/**< their total so far (atomic) */

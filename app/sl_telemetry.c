@@ -364,6 +364,9 @@ add_ports(const struct sl_app *app, struct rte_tel_data *d)
 		if (p->nb_ring_fds > 0)	/* frames to the guest: sl_vtx.c */
 			rte_tel_data_add_dict_string(c, "tx_path",
 				p->vtx[0] != NULL ? "vnet" : "pmd");
+		if (p->nb_ring_fds > 0)	/* the guest's frames: sl_vrx.c */
+			rte_tel_data_add_dict_string(c, "rx_path",
+				p->vrx[0] != NULL ? "vnet" : "pmd");
 		memset(&link, 0, sizeof(link));
 		if (rte_eth_link_get_nowait(p->port_id, &link) == 0) {
 			rte_tel_data_add_dict_string(c, "link",

@@ -39,6 +39,7 @@ sl_config_defaults(struct sl_config *cfg)
 	cfg->host_loopback = true;
 	cfg->idle_sleep = true;
 	cfg->afp_vnet_tx = true;
+	cfg->afp_vnet_rx = true;
 	cfg->netns_up = true;
 	cfg->lease_time_s = 86400;
 	cfg->max_hosts = 16;

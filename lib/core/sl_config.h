@@ -98,6 +98,7 @@ struct sl_config {
 	bool host_loopback;	/**< gateway address means host 127.0.0.1 */
 	bool idle_sleep;	/**< idle workers sleep (else busy-poll) */
 	bool afp_vnet_tx;	/**< net_af_packet: tx through sl_vtx */
+	bool afp_vnet_rx;	/**< net_af_packet: rx through sl_vrx */
 	uint32_t lease_time_s;	/**< DHCP lease time */
 	uint32_t dhcp_first;	/**< pool's first address, network order;
 				 * 0: the addresses after guest_addr */

@@ -52,6 +52,7 @@
 #include <rte_common.h>
 
 #include "sl_hdring.h"
+#include "sl_vrx.h"
 
 #define HDR_FRAME	256u	/* bytes per ring frame (16 per page) */
 #define HDR_BLOCK	4096u	/* bytes per ring block */
@@ -65,6 +66,7 @@ struct sl_hdring {
 	size_t map_len;
 	int pmd_fds[16];		/**< filtered PMD sockets */
 	unsigned int nb_pmd_fds;
+	bool vnet;			/**< virtio-net header before frames */
 };
 
 /* the program's labels (instruction indexes) */
@@ -203,6 +205,11 @@ hdr_socket(struct sl_hdring *r, int ifindex, const char **what)
 	 * kernels without this option) */
 	(void)setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 		sizeof(one));
+	/* the header lies before each frame's Ethernet header */
+	*what = "PACKET_VNET_HDR";
+	if (r->vnet && setsockopt(r->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+	    sizeof(one)) != 0)
+		return -errno;
 	*what = "ring";
 	if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) != 0 ||
 	    setsockopt(r->fd, SOL_PACKET, PACKET_RX_RING, &req,
@@ -224,7 +231,7 @@ hdr_socket(struct sl_hdring *r, int ifindex, const char **what)
 
 struct sl_hdring *
 sl_hdring_open(int ifindex, uint16_t port_id, const int *pmd_fds,
-	unsigned int nb_pmd_fds, char *err, size_t errlen)
+	unsigned int nb_pmd_fds, bool vnet, char *err, size_t errlen)
 {
 	struct sl_hdring *r;
 	const char *what = "memory";
@@ -240,6 +247,7 @@ sl_hdring_open(int ifindex, uint16_t port_id, const int *pmd_fds,
 		goto fail;
 	r->port_id = port_id;
 	r->fd = -1;
+	r->vnet = vnet;
 	rc = hdr_socket(r, ifindex, &what);
 	/* from here on the frames it takes reach both rings until the
 	 * PMD's sockets refuse them: a duplicate SYN or ACK is harmless */
@@ -270,6 +278,25 @@ hdr_frame(const struct sl_hdring *r, uint32_t i)
 	return (struct tpacket2_hdr *)(r->map + (size_t)i * HDR_FRAME);
 }
 
+/**
+ * hdr_vnet - @m's rx flags from the virtio-net header before frame @fh (a
+ * ring with headers; else none). Return: false for a header sluice does
+ * not take (the frame is skipped).
+ */
+static inline bool
+hdr_vnet(const struct sl_hdring *r, const struct tpacket2_hdr *fh,
+	struct rte_mbuf *m)
+{
+	struct virtio_net_hdr vh;
+
+	if (!r->vnet)
+		return true;
+	if (fh->tp_mac < sizeof(*fh) + sizeof(vh))
+		return false;
+	memcpy(&vh, (const uint8_t *)fh + fh->tp_mac - sizeof(vh), sizeof(vh));
+	return sl_vrx_offload(&vh, m);
+}
+
 uint16_t
 sl_hdring_rx(struct sl_hdring *r, struct rte_mempool *mp,
 	struct rte_mbuf **pkts, uint16_t max, uint64_t *skipped)
@@ -291,7 +318,7 @@ sl_hdring_rx(struct sl_hdring *r, struct rte_mempool *mp,
 		uint32_t len = fh->tp_snaplen;
 
 		if (len == fh->tp_len && len <= rte_pktmbuf_tailroom(m) &&
-		    fh->tp_mac + len <= HDR_FRAME) {
+		    fh->tp_mac + len <= HDR_FRAME && hdr_vnet(r, fh, m)) {
 			memcpy(rte_pktmbuf_mtod(m, void *),
 				(uint8_t *)fh + fh->tp_mac, len);
 			m->data_len = (uint16_t)len;

@@ -26,6 +26,9 @@ struct sl_hdring;
  * @pmd_fds: the PMD's AF_PACKET sockets on @ifindex (their filter is set
  *	to refuse what the header ring takes)
  * @nb_pmd_fds: their number
+ * @vnet: frames come with virtio-net headers (PACKET_VNET_HDR): a partial
+ *	checksum is vouched for as by the port's virtio-net rx sockets
+ *	(sl_vrx_offload), which read the rest of the guest's frames
  * @err: one-line reason on failure
  * @errlen: size of @err
  *
@@ -33,7 +36,7 @@ struct sl_hdring;
  * every frame).
  */
 struct sl_hdring *sl_hdring_open(int ifindex, uint16_t port_id,
-	const int *pmd_fds, unsigned int nb_pmd_fds, char *err,
+	const int *pmd_fds, unsigned int nb_pmd_fds, bool vnet, char *err,
 	size_t errlen);
 
 /**

@@ -92,6 +92,7 @@
 #include "sl_net6.h"
 #include "sl_proto.h"
 #include "sl_steer.h"
+#include "sl_vrx.h"
 #include "sl_vtx.h"
 #include "sl_worker.h"
 
@@ -486,8 +487,9 @@ csum_warn(struct sl_worker *w)
 	w->csum_warned = true;
 	SL_LOG(PORT, WARNING, "port %u: guest frame with a bad TCP/UDP "
 		"checksum dropped (drop_l4_csum); a veth guest behind "
-		"net_af_packet needs its offloads off: ethtool -K IFACE tx off "
-		"tso off gso off\n", w->port_id);
+		"net_af_packet read through the PMD (--afp-vnet-rx off) needs "
+		"its offloads off: ethtool -K IFACE tx off tso off gso off\n",
+		w->port_id);
 }
 
 /** for_us - whether parsed frame @p is addressed to sluice's MAC. */
@@ -734,6 +736,31 @@ sl_worker_idle_wait(struct sl_worker *w, int max_ms)
 	sl_worker_host(w, max_ms);
 }
 
+/**
+ * port_rx_burst - read up to @max guest frames from the worker's queue:
+ * from its virtio-net rx socket where it has one (sl_vrx.c), else from the
+ * port. Return: frames read.
+ */
+static uint16_t
+port_rx_burst(struct sl_worker *w, struct rte_mbuf **pkts, uint16_t max)
+{
+	struct sl_vrx_stats st;
+	uint16_t n;
+
+	if (w->vrx == NULL)
+		return rte_eth_rx_burst(w->port_id, w->queue_id, pkts, max);
+	memset(&st, 0, sizeof(st));
+	n = sl_vrx_rx(w->vrx, pkts, max, &st);
+	SL_STAT_ADD(w->stats, rx_vnet, n);
+	if (unlikely(st.gso | st.too_big | st.bad | st.nombuf)) {
+		SL_STAT_ADD(w->stats, rx_vnet_gso, st.gso);
+		SL_STAT_ADD(w->stats, drop_vnet_big, st.too_big);
+		SL_STAT_ADD(w->stats, drop_vnet_bad, st.bad);
+		SL_STAT_ADD(w->stats, rx_vnet_nombuf, st.nombuf);
+	}
+	return n;
+}
+
 /* header ring frames a worker that steers nothing reads per iteration, in
  * bursts: as many ACKs as a tx burst of data may draw from the guest */
 #define SL_HDR_BURSTS	2
@@ -760,15 +787,14 @@ sl_worker_poll(struct sl_worker *w)
 		if (w->steer != NULL)
 			cap = (uint16_t)(SL_BURST - n);
 	}
-	got = rte_eth_rx_burst(w->port_id, w->queue_id, pkts + n, cap);
+	got = port_rx_burst(w, pkts + n, cap);
 	n = (uint16_t)(n + got);
 	/* a kernel ring drops what it has no frame for: while bursts come
 	 * full, read on (a worker's tx burst makes the guest answer inside
 	 * the send, its ACKs beside the data TCP's ring budget lets in) */
 	for (i = 1; w->rx_ring_frames > 0 && w->steer == NULL &&
 	     got == SL_BURST && i < SL_RX_RING_BURSTS; i++) {
-		got = rte_eth_rx_burst(w->port_id, w->queue_id, pkts + n,
-			SL_BURST);
+		got = port_rx_burst(w, pkts + n, SL_BURST);
 		n = (uint16_t)(n + got);
 	}
 	if (w->steer != NULL)

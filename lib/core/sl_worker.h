@@ -51,6 +51,7 @@ struct sl_dgram;
 struct sl_steer;
 struct sl_hdring;
 struct sl_vtx;
+struct sl_vrx;
 struct sl_frag;
 struct sl_neigh;
 struct sl_dhcp;
@@ -137,6 +138,9 @@ struct sl_worker {
 	/** the queue's virtio-net tx socket (net_af_packet): the tx
 	 * burst's frames go through it, not through the PMD */
 	struct sl_vtx *vtx;
+	/** the queue's virtio-net rx socket (net_af_packet): the guest's
+	 * frames are read from it, not from the PMD's ring */
+	struct sl_vrx *vrx;
 	uint32_t mp_avail[2];		/**< sl_mp_avail: mp, rx_mp */
 	uint64_t mp_avail_iter[2];	/**< iteration they were counted in */
 	uint64_t hz_ms;			/**< timer cycles per ms */

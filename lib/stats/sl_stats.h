@@ -56,6 +56,8 @@
 	X(drop_multiseg_hdr) X(drop_denied) X(drop_neigh_unres)	\
 	X(steer_out) X(steer_in) X(drop_steer_full) X(tx_handed)	\
 	X(rx_hdr_ring) X(drop_hdr_ring) X(drop_tx_vnet)		\
+	X(rx_vnet) X(rx_vnet_gso) X(drop_vnet_big) X(drop_vnet_bad)	\
+	X(rx_vnet_nombuf)					\
 	X(rx_csum_offload) X(tcp_large_segs_in)			\
 	X(tx_csum_offload) X(tx_tso_frames) X(tcp_rexmit_split)	\
 	X(tcp6_large_segs_in) X(tx_tso6_frames)			\

@@ -178,13 +178,15 @@ test_large_frames() {
 	start_afp "framesz=$FRAMESZ, blocksz=$FRAMESZ" 65520 off "$BIG_DEVARGS" || return 1
 	check_port_mtu "$BIG_MTU"
 	# the port's AF_PACKET sockets end the worker's idle sleep: the PMD's
-	# (found among the process's descriptors: the PMD keeps it private)
-	# and the header ring's (the guest's SYNs and pure ACKs)
-	if grep -q 'worker 0: guest frames end its idle sleep (2 AF_PACKET socket(s))' "$E2E_SLUICE_LOG" &&
-		grep -q 'port 0: header ring of 4096 frames' "$E2E_SLUICE_LOG"; then
-		e2e_pass "the AF_PACKET sockets (the PMD's, the header ring's) wake the worker's idle sleep"
+	# (found among the process's descriptors: the PMD keeps it private),
+	# the header ring's (the guest's SYNs and pure ACKs) and the
+	# virtio-net rx socket's (the rest of the guest's frames)
+	if grep -q 'worker 0: guest frames end its idle sleep (3 AF_PACKET socket(s))' "$E2E_SLUICE_LOG" &&
+		grep -q 'port 0: header ring of 4096 frames' "$E2E_SLUICE_LOG" &&
+		grep -q 'port 0: frames from the guest through a virtio-net rx socket' "$E2E_SLUICE_LOG"; then
+		e2e_pass "the AF_PACKET sockets (the PMD's, the header ring's, the virtio-net rx socket's) wake the worker's idle sleep"
 	else
-		e2e_fail "the AF_PACKET sockets (the PMD's, the header ring's) wake the worker's idle sleep" "$(tail -n 20 "$E2E_SLUICE_LOG")"
+		e2e_fail "the AF_PACKET sockets (the PMD's, the header ring's, the virtio-net rx socket's) wake the worker's idle sleep" "$(tail -n 20 "$E2E_SLUICE_LOG")"
 	fi
 	# shellcheck disable=SC2119 # no extra udhcpc arguments
 	e2e_dhcp || return 1
@@ -193,7 +195,8 @@ test_large_frames() {
 	xfer_large "download: $((BIG >> 20)) MiB host -> guest over af_packet (MTU $BIG_MTU)" down 7201 \
 		30000 || true
 	xfer_large "upload: $((BIG >> 20)) MiB guest -> host over af_packet (MTU $BIG_MTU)" up 7202 || true
-	check_tx_path vnet
+	check_path tx vnet
+	check_path rx vnet
 	e2e_stop_sluice 0 || return 1
 	e2e_info "counters: rx_frames $(tcp_counter rx_frames) rx_bytes $(tcp_counter rx_bytes)" \
 		"tx_frames $(tcp_counter tx_frames) tx_bytes $(tcp_counter tx_bytes)" \
@@ -253,37 +256,47 @@ check_vnet_tx() {
 	fi
 }
 
-# check_tx_path vnet|pmd: the running sluice's /sluice/info names the port's
-# tx path as such
-check_tx_path() {
-	local want=$1 got
+# check_path tx|rx vnet|pmd: the running sluice's /sluice/info names the
+# port's tx (rx) path as such
+check_path() {
+	local dir=$1 want=$2 got
 	got=$("$E2E_PYTHON" "$E2E_SRC/usertools/sluice-ctl" -f "${E2E_SLUICE_PREFIXES[-1]}" -j info |
 		"$E2E_PYTHON" -c 'import json, sys
 d = json.load(sys.stdin)
 ports = d.get("ports", {})
 ports = ports.values() if isinstance(ports, dict) else ports
-print(" ".join(str(p.get("tx_path")) for p in ports))' 2>&1 || true)
+print(" ".join(str(p.get(sys.argv[1] + "_path")) for p in ports))' "$dir" 2>&1 || true)
 	if [[ $got == "$want" ]]; then
-		e2e_pass "/sluice/info: the port's tx_path is $want"
+		e2e_pass "/sluice/info: the port's ${dir}_path is $want"
 	else
-		e2e_fail "/sluice/info: the port's tx_path is $want" "got '$got'"
+		e2e_fail "/sluice/info: the port's ${dir}_path is $want" "got '$got'"
 	fi
 }
 
 # ------------------------------------------------------------ defaults
 
 test_default_framesz() {
-	start_afp "default framesz, sluice-side veth MTU 1500, --afp-vnet-tx off" 1500 off "" \
-		--afp-vnet-tx off || return 1
+	start_afp "default framesz, sluice-side veth MTU 1500, --afp-vnet-tx off --afp-vnet-rx off" \
+		1500 off "" --afp-vnet-tx off --afp-vnet-rx off || return 1
 	check_port_mtu 1500
 	# shellcheck disable=SC2119 # no extra udhcpc arguments
 	e2e_dhcp || return 1
 	check_lease_mtu 1500
 	tcp_xfer "download: $((BIG >> 20)) MiB host -> guest over af_packet (default framesz, MTU 1500)" \
 		120 down "$BIG" "$E2E_H" "$LO" 7203 "$E2E_G" "$E2E_GW" 7203 || true
-	check_tx_path pmd
+	tcp_xfer "upload: $((BIG >> 20)) MiB guest -> host through the PMD's ring (default framesz, MTU 1500)" \
+		120 up "$BIG" "$E2E_H" "$LO" 7213 "$E2E_G" "$E2E_GW" 7213 || true
+	check_path tx pmd
+	check_path rx pmd
 	e2e_stop_sluice 0 || true
 	check_vnet_tx off
+	local vnet
+	vnet=$(tcp_counter rx_vnet)
+	if ((vnet == 0)); then
+		e2e_pass "--afp-vnet-rx off: the guest's frames came through the PMD (rx_vnet 0)"
+	else
+		e2e_fail "--afp-vnet-rx off: the guest's frames come through the PMD" "rx_vnet $vnet"
+	fi
 }
 
 # ------------------------------------------------------------ no TSO
@@ -388,20 +401,11 @@ test_bad_blocksz() {
 
 # ------------------------------------------------------------ offloads on
 
-test_offloads_on() {
-	start_afp "guest offloads left on" 65520 on "$BIG_DEVARGS" || return 1
-	e2e_info "guest veth: $(ip netns exec "$E2E_G" ethtool -k "$E2E_TAP" |
-		grep -E '^(tx-checksumming|tcp-segmentation-offload|generic-segmentation-offload):' | tr '\n' ' ')"
-	# udhcpc computes its raw frames' checksums itself: the lease works
-	# shellcheck disable=SC2119 # no extra udhcpc arguments
-	e2e_dhcp || return 1
-	e2e_check "offloads on: ping $E2E_GW works (ICMP is checksummed in software)" \
-		e2e_ping "$E2E_G" "$E2E_GW" 3 || true
-	# a kernel TCP socket's SYN leaves with a partial checksum: sluice must
-	# drop it, so the connect must fail (no listener needed: any answer,
-	# even an RST, would mean the SYN got through)
-	local out rc=0
-	out=$(timeout 30 ip netns exec "$E2E_G" "$TCP_PY" -c '
+# guest_connect: a guest TCP connect to the gateway's port 7204 (no listener:
+# any answer, even an RST, means the SYN got through); prints what happened,
+# status 0 when it timed out
+guest_connect() {
+	timeout 30 ip netns exec "$E2E_G" "$TCP_PY" -c '
 import socket, sys
 try:
     socket.create_connection((sys.argv[1], 7204), timeout=4)
@@ -412,25 +416,79 @@ except OSError as e:
     print("connect answered: %r" % e)
     sys.exit(1)
 print("connected")
-sys.exit(1)' "$E2E_GW" 2>&1) || rc=$?
-	if ((rc == 0)); then
-		e2e_pass "offloads on: a guest TCP connect never gets an answer ($out)"
+sys.exit(1)' "$E2E_GW" 2>&1
+}
+
+# the guest's offloads on, as a veth comes (tx checksumming, TSO, GSO): its
+# frames carry partial checksums and, past the MTU, GSO frames of up to
+# 64 KiB; sluice's virtio-net rx socket takes them as they are
+test_offloads_on() {
+	start_afp "guest offloads left on" 65520 on "framesz=16384,blocksz=16384,framecnt=128" || return 1
+	e2e_info "guest veth: $(ip netns exec "$E2E_G" ethtool -k "$E2E_TAP" |
+		grep -E '^(tx-checksumming|tcp-segmentation-offload|generic-segmentation-offload):' | tr '\n' ' ')"
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	e2e_check "offloads on: ping $E2E_GW works" e2e_ping "$E2E_G" "$E2E_GW" 3 || true
+	local out rc=0
+	out=$(guest_connect) || rc=$?
+	if ((rc != 0)) && [[ $out == *"connect answered"* || $out == connected ]]; then
+		e2e_pass "offloads on: a guest TCP connect is answered ($out)"
 	else
-		e2e_fail "offloads on: a guest TCP connect never gets an answer (its SYN has a partial checksum)" "$out"
+		e2e_fail "offloads on: a guest TCP connect is answered (its SYN has a partial checksum)" "$out"
+	fi
+	# GSO frames from the guest (its veth sends frames of up to 64 KiB over
+	# a 16304-byte MTU), every byte intact
+	xfer_large "offloads on: upload: $((BIG >> 20)) MiB guest -> host, the guest's TSO frames" up 7214 \
+		16400 || true
+	tcp_xfer "offloads on: download: $((BIG >> 20)) MiB host -> guest" \
+		120 down "$BIG" "$E2E_H" "$LO" 7215 "$E2E_G" "$E2E_GW" 7215 || true
+	echo_many "offloads on: 50 concurrent connections, 256 KiB each echo-checked" 7216 50 262144 || true
+	e2e_stop_sluice 0 || return 1
+	local gso ol bad=0 c
+	gso=$(tcp_counter rx_vnet_gso)
+	ol=$(tcp_counter rx_csum_offload)
+	for c in drop_l4_csum drop_ip_len drop_vnet_big drop_vnet_bad; do
+		bad=$((bad + $(tcp_counter "$c")))
+	done
+	if ((gso > 0 && ol > gso && bad == 0)); then
+		e2e_pass "offloads on: GSO frames and partial checksums taken, none dropped (rx_vnet_gso $gso, rx_csum_offload $ol)"
+	else
+		e2e_fail "offloads on: GSO frames and partial checksums taken, none dropped" \
+			"rx_vnet_gso $gso rx_csum_offload $ol" "$(tcp_counters)"
+	fi
+}
+
+# the same guest through the PMD's ring (--afp-vnet-rx off), which sees no
+# virtio-net header: DHCP (udhcpc checksums its raw frames itself) and ping
+# (ICMP is checksummed in software) work, a TCP connect does not, and sluice
+# counts every such frame and logs the cause once: counted, not silent, loss
+test_offloads_on_pmd() {
+	start_afp "guest offloads left on, --afp-vnet-rx off" 65520 on "$BIG_DEVARGS" \
+		--afp-vnet-rx off || return 1
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	e2e_check "offloads on, PMD rx: ping $E2E_GW works (ICMP is checksummed in software)" \
+		e2e_ping "$E2E_G" "$E2E_GW" 3 || true
+	local out rc=0
+	out=$(guest_connect) || rc=$?
+	if ((rc == 0)); then
+		e2e_pass "offloads on, PMD rx: a guest TCP connect never gets an answer ($out)"
+	else
+		e2e_fail "offloads on, PMD rx: a guest TCP connect never gets an answer (its SYN has a partial checksum)" "$out"
 	fi
 	e2e_stop_sluice 0 || return 1
 	local csum
 	csum=$(tcp_counter drop_l4_csum)
 	# the first SYN and at least its first retransmission (1 s later)
 	if ((csum >= 2)); then
-		e2e_pass "offloads on: sluice counted the partial-checksum frames (drop_l4_csum $csum)"
+		e2e_pass "offloads on, PMD rx: sluice counted the partial-checksum frames (drop_l4_csum $csum)"
 	else
-		e2e_fail "offloads on: sluice counts the partial-checksum frames (drop_l4_csum >= 2)" "$(tcp_counters)"
+		e2e_fail "offloads on, PMD rx: sluice counts the partial-checksum frames (drop_l4_csum >= 2)" "$(tcp_counters)"
 	fi
 	if [[ $(grep -c 'needs its offloads off' "$E2E_SLUICE_LOG") == 1 ]]; then
-		e2e_pass "offloads on: sluice logged the cause once (ethtool -K hint)"
+		e2e_pass "offloads on, PMD rx: sluice logged the cause once (ethtool -K hint)"
 	else
-		e2e_fail "offloads on: sluice logs the cause once" "$(grep -i checksum "$E2E_SLUICE_LOG" | head -5)"
+		e2e_fail "offloads on, PMD rx: sluice logs the cause once" "$(grep -i checksum "$E2E_SLUICE_LOG" | head -5)"
 	fi
 }
 
@@ -443,10 +501,15 @@ ring_drops() {
 }
 
 # a 16-frame ring and a worker that does not read it (sluice stopped):
-# 200 guest pings, of which at most 16 fit, the rest counted and logged
+# 200 guest pings, of which at most 16 fit, the rest counted and logged.
+# With "vnet" the guest's frames queue in sluice's virtio-net rx socket,
+# whose buffer holds the ring's bytes (16 x 2048, the kernel doubling it)
+# rather than 16 frames: some of the pings fit, the rest are counted.
 test_ring_drops() {
-	start_afp "framecnt=16, ring drops counted" 1500 off \
-		"framesz=2048,blocksz=4096,framecnt=16" || return 1
+	local rx=$1 opt=(--afp-vnet-rx off)
+	[[ $rx == vnet ]] && opt=()
+	start_afp "framecnt=16, ring drops counted, rx through $rx" 1500 off \
+		"framesz=2048,blocksz=4096,framecnt=16" "${opt[@]}" || return 1
 	# shellcheck disable=SC2119 # no extra udhcpc arguments
 	e2e_dhcp || return 1
 	local before after
@@ -460,10 +523,14 @@ test_ring_drops() {
 	ip netns exec "$E2E_G" ping -q -c 200 -i 0.002 -W 1 "$E2E_GW" >/dev/null 2>&1 || true
 	kill -CONT "$E2E_SLUICE_PID"
 	after=$(ring_drops)
-	if [[ $after =~ ^[0-9]+$ ]] && ((after >= 200 - 16 - 8 && after <= 200)); then
+	if [[ $rx == pmd && $after =~ ^[0-9]+$ ]] && ((after >= 200 - 16 - 8 && after <= 200)); then
 		e2e_pass "ring drops: the frames a stopped worker's 16-frame ring had no room for are counted ($after of 200)"
-	else
+	elif [[ $rx == vnet && $after =~ ^[0-9]+$ ]] && ((after >= 50 && after < 200 - 16)); then
+		e2e_pass "ring drops: the frames a stopped worker's virtio-net rx socket had no room for are counted ($after of 200; more than 16 fit)"
+	elif [[ $rx == pmd ]]; then
 		e2e_fail "ring drops: 200 pings into a stopped 16-frame ring count about 184 ring_drops" "ring_drops $after"
+	else
+		e2e_fail "ring drops: 200 pings into a stopped worker's socket (the bytes of a 16-frame ring) count 50 to 183 ring_drops" "ring_drops $after"
 	fi
 	e2e_check "ring drops: the port works again (ping $E2E_GW)" \
 		ip netns exec "$E2E_G" ping -c 2 -W 2 "$E2E_GW"
@@ -581,7 +648,9 @@ if e2e_setup; then
 	test_two_queues || true
 	test_bad_blocksz || true
 	test_offloads_on || true
-	test_ring_drops || true
+	test_offloads_on_pmd || true
+	test_ring_drops pmd || true
+	test_ring_drops vnet || true
 	test_ring_budget || true
 	test_header_ring || true
 fi

@@ -14,7 +14,9 @@
  * of its own, TX_IPV6 and the IPv6 pseudo-header). The virtio-net header
  * a net_af_packet port's tx socket puts in front of those frames
  * (sl_vtx_hdr) is checked the same way: the kernel's completion of a
- * NEEDS_CSUM frame must give the full checksum.
+ * NEEDS_CSUM frame must give the full checksum; the header its rx socket
+ * reads in front of the guest's frames (sl_vrx_offload) must give the rx
+ * flags the parser trusts.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -35,6 +37,7 @@
 #include "sl_net6.h"
 #include "sl_tcp.h"
 #include "sl_test.h"
+#include "sl_vrx.h"
 #include "sl_vtx.h"
 #include "sl_worker.h"
 
@@ -523,6 +526,78 @@ OL_TEST(rx_gso_64k_chain_relayed)
 	n = sl_host_mem_take(env.host, c.hd, got, sizeof(got));
 	SL_CHECK_EQ(n, 1000);
 	SL_CHECK(got[0] == pat(len) && got[999] == pat(len + 999));
+}
+
+/* The virtio-net header in front of a frame read from a net_af_packet
+ * port's rx socket (sl_vrx.c, and its header ring) becomes the rx flags the
+ * parser trusts: a partial checksum (NEEDS_CSUM: the guest kernel's own,
+ * the field holds the pseudo-header sum) and a TCP GSO frame are vouched
+ * for (NONE), DATA_VALID is GOOD, no flag leaves the sum to sluice, and a
+ * UDP GSO type is refused; a guest SYN with a partial checksum so opens a
+ * connection, the same frame without the header's flag is dropped. */
+OL_TEST(vnet_hdr_to_rx_flags)
+{
+	const uint8_t opt[4] = { 2, 4, MSS >> 8, MSS & 0xff };
+	struct virtio_net_hdr h;
+	struct rte_mbuf *m;
+	struct rte_tcp_hdr *th;
+	void *ip;
+	int k;
+
+	m = rte_pktmbuf_alloc(env.w.mp);
+	SL_CHECK(m != NULL);
+	memset(&h, 0, sizeof(h));
+	m->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_BAD;	/* overwritten */
+	SL_CHECK(sl_vrx_offload(&h, m));
+	SL_CHECK_EQ(m->ol_flags, 0);
+	h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	SL_CHECK(sl_vrx_offload(&h, m));
+	SL_CHECK_EQ(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_NONE);
+	h.flags = VIRTIO_NET_HDR_F_DATA_VALID;
+	SL_CHECK(sl_vrx_offload(&h, m));
+	SL_CHECK_EQ(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+	for (k = 0; k < 3; k++) {
+		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		h.gso_type = k == 0 ? VIRTIO_NET_HDR_GSO_TCPV4 : k == 1 ?
+			VIRTIO_NET_HDR_GSO_TCPV6 : (VIRTIO_NET_HDR_GSO_TCPV4 |
+			VIRTIO_NET_HDR_GSO_ECN);
+		h.gso_size = MSS;
+		SL_CHECK(sl_vrx_offload(&h, m));
+		SL_CHECK_EQ(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_NONE |
+			RTE_MBUF_F_RX_LRO);
+		SL_CHECK_EQ(m->tso_segsz, MSS);
+	}
+	h.gso_type = VIRTIO_NET_HDR_GSO_UDP;
+	SL_CHECK(!sl_vrx_offload(&h, m));
+	h.gso_type = 5;		/* VIRTIO_NET_HDR_GSO_UDP_L4 */
+	SL_CHECK(!sl_vrx_offload(&h, m));
+	rte_pktmbuf_free(m);
+
+	/* a SYN as the guest's kernel leaves it (pseudo-header sum only),
+	 * without the header's flag: dropped */
+	for (k = 0; k < 2; k++) {
+		m = guest_frame(F_SYN, 1, 0, 65535, opt, sizeof(opt), 0, 0,
+			2048, false);
+		SL_CHECK(m != NULL);
+		ip = rte_pktmbuf_mtod_offset(m, void *, RTE_ETHER_HDR_LEN);
+		th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *,
+			RTE_ETHER_HDR_LEN + L3_LEN);
+		th->cksum = fam6 ? rte_ipv6_phdr_cksum(ip, 0) :
+			rte_ipv4_phdr_cksum(ip, 0);
+		memset(&h, 0, sizeof(h));
+		if (k == 1) {
+			h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+			h.csum_start = RTE_ETHER_HDR_LEN + L3_LEN;
+			h.csum_offset = 16;
+		}
+		SL_CHECK(sl_vrx_offload(&h, m));
+		sl_test_input(&env, m);
+		SL_CHECK_EQ(STAT(drop_l4_csum), 1);
+		SL_CHECK_EQ(STAT(tcp_flows_opened), (uint64_t)k);
+		SL_CHECK_EQ(env.cap.n, (unsigned int)k);
+	}
+	SL_CHECK_EQ(STAT(rx_csum_offload), 1);
+	sl_test_cap_clear(&env);
 }
 
 /* ------------------------------------------------------------------ */

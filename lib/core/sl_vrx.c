@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The sluice authors
+ *
+ * sl_vrx.c: the guest's frames from a net_af_packet port, read by a worker
+ * through an AF_PACKET socket of its own with virtio-net headers.
+ *
+ * Theory of operation
+ * -------------------
+ * DPDK 22.11's net_af_packet reads through a TPACKET_V2 rx ring of equal
+ * frames: the kernel copies each frame into the ring, the PMD copies it
+ * again into an mbuf, and nothing tells it that a frame's TCP checksum was
+ * left for a NIC to fill (CHECKSUM_PARTIAL): so the guest must sum every
+ * byte it sends (its tx checksum offload off), sluice sums them again, and
+ * a GSO frame (the guest's TSO) cannot come through at all (a ring frame
+ * truncates it). A packet socket with PACKET_VNET_HDR does better: recvmmsg
+ * copies each frame once, from the guest's skb straight into mbufs, and
+ * the virtio-net header in front of it says what a NIC's rx flags would: a
+ * partial checksum (the guest's kernel left it, the bytes never crossed a
+ * wire) or a GSO frame of up to 64 KiB (one TCP segment of many MSS, as
+ * after a NIC's LRO). Such frames are vouched for (RX_L4_CKSUM_NONE, as
+ * the vhost library reports them, sl_net.c) and a guest keeps its
+ * offloads on. A GSO type sluice does not take (UDP fragmentation or UDP
+ * segmentation offload: one frame of many datagrams) is dropped and
+ * counted.
+ *
+ * Slots. A read needs somewhere to put a frame before it knows its length,
+ * so each of the socket's SL_VRX_SLOTS slots holds a chain's worth of
+ * mbufs for the largest frame (SL_VRX_FRAME_MAX) and an iovec over them,
+ * behind the header's: like a NIC's rx descriptors. A frame takes the
+ * slot's first mbufs as its chain; only those are replaced before the
+ * next read (one bulk allocation), so a small frame costs one mbuf. A read
+ * asks for as many frames as the leading slots are full; with the pool
+ * empty it asks for fewer, or none: the frames wait in the socket (back-
+ * pressure, counted), and the socket's buffer drops what it cannot hold
+ * (PACKET_STATISTICS, the port's ring drops).
+ *
+ * The socket takes what the PMD's sockets took: with the port's header ring
+ * (sl_hdring.c) everything but the guest's SYNs and pure ACKs (the ring's
+ * filter, reversed), else everything the guest sends (not sluice's own
+ * output: PACKET_IGNORE_OUTGOING, the filter too). The PMD's sockets then
+ * get a filter that takes nothing (sl_vrx_mute): their rx bursts stay
+ * empty, and every frame is read once. A multi-queue port's sockets form a
+ * fanout group (flow hash, as the PMD's); steering sends frames on to
+ * their flow's worker as before. Its buffer holds what the ring held (the
+ * caller's @rcvbuf: TCP's ring budget is counted in ring frames), in bytes
+ * of the frames' kernel memory rather than in fixed frames: a pure ACK
+ * takes a few hundred bytes of it, not a 16 KiB frame.
+ *
+ * Cost: one recvmmsg per read, also when nothing waits (the PMD's empty
+ * ring costs a load); the worker reads once per iteration, more while
+ * reads come full. Not through the PMD, these frames are not in its rx
+ * counters and not seen by rte_pdump's rx callbacks: --afp-vnet-rx off
+ * reads through the PMD again (sl_port.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+
+#include "sl_hdring.h"
+#include "sl_vrx.h"
+
+/* mbufs a slot may hold: SL_VRX_FRAME_MAX in 1 KiB mbufs at worst */
+#define VRX_SEGS_MAX	66
+
+struct vrx_slot {
+	struct virtio_net_hdr vh;
+	struct rte_mbuf *seg[VRX_SEGS_MAX];	/* NULL: taken, to refill */
+	struct iovec iov[1 + VRX_SEGS_MAX];
+};
+
+struct sl_vrx {
+	int fd;
+	uint16_t port_id;
+	uint16_t nb_segs;		/**< mbufs per slot */
+	uint32_t seg_room;		/**< bytes each of them takes */
+	struct rte_mempool *mp;
+	struct vrx_slot slot[SL_VRX_SLOTS];
+	struct mmsghdr msg[SL_VRX_SLOTS];
+};
+
+uint32_t
+sl_vrx_slot_mbufs(uint32_t seg_room)
+{
+	if (seg_room == 0)
+		return 0;
+	return SL_VRX_SLOTS * ((SL_VRX_FRAME_MAX + seg_room - 1) / seg_room);
+}
+
+int
+sl_vrx_fd(const struct sl_vrx *v)
+{
+	return v->fd;
+}
+
+int
+sl_vrx_mute(const int *fds, unsigned int n)
+{
+	struct sock_filter none[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { .len = 1, .filter = none };
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (setsockopt(fds[i], SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		    sizeof(prog)) != 0)
+			return -errno;
+	return 0;
+}
+
+/**
+ * vrx_fanout_id - the fanout group of @ifindex's queue sockets in this
+ * process (the PMD's group mixes the process id and the interface too, in
+ * its own way: a collision is refused, EINVAL, and logged by the caller).
+ */
+static uint16_t
+vrx_fanout_id(int ifindex)
+{
+	return (uint16_t)(((unsigned int)getpid() * 31u) ^
+		((unsigned int)ifindex << 4) ^ 0x5e1u);
+}
+
+/**
+ * vrx_socket - open, filter, bind and (multi-queue) join the fanout group.
+ * Return: 0 or -errno; @what names the step that failed.
+ */
+static int
+vrx_socket(struct sl_vrx *v, int ifindex, uint16_t nb_queues,
+	uint32_t rcvbuf, bool take_headers, const char **what)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = ifindex,
+	};
+	/* not sluice's own output (kernels without PACKET_IGNORE_OUTGOING) */
+	struct sock_filter rx_only[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, UINT32_MAX),
+	};
+	struct sock_fprog prog = { .len = RTE_DIM(rx_only), .filter = rx_only };
+	int one = 1, buf = (int)RTE_MIN(rcvbuf, (uint32_t)INT32_MAX / 2);
+
+	*what = "socket";
+	v->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (v->fd < 0)
+		return -errno;
+	/* filtered before it is bound: no frame reaches it unfiltered */
+	*what = "filter";
+	if (!take_headers) {
+		int rc = sl_hdring_attach_filter(v->fd, false);
+
+		if (rc != 0)
+			return rc;
+	} else if (setsockopt(v->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) != 0) {
+		return -errno;
+	}
+	(void)setsockopt(v->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+		sizeof(one));
+	*what = "PACKET_VNET_HDR";
+	if (setsockopt(v->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+	    sizeof(one)) != 0)
+		return -errno;
+	/* as root the buffer may exceed rmem_max; else what the limit gives */
+	if (setsockopt(v->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf,
+	    sizeof(buf)) != 0)
+		(void)setsockopt(v->fd, SOL_SOCKET, SO_RCVBUF, &buf,
+			sizeof(buf));
+	*what = "bind";
+	if (bind(v->fd, (struct sockaddr *)&sll, sizeof(sll)) != 0)
+		return -errno;
+	if (nb_queues > 1) {
+		int fo = vrx_fanout_id(ifindex) | ((PACKET_FANOUT_HASH |
+			PACKET_FANOUT_FLAG_DEFRAG) << 16);
+
+		*what = "PACKET_FANOUT";
+		if (setsockopt(v->fd, SOL_PACKET, PACKET_FANOUT, &fo,
+		    sizeof(fo)) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/**
+ * vrx_fill - give slots [0, @want) all their mbufs (one bulk allocation for
+ * the ones taken), iovecs pointing at them. Return: the slots full, from
+ * the first (fewer than @want when the pool ran short).
+ */
+static uint16_t
+vrx_fill(struct sl_vrx *v, uint16_t want)
+{
+	struct rte_mbuf *fresh[SL_VRX_SLOTS * VRX_SEGS_MAX];
+	unsigned int need = 0, used = 0, s, i;
+	uint16_t full = 0;
+
+	for (s = 0; s < want; s++)
+		for (i = 0; i < v->nb_segs; i++)
+			need += v->slot[s].seg[i] == NULL;
+	while (need > 0 && rte_pktmbuf_alloc_bulk(v->mp, fresh, need) != 0) {
+		/* short: fill as many leading slots as the pool allows */
+		if (want == 0)
+			return 0;
+		want--;
+		need = 0;
+		for (s = 0; s < want; s++)
+			for (i = 0; i < v->nb_segs; i++)
+				need += v->slot[s].seg[i] == NULL;
+	}
+	for (s = 0; s < want; s++) {
+		struct vrx_slot *sl = &v->slot[s];
+
+		for (i = 0; i < v->nb_segs; i++) {
+			struct rte_mbuf *m = sl->seg[i];
+
+			if (m != NULL)
+				continue;
+			m = fresh[used++];
+			sl->seg[i] = m;
+			sl->iov[1 + i].iov_base = rte_pktmbuf_mtod(m, void *);
+			sl->iov[1 + i].iov_len = v->seg_room;
+		}
+		full++;
+	}
+	return full;
+}
+
+bool
+sl_vrx_offload(const struct virtio_net_hdr *h, struct rte_mbuf *m)
+{
+	uint8_t gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+
+	m->ol_flags = 0;
+	if (gso != VIRTIO_NET_HDR_GSO_NONE) {
+		if (gso != VIRTIO_NET_HDR_GSO_TCPV4 &&
+		    gso != VIRTIO_NET_HDR_GSO_TCPV6)
+			return false;
+		m->ol_flags = RTE_MBUF_F_RX_LRO | RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		m->tso_segsz = h->gso_size;
+		return true;
+	}
+	if (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		m->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_NONE;
+	else if (h->flags & VIRTIO_NET_HDR_F_DATA_VALID)
+		m->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	return true;
+}
+
+/**
+ * vrx_take - make slot @sl's first mbufs the chain of a @len-byte frame and
+ * clear them from the slot. Return: the chain's head.
+ */
+static struct rte_mbuf *
+vrx_take(struct sl_vrx *v, struct vrx_slot *sl, uint32_t len)
+{
+	struct rte_mbuf *head = sl->seg[0], *prev = NULL;
+	uint32_t left = len;
+	uint16_t i = 0;
+
+	do {
+		struct rte_mbuf *m = sl->seg[i];
+		uint32_t take = RTE_MIN(left, v->seg_room);
+
+		m->data_len = (uint16_t)take;
+		m->next = NULL;
+		if (prev != NULL)
+			prev->next = m;
+		prev = m;
+		sl->seg[i++] = NULL;
+		left -= take;
+	} while (left > 0 && i < v->nb_segs);
+	head->nb_segs = i;
+	head->pkt_len = len;
+	head->port = v->port_id;
+	return head;
+}
+
+uint16_t
+sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
+	struct sl_vrx_stats *st)
+{
+	uint16_t ask, n = 0;
+	int got, k;
+
+	ask = vrx_fill(v, RTE_MIN(max, (uint16_t)SL_VRX_SLOTS));
+	if (ask < RTE_MIN(max, (uint16_t)SL_VRX_SLOTS))
+		st->nombuf++;
+	if (ask == 0)
+		return 0;
+	for (k = 0; k < ask; k++) {
+		v->msg[k].msg_hdr.msg_flags = 0;
+		v->msg[k].msg_len = 0;
+	}
+	got = recvmmsg(v->fd, v->msg, ask, MSG_DONTWAIT, NULL);
+	for (k = 0; k < got; k++) {
+		struct vrx_slot *sl = &v->slot[k];
+		uint32_t len = v->msg[k].msg_len;
+		struct rte_mbuf *m;
+
+		if (v->msg[k].msg_hdr.msg_flags & MSG_TRUNC) {
+			st->too_big++;
+			continue;	/* the slot's mbufs stay */
+		}
+		if (len < sizeof(sl->vh) + RTE_ETHER_HDR_LEN) {
+			st->bad++;
+			continue;
+		}
+		m = vrx_take(v, sl, len - (uint32_t)sizeof(sl->vh));
+		if (!sl_vrx_offload(&sl->vh, m)) {
+			st->bad++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (m->ol_flags & RTE_MBUF_F_RX_LRO)
+			st->gso++;
+		pkts[n++] = m;
+	}
+	return n;
+}
+
+struct sl_vrx *
+sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
+	uint16_t nb_queues, struct rte_mempool *mp, uint32_t rcvbuf,
+	bool take_headers, char *err, size_t errlen)
+{
+	struct sl_vrx *v;
+	const char *what = "memory";
+	uint32_t room;
+	unsigned int s;
+	int rc = -ENOMEM;
+
+	RTE_SET_USED(queue);
+	room = rte_pktmbuf_data_room_size(mp);
+	room = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
+	if (room < 1024) {
+		snprintf(err, errlen, "mbufs of %u bytes", room);
+		return NULL;
+	}
+	v = calloc(1, sizeof(*v));
+	if (v == NULL)
+		goto fail;
+	v->fd = -1;
+	v->port_id = port_id;
+	v->mp = mp;
+	v->seg_room = room;
+	v->nb_segs = (uint16_t)((SL_VRX_FRAME_MAX + room - 1) / room);
+	for (s = 0; s < SL_VRX_SLOTS; s++) {
+		struct vrx_slot *sl = &v->slot[s];
+
+		sl->iov[0].iov_base = &sl->vh;
+		sl->iov[0].iov_len = sizeof(sl->vh);
+		v->msg[s].msg_hdr.msg_iov = sl->iov;
+		v->msg[s].msg_hdr.msg_iovlen = 1u + v->nb_segs;
+	}
+	rc = vrx_socket(v, ifindex, nb_queues, rcvbuf, take_headers, &what);
+	if (rc == 0)
+		return v;
+fail:
+	snprintf(err, errlen, "%s: %s", what, strerror(-rc));
+	sl_vrx_close(v);
+	return NULL;
+}
+
+void
+sl_vrx_close(struct sl_vrx *v)
+{
+	unsigned int s, i;
+
+	if (v == NULL)
+		return;
+	if (v->fd >= 0)
+		close(v->fd);
+	for (s = 0; s < SL_VRX_SLOTS; s++)
+		for (i = 0; i < v->nb_segs; i++)
+			if (v->slot[s].seg[i] != NULL)
+				rte_pktmbuf_free_seg(v->slot[s].seg[i]);
+	free(v);
+}
