@@ -19,9 +19,13 @@
  * wire) or a GSO frame of up to 64 KiB (one TCP segment of many MSS, as
  * after a NIC's LRO). Such frames are vouched for (RX_L4_CKSUM_NONE, as
  * the vhost library reports them, sl_net.c) and a guest keeps its
- * offloads on. A GSO type sluice does not take (UDP fragmentation or UDP
- * segmentation offload: one frame of many datagrams) is dropped and
- * counted.
+ * offloads on. A UDP GSO frame (a guest socket's UDP_SEGMENT: up to 128
+ * datagrams of gso_size bytes in one frame) is cut here into its datagrams
+ * (sl_vrx_udp_segment), what the guest's kernel would have sent without
+ * the offload; those that do not fit the caller's array wait in the
+ * socket's pending queue, in order, and go first in the next read (which
+ * reads nothing new until it is empty). UFO (VIRTIO_NET_HDR_GSO_UDP: one
+ * datagram to fragment) is dropped and counted: Linux no longer sends it.
  *
  * Slots. A read needs somewhere to put a frame before it knows its length,
  * so each of the socket's SL_VRX_SLOTS slots holds a chain's worth of
@@ -66,12 +70,20 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
 
 #include "sl_hdring.h"
 #include "sl_vrx.h"
 
 /* mbufs a slot may hold: SL_VRX_FRAME_MAX in 1 KiB mbufs at worst */
 #define VRX_SEGS_MAX	66
+/* datagrams a read's UDP GSO frames may leave for the next reads: all of a
+ * full read's frames at the most segments each */
+#define VRX_PEND	(SL_VRX_SLOTS * SL_VRX_UDP_SEGS)
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4	5
+#endif
 
 struct vrx_slot {
 	struct virtio_net_hdr vh;
@@ -85,8 +97,12 @@ struct sl_vrx {
 	uint16_t nb_segs;		/**< mbufs per slot */
 	uint32_t seg_room;		/**< bytes each of them takes */
 	struct rte_mempool *mp;
+	struct rte_mempool *seg_mp;	/**< UDP GSO datagrams that fit */
+	uint32_t pend_head;		/**< first of pend[] waiting */
+	uint32_t pend_n;		/**< datagrams waiting */
 	struct vrx_slot slot[SL_VRX_SLOTS];
 	struct mmsghdr msg[SL_VRX_SLOTS];
+	struct rte_mbuf *pend[VRX_PEND];
 };
 
 uint32_t
@@ -286,6 +302,135 @@ vrx_take(struct sl_vrx *v, struct vrx_slot *sl, uint32_t len)
 	return head;
 }
 
+/**
+ * udp_gso_hdrs - the header lengths of UDP GSO frame @m (in its first
+ * segment). Return: bytes up to the UDP payload, 0 when malformed.
+ */
+static uint32_t
+udp_gso_hdrs(const struct rte_mbuf *m, uint32_t *l3_off, bool *v4)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = m->data_len, l3 = RTE_ETHER_HDR_LEN, l4;
+	uint16_t et;
+
+	if (len < l3 + sizeof(struct rte_ipv6_hdr) + sizeof(struct rte_udp_hdr))
+		return 0;
+	et = (uint16_t)(d[12] << 8 | d[13]);
+	if (et == RTE_ETHER_TYPE_IPV4) {
+		const struct rte_ipv4_hdr *ip = (const void *)(d + l3);
+
+		l4 = l3 + (uint32_t)(ip->version_ihl & 0xf) * 4u;
+		if ((ip->version_ihl >> 4) != 4 || l4 < l3 + 20 ||
+		    ip->next_proto_id != IPPROTO_UDP ||
+		    (ip->fragment_offset & rte_cpu_to_be_16(0x3fff)) != 0)
+			return 0;
+		*v4 = true;
+	} else if (et == RTE_ETHER_TYPE_IPV6) {
+		const struct rte_ipv6_hdr *ip = (const void *)(d + l3);
+
+		if (ip->proto != IPPROTO_UDP)
+			return 0;
+		l4 = l3 + (uint32_t)sizeof(*ip);
+		*v4 = false;
+	} else {
+		return 0;
+	}
+	if (l4 + sizeof(struct rte_udp_hdr) > len)
+		return 0;
+	*l3_off = l3;
+	return l4 + (uint32_t)sizeof(struct rte_udp_hdr);
+}
+
+int
+sl_vrx_udp_segment(const struct rte_mbuf *m, const struct virtio_net_hdr *h,
+	struct rte_mempool *mp, struct rte_mbuf **out)
+{
+	uint32_t l3, hl, pay, seg = h->gso_size, nseg, i, off;
+	uint16_t id = 0;
+	bool v4 = false;
+
+	hl = udp_gso_hdrs(m, &l3, &v4);
+	if (hl == 0 || seg == 0 || m->pkt_len <= hl)
+		return -1;
+	pay = m->pkt_len - hl;
+	nseg = (pay + seg - 1) / seg;
+	if (nseg > SL_VRX_UDP_SEGS || hl + seg + RTE_PKTMBUF_HEADROOM >
+	    rte_pktmbuf_data_room_size(mp) ||
+	    rte_pktmbuf_alloc_bulk(mp, out, nseg) != 0)
+		return -1;
+	if (v4)
+		id = rte_be_to_cpu_16(rte_pktmbuf_mtod_offset(m,
+			const struct rte_ipv4_hdr *, l3)->packet_id);
+	for (i = 0, off = hl; i < nseg; i++, off += seg) {
+		struct rte_mbuf *s = out[i];
+		uint32_t take = RTE_MIN(seg, m->pkt_len - off);
+		uint8_t *d = rte_pktmbuf_mtod(s, uint8_t *);
+		const void *p;
+		struct rte_udp_hdr *uh;
+
+		memcpy(d, rte_pktmbuf_mtod(m, const void *), hl);
+		p = rte_pktmbuf_read(m, off, take, d + hl);
+		if (p != d + hl)
+			memcpy(d + hl, p, take);
+		s->data_len = (uint16_t)(hl + take);
+		s->pkt_len = hl + take;
+		s->port = m->port;
+		s->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		uh = (struct rte_udp_hdr *)(d + hl - sizeof(*uh));
+		uh->dgram_len = rte_cpu_to_be_16((uint16_t)(take + sizeof(*uh)));
+		if (v4) {
+			struct rte_ipv4_hdr *ip = (void *)(d + l3);
+
+			ip->total_length = rte_cpu_to_be_16((uint16_t)(hl - l3 +
+				take));
+			ip->packet_id = rte_cpu_to_be_16((uint16_t)(id + i));
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		} else {
+			struct rte_ipv6_hdr *ip = (void *)(d + l3);
+
+			ip->payload_len = rte_cpu_to_be_16((uint16_t)(hl - l3 -
+				sizeof(*ip) + take));
+		}
+	}
+	return (int)nseg;
+}
+
+/**
+ * vrx_out - hand frame @m to the caller's @pkts while it has room and
+ * nothing waits before it, else queue it in order (pend).
+ */
+static inline void
+vrx_out(struct sl_vrx *v, struct rte_mbuf *m, struct rte_mbuf **pkts,
+	uint16_t max, uint16_t *n)
+{
+	if (v->pend_n == 0 && *n < max)
+		pkts[(*n)++] = m;
+	else
+		v->pend[(v->pend_head + v->pend_n++) % VRX_PEND] = m;
+}
+
+/**
+ * vrx_udp_gso - cut UDP GSO frame @m (slot header @h) into its datagrams
+ * and hand them on (vrx_out); @m is freed. Return: false when it could
+ * not be cut (dropped).
+ */
+static bool
+vrx_udp_gso(struct sl_vrx *v, struct rte_mbuf *m, const struct virtio_net_hdr *h,
+	struct rte_mbuf **pkts, uint16_t max, uint16_t *n)
+{
+	struct rte_mbuf *seg[SL_VRX_UDP_SEGS];
+	int k, i;
+
+	k = sl_vrx_udp_segment(m, h, v->seg_mp, seg);
+	if (k < 0 && v->seg_mp != v->mp)
+		k = sl_vrx_udp_segment(m, h, v->mp, seg);
+	rte_pktmbuf_free(m);
+	for (i = 0; i < k; i++)
+		vrx_out(v, seg[i], pkts, max, n);
+	return k >= 0;
+}
+
 uint16_t
 sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
 	struct sl_vrx_stats *st)
@@ -293,11 +438,19 @@ sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
 	uint16_t ask, n = 0;
 	int got, k;
 
-	ask = vrx_fill(v, RTE_MIN(max, (uint16_t)SL_VRX_SLOTS));
-	if (ask < RTE_MIN(max, (uint16_t)SL_VRX_SLOTS))
+	/* datagrams of earlier UDP GSO frames first, in order */
+	while (v->pend_n > 0 && n < max) {
+		pkts[n++] = v->pend[v->pend_head];
+		v->pend_head = (v->pend_head + 1) % VRX_PEND;
+		v->pend_n--;
+	}
+	if (v->pend_n > 0 || n == max)
+		return n;
+	ask = vrx_fill(v, RTE_MIN((uint16_t)(max - n), (uint16_t)SL_VRX_SLOTS));
+	if (ask < RTE_MIN((uint16_t)(max - n), (uint16_t)SL_VRX_SLOTS))
 		st->nombuf++;
 	if (ask == 0)
-		return 0;
+		return n;
 	for (k = 0; k < ask; k++) {
 		v->msg[k].msg_hdr.msg_flags = 0;
 		v->msg[k].msg_len = 0;
@@ -317,6 +470,14 @@ sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
 			continue;
 		}
 		m = vrx_take(v, sl, len - (uint32_t)sizeof(sl->vh));
+		if ((sl->vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) ==
+		    VIRTIO_NET_HDR_GSO_UDP_L4) {
+			if (vrx_udp_gso(v, m, &sl->vh, pkts, max, &n))
+				st->gso++;
+			else
+				st->bad++;
+			continue;
+		}
 		if (!sl_vrx_offload(&sl->vh, m)) {
 			st->bad++;
 			rte_pktmbuf_free(m);
@@ -324,15 +485,15 @@ sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
 		}
 		if (m->ol_flags & RTE_MBUF_F_RX_LRO)
 			st->gso++;
-		pkts[n++] = m;
+		vrx_out(v, m, pkts, max, &n);
 	}
 	return n;
 }
 
 struct sl_vrx *
 sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
-	uint16_t nb_queues, struct rte_mempool *mp, uint32_t rcvbuf,
-	bool take_headers, char *err, size_t errlen)
+	uint16_t nb_queues, struct rte_mempool *mp, struct rte_mempool *seg_mp,
+	uint32_t rcvbuf, bool take_headers, char *err, size_t errlen)
 {
 	struct sl_vrx *v;
 	const char *what = "memory";
@@ -353,6 +514,7 @@ sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
 	v->fd = -1;
 	v->port_id = port_id;
 	v->mp = mp;
+	v->seg_mp = seg_mp != NULL ? seg_mp : mp;
 	v->seg_room = room;
 	v->nb_segs = (uint16_t)((SL_VRX_FRAME_MAX + room - 1) / room);
 	for (s = 0; s < SL_VRX_SLOTS; s++) {
@@ -385,5 +547,9 @@ sl_vrx_close(struct sl_vrx *v)
 		for (i = 0; i < v->nb_segs; i++)
 			if (v->slot[s].seg[i] != NULL)
 				rte_pktmbuf_free_seg(v->slot[s].seg[i]);
+	for (; v->pend_n > 0; v->pend_n--) {
+		rte_pktmbuf_free(v->pend[v->pend_head]);
+		v->pend_head = (v->pend_head + 1) % VRX_PEND;
+	}
 	free(v);
 }

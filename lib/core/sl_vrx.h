@@ -24,7 +24,7 @@ struct sl_vrx;
 
 /** what a read refused or noted, added to the caller's counters */
 struct sl_vrx_stats {
-	uint64_t gso;		/**< GSO frames taken (TCP over 64 KiB) */
+	uint64_t gso;		/**< GSO frames taken (TCP) or cut (UDP) */
 	uint64_t too_big;	/**< frames over SL_VRX_FRAME_MAX (MSG_TRUNC) */
 	uint64_t bad;		/**< runts, GSO types sluice does not take */
 	uint64_t nombuf;	/**< reads cut short: no mbufs for the slots */
@@ -37,6 +37,8 @@ struct sl_vrx_stats {
  * @queue: the queue (fanout group member when @nb_queues > 1)
  * @nb_queues: the port's queues
  * @mp: the pool the reads take their mbufs from
+ * @seg_mp: the pool of the datagrams cut from UDP GSO frames where they fit
+ *	its mbufs (NULL: @mp)
  * @rcvbuf: socket receive buffer, bytes (SO_RCVBUFFORCE as root)
  * @take_headers: false when the port's header ring takes the guest's SYNs
  *	and pure ACKs (the socket gets the ring's filter, reversed)
@@ -48,8 +50,8 @@ struct sl_vrx_stats {
  * Return: the socket, or NULL.
  */
 struct sl_vrx *sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
-	uint16_t nb_queues, struct rte_mempool *mp, uint32_t rcvbuf,
-	bool take_headers, char *err, size_t errlen);
+	uint16_t nb_queues, struct rte_mempool *mp, struct rte_mempool *seg_mp,
+	uint32_t rcvbuf, bool take_headers, char *err, size_t errlen);
 
 /** sl_vrx_fd - the socket's descriptor (idle wake-ups, drop counts). */
 int sl_vrx_fd(const struct sl_vrx *v);
@@ -80,12 +82,32 @@ uint16_t sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
 
 /**
  * sl_vrx_offload - turn a virtio-net header into @m's rx flags: a partial
- * checksum (NEEDS_CSUM) or a GSO frame is RX_L4_CKSUM_NONE (sum not in the
- * frame, data intact: it came from the guest kernel's memory), DATA_VALID
- * is RX_L4_CKSUM_GOOD. Return: false for a GSO type sluice does not take
- * (UDP fragmentation offload).
+ * checksum (NEEDS_CSUM) or a TCP GSO frame is RX_L4_CKSUM_NONE (sum not in
+ * the frame, data intact: it came from the guest kernel's memory),
+ * DATA_VALID is RX_L4_CKSUM_GOOD. Return: false for a GSO type it does
+ * not take as one frame (UDP: sl_vrx_udp_segment cuts UDP_L4 frames).
  */
 bool sl_vrx_offload(const struct virtio_net_hdr *h, struct rte_mbuf *m);
+
+/* datagrams of one UDP GSO frame at most (Linux's UDP_MAX_SEGMENTS) */
+#define SL_VRX_UDP_SEGS	128
+
+/**
+ * sl_vrx_udp_segment - cut a UDP GSO frame (VIRTIO_NET_HDR_GSO_UDP_L4: a
+ * guest socket's UDP_SEGMENT) into the datagrams it carries, as the
+ * kernel's GSO would: each its headers' copy with the lengths (IPv4: total
+ * length, id + i, header checksum) of its share of @h->gso_size bytes, its
+ * checksum vouched for (RX_L4_CKSUM_NONE).
+ * @m: the frame (Ethernet, IPv4 or IPv6 without extension headers, UDP);
+ *	left to the caller
+ * @h: its header
+ * @mp: pool of the datagrams (each one mbuf)
+ * @out: filled, SL_VRX_UDP_SEGS at most
+ * Return: datagrams in @out, or -1 (a malformed frame, too many segments,
+ * a segment larger than an mbuf, no mbufs: none made).
+ */
+int sl_vrx_udp_segment(const struct rte_mbuf *m, const struct virtio_net_hdr *h,
+	struct rte_mempool *mp, struct rte_mbuf **out);
 
 /** sl_vrx_close - close the socket, free its slots' mbufs (NULL: none). */
 void sl_vrx_close(struct sl_vrx *v);

@@ -600,6 +600,90 @@ OL_TEST(vnet_hdr_to_rx_flags)
 	sl_test_cap_clear(&env);
 }
 
+/* A UDP GSO frame (a guest socket's UDP_SEGMENT, VIRTIO_NET_HDR_GSO_UDP_L4)
+ * read from a net_af_packet port's rx socket is cut into the datagrams it
+ * carries: gso_size bytes each (the last the rest), the stream's bytes in
+ * order, lengths and (IPv4) ids and header checksums as the kernel's GSO
+ * makes them, each accepted by the parser; more than 128 segments, or a
+ * frame that is not UDP, is refused. */
+OL_TEST(vrx_udp_gso_cut_into_datagrams)
+{
+	const uint32_t len = 5000, gso = 1200;
+	struct rte_mbuf *m, *seg[SL_VRX_UDP_SEGS];
+	struct virtio_net_hdr h;
+	struct rte_udp_hdr *uh;
+	struct sl_pkt p;
+	enum sl_stat why;
+	uint32_t i, off = 0;
+	int k, n;
+
+	m = guest_frame(F_ACK, 1, 1, 65535, NULL, 0, 0, len, 2048, false);
+	SL_CHECK(m != NULL);
+	/* turn the TCP frame into a UDP one of the same payload: rebuild
+	 * it (8-byte UDP header in place of the 20-byte TCP one) */
+	SL_CHECK(rte_pktmbuf_adj(m, (uint16_t)(RTE_ETHER_HDR_LEN + L3_LEN +
+		20 - 8)) != NULL);
+	uh = rte_pktmbuf_mtod(m, struct rte_udp_hdr *);
+	uh->src_port = rte_cpu_to_be_16(GPORT);
+	uh->dst_port = rte_cpu_to_be_16(DST_PORT);
+	uh->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + len));
+	uh->dgram_cksum = 0x1234;	/* a pseudo-header sum, not checked */
+	SL_CHECK((fam6 ? sl_net_prepend_ipv6(m, &sl_test_guest_mac,
+		&env.w.gw_mac, guest6, dst6, IPPROTO_UDP, 64) :
+		sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env.w.gw_mac,
+		rte_cpu_to_be_32(GUEST_IP), rte_cpu_to_be_32(DST_IP),
+		IPPROTO_UDP)) == 0);
+	memset(&h, 0, sizeof(h));
+	h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h.gso_type = 5;		/* VIRTIO_NET_HDR_GSO_UDP_L4 */
+	h.gso_size = (uint16_t)gso;
+	n = sl_vrx_udp_segment(m, &h, env.w.mp, seg);
+	SL_CHECK_EQ(n, 5);
+	for (k = 0; k < n; k++) {
+		uint32_t want = k < 4 ? gso : len - 4 * gso;
+		const uint8_t *d;
+
+		SL_CHECK_EQ(seg[k]->nb_segs, 1);
+		SL_CHECK_EQ(seg[k]->pkt_len, RTE_ETHER_HDR_LEN + L3_LEN + 8u +
+			want);
+		SL_CHECK_EQ(seg[k]->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_NONE);
+		SL_CHECK(sl_net_parse(seg[k], &p, &why) == 0);
+		SL_CHECK(p.l4_vouched);
+		uh = (struct rte_udp_hdr *)p.l4;
+		SL_CHECK_EQ(rte_be_to_cpu_16(uh->dgram_len), 8u + want);
+		SL_CHECK_EQ(rte_be_to_cpu_16(uh->dst_port), DST_PORT);
+		if (!fam6) {
+			SL_CHECK_EQ(rte_be_to_cpu_16(p.ip->packet_id) -
+				rte_be_to_cpu_16(rte_pktmbuf_mtod_offset(m,
+				struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN)->
+				packet_id), k);
+			SL_CHECK_EQ(rte_raw_cksum(p.ip, 20), 0xffff);
+		}
+		d = (const uint8_t *)(uh + 1);
+		for (i = 0; i < want; i++)
+			if (d[i] != pat(off + i))
+				break;
+		SL_CHECK_EQ(i, want);
+		off += want;
+	}
+	SL_CHECK_EQ(off, len);
+	for (k = 0; k < n; k++)
+		rte_pktmbuf_free(seg[k]);
+	/* 5000 bytes in 20-byte datagrams: 250, more than UDP_SEGMENT's 128 */
+	h.gso_size = 20;
+	SL_CHECK_EQ(sl_vrx_udp_segment(m, &h, env.w.mp, seg), -1);
+	/* a segment larger than an mbuf of the pool */
+	h.gso_size = 4000;
+	SL_CHECK_EQ(sl_vrx_udp_segment(m, &h, env.w.mp, seg), -1);
+	rte_pktmbuf_free(m);
+	/* a TCP frame with a UDP GSO header: refused */
+	m = guest_frame(F_ACK, 1, 1, 65535, NULL, 0, 0, len, 2048, false);
+	SL_CHECK(m != NULL);
+	h.gso_size = (uint16_t)gso;
+	SL_CHECK_EQ(sl_vrx_udp_segment(m, &h, env.w.mp, seg), -1);
+	rte_pktmbuf_free(m);
+}
+
 /* ------------------------------------------------------------------ */
 /* sluice -> guest                                                      */
 
