@@ -5,8 +5,8 @@
 # test/e2e/test_afpacket.sh: end-to-end test of a net_af_packet port with
 # large frames. Instead of a tap, sluice's port is one end of a veth pair
 # (in slh, MTU 65520); the other end is the guest's interface in slg, with
-# tx checksumming, TSO, GSO and GRO off (lib.sh: e2e_afp_link). Checks, each
-# as a PASS/FAIL line:
+# tx checksumming, TSO, GSO and GRO off (lib.sh: e2e_afp_link) unless a
+# check says the offloads stay on. Checks, each as a PASS/FAIL line:
 #   - framesz=61440,blocksz=61440: sluice configures MTU 61360 (the ring
 #     frame less the kernel's TPACKET_V2 placement) and stock busybox udhcpc
 #     gets its lease with that MTU (DHCP option 26)
@@ -26,18 +26,30 @@
 #     each worker sending through its own virtio-net tx socket
 #   - blocksz=65536,framesz=61440 (not a multiple): sluice exits 1 with one
 #     line of its own naming blocksz and framesz
-#   - guest offloads left ON: the guest's TCP and UDP sockets hand the veth
-#     frames with partial checksums (the pseudo-header sum only; with TSO/GSO
-#     also GSO frames above the MTU), which an AF_PACKET socket without
-#     PACKET_VNET_HDR receives as they are. DHCP (udhcpc checksums its raw
-#     frames itself) and ping (ICMP is checksummed in software) still work;
-#     a TCP connect does not (its SYN never gets through), and sluice
-#     counts every such frame as drop_l4_csum and logs the cause (with the
-#     ethtool hint) once: counted, not silent, loss
+#   - guest offloads left ON (a veth's defaults): the guest's TCP and UDP
+#     sockets hand the veth frames with partial checksums (the pseudo-header
+#     sum only) and, with TSO/GSO, GSO frames of up to 64 KiB above its
+#     16304-byte MTU. sluice's virtio-net rx socket (the default) takes them
+#     as they are: a TCP connect is answered, 64 MiB up (frames of over
+#     16400 bytes seen by tcpdump in the guest) and down sha256-identical,
+#     50 concurrent echoes, a UDP_SEGMENT socket's writes arrive as their 40
+#     datagrams in order; rx_vnet_gso and rx_csum_offload counted, nothing
+#     dropped. Read through the PMD instead (--afp-vnet-rx off), which sees
+#     no virtio-net header: DHCP (udhcpc checksums its raw frames itself) and
+#     ping (ICMP is checksummed in software) still work; a TCP connect does
+#     not (its SYN never gets through), and sluice counts every such frame
+#     as drop_l4_csum and logs the cause (with the ethtool hint) once:
+#     counted, not silent, loss
 #   - a ring that overflows (framecnt=16; sluice stopped with SIGSTOP while
 #     the guest sends 200 pings): the frames the kernel had no room for are
 #     counted (/sluice/info ring_drops, which DPDK 22.11's PMD does not
-#     report) and logged once with the framecnt hint
+#     report) and logged once with the framecnt hint; through the PMD's ring
+#     (--afp-vnet-rx off) about 184, through the virtio-net rx socket (its
+#     buffer holds the ring's bytes: more than 16 pings) fewer
+#   - the large-frame port reads the guest's frames through the virtio-net
+#     rx socket (rx_path vnet, its socket among those that end the idle
+#     sleep); the default-framesz case with --afp-vnet-rx off through the
+#     PMD (rx_path pmd, rx_vnet 0, 64 MiB up sha256-identical)
 #   - frames to the guest go through sluice's virtio-net tx socket (one
 #     queue, the default): TCP checksums left to the guest's kernel
 #     (tx_csum_offload), at MTU 16304 frames of several segments (TSO), none
