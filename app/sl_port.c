@@ -761,15 +761,24 @@ port_hdring(struct sl_port *sp, const struct sl_config *cfg,
 		"and pure ACKs\n", sp->port_id, SL_HDRING_FRAMES);
 }
 
-/** port_vtx_close - close the port's virtio-net tx sockets. */
+/**
+ * port_vnet_close - close the port's virtio-net tx sockets (@tx) and rx
+ * sockets (@rx).
+ */
 static void
-port_vtx_close(struct sl_port *sp)
+port_vnet_close(struct sl_port *sp, bool tx, bool rx)
 {
 	unsigned int q;
 
 	for (q = 0; q < RTE_DIM(sp->vtx); q++) {
-		sl_vtx_close(sp->vtx[q]);
-		sp->vtx[q] = NULL;
+		if (tx) {
+			sl_vtx_close(sp->vtx[q]);
+			sp->vtx[q] = NULL;
+		}
+		if (rx) {
+			sl_vrx_close(sp->vrx[q]);
+			sp->vrx[q] = NULL;
+		}
 	}
 }
 
@@ -797,7 +806,7 @@ port_vtx(struct sl_port *sp, const struct sl_config *cfg,
 			PLOG(WARNING, "port %u: no virtio-net tx socket (%s): "
 				"frames to the guest go through the PMD, "
 				"checksums summed here\n", sp->port_id, why);
-			port_vtx_close(sp);
+			port_vnet_close(sp, true, false);
 			return;
 		}
 	}
@@ -808,18 +817,6 @@ port_vtx(struct sl_port *sp, const struct sl_config *cfg,
 		"socket (TCP checksum%s offloaded)\n", sp->port_id,
 		sl_vtx_tso(sp->vtx[0]) ? " and TSO" : "; no TSO: the "
 		"interface does not segment TCP");
-}
-
-/** port_vrx_close - close the port's virtio-net rx sockets. */
-static void
-port_vrx_close(struct sl_port *sp)
-{
-	unsigned int q;
-
-	for (q = 0; q < RTE_DIM(sp->vrx); q++) {
-		sl_vrx_close(sp->vrx[q]);
-		sp->vrx[q] = NULL;
-	}
 }
 
 /**
@@ -871,7 +868,7 @@ fail:
 	PLOG(WARNING, "port %u: no virtio-net rx socket (%s): frames from "
 		"the guest through the PMD, the guest must sum them\n",
 		sp->port_id, why);
-	port_vrx_close(sp);
+	port_vnet_close(sp, false, true);
 	/* the PMD's sockets take what they took before */
 	for (q = 0; q < pmd_n; q++)
 		if (sp->hdring != NULL)
@@ -940,8 +937,7 @@ sl_port_stop(struct sl_port *sp)
 {
 	sl_hdring_close(sp->hdring);
 	sp->hdring = NULL;
-	port_vtx_close(sp);
-	port_vrx_close(sp);
+	port_vnet_close(sp, true, true);
 	if (sp->started) {
 		rte_eth_dev_stop(sp->port_id);
 		rte_eth_dev_close(sp->port_id);

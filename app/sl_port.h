@@ -53,10 +53,11 @@ struct sl_port {
 	 * the mbuf hash of those frames is steering's own (sl_steer_set_rss) */
 	uint64_t rss_hf;
 	bool started;
-	/** net_af_packet: its AF_PACKET sockets (found at set-up): a
+	/** net_af_packet: its AF_PACKET sockets (the PMD's, found at
+	 * set-up, then the header ring's and the virtio-net rx sockets): a
 	 * worker's idle sleep wakes on them, and their PACKET_STATISTICS
-	 * count the frames its rx rings had no room for (the PMD, DPDK
-	 * 22.11, reports none of them) */
+	 * count the frames its rx rings (sockets) had no room for (the PMD,
+	 * DPDK 22.11, reports none of them) */
 	int ring_fds[SL_PORT_WAKE_MAX];
 	unsigned int nb_ring_fds;
 	/** net_af_packet: the ring that takes the guest's SYNs and pure ACKs

@@ -8,7 +8,9 @@
  *
  * Theory of operation (the poll loop): each worker lcore runs
  * sl_worker_poll() in a loop, run to completion:
- *   1. rx burst from its port queue (from a port whose kernel ring drops
+ *   1. rx burst from its port queue (a net_af_packet queue's from its
+ *      virtio-net rx socket instead, sl_vrx.c; from a port whose kernel
+ *      ring drops
  *      what it cannot hold, net_af_packet, and that steers no frames for
  *      other queues: more bursts while they come full, SL_RX_RING_BURSTS
  *      at most; on such a port queue 0's worker first reads the guest's
