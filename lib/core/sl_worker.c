@@ -10,15 +10,14 @@
  * sl_worker_poll() in a loop, run to completion:
  *   1. rx burst from its port queue (a net_af_packet queue's from its
  *      virtio-net rx socket instead, sl_vrx.c; from a port whose kernel
- *      ring drops
- *      what it cannot hold, net_af_packet, and that steers no frames for
- *      other queues: more bursts while they come full, SL_RX_RING_BURSTS
- *      at most; on such a port queue 0's worker first reads the guest's
- *      SYNs and pure ACKs from the port's header ring, sl_hdring.c,
- *      SL_HDR_BURSTS bursts at most);
- *      then the iter_start hooks (control
- *      requests, then the neighbours' poll), the tx burst of the backlog,
- *      the tx_resume hooks (TCP flows that waited for tx room);
+ *      ring drops what it cannot hold, net_af_packet, and that steers no
+ *      frames for other queues: more bursts while they come full,
+ *      SL_RX_RING_BURSTS at most; on such a port queue 0's worker first
+ *      reads the guest's SYNs and pure ACKs from the port's header ring,
+ *      sl_hdring.c, SL_HDR_BURSTS bursts at most); then the iter_start
+ *      hooks (control requests, then the neighbours' poll), the tx burst of
+ *      the backlog, the tx_resume hooks (TCP flows that waited for tx
+ *      room);
  *   2. classify each frame (sl_net_parse, IP fragments reassembled first
  *      by the reassemble hook, sl_frag.c) and hand it to one module: by
  *      ethertype (ARP), by the one claimed UDP port (DHCP's server port,
