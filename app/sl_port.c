@@ -513,9 +513,10 @@ auto_mbufs(uint16_t port_id, const struct sl_config *cfg,
 	 * descriptors hold no mbufs; rx takes this pool's only when a ring
 	 * frame fits one of its mbufs (else port_pools makes an rx pool) */
 	need.ring_copy = pl->afp_frame != 0;
-	if (need.ring_copy && !pl->vrx && pl->afp_rx_buf <= pl->data_room -
+	if (need.ring_copy && pl->afp_rx_buf <= pl->data_room -
 	    RTE_PKTMBUF_HEADROOM)
-		need.ring_rx = pl->afp_frames;
+		need.ring_rx = pl->afp_frames + (pl->vrx ? sl_vrx_slot_mbufs(
+			pl->data_room - RTE_PKTMBUF_HEADROOM) : 0u);
 	sp->nb_mbufs = sl_pool_mbufs(&need);
 	sp->mbuf_reserve = sl_pool_reserve(&need);
 	if (sp->nb_mbufs == 0) {
@@ -574,12 +575,11 @@ port_pools(uint16_t port_id, const struct sl_config *cfg, int socket,
 	 * (TCP's ring budget) */
 	sp->ring_frames = pl->afp_frames;
 	sp->ring_frame = pl->afp_frame;
-	if (pl->afp_rx_buf > sp->seg_room || pl->vrx) {
-		/* the virtio-net rx socket (sl_vrx.c) reads into mbufs of
-		 * SL_PORT_VRX_ROOM at least, a 64 KiB GSO frame in a few */
+	if (pl->afp_rx_buf > sp->seg_room) {
+		/* the virtio-net rx socket (sl_vrx.c) reads into them too,
+		 * holding a 64 KiB GSO frame's worth per slot */
 		uint32_t room = RTE_MIN((uint32_t)UINT16_MAX, RTE_ALIGN_CEIL(
-			RTE_MAX(pl->afp_rx_buf, pl->vrx ? SL_PORT_VRX_ROOM :
-			0u) + RTE_PKTMBUF_HEADROOM, 64));
+			pl->afp_rx_buf + RTE_PKTMBUF_HEADROOM, 64));
 		struct sl_pool_ring ring = {
 			.queues = sp->nb_queues,
 			.frames = pl->afp_frames + (pl->vrx ? sl_vrx_slot_mbufs(
@@ -748,8 +748,8 @@ port_hdring(struct sl_port *sp, const struct sl_config *cfg,
 	/* with virtio-net headers where the rest of the guest's frames
 	 * will have them (port_vrx) */
 	sp->hdring = sl_hdring_open((int)info->if_index, sp->port_id,
-		sp->ring_fds, sp->nb_ring_fds, cfg->afp_vnet_rx &&
-		sp->rx_mp != NULL, why, sizeof(why));
+		sp->ring_fds, sp->nb_ring_fds, cfg->afp_vnet_rx, why,
+		sizeof(why));
 	if (sp->hdring == NULL) {
 		PLOG(WARNING, "port %u: no header ring (%s): SYNs and pure "
 			"ACKs share the PMD's ring with data\n", sp->port_id,
@@ -822,8 +822,9 @@ port_vtx(struct sl_port *sp, const struct sl_config *cfg,
 /**
  * port_vrx - read a net_af_packet port's guest frames through packet
  * sockets with virtio-net headers (sl_vrx.c), one per queue (its
- * worker's), into the rx pool (made for them, port_pools); the PMD's
- * sockets then take nothing. The sockets join ring_fds (idle wake-ups,
+ * worker's), into the pool the PMD would read into (the rx pool of ring-
+ * frame mbufs, else the main pool: chains; port_pools counts their slots);
+ * the PMD's sockets then take nothing. The sockets join ring_fds (idle wake-ups,
  * drops). Without them (off, an error: logged) the PMD reads as before.
  */
 static void
@@ -837,7 +838,7 @@ port_vrx(struct sl_port *sp, const struct sl_config *cfg,
 	char why[128];
 	int rc;
 
-	if (sp->nb_ring_fds == 0 || !cfg->afp_vnet_rx || sp->rx_mp == NULL)
+	if (sp->nb_ring_fds == 0 || !cfg->afp_vnet_rx)
 		return;
 	if (sp->nb_ring_fds + sp->nb_queues > SL_PORT_WAKE_MAX) {
 		PLOG(WARNING, "port %u: %u queues: no virtio-net rx sockets "
@@ -847,7 +848,8 @@ port_vrx(struct sl_port *sp, const struct sl_config *cfg,
 	}
 	for (q = 0; q < sp->nb_queues; q++) {
 		sp->vrx[q] = sl_vrx_open((int)info->if_index, sp->port_id,
-			(uint16_t)q, sp->nb_queues, sp->rx_mp, sp->mp, rcvbuf,
+			(uint16_t)q, sp->nb_queues, sp->rx_mp != NULL ?
+			sp->rx_mp : sp->mp, sp->mp, rcvbuf,
 			sp->hdring == NULL, why, sizeof(why));
 		if (sp->vrx[q] == NULL)
 			goto fail;

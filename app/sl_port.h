@@ -21,9 +21,6 @@ struct sl_vtx;
 
 /* most wake descriptors one port has (one AF_PACKET socket per queue) */
 #define SL_PORT_WAKE_MAX	16
-/* data room (past the headroom) of the mbufs a virtio-net rx socket reads
- * into at least: a 64 KiB GSO frame takes five */
-#define SL_PORT_VRX_ROOM	16384u
 
 /** One configured guest port. */
 struct sl_port {

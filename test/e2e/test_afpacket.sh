@@ -34,7 +34,10 @@
 #     16400 bytes seen by tcpdump in the guest) and down sha256-identical,
 #     50 concurrent echoes, a UDP_SEGMENT socket's writes arrive as their 40
 #     datagrams in order; rx_vnet_gso and rx_csum_offload counted, nothing
-#     dropped. Read through the PMD instead (--afp-vnet-rx off), which sees
+#     dropped; the same with 2048-byte ring frames (MTU 1500: the rx socket
+#     reads 64 KiB GSO frames into chains of 2 KiB mbufs), 64 MiB up in
+#     frames over 1514 bytes and 50 echoes. Read through the PMD instead
+#     (--afp-vnet-rx off), which sees
 #     no virtio-net header: DHCP (udhcpc checksums its raw frames itself) and
 #     ping (ICMP is checksummed in software) still work; a TCP connect does
 #     not (its SYN never gets through), and sluice counts every such frame
@@ -512,6 +515,30 @@ test_offloads_on() {
 	fi
 }
 
+# the guest's offloads on with the PMD's default ring frames (2048 bytes,
+# MTU 1500): no rx pool of ring-frame mbufs, so the rx socket reads into
+# chains of the main pool's 2 KiB mbufs, 33 for a 64 KiB GSO frame
+test_offloads_on_small() {
+	start_afp "guest offloads left on, default framesz" 1500 on "" || return 1
+	# shellcheck disable=SC2119 # no extra udhcpc arguments
+	e2e_dhcp || return 1
+	xfer_large "offloads on, 2 KiB ring frames: upload: $((BIG >> 20)) MiB guest -> host in GSO frames" \
+		up 7218 1514 || true
+	echo_many "offloads on, 2 KiB ring frames: 50 concurrent connections, 256 KiB each echo-checked" \
+		7219 50 262144 || true
+	e2e_stop_sluice 0 || return 1
+	local gso bad=0 c
+	gso=$(tcp_counter rx_vnet_gso)
+	for c in drop_l4_csum drop_ip_len drop_vnet_big drop_vnet_bad drop_multiseg_hdr; do
+		bad=$((bad + $(tcp_counter "$c")))
+	done
+	if ((gso > 0 && bad == 0)); then
+		e2e_pass "offloads on, 2 KiB ring frames: GSO frames read into mbuf chains, none dropped (rx_vnet_gso $gso)"
+	else
+		e2e_fail "offloads on, 2 KiB ring frames: GSO frames read into mbuf chains, none dropped" "$(tcp_counters)"
+	fi
+}
+
 # the same guest through the PMD's ring (--afp-vnet-rx off), which sees no
 # virtio-net header: DHCP (udhcpc checksums its raw frames itself) and ping
 # (ICMP is checksummed in software) work, a TCP connect does not, and sluice
@@ -702,6 +729,7 @@ if e2e_setup; then
 	test_two_queues || true
 	test_bad_blocksz || true
 	test_offloads_on || true
+	test_offloads_on_small || true
 	test_offloads_on_pmd || true
 	test_ring_drops pmd || true
 	test_ring_drops vnet || true
