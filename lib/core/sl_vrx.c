@@ -87,6 +87,7 @@
 
 struct vrx_slot {
 	struct virtio_net_hdr vh;
+	uint16_t taken;				/* seg[0, taken) are NULL */
 	struct rte_mbuf *seg[VRX_SEGS_MAX];	/* NULL: taken, to refill */
 	struct iovec iov[1 + VRX_SEGS_MAX];
 };
@@ -219,37 +220,34 @@ vrx_fill(struct sl_vrx *v, uint16_t want)
 {
 	struct rte_mbuf *fresh[SL_VRX_SLOTS * VRX_SEGS_MAX];
 	unsigned int need = 0, used = 0, s, i;
-	uint16_t full = 0;
 
+	/* a frame takes its slot's first mbufs (vrx_take): a prefix */
 	for (s = 0; s < want; s++)
-		for (i = 0; i < v->nb_segs; i++)
-			need += v->slot[s].seg[i] == NULL;
-	while (need > 0 && rte_pktmbuf_alloc_bulk(v->mp, fresh, need) != 0) {
+		need += v->slot[s].taken;
+	if (need == 0)
+		return want;
+	while (rte_pktmbuf_alloc_bulk(v->mp, fresh, need) != 0) {
 		/* short: fill as many leading slots as the pool allows */
 		if (want == 0)
 			return 0;
 		want--;
-		need = 0;
-		for (s = 0; s < want; s++)
-			for (i = 0; i < v->nb_segs; i++)
-				need += v->slot[s].seg[i] == NULL;
+		need -= v->slot[want].taken;
+		if (need == 0)
+			return want;
 	}
 	for (s = 0; s < want; s++) {
 		struct vrx_slot *sl = &v->slot[s];
 
-		for (i = 0; i < v->nb_segs; i++) {
-			struct rte_mbuf *m = sl->seg[i];
+		for (i = 0; i < sl->taken; i++) {
+			struct rte_mbuf *m = fresh[used++];
 
-			if (m != NULL)
-				continue;
-			m = fresh[used++];
 			sl->seg[i] = m;
 			sl->iov[1 + i].iov_base = rte_pktmbuf_mtod(m, void *);
 			sl->iov[1 + i].iov_len = v->seg_room;
 		}
-		full++;
+		sl->taken = 0;
 	}
-	return full;
+	return want;
 }
 
 bool
@@ -296,6 +294,7 @@ vrx_take(struct sl_vrx *v, struct vrx_slot *sl, uint32_t len)
 		sl->seg[i++] = NULL;
 		left -= take;
 	} while (left > 0 && i < v->nb_segs);
+	sl->taken = i;
 	head->nb_segs = i;
 	head->pkt_len = len;
 	head->port = v->port_id;
@@ -522,6 +521,7 @@ sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
 
 		sl->iov[0].iov_base = &sl->vh;
 		sl->iov[0].iov_len = sizeof(sl->vh);
+		sl->taken = v->nb_segs;		/* all to fill */
 		v->msg[s].msg_hdr.msg_iov = sl->iov;
 		v->msg[s].msg_hdr.msg_iovlen = 1u + v->nb_segs;
 	}
