@@ -43,9 +43,11 @@
  * filter, reversed), else everything the guest sends (not sluice's own
  * output: PACKET_IGNORE_OUTGOING, the filter too). The PMD's sockets then
  * get a filter that takes nothing (sl_vrx_mute): their rx bursts stay
- * empty, and every frame is read once. A multi-queue port's sockets form a
- * fanout group (flow hash, as the PMD's); steering sends frames on to
- * their flow's worker as before. Its buffer holds what the ring held (the
+ * empty, and every frame is read once. A port's sockets form a fanout
+ * group, as the PMD's did: flow hash across a multi-queue port's sockets
+ * (steering sends frames on to their flow's worker as before), and, one
+ * queue or many, the group's DEFRAG flag: the kernel reassembles the
+ * guest's IPv4 fragments before they reach the sockets. Its buffer holds what the ring held (the
  * caller's @rcvbuf: TCP's ring budget is counted in ring frames), in bytes
  * of the frames' kernel memory rather than in fixed frames: a pure ACK
  * takes a few hundred bytes of it, not a 16 KiB frame.
@@ -147,13 +149,15 @@ vrx_fanout_id(int ifindex)
 }
 
 /**
- * vrx_socket - open, filter, bind and (multi-queue) join the fanout group.
+ * vrx_socket - open, filter, bind and join the port's fanout group.
  * Return: 0 or -errno; @what names the step that failed.
  */
 static int
-vrx_socket(struct sl_vrx *v, int ifindex, uint16_t nb_queues,
-	uint32_t rcvbuf, bool take_headers, const char **what)
+vrx_socket(struct sl_vrx *v, int ifindex, uint32_t rcvbuf, bool take_headers,
+	const char **what)
 {
+	int fo = vrx_fanout_id(ifindex) | ((PACKET_FANOUT_HASH |
+		PACKET_FANOUT_FLAG_DEFRAG) << 16);
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
 		.sll_protocol = htons(ETH_P_ALL),
@@ -198,15 +202,13 @@ vrx_socket(struct sl_vrx *v, int ifindex, uint16_t nb_queues,
 	*what = "bind";
 	if (bind(v->fd, (struct sockaddr *)&sll, sizeof(sll)) != 0)
 		return -errno;
-	if (nb_queues > 1) {
-		int fo = vrx_fanout_id(ifindex) | ((PACKET_FANOUT_HASH |
-			PACKET_FANOUT_FLAG_DEFRAG) << 16);
-
-		*what = "PACKET_FANOUT";
-		if (setsockopt(v->fd, SOL_PACKET, PACKET_FANOUT, &fo,
-		    sizeof(fo)) != 0)
-			return -errno;
-	}
+	/* also with one queue: the group's DEFRAG flag has the kernel
+	 * reassemble the guest's IPv4 fragments first, as the PMD's group
+	 * did (a 60000-byte datagram at MTU 1500 is 41 fragments, more than
+	 * sluice's reassembly takes, RTE_LIBRTE_IP_FRAG_MAX_FRAG) */
+	*what = "PACKET_FANOUT";
+	if (setsockopt(v->fd, SOL_PACKET, PACKET_FANOUT, &fo, sizeof(fo)) != 0)
+		return -errno;
 	return 0;
 }
 
@@ -501,6 +503,7 @@ sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
 	int rc = -ENOMEM;
 
 	RTE_SET_USED(queue);
+	RTE_SET_USED(nb_queues);	/* one fanout group whatever their number */
 	room = rte_pktmbuf_data_room_size(mp);
 	room = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
 	if (room < 1024) {
@@ -525,7 +528,7 @@ sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
 		v->msg[s].msg_hdr.msg_iov = sl->iov;
 		v->msg[s].msg_hdr.msg_iovlen = 1u + v->nb_segs;
 	}
-	rc = vrx_socket(v, ifindex, nb_queues, rcvbuf, take_headers, &what);
+	rc = vrx_socket(v, ifindex, rcvbuf, take_headers, &what);
 	if (rc == 0)
 		return v;
 fail:

@@ -34,8 +34,10 @@ struct sl_vrx_stats {
  * sl_vrx_open - open the virtio-net rx socket of one queue.
  * @ifindex: the port's interface
  * @port_id: set in the mbufs read (m->port)
- * @queue: the queue (fanout group member when @nb_queues > 1)
- * @nb_queues: the port's queues
+ * @queue: the queue
+ * @nb_queues: the port's queues (every queue's socket joins the port's one
+ *	fanout group: flow hash, and IPv4 fragments reassembled by the
+ *	kernel, PACKET_FANOUT_FLAG_DEFRAG)
  * @mp: the pool the reads take their mbufs from
  * @seg_mp: the pool of the datagrams cut from UDP GSO frames where they fit
  *	its mbufs (NULL: @mp)
