@@ -12,6 +12,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
+#include <rte_tcp.h>
 #include <rte_udp.h>
 
 #include "sl_host_mem.h"
@@ -252,6 +253,25 @@ sl_test_env_pair_fini(struct sl_test_env *e0, struct sl_test_env *e1,
 	sl_test_env_fini(e0);
 	sl_test_env_fini(e1);
 	sl_test_steer_free(s);
+}
+
+void
+sl_test_tcp_hdr(struct rte_tcp_hdr *th, uint16_t sport, uint16_t dport,
+	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win,
+	const uint8_t *opt, uint8_t optlen)
+{
+	uint8_t hl = (uint8_t)(sizeof(*th) + optlen);
+
+	memset(th, 0, hl);
+	th->src_port = rte_cpu_to_be_16(sport);
+	th->dst_port = rte_cpu_to_be_16(dport);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)((hl / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(win);
+	if (optlen > 0)
+		memcpy(th + 1, opt, optlen);
 }
 
 void

@@ -199,4 +199,24 @@ void sl_test_env_pair_fini(struct sl_test_env *e0, struct sl_test_env *e1,
 /** The guest MAC used by tests: 02:00:00:00:00:15. */
 extern const struct rte_ether_addr sl_test_guest_mac;
 
+/* Fail an int helper (return -1) unless @cond holds. */
+#define HCHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "  %s:%d: helper check failed: %s\n",	\
+			__FILE__, __LINE__, #cond);			\
+		return -1;						\
+	}								\
+} while (0)
+
+struct rte_tcp_hdr;
+
+/**
+ * sl_test_tcp_hdr - fill a guest's TCP header at @th, zeroed first (the
+ * checksum left 0), with @optlen option bytes @opt after it; ports,
+ * numbers and window in host order.
+ */
+void sl_test_tcp_hdr(struct rte_tcp_hdr *th, uint16_t sport, uint16_t dport,
+	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win,
+	const uint8_t *opt, uint8_t optlen);
+
 #endif /* SL_TEST_H */

@@ -156,16 +156,8 @@ tcp_frame(uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	memset(th, 0, hl);
-	th->src_port = rte_cpu_to_be_16(sport);
-	th->dst_port = rte_cpu_to_be_16(TCP_PORT);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)((hl / 4) << 4);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(win);
-	if (optlen > 0)
-		memcpy(th + 1, opt, optlen);
+	sl_test_tcp_hdr(th, sport, TCP_PORT, seq, ack, flags, win, opt,
+		optlen);
 	if (sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env.w.gw_mac,
 	    rte_cpu_to_be_32(GUEST_IP), rte_cpu_to_be_32(DST_IP),
 	    IPPROTO_TCP) != 0) {

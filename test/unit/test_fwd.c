@@ -314,16 +314,8 @@ guest_tcp_at(struct sl_test_env *env, const struct rte_ether_addr *mac,
 	th = (struct rte_tcp_hdr *)rte_pktmbuf_append(m, sizeof(*th) + optlen);
 	if (th == NULL)
 		return m;
-	memset(th, 0, sizeof(*th));
-	th->src_port = rte_cpu_to_be_16(sport);
-	th->dst_port = rte_cpu_to_be_16(dport);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(win);
-	if (optlen)
-		memcpy(th + 1, opts, optlen);
+	sl_test_tcp_hdr(th, sport, dport, seq, ack, flags, win, opts,
+		optlen);
 	sl_net_prepend_ipv4(m, mac, &env->w.gw_mac, saddr, daddr,
 		IPPROTO_TCP);
 	sl_net_l4_cksum(m);

@@ -51,15 +51,6 @@
 static struct sl_test_env env;
 static bool env_up;
 
-/* Fail an int helper (return -1) unless @cond holds. */
-#define HCHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "  %s:%d: helper check failed: %s\n",	\
-			__FILE__, __LINE__, #cond);			\
-		return -1;						\
-	}								\
-} while (0)
-
 /* ------------------------------------------------------------------ */
 /* environment                                                          */
 
@@ -183,16 +174,8 @@ tcp_frame(uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	memset(th, 0, hl);
-	th->src_port = rte_cpu_to_be_16(sport);
-	th->dst_port = rte_cpu_to_be_16(DST_PORT);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)((hl / 4) << 4);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(win);
-	if (optlen > 0)
-		memcpy(th + 1, opt, optlen);
+	sl_test_tcp_hdr(th, sport, DST_PORT, seq, ack, flags, win, opt,
+		optlen);
 	if (len > 0)
 		memcpy((uint8_t *)th + hl, pay, len);
 	if (sl_net_prepend_ipv4(m, &sl_test_guest_mac, &env.w.gw_mac,
