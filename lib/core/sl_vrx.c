@@ -52,6 +52,11 @@
  * of the frames' kernel memory rather than in fixed frames: a pure ACK
  * takes a few hundred bytes of it, not a 16 KiB frame.
  *
+ * A VLAN tag the kernel took off a frame (into the skb, reported in the
+ * message's PACKET_AUXDATA) is put back, as the PMD does, so that a tagged
+ * frame is dropped by the parser (drop_ethertype) rather than taken for an
+ * untagged one.
+ *
  * Cost: one recvmmsg per read, also when nothing waits (the PMD's empty
  * ring costs a load); the worker reads once per iteration, more while
  * reads come full. Not through the PMD, these frames are not in its rx
@@ -90,6 +95,10 @@
 struct vrx_slot {
 	struct virtio_net_hdr vh;
 	uint16_t taken;				/* seg[0, taken) are NULL */
+	union {					/* PACKET_AUXDATA */
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} ctl;
 	struct rte_mbuf *seg[VRX_SEGS_MAX];	/* NULL: taken, to refill */
 	struct iovec iov[1 + VRX_SEGS_MAX];
 };
@@ -194,6 +203,11 @@ vrx_socket(struct sl_vrx *v, int ifindex, uint32_t rcvbuf, bool take_headers,
 	if (setsockopt(v->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
 	    sizeof(one)) != 0)
 		return -errno;
+	/* a VLAN tag the kernel took off the frame comes in the auxdata */
+	*what = "PACKET_AUXDATA";
+	if (setsockopt(v->fd, SOL_PACKET, PACKET_AUXDATA, &one,
+	    sizeof(one)) != 0)
+		return -errno;
 	/* as root the buffer may exceed rmem_max; else what the limit gives */
 	if (setsockopt(v->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf,
 	    sizeof(buf)) != 0)
@@ -271,6 +285,41 @@ sl_vrx_offload(const struct virtio_net_hdr *h, struct rte_mbuf *m)
 	else if (h->flags & VIRTIO_NET_HDR_F_DATA_VALID)
 		m->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	return true;
+}
+
+/**
+ * vrx_vlan - put back into frame @m the VLAN tag the kernel took off it
+ * (reported in @mh's PACKET_AUXDATA), as the PMD does: the frame reaches
+ * the parser as the guest sent it, and a tagged frame is dropped there
+ * (drop_ethertype) instead of passing for an untagged one.
+ */
+static void
+vrx_vlan(struct msghdr *mh, struct rte_mbuf *m)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		struct tpacket_auxdata aux;
+		uint16_t tag[2];
+		uint8_t *d;
+
+		if (c->cmsg_level != SOL_PACKET || c->cmsg_type !=
+		    PACKET_AUXDATA || c->cmsg_len < CMSG_LEN(sizeof(aux)))
+			continue;
+		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+		if (!(aux.tp_status & TP_STATUS_VLAN_VALID))
+			return;
+		d = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(tag));
+		if (d == NULL)
+			return;
+		memmove(d, d + sizeof(tag), 2 * RTE_ETHER_ADDR_LEN);
+		tag[0] = rte_cpu_to_be_16((aux.tp_status &
+			TP_STATUS_VLAN_TPID_VALID) && aux.tp_vlan_tpid != 0 ?
+			aux.tp_vlan_tpid : RTE_ETHER_TYPE_VLAN);
+		tag[1] = rte_cpu_to_be_16(aux.tp_vlan_tci);
+		memcpy(d + 2 * RTE_ETHER_ADDR_LEN, tag, sizeof(tag));
+		return;
+	}
 }
 
 /**
@@ -454,6 +503,7 @@ sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
 		return n;
 	for (k = 0; k < ask; k++) {
 		v->msg[k].msg_hdr.msg_flags = 0;
+		v->msg[k].msg_hdr.msg_controllen = sizeof(v->slot[k].ctl);
 		v->msg[k].msg_len = 0;
 	}
 	got = recvmmsg(v->fd, v->msg, ask, MSG_DONTWAIT, NULL);
@@ -471,6 +521,7 @@ sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
 			continue;
 		}
 		m = vrx_take(v, sl, len - (uint32_t)sizeof(sl->vh));
+		vrx_vlan(&v->msg[k].msg_hdr, m);
 		if ((sl->vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) ==
 		    VIRTIO_NET_HDR_GSO_UDP_L4) {
 			if (vrx_udp_gso(v, m, &sl->vh, pkts, max, &n))
@@ -526,6 +577,7 @@ sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
 		sl->iov[0].iov_len = sizeof(sl->vh);
 		sl->taken = v->nb_segs;		/* all to fill */
 		v->msg[s].msg_hdr.msg_iov = sl->iov;
+		v->msg[s].msg_hdr.msg_control = &sl->ctl;
 		v->msg[s].msg_hdr.msg_iovlen = 1u + v->nb_segs;
 	}
 	rc = vrx_socket(v, ifindex, rcvbuf, take_headers, &what);

@@ -34,7 +34,8 @@
 #     16400 bytes seen by tcpdump in the guest) and down sha256-identical,
 #     50 concurrent echoes, a UDP_SEGMENT socket's writes arrive as their 40
 #     datagrams in order; rx_vnet_gso and rx_csum_offload counted, nothing
-#     dropped; the same with 2048-byte ring frames (MTU 1500: the rx socket
+#     dropped; 5 VLAN-tagged frames (the kernel takes the tag off before a
+#     packet socket) are dropped as drop_ethertype, as through the PMD; the same with 2048-byte ring frames (MTU 1500: the rx socket
 #     reads 64 KiB GSO frames into chains of 2 KiB mbufs), 64 MiB up in
 #     frames over 1514 bytes and 50 echoes. Read through the PMD instead
 #     (--afp-vnet-rx off), which sees
@@ -475,6 +476,36 @@ print("sent")' "$E2E_GW" 2>&1) || true
 	fi
 }
 
+# vlan_send: 5 ICMP echo requests to the gateway in VLAN 5 frames (scapy in
+# the guest). The veth's receive path takes the tag off into the skb, so a
+# packet socket reads them untagged unless it asks for the tag (auxdata):
+# sluice must put it back and drop them (drop_ethertype), as through the PMD
+vlan_send() {
+	local gwmac out
+	gwmac=$(ip -n "$E2E_G" neigh show "$E2E_GW" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
+	out=$(timeout 30 ip netns exec "$E2E_G" "$TCP_PY" -c '
+import sys
+from scapy.all import Ether, Dot1Q, IP, ICMP, sendp, conf
+conf.verb = 0
+iface, gwmac, src, dst = sys.argv[1:5]
+f = Ether(dst=gwmac) / Dot1Q(vlan=5) / IP(src=src, dst=dst) / ICMP(id=77, seq=1) / (b"v" * 32)
+sendp([f] * 5, iface=iface)
+print("sent 5")' "$E2E_TAP" "$gwmac" "$E2E_GUEST" "$E2E_GW" 2>&1) || true
+	e2e_info "VLAN 5 frames: $out (gateway MAC '$gwmac')"
+}
+
+# check_vlan_dropped: after vlan_send, sluice (stopped) counted the 5 tagged
+# frames as drop_ethertype
+check_vlan_dropped() {
+	local et
+	et=$(tcp_counter drop_ethertype)
+	if ((et >= 5)); then
+		e2e_pass "VLAN-tagged guest frames dropped, not taken for untagged ones (drop_ethertype $et)"
+	else
+		e2e_fail "VLAN-tagged guest frames dropped (drop_ethertype >= 5)" "drop_ethertype $et" "$(tcp_counters)"
+	fi
+}
+
 # the guest's offloads on, as a veth comes (tx checksumming, TSO, GSO): its
 # frames carry partial checksums and, past the MTU, GSO frames of up to
 # 64 KiB; sluice's virtio-net rx socket takes them as they are
@@ -500,7 +531,9 @@ test_offloads_on() {
 		120 down "$BIG" "$E2E_H" "$LO" 7215 "$E2E_G" "$E2E_GW" 7215 || true
 	echo_many "offloads on: 50 concurrent connections, 256 KiB each echo-checked" 7216 50 262144 || true
 	udp_gso_check
+	vlan_send
 	e2e_stop_sluice 0 || return 1
+	check_vlan_dropped
 	local gso ol bad=0 c
 	gso=$(tcp_counter rx_vnet_gso)
 	ol=$(tcp_counter rx_csum_offload)
