@@ -88,6 +88,10 @@
 /* datagrams a read's UDP GSO frames may leave for the next reads: all of a
  * full read's frames at the most segments each */
 #define VRX_PEND	(SL_VRX_SLOTS * SL_VRX_UDP_SEGS)
+/* control bytes of a read's message: its PACKET_AUXDATA (CMSG_SPACE of a
+ * tpacket_auxdata, 40 bytes on Linux; checked in sl_vrx_open, since
+ * CMSG_SPACE is no constant expression for every compiler) */
+#define VRX_CTL		64
 #ifndef VIRTIO_NET_HDR_GSO_UDP_L4
 #define VIRTIO_NET_HDR_GSO_UDP_L4	5
 #endif
@@ -96,8 +100,9 @@ struct vrx_slot {
 	struct virtio_net_hdr vh;
 	uint16_t taken;				/* seg[0, taken) are NULL */
 	union {					/* PACKET_AUXDATA */
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		uint64_t align;			/* a cmsghdr's (no member: its
+						 * flexible array) */
+		uint8_t b[VRX_CTL];
 	} ctl;
 	struct rte_mbuf *seg[VRX_SEGS_MAX];	/* NULL: taken, to refill */
 	struct iovec iov[1 + VRX_SEGS_MAX];
@@ -555,6 +560,10 @@ sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
 
 	RTE_SET_USED(queue);
 	RTE_SET_USED(nb_queues);	/* one fanout group whatever their number */
+	if (CMSG_SPACE(sizeof(struct tpacket_auxdata)) > VRX_CTL) {
+		snprintf(err, errlen, "auxdata larger than %u bytes", VRX_CTL);
+		return NULL;
+	}
 	room = rte_pktmbuf_data_room_size(mp);
 	room = room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
 	if (room < 1024) {
