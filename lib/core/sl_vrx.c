@@ -91,7 +91,7 @@
 /* control bytes of a read's message: its PACKET_AUXDATA (CMSG_SPACE of a
  * tpacket_auxdata, 40 bytes on Linux; checked in sl_vrx_open, since
  * CMSG_SPACE is no constant expression for every compiler) */
-#define VRX_CTL		64
+#define VRX_CTL		64u
 #ifndef VIRTIO_NET_HDR_GSO_UDP_L4
 #define VIRTIO_NET_HDR_GSO_UDP_L4	5
 #endif
