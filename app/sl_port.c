@@ -848,8 +848,7 @@ port_vrx(struct sl_port *sp, const struct sl_config *cfg,
 	}
 	for (q = 0; q < sp->nb_queues; q++) {
 		sp->vrx[q] = sl_vrx_open((int)info->if_index, sp->port_id,
-			(uint16_t)q, sp->nb_queues, sp->rx_mp != NULL ?
-			sp->rx_mp : sp->mp, sp->mp, rcvbuf,
+			sp->rx_mp != NULL ? sp->rx_mp : sp->mp, sp->mp, rcvbuf,
 			sp->hdring == NULL, why, sizeof(why));
 		if (sp->vrx[q] == NULL)
 			goto fail;

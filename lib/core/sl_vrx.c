@@ -78,6 +78,8 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_mbuf_ptype.h>
+#include <rte_net.h>
 #include <rte_udp.h>
 
 #include "sl_hdring.h"
@@ -358,42 +360,26 @@ vrx_take(struct sl_vrx *v, struct vrx_slot *sl, uint32_t len)
 }
 
 /**
- * udp_gso_hdrs - the header lengths of UDP GSO frame @m (in its first
- * segment). Return: bytes up to the UDP payload, 0 when malformed.
+ * udp_gso_hdrs - the header lengths of UDP GSO frame @m (DPDK's
+ * rte_net_get_ptype), all in its first segment. Return: bytes up to the
+ * UDP payload, 0 when it is no unfragmented UDP frame.
  */
 static uint32_t
 udp_gso_hdrs(const struct rte_mbuf *m, uint32_t *l3_off, bool *v4)
 {
-	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = m->data_len, l3 = RTE_ETHER_HDR_LEN, l4;
-	uint16_t et;
+	struct rte_net_hdr_lens hl;
+	uint32_t pt, end;
 
-	if (len < l3 + sizeof(struct rte_ipv6_hdr) + sizeof(struct rte_udp_hdr))
+	pt = rte_net_get_ptype(m, &hl, RTE_PTYPE_L2_MASK | RTE_PTYPE_L3_MASK |
+		RTE_PTYPE_L4_MASK);
+	if ((pt & RTE_PTYPE_L4_MASK) != RTE_PTYPE_L4_UDP)
 		return 0;
-	et = (uint16_t)(d[12] << 8 | d[13]);
-	if (et == RTE_ETHER_TYPE_IPV4) {
-		const struct rte_ipv4_hdr *ip = (const void *)(d + l3);
-
-		l4 = l3 + (uint32_t)(ip->version_ihl & 0xf) * 4u;
-		if ((ip->version_ihl >> 4) != 4 || l4 < l3 + 20 ||
-		    ip->next_proto_id != IPPROTO_UDP ||
-		    (ip->fragment_offset & rte_cpu_to_be_16(0x3fff)) != 0)
-			return 0;
-		*v4 = true;
-	} else if (et == RTE_ETHER_TYPE_IPV6) {
-		const struct rte_ipv6_hdr *ip = (const void *)(d + l3);
-
-		if (ip->proto != IPPROTO_UDP)
-			return 0;
-		l4 = l3 + (uint32_t)sizeof(*ip);
-		*v4 = false;
-	} else {
+	end = (uint32_t)hl.l2_len + hl.l3_len + hl.l4_len;
+	if (end > m->data_len)
 		return 0;
-	}
-	if (l4 + sizeof(struct rte_udp_hdr) > len)
-		return 0;
-	*l3_off = l3;
-	return l4 + (uint32_t)sizeof(struct rte_udp_hdr);
+	*l3_off = hl.l2_len;
+	*v4 = RTE_ETH_IS_IPV4_HDR(pt) != 0;
+	return end;
 }
 
 int
@@ -548,9 +534,9 @@ sl_vrx_rx(struct sl_vrx *v, struct rte_mbuf **pkts, uint16_t max,
 }
 
 struct sl_vrx *
-sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
-	uint16_t nb_queues, struct rte_mempool *mp, struct rte_mempool *seg_mp,
-	uint32_t rcvbuf, bool take_headers, char *err, size_t errlen)
+sl_vrx_open(int ifindex, uint16_t port_id, struct rte_mempool *mp,
+	struct rte_mempool *seg_mp, uint32_t rcvbuf, bool take_headers,
+	char *err, size_t errlen)
 {
 	struct sl_vrx *v;
 	const char *what = "memory";
@@ -558,8 +544,6 @@ sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
 	unsigned int s;
 	int rc = -ENOMEM;
 
-	RTE_SET_USED(queue);
-	RTE_SET_USED(nb_queues);	/* one fanout group whatever their number */
 	if (CMSG_SPACE(sizeof(struct tpacket_auxdata)) > VRX_CTL) {
 		snprintf(err, errlen, "auxdata larger than %u bytes", VRX_CTL);
 		return NULL;

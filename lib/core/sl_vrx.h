@@ -31,13 +31,11 @@ struct sl_vrx_stats {
 };
 
 /**
- * sl_vrx_open - open the virtio-net rx socket of one queue.
+ * sl_vrx_open - open the virtio-net rx socket of one queue (every queue's
+ * socket joins the port's one fanout group: flow hash, and IPv4 fragments
+ * reassembled by the kernel, PACKET_FANOUT_FLAG_DEFRAG).
  * @ifindex: the port's interface
  * @port_id: set in the mbufs read (m->port)
- * @queue: the queue
- * @nb_queues: the port's queues (every queue's socket joins the port's one
- *	fanout group: flow hash, and IPv4 fragments reassembled by the
- *	kernel, PACKET_FANOUT_FLAG_DEFRAG)
  * @mp: the pool the reads take their mbufs from
  * @seg_mp: the pool of the datagrams cut from UDP GSO frames where they fit
  *	its mbufs (NULL: @mp)
@@ -51,9 +49,9 @@ struct sl_vrx_stats {
  * sockets are not touched (sl_vrx_mute).
  * Return: the socket, or NULL.
  */
-struct sl_vrx *sl_vrx_open(int ifindex, uint16_t port_id, uint16_t queue,
-	uint16_t nb_queues, struct rte_mempool *mp, struct rte_mempool *seg_mp,
-	uint32_t rcvbuf, bool take_headers, char *err, size_t errlen);
+struct sl_vrx *sl_vrx_open(int ifindex, uint16_t port_id,
+	struct rte_mempool *mp, struct rte_mempool *seg_mp, uint32_t rcvbuf,
+	bool take_headers, char *err, size_t errlen);
 
 /** sl_vrx_fd - the socket's descriptor (idle wake-ups, drop counts). */
 int sl_vrx_fd(const struct sl_vrx *v);
