@@ -186,6 +186,7 @@ add_worker(const struct sl_config *pc, const struct sl_port *sp, uint16_t q,
 	w->multiseg = sp->multiseg;
 	w->host_poll_every = SL_HOST_POLL_EVERY;
 	w->rx_mp = sp->rx_mp;
+	w->pay_mp = sp->pay_mp;
 	w->rx_ring_frames = sp->ring_frames;
 	w->hdring = q == 0 ? sp->hdring : NULL;
 	w->vtx = q < RTE_DIM(sp->vtx) ? sp->vtx[q] : NULL;

@@ -30,6 +30,9 @@ struct sl_port {
 	struct rte_ether_addr mac;
 	struct rte_mempool *mp;	/**< frames we build (and rx, by default) */
 	struct rte_mempool *rx_mp; /**< rx only, when frames need bigger mbufs */
+	/** the process's payload pool (sl_pool_pay_get), where segments
+	 * toward the guest may be larger than one of mp's mbufs (NULL: none) */
+	struct rte_mempool *pay_mp;
 	uint16_t mtu;		/**< MTU in effect (what the guest gets) */
 	uint16_t tx_mtu;	/**< largest IP packet the port transmits
 				 * (longer datagrams leave in fragments) */

@@ -530,6 +530,14 @@ add_counters(struct sl_app *app, unsigned int lo, unsigned int hi,
 		in_use += s.mp_in_use;
 		mp_size += s.mp_size;
 	}
+	/* the payload pool is the process's, one for every worker */
+	if (hi > lo && app->workers[lo]->pay_mp != NULL) {
+		const struct rte_mempool *pm = app->workers[lo]->pay_mp;
+
+		rte_tel_data_add_dict_u64(c, "payload_pool_in_use",
+			rte_mempool_in_use_count(pm));
+		rte_tel_data_add_dict_u64(c, "payload_pool_size", pm->size);
+	}
 	/* absent when a worker did not answer: no half-truths */
 	if (answered == hi - lo) {
 		rte_tel_data_add_dict_u64(c, "flows_active", active);

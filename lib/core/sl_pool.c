@@ -2,9 +2,11 @@
  * Copyright(c) 2026 The sluice authors
  *
  * sl_pool.c: the sizing formulas of a port's mbuf pools (the main one, and
- * the rx pool of ring-frame mbufs) and their creation (sl_pool.h).
+ * the rx pool of ring-frame mbufs, the process's payload pool) and their
+ * creation (sl_pool.h).
  */
 #include <rte_eal.h>
+#include <rte_lcore.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_pool_ops.h>
@@ -99,4 +101,51 @@ fail:
 	rte_mempool_free(mp);
 	rte_errno = ENOMEM;
 	return NULL;
+}
+
+/* the payload pool (sl_pool_pay_get) and its references */
+static struct rte_mempool *pay_mp;
+static unsigned int pay_refs;
+
+uint32_t
+sl_pool_pay_mbufs(uint64_t tcp_buf, uint32_t lcores)
+{
+	uint64_t n;
+
+	if (tcp_buf == 0 || lcores == 0 || lcores > RTE_MAX_LCORE)
+		return 0;
+	n = (uint64_t)lcores * ((SL_PAY_WINDOWS * tcp_buf + SL_PAY_ROOM - 1) /
+		SL_PAY_ROOM) + (uint64_t)(lcores + 1) * SL_PAY_CACHE * 3 / 2;
+	return n > SL_POOL_MAX ? 0 : (uint32_t)n;
+}
+
+struct rte_mempool *
+sl_pool_pay_get(uint64_t tcp_buf, int socket)
+{
+	uint32_t n;
+
+	if (pay_mp == NULL) {
+		n = sl_pool_pay_mbufs(tcp_buf, rte_lcore_count());
+		if (n == 0) {
+			rte_errno = EINVAL;
+			return NULL;
+		}
+		pay_mp = sl_pool_create("sl_paymp", n, SL_PAY_CACHE,
+			SL_PAY_ROOM + RTE_PKTMBUF_HEADROOM, socket);
+		if (pay_mp == NULL)
+			return NULL;
+	}
+	pay_refs++;
+	return pay_mp;
+}
+
+void
+sl_pool_pay_put(struct rte_mempool *mp)
+{
+	if (mp == NULL || mp != pay_mp || pay_refs == 0)
+		return;
+	if (--pay_refs == 0) {
+		rte_mempool_free(pay_mp);
+		pay_mp = NULL;
+	}
 }

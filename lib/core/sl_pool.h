@@ -3,9 +3,11 @@
  *
  * sl_pool.h: how many mbufs a port's pool needs (sl_pool_mbufs: its rings,
  * an iteration's frames, the per-lcore caches and the TCP buffering the
- * configuration allows, not a fixed count) and the pool itself
+ * configuration allows, not a fixed count), the pool itself
  * (sl_pool_create: without hugepages its objects may cross 4 KiB pages, so
- * a 2 KiB mbuf no longer takes a page of its own).
+ * a 2 KiB mbuf no longer takes a page of its own), and the process's
+ * payload pool of large mbufs for the bulk of host data toward guests
+ * (sl_pool_pay_get).
  */
 #ifndef SL_POOL_H
 #define SL_POOL_H
@@ -23,6 +25,11 @@
 /* per-lcore cache of a ring-frame rx pool (sl_pool_ring_mbufs): its mbufs
  * are a ring frame each (up to 64 KiB), a burst's worth is enough */
 #define SL_RING_MBUF_CACHE	32
+/* payload pool: bytes of host data one of its mbufs holds, its per-lcore
+ * cache, and the TCP windows (cfg->tcp_buf) it holds per lcore */
+#define SL_PAY_ROOM		16384
+#define SL_PAY_CACHE		32
+#define SL_PAY_WINDOWS		1
 
 /** What a port's pool must hold. */
 struct sl_pool_need {
@@ -106,5 +113,36 @@ uint32_t sl_pool_ring_mbufs(const struct sl_pool_ring *r);
  */
 struct rte_mempool *sl_pool_create(const char *name, uint32_t n,
 	uint32_t cache, uint16_t data_room, int socket);
+
+/**
+ * sl_pool_pay_mbufs - mbufs of the payload pool: SL_PAY_WINDOWS windows of
+ * @tcp_buf bytes per lcore (@lcores), in SL_PAY_ROOM pieces, and the lcore
+ * caches. More than that in flight takes the ports' own pools' chains
+ * (tcp_pay_pool_empty): the pool is a speed-up, not a budget.
+ * @tcp_buf: per-flow TCP window (cfg->tcp_buf)
+ * @lcores: lcores of the process
+ *
+ * Return: the count, or 0 when it makes no sense (no window or lcore, or
+ * above SL_POOL_MAX).
+ */
+uint32_t sl_pool_pay_mbufs(uint64_t tcp_buf, uint32_t lcores);
+
+/**
+ * sl_pool_pay_get - the process's payload pool (sl_pool_pay_mbufs mbufs
+ * of SL_PAY_ROOM bytes), made by the first caller on its NUMA @socket and
+ * shared by every port after it: one pool whatever the number of guests.
+ * Each call takes a reference (sl_pool_pay_put). Control thread only.
+ * @tcp_buf: per-flow TCP window (cfg->tcp_buf)
+ * @socket: NUMA socket
+ *
+ * Return: the pool, or NULL (rte_errno set).
+ */
+struct rte_mempool *sl_pool_pay_get(uint64_t tcp_buf, int socket);
+
+/**
+ * sl_pool_pay_put - drop a reference sl_pool_pay_get() took on @mp (NULL:
+ * none); the last one frees the pool.
+ */
+void sl_pool_pay_put(struct rte_mempool *mp);
 
 #endif /* SL_POOL_H */

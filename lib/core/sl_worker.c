@@ -235,6 +235,9 @@ sl_worker_init(struct sl_worker *w, const struct sl_config *cfg,
 	if (w->seg_room == 0)
 		w->seg_room = rte_pktmbuf_data_room_size(mp) -
 			RTE_PKTMBUF_HEADROOM;
+	if (w->pay_mp != NULL && w->pay_room == 0)
+		w->pay_room = (uint16_t)(rte_pktmbuf_data_room_size(w->pay_mp) -
+			RTE_PKTMBUF_HEADROOM);
 	w->tx_data_max = SL_TX_MAX - SL_TX_RESERVE;
 	if (w->rx_ring_frames > 0)
 		w->tx_data_max = (uint16_t)RTE_MAX(RTE_MIN(w->rx_ring_frames / 2,

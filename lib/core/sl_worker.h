@@ -72,6 +72,9 @@ struct sl_worker {
 	const struct sl_config *cfg;
 	struct rte_mempool *mp;		/**< mbufs for frames we build */
 	struct rte_mempool *rx_mp;	/**< the port's rx pool (default mp) */
+	/** large mbufs for the bulk of host data toward the guest (NULL:
+	 * mp's chains only; lay_out_segs in sl_tcp_out.c) */
+	struct rte_mempool *pay_mp;
 	struct sl_host *host;		/**< host backend */
 	sl_tx_fn tx_burst;
 	/** the protocol modules, in call order (preset: lib/relay) */
@@ -95,6 +98,7 @@ struct sl_worker {
 	uint16_t mtu;			/**< guest link MTU in effect */
 	uint16_t tx_mtu;		/**< largest IP packet the port sends */
 	uint16_t seg_room;		/**< payload bytes one mbuf holds */
+	uint16_t pay_room;		/**< ... one pay_mp mbuf holds */
 	bool multiseg;			/**< port sends mbuf chains */
 	bool csum_warned;		/**< bad-checksum warning logged */
 	uint32_t tx_ol;			/**< SL_TXOL_* of this iteration */

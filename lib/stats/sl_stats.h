@@ -52,7 +52,7 @@
 	X(drop_flow_limit) X(drop_connect_limit) X(drop_dgram_limit) \
 	X(drop_inbound_limit)					\
 	X(tcp_buffer_limit_waits) X(drop_host_socket) X(drop_nomem)	\
-	X(host_socket_fail)					\
+	X(host_socket_fail) X(tcp_pay_pool_empty)			\
 	X(drop_multiseg_hdr) X(drop_denied) X(drop_neigh_unres)	\
 	X(steer_out) X(steer_in) X(drop_steer_full) X(tx_handed)	\
 	X(rx_hdr_ring) X(drop_hdr_ring) X(drop_tx_vnet)		\

@@ -426,7 +426,67 @@ seg_mbufs(const struct sl_worker *w, const struct sl_tcp_conn *c)
 }
 
 /**
- * lay_out_segs - the mbuf chains of up to @max segments to the guest for
+ * seg_alloc - the mbufs of one guest-bound segment of @slen payload bytes,
+ * head first: the head from the worker's pool (@room payload bytes; the
+ * headers are prepended into its headroom), the rest from the payload
+ * pool's large mbufs where the worker has one (w->pay_mp: a 64 KiB TSO
+ * segment in 5 mbufs instead of 33, and each mbuf costs a reference count
+ * update, a free and two cache lines on its way to the guest and back),
+ * else from the worker's pool. An empty payload pool falls back to the
+ * worker's (counted in tcp_pay_pool_empty); a worker's pool short of
+ * mbufs gives fewer (a shorter segment).
+ * @w: worker
+ * @slen: payload bytes
+ * @room: payload bytes the head holds
+ * @mb: filled with the mbufs
+ * @iov_left: iovec entries left in this read (most mbufs)
+ * @spare: mbufs of the worker's pool above its reserve; lowered by those
+ *	taken
+ *
+ * Return: mbufs in @mb (0: none fit).
+ */
+static unsigned int
+seg_alloc(struct sl_worker *w, uint32_t slen, uint32_t room,
+	struct rte_mbuf **mb, unsigned int iov_left, unsigned int *spare)
+{
+	unsigned int need, k;
+
+	if (slen > room && w->pay_mp != NULL) {
+		need = (slen - room + w->pay_room - 1) / w->pay_room;
+		if (need + 1 > iov_left || *spare == 0)
+			return 0;
+		if (rte_pktmbuf_alloc_bulk(w->pay_mp, mb + 1, need) == 0) {
+			mb[0] = rte_pktmbuf_alloc(w->mp);
+			if (mb[0] == NULL) {
+				rte_pktmbuf_free_bulk(mb + 1, need);
+				return 0;
+			}
+			sl_mp_took(w, 1);
+			(*spare)--;
+			return need + 1;
+		}
+		SL_STAT_INC(w->stats, tcp_pay_pool_empty);
+	}
+	need = 1 + (slen > room ? (slen - room + w->seg_room - 1) /
+		w->seg_room : 0);
+	if (need > iov_left || need > *spare)
+		return 0;
+	if (rte_pktmbuf_alloc_bulk(w->mp, mb, need) != 0) {
+		/* not expected (spare counts them): as many as there are */
+		for (k = 0; k < need; k++) {
+			mb[k] = rte_pktmbuf_alloc(w->mp);
+			if (mb[k] == NULL)
+				break;
+		}
+		need = k;
+	}
+	sl_mp_took(w, need);
+	*spare -= need;
+	return need;
+}
+
+/**
+ * lay_out_segs - up to @max segments (chains of mbufs, seg_alloc) for
  * @avail bytes of host data (each up to seg_max() bytes, headroom left for
  * the headers) and the iovec one readv fills them through.
  * @w: worker
@@ -447,68 +507,46 @@ lay_out_segs(struct sl_worker *w, const struct sl_tcp_conn *c,
 {
 	uint32_t want = 0, room = w->seg_room - SL_TCP_HDR_ROOM;
 	unsigned int nseg = 0, spare, avail_mb = sl_mp_avail(w, false);
-	struct rte_mbuf *bulk[SL_TCP_READ_IOV];
+	struct rte_mbuf *mb[SL_TCP_READ_IOV];
 
 	*niov = 0;
 	spare = avail_mb > w->mbuf_reserve ? avail_mb - w->mbuf_reserve : 0;
-	/* lay out segments of up to snd_mss bytes (TSO: up to seg_max),
-	 * each an mbuf chain taken from the pool in one bulk get */
+	/* lay out segments of up to snd_mss bytes (TSO: up to seg_max) */
 	while (want < avail && nseg < max) {
 		uint32_t slen = RTE_MIN(seg_max(w, c), avail - want);
-		uint32_t left = slen, first = 1;
-		struct rte_mbuf *head = NULL, *last = NULL;
-		unsigned int need, nb = 0, k = 0;
+		uint32_t left;
+		struct rte_mbuf *last = NULL;
+		unsigned int n, k;
 
 		if (!w->multiseg)
-			slen = left = RTE_MIN(slen, room);
-		/* room > 0: seg_room is an mbuf's data room less its
-		 * headroom (sl_worker_init), far above SL_TCP_HDR_ROOM */
-		/* NOLINTNEXTLINE(clang-analyzer-core.DivideZero) */
-		if (*niov + (slen + room - 1) / room > SL_TCP_READ_IOV ||
-		    *niov + (slen + room - 1) / room > spare)
+			slen = RTE_MIN(slen, room);
+		n = seg_alloc(w, slen, room, mb, SL_TCP_READ_IOV - *niov,
+			&spare);
+		if (n == 0)
 			break;
-		/* the first mbuf holds room bytes, the others seg_room */
-		need = 1 + (slen > room ? (slen - room + w->seg_room - 1) /
-			w->seg_room : 0);
-		if (rte_pktmbuf_alloc_bulk(w->mp, bulk, need) == 0)
-			nb = need;
-		while (left > 0) {
-			struct rte_mbuf *m = k < nb ? bulk[k++] :
-				rte_pktmbuf_alloc(w->mp);
-			uint32_t take;
+		left = slen;
+		for (k = 0; k < n && left > 0; k++) {
+			struct rte_mbuf *m = mb[k];
+			/* the first holds room bytes, the others their
+			 * tailroom (headroom too: fresh from the pool) */
+			uint32_t take = RTE_MIN(left, k == 0 ? room :
+				(uint32_t)rte_pktmbuf_tailroom(m));
 
-			if (m == NULL)
-				break;
-			sl_mp_took(w, 1);
-			if (first) {
-				/* headers are prepended into the headroom */
-				take = RTE_MIN(left, room);
-				first = 0;
-			} else {
-				take = RTE_MIN(left,
-					(uint32_t)rte_pktmbuf_tailroom(m));
-			}
 			iov[*niov].iov_base = rte_pktmbuf_mtod(m, void *);
 			iov[*niov].iov_len = take;
 			(*niov)++;
 			m->data_len = (uint16_t)take;
-			if (head == NULL) {
-				head = m;
-				head->nb_segs = 1;
-			} else {
+			if (last != NULL)
 				last->next = m;
-				head->nb_segs++;
-			}
 			last = m;
 			left -= take;
 		}
-		if (k < nb)	/* not expected: the count is exact */
-			rte_pktmbuf_free_bulk(bulk + k, nb - k);
-		if (head == NULL)
-			break;
+		if (k < n)	/* not expected: the count is exact */
+			rte_pktmbuf_free_bulk(mb + k, n - k);
 		slen -= left;	/* short of mbufs: a shorter segment */
-		head->pkt_len = slen;
-		seg[nseg] = head;
+		mb[0]->nb_segs = (uint16_t)k;
+		mb[0]->pkt_len = slen;
+		seg[nseg] = mb[0];
 		seg_len[nseg] = slen;
 		nseg++;
 		want += slen;

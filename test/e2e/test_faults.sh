@@ -54,20 +54,22 @@ flows_total() {
 	tel -j flows | "$E2E_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["total"])'
 }
 
-# settled: fds back at the baseline, mempool in use near its baseline and
+# settled: fds back at the baseline, mempool in use near its baseline, the
+# payload pool's large mbufs all back (its lcore caches count as free) and
 # no flow left
 settled() {
 	(($(nfds) <= FD0)) && (($(stat mempool_in_use) <= MP0 + MEMPOOL_SLACK)) &&
-		(($(flows_total) == 0))
+		(($(stat payload_pool_in_use) <= PP0)) && (($(flows_total) == 0))
 }
 
 # check_no_leak AFTER: PASS when sluice settles within 15 s.
 check_no_leak() {
 	if e2e_wait_for 15 settled; then
-		e2e_pass "no leak after $1: $(nfds) fds (idle $FD0), mempool_in_use $(stat mempool_in_use) (idle $MP0), no flows"
+		e2e_pass "no leak after $1: $(nfds) fds (idle $FD0), mempool_in_use $(stat mempool_in_use) (idle $MP0), payload_pool_in_use $(stat payload_pool_in_use) (idle $PP0), no flows"
 	else
 		e2e_fail "no leak after $1" "fds $(nfds) (idle $FD0)" \
 			"mempool_in_use $(stat mempool_in_use) (idle $MP0, slack $MEMPOOL_SLACK)" \
+			"payload_pool_in_use $(stat payload_pool_in_use) (idle $PP0)" \
 			"flows: $(tel flows | tail -n 20)" "$(find "/proc/$SPID/fd" -mindepth 1 -maxdepth 1 -printf "%f -> %l\n" | tail -n 20)"
 	fi
 }
@@ -284,7 +286,8 @@ e2e_wait_for 10 bash -c "(( \$($E2E_PYTHON $CTL -f $PREFIX -j flows | $E2E_PYTHO
 sleep 0.5
 FD0=$(nfds)
 MP0=$(stat mempool_in_use)
-e2e_info "idle baseline: $FD0 fds, mempool_in_use $MP0"
+PP0=$(stat payload_pool_in_use)
+e2e_info "idle baseline: $FD0 fds, mempool_in_use $MP0, payload_pool_in_use $PP0 of $(stat payload_pool_size)"
 
 fault_host_reset
 fault_listener_gone

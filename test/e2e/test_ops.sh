@@ -268,7 +268,8 @@ problems = []
 for key, val in stats.items():
     if isinstance(val, dict) or key in ("uptime_ms", "nb_workers", "tsc_hz"):
         continue
-    gauge = key in ("flows_active", "mempool_in_use", "mempool_size")
+    gauge = key in ("flows_active", "mempool_in_use", "mempool_size",
+                    "payload_pool_in_use", "payload_pool_size")
     # the parser names a counter family without its _total suffix
     name = "sluice_" + (key if gauge else key[:-6] if key.endswith("_total") else key)
     fam = fams.get(name)

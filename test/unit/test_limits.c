@@ -394,6 +394,41 @@ SL_TEST(pool_create_without_hugepages)
 	rte_mempool_free(mp);
 }
 
+/* The payload pool: one window per lcore in 16 KiB mbufs and the lcore
+ * caches; one pool for the process however many ports take it, freed with
+ * the last reference. */
+SL_TEST(pool_payload_sized_and_shared)
+{
+	struct rte_mempool *a, *b;
+	uint32_t n;
+
+	SL_CHECK(sl_test_eal() == 0);
+	n = sl_pool_pay_mbufs(4u << 20, 2);
+	SL_CHECK_EQ(n, 2 * SL_PAY_WINDOWS * 256 + 3 * SL_PAY_CACHE * 3 / 2);
+	/* a window that is not a multiple of the room rounds up */
+	SL_CHECK_EQ(sl_pool_pay_mbufs(SL_PAY_ROOM + 1, 1),
+		SL_PAY_WINDOWS * 2 + 2 * SL_PAY_CACHE * 3 / 2);
+	SL_CHECK_EQ(sl_pool_pay_mbufs(0, 2), 0);
+	SL_CHECK_EQ(sl_pool_pay_mbufs(4u << 20, 0), 0);
+	SL_CHECK_EQ(sl_pool_pay_mbufs(UINT64_MAX / 4, 2), 0);
+	a = sl_pool_pay_get(1u << 20, SOCKET_ID_ANY);
+	SL_CHECK(a != NULL);
+	SL_CHECK_EQ(a->size, sl_pool_pay_mbufs(1u << 20, rte_lcore_count()));
+	SL_CHECK_EQ(rte_pktmbuf_data_room_size(a),
+		SL_PAY_ROOM + RTE_PKTMBUF_HEADROOM);
+	b = sl_pool_pay_get(8u << 20, SOCKET_ID_ANY);
+	SL_CHECK(b == a);	/* the first caller's */
+	sl_pool_pay_put(a);
+	SL_CHECK(rte_mempool_lookup("sl_paymp") == a);
+	sl_pool_pay_put(b);
+	SL_CHECK(rte_mempool_lookup("sl_paymp") == NULL);
+	sl_pool_pay_put(NULL);
+	/* made again after the last went */
+	a = sl_pool_pay_get(1u << 20, SOCKET_ID_ANY);
+	SL_CHECK(a != NULL);
+	sl_pool_pay_put(a);
+}
+
 /*
  * A pool sized by sl_pool_mbufs for small rings and a small TCP budget,
  * fewer mbufs than --max-flows: every flow up to the limit opens, the next

@@ -18,6 +18,7 @@
 
 #include "ol_util.h"
 #include "sl_offload.h"
+#include "sl_pool.h"
 
 /* A guest frame whose checksum field is wrong is accepted when the port
  * says RX_L4_CKSUM_NONE (data integrity verified: vhost NEEDS_CSUM/GSO),
@@ -344,6 +345,99 @@ OL_TEST(tso_retransmit_follows_current_offloads)
 	/* the entry is still one: a full ACK frees it */
 	SL_CHECK(gack(&c, len) == 0);
 	SL_CHECK_EQ(sl_tcp_inflight(&env.w), 0);
+}
+
+/* pay_frames - of the captured frames, those whose payload went into the
+ * payload pool @pay (a head from the worker's pool, the rest from @pay, as
+ * few as the bytes need: *@bad set otherwise), and in *@chains those laid
+ * out in the worker's pool alone. */
+static unsigned int
+pay_frames(struct rte_mempool *pay, unsigned int *chains, bool *bad)
+{
+	const uint32_t hroom = env.w.seg_room - (RTE_ETHER_HDR_LEN + 68);
+	unsigned int i, n = 0;
+
+	*chains = 0;
+	*bad = false;
+	for (i = 0; i < env.cap.n; i++) {
+		struct rte_mbuf *m = env.cap.m[i], *s;
+		uint32_t hl = m->l2_len + m->l3_len + m->l4_len, on_pay = 0;
+		uint32_t pay_len;
+
+		if (m->nb_segs == 1)
+			continue;
+		pay_len = m->pkt_len - hl;
+		for (s = m->next; s != NULL; s = s->next)
+			on_pay += s->pool == pay;
+		if (m->pool != env.w.mp)
+			*bad = true;
+		if (on_pay == 0) {
+			(*chains)++;
+			continue;
+		}
+		/* every mbuf after the head is the payload pool's, full but
+		 * the last */
+		if (on_pay != (uint32_t)m->nb_segs - 1 || on_pay != (pay_len -
+		    hroom + env.w.pay_room - 1) / env.w.pay_room)
+			*bad = true;
+		n++;
+	}
+	return n;
+}
+
+/* Host data toward a TSO guest goes into the payload pool's large mbufs: a
+ * 64 KiB segment is a head of the worker's pool and four 16 KiB mbufs, not
+ * 33 mbufs of 2 KiB. An empty payload pool falls back to the worker's pool
+ * (counted), the stream is intact either way, the retransmission of such a
+ * chain too, and the guest's ACK gives every large mbuf back. */
+OL_TEST(tso_payload_pool_chains)
+{
+	const uint32_t len = 300000;
+	struct rte_mempool *pay;
+	unsigned int chains, n;
+	struct gconn c;
+	bool bad;
+
+	pay = sl_pool_create(fam6 ? "ol_pay6" : "ol_pay", 8, 0,
+		SL_PAY_ROOM + RTE_PKTMBUF_HEADROOM, SOCKET_ID_ANY);
+	SL_CHECK(pay != NULL);
+	env.w.pay_mp = pay;
+	env.w.pay_room = SL_PAY_ROOM;
+	sl_worker_publish_offloads(&env.w, SL_TXOL_CSUM | TXOL_TSO, 0);
+	SL_CHECK(handshake(&c) == 0);
+	SL_CHECK(host_push(&c, 0, len) == 0);
+	/* 8 large mbufs: two 64 KiB segments, then the worker's chains */
+	n = pay_frames(pay, &chains, &bad);
+	SL_CHECK(!bad);
+	SL_CHECK_EQ(n, 2);
+	SL_CHECK(chains >= 2);
+	SL_CHECK(STAT(tcp_pay_pool_empty) >= 1);
+	SL_CHECK_EQ(rte_mempool_avail_count(pay), 0);
+	SL_CHECK(take_out(c.iss) > 0 && !out_bad);
+	SL_CHECK(stream_ok(0, len));
+	/* an RTO resends the first segment, whole and intact */
+	memset(stream, 0, len);
+	env.w.now_ms += 1100;
+	step();
+	SL_CHECK(take_out(c.iss) == 1 && !out_bad);
+	SL_CHECK_EQ(out[0].seq, c.iss + 1);
+	SL_CHECK(out[0].len > 60000);
+	SL_CHECK(stream_ok(0, out[0].len));
+	/* the ACK gives them all back, and the next data takes them again */
+	SL_CHECK(gack(&c, len) == 0);
+	SL_CHECK_EQ(sl_tcp_inflight(&env.w), 0);
+	SL_CHECK_EQ(rte_mempool_avail_count(pay), 8);
+	sl_test_cap_clear(&env);
+	SL_CHECK(host_push(&c, len, 100000) == 0);
+	n = pay_frames(pay, &chains, &bad);
+	SL_CHECK(!bad);
+	SL_CHECK_EQ(n, 2);
+	SL_CHECK(take_out(c.iss) > 0 && !out_bad);
+	SL_CHECK(stream_ok(len, 100000));
+	SL_CHECK(gack(&c, len + 100000) == 0);
+	SL_CHECK_EQ(rte_mempool_avail_count(pay), 8);
+	env.w.pay_mp = NULL;
+	rte_mempool_free(pay);
 }
 
 /* Which offloads a port and a vhost-user guest give: TSO per family
