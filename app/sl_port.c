@@ -911,16 +911,14 @@ sl_port_setup(uint16_t port_id, const struct sl_config *cfg,
 	pl.vrx = pl.afp_frame != 0 && cfg->afp_vnet_rx;
 	if (port_pools(port_id, cfg, socket, &pl, sp, err, errlen) != 0)
 		return -1;
-	/* segments toward the guest larger than one mbuf (TSO, a large
-	 * MTU) take the payload pool's large mbufs (sl_tcp_out.c) */
+	/* TSO or a large MTU: segments in the payload pool (sl_tcp_out.c) */
 	if (sp->multiseg && (pl.afp_frame != 0 || sp->vhost ||
 	    (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_TCP_TSO) ||
 	    pl.want > sp->seg_room)) {
 		sp->pay_mp = sl_pool_pay_get(cfg->tcp_buf, socket);
 		if (sp->pay_mp == NULL)
-			PLOG(WARNING, "port %u: no payload pool (%s): data "
-				"toward the guest in 2 KiB mbufs\n", port_id,
-				rte_strerror(rte_errno));
+			PLOG(WARNING, "port %u: no payload pool (%s)\n",
+				port_id, rte_strerror(rte_errno));
 	}
 	if (cfg->mtu && pl.want != cfg->mtu)
 		PLOG(WARNING, "port %u: --mtu %u not possible, using %u\n",
