@@ -15,6 +15,17 @@
 #include "sl_worker.h"
 
 /** pool_parts - the non-TCP and the TCP part of the pool (0, 0: nonsense). */
+/**
+ * cache_mbufs - mbufs the per-lcore caches of a pool with @cache-sized
+ * caches may hold: @lcores workers and the main lcore, each cache growing
+ * to 1.5 times its size (its flush threshold).
+ */
+static uint64_t
+cache_mbufs(uint32_t lcores, uint32_t cache)
+{
+	return (uint64_t)(lcores + 1) * cache * 3 / 2;
+}
+
 static void
 pool_parts(const struct sl_pool_need *n, uint64_t *base, uint64_t *tcp)
 {
@@ -30,7 +41,7 @@ pool_parts(const struct sl_pool_need *n, uint64_t *base, uint64_t *tcp)
 	/* per queue: its rings, an iteration's frames, an rx burst; a
 	 * cache may grow to 1.5 times its size; the main lcore has one */
 	*base = (uint64_t)n->queues * (rings + SL_TX_MAX + SL_BURST) +
-		(uint64_t)(n->queues + 1) * SL_MBUF_CACHE * 3 / 2;
+		cache_mbufs(n->queues, SL_MBUF_CACHE);
 	*tcp = RTE_MIN(n->max_buffered * n->queues,
 		(uint64_t)SL_POOL_TCP_WINDOWS * n->tcp_buf * n->queues);
 	*tcp = (*tcp + n->seg_data - 1) / n->seg_data;
@@ -64,7 +75,7 @@ sl_pool_ring_mbufs(const struct sl_pool_ring *r)
 	if (r->queues == 0 || r->frames == 0 || r->queues > RTE_MAX_LCORE)
 		return 0;
 	n = (uint64_t)r->queues * ((uint64_t)r->frames + SL_BURST) +
-		(uint64_t)(r->queues + 1) * r->cache * 3 / 2;
+		cache_mbufs(r->queues, r->cache);
 	return n > SL_POOL_MAX ? 0 : (uint32_t)n;
 }
 
@@ -115,7 +126,7 @@ sl_pool_pay_mbufs(uint64_t tcp_buf, uint32_t lcores)
 	if (tcp_buf == 0 || lcores == 0 || lcores > RTE_MAX_LCORE)
 		return 0;
 	n = (uint64_t)lcores * ((SL_PAY_WINDOWS * tcp_buf + SL_PAY_ROOM - 1) /
-		SL_PAY_ROOM) + (uint64_t)(lcores + 1) * SL_PAY_CACHE * 3 / 2;
+		SL_PAY_ROOM) + cache_mbufs(lcores, SL_PAY_CACHE);
 	return n > SL_POOL_MAX ? 0 : (uint32_t)n;
 }
 

@@ -415,7 +415,11 @@ sl_tcp_tx_resume(struct sl_worker *w)
 	return n;
 }
 
-/** seg_mbufs - mbufs one full-size segment of @c takes (lay_out_segs). */
+/**
+ * seg_mbufs - mbufs of the worker's pool one full-size segment of @c may
+ * take (lay_out_segs): all of its chain when the payload pool is empty or
+ * absent (with one, only the head; the budget check counts the worst case).
+ */
 static unsigned int
 seg_mbufs(const struct sl_worker *w, const struct sl_tcp_conn *c)
 {
