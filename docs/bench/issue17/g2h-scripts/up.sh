@@ -10,24 +10,11 @@ ip -n $H link add g2hfh type veth peer name g2hfg netns $G
 ip -n $H link set g2hfh mtu 65520 up
 ip -n $G link set g2hfg up
 ip netns exec $G ethtool -K g2hfg tx off tso off gso off gro off >/dev/null
-cat > /tmp/g2h/udhcpc.sh <<'EOS'
-#!/bin/sh
-case "$1" in
-deconfig) ip -4 addr flush dev "$interface"; ip link set dev "$interface" up ;;
-bound|renew)
-  [ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
-  ip -4 addr flush dev "$interface"
-  ip -4 addr add "$ip/${mask:-24}" dev "$interface"
-  for r in $router; do ip -4 route replace default via "$r" dev "$interface"; break; done ;;
-esac
-exit 0
-EOS
-chmod +x /tmp/g2h/udhcpc.sh
 ip netns exec $H iperf3 -s -B 127.0.0.1 -p 15201 -D --pidfile /tmp/g2h/iperf3.pid
 ip netns exec $H $B/app/sluice --no-pci --no-huge -m 512 --file-prefix g2hpfx -l 0,1 \
   --vdev net_af_packet0,iface=g2hfh,framesz=16384,blocksz=16384,framecnt=128 -- $SLUICE_ARGS > /tmp/g2h/sluice.log 2>&1 &
 echo $! > /tmp/g2h/sluice.pid
 for i in $(seq 60); do grep -q "sluice: ready" /tmp/g2h/sluice.log && break; sleep 0.5; done
 ip -n $G link set g2hfg txqueuelen 10000
-ip netns exec $G busybox udhcpc -i g2hfg -n -q -f -t 5 -T 2 -O mtu -s /tmp/g2h/udhcpc.sh >/dev/null 2>&1
+ip netns exec $G busybox udhcpc -i g2hfg -n -q -f -t 5 -T 2 -O mtu -s "$(dirname "$0")/../udhcpc.sh" >/dev/null 2>&1
 ip -n $G addr show g2hfg | grep -E "mtu|inet "
