@@ -10,7 +10,14 @@
 # client, the host's iperf3 server and the relaying task (sluice's worker or
 # sl_refrelay) over its middle 2 seconds.
 #
-# Usage (root): B=BUILD_DIR [REPS=5] [OUT=FILE] docs/bench/issue17/s11/relay.sh
+# Usage (root): B=BUILD_DIR [REPS=5] [OUT=FILE] [RELAY_MTU=65520]
+#   [AFP=framesz=16384,blocksz=16384,framecnt=128] docs/bench/issue17/s11/relay.sh
+# [AFP2=DEVARGS] [RELAYS=1]
+# RELAY_MTU: the MTU of the relay's veth; AFP: sluice's port devargs (the
+# guest's MTU follows its framesz, less 80); AFP2: a second sluice with
+# these devargs, its own guest namespace rlg2 (veth rlf2h/rlf2g, prefix
+# rlpfx2), measured in the same repetitions (an A/B of two rings); RELAYS=0:
+# no relay rows.
 # Uses namespaces rlh (host) and rlg (guest), veths rlfh/rlfg (sluice's
 # port) and rlvh/rlvg (the relay's route, 198.51.100.1/.2), file prefix
 # rlpfx; removes them all at the end.
@@ -20,15 +27,22 @@ REPS=${REPS:-5}
 OUT=${OUT:-/dev/stdout}
 H=rlh G=rlg T=$(mktemp -d)
 PORT=15301 RPORT=15302
+RELAY_MTU=${RELAY_MTU:-65520}
+AFP=${AFP:-framesz=16384,blocksz=16384,framecnt=128}
+AFP2=${AFP2:-}
+RELAYS=${RELAYS:-1}
 
 cleanup() {
 	[ -n "${RP:-}" ] && kill "$RP" 2>/dev/null
 	[ -f "$T/sluice.pid" ] && kill "$(cat "$T/sluice.pid")" 2>/dev/null
+	[ -f "$T/sluice2.pid" ] && kill "$(cat "$T/sluice2.pid")" 2>/dev/null
 	[ -f "$T/iperf3.pid" ] && kill "$(cat "$T/iperf3.pid")" 2>/dev/null
 	sleep 1
 	ip netns del $G 2>/dev/null
+	ip netns del ${G}2 2>/dev/null
 	ip netns del $H 2>/dev/null
-	rm -rf /etc/netns/$G "$T" /var/run/dpdk/rlpfx
+	rm -rf /etc/netns/$G /etc/netns/${G}2 "$T" /var/run/dpdk/rlpfx \
+		/var/run/dpdk/rlpfx2
 }
 trap cleanup EXIT
 
@@ -41,15 +55,32 @@ ip -n $G link set rlfg up txqueuelen 10000
 ip -n $H link add rlvh type veth peer name rlvg netns $G
 ip -n $H addr add 198.51.100.1/24 dev rlvh
 ip -n $G addr add 198.51.100.2/24 dev rlvg
-ip -n $H link set rlvh mtu 65520 up
-ip -n $G link set rlvg mtu 65520 up
+ip -n $H link set rlvh mtu "$RELAY_MTU" up
+ip -n $G link set rlvg mtu "$RELAY_MTU" up
 ip netns exec $H iperf3 -s -B 127.0.0.1 -p $PORT -D --pidfile "$T/iperf3.pid"
 ip netns exec $H "$B/app/sluice" --no-pci --no-huge -m 512 --file-prefix rlpfx \
-	-l 0,1 --vdev net_af_packet0,iface=rlfh,framesz=16384,blocksz=16384,framecnt=128 \
+	-l 0,1 --vdev "net_af_packet0,iface=rlfh,$AFP" \
 	> "$T/sluice.log" 2>&1 &
 echo $! > "$T/sluice.pid"
 for _ in $(seq 60); do grep -q "sluice: ready" "$T/sluice.log" && break; sleep 0.5; done
 ip netns exec $G busybox udhcpc -i rlfg -n -q -f -t 5 -T 2 -O mtu -s "$(dirname "$0")/../udhcpc.sh" >/dev/null 2>&1
+if [ -n "$AFP2" ]; then
+	ip netns add ${G}2 || exit 1
+	mkdir -p /etc/netns/${G}2
+	echo "nameserver 127.0.0.1" > /etc/netns/${G}2/resolv.conf
+	ip -n ${G}2 link set lo up
+	ip -n $H link add rlf2h type veth peer name rlf2g netns ${G}2
+	ip -n $H link set rlf2h mtu 65520 up
+	ip -n ${G}2 link set rlf2g up txqueuelen 10000
+	ip netns exec $H "$B/app/sluice" --no-pci --no-huge -m 512 \
+		--file-prefix rlpfx2 -l 0,1 \
+		--vdev "net_af_packet0,iface=rlf2h,$AFP2" > "$T/sluice2.log" 2>&1 &
+	echo $! > "$T/sluice2.pid"
+	for _ in $(seq 60); do grep -q "sluice: ready" "$T/sluice2.log" && break; sleep 0.5; done
+	ip netns exec ${G}2 busybox udhcpc -i rlf2g -n -q -f -t 5 -T 2 -O mtu \
+		-s "$(dirname "$0")/../udhcpc.sh" >/dev/null 2>&1
+	WORKER2=$(grep -l rte-worker /proc/"$(cat "$T/sluice2.pid")"/task/*/comm | head -1 | xargs dirname)
+fi
 SL=$(cat "$T/sluice.pid")
 WORKER=$(grep -l rte-worker /proc/"$SL"/task/*/comm | head -1 | xargs dirname)
 SRV=/proc/$(cat "$T/iperf3.pid")
@@ -86,11 +117,13 @@ relay() {	# MODE...: start sl_refrelay, run, stop
 }
 
 {
-echo "# guest->host, 1 stream, $REPS repetitions, $(date -u '+%F %T') UTC, $(git -C "$(dirname "$0")" rev-parse --short HEAD)"
+echo "# guest->host, 1 stream, $REPS repetitions, $(date -u '+%F %T') UTC, $(git -C "$(dirname "$0")" rev-parse --short HEAD); sluice $AFP (guest MTU $(ip -n $G -o link show rlfg | sed 's/.*mtu \([0-9]*\).*/\1/')), relay MTU $RELAY_MTU${AFP2:+; sluice-afp2 $AFP2 (guest MTU $(ip -n ${G}2 -o link show rlf2g | sed 's/.*mtu \([0-9]*\).*/\1/'))}"
 echo "# columns: Gbit/s, then run% and wait% of one CPU for the guest's iperf3 client, the host's iperf3 server, the relaying task"
 for r in $(seq "$REPS"); do
 	echo "rep $r loopback        $(one $H 127.0.0.1 $PORT "$WORKER")"
 	echo "rep $r sluice-afp      $(one $G 10.0.2.2 $PORT "$WORKER")"
+	[ -n "$AFP2" ] && echo "rep $r sluice-afp2     $(one ${G}2 10.0.2.2 $PORT "$WORKER2")"
+	[ "$RELAYS" = 0 ] && continue
 	echo "rep $r relay-copy      $(relay)"
 	echo "rep $r relay-copy-poll $(relay --poll)"
 	echo "rep $r relay-splice    $(relay --splice)"
