@@ -49,9 +49,10 @@
 
 struct dir {			/* one direction: bytes from src to dst */
 	char *buf;		/* copy mode */
-	uint32_t head, tail;	/* buf[head, tail) waits to be written */
 	int pipe[2];		/* splice mode */
-	uint32_t in_pipe;
+	/* bytes [head, tail) of what came in wait to be written (in buf, or
+	 * in the pipe); both go back to 0 once it is all out */
+	uint32_t head, tail;
 	bool eof;		/* src ended: shutdown(dst) once drained */
 	bool shut;
 };
@@ -111,82 +112,78 @@ pair_close(struct pair *p)
 
 	for (i = 0; i < 2; i++) {
 		close(p->fd[i]);
-		if (use_splice) {
+		if (p->d[i].pipe[0] >= 0)
 			close(p->d[i].pipe[0]);
+		if (p->d[i].pipe[1] >= 0)
 			close(p->d[i].pipe[1]);
-		}
 		free(p->d[i].buf);
 	}
 	memset(p, 0, sizeof(*p));
 }
 
 /**
- * dir_pump - move what @src has to @dst until either says EAGAIN.
+ * dir_in - read what @src has, up to the room left, into @d's buffer or
+ * pipe. Return: as read(2).
+ */
+static ssize_t
+dir_in(struct dir *d, int src)
+{
+	if (use_splice)
+		return splice(src, NULL, d->pipe[1], NULL, buf_size - d->tail,
+			SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	return read(src, d->buf + d->tail, buf_size - d->tail);
+}
+
+/**
+ * dir_out - write what waits in @d to @dst. Return: as write(2).
+ */
+static ssize_t
+dir_out(struct dir *d, int dst)
+{
+	if (use_splice)
+		return splice(d->pipe[0], NULL, dst, NULL, d->tail - d->head,
+			SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	return write(dst, d->buf + d->head, d->tail - d->head);
+}
+
+/**
+ * dir_pump - move what @src has to @dst until neither moves a byte (each
+ * said EAGAIN, or the buffer is full or empty); after @src's EOF, once
+ * everything is out, shut @dst's write side.
  * Return: 0, or -1 when the pair must be closed (reset, error).
  */
 static int
 dir_pump(struct dir *d, int src, int dst)
 {
+	bool moved = true;
 	ssize_t n;
 
-	for (;;) {
-		bool moved = false;
-
-		if (use_splice) {
-			if (!d->eof && d->in_pipe < buf_size) {
-				n = splice(src, NULL, d->pipe[1], NULL,
-					buf_size - d->in_pipe,
-					SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-				if (n > 0) {
-					d->in_pipe += (uint32_t)n;
-					moved = true;
-				} else if (n == 0) {
-					d->eof = true;
-				} else if (errno != EAGAIN) {
-					return -1;
-				}
-			}
-			if (d->in_pipe > 0) {
-				n = splice(d->pipe[0], NULL, dst, NULL,
-					d->in_pipe,
-					SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-				if (n > 0) {
-					d->in_pipe -= (uint32_t)n;
-					moved = true;
-				} else if (n < 0 && errno != EAGAIN) {
-					return -1;
-				}
-			}
-		} else {
-			if (!d->eof && d->tail < buf_size) {
-				n = read(src, d->buf + d->tail,
-					buf_size - d->tail);
-				if (n > 0) {
-					d->tail += (uint32_t)n;
-					moved = true;
-				} else if (n == 0) {
-					d->eof = true;
-				} else if (errno != EAGAIN) {
-					return -1;
-				}
-			}
-			if (d->tail > d->head) {
-				n = write(dst, d->buf + d->head,
-					d->tail - d->head);
-				if (n > 0) {
-					d->head += (uint32_t)n;
-					moved = true;
-				} else if (n < 0 && errno != EAGAIN) {
-					return -1;
-				}
-				if (d->head == d->tail)
-					d->head = d->tail = 0;
+	while (moved) {
+		moved = false;
+		if (!d->eof && d->tail < buf_size) {
+			n = dir_in(d, src);
+			if (n > 0) {
+				d->tail += (uint32_t)n;
+				moved = true;
+			} else if (n == 0) {
+				d->eof = true;
+			} else if (errno != EAGAIN) {
+				return -1;
 			}
 		}
-		if (!moved)
-			break;
+		if (d->tail > d->head) {
+			n = dir_out(d, dst);
+			if (n > 0) {
+				d->head += (uint32_t)n;
+				moved = true;
+			} else if (n < 0 && errno != EAGAIN) {
+				return -1;
+			}
+			if (d->head == d->tail)
+				d->head = d->tail = 0;
+		}
 	}
-	if (d->eof && !d->shut && d->head == d->tail && d->in_pipe == 0) {
+	if (d->eof && !d->shut && d->head == d->tail) {
 		shutdown(dst, SHUT_WR);
 		d->shut = true;
 	}
@@ -244,8 +241,10 @@ pair_open(struct pair *p)
 {
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	/* pair_close closes what is not -1, also after a failure here */
+	for (i = 0; i < 2; i++)
 		p->d[i].pipe[0] = p->d[i].pipe[1] = -1;
+	for (i = 0; i < 2; i++) {
 		if (!use_splice) {
 			p->d[i].buf = malloc(buf_size);
 			if (p->d[i].buf == NULL)

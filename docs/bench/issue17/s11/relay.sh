@@ -33,7 +33,7 @@ AFP2=${AFP2:-}
 RELAYS=${RELAYS:-1}
 
 cleanup() {
-	[ -n "${RP:-}" ] && kill "$RP" 2>/dev/null
+	[ -f "$T/relay.pid" ] && kill "$(cat "$T/relay.pid")" 2>/dev/null
 	[ -f "$T/sluice.pid" ] && kill "$(cat "$T/sluice.pid")" 2>/dev/null
 	[ -f "$T/sluice2.pid" ] && kill "$(cat "$T/sluice2.pid")" 2>/dev/null
 	[ -f "$T/iperf3.pid" ] && kill "$(cat "$T/iperf3.pid")" 2>/dev/null
@@ -86,7 +86,8 @@ WORKER=$(grep -l rte-worker /proc/"$SL"/task/*/comm | head -1 | xargs dirname)
 SRV=/proc/$(cat "$T/iperf3.pid")
 
 # one iperf3 run: prints "Gbit/s client_run client_wait server_run
-# server_wait relay_run relay_wait" (percent of one CPU)
+# server_wait relay_run relay_wait" (percent of one CPU; for the loopback
+# row the "relaying task" is sluice's idle worker)
 one() {	# NS TARGET PORT RELAY_TASK_DIR
 	ip netns exec "$1" iperf3 -c "$2" -p "$3" -t 4 -J > "$T/run.json" &
 	local ip=$! c s0 p k=0 out=""
@@ -110,10 +111,11 @@ one() {	# NS TARGET PORT RELAY_TASK_DIR
 relay() {	# MODE...: start sl_refrelay, run, stop
 	ip netns exec $H "$B/test/bench/sl_refrelay" "$@" \
 		198.51.100.1:$RPORT=127.0.0.1:$PORT 2>/dev/null &
-	RP=$!
+	local rp=$!
+	echo $rp > "$T/relay.pid"	# for cleanup: this runs in a subshell
 	sleep 0.3
-	one $G 198.51.100.1 $RPORT /proc/$RP
-	kill $RP; wait $RP 2>/dev/null; RP=
+	one $G 198.51.100.1 $RPORT /proc/$rp
+	kill $rp; wait $rp 2>/dev/null; rm -f "$T/relay.pid"
 }
 
 {
