@@ -580,6 +580,9 @@ tcp_syn_sent_input(struct sl_worker *w, struct sl_flow *f,
 	sl_tcp_w(w)->inbound_pending--;	/* no longer half-open */
 	f->last_ms = w->now_ms;
 	c->ack_now = true;
+	/* what the host client sent meanwhile goes with that ACK (a read
+	 * at the burst's end, not one host poll later) */
+	c->rd_first = true;
 	dirty_mark(w, f, c);
 	set_interest(w, f, c, SL_HOST_EV_IN | SL_HOST_EV_RDHUP);
 	tcp_rearm(w, f, c);

@@ -134,9 +134,12 @@ sl_tcp_burst_end(struct sl_worker *w)
 			continue;
 		if (tcp_maybe_finish(w, f, c))
 			continue;
-		/* the guest's ACKs may have opened its window */
-		if (c->rd_blocked && c->snd_wnd > 0)
+		/* the guest's ACKs may have opened its window; an inbound
+		 * connection's client has likely spoken already */
+		if ((c->rd_blocked && c->snd_wnd > 0) || c->rd_first) {
+			c->rd_first = false;
 			tcp_host_to_guest(w, f, c);
+		}
 	}
 }
 

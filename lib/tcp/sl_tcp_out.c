@@ -53,8 +53,13 @@
  * chain it arrived in.
  *
  * ACKs. Per flow and per poll iteration at most one pure ACK or window
- * update, sent at the end of the iteration and only if no data segment of
- * the same iteration already carried the same ACK and window. Every
+ * update, sent at the end of the iteration and only if no data segment or
+ * FIN of the same iteration already carried the same ACK and window (the
+ * ACK owed for new data, the guest's FIN or its SYN-ACK rides on them; a
+ * duplicate ACK for out-of-order data or a D-SACK goes pure, with its SACK
+ * blocks). An inbound connection reads its host client at the end of the
+ * burst that established it, so that what the client sent first goes with
+ * the ACK of the guest's SYN-ACK (sl_tcp_burst_end). Every
  * iteration that received data ACKs it (so at least every second full
  * segment is acknowledged, and never later than the iteration); out-of-
  * order data, FINs and window reopens are ACKed in the same iteration.
@@ -137,6 +142,44 @@ sack_opts(const struct sl_tcp_conn *c, uint8_t *o, unsigned int n)
 	}
 }
 
+/**
+ * syn_fields - the window of our SYN or SYN-ACK (never scaled, RFC 7323
+ * 2.2), noted as advertised, and its options at @o: MSS, window scale and
+ * SACK-permitted as negotiated (ws_ok, sb.ok).
+ * Return: the window field.
+ */
+static uint16_t
+syn_fields(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
+	uint8_t *o)
+{
+	uint32_t sw = RTE_MIN(tcp_window_space(w, f, c), (uint32_t)UINT16_MAX);
+
+	c->last_adv_wnd = sw;
+	c->rcv_adv = c->rcv_nxt + sw;
+	tcp_ring_charge(w, c);	/* a SYN-ACK's (a SYN's waits) */
+	c->last_ack_sent = c->rcv_nxt;
+	c->last_win_sent = (uint16_t)sw;
+	o[0] = 2;
+	o[1] = 4;
+	o[2] = (uint8_t)(c->rcv_mss >> 8);
+	o[3] = (uint8_t)c->rcv_mss;
+	o += 4;
+	if (c->ws_ok) {
+		o[0] = 1;
+		o[1] = 3;
+		o[2] = 3;
+		o[3] = c->rcv_wscale;
+		o += 4;
+	}
+	if (c->sb.ok) {		/* SACK-permitted, RFC 2018 */
+		o[0] = 1;
+		o[1] = 1;
+		o[2] = 4;
+		o[3] = 2;
+	}
+	return (uint16_t)sw;
+}
+
 int
 tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	uint8_t flags, uint32_t seq, struct rte_mbuf *m, bool keep)
@@ -186,41 +229,22 @@ tcp_emit(struct sl_worker *w, struct sl_flow *f, struct sl_tcp_conn *c,
 	th->data_off = (uint8_t)(((sizeof(*th) + optlen) / 4) << 4);
 	th->tcp_flags = flags;
 	if (flags & F_SYN) {
-		uint32_t sw = RTE_MIN(tcp_window_space(w, f, c), (uint32_t)UINT16_MAX);
-		uint8_t *o = (uint8_t *)(th + 1);
-
-		/* RFC 7323 2.2: the window of a SYN is never scaled */
-		win = (uint16_t)sw;
-		c->last_adv_wnd = sw;
-		c->rcv_adv = c->rcv_nxt + sw;
-		tcp_ring_charge(w, c);	/* a SYN-ACK's (a SYN's waits) */
-		c->last_ack_sent = c->rcv_nxt;
-		c->last_win_sent = win;
-		o[0] = 2;
-		o[1] = 4;
-		o[2] = (uint8_t)(c->rcv_mss >> 8);
-		o[3] = (uint8_t)c->rcv_mss;
-		o += 4;
-		if (c->ws_ok) {
-			o[0] = 1;
-			o[1] = 3;
-			o[2] = 3;
-			o[3] = c->rcv_wscale;
-			o += 4;
-		}
-		if (c->sb.ok) {		/* SACK-permitted, RFC 2018 */
-			o[0] = 1;
-			o[1] = 1;
-			o[2] = 4;
-			o[3] = 2;
-		}
+		win = syn_fields(w, f, c, (uint8_t *)(th + 1));
 	} else if (flags & F_RST) {
 		win = 0;
 	} else {
 		win = tcp_record_adv(w, f, c, tcp_select_window(w, f, c));
-		if (nsack > 0)
+		if (nsack > 0) {
 			sack_opts(c, (uint8_t *)(th + 1), nsack);
-		c->dsack = false;	/* reported once (or not at all) */
+			c->dsack = false;	/* reported once */
+		}
+		/* data or a FIN acknowledges RCV.NXT as well as a pure ACK:
+		 * the one owed goes with it, unless it is to say more than
+		 * RCV.NXT (SACK blocks, a D-SACK: a duplicate ACK is pure,
+		 * RFC 5681) */
+		if ((flags & F_ACK) && (len > 0 || (flags & F_FIN)) &&
+		    c->n_ooo == 0 && !c->dsack && !c->fin_pending)
+			c->ack_now = false;
 	}
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->tcp_urp = 0;

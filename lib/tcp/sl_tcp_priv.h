@@ -226,6 +226,9 @@ struct sl_tcp_conn {
 	bool fin_acked;
 	bool active_close;	/**< our FIN went first */
 	bool rd_blocked;	/**< host data waits for guest window */
+	bool rd_first;		/**< inbound, just established: read the
+				 * host at the burst's end (its client
+				 * usually spoke first) */
 	bool rwnd_closed;	/**< our window fell below reopen_step() */
 	bool ack_now;		/**< owe the guest an ACK this iteration */
 	uint8_t owed;		/**< OWE_*: control segments that failed */
