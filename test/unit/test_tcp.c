@@ -1749,6 +1749,42 @@ TCP_TEST(tcp_dsack_for_duplicate_data)
 }
 
 /*
+ * A duplicate from the guest in the iteration that also sends it host data:
+ * the data segment carries the ACK, and the D-SACK still goes, in a pure
+ * ACK of its own (only a pure ACK carries SACK blocks; issue 17: the data
+ * segment used to clear it unreported).
+ */
+TCP_TEST(tcp_dsack_beside_host_data)
+{
+	uint8_t p[1000];
+	unsigned int i, data = 0, dsack = 0;
+	uint32_t base;
+	struct tconn c;
+
+	SL_CHECK(handshake_sack(&c, 40138) == 0);
+	base = c.gseq;
+	fill(p, sizeof(p), 0);
+	SL_CHECK(gdata_at(&c, 0, p, 1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 1);
+	SL_CHECK(host_take_pat(&c, 0, 1000) == 0);
+	SL_CHECK(host_push_pat(&c, 0, 300) == 0);
+	SL_CHECK(gdata_at(&c, 0, p, 1000) == 0);
+	SL_CHECK_EQ(take_out(c.port), 2);
+	SL_CHECK(!out_bad);
+	for (i = 0; i < n_out; i++) {
+		SL_CHECK_EQ(out[i].ack, base + 1000);
+		if (out[i].len == 300)
+			data++;
+		else if (is_pure_ack(&out[i]) &&
+		    sack_is(&out[i], 0, base, base + 1000))
+			dsack++;
+	}
+	SL_CHECK_EQ(data, 1);
+	SL_CHECK_EQ(dsack, 1);
+	SL_CHECK_EQ(STAT(tcp_dsack_sent), 1);
+}
+
+/*
  * Open @c from guest port @port, then send a bare FIN at stream offset
  * @fin_off and after it the stream's first 100 bytes (c->gseq unchanged).
  */

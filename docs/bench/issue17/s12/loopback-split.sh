@@ -45,15 +45,14 @@ echo "rep conn/s machine_us wrk_user_us wrk_sys_us nginx_user_us nginx_sys_us"
 for r in $(seq 1 "$REPS"); do
 	ip netns exec "$NS" wrk -t1 -c32 -d3 -H 'Connection: close' \
 		http://127.0.0.1:8080/small.txt > "$DIR/wrk.out" &
-	WP=$!
+	WP=$!		# ip netns exec execs wrk: this is wrk's PID
 	sleep 0.5
-	WPID=$(pgrep -n -x wrk)
-	read -r wu0 ws0 < <(ticks "$WPID")
+	read -r wu0 ws0 < <(ticks "$WP")
 	read -r nu0 ns0 < <(ticks "$NP")
 	b0=$(busy)
 	sleep 2
 	b1=$(busy)
-	read -r wu1 ws1 < <(ticks "$WPID")
+	read -r wu1 ws1 < <(ticks "$WP")
 	read -r nu1 ns1 < <(ticks "$NP")
 	wait "$WP"
 	rps=$(awk '/Requests\/sec/ { print $2 }' "$DIR/wrk.out")
